@@ -1,0 +1,3 @@
+module github.com/gibbsml/gibbs
+
+go 1.24

@@ -1,0 +1,209 @@
+package tensor
+
+import (
+	"fmt"
+	"sync/atomic"
+)
+
+// node records how a tensor was computed: its operands and the rule that
+// maps the gradient of the result to the gradients of the operands.
+type node struct {
+	op       string
+	inputs   []*Tensor
+	backward func(g *Tensor) []*Tensor
+}
+
+// noGradDepth counts the NoGrad calls in progress; recording is off while it
+// is positive. It is process-wide.
+var noGradDepth atomic.Int32
+
+// NoGrad runs f with gradient recording switched off: operations inside it
+// build no graph, which is faster and frees memory sooner. Use it for
+// inference and for sampler loops. Recording is switched off for the whole
+// process while f runs.
+func NoGrad(f func()) {
+	noGradDepth.Add(1)
+	defer noGradDepth.Add(-1)
+	f()
+}
+
+// GradEnabled reports whether operations are being recorded.
+func GradEnabled() bool { return noGradDepth.Load() == 0 }
+
+// RequiresGrad reports whether gradients flow to or through t.
+func (t *Tensor) RequiresGrad() bool { return t.requiresGrad }
+
+// SetRequiresGrad marks a leaf tensor as one whose gradient is wanted
+// (parameters, inputs, latents) and returns it. It panics on a tensor that
+// is the result of a recorded operation.
+func (t *Tensor) SetRequiresGrad(on bool) *Tensor {
+	if t.node != nil {
+		panic(fmt.Sprintf("tensor: SetRequiresGrad: tensor %v is the result of %s, not a leaf; Detach it first", t.shape, t.node.op))
+	}
+	t.requiresGrad = on
+	return t
+}
+
+// IsLeaf reports whether t was created directly rather than computed by a
+// recorded operation.
+func (t *Tensor) IsLeaf() bool { return t.node == nil }
+
+// Grad returns the gradient accumulated in t by Backward, or nil.
+func (t *Tensor) Grad() *Tensor { return t.grad }
+
+// SetGrad replaces the accumulated gradient (nil clears it).
+func (t *Tensor) SetGrad(g *Tensor) { t.grad = g }
+
+// ZeroGrad clears the accumulated gradient.
+func (t *Tensor) ZeroGrad() { t.grad = nil }
+
+// record attaches a backward rule to out when gradient recording is on and
+// any input requires a gradient. backward receives the gradient of out and
+// returns one gradient per input (nil where none flows); it is written with
+// differentiable operations so it can be recorded in turn.
+func record(out *Tensor, op string, inputs []*Tensor, backward func(g *Tensor) []*Tensor) *Tensor {
+	if !GradEnabled() {
+		return out
+	}
+	for _, in := range inputs {
+		if in.requiresGrad {
+			out.requiresGrad = true
+			out.node = &node{op: op, inputs: inputs, backward: backward}
+			return out
+		}
+	}
+	return out
+}
+
+// Grad returns the gradients of the scalar y with respect to each tensor in
+// wrt: parameters, inputs, latents or intermediate results alike. A tensor
+// that y does not depend on gets zeros. The gradients are not recorded; use
+// GradGraph to differentiate them again.
+func Grad(y *Tensor, wrt ...*Tensor) []*Tensor { return backprop(y, nil, false, wrt, false) }
+
+// GradGraph is Grad with the backward pass recorded, so the gradients it
+// returns can be differentiated again (gradient penalties, score matching).
+func GradGraph(y *Tensor, wrt ...*Tensor) []*Tensor { return backprop(y, nil, true, wrt, false) }
+
+// VJP returns the vector-Jacobian products seed^T dy/dx for each x in wrt,
+// for a y of any shape; seed has y's shape. With createGraph the result is
+// recorded for further differentiation.
+func VJP(y, seed *Tensor, createGraph bool, wrt ...*Tensor) []*Tensor {
+	if !sameShape(y.shape, seed.shape) {
+		panic(fmt.Sprintf("tensor: VJP: seed shape %v differs from output shape %v", seed.shape, y.shape))
+	}
+	return backprop(y, seed, createGraph, wrt, false)
+}
+
+// Backward computes the gradient of the scalar t with respect to every leaf
+// that requires a gradient and adds it to that leaf's Grad (so successive
+// calls accumulate; clear with ZeroGrad).
+func (t *Tensor) Backward() { backprop(t, nil, false, nil, true) }
+
+func backprop(y, seed *Tensor, createGraph bool, wrt []*Tensor, accumulate bool) []*Tensor {
+	if seed == nil {
+		if len(y.data) != 1 {
+			panic(fmt.Sprintf("tensor: Grad: output has shape %v; reduce it to a scalar (Sum, Mean) or use VJP", y.shape))
+		}
+		seed = OnesLike(y)
+	}
+	out := make([]*Tensor, len(wrt))
+	if !y.requiresGrad {
+		for i, x := range wrt {
+			out[i] = ZerosLike(x)
+		}
+		return out
+	}
+	order := topoOrder(y)
+	grads := map[*Tensor]*Tensor{y: seed}
+	run := func() {
+		for i := len(order) - 1; i >= 0; i-- {
+			t := order[i]
+			g := grads[t]
+			if g == nil || t.node == nil {
+				continue
+			}
+			if !isWanted(t, wrt) && !accumulate {
+				delete(grads, t)
+			}
+			gs := t.node.backward(g)
+			for j, in := range t.node.inputs {
+				if j >= len(gs) || gs[j] == nil || !in.requiresGrad {
+					continue
+				}
+				if !sameShape(gs[j].shape, in.shape) {
+					panic(fmt.Sprintf("tensor: backward of %s: gradient shape %v for operand %d of shape %v", t.node.op, gs[j].shape, j, in.shape))
+				}
+				if prev := grads[in]; prev != nil {
+					grads[in] = prev.Add(gs[j])
+				} else {
+					grads[in] = gs[j]
+				}
+			}
+		}
+	}
+	if createGraph {
+		run()
+	} else {
+		NoGrad(run)
+	}
+	if accumulate {
+		NoGrad(func() {
+			for _, t := range order {
+				if t.node != nil || !t.requiresGrad || grads[t] == nil {
+					continue
+				}
+				if t.grad == nil {
+					t.grad = grads[t].Detach().Clone()
+				} else {
+					t.grad = t.grad.Add(grads[t])
+				}
+			}
+		})
+	}
+	for i, x := range wrt {
+		if g := grads[x]; g != nil {
+			out[i] = g
+		} else {
+			out[i] = ZerosLike(x)
+		}
+	}
+	return out
+}
+
+func isWanted(t *Tensor, wrt []*Tensor) bool {
+	for _, x := range wrt {
+		if x == t {
+			return true
+		}
+	}
+	return false
+}
+
+// topoOrder lists the tensors y depends on through recorded operations,
+// each after all of its inputs.
+func topoOrder(y *Tensor) []*Tensor {
+	var order []*Tensor
+	seen := map[*Tensor]bool{}
+	type frame struct {
+		t    *Tensor
+		next int
+	}
+	stack := []frame{{t: y}}
+	seen[y] = true
+	for len(stack) > 0 {
+		f := &stack[len(stack)-1]
+		if f.t.node != nil && f.next < len(f.t.node.inputs) {
+			in := f.t.node.inputs[f.next]
+			f.next++
+			if in.requiresGrad && !seen[in] {
+				seen[in] = true
+				stack = append(stack, frame{t: in})
+			}
+			continue
+		}
+		order = append(order, f.t)
+		stack = stack[:len(stack)-1]
+	}
+	return order
+}
