@@ -98,19 +98,29 @@ func splitTie(g, hi, lo *Tensor) (*Tensor, *Tensor) {
 }
 
 // Gt returns 1 where t > u and 0 elsewhere. Comparisons are not differentiable.
-func (t *Tensor) Gt(u *Tensor) *Tensor { return compare("Gt", t, u, func(x, y float32) bool { return x > y }) }
+func (t *Tensor) Gt(u *Tensor) *Tensor {
+	return compare("Gt", t, u, func(x, y float32) bool { return x > y })
+}
 
 // Ge returns 1 where t >= u and 0 elsewhere.
-func (t *Tensor) Ge(u *Tensor) *Tensor { return compare("Ge", t, u, func(x, y float32) bool { return x >= y }) }
+func (t *Tensor) Ge(u *Tensor) *Tensor {
+	return compare("Ge", t, u, func(x, y float32) bool { return x >= y })
+}
 
 // Lt returns 1 where t < u and 0 elsewhere.
-func (t *Tensor) Lt(u *Tensor) *Tensor { return compare("Lt", t, u, func(x, y float32) bool { return x < y }) }
+func (t *Tensor) Lt(u *Tensor) *Tensor {
+	return compare("Lt", t, u, func(x, y float32) bool { return x < y })
+}
 
 // Le returns 1 where t <= u and 0 elsewhere.
-func (t *Tensor) Le(u *Tensor) *Tensor { return compare("Le", t, u, func(x, y float32) bool { return x <= y }) }
+func (t *Tensor) Le(u *Tensor) *Tensor {
+	return compare("Le", t, u, func(x, y float32) bool { return x <= y })
+}
 
 // Eq returns 1 where t == u and 0 elsewhere.
-func (t *Tensor) Eq(u *Tensor) *Tensor { return compare("Eq", t, u, func(x, y float32) bool { return x == y }) }
+func (t *Tensor) Eq(u *Tensor) *Tensor {
+	return compare("Eq", t, u, func(x, y float32) bool { return x == y })
+}
 
 func compare(op string, a, b *Tensor, f func(x, y float32) bool) *Tensor {
 	return binary(op, a, b, func(x, y float32) float32 {

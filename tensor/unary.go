@@ -121,7 +121,9 @@ func sigmoid(x float32) float32 {
 // ReLU returns max(t, 0).
 func (t *Tensor) ReLU() *Tensor {
 	return unary("ReLU", t, func(x float32) float32 { return max(x, 0) },
-		func(g, _ *Tensor) *Tensor { return g.Mul(constant(t, func(x float32) float32 { return boolTo(x > 0) })) })
+		func(g, _ *Tensor) *Tensor {
+			return g.Mul(constant(t, func(x float32) float32 { return boolTo(x > 0) }))
+		})
 }
 
 // LeakyReLU returns t where t > 0 and slope*t elsewhere.
