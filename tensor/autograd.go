@@ -207,3 +207,13 @@ func topoOrder(y *Tensor) []*Tensor {
 	}
 	return order
 }
+
+// Custom defines a differentiable operation from outside the package: out
+// holds the already computed result, inputs are its operands, and backward
+// maps the gradient of out to one gradient per input (nil where none flows).
+// For the result to be differentiable twice, write backward with tensor
+// operations on its arguments, as the built-in operations do.
+func Custom(name string, out *Tensor, inputs []*Tensor, backward func(g *Tensor) []*Tensor) *Tensor {
+	r := &Tensor{data: out.data, shape: out.shape}
+	return record(r, name, inputs, backward)
+}

@@ -39,3 +39,11 @@ func Sgemm(transA, transB bool, m, n, k int, alpha float32, a []float32, lda int
 		}
 	}
 }
+
+// SgemmBatched runs Sgemm on batch matrices laid out at strides strideA,
+// strideB and strideC; a stride of 0 reuses one matrix for every batch entry.
+func SgemmBatched(transA, transB bool, batch, m, n, k int, alpha float32, a []float32, lda, strideA int, b []float32, ldb, strideB int, beta float32, c []float32, ldc, strideC int) {
+	for i := 0; i < batch; i++ {
+		Sgemm(transA, transB, m, n, k, alpha, a[i*strideA:], lda, b[i*strideB:], ldb, beta, c[i*strideC:], ldc)
+	}
+}

@@ -1,0 +1,230 @@
+package tensor
+
+import (
+	"fmt"
+	"math"
+)
+
+// reduceAxes normalises axes (none means all) and returns a mask of the
+// reduced axes and the shape of the result with those axes kept as 1.
+func reduceAxes(op string, shape []int, axes []int) (mask []bool, keep []int) {
+	mask = make([]bool, len(shape))
+	if len(axes) == 0 {
+		for i := range mask {
+			mask[i] = true
+		}
+	}
+	for _, a := range axes {
+		a = normAxis(op, a, len(shape))
+		if mask[a] && len(axes) > 0 {
+			panic(fmt.Sprintf("tensor: %s: axis %d given twice", op, a))
+		}
+		mask[a] = true
+	}
+	keep = make([]int, len(shape))
+	for i, d := range shape {
+		keep[i] = d
+		if mask[i] {
+			keep[i] = 1
+		}
+	}
+	return mask, keep
+}
+
+// dropAxes removes the reduced axes from keep.
+func dropAxes(keep []int, mask []bool) []int {
+	out := []int{}
+	for i, d := range keep {
+		if !mask[i] {
+			out = append(out, d)
+		}
+	}
+	return out
+}
+
+// reduceRaw folds t over the reduced axes into a tensor of shape keep,
+// starting from init and combining with f.
+func reduceRaw(t *Tensor, keep []int, init float32, f func(acc, x float32) float32) *Tensor {
+	out := Full(init, keep...)
+	src := t.data
+	if len(out.data) == 1 {
+		acc := init
+		for _, x := range src {
+			acc = f(acc, x)
+		}
+		out.data[0] = acc
+		return out
+	}
+	forEach2(t.shape, broadcastStrides(keep, t.shape), broadcastStrides(t.shape, t.shape), func(i, io, _ int) {
+		out.data[io] = f(out.data[io], src[i])
+	})
+	return out
+}
+
+// reduction computes a keep-dims reduction and reshapes it when keepdim is false.
+func reduction(op string, t *Tensor, axes []int, keepdim bool, compute func(mask []bool, keep []int) *Tensor) *Tensor {
+	mask, keep := reduceAxes(op, t.shape, axes)
+	out := compute(mask, keep)
+	if keepdim {
+		return out
+	}
+	return out.Reshape(dropAxes(keep, mask)...)
+}
+
+func (t *Tensor) sum(axes []int, keepdim bool) *Tensor {
+	return reduction("Sum", t, axes, keepdim, func(_ []bool, keep []int) *Tensor {
+		out := reduceRaw(t, keep, 0, func(acc, x float32) float32 { return acc + x })
+		in := t.shape
+		return record(out, "Sum", []*Tensor{t}, func(g *Tensor) []*Tensor { return []*Tensor{g.BroadcastTo(in...)} })
+	})
+}
+
+// Sum adds t's values over the given axes (all when none), dropping them.
+func (t *Tensor) Sum(axes ...int) *Tensor { return t.sum(axes, false) }
+
+// SumKeep is Sum that keeps the reduced axes with length 1.
+func (t *Tensor) SumKeep(axes ...int) *Tensor { return t.sum(axes, true) }
+
+func (t *Tensor) mean(axes []int, keepdim bool) *Tensor {
+	mask, _ := reduceAxes("Mean", t.shape, axes)
+	n := 1
+	for i, m := range mask {
+		if m {
+			n *= t.shape[i]
+		}
+	}
+	return t.sum(axes, keepdim).MulScalar(1 / float32(n))
+}
+
+// Mean averages t over the given axes (all when none), dropping them.
+func (t *Tensor) Mean(axes ...int) *Tensor { return t.mean(axes, false) }
+
+// MeanKeep is Mean that keeps the reduced axes with length 1.
+func (t *Tensor) MeanKeep(axes ...int) *Tensor { return t.mean(axes, true) }
+
+// Variance returns the variance over axes with the given correction: the sum
+// of squared deviations is divided by n - correction (0 for the population
+// variance, 1 for the unbiased estimate).
+func (t *Tensor) Variance(correction int, keepdim bool, axes ...int) *Tensor {
+	mask, _ := reduceAxes("Variance", t.shape, axes)
+	n := 1
+	for i, m := range mask {
+		if m {
+			n *= t.shape[i]
+		}
+	}
+	d := t.Sub(t.MeanKeep(axes...))
+	return d.Square().sum(axes, keepdim).MulScalar(1 / float32(n-correction))
+}
+
+// Var returns the unbiased variance over the given axes (all when none), as
+// PyTorch's var does by default.
+func (t *Tensor) Var(axes ...int) *Tensor { return t.Variance(1, false, axes...) }
+
+func (t *Tensor) extreme(op string, axes []int, keepdim bool, better func(a, b float32) bool) *Tensor {
+	return reduction(op, t, axes, keepdim, func(_ []bool, keep []int) *Tensor {
+		out := reduceRaw(t, keep, float32(math.NaN()), func(acc, x float32) float32 {
+			if acc != acc || better(x, acc) {
+				return x
+			}
+			return acc
+		})
+		return record(out, op, []*Tensor{t}, func(g *Tensor) []*Tensor {
+			// The gradient goes to the positions that attain the extreme,
+			// split evenly among ties.
+			hit := t.Detach().Eq(out.Detach())
+			return []*Tensor{g.BroadcastTo(t.shape...).Mul(hit.Div(sumRaw(hit, keep)))}
+		})
+	})
+}
+
+// sumRaw sums t to shape keep without recording.
+func sumRaw(t *Tensor, keep []int) *Tensor {
+	return reduceRaw(t, keep, 0, func(acc, x float32) float32 { return acc + x })
+}
+
+// Max returns the largest value over the given axes (all when none).
+func (t *Tensor) Max(axes ...int) *Tensor {
+	return t.extreme("Max", axes, false, func(a, b float32) bool { return a > b })
+}
+
+// MaxKeep is Max that keeps the reduced axes with length 1.
+func (t *Tensor) MaxKeep(axes ...int) *Tensor {
+	return t.extreme("Max", axes, true, func(a, b float32) bool { return a > b })
+}
+
+// Min returns the smallest value over the given axes (all when none).
+func (t *Tensor) Min(axes ...int) *Tensor {
+	return t.extreme("Min", axes, false, func(a, b float32) bool { return a < b })
+}
+
+// MinKeep is Min that keeps the reduced axes with length 1.
+func (t *Tensor) MinKeep(axes ...int) *Tensor {
+	return t.extreme("Min", axes, true, func(a, b float32) bool { return a < b })
+}
+
+func (t *Tensor) logSumExp(axes []int, keepdim bool) *Tensor {
+	return reduction("LogSumExp", t, axes, keepdim, func(_ []bool, keep []int) *Tensor {
+		m := reduceRaw(t, keep, float32(math.Inf(-1)), func(acc, x float32) float32 { return max(acc, x) })
+		for i, v := range m.data {
+			if math.IsInf(float64(v), 0) {
+				m.data[i] = 0
+			}
+		}
+		sh := t.Detach().Sub(m)
+		s := reduceRaw(sh, keep, 0, func(acc, x float32) float32 { return acc + float32(math.Exp(float64(x))) })
+		out := Zeros(keep...)
+		for i := range out.data {
+			out.data[i] = m.data[i] + float32(math.Log(float64(s.data[i])))
+		}
+		return record(out, "LogSumExp", []*Tensor{t}, func(g *Tensor) []*Tensor {
+			return []*Tensor{g.Mul(t.Sub(out).Exp())}
+		})
+	})
+}
+
+// LogSumExp returns log(sum(exp(t))) over the given axes (all when none),
+// computed stably by shifting by the maximum.
+func (t *Tensor) LogSumExp(axes ...int) *Tensor { return t.logSumExp(axes, false) }
+
+// LogSumExpKeep is LogSumExp that keeps the reduced axes with length 1.
+func (t *Tensor) LogSumExpKeep(axes ...int) *Tensor { return t.logSumExp(axes, true) }
+
+// Norm returns the Euclidean norm over the given axes (all when none).
+func (t *Tensor) Norm(axes ...int) *Tensor { return t.Square().Sum(axes...).Sqrt() }
+
+// Argmax returns, for each position of the other axes, the index of the
+// largest value along axis (the first one on ties). It is not differentiable.
+func (t *Tensor) Argmax(axis int) *Tensor {
+	return t.argExtreme("Argmax", axis, func(a, b float32) bool { return a > b })
+}
+
+// Argmin returns the index of the smallest value along axis.
+func (t *Tensor) Argmin(axis int) *Tensor {
+	return t.argExtreme("Argmin", axis, func(a, b float32) bool { return a < b })
+}
+
+func (t *Tensor) argExtreme(op string, axis int, better func(a, b float32) bool) *Tensor {
+	ax := normAxis(op, axis, len(t.shape))
+	outer, n, inner := splitAt(t.shape, ax)
+	outShape := append(append([]int{}, t.shape[:ax]...), t.shape[ax+1:]...)
+	out := Zeros(outShape...)
+	for o := 0; o < outer; o++ {
+		for in := 0; in < inner; in++ {
+			base := o*n*inner + in
+			best, bi := t.data[base], 0
+			for j := 1; j < n; j++ {
+				if v := t.data[base+j*inner]; better(v, best) {
+					best, bi = v, j
+				}
+			}
+			out.data[o*inner+in] = float32(bi)
+		}
+	}
+	return out
+}
+
+// splitAt returns the sizes before, at and after axis.
+func splitAt(shape []int, axis int) (outer, n, inner int) {
+	return numel(shape[:axis]), shape[axis], numel(shape[axis+1:])
+}
