@@ -1,49 +1,150 @@
 // Package kernel holds gibbs's numeric kernels: matrix multiplication and the
 // loops that tensor operations run on raw float32 slices.
+//
+// Sgemm follows the blocked scheme of Goto and van de Geijn ("Anatomy of
+// High-Performance Matrix Multiplication", ACM TOMS 34(3), 2008) as refined
+// by BLIS (Van Zee and van de Geijn, ACM TOMS 41(3), 2015): op(B) is copied
+// into column panels that stay in cache, op(A) into row panels, and a
+// register-blocked micro-kernel multiplies one row panel by one column panel.
+// The micro-kernel is written in assembly for AVX-512 and AVX2+FMA and chosen
+// at run time; other CPUs use a portable Go micro-kernel.
 package kernel
+
+import "fmt"
 
 // Sgemm computes C = alpha*op(A)*op(B) + beta*C for row-major matrices,
 // where op(X) is X or its transpose. op(A) is m-by-k, op(B) is k-by-n and C
 // is m-by-n; lda, ldb and ldc are the row strides of A, B and C as stored.
+// When beta is 0, C is overwritten and its old contents (NaN included) are
+// ignored. Sgemm panics if a slice is too short for its shape and stride.
 func Sgemm(transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
-	for i := 0; i < m; i++ {
-		ci := c[i*ldc : i*ldc+n]
-		if beta == 0 {
-			clear(ci)
-		} else if beta != 1 {
-			for j := range ci {
-				ci[j] *= beta
-			}
-		}
-		for p := 0; p < k; p++ {
-			var av float32
-			if transA {
-				av = a[p*lda+i]
-			} else {
-				av = a[i*lda+p]
-			}
-			av *= alpha
-			if av == 0 {
-				continue
-			}
-			if transB {
-				for j := range ci {
-					ci[j] += av * b[j*ldb+p]
-				}
-			} else {
-				bp := b[p*ldb : p*ldb+n]
-				for j := range ci {
-					ci[j] += av * bp[j]
-				}
-			}
-		}
+	checkArgs("Sgemm", transA, transB, 1, m, n, k, a, lda, 0, b, ldb, 0, c, ldc, 0)
+	p := newGemmArgs(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+	p.run(activeKernel, Threads(), pathAuto)
+}
+
+// gemmArgs holds one product with each operand described by its element
+// strides: op(A)(i,p) = a[i*rsa+p*csa], op(B)(p,j) = b[p*rsb+j*csb] and
+// C(i,j) = c[i*rsc+j*csc]. Strides let the driver fold transposes into
+// packing and compute C^T = op(B)^T op(A)^T by swapping roles.
+type gemmArgs struct {
+	m, n, k     int
+	alpha, beta float32
+	a, b, c     []float32
+	rsa, csa    int
+	rsb, csb    int
+	rsc, csc    int
+}
+
+func newGemmArgs(transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) gemmArgs {
+	p := gemmArgs{m: m, n: n, k: k, alpha: alpha, beta: beta, a: a, b: b, c: c,
+		rsa: lda, csa: 1, rsb: ldb, csb: 1, rsc: ldc, csc: 1}
+	if transA {
+		p.rsa, p.csa = 1, lda
+	}
+	if transB {
+		p.rsb, p.csb = 1, ldb
+	}
+	return p
+}
+
+// checkArgs panics unless the sizes are non-negative, the leading
+// dimensions are at least the stored widths and every slice holds batch
+// matrices laid out at the given strides, without the C matrices overlapping.
+func checkArgs(op string, transA, transB bool, batch, m, n, k int, a []float32, lda, strideA int, b []float32, ldb, strideB int, c []float32, ldc, strideC int) {
+	if m < 0 || n < 0 || k < 0 || batch < 0 {
+		panic(fmt.Sprintf("kernel: %s: negative size batch=%d m=%d n=%d k=%d", op, batch, m, n, k))
+	}
+	if strideA < 0 || strideB < 0 || strideC < 0 {
+		panic(fmt.Sprintf("kernel: %s: negative batch stride %d, %d, %d", op, strideA, strideB, strideC))
+	}
+	ar, ac := m, k
+	if transA {
+		ar, ac = k, m
+	}
+	br, bc := k, n
+	if transB {
+		br, bc = n, k
+	}
+	checkOperand(op, "A", a, ar, ac, lda, batch, strideA)
+	checkOperand(op, "B", b, br, bc, ldb, batch, strideB)
+	checkOperand(op, "C", c, m, n, ldc, batch, strideC)
+	if batch > 1 && m > 0 && n > 0 && strideC < (m-1)*ldc+n {
+		panic(fmt.Sprintf("kernel: %s: C matrices overlap: strideC=%d for %dx%d with ldc=%d", op, strideC, m, n, ldc))
 	}
 }
 
-// SgemmBatched runs Sgemm on batch matrices laid out at strides strideA,
-// strideB and strideC; a stride of 0 reuses one matrix for every batch entry.
-func SgemmBatched(transA, transB bool, batch, m, n, k int, alpha float32, a []float32, lda, strideA int, b []float32, ldb, strideB int, beta float32, c []float32, ldc, strideC int) {
-	for i := 0; i < batch; i++ {
-		Sgemm(transA, transB, m, n, k, alpha, a[i*strideA:], lda, b[i*strideB:], ldb, beta, c[i*strideC:], ldc)
+// checkOperand checks one stored rows-by-cols operand with row stride ld.
+func checkOperand(op, name string, x []float32, rows, cols, ld, batch, stride int) {
+	if ld < cols {
+		panic(fmt.Sprintf("kernel: %s: leading dimension of %s is %d, want at least %d", op, name, ld, cols))
+	}
+	if rows == 0 || cols == 0 || batch == 0 {
+		return
+	}
+	need := (batch-1)*stride + (rows-1)*ld + cols
+	if len(x) < need {
+		panic(fmt.Sprintf("kernel: %s: len(%s)=%d, want at least %d for %d %dx%d matrices with stride %d", op, name, len(x), need, batch, rows, cols, ld))
+	}
+}
+
+// Paths that run picks between; tests force each one.
+const (
+	pathAuto   = iota
+	pathDirect // micro-kernel reads A and B in place where it can
+	pathPacked // A and B copied into panels first
+)
+
+// Size limits for the run-time path choice, in multiply-adds (m*n*k).
+const (
+	directMaxWork   = 96 * 96 * 96   // below this, packing costs more than it saves
+	parallelMinWork = 128 * 128 * 64 // below this, waking workers costs more than it saves
+)
+
+// run computes the product with kern on up to threads goroutines.
+func (p *gemmArgs) run(kern *gemmKernel, threads int, path int) {
+	if p.m == 0 || p.n == 0 {
+		return
+	}
+	if p.k == 0 || p.alpha == 0 {
+		p.scaleC()
+		return
+	}
+	// A vector register spans columns of C; when C has fewer columns than
+	// a register tile but many rows, computing C^T wastes less.
+	if p.n < kern.nr && p.m > p.n {
+		p.m, p.n = p.n, p.m
+		p.a, p.b = p.b, p.a
+		p.rsa, p.csa, p.rsb, p.csb = p.csb, p.rsb, p.csa, p.rsa
+		p.rsc, p.csc = p.csc, p.rsc
+	}
+	work := p.m * p.n * p.k
+	if path == pathAuto {
+		path = pathPacked
+		if work <= directMaxWork {
+			path = pathDirect
+		}
+	}
+	if work < parallelMinWork {
+		threads = 1
+	}
+	if path == pathDirect {
+		gemmDirect(kern, p)
+		return
+	}
+	gemmPacked(kern, p, threads)
+}
+
+// scaleC sets C = beta*C, writing zeros when beta is 0.
+func (p *gemmArgs) scaleC() {
+	for i := 0; i < p.m; i++ {
+		for j := 0; j < p.n; j++ {
+			x := &p.c[i*p.rsc+j*p.csc]
+			if p.beta == 0 {
+				*x = 0
+			} else {
+				*x *= p.beta
+			}
+		}
 	}
 }

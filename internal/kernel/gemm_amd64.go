@@ -1,0 +1,58 @@
+package kernel
+
+import "golang.org/x/sys/cpu"
+
+// Register tiles of the assembly micro-kernels. AVX-512: 12 rows of two
+// 16-float ZMM accumulators (24 of the 32 registers). AVX2: 6 rows of two
+// 8-float YMM accumulators (12 of the 16 registers).
+const (
+	avx512MR, avx512NR = 12, 32
+	avx2MR, avx2NR     = 6, 16
+)
+
+// Cache blocks chosen for AMD Zen 4/5 (32-48 KiB L1d and 1 MiB L2 per
+// core): a kc-by-nr panel of B fills half of L1, an mc-by-kc block of A
+// about half of L2.
+var (
+	avx512Kernel = &gemmKernel{name: "avx512", mr: avx512MR, nr: avx512NR, mc: 192, kc: 256, nc: 2048, fn: kernelAVX512}
+	avx2Kernel   = &gemmKernel{name: "avx2", mr: avx2MR, nr: avx2NR, mc: 144, kc: 256, nc: 2048, fn: kernelAVX2}
+)
+
+// kernels lists the micro-kernels this CPU can run, fastest first.
+var kernels = availableKernels()
+
+// activeKernel is the micro-kernel Sgemm uses.
+var activeKernel = kernels[0]
+
+func availableKernels() []*gemmKernel {
+	var ks []*gemmKernel
+	if cpu.X86.HasAVX512F {
+		ks = append(ks, avx512Kernel)
+	}
+	if cpu.X86.HasAVX2 && cpu.X86.HasFMA {
+		ks = append(ks, avx2Kernel)
+	}
+	return append(ks, goKernel)
+}
+
+//go:noescape
+func sgemm12x32(kc int, a *float32, rsa, csa int, b *float32, rsb int, c *float32, ldc int, alpha, beta float32)
+
+//go:noescape
+func sgemm6x16(kc int, a *float32, rsa, csa int, b *float32, rsb int, c *float32, ldc int, alpha, beta float32)
+
+// kernelAVX512 and kernelAVX2 check, once per tile, that the slices hold
+// every element the assembly will touch, then call it.
+func kernelAVX512(kc int, a []float32, rsa, csa int, b []float32, rsb int, c []float32, ldc int, alpha, beta float32) {
+	_ = a[(avx512MR-1)*rsa+(kc-1)*csa]
+	_ = b[(kc-1)*rsb+avx512NR-1]
+	_ = c[(avx512MR-1)*ldc+avx512NR-1]
+	sgemm12x32(kc, &a[0], rsa, csa, &b[0], rsb, &c[0], ldc, alpha, beta)
+}
+
+func kernelAVX2(kc int, a []float32, rsa, csa int, b []float32, rsb int, c []float32, ldc int, alpha, beta float32) {
+	_ = a[(avx2MR-1)*rsa+(kc-1)*csa]
+	_ = b[(kc-1)*rsb+avx2NR-1]
+	_ = c[(avx2MR-1)*ldc+avx2NR-1]
+	sgemm6x16(kc, &a[0], rsa, csa, &b[0], rsb, &c[0], ldc, alpha, beta)
+}

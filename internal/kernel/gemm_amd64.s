@@ -1,0 +1,304 @@
+#include "textflag.h"
+
+// Micro-kernels for kernelAVX512 and kernelAVX2 (see gemm_amd64.go and
+// microKernel in gemm_driver.go). Both keep a tile of C in registers, load
+// one row of B per step as two vectors, broadcast one element of A per row
+// and accumulate with fused multiply-adds; at the end they scale the tile
+// by alpha and add beta*C unless beta is 0.
+//
+// Registers: AX, R10, R11, R12 point at rows 0, 3, 6, 9 of A (rows in
+// between are reached by R9 = row stride in bytes, scale 1 and 2); R13 is
+// A's step along k in bytes, BX the row of B and R14 its stride in bytes.
+
+// func sgemm12x32(kc int, a *float32, rsa, csa int, b *float32, rsb int, c *float32, ldc int, alpha, beta float32)
+TEXT ·sgemm12x32(SB), NOSPLIT, $0-72
+	MOVQ kc+0(FP), CX
+	MOVQ a+8(FP), AX
+	MOVQ rsa+16(FP), R9
+	SHLQ $2, R9
+	MOVQ csa+24(FP), R13
+	SHLQ $2, R13
+	MOVQ b+32(FP), BX
+	MOVQ rsb+40(FP), R14
+	SHLQ $2, R14
+	LEAQ (AX)(R9*2), R10
+	ADDQ R9, R10
+	LEAQ (R10)(R9*2), R11
+	ADDQ R9, R11
+	LEAQ (R11)(R9*2), R12
+	ADDQ R9, R12
+
+	VPXORD Z8, Z8, Z8
+	VPXORD Z9, Z9, Z9
+	VPXORD Z10, Z10, Z10
+	VPXORD Z11, Z11, Z11
+	VPXORD Z12, Z12, Z12
+	VPXORD Z13, Z13, Z13
+	VPXORD Z14, Z14, Z14
+	VPXORD Z15, Z15, Z15
+	VPXORD Z16, Z16, Z16
+	VPXORD Z17, Z17, Z17
+	VPXORD Z18, Z18, Z18
+	VPXORD Z19, Z19, Z19
+	VPXORD Z20, Z20, Z20
+	VPXORD Z21, Z21, Z21
+	VPXORD Z22, Z22, Z22
+	VPXORD Z23, Z23, Z23
+	VPXORD Z24, Z24, Z24
+	VPXORD Z25, Z25, Z25
+	VPXORD Z26, Z26, Z26
+	VPXORD Z27, Z27, Z27
+	VPXORD Z28, Z28, Z28
+	VPXORD Z29, Z29, Z29
+	VPXORD Z30, Z30, Z30
+	VPXORD Z31, Z31, Z31
+
+#define ZROW(addr, t, c0, c1) \
+	VBROADCASTSS addr, t \
+	VFMADD231PS  Z0, t, c0 \
+	VFMADD231PS  Z1, t, c1
+
+#define ZSTEP \
+	VMOVUPS (BX), Z0 \
+	VMOVUPS 64(BX), Z1 \
+	ZROW((AX), Z2, Z8, Z9) \
+	ZROW((AX)(R9*1), Z3, Z10, Z11) \
+	ZROW((AX)(R9*2), Z4, Z12, Z13) \
+	ZROW((R10), Z5, Z14, Z15) \
+	ZROW((R10)(R9*1), Z6, Z16, Z17) \
+	ZROW((R10)(R9*2), Z7, Z18, Z19) \
+	ZROW((R11), Z2, Z20, Z21) \
+	ZROW((R11)(R9*1), Z3, Z22, Z23) \
+	ZROW((R11)(R9*2), Z4, Z24, Z25) \
+	ZROW((R12), Z5, Z26, Z27) \
+	ZROW((R12)(R9*1), Z6, Z28, Z29) \
+	ZROW((R12)(R9*2), Z7, Z30, Z31) \
+	ADDQ R13, AX \
+	ADDQ R13, R10 \
+	ADDQ R13, R11 \
+	ADDQ R13, R12 \
+	ADDQ R14, BX
+
+	MOVQ CX, DX
+	SHRQ $2, DX
+	ANDQ $3, CX
+	TESTQ DX, DX
+	JZ   z_tail
+
+z_loop4:
+	ZSTEP
+	ZSTEP
+	ZSTEP
+	ZSTEP
+	DECQ DX
+	JNZ  z_loop4
+
+z_tail:
+	TESTQ CX, CX
+	JZ    z_store
+
+z_loop1:
+	ZSTEP
+	DECQ CX
+	JNZ  z_loop1
+
+z_store:
+	MOVQ c+48(FP), CX
+	MOVQ ldc+56(FP), DI
+	SHLQ $2, DI
+	VBROADCASTSS alpha+64(FP), Z0
+	VMULPS Z0, Z8, Z8
+	VMULPS Z0, Z9, Z9
+	VMULPS Z0, Z10, Z10
+	VMULPS Z0, Z11, Z11
+	VMULPS Z0, Z12, Z12
+	VMULPS Z0, Z13, Z13
+	VMULPS Z0, Z14, Z14
+	VMULPS Z0, Z15, Z15
+	VMULPS Z0, Z16, Z16
+	VMULPS Z0, Z17, Z17
+	VMULPS Z0, Z18, Z18
+	VMULPS Z0, Z19, Z19
+	VMULPS Z0, Z20, Z20
+	VMULPS Z0, Z21, Z21
+	VMULPS Z0, Z22, Z22
+	VMULPS Z0, Z23, Z23
+	VMULPS Z0, Z24, Z24
+	VMULPS Z0, Z25, Z25
+	VMULPS Z0, Z26, Z26
+	VMULPS Z0, Z27, Z27
+	VMULPS Z0, Z28, Z28
+	VMULPS Z0, Z29, Z29
+	VMULPS Z0, Z30, Z30
+	VMULPS Z0, Z31, Z31
+
+	// beta == 0 (either sign) overwrites C without reading it.
+	MOVL beta+68(FP), DX
+	SHLL $1, DX
+	JZ   z_overwrite
+	VBROADCASTSS beta+68(FP), Z1
+
+#define ZUPD(c0, c1) \
+	VFMADD231PS (CX), Z1, c0 \
+	VFMADD231PS 64(CX), Z1, c1 \
+	VMOVUPS     c0, (CX) \
+	VMOVUPS     c1, 64(CX) \
+	ADDQ        DI, CX
+
+	ZUPD(Z8, Z9)
+	ZUPD(Z10, Z11)
+	ZUPD(Z12, Z13)
+	ZUPD(Z14, Z15)
+	ZUPD(Z16, Z17)
+	ZUPD(Z18, Z19)
+	ZUPD(Z20, Z21)
+	ZUPD(Z22, Z23)
+	ZUPD(Z24, Z25)
+	ZUPD(Z26, Z27)
+	ZUPD(Z28, Z29)
+	ZUPD(Z30, Z31)
+	VZEROUPPER
+	RET
+
+z_overwrite:
+#define ZPUT(c0, c1) \
+	VMOVUPS c0, (CX) \
+	VMOVUPS c1, 64(CX) \
+	ADDQ    DI, CX
+
+	ZPUT(Z8, Z9)
+	ZPUT(Z10, Z11)
+	ZPUT(Z12, Z13)
+	ZPUT(Z14, Z15)
+	ZPUT(Z16, Z17)
+	ZPUT(Z18, Z19)
+	ZPUT(Z20, Z21)
+	ZPUT(Z22, Z23)
+	ZPUT(Z24, Z25)
+	ZPUT(Z26, Z27)
+	ZPUT(Z28, Z29)
+	ZPUT(Z30, Z31)
+	VZEROUPPER
+	RET
+
+// func sgemm6x16(kc int, a *float32, rsa, csa int, b *float32, rsb int, c *float32, ldc int, alpha, beta float32)
+TEXT ·sgemm6x16(SB), NOSPLIT, $0-72
+	MOVQ kc+0(FP), CX
+	MOVQ a+8(FP), AX
+	MOVQ rsa+16(FP), R9
+	SHLQ $2, R9
+	MOVQ csa+24(FP), R13
+	SHLQ $2, R13
+	MOVQ b+32(FP), BX
+	MOVQ rsb+40(FP), R14
+	SHLQ $2, R14
+	LEAQ (AX)(R9*2), R10
+	ADDQ R9, R10
+
+	VXORPS Y4, Y4, Y4
+	VXORPS Y5, Y5, Y5
+	VXORPS Y6, Y6, Y6
+	VXORPS Y7, Y7, Y7
+	VXORPS Y8, Y8, Y8
+	VXORPS Y9, Y9, Y9
+	VXORPS Y10, Y10, Y10
+	VXORPS Y11, Y11, Y11
+	VXORPS Y12, Y12, Y12
+	VXORPS Y13, Y13, Y13
+	VXORPS Y14, Y14, Y14
+	VXORPS Y15, Y15, Y15
+
+#define YROW(addr, t, c0, c1) \
+	VBROADCASTSS addr, t \
+	VFMADD231PS  Y0, t, c0 \
+	VFMADD231PS  Y1, t, c1
+
+#define YSTEP \
+	VMOVUPS (BX), Y0 \
+	VMOVUPS 32(BX), Y1 \
+	YROW((AX), Y2, Y4, Y5) \
+	YROW((AX)(R9*1), Y3, Y6, Y7) \
+	YROW((AX)(R9*2), Y2, Y8, Y9) \
+	YROW((R10), Y3, Y10, Y11) \
+	YROW((R10)(R9*1), Y2, Y12, Y13) \
+	YROW((R10)(R9*2), Y3, Y14, Y15) \
+	ADDQ R13, AX \
+	ADDQ R13, R10 \
+	ADDQ R14, BX
+
+	MOVQ CX, DX
+	SHRQ $2, DX
+	ANDQ $3, CX
+	TESTQ DX, DX
+	JZ   y_tail
+
+y_loop4:
+	YSTEP
+	YSTEP
+	YSTEP
+	YSTEP
+	DECQ DX
+	JNZ  y_loop4
+
+y_tail:
+	TESTQ CX, CX
+	JZ    y_store
+
+y_loop1:
+	YSTEP
+	DECQ CX
+	JNZ  y_loop1
+
+y_store:
+	MOVQ c+48(FP), CX
+	MOVQ ldc+56(FP), DI
+	SHLQ $2, DI
+	VBROADCASTSS alpha+64(FP), Y0
+	VMULPS Y0, Y4, Y4
+	VMULPS Y0, Y5, Y5
+	VMULPS Y0, Y6, Y6
+	VMULPS Y0, Y7, Y7
+	VMULPS Y0, Y8, Y8
+	VMULPS Y0, Y9, Y9
+	VMULPS Y0, Y10, Y10
+	VMULPS Y0, Y11, Y11
+	VMULPS Y0, Y12, Y12
+	VMULPS Y0, Y13, Y13
+	VMULPS Y0, Y14, Y14
+	VMULPS Y0, Y15, Y15
+
+	MOVL beta+68(FP), DX
+	SHLL $1, DX
+	JZ   y_overwrite
+	VBROADCASTSS beta+68(FP), Y1
+
+#define YUPD(c0, c1) \
+	VFMADD231PS (CX), Y1, c0 \
+	VFMADD231PS 32(CX), Y1, c1 \
+	VMOVUPS     c0, (CX) \
+	VMOVUPS     c1, 32(CX) \
+	ADDQ        DI, CX
+
+	YUPD(Y4, Y5)
+	YUPD(Y6, Y7)
+	YUPD(Y8, Y9)
+	YUPD(Y10, Y11)
+	YUPD(Y12, Y13)
+	YUPD(Y14, Y15)
+	VZEROUPPER
+	RET
+
+y_overwrite:
+#define YPUT(c0, c1) \
+	VMOVUPS c0, (CX) \
+	VMOVUPS c1, 32(CX) \
+	ADDQ    DI, CX
+
+	YPUT(Y4, Y5)
+	YPUT(Y6, Y7)
+	YPUT(Y8, Y9)
+	YPUT(Y10, Y11)
+	YPUT(Y12, Y13)
+	YPUT(Y14, Y15)
+	VZEROUPPER
+	RET

@@ -1,0 +1,169 @@
+package kernel
+
+// microKernel multiplies an mr-by-kc block of A by a kc-by-nr block of B
+// and stores C = alpha*A*B + beta*C for one mr-by-nr tile of C, with C
+// overwritten when beta is 0. Element (i,p) of A is a[i*rsa+p*csa], row p
+// of B starts at b[p*rsb] and row i of C at c[i*ldc]; B's and C's rows are
+// contiguous.
+type microKernel func(kc int, a []float32, rsa, csa int, b []float32, rsb int, c []float32, ldc int, alpha, beta float32)
+
+// gemmKernel is a micro-kernel with the tile it computes and the cache
+// blocking that suits it.
+type gemmKernel struct {
+	name   string
+	mr, nr int // register tile: rows and columns of C per call
+	mc     int // rows of A packed per block (the block stays in L2)
+	kc     int // depth per block (a kc-by-nr panel of B stays in L1)
+	nc     int // columns of B packed per block (shared by all threads)
+	fn     microKernel
+}
+
+// tile computes one tile of C at c (already offset to the tile's origin)
+// of which mv rows and nv columns lie inside C. Partial tiles and tiles of a
+// transposed C go through tmp, an mr-by-nr scratch tile.
+func (kern *gemmKernel) tile(kc int, a []float32, rsa, csa int, b []float32, rsb int, c []float32, rsc, csc, mv, nv int, alpha, beta float32, tmp []float32) {
+	if mv == kern.mr && nv == kern.nr && csc == 1 {
+		kern.fn(kc, a, rsa, csa, b, rsb, c, rsc, alpha, beta)
+		return
+	}
+	kern.fn(kc, a, rsa, csa, b, rsb, tmp, kern.nr, 1, 0)
+	addTile(c, rsc, csc, tmp, kern.nr, mv, nv, alpha, beta)
+}
+
+// addTile sets the mv-by-nv block C = alpha*T + beta*C, where T has row
+// stride ldt and C(i,j) is c[i*rsc+j*csc]; beta 0 overwrites C.
+func addTile(c []float32, rsc, csc int, t []float32, ldt, mv, nv int, alpha, beta float32) {
+	for i := 0; i < mv; i++ {
+		ti := t[i*ldt : i*ldt+nv]
+		ci := c[i*rsc:]
+		for j, v := range ti {
+			x := &ci[j*csc]
+			if beta == 0 {
+				*x = alpha * v
+			} else {
+				*x = alpha*v + beta**x
+			}
+		}
+	}
+}
+
+// gemmDirect runs the micro-kernel on A and B in place, packing only what
+// it cannot read directly: partial panels and a B whose columns are strided.
+// It suits products too small to repay packing.
+func gemmDirect(kern *gemmKernel, p *gemmArgs) {
+	mr, nr, k := kern.mr, kern.nr, p.k
+	buf := getBuf(k*(mr+nr) + mr*nr)
+	defer putBuf(buf)
+	bpk, apk, tmp := buf[:k*nr], buf[k*nr:k*(nr+mr)], buf[k*(nr+mr):]
+	mFull := p.m / mr * mr
+	if mFull < p.m {
+		packPanel(apk, p.a, p.rsa, p.csa, mFull, p.m-mFull, 0, k, mr)
+	}
+	for j0 := 0; j0 < p.n; j0 += nr {
+		nv := min(nr, p.n-j0)
+		b, rsb := p.b[j0*p.csb:], p.rsb
+		if p.csb != 1 || nv < nr {
+			packPanel(bpk, p.b, p.csb, p.rsb, j0, nv, 0, k, nr)
+			b, rsb = bpk, nr
+		}
+		for i0 := 0; i0 < p.m; i0 += mr {
+			mv := min(mr, p.m-i0)
+			a, rsa, csa := p.a[i0*p.rsa:], p.rsa, p.csa
+			if mv < mr {
+				a, rsa, csa = apk, 1, mr
+			}
+			kern.tile(k, a, rsa, csa, b, rsb, p.c[i0*p.rsc+j0*p.csc:], p.rsc, p.csc, mv, nv, p.alpha, p.beta, tmp)
+		}
+	}
+}
+
+// gemmPacked is the blocked product: for each nc-wide block of columns and
+// kc-deep slice of k, the threads pack op(B) into kc-by-nr panels together,
+// then each packs the rows of op(A) it owns into mr-by-kc panels and runs
+// the micro-kernel over its part of C.
+func gemmPacked(kern *gemmKernel, p *gemmArgs, threads int) {
+	mr, nr := kern.mr, kern.nr
+	nc := min(kern.nc, roundUp(p.n, nr))
+	kc := ceilDiv(p.k, ceilDiv(p.k, kern.kc)) // equal depth blocks, none a sliver
+	bufB := getBuf(kc * roundUp(nc, nr))
+	defer putBuf(bufB)
+	for jc := 0; jc < p.n; jc += nc {
+		ncur := min(nc, p.n-jc)
+		panels := ceilDiv(ncur, nr)
+		tm, tn := splitGrid(threads, p.m, ncur, mr, nr)
+		for pc := 0; pc < p.k; pc += kc {
+			kcur := min(kc, p.k-pc)
+			beta := p.beta
+			if pc > 0 {
+				beta = 1
+			}
+			nt := min(threads, panels)
+			parallelFor(nt, func(t int) {
+				for q := t * panels / nt; q < (t+1)*panels/nt; q++ {
+					j0 := jc + q*nr
+					packPanel(bufB[q*kcur*nr:], p.b, p.csb, p.rsb, j0, min(nr, jc+ncur-j0), pc, kcur, nr)
+				}
+			})
+			parallelFor(tm*tn, func(t int) {
+				rowPanels := ceilDiv(p.m, mr)
+				ti, tj := t/tn, t%tn
+				r0 := ti * rowPanels / tm * mr
+				r1 := min(p.m, (ti+1)*rowPanels/tm*mr)
+				p.packedPart(kern, bufB, jc, ncur, pc, kcur, r0, r1, tj*panels/tn, (tj+1)*panels/tn, beta)
+			})
+		}
+	}
+}
+
+// packedPart computes rows r0..r1 of C against B panels q0..q1 of the
+// current block, packing those rows of op(A) mc at a time.
+func (p *gemmArgs) packedPart(kern *gemmKernel, bufB []float32, jc, ncur, pc, kcur, r0, r1, q0, q1 int, beta float32) {
+	if r0 >= r1 || q0 >= q1 {
+		return
+	}
+	mr, nr := kern.mr, kern.nr
+	rows := r1 - r0
+	mc := roundUp(ceilDiv(rows, ceilDiv(rows, kern.mc)), mr)
+	buf := getBuf(mc*kcur + mr*nr)
+	defer putBuf(buf)
+	bufA, tmp := buf[:mc*kcur], buf[mc*kcur:]
+	for ic := r0; ic < r1; ic += mc {
+		mcur := min(mc, r1-ic)
+		for ir := 0; ir < mcur; ir += mr {
+			packPanel(bufA[ir*kcur:], p.a, p.rsa, p.csa, ic+ir, min(mr, mcur-ir), pc, kcur, mr)
+		}
+		for q := q0; q < q1; q++ {
+			j0 := jc + q*nr
+			nv := min(nr, jc+ncur-j0)
+			bq := bufB[q*kcur*nr:]
+			for ir := 0; ir < mcur; ir += mr {
+				i := ic + ir
+				kern.tile(kcur, bufA[ir*kcur:], 1, mr, bq, nr, p.c[i*p.rsc+j0*p.csc:], p.rsc, p.csc, min(mr, mcur-ir), nv, p.alpha, beta, tmp)
+			}
+		}
+	}
+}
+
+// splitGrid divides an m-by-n block of C among up to threads parts as a
+// tm-by-tn grid, choosing the grid whose largest part (counted in whole
+// register tiles) is smallest and, among those, the one with most row
+// parts, since row parts share the packed B.
+func splitGrid(threads, m, n, mr, nr int) (tm, tn int) {
+	tm, tn = 1, 1
+	best := ceilDiv(m, mr) * ceilDiv(n, nr)
+	for rm := 1; rm <= threads; rm++ {
+		rn := threads / rm
+		if ceilDiv(m, mr) < rm || ceilDiv(n, nr) < rn {
+			continue
+		}
+		cost := ceilDiv(ceilDiv(m, mr), rm) * ceilDiv(ceilDiv(n, nr), rn)
+		if cost < best || cost == best && rm*rn > tm*tn || cost == best && rm*rn == tm*tn && rm > tm {
+			tm, tn, best = rm, rn, cost
+		}
+	}
+	return tm, tn
+}
+
+func ceilDiv(a, b int) int { return (a + b - 1) / b }
+
+func roundUp(a, b int) int { return ceilDiv(a, b) * b }

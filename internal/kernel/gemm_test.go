@@ -1,0 +1,251 @@
+package kernel
+
+import (
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"testing"
+)
+
+// sgemmRef is the reference product, accumulated in float64.
+func sgemmRef(transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
+	for i := 0; i < m; i++ {
+		for j := 0; j < n; j++ {
+			var s float64
+			for p := 0; p < k; p++ {
+				ia, ib := i*lda+p, p*ldb+j
+				if transA {
+					ia = p*lda + i
+				}
+				if transB {
+					ib = j*ldb + p
+				}
+				s += float64(a[ia]) * float64(b[ib])
+			}
+			x := &c[i*ldc+j]
+			if beta == 0 {
+				*x = float32(float64(alpha) * s)
+			} else {
+				*x = float32(float64(alpha)*s + float64(beta)*float64(*x))
+			}
+		}
+	}
+}
+
+// gemmCase is one product with its layout: pad widens each leading
+// dimension and off shifts each matrix's start within its slice.
+type gemmCase struct {
+	transA, transB bool
+	m, n, k        int
+	alpha, beta    float32
+	pad, off       int
+}
+
+func (tc gemmCase) String() string {
+	return fmt.Sprintf("tA=%v/tB=%v/%dx%dx%d/alpha=%g/beta=%g/pad=%d/off=%d", tc.transA, tc.transB, tc.m, tc.n, tc.k, tc.alpha, tc.beta, tc.pad, tc.off)
+}
+
+// operands builds random A, B and C for tc; C's padding holds a sentinel
+// and, when beta is 0, its body holds NaN, which must be overwritten.
+func (tc gemmCase) operands(rng *rand.Rand) (a []float32, lda int, b []float32, ldb int, c []float32, ldc int) {
+	ar, ac := tc.m, tc.k
+	if tc.transA {
+		ar, ac = tc.k, tc.m
+	}
+	br, bc := tc.k, tc.n
+	if tc.transB {
+		br, bc = tc.n, tc.k
+	}
+	lda, ldb, ldc = ac+tc.pad, bc+tc.pad, tc.n+tc.pad
+	fill := func(rows, ld int) []float32 {
+		x := make([]float32, tc.off+rows*ld)
+		for i := range x {
+			x[i] = rng.Float32()*2 - 1
+		}
+		return x
+	}
+	a, b, c = fill(ar, lda), fill(br, ldb), fill(tc.m, ldc)
+	for i := range c {
+		if i < tc.off || (i-tc.off)%ldc >= tc.n {
+			c[i] = sentinel
+		} else if tc.beta == 0 {
+			c[i] = float32(math.NaN())
+		}
+	}
+	return a[tc.off:], lda, b[tc.off:], ldb, c, ldc
+}
+
+const sentinel = 12345
+
+// check runs one product through run and compares it with sgemmRef.
+func (tc gemmCase) check(t *testing.T, rng *rand.Rand, run func(a []float32, lda int, b []float32, ldb int, c []float32, ldc int)) {
+	t.Helper()
+	a, lda, b, ldb, c, ldc := tc.operands(rng)
+	want := append([]float32(nil), c...)
+	sgemmRef(tc.transA, tc.transB, tc.m, tc.n, tc.k, tc.alpha, a, lda, b, ldb, tc.beta, want[tc.off:], ldc)
+	run(a, lda, b, ldb, c[tc.off:], ldc)
+	tol := 1e-5 * float64(tc.k+4) * float64(max(1, abs32(tc.alpha)+abs32(tc.beta)))
+	bad := 0
+	for i := range c {
+		if d := math.Abs(float64(c[i] - want[i])); !(d <= tol) {
+			if bad++; bad <= 3 {
+				t.Errorf("%v: c[%d] = %g, want %g", tc, i, c[i], want[i])
+			}
+		}
+	}
+}
+
+func abs32(x float32) float32 { return float32(math.Abs(float64(x))) }
+
+// shapes covers edge tiles of every kernel (1..257), depths beyond one
+// block and skinny products.
+var shapes = [][3]int{
+	{1, 1, 1}, {2, 2, 2}, {3, 3, 3}, {7, 7, 7}, {15, 15, 15}, {16, 16, 16},
+	{17, 17, 17}, {31, 31, 31}, {33, 33, 33}, {63, 63, 63}, {65, 65, 65},
+	{127, 127, 127}, {255, 33, 257}, {257, 65, 31}, {33, 257, 63},
+	{1, 257, 3}, {257, 1, 17}, {2, 127, 300}, {127, 2, 65}, {12, 32, 1},
+	{24, 64, 9}, {6, 16, 520}, {13, 33, 0}, {0, 5, 3}, {4, 0, 3},
+}
+
+// blockedKernels returns each available kernel as is and with tiny cache
+// blocks, so that small tests cross every block boundary.
+func blockedKernels() []*gemmKernel {
+	var ks []*gemmKernel
+	for _, k := range kernels {
+		small := *k
+		small.name += "-smallblocks"
+		small.mc, small.kc, small.nc = 2*k.mr, 5, 3*k.nr
+		ks = append(ks, k, &small)
+	}
+	return ks
+}
+
+func TestSgemmPaths(t *testing.T) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	scalars := [][2]float32{{1, 0}, {0.5, 1}, {-1.5, 0.25}, {0, 2}}
+	for _, kern := range blockedKernels() {
+		for _, path := range []int{pathDirect, pathPacked} {
+			for _, threads := range []int{1, 2, 3} {
+				if path == pathDirect && threads > 1 {
+					continue
+				}
+				name := fmt.Sprintf("%s/path=%d/threads=%d", kern.name, path, threads)
+				t.Run(name, func(t *testing.T) {
+					for si, s := range shapes {
+						for tr := 0; tr < 4; tr++ {
+							ab := scalars[(si+tr)%len(scalars)]
+							tc := gemmCase{transA: tr&1 != 0, transB: tr&2 != 0, m: s[0], n: s[1], k: s[2],
+								alpha: ab[0], beta: ab[1], pad: (si + tr) % 3 * 5, off: (si * 7) % 5}
+							tc.check(t, rng, func(a []float32, lda int, b []float32, ldb int, c []float32, ldc int) {
+								p := newGemmArgs(tc.transA, tc.transB, tc.m, tc.n, tc.k, tc.alpha, a, lda, b, ldb, tc.beta, c, ldc)
+								p.run(kern, threads, path)
+							})
+						}
+					}
+				})
+			}
+		}
+	}
+}
+
+func TestSgemmAuto(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	for _, s := range [][3]int{{128, 256, 784}, {256, 10, 256}, {64, 64, 64}, {300, 200, 100}, {5, 600, 7}} {
+		for tr := 0; tr < 4; tr++ {
+			tc := gemmCase{transA: tr&1 != 0, transB: tr&2 != 0, m: s[0], n: s[1], k: s[2], alpha: 1, beta: 0, pad: 3, off: 1}
+			tc.check(t, rng, func(a []float32, lda int, b []float32, ldb int, c []float32, ldc int) {
+				Sgemm(tc.transA, tc.transB, tc.m, tc.n, tc.k, tc.alpha, a, lda, b, ldb, tc.beta, c, ldc)
+			})
+		}
+	}
+}
+
+func TestSgemmBatched(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 6))
+	cases := []struct {
+		batch, m, n, k int
+		shareA, shareB bool
+		transA, transB bool
+		alpha, beta    float32
+	}{
+		{batch: 5, m: 7, n: 9, k: 11, alpha: 1},
+		{batch: 4, m: 33, n: 17, k: 65, shareA: true, transB: true, alpha: 0.5, beta: 1},
+		{batch: 3, m: 64, n: 64, k: 64, shareB: true, transA: true, alpha: 2, beta: -1},
+		{batch: 2, m: 300, n: 260, k: 270, transA: true, transB: true, alpha: 1, beta: 0.5},
+		{batch: 6, m: 4, n: 3, k: 0, alpha: 1, beta: 2},
+		{batch: 1, m: 1, n: 1, k: 1, alpha: 1},
+	}
+	for _, tc := range cases {
+		name := fmt.Sprintf("%+v", tc)
+		ar, ac, br, bc := tc.m, tc.k, tc.k, tc.n
+		if tc.transA {
+			ar, ac = ac, ar
+		}
+		if tc.transB {
+			br, bc = bc, br
+		}
+		sa, sb, sc := ar*ac, br*bc, tc.m*tc.n+2
+		if tc.shareA {
+			sa = 0
+		}
+		if tc.shareB {
+			sb = 0
+		}
+		rnd := func(n int) []float32 {
+			x := make([]float32, n)
+			for i := range x {
+				x[i] = rng.Float32() - 0.5
+			}
+			return x
+		}
+		a, b, c := rnd(max(sa, ar*ac)*tc.batch), rnd(max(sb, br*bc)*tc.batch), rnd(sc*tc.batch)
+		want := append([]float32(nil), c...)
+		for i := 0; i < tc.batch; i++ {
+			sgemmRef(tc.transA, tc.transB, tc.m, tc.n, tc.k, tc.alpha, a[i*sa:], ac, b[i*sb:], bc, tc.beta, want[i*sc:], tc.n)
+		}
+		SgemmBatched(tc.transA, tc.transB, tc.batch, tc.m, tc.n, tc.k, tc.alpha, a, ac, sa, b, bc, sb, tc.beta, c, tc.n, sc)
+		for i := range c {
+			if d := math.Abs(float64(c[i] - want[i])); d > 1e-4*float64(tc.k+1) {
+				t.Fatalf("%s: c[%d] = %g, want %g", name, i, c[i], want[i])
+			}
+		}
+	}
+}
+
+func TestSgemmPanics(t *testing.T) {
+	x := make([]float32, 16)
+	cases := []struct {
+		name string
+		f    func()
+	}{
+		{"short A", func() { Sgemm(false, false, 4, 4, 4, 1, x[:15], 4, x, 4, 0, make([]float32, 16), 4) }},
+		{"short C", func() { Sgemm(false, false, 4, 4, 4, 1, x, 4, x, 4, 0, x[:10], 4) }},
+		{"small lda", func() { Sgemm(true, false, 4, 4, 4, 1, x, 3, x, 4, 0, make([]float32, 16), 4) }},
+		{"negative size", func() { Sgemm(false, false, -1, 4, 4, 1, x, 4, x, 4, 0, x, 4) }},
+		{"overlapping C", func() { SgemmBatched(false, false, 2, 2, 2, 2, 1, x, 2, 0, x, 2, 0, 0, make([]float32, 16), 2, 3) }},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			defer func() {
+				if recover() == nil {
+					t.Errorf("no panic")
+				}
+			}()
+			tc.f()
+		})
+	}
+}
+
+func FuzzSgemm(f *testing.F) {
+	f.Add(uint8(3), uint8(5), uint8(7), uint8(0), uint64(1))
+	f.Add(uint8(33), uint8(17), uint8(65), uint8(3), uint64(2))
+	f.Add(uint8(255), uint8(1), uint8(2), uint8(9), uint64(3))
+	f.Fuzz(func(t *testing.T, m, n, k, flags uint8, seed uint64) {
+		rng := rand.New(rand.NewPCG(seed, 7))
+		tc := gemmCase{transA: flags&1 != 0, transB: flags&2 != 0, m: int(m), n: int(n), k: int(k),
+			alpha: float32(flags>>2&3) - 1, beta: float32(flags >> 4 & 3), pad: int(flags>>6) * 3, off: int(seed % 5)}
+		tc.check(t, rng, func(a []float32, lda int, b []float32, ldb int, c []float32, ldc int) {
+			Sgemm(tc.transA, tc.transB, tc.m, tc.n, tc.k, tc.alpha, a, lda, b, ldb, tc.beta, c, ldc)
+		})
+	})
+}

@@ -1,0 +1,100 @@
+package kernel
+
+import (
+	"runtime"
+	"sync"
+	"sync/atomic"
+)
+
+// threads is the thread count set by SetThreads; 0 follows GOMAXPROCS.
+var threads atomic.Int64
+
+// SetThreads sets how many goroutines a large product is split across.
+// n <= 0 restores the default, which follows runtime.GOMAXPROCS.
+func SetThreads(n int) {
+	threads.Store(int64(max(n, 0)))
+}
+
+// Threads reports how many goroutines a large product is split across.
+func Threads() int {
+	if n := threads.Load(); n > 0 {
+		return int(n)
+	}
+	return runtime.GOMAXPROCS(0)
+}
+
+// job is one parallelFor call: indices are claimed by atomic increment, so
+// whoever is free runs the next one and the caller never waits on work that
+// nobody has started.
+type job struct {
+	f    func(int)
+	n    int64
+	next atomic.Int64
+	done atomic.Int64
+	fin  chan struct{}
+}
+
+func (j *job) run() {
+	for {
+		i := j.next.Add(1) - 1
+		if i >= j.n {
+			return
+		}
+		j.f(int(i))
+		if j.done.Add(1) == j.n {
+			close(j.fin)
+		}
+	}
+}
+
+// pool is a set of persistent worker goroutines, started on demand and
+// never more than the largest thread count asked for so far, less one for
+// the calling goroutine, which always works too.
+var pool struct {
+	mu      sync.Mutex
+	workers int
+	jobs    chan *job
+}
+
+const maxWorkers = 256
+
+// parallelFor runs f(0), ..., f(n-1), on the caller and on up to n-1 pool
+// workers, and returns when all have finished. It is safe to call from
+// inside f: a worker that is busy simply leaves the indices to others.
+func parallelFor(n int, f func(int)) {
+	if n <= 1 {
+		if n == 1 {
+			f(0)
+		}
+		return
+	}
+	j := &job{f: f, n: int64(n), fin: make(chan struct{})}
+	helpers := startWorkers(n - 1)
+	for i := 0; i < helpers; i++ {
+		select {
+		case pool.jobs <- j:
+		default: // every worker already has work queued
+		}
+	}
+	j.run()
+	<-j.fin
+}
+
+// startWorkers makes sure up to want workers exist and returns how many do.
+func startWorkers(want int) int {
+	want = min(want, maxWorkers)
+	pool.mu.Lock()
+	defer pool.mu.Unlock()
+	if pool.jobs == nil {
+		pool.jobs = make(chan *job, maxWorkers)
+	}
+	for pool.workers < want {
+		pool.workers++
+		go func() {
+			for j := range pool.jobs {
+				j.run()
+			}
+		}()
+	}
+	return min(want, pool.workers)
+}
