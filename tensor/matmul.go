@@ -49,17 +49,35 @@ func MatmulT(a, b *Tensor, transA, transB bool) *Tensor {
 		})
 	}
 	return record(out, "Matmul", []*Tensor{a, b}, func(g *Tensor) []*Tensor {
+		// Operands that need no gradient (data, frozen weights) skip their
+		// product: the backward of a first layer does not compute dL/dx.
 		var ga, gb *Tensor
-		switch {
-		case !transA && !transB: // C = A B
-			ga, gb = MatmulT(g, b, false, true), MatmulT(a, g, true, false)
-		case !transA && transB: // C = A B^T
-			ga, gb = MatmulT(g, b, false, false), MatmulT(g, a, true, false)
-		case transA && !transB: // C = A^T B
-			ga, gb = MatmulT(b, g, false, true), MatmulT(a, g, false, false)
-		default: // C = A^T B^T
-			ga, gb = MatmulT(b, g, true, true), MatmulT(g, a, true, true)
+		if a.requiresGrad {
+			switch {
+			case !transA && !transB: // C = A B: dA = G B^T
+				ga = MatmulT(g, b, false, true)
+			case !transA && transB: // C = A B^T: dA = G B
+				ga = MatmulT(g, b, false, false)
+			case transA && !transB: // C = A^T B: dA = B G^T
+				ga = MatmulT(b, g, false, true)
+			default: // C = A^T B^T: dA = B^T G^T
+				ga = MatmulT(b, g, true, true)
+			}
+			ga = ga.SumTo(a.shape...)
 		}
-		return []*Tensor{ga.SumTo(a.shape...), gb.SumTo(b.shape...)}
+		if b.requiresGrad {
+			switch {
+			case !transA && !transB: // dB = A^T G
+				gb = MatmulT(a, g, true, false)
+			case !transA && transB: // dB = G^T A
+				gb = MatmulT(g, a, true, false)
+			case transA && !transB: // dB = A G
+				gb = MatmulT(a, g, false, false)
+			default: // dB = G^T A^T
+				gb = MatmulT(g, a, true, true)
+			}
+			gb = gb.SumTo(b.shape...)
+		}
+		return []*Tensor{ga, gb}
 	})
 }
