@@ -84,6 +84,8 @@ func gradCases() []gradCase {
 		unaryCase("LeakyReLU", func(x *T.Tensor) *T.Tensor { return x.LeakyReLU(0.2) }, x, true),
 		unaryCase("ELU", func(x *T.Tensor) *T.Tensor { return x.ELU(1.5) }, x, true),
 		unaryCase("Erf", (*T.Tensor).Erf, x, true),
+		unaryCase("Sin", (*T.Tensor).Sin, x, true),
+		unaryCase("Cos", (*T.Tensor).Cos, x, true),
 		unaryCase("GELU", (*T.Tensor).GELU, x, true),
 		unaryCase("SiLU", (*T.Tensor).SiLU, x, true),
 		unaryCase("Softplus", (*T.Tensor).Softplus, x, true),

@@ -199,3 +199,13 @@ func boolTo(b bool) float32 {
 	}
 	return 0
 }
+
+// Sin returns the sine of t.
+func (t *Tensor) Sin() *Tensor {
+	return unary("Sin", t, f64(math.Sin), func(g, _ *Tensor) *Tensor { return g.Mul(t.Cos()) })
+}
+
+// Cos returns the cosine of t.
+func (t *Tensor) Cos() *Tensor {
+	return unary("Cos", t, f64(math.Cos), func(g, _ *Tensor) *Tensor { return g.Mul(t.Sin()).Neg() })
+}

@@ -1,0 +1,86 @@
+package energy
+
+import (
+	"fmt"
+	"math"
+
+	"github.com/gibbsml/gibbs/tensor"
+)
+
+// Sampler draws contrastive samples (negatives) for a batch of data: pos
+// holds the data's y ([N, ...]) and x its conditioning input or nil.
+type Sampler interface {
+	Sample(m Model, x, pos *tensor.Tensor, rng *tensor.RNG) *tensor.Tensor
+}
+
+// Langevin runs stochastic gradient Langevin dynamics on y:
+//
+//	y <- y - StepSize * dF/dy + Noise * N(0, I)
+//
+// With Noise = sqrt(2 * StepSize) this samples exp(-F); practice (Du &
+// Mordatch 2019, Grathwohl et al. 2019) sets the two apart, with a much
+// smaller noise. The model's parameters are frozen while it runs.
+type Langevin struct {
+	Steps           int
+	StepSize, Noise float32
+	// ClipGrad, when positive, clips each gradient value to
+	// [-ClipGrad, ClipGrad].
+	ClipGrad float32
+	// Lo and Hi, when Lo < Hi, keep y inside the box [Lo, Hi].
+	Lo, Hi float32
+}
+
+// Validate reports a setting that cannot run.
+func (l Langevin) Validate() error {
+	if l.Steps < 0 || !(l.StepSize > 0) || l.Noise < 0 || l.ClipGrad < 0 || isBad(l.StepSize) || isBad(l.Noise) {
+		return fmt.Errorf("energy: Langevin needs steps >= 0, step size > 0, noise >= 0 and clip >= 0, got %+v", l)
+	}
+	return nil
+}
+
+func isBad(v float32) bool { return math.IsNaN(float64(v)) || math.IsInf(float64(v), 0) }
+
+// Run returns the end of the chains started at y0 (y0 is not changed).
+func (l Langevin) Run(m Model, x, y0 *tensor.Tensor, rng *tensor.RNG) *tensor.Tensor {
+	y := y0.Clone()
+	frozen(m, func() {
+		for s := 0; s < l.Steps; s++ {
+			g, _ := gradY(m, x, y)
+			yd, gd := y.Data(), g.Data()
+			for i := range yd {
+				gi := gd[i]
+				if l.ClipGrad > 0 {
+					gi = min(max(gi, -l.ClipGrad), l.ClipGrad)
+				}
+				yd[i] += -l.StepSize*gi + l.Noise*rng.Norm()
+			}
+			if l.Lo < l.Hi {
+				clampInPlace(y, l.Lo, l.Hi)
+			}
+		}
+	})
+	return y
+}
+
+// ShortRun starts fresh Langevin chains from uniform noise in [Lo, Hi]
+// for every batch (Nijkamp et al. 2019's short-run MCMC).
+type ShortRun struct {
+	Langevin
+	Lo, Hi float32
+}
+
+// Sample runs chains from noise shaped like pos.
+func (s ShortRun) Sample(m Model, x, pos *tensor.Tensor, rng *tensor.RNG) *tensor.Tensor {
+	return s.Run(m, x, tensor.Uniform(rng, s.Lo, s.Hi, pos.Shape()...), rng)
+}
+
+// CD is contrastive divergence CD-k (Hinton 2002): Langevin chains of
+// Steps (k) steps started at the data.
+type CD struct {
+	Langevin
+}
+
+// Sample runs short chains from pos.
+func (c CD) Sample(m Model, x, pos *tensor.Tensor, rng *tensor.RNG) *tensor.Tensor {
+	return c.Run(m, x, pos, rng)
+}
