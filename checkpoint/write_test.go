@@ -47,30 +47,39 @@ func sampleTensors() map[string]*tensor.Tensor {
 
 func TestRoundTrip(t *testing.T) {
 	metadata := map[string]string{"step": "12", "rng": "AAEC/w==", "config": `{"lr":0.1}`, "ünï <&>": "\"\n\t"}
-	for _, meta := range []map[string]string{metadata, nil} {
-		want := sampleTensors()
+	tests := []struct {
+		name     string
+		tensors  map[string]*tensor.Tensor
+		metadata map[string]string
+	}{
+		{"tensors and metadata", sampleTensors(), metadata},
+		{"no metadata", sampleTensors(), nil},
+		{"no tensors", nil, metadata},
+		{"nothing", nil, nil},
+	}
+	for _, tt := range tests {
 		path := filepath.Join(t.TempDir(), "c.safetensors")
-		if err := Save(path, want, meta); err != nil {
-			t.Fatal(err)
+		if err := Save(path, tt.tensors, tt.metadata); err != nil {
+			t.Fatalf("%s: %v", tt.name, err)
 		}
 		got, gotMeta, err := Load(path)
 		if err != nil {
-			t.Fatal(err)
+			t.Fatalf("%s: %v", tt.name, err)
 		}
-		if len(got) != len(want) {
-			t.Errorf("got %d tensors, want %d", len(got), len(want))
+		if len(got) != len(tt.tensors) {
+			t.Errorf("%s: got %d tensors, want %d", tt.name, len(got), len(tt.tensors))
 		}
-		for name, w := range want {
+		for name, w := range tt.tensors {
 			if g := got[name]; g == nil || !equalBits(g, w) {
-				t.Errorf("tensor %q does not round-trip", name)
+				t.Errorf("%s: tensor %q does not round-trip", tt.name, name)
 			}
 		}
-		if len(gotMeta) != len(meta) {
-			t.Errorf("metadata %v, want %v", gotMeta, meta)
+		if gotMeta == nil || len(gotMeta) != len(tt.metadata) {
+			t.Errorf("%s: metadata %v, want %v", tt.name, gotMeta, tt.metadata)
 		}
-		for k, v := range meta {
+		for k, v := range tt.metadata {
 			if gotMeta[k] != v {
-				t.Errorf("metadata %q = %q, want %q", k, gotMeta[k], v)
+				t.Errorf("%s: metadata %q = %q, want %q", tt.name, k, gotMeta[k], v)
 			}
 		}
 	}

@@ -19,6 +19,10 @@ Usage (with an interpreter that has torch, such as /usr/bin/python3):
         lists for each tensor its shape and the float32 bit patterns that
         torch's conversion to float32 gives and gibbs must read.
 
+The whole round trip, both modes against gibbs, runs with
+
+    GIBBS_PYTHON=/usr/bin/python3 go test ./checkpoint -run PyTorchInterop -v
+
 The committed fixture was made with
 
     /usr/bin/python3 scripts/safetensors_interop.py write \\
