@@ -4,15 +4,13 @@ import (
 	"fmt"
 	"math"
 
+	"github.com/gibbsml/gibbs/data"
 	"github.com/gibbsml/gibbs/tensor"
 )
 
-// Box is an axis-aligned rectangle of the plane.
-type Box struct{ XMin, XMax, YMin, YMax float64 }
-
 // GridPoints returns the centres of a res-by-res grid over the box, row by
 // row from YMin up, as a [res*res, 2] tensor, and the area of one cell.
-func (b Box) GridPoints(res int) (*tensor.Tensor, float64) {
+func GridPoints(b data.Box, res int) (*tensor.Tensor, float64) {
 	pts := tensor.Zeros(res*res, 2)
 	d := pts.Data()
 	dx, dy := (b.XMax-b.XMin)/float64(res), (b.YMax-b.YMin)/float64(res)
@@ -28,8 +26,8 @@ func (b Box) GridPoints(res int) (*tensor.Tensor, float64) {
 
 // GridEnergies evaluates an unconditional 2-D model on GridPoints(res),
 // in batches, without recording gradients; the result has shape [res*res].
-func GridEnergies(m Model, b Box, res int) *tensor.Tensor {
-	pts, _ := b.GridPoints(res)
+func GridEnergies(m Model, b data.Box, res int) *tensor.Tensor {
+	pts, _ := GridPoints(b, res)
 	return batchedEnergy(m, pts, 4096)
 }
 
@@ -49,17 +47,16 @@ func batchedEnergy(m Model, y *tensor.Tensor, batch int) *tensor.Tensor {
 // of exp(-F) over the box by a Riemann sum on a res-by-res grid. For 2-D
 // models whose mass lies inside the box this is accurate enough to turn
 // energies into normalised log-densities.
-func GridLogZ(m Model, b Box, res int) float64 {
+func GridLogZ(m Model, b data.Box, res int) float64 {
 	e := GridEnergies(m, b, res)
-	_, cell := b.GridPoints(1)
-	cell /= float64(res * res)
+	cell := (b.XMax - b.XMin) * (b.YMax - b.YMin) / float64(res*res)
 	lse := e.Neg().LogSumExp().Item()
 	return float64(lse) + math.Log(cell)
 }
 
 // GridNLL returns the mean negative log-likelihood of test points [N, 2]
 // under the density exp(-F)/Z, with Z from GridLogZ, in nats.
-func GridNLL(m Model, test *tensor.Tensor, b Box, res int) float64 {
+func GridNLL(m Model, test *tensor.Tensor, b data.Box, res int) float64 {
 	e := batchedEnergy(m, test, 4096)
 	return float64(e.Mean().Item()) + GridLogZ(m, b, res)
 }
