@@ -1,0 +1,146 @@
+package nn
+
+import (
+	"fmt"
+	"math"
+
+	"github.com/gibbsml/gibbs/tensor"
+)
+
+// ConvSpec sets up a square convolution. Its zero value beyond Kernel is
+// PyTorch's default: stride 1, no padding, no dilation, with a bias.
+type ConvSpec struct {
+	Kernel        int  // side of the square kernel, > 0
+	Stride        int  // 0 means 1
+	Padding       int  // zeros added on each side of the input
+	Dilation      int  // spacing of the kernel taps; 0 means 1
+	OutputPadding int  // ConvTranspose2d only: extra rows and columns at the bottom and right of the output
+	NoBias        bool // leave out the bias
+}
+
+func (s ConvSpec) geom() tensor.ConvGeom {
+	return tensor.ConvGeom{
+		KH: s.Kernel, KW: s.Kernel,
+		StrideH: max(s.Stride, 1), StrideW: max(s.Stride, 1),
+		PadH: s.Padding, PadW: s.Padding,
+		DilationH: max(s.Dilation, 1), DilationW: max(s.Dilation, 1),
+	}
+}
+
+// newConvParams makes a conv weight of the given shape and an optional bias
+// of size nb, initialised as PyTorch's _ConvNd.reset_parameters does:
+// KaimingUniform with a = sqrt(5) for the weight, and a bias uniform in
+// [-1/sqrt(fan_in), 1/sqrt(fan_in)].
+func newConvParams(rng *tensor.RNG, layer string, shape []int, nb int, spec ConvSpec) (w, b *tensor.Tensor) {
+	if spec.Kernel <= 0 || spec.Stride < 0 || spec.Padding < 0 || spec.Dilation < 0 || spec.OutputPadding < 0 {
+		panic(fmt.Sprintf("nn: %s: invalid spec %+v", layer, spec))
+	}
+	for _, d := range shape[:2] {
+		if d <= 0 {
+			panic(fmt.Sprintf("nn: %s: invalid channel counts in weight shape %v", layer, shape))
+		}
+	}
+	w = KaimingUniform(rng, tensor.Zeros(shape...), math.Sqrt(5), FanIn, "leaky_relu").SetRequiresGrad(true)
+	if !spec.NoBias {
+		fanIn, _ := Fans(shape)
+		bound := 1 / math.Sqrt(float64(fanIn))
+		b = Uniform(rng, tensor.Zeros(nb), -bound, bound).SetRequiresGrad(true)
+	}
+	return w, b
+}
+
+// convParams lists "weight" and, when present, "bias".
+func convParams(w, b *tensor.Tensor) []Param {
+	ps := []Param{{"weight", w}}
+	if b != nil {
+		ps = append(ps, Param{"bias", b})
+	}
+	return ps
+}
+
+// checkImage panics unless x is [N, c, H, W].
+func checkImage(layer string, x *tensor.Tensor, c int) []int {
+	s := x.Shape()
+	if len(s) != 4 || s[1] != c {
+		panic(fmt.Sprintf("nn: %s: input shape %v, want [N, %d, H, W]", layer, s, c))
+	}
+	return s
+}
+
+// Conv2d is a 2-D cross-correlation over inputs [N, in, H, W], with weight
+// [out, in, KH, KW] and bias [out] as in PyTorch. It is computed as a
+// matrix product with the unfolded input (im2col).
+type Conv2d struct {
+	Weight, Bias *tensor.Tensor  // Bias is nil without a bias
+	Geom         tensor.ConvGeom // stride, padding, dilation; the kernel size follows Weight
+}
+
+// NewConv2d returns a Conv2d from in to out channels, initialised like PyTorch's.
+func NewConv2d(rng *tensor.RNG, in, out int, spec ConvSpec) *Conv2d {
+	w, b := newConvParams(rng, "Conv2d", []int{out, in, spec.Kernel, spec.Kernel}, out, spec)
+	return &Conv2d{Weight: w, Bias: b, Geom: spec.geom()}
+}
+
+// Params returns "weight" and, when present, "bias".
+func (c *Conv2d) Params() []Param { return convParams(c.Weight, c.Bias) }
+
+// Forward returns the convolution of x, of shape [N, out, OH, OW].
+func (c *Conv2d) Forward(x *tensor.Tensor) *tensor.Tensor {
+	ws := c.Weight.Shape()
+	s := checkImage("Conv2d", x, ws[1])
+	g := c.Geom
+	g.KH, g.KW = ws[2], ws[3]
+	oh, ow := g.OutSize(s[2], s[3])
+	if oh <= 0 || ow <= 0 {
+		panic(fmt.Sprintf("nn: Conv2d: kernel %dx%d with %+v does not fit input %v", g.KH, g.KW, g, s))
+	}
+	y := c.Weight.Reshape(ws[0], -1).Matmul(x.Unfold(g)) // [N, out, OH*OW]
+	if c.Bias != nil {
+		y = y.Add(c.Bias.Reshape(ws[0], 1))
+	}
+	return y.Reshape(s[0], ws[0], oh, ow)
+}
+
+// ConvTranspose2d is the transpose (gradient) of a Conv2d with the same
+// geometry, mapping [N, in, H, W] to [N, out, OH, OW] with
+// OH = (H-1)*stride - 2*padding + dilation*(KH-1) + output_padding + 1.
+// Its weight is [in, out, KH, KW] as in PyTorch. It is computed as a matrix
+// product followed by Fold (col2im).
+type ConvTranspose2d struct {
+	Weight, Bias     *tensor.Tensor  // Bias is nil without a bias
+	Geom             tensor.ConvGeom // stride, padding, dilation; the kernel size follows Weight
+	OutPadH, OutPadW int             // output padding, each below the stride
+}
+
+// NewConvTranspose2d returns a ConvTranspose2d from in to out channels,
+// initialised like PyTorch's.
+func NewConvTranspose2d(rng *tensor.RNG, in, out int, spec ConvSpec) *ConvTranspose2d {
+	w, b := newConvParams(rng, "ConvTranspose2d", []int{in, out, spec.Kernel, spec.Kernel}, out, spec)
+	return &ConvTranspose2d{Weight: w, Bias: b, Geom: spec.geom(), OutPadH: spec.OutputPadding, OutPadW: spec.OutputPadding}
+}
+
+// Params returns "weight" and, when present, "bias".
+func (c *ConvTranspose2d) Params() []Param { return convParams(c.Weight, c.Bias) }
+
+// Forward returns the transposed convolution of x.
+func (c *ConvTranspose2d) Forward(x *tensor.Tensor) *tensor.Tensor {
+	ws := c.Weight.Shape()
+	s := checkImage("ConvTranspose2d", x, ws[0])
+	g := c.Geom
+	g.KH, g.KW = ws[2], ws[3]
+	sh, sw := max(g.StrideH, 1), max(g.StrideW, 1)
+	if c.OutPadH < 0 || c.OutPadW < 0 || c.OutPadH >= sh || c.OutPadW >= sw {
+		panic(fmt.Sprintf("nn: ConvTranspose2d: output padding %dx%d must be below the stride %dx%d", c.OutPadH, c.OutPadW, sh, sw))
+	}
+	oh := (s[2]-1)*sh - 2*g.PadH + max(g.DilationH, 1)*(g.KH-1) + c.OutPadH + 1
+	ow := (s[3]-1)*sw - 2*g.PadW + max(g.DilationW, 1)*(g.KW-1) + c.OutPadW + 1
+	if oh <= 0 || ow <= 0 {
+		panic(fmt.Sprintf("nn: ConvTranspose2d: input %v with kernel %dx%d and %+v gives output %dx%d", s, g.KH, g.KW, g, oh, ow))
+	}
+	cols := tensor.MatmulT(c.Weight.Reshape(ws[0], -1), x.Reshape(s[0], s[1], -1), true, false) // [N, out*KH*KW, H*W]
+	y := cols.Fold(g, oh, ow)
+	if c.Bias != nil {
+		y = y.Add(c.Bias.Reshape(ws[1], 1, 1))
+	}
+	return y
+}

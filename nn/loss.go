@@ -1,0 +1,156 @@
+package nn
+
+import (
+	"fmt"
+
+	"github.com/gibbsml/gibbs/tensor"
+)
+
+// Reduction says how a loss combines its per-element (or per-sample) values.
+type Reduction int
+
+const (
+	// ReduceMean averages them: the default.
+	ReduceMean Reduction = iota
+	// ReduceSum adds them.
+	ReduceSum
+	// ReduceNone returns them unreduced.
+	ReduceNone
+)
+
+// reduce applies the optional reduction (at most one; ReduceMean if none).
+func reduce(loss string, t *tensor.Tensor, r []Reduction) *tensor.Tensor {
+	if len(r) > 1 {
+		panic(fmt.Sprintf("nn: %s: %d reductions given, want at most one", loss, len(r)))
+	}
+	if len(r) == 0 || r[0] == ReduceMean {
+		return t.Mean()
+	}
+	switch r[0] {
+	case ReduceSum:
+		return t.Sum()
+	case ReduceNone:
+		return t
+	}
+	panic(fmt.Sprintf("nn: %s: unknown reduction %d", loss, r[0]))
+}
+
+func checkSameShape(loss string, input, target *tensor.Tensor) {
+	if !sameShape(input.Shape(), target.Shape()) {
+		panic(fmt.Sprintf("nn: %s: input shape %v and target shape %v differ", loss, input.Shape(), target.Shape()))
+	}
+}
+
+// MSELoss returns the squared error (input - target)^2, averaged unless a
+// reduction says otherwise. Input and target have the same shape.
+func MSELoss(input, target *tensor.Tensor, r ...Reduction) *tensor.Tensor {
+	checkSameShape("MSELoss", input, target)
+	return reduce("MSELoss", input.Sub(target).Square(), r)
+}
+
+// L1Loss returns the absolute error |input - target|, averaged unless a
+// reduction says otherwise. Its gradient at a zero error is zero.
+func L1Loss(input, target *tensor.Tensor, r ...Reduction) *tensor.Tensor {
+	checkSameShape("L1Loss", input, target)
+	return reduce("L1Loss", input.Sub(target).Abs(), r)
+}
+
+// HuberLoss returns, with d = input - target, 0.5*d^2 where |d| < delta and
+// delta*(|d| - 0.5*delta) elsewhere, averaged unless a reduction says
+// otherwise (PyTorch's HuberLoss; delta > 0).
+func HuberLoss(input, target *tensor.Tensor, delta float32, r ...Reduction) *tensor.Tensor {
+	checkSameShape("HuberLoss", input, target)
+	if !(delta > 0) {
+		panic(fmt.Sprintf("nn: HuberLoss: delta %v, want > 0", delta))
+	}
+	d := input.Sub(target)
+	a := d.Abs()
+	quad := d.Square().MulScalar(0.5)
+	lin := a.AddScalar(-0.5 * delta).MulScalar(delta)
+	return reduce("HuberLoss", tensor.Where(a.Detach().Lt(tensor.Scalar(delta)), quad, lin), r)
+}
+
+// BCELoss returns the binary cross-entropy
+// -(t*log(p) + (1-t)*log(1-p)) of probabilities p in [0, 1] against targets
+// t in [0, 1], averaged unless a reduction says otherwise. As in PyTorch,
+// each log is clamped at -100, so p = 0 or 1 gives a finite loss, and the
+// gradient with respect to p is (p - t) / max(p*(1-p), 1e-12). Prefer
+// BCEWithLogitsLoss on logits.
+func BCELoss(p, target *tensor.Tensor, r ...Reduction) *tensor.Tensor {
+	checkSameShape("BCELoss", p, target)
+	var logP, log1mP, out *tensor.Tensor
+	tensor.NoGrad(func() {
+		floor := tensor.Scalar(-100)
+		pd, td := p.Detach(), target.Detach()
+		logP = pd.Log().Maximum(floor)
+		log1mP = pd.OneMinus().Log().Maximum(floor)
+		out = td.Mul(logP).Add(td.OneMinus().Mul(log1mP)).Neg()
+	})
+	loss := tensor.Custom("BCELoss", out, []*tensor.Tensor{p, target}, func(g *tensor.Tensor) []*tensor.Tensor {
+		gp := g.Mul(p.Sub(target).Div(p.Mul(p.OneMinus()).Maximum(tensor.Scalar(1e-12))))
+		return []*tensor.Tensor{gp, g.Mul(log1mP.Sub(logP))}
+	})
+	return reduce("BCELoss", loss, r)
+}
+
+// BCEWithLogitsLoss returns the binary cross-entropy of sigmoid(x) against
+// targets t, computed stably as softplus(x) - x*t (= max(x, 0) - x*t +
+// log(1 + e^-|x|)), averaged unless a reduction says otherwise.
+func BCEWithLogitsLoss(x, target *tensor.Tensor, r ...Reduction) *tensor.Tensor {
+	checkSameShape("BCEWithLogitsLoss", x, target)
+	return reduce("BCEWithLogitsLoss", x.Softplus().Sub(x.Mul(target)), r)
+}
+
+// CrossEntropyLoss returns -log softmax(logits)[target] for logits [N, C]
+// and targets [N] holding class indices, averaged over the batch unless a
+// reduction says otherwise (ReduceNone gives [N]).
+func CrossEntropyLoss(logits, targets *tensor.Tensor, r ...Reduction) *tensor.Tensor {
+	checkClasses("CrossEntropyLoss", logits, targets)
+	return nll("CrossEntropyLoss", logits.LogSoftmax(1), targets, r)
+}
+
+// NLLLoss returns -logProbs[target] for log-probabilities [N, C] and
+// targets [N] holding class indices, averaged over the batch unless a
+// reduction says otherwise (ReduceNone gives [N]).
+func NLLLoss(logProbs, targets *tensor.Tensor, r ...Reduction) *tensor.Tensor {
+	checkClasses("NLLLoss", logProbs, targets)
+	return nll("NLLLoss", logProbs, targets, r)
+}
+
+func nll(loss string, logProbs, targets *tensor.Tensor, r []Reduction) *tensor.Tensor {
+	n := targets.Len()
+	return reduce(loss, logProbs.Gather(1, targets.Detach().Reshape(n, 1)).Reshape(n).Neg(), r)
+}
+
+// checkClasses panics unless scores is [N, C] and targets is [N] of whole
+// numbers in [0, C).
+func checkClasses(loss string, scores, targets *tensor.Tensor) {
+	s, ts := scores.Shape(), targets.Shape()
+	if len(s) != 2 || len(ts) != 1 || ts[0] != s[0] {
+		panic(fmt.Sprintf("nn: %s: input shape %v and target shape %v, want [N, C] and [N]", loss, s, ts))
+	}
+	for _, v := range targets.Data() {
+		if k := int(v); float32(k) != v || k < 0 || k >= s[1] {
+			panic(fmt.Sprintf("nn: %s: target %v is not a class index in [0, %d)", loss, v, s[1]))
+		}
+	}
+}
+
+// GaussianKL returns the Kullback-Leibler divergence KL(N(mu, sigma^2) ||
+// N(0, I)) of a diagonal Gaussian with log-variance logvar = log sigma^2
+// (Kingma & Welling 2013, appendix B):
+//
+//	KL_i = -0.5 * sum_j (1 + logvar_ij - mu_ij^2 - exp(logvar_ij))
+//
+// summed over all axes but the first (the batch) and averaged over the
+// batch unless a reduction says otherwise (ReduceNone gives one value per
+// sample).
+func GaussianKL(mu, logvar *tensor.Tensor, r ...Reduction) *tensor.Tensor {
+	checkSameShape("GaussianKL", mu, logvar)
+	if mu.Dim() == 0 {
+		panic(fmt.Sprintf("nn: GaussianKL: input shape %v has no batch axis", mu.Shape()))
+	}
+	terms := logvar.AddScalar(1).Sub(mu.Square()).Sub(logvar.Exp())
+	perSample := terms.Reshape(mu.Size(0), -1).Sum(1).MulScalar(-0.5)
+	return reduce("GaussianKL", perSample, r)
+}

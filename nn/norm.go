@@ -1,0 +1,181 @@
+package nn
+
+import (
+	"fmt"
+
+	"github.com/gibbsml/gibbs/tensor"
+)
+
+// LayerNorm normalises over the last axes of its input, those of
+// Shape: y = (x - mean) / sqrt(var + Eps) * weight + bias, with the
+// biased (population) variance, as PyTorch's nn.LayerNorm. Weight and
+// Bias have shape Shape; both are nil without an elementwise affine map.
+type LayerNorm struct {
+	Weight, Bias *tensor.Tensor
+	Shape        []int
+	Eps          float32
+}
+
+// NewLayerNorm returns a LayerNorm over trailing axes of the given shape,
+// with eps 1e-5, weight ones and bias zeros.
+func NewLayerNorm(shape ...int) *LayerNorm {
+	if len(shape) == 0 {
+		panic("nn: LayerNorm: no normalised shape")
+	}
+	return &LayerNorm{
+		Weight: tensor.Ones(shape...).SetRequiresGrad(true),
+		Bias:   param(shape...),
+		Shape:  append([]int(nil), shape...),
+		Eps:    1e-5,
+	}
+}
+
+// Params returns "weight" and "bias" when the layer has them.
+func (l *LayerNorm) Params() []Param {
+	if l.Weight == nil {
+		return nil
+	}
+	return []Param{{"weight", l.Weight}, {"bias", l.Bias}}
+}
+
+// Forward normalises x, of shape [..., Shape...].
+func (l *LayerNorm) Forward(x *tensor.Tensor) *tensor.Tensor {
+	s := x.Shape()
+	k := len(l.Shape)
+	if len(s) < k || !sameShape(s[len(s)-k:], l.Shape) {
+		panic(fmt.Sprintf("nn: LayerNorm: input shape %v, want [..., %v]", s, l.Shape))
+	}
+	axes := make([]int, k)
+	for i := range axes {
+		axes[i] = len(s) - k + i
+	}
+	y := normalize(x, x.MeanKeep(axes...), x.Variance(0, true, axes...), l.Eps)
+	if l.Weight != nil {
+		y = y.Mul(l.Weight).Add(l.Bias)
+	}
+	return y
+}
+
+// normalize returns (x - mean) / sqrt(variance + eps).
+func normalize(x, mean, variance *tensor.Tensor, eps float32) *tensor.Tensor {
+	return x.Sub(mean).Div(variance.AddScalar(eps).Sqrt())
+}
+
+// BatchNorm normalises each channel (axis 1) over the batch and the other
+// axes, as PyTorch's BatchNorm1d ([N, C] or [N, C, L]) and BatchNorm2d
+// ([N, C, H, W]):
+//
+//	training:   y = (x - mean_B) / sqrt(var_B + Eps) * weight + bias
+//	            running_mean = (1-Momentum)*running_mean + Momentum*mean_B
+//	            running_var  = (1-Momentum)*running_var  + Momentum*var_B*n/(n-1)
+//	evaluation: y = (x - running_mean) / sqrt(running_var + Eps) * weight + bias
+//
+// where mean_B and var_B are the batch mean and biased variance over the n
+// values of each channel; the running variance takes the unbiased one.
+// num_batches_tracked counts training batches; PyTorch stores it as int64,
+// gibbs as a float32 scalar.
+type BatchNorm struct {
+	Weight, Bias            *tensor.Tensor // [C]; nil without an affine map
+	RunningMean, RunningVar *tensor.Tensor // [C]
+	NumBatchesTracked       *tensor.Tensor // 0-D
+	Eps, Momentum           float32
+	Training                bool
+	name                    string
+	ranks                   []int // accepted input ranks
+}
+
+// NewBatchNorm1d returns a BatchNorm over c channels of inputs [N, C] or
+// [N, C, L], in training mode, with eps 1e-5, momentum 0.1, weight ones,
+// bias zeros, running mean zeros and running variance ones.
+func NewBatchNorm1d(c int) *BatchNorm { return newBatchNorm("BatchNorm1d", c, 2, 3) }
+
+// NewBatchNorm2d returns a BatchNorm over c channels of inputs [N, C, H, W],
+// set up as NewBatchNorm1d's.
+func NewBatchNorm2d(c int) *BatchNorm { return newBatchNorm("BatchNorm2d", c, 4) }
+
+func newBatchNorm(name string, c int, ranks ...int) *BatchNorm {
+	if c <= 0 {
+		panic(fmt.Sprintf("nn: %s: invalid channel count %d", name, c))
+	}
+	return &BatchNorm{
+		Weight:            tensor.Ones(c).SetRequiresGrad(true),
+		Bias:              param(c),
+		RunningMean:       tensor.Zeros(c),
+		RunningVar:        tensor.Ones(c),
+		NumBatchesTracked: tensor.Scalar(0),
+		Eps:               1e-5,
+		Momentum:          0.1,
+		Training:          true,
+		name:              name,
+		ranks:             ranks,
+	}
+}
+
+// Params returns "weight" and "bias" when the layer has them.
+func (b *BatchNorm) Params() []Param {
+	if b.Weight == nil {
+		return nil
+	}
+	return []Param{{"weight", b.Weight}, {"bias", b.Bias}}
+}
+
+// Buffers returns "running_mean", "running_var" and "num_batches_tracked".
+func (b *BatchNorm) Buffers() []Param {
+	return []Param{{"running_mean", b.RunningMean}, {"running_var", b.RunningVar}, {"num_batches_tracked", b.NumBatchesTracked}}
+}
+
+// SetTraining switches between batch statistics (and updating the running
+// ones) and the running statistics.
+func (b *BatchNorm) SetTraining(on bool) { b.Training = on }
+
+// Forward normalises x per channel.
+func (b *BatchNorm) Forward(x *tensor.Tensor) *tensor.Tensor {
+	s := x.Shape()
+	c := b.RunningMean.Len()
+	okRank := false
+	for _, r := range b.ranks {
+		okRank = okRank || len(s) == r
+	}
+	if !okRank || s[1] != c {
+		panic(fmt.Sprintf("nn: %s: input shape %v, want rank %v with %d channels on axis 1", b.name, s, b.ranks, c))
+	}
+	// Statistics are taken over every axis but 1; chanShape views a [C]
+	// tensor so that it broadcasts along axis 1 of x.
+	axes := []int{0}
+	chanShape := make([]int, len(s))
+	for i := range chanShape {
+		chanShape[i] = 1
+		if i >= 2 {
+			axes = append(axes, i)
+		}
+	}
+	chanShape[1] = c
+	var y *tensor.Tensor
+	if b.Training {
+		n := x.Len() / c
+		if n <= 1 {
+			panic(fmt.Sprintf("nn: %s: input shape %v has one value per channel; training needs more", b.name, s))
+		}
+		mean := x.MeanKeep(axes...)
+		variance := x.Variance(0, true, axes...)
+		y = normalize(x, mean, variance, b.Eps)
+		b.track(mean.Data(), variance.Data(), float32(n)/float32(n-1))
+	} else {
+		y = normalize(x, b.RunningMean.Reshape(chanShape...), b.RunningVar.Reshape(chanShape...), b.Eps)
+	}
+	if b.Weight != nil {
+		y = y.Mul(b.Weight.Reshape(chanShape...)).Add(b.Bias.Reshape(chanShape...))
+	}
+	return y
+}
+
+// track moves the running statistics towards the batch's.
+func (b *BatchNorm) track(mean, variance []float32, unbias float32) {
+	m := b.Momentum
+	rm, rv := b.RunningMean.Data(), b.RunningVar.Data()
+	for i := range rm {
+		rm[i] = (1-m)*rm[i] + m*mean[i]
+		rv[i] = (1-m)*rv[i] + m*variance[i]*unbias
+	}
+	b.NumBatchesTracked.Data()[0]++
+}
