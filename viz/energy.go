@@ -1,0 +1,158 @@
+package viz
+
+import (
+	"fmt"
+	"image"
+	"image/color"
+	"math"
+	"strconv"
+
+	"github.com/gibbsml/gibbs/tensor"
+)
+
+// PointSet is a set of 2-D points drawn as small dots.
+type PointSet struct {
+	Points *tensor.Tensor // [n, 2]: one (x, y) per row
+	Color  color.Color    // nil: the palette color of the set's position
+	Radius float64        // dot radius in pixels; 0 means 1.5
+}
+
+// The colors of DataPoints and SamplePoints.
+var (
+	DataColor   = color.NRGBA{255, 255, 255, 200}
+	SampleColor = color.NRGBA{230, 30, 30, 220}
+)
+
+// DataPoints returns pts as a set of white dots, for training data over a
+// heat map.
+func DataPoints(pts *tensor.Tensor) PointSet { return PointSet{Points: pts, Color: DataColor} }
+
+// SamplePoints returns pts as a set of red dots, for a model's samples.
+func SamplePoints(pts *tensor.Tensor) PointSet { return PointSet{Points: pts, Color: SampleColor} }
+
+// drawPoints draws the sets over c, which shows box.
+func drawPoints(c canvas, box Box, sets []PointSet) {
+	r0 := c.img.Rect
+	for i, s := range sets {
+		if s.Points == nil {
+			continue
+		}
+		if s.Points.Dim() != 2 || s.Points.Size(1) != 2 {
+			panic(fmt.Sprintf("viz: point set %d has shape %v, want [n 2]", i, s.Points.Shape()))
+		}
+		col := s.Color
+		if col == nil {
+			col = Palette(i)
+		}
+		n := nrgba(col)
+		r := s.Radius
+		if r == 0 {
+			r = 1.5
+		}
+		d := s.Points.Data()
+		for k := 0; k+1 < len(d); k += 2 {
+			px, py := box.toPixel(float64(d[k]), float64(d[k+1]), r0.Dx(), r0.Dy())
+			c.dot(float64(r0.Min.X)+px, float64(r0.Min.Y)+py, r, n)
+		}
+	}
+}
+
+// EnergyPlot draws a scalar field, typically an energy landscape, as a
+// heat map with viridis (low values dark purple, high values yellow),
+// point sets on top and an optional color bar with the values at its ends
+// and middle.
+type EnergyPlot struct {
+	Field    Field
+	Scale    ColorScale
+	Points   []PointSet
+	Size     int  // width of the heat map in pixels; 0 means 512. The height follows the box's aspect.
+	ColorBar bool // draw a color bar to the right
+}
+
+// Layout of the plots, in pixels.
+const (
+	margin   = 10
+	barGap   = 12
+	barWidth = 14
+	tickLen  = 4
+)
+
+// Render draws the plot.
+func (p EnergyPlot) Render() image.Image {
+	f := p.Field
+	if f.W <= 0 || f.H <= 0 || len(f.Values) != f.W*f.H {
+		panic(fmt.Sprintf("viz: EnergyPlot: field of %d values for a %d×%d grid", len(f.Values), f.W, f.H))
+	}
+	w := p.Size
+	if w <= 0 {
+		w = 512
+	}
+	h := max(1, int(math.Round(float64(w)*(f.Box.YMax-f.Box.YMin)/(f.Box.XMax-f.Box.XMin))))
+
+	lo, hi, ok := p.Scale.limits(f.Values)
+	t := make([]float64, len(f.Values))
+	for i, v := range f.Values {
+		t[i] = math.NaN()
+		if ok {
+			t[i] = p.Scale.position(v, lo, hi)
+		}
+	}
+	var labels []string
+	if p.ColorBar && ok {
+		for _, q := range []float64{1, 0.5, 0} {
+			labels = append(labels, strconv.FormatFloat(p.Scale.value(q, lo, hi), 'g', 3, 64))
+		}
+	}
+	labelW := 0
+	for _, s := range labels {
+		tw, _ := textSize(s)
+		labelW = max(labelW, tw)
+	}
+	total := margin + w + margin
+	if len(labels) > 0 {
+		total += barGap + barWidth + tickLen + 2 + labelW
+	}
+	c := newCanvas(total, h+2*margin, color.White)
+	plot := image.Rect(margin, margin, margin+w, margin+h)
+	area := canvas{c.img.SubImage(plot).(*image.RGBA)}
+	for py := range h {
+		for px := range w {
+			// Cell coordinates of the pixel center; row 0 is the bottom.
+			fx := (float64(px)+0.5)/float64(w)*float64(f.W) - 0.5
+			fy := (float64(h-py)-0.5)/float64(h)*float64(f.H) - 0.5
+			area.img.SetRGBA(margin+px, margin+py, Viridis(bilinear(t, f.W, f.H, fx, fy)))
+		}
+	}
+	drawPoints(area, f.Box, p.Points)
+	c.frame(plot)
+	if len(labels) > 0 {
+		x0 := margin + w + barGap
+		for py := range h {
+			col := Viridis(1 - (float64(py)+0.5)/float64(h))
+			c.fill(image.Rect(x0, margin+py, x0+barWidth, margin+py+1), col)
+		}
+		bar := image.Rect(x0, margin, x0+barWidth, margin+h)
+		c.frame(bar)
+		for i, s := range labels {
+			y := margin + i*(h-1)/2
+			c.fill(image.Rect(bar.Max.X, y, bar.Max.X+tickLen, y+1), axisColor)
+			_, th := textSize(s)
+			ty := min(max(y-th/2, 0), c.img.Rect.Dy()-th)
+			c.text(bar.Max.X+tickLen+2, ty, s, axisColor)
+		}
+	}
+	return c.img
+}
+
+// bilinear interpolates the W×H grid t at cell coordinates (x, y),
+// clamping to the grid's edge cells.
+func bilinear(t []float64, w, h int, x, y float64) float64 {
+	x = math.Max(0, math.Min(float64(w-1), x))
+	y = math.Max(0, math.Min(float64(h-1), y))
+	i, j := min(int(x), max(w-2, 0)), min(int(y), max(h-2, 0))
+	fx, fy := x-float64(i), y-float64(j)
+	at := func(i, j int) float64 { return t[min(j, h-1)*w+min(i, w-1)] }
+	top := at(i, j+1)*(1-fx) + at(i+1, j+1)*fx
+	bottom := at(i, j)*(1-fx) + at(i+1, j)*fx
+	return bottom*(1-fy) + top*fy
+}

@@ -1,0 +1,223 @@
+package viz
+
+import (
+	"image"
+	"image/color"
+	"math"
+	"slices"
+	"testing"
+
+	"github.com/gibbsml/gibbs/tensor"
+)
+
+func near(a, b color.Color, tol int) bool {
+	r1, g1, b1, _ := a.RGBA()
+	r2, g2, b2, _ := b.RGBA()
+	d := func(x, y uint32) int { return int(math.Abs(float64(x>>8) - float64(y>>8))) }
+	return d(r1, r2) <= tol && d(g1, g2) <= tol && d(b1, b2) <= tol
+}
+
+func TestEnergyPlotSizes(t *testing.T) {
+	f := Field{Box: Box{0, 2, 0, 1}, W: 3, H: 3, Values: make([]float64, 9)}
+	img := EnergyPlot{Field: f, Size: 200}.Render()
+	if got := img.Bounds(); got != image.Rect(0, 0, 200+2*margin, 100+2*margin) {
+		t.Errorf("bounds %v, want a 200×100 heat map with margins", got)
+	}
+	withBar := EnergyPlot{Field: f, Size: 200, ColorBar: true}.Render()
+	if withBar.Bounds().Dx() <= img.Bounds().Dx() || withBar.Bounds().Dy() != img.Bounds().Dy() {
+		t.Errorf("color bar: bounds %v vs %v without", withBar.Bounds(), img.Bounds())
+	}
+	if d := (EnergyPlot{Field: f}).Render().Bounds().Dx(); d != 512+2*margin {
+		t.Errorf("default width %d", d)
+	}
+}
+
+// TestEnergyPlotLowIsDark checks the heat map's orientation: a field that
+// is low only in its bottom-left cell shows viridis's low end there and
+// its high end at the top right.
+func TestEnergyPlotLowIsDark(t *testing.T) {
+	vals := []float64{
+		0, 10, 10, // bottom row
+		10, 10, 10,
+		10, 10, 20, // top row
+	}
+	f := Field{Box: Box{0, 3, 0, 3}, W: 3, H: 3, Values: vals}
+	img := EnergyPlot{Field: f, Size: 90}.Render()
+	bottomLeft := img.At(margin+2, margin+88)
+	topRight := img.At(margin+88, margin+2)
+	if !near(bottomLeft, Viridis(0), 2) {
+		t.Errorf("bottom-left pixel %v, want viridis low %v", bottomLeft, Viridis(0))
+	}
+	if !near(topRight, Viridis(1), 2) {
+		t.Errorf("top-right pixel %v, want viridis high %v", topRight, Viridis(1))
+	}
+	if mid := img.At(margin+45, margin+45); !near(mid, Viridis(0.5), 2) {
+		t.Errorf("center pixel %v, want viridis middle %v", mid, Viridis(0.5))
+	}
+}
+
+func TestPointsLandWhereTheyShould(t *testing.T) {
+	pts := tensor.New([]float32{1, 1, -2, 4}, 2, 2) // center, top-left corner
+	f := Field{Box: Box{-2, 4, -2, 4}, W: 1, H: 1, Values: []float64{0}}
+	img := EnergyPlot{Field: f, Size: 60, Points: []PointSet{SamplePoints(pts)}}.Render()
+	if c := img.At(margin+30, margin+30); !near(c, blendOver(SampleColor, Viridis(0.5)), 3) {
+		t.Errorf("center pixel %v, want a sample dot", c)
+	}
+	if c := img.At(margin, margin); !near(c, blendOver(SampleColor, Viridis(0.5)), 40) {
+		t.Errorf("corner pixel %v, want (part of) a sample dot", c)
+	}
+	if c := img.At(margin+15, margin+45); !near(c, Viridis(0.5), 0) {
+		t.Errorf("empty pixel %v, want the field color", c)
+	}
+
+	sc := Scatter{Box: Box{0, 10, 0, 10}, Sets: []PointSet{{Points: tensor.New([]float32{5, 5}, 1, 2), Radius: 3}}}.Render()
+	found := false
+	for y := sc.Bounds().Min.Y; y < sc.Bounds().Max.Y; y++ {
+		for x := sc.Bounds().Min.X; x < sc.Bounds().Max.X; x++ {
+			found = found || near(sc.At(x, y), Palette(0), 0)
+		}
+	}
+	if !found {
+		t.Error("scatter shows no dot in the first palette color")
+	}
+}
+
+// blendOver composites c over an opaque background.
+func blendOver(c color.NRGBA, bg color.RGBA) color.RGBA {
+	a := float64(c.A) / 255
+	mix := func(f, b uint8) uint8 { return uint8(math.Round(float64(f)*a + float64(b)*(1-a))) }
+	return color.RGBA{mix(c.R, bg.R), mix(c.G, bg.G), mix(c.B, bg.B), 255}
+}
+
+func TestImageGridLayout(t *testing.T) {
+	// Five 2×3 grey images, image k filled with k/4.
+	vals := make([]float32, 0, 5*6)
+	for k := range 5 {
+		for range 6 {
+			vals = append(vals, float32(k)/4)
+		}
+	}
+	for _, tc := range []struct {
+		name   string
+		images *tensor.Tensor
+		h, w   int
+	}{
+		{"flat with size", tensor.New(vals, 5, 6), 2, 3},
+		{"3-D", tensor.New(vals, 5, 2, 3), 0, 0},
+		{"4-D grey", tensor.New(vals, 5, 1, 2, 3), 0, 0},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			img := ImageGrid{Images: tc.images, H: tc.h, W: tc.w, Cols: 3, Pad: 1, Zoom: 2}.Render()
+			// 3 columns of 6-pixel-wide tiles and 2 rows of 4-pixel-high
+			// tiles, 1 pixel of padding around each.
+			if got := img.Bounds(); got != image.Rect(0, 0, 1+3*(6+1), 1+2*(4+1)) {
+				t.Fatalf("bounds %v", got)
+			}
+			for k := range 5 {
+				x0, y0 := 1+(k%3)*7, 1+(k/3)*5
+				want := uint8(math.Round(255 * float64(k) / 4))
+				for _, p := range []image.Point{{x0, y0}, {x0 + 5, y0 + 3}} {
+					if c := img.At(p.X, p.Y); !near(c, color.RGBA{want, want, want, 255}, 0) {
+						t.Errorf("image %d pixel %v = %v, want grey %d", k, p, c, want)
+					}
+				}
+			}
+			if c := img.At(0, 0); !near(c, color.Gray{40}, 0) {
+				t.Errorf("padding %v, want dark grey", c)
+			}
+		})
+	}
+}
+
+func TestImageGridRGBAndRange(t *testing.T) {
+	// One 1×1 RGB image with values in [-1, 1].
+	img := ImageGrid{Images: tensor.New([]float32{1, -1, 0}, 1, 3, 1, 1), Lo: -1, Hi: 1, Pad: -1}.Render()
+	if img.Bounds() != image.Rect(0, 0, 1, 1) {
+		t.Fatalf("bounds %v, want 1×1 without padding", img.Bounds())
+	}
+	if c := img.At(0, 0); !near(c, color.RGBA{255, 0, 128, 255}, 0) {
+		t.Errorf("pixel %v, want (255, 0, 128)", c)
+	}
+	sq := ImageGrid{Images: tensor.Zeros(4, 16)}.Render() // 4×4 images, 2 columns
+	if sq.Bounds() != image.Rect(0, 0, 2+2*(4+2), 2+2*(4+2)) {
+		t.Errorf("square images: bounds %v", sq.Bounds())
+	}
+}
+
+func TestImageGridBadShapes(t *testing.T) {
+	for _, g := range []ImageGrid{
+		{Images: tensor.Zeros(2, 5)},
+		{Images: tensor.Zeros(2, 6), H: 4, W: 2},
+		{Images: tensor.Zeros(2, 2, 3, 3)},
+		{Images: tensor.Zeros(6)},
+	} {
+		func() {
+			defer func() {
+				if recover() == nil {
+					t.Errorf("shape %v (H %d, W %d): no panic", g.Images.Shape(), g.H, g.W)
+				}
+			}()
+			g.Render()
+		}()
+	}
+}
+
+func TestLinePlot(t *testing.T) {
+	s := Series{Y: []float64{3, 2, math.NaN(), 1, 0.5, 0}, Color: color.RGBA{255, 0, 0, 255}}
+	for _, logY := range []bool{false, true} {
+		img := LinePlot{Series: []Series{s, {Y: []float64{1}, X: []float64{2}}}, LogY: logY, Width: 300, Height: 200}.Render()
+		if b := img.Bounds(); b.Dx() < 300 || b.Dy() < 200 || b.Dx() > 400 || b.Dy() > 260 {
+			t.Errorf("LogY %v: bounds %v for a 300×200 plot area", logY, b)
+		}
+		red := 0
+		for y := range img.Bounds().Dy() {
+			for x := range img.Bounds().Dx() {
+				if near(img.At(x, y), color.RGBA{255, 0, 0, 255}, 0) {
+					red++
+				}
+			}
+		}
+		if red < 100 {
+			t.Errorf("LogY %v: only %d pixels of the red curve", logY, red)
+		}
+	}
+	// No usable values at all still gives a picture.
+	LinePlot{Series: []Series{{Y: []float64{math.NaN()}}}}.Render()
+}
+
+func TestTicks(t *testing.T) {
+	for _, tc := range []struct {
+		a      axis
+		values []float64
+		labels []string
+	}{
+		{axis{0, 1, false}, []float64{0, 0.2, 0.4, 0.6, 0.8, 1}, []string{"0.0", "0.2", "0.4", "0.6", "0.8", "1.0"}},
+		{axis{-3, 7, false}, []float64{-2, 0, 2, 4, 6}, []string{"-2", "0", "2", "4", "6"}},
+		{axis{0, 300, false}, []float64{0, 100, 200, 300}, []string{"0", "100", "200", "300"}},
+		{axis{0.001, 20, true}, []float64{0.001, 0.01, 0.1, 1, 10}, []string{"0.001", "0.01", "0.1", "1", "10"}},
+		{axis{0.3, 3, true}, []float64{0.5, 1, 2}, []string{"0.5", "1", "2"}},
+	} {
+		vs, ls := tc.a.ticks()
+		if len(vs) != len(tc.values) || !slices.Equal(ls, tc.labels) {
+			t.Errorf("%+v: ticks %v %q, want %v %q", tc.a, vs, ls, tc.values, tc.labels)
+			continue
+		}
+		for i := range vs {
+			if math.Abs(vs[i]-tc.values[i]) > 1e-9 {
+				t.Errorf("%+v: tick %d = %v, want %v", tc.a, i, vs[i], tc.values[i])
+			}
+		}
+	}
+}
+
+func TestText(t *testing.T) {
+	if w, h := textSize("1.5e+03"); w != (4*7-1)*textScale || h != 5*textScale {
+		t.Errorf("textSize = %d×%d", w, h)
+	}
+	c := newCanvas(20, 12, color.White)
+	c.text(1, 1, "1", color.Black)
+	// The "1" glyph's bottom row is solid: pixels (1..6, 9..10) are black.
+	if !near(c.img.At(1, 9), color.Black, 0) || !near(c.img.At(6, 10), color.Black, 0) || !near(c.img.At(1, 1), color.White, 0) {
+		t.Error("glyph drawn in the wrong place")
+	}
+}

@@ -1,0 +1,20 @@
+package viz
+
+import (
+	"fmt"
+	"image"
+	"image/png"
+	"io"
+
+	"github.com/gibbsml/gibbs/internal/atomicfile"
+)
+
+// SavePNG writes img to path as a PNG file. The file is replaced
+// atomically: a reader sees the old picture or the new one, never a part.
+func SavePNG(path string, img image.Image) error {
+	err := atomicfile.Write(path, func(w io.Writer) error { return png.Encode(w, img) })
+	if err != nil {
+		return fmt.Errorf("viz: saving PNG: %w", err)
+	}
+	return nil
+}

@@ -1,0 +1,28 @@
+package viz
+
+import (
+	"image"
+	"math"
+)
+
+// Scatter draws sets of 2-D points over box on white, with grid lines and
+// labeled ticks. A set without a Color takes the palette color of its
+// position.
+type Scatter struct {
+	Box  Box
+	Sets []PointSet
+	Size int // width of the plot area in pixels; 0 means 480. The height follows the box's aspect.
+}
+
+// Render draws the plot.
+func (s Scatter) Render() image.Image {
+	w := s.Size
+	if w <= 0 {
+		w = 480
+	}
+	b := s.Box
+	h := max(1, int(math.Round(float64(w)*(b.YMax-b.YMin)/(b.XMax-b.XMin))))
+	full, area := axesPlot(newAxis(b.XMin, b.XMax, false), newAxis(b.YMin, b.YMax, false), w, h)
+	drawPoints(area, b, s.Sets)
+	return full.img
+}
