@@ -213,22 +213,29 @@ func (am AttentionMask) additive(op string, b, h, tq, tk int) *tensor.Tensor {
 // own, and the heads are joined and projected back (Vaswani et al. 2017,
 // section 3.2.2). The parameters carry PyTorch's names: in_proj_weight
 // [3E, E] stacks the query, key and value projections, in_proj_bias [3E],
-// out_proj.weight [E, E] and out_proj.bias [E].
+// out_proj.weight [E, E] and out_proj.bias [E]. In training, Dropout drops
+// attention weights before they mix the values.
 type MultiHeadAttention struct {
 	EmbedDim, NumHeads int
 	InProjWeight       *tensor.Tensor // [3E, E]
 	InProjBias         *tensor.Tensor // [3E], nil without biases
 	OutProj            *Linear
+	Dropout            *Dropout
 }
 
 // NewMultiHeadAttention returns multi-head attention initialised like
 // PyTorch's: in_proj_weight Xavier-uniform, out_proj.weight as a Linear
-// layer's, biases zero. embedDim must be a multiple of numHeads.
-func NewMultiHeadAttention(rng *tensor.RNG, embedDim, numHeads int, bias bool) *MultiHeadAttention {
+// layer's, biases zero. embedDim must be a multiple of numHeads; dropout is
+// the probability of dropping an attention weight in training.
+func NewMultiHeadAttention(rng *tensor.RNG, embedDim, numHeads int, dropout float32, bias bool) *MultiHeadAttention {
 	if numHeads <= 0 || embedDim <= 0 || embedDim%numHeads != 0 {
 		panic(fmt.Sprintf("nn: NewMultiHeadAttention: embedding size %d is not a positive multiple of %d heads", embedDim, numHeads))
 	}
-	m := &MultiHeadAttention{EmbedDim: embedDim, NumHeads: numHeads, OutProj: NewLinear(rng, embedDim, embedDim, bias)}
+	m := &MultiHeadAttention{
+		EmbedDim: embedDim, NumHeads: numHeads,
+		OutProj: NewLinear(rng, embedDim, embedDim, bias),
+		Dropout: NewDropout(rng, dropout),
+	}
 	m.InProjWeight = XavierUniform(rng, param(3*embedDim, embedDim), 1)
 	if bias {
 		m.InProjBias = param(3 * embedDim)
@@ -237,8 +244,10 @@ func NewMultiHeadAttention(rng *tensor.RNG, embedDim, numHeads int, bias bool) *
 	return m
 }
 
-// Children returns out_proj.
-func (m *MultiHeadAttention) Children() []Child { return []Child{{"out_proj", m.OutProj}} }
+// Children returns out_proj and the (parameterless) dropout.
+func (m *MultiHeadAttention) Children() []Child {
+	return []Child{{"out_proj", m.OutProj}, {"dropout", m.Dropout}}
+}
 
 // Params returns in_proj_weight, in_proj_bias (with biases) and out_proj's.
 func (m *MultiHeadAttention) Params() []Param {
@@ -258,7 +267,8 @@ func (m *MultiHeadAttention) Forward(x *tensor.Tensor) *tensor.Tensor {
 // Attend lets query [B, Tq, E] attend to key [B, Tk, E] and value
 // [B, Tk, E] under mask and returns the output [B, Tq, E]. With
 // needWeights it also returns the attention weights averaged over the heads,
-// [B, Tq, Tk], as PyTorch does by default; otherwise weights is nil.
+// [B, Tq, Tk], as PyTorch does by default (after dropout in training, as
+// PyTorch's); otherwise weights is nil.
 func (m *MultiHeadAttention) Attend(query, key, value *tensor.Tensor, mask AttentionMask, needWeights bool) (out, weights *tensor.Tensor) {
 	e, h := m.EmbedDim, m.NumHeads
 	qs, ks, vs := query.Shape(), key.Shape(), value.Shape()
@@ -268,7 +278,7 @@ func (m *MultiHeadAttention) Attend(query, key, value *tensor.Tensor, mask Atten
 	}
 	b, tq, tk := qs[0], qs[1], ks[1]
 	q, k, v := m.project(query, 0), m.project(key, 1), m.project(value, 2)
-	w := AttentionWeights(q, k, mask.additive("MultiHeadAttention", b, h, tq, tk))
+	w := m.Dropout.Forward(AttentionWeights(q, k, mask.additive("MultiHeadAttention", b, h, tq, tk)))
 	out = m.OutProj.Forward(w.Matmul(v).Permute(0, 2, 1, 3).Reshape(b, tq, e))
 	if needWeights {
 		weights = w.Mean(1)

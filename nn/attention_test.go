@@ -56,7 +56,7 @@ func TestAttentionGradients(t *testing.T) {
 
 func TestMultiHeadAttentionGradients(t *testing.T) {
 	rng := tensor.NewRNG(4)
-	m := NewMultiHeadAttention(rng, 4, 2, true)
+	m := NewMultiHeadAttention(rng, 4, 2, 0, true)
 	Normal(rng, m.InProjBias, 0, 0.5)
 	x, mem := tensor.Randn(rng, 2, 3, 4), tensor.Randn(rng, 2, 2, 4)
 	mask := AttentionMask{KeyPadding: tensor.New([]float32{0, 0, 0, 1}, 2, 2)}
@@ -73,7 +73,7 @@ func TestMultiHeadAttentionGradients(t *testing.T) {
 
 func TestAttentionMasks(t *testing.T) {
 	rng := tensor.NewRNG(5)
-	m := NewMultiHeadAttention(rng, 6, 3, true)
+	m := NewMultiHeadAttention(rng, 6, 3, 0, true)
 	const b, tq, tk = 2, 4, 4
 	pad := tensor.Zeros(b, tk)
 	pad.Set(1, 0, 3)
@@ -193,7 +193,7 @@ func TestHardAttention(t *testing.T) {
 
 func TestAttentionShapePanics(t *testing.T) {
 	rng := tensor.NewRNG(9)
-	m := NewMultiHeadAttention(rng, 4, 2, true)
+	m := NewMultiHeadAttention(rng, 4, 2, 0, true)
 	x := tensor.Zeros(2, 3, 4)
 	tests := []struct {
 		name string
@@ -210,7 +210,7 @@ func TestAttentionShapePanics(t *testing.T) {
 		{"mha batch", func() { m.Attend(x, tensor.Zeros(1, 3, 4), tensor.Zeros(1, 3, 4), AttentionMask{}, false) }, []string{"[1 3 4]"}},
 		{"mha padding", func() { m.Attend(x, x, x, AttentionMask{KeyPadding: tensor.Zeros(2, 4)}, false) }, []string{"[2 4]", "[2, 3]"}},
 		{"mha attn mask", func() { m.Attend(x, x, x, AttentionMask{Attn: tensor.Zeros(3, 2)}, false) }, []string{"[3 2]", "[2 2 3 3]"}},
-		{"heads", func() { NewMultiHeadAttention(rng, 6, 4, true) }, []string{"6", "4 heads"}},
+		{"heads", func() { NewMultiHeadAttention(rng, 6, 4, 0, true) }, []string{"6", "4 heads"}},
 		{"positional", func() { NewLearnedPositional(rng, 2, 4).Forward(x) }, []string{"[2 3 4]", "T <= 2"}},
 	}
 	for _, tc := range tests {
@@ -240,7 +240,7 @@ func panicMessage(f func()) (msg string) {
 }
 
 func TestMultiHeadAttentionInit(t *testing.T) {
-	m := NewMultiHeadAttention(tensor.NewRNG(10), 8, 2, true)
+	m := NewMultiHeadAttention(tensor.NewRNG(10), 8, 2, 0, true)
 	want := map[string][]int{
 		"in_proj_weight": {24, 8}, "in_proj_bias": {24},
 		"out_proj.weight": {8, 8}, "out_proj.bias": {8},
@@ -269,7 +269,7 @@ func TestMultiHeadAttentionInit(t *testing.T) {
 			}
 		}
 	}
-	if n := len(NewMultiHeadAttention(tensor.NewRNG(10), 8, 2, false).Params()); n != 2 {
+	if n := len(NewMultiHeadAttention(tensor.NewRNG(10), 8, 2, 0, false).Params()); n != 2 {
 		t.Errorf("without biases: %d parameters, want 2", n)
 	}
 }
@@ -423,7 +423,7 @@ func TestMultiHeadAttentionGolden(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			m := NewMultiHeadAttention(tensor.NewRNG(1), 8, 2, true)
+			m := NewMultiHeadAttention(tensor.NewRNG(1), 8, 2, 0, true)
 			replayGolden(t, attnGolden(t, tc.name), m, func(in, masks map[string]*tensor.Tensor) (*tensor.Tensor, *tensor.Tensor) {
 				return tc.forward(m, in, masks)
 			})
