@@ -9,9 +9,10 @@
 // after that a Step allocates nothing.
 //
 // The updates follow PyTorch 1.13 (torch.optim, single-tensor code path)
-// operation by operation in float32, with the same defaults, so that a run
-// here and a run there agree to float32 precision; the tests replay
-// reference results produced by scripts/optim_golden.py.
+// operation by operation in float32, with the same defaults and the same
+// fused multiply-adds, so that a run here and a run there agree to float32
+// precision; the tests replay reference results produced by
+// scripts/optim_golden.py (which this package reproduces bit for bit).
 //
 // State and LoadState export and restore the per-parameter state under
 // PyTorch's names ("0.exp_avg", "0.step", ...), so a checkpointed run

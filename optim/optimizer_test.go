@@ -93,12 +93,12 @@ func TestDefaults(t *testing.T) {
 }
 
 // allOptimizers returns one optimizer of each kind, with every option on,
-// over fresh parameters with gradients.
-func allOptimizers(t *testing.T) map[string]func() (Optimizer, []*tensor.Tensor) {
+// over fresh parameters of shapes [rows, 5] and [5] with gradients.
+func allOptimizers(t testing.TB, rows int) map[string]func() (Optimizer, []*tensor.Tensor) {
 	t.Helper()
 	params := func() []*tensor.Tensor {
 		g := tensor.NewRNG(1)
-		ps := []*tensor.Tensor{tensor.Randn(g, 8, 5), tensor.Randn(g, 5)}
+		ps := []*tensor.Tensor{tensor.Randn(g, rows, 5), tensor.Randn(g, 5)}
 		for _, p := range ps {
 			p.SetGrad(tensor.Randn(g, p.Shape()...))
 		}
@@ -135,7 +135,7 @@ func allOptimizers(t *testing.T) map[string]func() (Optimizer, []*tensor.Tensor)
 }
 
 func TestStepAllocatesNothing(t *testing.T) {
-	for name, newOpt := range allOptimizers(t) {
+	for name, newOpt := range allOptimizers(t, 8) {
 		t.Run(name, func(t *testing.T) {
 			opt, _ := newOpt()
 			opt.Step() // creates the state
@@ -147,7 +147,7 @@ func TestStepAllocatesNothing(t *testing.T) {
 }
 
 func TestZeroGradSkipsParameters(t *testing.T) {
-	for name, newOpt := range allOptimizers(t) {
+	for name, newOpt := range allOptimizers(t, 8) {
 		t.Run(name, func(t *testing.T) {
 			opt, params := newOpt()
 			opt.ZeroGrad()
@@ -166,7 +166,7 @@ func TestZeroGradSkipsParameters(t *testing.T) {
 }
 
 func TestSetLR(t *testing.T) {
-	for name, newOpt := range allOptimizers(t) {
+	for name, newOpt := range allOptimizers(t, 8) {
 		t.Run(name, func(t *testing.T) {
 			opt, params := newOpt()
 			opt.SetLR(0)
@@ -189,7 +189,7 @@ func TestSetLR(t *testing.T) {
 }
 
 func TestStepPanicsOnGradientSize(t *testing.T) {
-	for name, newOpt := range allOptimizers(t) {
+	for name, newOpt := range allOptimizers(t, 8) {
 		t.Run(name, func(t *testing.T) {
 			opt, params := newOpt()
 			params[1].SetGrad(tensor.Zeros(4))
@@ -199,6 +199,25 @@ func TestStepPanicsOnGradientSize(t *testing.T) {
 				}
 			}()
 			opt.Step()
+		})
+	}
+}
+
+// BenchmarkStep measures one update of a million parameters. The learning
+// rate is 0 so that repeating the same gradient does not drive the
+// parameters to a fixed point where state values decay into float32
+// subnormals, which are far slower and rare in real training.
+func BenchmarkStep(b *testing.B) {
+	for name, newOpt := range allOptimizers(b, 200_000) {
+		b.Run(name, func(b *testing.B) {
+			opt, params := newOpt()
+			opt.SetLR(0)
+			opt.Step()
+			b.SetBytes(int64(4 * (params[0].Len() + params[1].Len())))
+			b.ResetTimer()
+			for range b.N {
+				opt.Step()
+			}
 		})
 	}
 }

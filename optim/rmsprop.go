@@ -97,7 +97,9 @@ func (o *RMSprop) Step() {
 			}
 			a += eps
 			if mom != nil {
-				mom[j] = mom[j]*mu + gj/a
+				// The conversion keeps the product rounded, as in
+				// PyTorch's separate mul_ and addcdiv_.
+				mom[j] = float32(mom[j]*mu) + gj/a
 				x[j] = fma32(negLR, mom[j], x[j])
 			} else {
 				x[j] += negLR * gj / a
