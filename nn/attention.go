@@ -56,7 +56,10 @@ func CausalMask(tq, tk int) *tensor.Tensor {
 // scores without enlarging them. Rows whose keys are all masked are zero.
 func AttentionWeights(q, k, mask *tensor.Tensor) *tensor.Tensor {
 	scores := maskedScores("AttentionWeights", q, k, mask)
-	dead := deadRows(scores)
+	var dead *tensor.Tensor
+	if mask != nil {
+		dead = deadRows(scores)
+	}
 	if dead == nil {
 		return scores.Softmax(-1)
 	}

@@ -168,10 +168,10 @@ func TestFullyMaskedRow(t *testing.T) {
 }
 
 func TestHardAttention(t *testing.T) {
-	q := tensor.New([]float32{1, 0, 0, 1, -1, -1}, 3, 2).SetRequiresGrad(true)
+	q := tensor.New([]float32{1, 0, 0, 1, -1.5, -1}, 3, 2).SetRequiresGrad(true)
 	k := tensor.New([]float32{2, 0, 0, 3, -1, -1}, 3, 2).SetRequiresGrad(true)
 	v := tensor.New([]float32{10, 20, 30}, 3, 1).SetRequiresGrad(true)
-	// Query 2 would pick key 2, which the mask hides; key 0 and 1 tie at 0.
+	// Query 2 would pick key 2, which the mask hides; keys 0 and 1 tie.
 	mask := AdditiveMask(tensor.New([]float32{0, 0, 0, 0, 0, 0, 0, 0, 1}, 3, 3))
 	out, w := HardAttention(q, k, v, mask)
 	if got, want := fmt.Sprint(out.Data()), fmt.Sprint([]float32{10, 20, 10}); got != want {
@@ -428,5 +428,16 @@ func TestMultiHeadAttentionGolden(t *testing.T) {
 				return tc.forward(m, in, masks)
 			})
 		})
+	}
+}
+
+func BenchmarkMultiHeadAttention(b *testing.B) {
+	rng := tensor.NewRNG(1)
+	m := NewMultiHeadAttention(rng, 64, 4, 0, true)
+	x := tensor.Randn(rng, 8, 32, 64).SetRequiresGrad(true)
+	mask := AttentionMask{Causal: true}
+	for b.Loop() {
+		out, _ := m.Attend(x, x, x, mask, false)
+		out.Sum().Backward()
 	}
 }
