@@ -12,18 +12,18 @@ import (
 	"github.com/gibbsml/gibbs/tensor"
 )
 
-// listaProblem is a 2x overcomplete sparse coding problem (dy = 16,
-// dz = 32, lambda = 0.1) with 3-sparse training and test signals.
-func listaProblem(nTrain, nTest int) (s *energy.SparseCoding, train, test *tensor.Tensor) {
+// listaProblem is a sparse coding problem with a random dictionary of dz
+// atoms in 16-D, lambda = 0.1 and 3-sparse training and test signals.
+func listaProblem(dz, nTrain, nTest int) (s *energy.SparseCoding, train, test *tensor.Tensor) {
 	rng := tensor.NewRNG(21)
-	s = energy.NewSparseCoding(rng, 16, 32, 0.1)
+	s = energy.NewSparseCoding(rng, 16, dz, 0.1)
 	train, _ = sparseSignals(rng, s.Dict, nTrain, 3, 0.05)
 	test, _ = sparseSignals(rng, s.Dict, nTest, 3, 0.05)
 	return s, train, test
 }
 
 func TestLISTAStartsAsISTA(t *testing.T) {
-	s, _, test := listaProblem(1, 100)
+	s, _, test := listaProblem(32, 1, 100)
 	for _, depth := range []int{1, 2, 5} {
 		l := checkedLISTA(t, s, depth)
 		if e := energy.CodeError(l.Forward(test), s.ISTA(test, depth)); e > 1e-10 {
@@ -52,7 +52,7 @@ func checkedLISTA(t *testing.T, s *energy.SparseCoding, depth int) *energy.LISTA
 }
 
 func TestLISTABeatsISTA(t *testing.T) {
-	s, train, test := listaProblem(1000, 300)
+	s, train, test := listaProblem(32, 1000, 300)
 	c, err := energy.LISTASweep{
 		MaxDepth: 3, FISTAIters: 10, TargetIters: 500,
 		Fit: energy.FitConfig{Steps: 300, BatchSize: 64, LR: 3e-3, Seed: 1},
@@ -75,7 +75,7 @@ func TestLISTABeatsISTA(t *testing.T) {
 }
 
 func TestTrainLISTA(t *testing.T) {
-	s, train, _ := listaProblem(500, 1)
+	s, train, _ := listaProblem(32, 500, 1)
 	target := s.FISTA(train, 300)
 	l := energy.NewLISTA(s, 2)
 	cfg := energy.FitConfig{Steps: 200, BatchSize: 50, LR: 3e-3, Seed: 2}
@@ -121,25 +121,29 @@ func avg(v []float64) float64 {
 	return s / float64(len(v))
 }
 
-// TestLISTASweepReport prints the comparison of Gregor & LeCun (2010) at a
-// larger scale; it takes about a minute.
+// TestLISTASweepReport prints the comparison of Gregor & LeCun (2010) for
+// a 4x overcomplete dictionary, as in their experiments; it takes about
+// half a minute.
 func TestLISTASweepReport(t *testing.T) {
 	if os.Getenv("GIBBS_LISTA_SWEEP") == "" {
-		t.Skip("set GIBBS_LISTA_SWEEP=1 to run the LISTA vs ISTA/FISTA sweep (about a minute)")
+		t.Skip("set GIBBS_LISTA_SWEEP=1 to run the LISTA vs ISTA/FISTA sweep (about 30 s)")
 	}
-	s, train, test := listaProblem(5000, 1000)
+	s, train, test := listaProblem(64, 5000, 1000)
 	sweep := energy.LISTASweep{
-		MaxDepth: 7, FISTAIters: 20, TargetIters: 1000,
-		Fit: energy.FitConfig{Steps: 3000, BatchSize: 100, LR: 3e-3, Seed: 1},
+		MaxDepth: 5, FISTAIters: 20, TargetIters: 2000,
+		Fit: energy.FitConfig{Steps: 2000, BatchSize: 100, LR: 3e-3, Seed: 1},
 	}
 	c, err := sweep.Run(s, train, test)
 	if err != nil {
 		t.Fatal(err)
 	}
-	fmt.Printf("dy=16 dz=32 lambda=0.1, relative code error on %d test signals (z* = FISTA %d)\n", test.Size(0), sweep.TargetIters)
+	fmt.Printf("dy=16 dz=64 lambda=0.1: relative code error on %d test signals (z* = FISTA after %d iterations)\n", test.Size(0), sweep.TargetIters)
 	fmt.Println("T  ISTA(T)  FISTA(T)  LISTA(T)  FISTA iterations matching LISTA(T)")
 	for _, p := range c.Points {
 		fmt.Printf("%d  %.4f   %.4f    %.4f    %d\n", p.Depth, p.ISTA, p.FISTA, p.LISTA, p.FISTAEquiv)
 	}
 	fmt.Printf("FISTA after %d iterations: %.4f; smallest LISTA depth matching it: %d\n", c.FISTAIters, c.FISTAError, c.Match)
+	if c.Match == 0 {
+		t.Errorf("no LISTA depth up to %d matches %d FISTA iterations", sweep.MaxDepth, sweep.FISTAIters)
+	}
 }
