@@ -78,20 +78,21 @@ func HuberLoss(input, target *tensor.Tensor, delta float32, r ...Reduction) *ten
 // BCEWithLogitsLoss on logits.
 func BCELoss(p, target *tensor.Tensor, r ...Reduction) *tensor.Tensor {
 	checkSameShape("BCELoss", p, target)
-	var logP, log1mP, out *tensor.Tensor
+	var out *tensor.Tensor
 	tensor.NoGrad(func() {
-		floor := tensor.Scalar(-100)
 		pd, td := p.Detach(), target.Detach()
-		logP = pd.Log().Maximum(floor)
-		log1mP = pd.OneMinus().Log().Maximum(floor)
-		out = td.Mul(logP).Add(td.OneMinus().Mul(log1mP)).Neg()
+		out = td.Mul(clampedLog(pd)).Add(td.OneMinus().Mul(clampedLog(pd.OneMinus()))).Neg()
 	})
 	loss := tensor.Custom("BCELoss", out, []*tensor.Tensor{p, target}, func(g *tensor.Tensor) []*tensor.Tensor {
 		gp := g.Mul(p.Sub(target).Div(p.Mul(p.OneMinus()).Maximum(tensor.Scalar(1e-12))))
-		return []*tensor.Tensor{gp, g.Mul(log1mP.Sub(logP))}
+		gt := g.Mul(clampedLog(p.OneMinus()).Sub(clampedLog(p)))
+		return []*tensor.Tensor{gp, gt}
 	})
 	return reduce("BCELoss", loss, r)
 }
+
+// clampedLog returns log(x) limited below by -100, as PyTorch's BCELoss.
+func clampedLog(x *tensor.Tensor) *tensor.Tensor { return x.Log().Maximum(tensor.Scalar(-100)) }
 
 // BCEWithLogitsLoss returns the binary cross-entropy of sigmoid(x) against
 // targets t, computed stably as softplus(x) - x*t (= max(x, 0) - x*t +
