@@ -154,7 +154,7 @@ def elementwise():
         ("neg", torch.neg), ("exp", torch.exp), ("tanh", torch.tanh),
         ("sigmoid", torch.sigmoid), ("gelu", F.gelu), ("silu", F.silu),
         ("softplus", F.softplus), ("erf", torch.erf), ("square", torch.square),
-        ("one_minus", lambda t: 1 - t),
+        ("one_minus", lambda t: 1 - t), ("sin", torch.sin), ("cos", torch.cos),
     ]:
         case(op, op, fn, [x])
     for op, fn in [("log", torch.log), ("log1p", torch.log1p), ("sqrt", torch.sqrt)]:
@@ -171,6 +171,15 @@ def elementwise():
     case("add_scalar", "add_scalar", lambda t: t + 1.75, [x], args=dict(c=1.75))
     case("mul_scalar", "mul_scalar", lambda t: t * -2.5, [x], args=dict(c=-2.5))
 
+    # Comparisons and sign are not differentiable; half-integer values make
+    # ties and zeros common.
+    r = torch.round(normal(3, 4) * 2) / 2
+    case("sign", "sign", torch.sign, [r], diff=[False])
+    for op in ("gt", "ge", "lt", "le", "eq"):
+        fn = getattr(torch, op)
+        case(op, op, lambda a, b: fn(a, b).to(torch.float32),
+             [r, torch.round(normal(4) * 2) / 2], diff=[False, False])
+
     cond = (torch.rand((3, 4), generator=G) < 0.5).to(torch.float32)
     where = lambda c, a, b: torch.where(c != 0, a, b)
     case("where/same", "where", where, [cond, normal(3, 4), normal(3, 4)], diff=[False, True, True])
@@ -181,7 +190,8 @@ def elementwise():
 def second_order():
     x = normal(3, 4)
     for op, fn in [("tanh", torch.tanh), ("sigmoid", torch.sigmoid), ("softplus", F.softplus),
-                   ("silu", F.silu), ("gelu", F.gelu), ("exp", torch.exp), ("erf", torch.erf)]:
+                   ("silu", F.silu), ("gelu", F.gelu), ("exp", torch.exp), ("erf", torch.erf),
+                   ("sin", torch.sin), ("cos", torch.cos)]:
         case(op + "/second", op, fn, [x], second=True)
     p = positive(3, 4)
     for op, fn in [("log", torch.log), ("sqrt", torch.sqrt), ("log1p", torch.log1p)]:
@@ -314,11 +324,11 @@ def windows():
         dict(kh=3, kw=2, stride_h=2, stride_w=1, pad_h=1, pad_w=1, dil_h=1, dil_w=1),
         dict(kh=2, kw=2, stride_h=1, stride_w=2, pad_h=1, pad_w=0, dil_h=2, dil_w=1),
     ]
-    h, w = 6, 5
+    h, w = 5, 4
     for i, g in enumerate(geoms):
         kw = dict(kernel_size=(g["kh"], g["kw"]), dilation=(g["dil_h"], g["dil_w"]),
                   padding=(g["pad_h"], g["pad_w"]), stride=(g["stride_h"], g["stride_w"]))
-        img = normal(2, 3, h, w)
+        img = normal(2, 2, h, w)
         case("unfold/%d" % i, "unfold", lambda t: F.unfold(t, **kw), [img], args=dict(geom=g))
         cols = F.unfold(img, **kw)
         case("fold/%d" % i, "fold", lambda t: F.fold(t, output_size=(h, w), **kw), [normal(*cols.shape)],

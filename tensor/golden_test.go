@@ -141,6 +141,14 @@ var goldenOps = map[string]goldenOp{
 	"square":     unaryOp((*T.Tensor).Square),
 	"one_minus":  unaryOp((*T.Tensor).OneMinus),
 	"T":          unaryOp((*T.Tensor).T),
+	"sin":        unaryOp((*T.Tensor).Sin),
+	"cos":        unaryOp((*T.Tensor).Cos),
+	"sign":       unaryOp((*T.Tensor).Sign),
+	"gt":         binaryOp((*T.Tensor).Gt),
+	"ge":         binaryOp((*T.Tensor).Ge),
+	"lt":         binaryOp((*T.Tensor).Lt),
+	"le":         binaryOp((*T.Tensor).Le),
+	"eq":         binaryOp((*T.Tensor).Eq),
 	"pow":        func(a goldenArgs, x []*T.Tensor) *T.Tensor { return x[0].Pow(a.P) },
 	"leaky_relu": func(a goldenArgs, x []*T.Tensor) *T.Tensor { return x[0].LeakyReLU(a.Slope) },
 	"elu":        func(a goldenArgs, x []*T.Tensor) *T.Tensor { return x[0].ELU(a.Alpha) },
@@ -233,6 +241,9 @@ func closeTo(got *T.Tensor, want *goldenTensor, tol float64) string {
 	}
 	for i, g := range got.Data() {
 		w := float64(want.Data[i])
+		if float64(g) == w { // also matches infinities
+			continue
+		}
 		if d := math.Abs(float64(g) - w); !(d <= tol+tol*math.Abs(w)) {
 			return fmt.Sprintf("value %d is %v, want %v (diff %.3g)", i, g, w, d)
 		}
