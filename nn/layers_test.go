@@ -228,3 +228,23 @@ func TestLossValues(t *testing.T) {
 		t.Errorf("CrossEntropyLoss without reduction has shape %v, want [2]", s)
 	}
 }
+
+func TestMaxPoolTiesAndNaN(t *testing.T) {
+	nan := float32(math.NaN())
+	x := tensor.New([]float32{
+		1, 3, 3, 0,
+		3, 2, nan, 5,
+	}, 1, 1, 2, 4).SetRequiresGrad(true)
+	y := nn.NewMaxPool2d(2, 0, 0).Forward(x)
+	if y.At(0, 0, 0, 0) != 3 || !math.IsNaN(float64(y.At(0, 0, 0, 1))) {
+		t.Fatalf("pooled %v, want [3 NaN]", y.Data())
+	}
+	// The tied maximum 3 of the first window sends its gradient to the first 3 only.
+	g := tensor.Grad(y.Sum(), x)[0].Data()
+	want := []float32{0, 1, 0, 0, 0, 0, 1, 0}
+	for i := range want {
+		if g[i] != want[i] {
+			t.Fatalf("gradient %v, want %v", g, want)
+		}
+	}
+}

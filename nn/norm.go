@@ -49,16 +49,20 @@ func (l *LayerNorm) Forward(x *tensor.Tensor) *tensor.Tensor {
 	for i := range axes {
 		axes[i] = len(s) - k + i
 	}
-	y := normalize(x, x.MeanKeep(axes...), x.Variance(0, true, axes...), l.Eps)
+	y, _, _ := standardize(x, axes, l.Eps)
 	if l.Weight != nil {
 		y = y.Mul(l.Weight).Add(l.Bias)
 	}
 	return y
 }
 
-// normalize returns (x - mean) / sqrt(variance + eps).
-func normalize(x, mean, variance *tensor.Tensor, eps float32) *tensor.Tensor {
-	return x.Sub(mean).Div(variance.AddScalar(eps).Sqrt())
+// standardize returns (x - mean) / sqrt(variance + eps) with the mean and
+// the biased variance over axes, and those statistics (axes kept).
+func standardize(x *tensor.Tensor, axes []int, eps float32) (y, mean, variance *tensor.Tensor) {
+	mean = x.MeanKeep(axes...)
+	d := x.Sub(mean)
+	variance = d.Square().MeanKeep(axes...)
+	return d.Mul(variance.AddScalar(eps).Pow(-0.5)), mean, variance
 }
 
 // BatchNorm normalises each channel (axis 1) over the batch and the other
@@ -156,12 +160,11 @@ func (b *BatchNorm) Forward(x *tensor.Tensor) *tensor.Tensor {
 		if n <= 1 {
 			panic(fmt.Sprintf("nn: %s: input shape %v has one value per channel; training needs more", b.name, s))
 		}
-		mean := x.MeanKeep(axes...)
-		variance := x.Variance(0, true, axes...)
-		y = normalize(x, mean, variance, b.Eps)
+		var mean, variance *tensor.Tensor
+		y, mean, variance = standardize(x, axes, b.Eps)
 		b.track(mean.Data(), variance.Data(), float32(n)/float32(n-1))
 	} else {
-		y = normalize(x, b.RunningMean.Reshape(chanShape...), b.RunningVar.Reshape(chanShape...), b.Eps)
+		y = x.Sub(b.RunningMean.Reshape(chanShape...)).Mul(b.RunningVar.Reshape(chanShape...).AddScalar(b.Eps).Pow(-0.5))
 	}
 	if b.Weight != nil {
 		y = y.Mul(b.Weight.Reshape(chanShape...)).Add(b.Bias.Reshape(chanShape...))

@@ -8,9 +8,9 @@ import (
 )
 
 // MaxPool2d takes the largest value of each window of each channel of an
-// input [N, C, H, W]. Padding counts as -infinity, as in PyTorch. Where a
-// window holds the maximum more than once, the gradient is split evenly
-// among those positions (PyTorch gives it all to the first).
+// input [N, C, H, W]; padding never wins (it counts as -infinity). As in
+// PyTorch, a NaN counts as the largest value and, where a window holds its
+// maximum more than once, the gradient goes to the first of them.
 type MaxPool2d struct {
 	Geom tensor.ConvGeom
 }
@@ -50,48 +50,59 @@ func (p *MaxPool2d) Params() []Param { return nil }
 // Params returns nothing: pooling has no parameters.
 func (p *AvgPool2d) Params() []Param { return nil }
 
-// Forward returns the window maxima, of shape [N, C, OH, OW].
+// Forward returns the window maxima, of shape [N, C, OH, OW]. It finds the
+// position of each maximum and gathers the values there, so the gradient
+// (and its gradient) flows through a Gather.
 func (p *MaxPool2d) Forward(x *tensor.Tensor) *tensor.Tensor {
-	return pool("MaxPool2d", x, p.Geom, float32(math.Inf(-1)), func(w *tensor.Tensor) *tensor.Tensor { return w.Max(1) })
+	n, c, h, w, oh, ow := poolDims("MaxPool2d", x, p.Geom)
+	g := p.Geom
+	sh, sw, dh, dw := max(g.StrideH, 1), max(g.StrideW, 1), max(g.DilationH, 1), max(g.DilationW, 1)
+	idx := tensor.Zeros(n*c, oh*ow)
+	src, dst := x.Data(), idx.Data()
+	for m := 0; m < n*c; m++ {
+		plane := src[m*h*w : (m+1)*h*w]
+		for y := 0; y < oh; y++ {
+			for xo := 0; xo < ow; xo++ {
+				best, at := float32(math.Inf(-1)), -1
+				for ki := 0; ki < g.KH; ki++ {
+					iy := y*sh - g.PadH + ki*dh
+					if iy < 0 || iy >= h {
+						continue
+					}
+					for kj := 0; kj < g.KW; kj++ {
+						ix := xo*sw - g.PadW + kj*dw
+						if ix < 0 || ix >= w {
+							continue
+						}
+						if v := plane[iy*w+ix]; at < 0 || v > best || (v != v && best == best) {
+							best, at = v, iy*w+ix
+						}
+					}
+				}
+				dst[m*oh*ow+y*ow+xo] = float32(at)
+			}
+		}
+	}
+	return x.Reshape(n*c, h*w).Gather(1, idx).Reshape(n, c, oh, ow)
 }
 
-// Forward returns the window means, of shape [N, C, OH, OW].
+// Forward returns the window means, of shape [N, C, OH, OW], from the
+// windows of every channel unfolded separately.
 func (p *AvgPool2d) Forward(x *tensor.Tensor) *tensor.Tensor {
-	return pool("AvgPool2d", x, p.Geom, 0, func(w *tensor.Tensor) *tensor.Tensor { return w.Mean(1) })
+	n, c, h, w, oh, ow := poolDims("AvgPool2d", x, p.Geom)
+	return x.Reshape(n*c, 1, h, w).Unfold(p.Geom).Mean(1).Reshape(n, c, oh, ow)
 }
 
-// pool unfolds every channel of x separately into windows [N*C, KH*KW, L],
-// padding with fill, and reduces each window with reduce.
-func pool(layer string, x *tensor.Tensor, g tensor.ConvGeom, fill float32, reduce func(*tensor.Tensor) *tensor.Tensor) *tensor.Tensor {
+// poolDims checks that x is [N, C, H, W] and that the window fits, and
+// returns the sizes and the output height and width.
+func poolDims(layer string, x *tensor.Tensor, g tensor.ConvGeom) (n, c, h, w, oh, ow int) {
 	s := x.Shape()
 	if len(s) != 4 {
 		panic(fmt.Sprintf("nn: %s: input shape %v, want [N, C, H, W]", layer, s))
 	}
-	n, c, h, w := s[0], s[1], s[2], s[3]
-	oh, ow := g.OutSize(h, w)
+	oh, ow = g.OutSize(s[2], s[3])
 	if oh <= 0 || ow <= 0 {
 		panic(fmt.Sprintf("nn: %s: window %dx%d with %+v does not fit input %v", layer, g.KH, g.KW, g, s))
 	}
-	x1 := x.Reshape(n*c, 1, h, w)
-	if fill != 0 && (g.PadH > 0 || g.PadW > 0) {
-		x1 = x1.Pad(2, g.PadH, g.PadH).Pad(3, g.PadW, g.PadW).Add(border(h, w, g.PadH, g.PadW, fill))
-		g.PadH, g.PadW = 0, 0
-	}
-	return reduce(x1.Unfold(g)).Reshape(n, c, oh, ow)
-}
-
-// border returns a [1, 1, h+2ph, w+2pw] tensor that is fill in the padding
-// and zero inside.
-func border(h, w, ph, pw int, fill float32) *tensor.Tensor {
-	H, W := h+2*ph, w+2*pw
-	b := tensor.Zeros(1, 1, H, W)
-	d := b.Data()
-	for i := 0; i < H; i++ {
-		for j := 0; j < W; j++ {
-			if i < ph || i >= ph+h || j < pw || j >= pw+w {
-				d[i*W+j] = fill
-			}
-		}
-	}
-	return b
+	return s[0], s[1], s[2], s[3], oh, ow
 }

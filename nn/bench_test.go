@@ -1,0 +1,36 @@
+package nn_test
+
+import (
+	"testing"
+
+	"github.com/gibbsml/gibbs/nn"
+	"github.com/gibbsml/gibbs/tensor"
+)
+
+// benchLayer times a forward and backward pass of l on x.
+func benchLayer(b *testing.B, l nn.Layer, x *tensor.Tensor) {
+	x.SetRequiresGrad(true)
+	wrt := append([]*tensor.Tensor{x}, nn.Tensors(l)...)
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		tensor.Grad(l.Forward(x).Sum(), wrt...)
+	}
+}
+
+// An MNIST-sized batch of 32 images.
+func BenchmarkConv2d(b *testing.B) {
+	benchLayer(b, nn.NewConv2d(tensor.NewRNG(1), 1, 16, nn.ConvSpec{Kernel: 3, Padding: 1}), randn(1, 1, 32, 1, 28, 28))
+}
+
+func BenchmarkConvTranspose2d(b *testing.B) {
+	spec := nn.ConvSpec{Kernel: 4, Stride: 2, Padding: 1}
+	benchLayer(b, nn.NewConvTranspose2d(tensor.NewRNG(1), 16, 8, spec), randn(1, 1, 32, 16, 14, 14))
+}
+
+func BenchmarkMaxPool2d(b *testing.B) {
+	benchLayer(b, nn.NewMaxPool2d(2, 0, 0), randn(1, 1, 32, 16, 28, 28))
+}
+
+func BenchmarkBatchNorm2d(b *testing.B) {
+	benchLayer(b, nn.NewBatchNorm2d(16), randn(1, 1, 32, 16, 28, 28))
+}
