@@ -4,6 +4,15 @@ import "fmt"
 
 // broadcastShape returns the NumPy broadcast of two shapes.
 func broadcastShape(op string, a, b []int) []int {
+	out := broadcastShapeOK(a, b)
+	if out == nil {
+		panic(fmt.Sprintf("tensor: %s: shapes %v and %v are not broadcastable", op, a, b))
+	}
+	return out
+}
+
+// broadcastShapeOK returns the broadcast of two shapes, or nil.
+func broadcastShapeOK(a, b []int) []int {
 	n := max(len(a), len(b))
 	out := make([]int, n)
 	for i := 0; i < n; i++ {
@@ -14,7 +23,7 @@ func broadcastShape(op string, a, b []int) []int {
 		case da == 1:
 			out[i] = db
 		default:
-			panic(fmt.Sprintf("tensor: %s: shapes %v and %v are not broadcastable", op, a, b))
+			return nil
 		}
 	}
 	return out

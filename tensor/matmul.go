@@ -31,6 +31,9 @@ func MatmulT(a, b *Tensor, transA, transB bool) *Tensor {
 		panic(fmt.Sprintf("tensor: Matmul: shapes %v and %v (transposed %v, %v) do not match", a.shape, b.shape, transA, transB))
 	}
 	ab, bb := a.shape[:len(a.shape)-2], b.shape[:len(b.shape)-2]
+	if got := broadcastShapeOK(ab, bb); got == nil {
+		panic(fmt.Sprintf("tensor: Matmul: batch axes of %v and %v are not broadcastable", a.shape, b.shape))
+	}
 	batch := broadcastShape("Matmul", ab, bb)
 	shape := append(append([]int{}, batch...), m, n)
 	out := Zeros(shape...)

@@ -123,8 +123,14 @@ func (t *Tensor) Var(axes ...int) *Tensor { return t.Variance(1, false, axes...)
 
 func (t *Tensor) extreme(op string, axes []int, keepdim bool, better func(a, b float32) bool) *Tensor {
 	return reduction(op, t, axes, keepdim, func(_ []bool, keep []int) *Tensor {
-		out := reduceRaw(t, keep, float32(math.NaN()), func(acc, x float32) float32 {
-			if acc != acc || better(x, acc) {
+		// Start from the worst value; a NaN wins, as in PyTorch, so a
+		// diverged value is not hidden.
+		init := float32(math.Inf(1))
+		if better(1, 0) {
+			init = float32(math.Inf(-1))
+		}
+		out := reduceRaw(t, keep, init, func(acc, x float32) float32 {
+			if x != x || better(x, acc) {
 				return x
 			}
 			return acc
@@ -213,8 +219,8 @@ func (t *Tensor) argExtreme(op string, axis int, better func(a, b float32) bool)
 		for in := 0; in < inner; in++ {
 			base := o*n*inner + in
 			best, bi := t.data[base], 0
-			for j := 1; j < n; j++ {
-				if v := t.data[base+j*inner]; better(v, best) {
+			for j := 1; j < n && best == best; j++ {
+				if v := t.data[base+j*inner]; v != v || better(v, best) {
 					best, bi = v, j
 				}
 			}

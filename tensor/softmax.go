@@ -42,6 +42,17 @@ func softmaxRaw(t *Tensor, axis int, logOut bool) *Tensor {
 					out.data[base+j*inner] = float32(e)
 				}
 			}
+			if s == 0 {
+				// Every entry is -Inf: the row gets no weight at all
+				// (zeros; -Inf for the log form) instead of 0/0.
+				for j := 0; j < n; j++ {
+					out.data[base+j*inner] = 0
+					if logOut {
+						out.data[base+j*inner] = float32(math.Inf(-1))
+					}
+				}
+				continue
+			}
 			ls := float32(math.Log(s))
 			for j := 0; j < n; j++ {
 				p := base + j*inner

@@ -72,13 +72,19 @@ func Arange(start, stop, step float32) *Tensor {
 
 // Linspace returns n evenly spaced values from start to stop inclusive.
 func Linspace(start, stop float32, n int) *Tensor {
+	if n < 0 {
+		panic(fmt.Sprintf("tensor: Linspace: negative count %d", n))
+	}
 	t := Zeros(n)
+	// Like PyTorch, the upper half counts back from stop so that both
+	// ends are exact.
+	step := float64(stop-start) / float64(max(n-1, 1))
 	for i := range t.data {
-		if n == 1 {
-			t.data[i] = start
-			break
+		if i < n/2 {
+			t.data[i] = float32(float64(start) + step*float64(i))
+		} else {
+			t.data[i] = float32(float64(stop) - step*float64(n-1-i))
 		}
-		t.data[i] = start + (stop-start)*float32(i)/float32(n-1)
 	}
 	return t
 }

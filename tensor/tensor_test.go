@@ -80,7 +80,7 @@ func TestLinspaceEndpoints(t *testing.T) {
 		{0, 1, 11},
 		{0.1, 0.3, 3},
 		{-3.3, 9.1, 100},
-		// {-1, 0.7, 7},
+		{-1, 0.7, 7},
 	} {
 		d := T.Linspace(c.start, c.stop, c.n).Data()
 		if d[0] != c.start || d[len(d)-1] != c.stop {
@@ -356,4 +356,28 @@ func TestCustom(t *testing.T) {
 	})
 	wantValues(t, "Custom forward", y, []int{2}, []float32{1, 8})
 	wantValues(t, "Custom backward", T.Grad(y.Sum(), x)[0], []int{2}, []float32{3, 12})
+}
+
+func TestExtremesPropagateNaN(t *testing.T) {
+	nan := float32(math.NaN())
+	for _, x := range []*T.Tensor{T.New([]float32{nan, 1}), T.New([]float32{1, nan})} {
+		if v := x.Max().Item(); v == v {
+			t.Errorf("Max(%v) = %v, want NaN", x, v)
+		}
+		if v := x.Min().Item(); v == v {
+			t.Errorf("Min(%v) = %v, want NaN", x, v)
+		}
+	}
+	if i := T.New([]float32{1, nan, 3}).Argmax(0).Item(); i != 1 {
+		t.Errorf("Argmax of [1 NaN 3] = %v, want 1 (NaN wins)", i)
+	}
+}
+
+func TestSoftmaxOfMaskedRow(t *testing.T) {
+	inf := float32(math.Inf(-1))
+	x := T.New([]float32{inf, inf, 0, 1}, 2, 2)
+	p := x.Softmax(1).Data()
+	if p[0] != 0 || p[1] != 0 || math.Abs(float64(p[2]+p[3]-1)) > 1e-6 {
+		t.Errorf("softmax of a fully masked row: %v, want [0 0] then a distribution", p)
+	}
 }
