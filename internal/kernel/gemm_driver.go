@@ -57,13 +57,13 @@ func gemmDirect(kern *gemmKernel, p *gemmArgs) {
 	bpk, apk, tmp := buf[:k*nr], buf[k*nr:k*(nr+mr)], buf[k*(nr+mr):]
 	mFull := p.m / mr * mr
 	if mFull < p.m {
-		packPanel(apk, p.a, p.rsa, p.csa, mFull, p.m-mFull, 0, k, mr)
+		packPanels(apk, p.a, p.rsa, p.csa, mFull, p.m-mFull, 0, k, mr)
 	}
 	for j0 := 0; j0 < p.n; j0 += nr {
 		nv := min(nr, p.n-j0)
 		b, rsb := p.b[j0*p.csb:], p.rsb
 		if p.csb != 1 || nv < nr {
-			packPanel(bpk, p.b, p.csb, p.rsb, j0, nv, 0, k, nr)
+			packPanels(bpk, p.b, p.csb, p.rsb, j0, nv, 0, k, nr)
 			b, rsb = bpk, nr
 		}
 		for i0 := 0; i0 < p.m; i0 += mr {
@@ -99,10 +99,9 @@ func gemmPacked(kern *gemmKernel, p *gemmArgs, threads int) {
 			}
 			nt := min(threads, panels)
 			parallelFor(nt, func(t int) {
-				for q := t * panels / nt; q < (t+1)*panels/nt; q++ {
-					j0 := jc + q*nr
-					packPanel(bufB[q*kcur*nr:], p.b, p.csb, p.rsb, j0, min(nr, jc+ncur-j0), pc, kcur, nr)
-				}
+				q0, q1 := t*panels/nt, (t+1)*panels/nt
+				j0 := jc + q0*nr
+				packPanels(bufB[q0*kcur*nr:], p.b, p.csb, p.rsb, j0, min(q1*nr, ncur)-q0*nr, pc, kcur, nr)
 			})
 			parallelFor(tm*tn, func(t int) {
 				rowPanels := ceilDiv(p.m, mr)
@@ -129,9 +128,7 @@ func (p *gemmArgs) packedPart(kern *gemmKernel, bufB []float32, jc, ncur, pc, kc
 	bufA, tmp := buf[:mc*kcur], buf[mc*kcur:]
 	for ic := r0; ic < r1; ic += mc {
 		mcur := min(mc, r1-ic)
-		for ir := 0; ir < mcur; ir += mr {
-			packPanel(bufA[ir*kcur:], p.a, p.rsa, p.csa, ic+ir, min(mr, mcur-ir), pc, kcur, mr)
-		}
+		packPanels(bufA, p.a, p.rsa, p.csa, ic, mcur, pc, kcur, mr)
 		for q := q0; q < q1; q++ {
 			j0 := jc + q*nr
 			nv := min(nr, jc+ncur-j0)

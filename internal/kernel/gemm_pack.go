@@ -5,35 +5,61 @@ import (
 	"unsafe"
 )
 
-// packPanel copies a rows-by-kc block of a strided matrix, whose element
-// (r,p) is src[r*rs+p*cs], into dst as kc groups of width values:
-// dst[p*width+r] = src[(r0+r)*rs+(p0+p)*cs], zero-filling rows past rows.
+// packPanels copies a rows-by-kc block of a strided matrix, whose element
+// (r,p) is src[r*rs+p*cs], into ceil(rows/width) panels of kc groups of
+// width values each: panel q holds rows q*width.. at dst[q*kc*width:], with
+// element (r,p) at p*width+r%width, and rows past the end are zero.
 // Packing op(A) uses A's strides; packing op(B) uses op(B)^T's, so both are
 // read along whichever axis is contiguous and no transpose is materialised.
-func packPanel(dst, src []float32, rs, cs, r0, rows, p0, kc, width int) {
-	dst = dst[:kc*width]
-	if rows < width {
-		clear(dst)
+func packPanels(dst, src []float32, rs, cs, r0, rows, p0, kc, width int) {
+	panels := ceilDiv(rows, width)
+	if tail := rows % width; tail != 0 {
+		clear(dst[(panels-1)*kc*width : panels*kc*width])
 	}
 	base := r0*rs + p0*cs
-	switch {
-	case cs == 1:
-		for r := 0; r < rows; r++ {
-			s := src[base+r*rs : base+r*rs+kc]
-			for p, v := range s {
-				dst[p*width+r] = v
+	if rs == 1 && cs != 1 {
+		// Rows are contiguous: read each one in full, across all panels.
+		for p := 0; p < kc; p++ {
+			s := src[base+p*cs : base+p*cs+rows]
+			for q := 0; q < panels; q++ {
+				w := min(width, rows-q*width)
+				copy(dst[q*kc*width+p*width:q*kc*width+p*width+w], s[q*width:])
 			}
 		}
-	case rs == 1:
-		for p := 0; p < kc; p++ {
-			copy(dst[p*width:p*width+rows], src[base+p*cs:base+p*cs+rows])
-		}
-	default:
+		return
+	}
+	for q := 0; q < panels; q++ {
+		packPanel(dst[q*kc*width:(q+1)*kc*width], src, rs, cs, base+q*width*rs, min(width, rows-q*width), kc, width)
+	}
+}
+
+// packPanel packs one panel of rows <= width rows starting at src[base].
+func packPanel(dst, src []float32, rs, cs, base, rows, kc, width int) {
+	if cs != 1 {
 		for p := 0; p < kc; p++ {
 			d := dst[p*width : p*width+rows]
 			for r := range d {
 				d[r] = src[base+p*cs+r*rs]
 			}
+		}
+		return
+	}
+	// Each row is contiguous: stream four rows at a time, so that every
+	// store fills a run of four values.
+	r := 0
+	for ; r+4 <= rows; r += 4 {
+		s0 := src[base+r*rs : base+r*rs+kc]
+		s1 := src[base+(r+1)*rs : base+(r+1)*rs+kc]
+		s2 := src[base+(r+2)*rs : base+(r+2)*rs+kc]
+		s3 := src[base+(r+3)*rs : base+(r+3)*rs+kc]
+		for p := range s0 {
+			d := dst[p*width+r : p*width+r+4]
+			d[0], d[1], d[2], d[3] = s0[p], s1[p], s2[p], s3[p]
+		}
+	}
+	for ; r < rows; r++ {
+		for p, v := range src[base+r*rs : base+r*rs+kc] {
+			dst[p*width+r] = v
 		}
 	}
 }
