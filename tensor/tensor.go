@@ -80,7 +80,7 @@ func Linspace(start, stop float32, n int) *Tensor {
 	// ends are exact.
 	step := float64(stop-start) / float64(max(n-1, 1))
 	for i := range t.data {
-		if i < n/2 {
+		if i < n/2 || n == 1 {
 			t.data[i] = float32(float64(start) + step*float64(i))
 		} else {
 			t.data[i] = float32(float64(stop) - step*float64(n-1-i))
