@@ -6,9 +6,10 @@ import (
 	"github.com/gibbsml/gibbs/tensor"
 )
 
-// KMeans is K-means clustering read as an energy (LeCun et al. 2006,
-// sec. 7; the NYU Deep Learning course): a latent-variable model whose code
-// z is a one-hot vector over K prototypes w_k, the rows of Centers,
+// KMeans is K-means clustering read as an energy (Ranzato, Boureau, Chopra
+// & LeCun 2007; LeCun's NYU Deep Learning course): a latent-variable model
+// whose code z is a one-hot vector over K prototypes w_k, the rows of
+// Centers,
 //
 //	E(y, z) = ||y - z^T W||^2,   z in {e_1, ..., e_K},
 //	F(y)    = min_z E(y, z) = min_k ||y - w_k||^2.

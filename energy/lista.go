@@ -61,8 +61,8 @@ func (l *LISTA) Forward(y *tensor.Tensor) *tensor.Tensor {
 
 // TrainLISTA fits l to predict the codes target ([N, dz], usually the
 // converged FISTA codes of y) from y ([N, dy]) by minimising the mean over
-// minibatches of ||z_LISTA(y) - z*||^2 with Adam, as Gregor & LeCun (2010,
-// sec. 3) do with plain gradient descent. It returns the loss of every step.
+// minibatches of ||z_LISTA(y) - z*||^2 with Adam (Gregor & LeCun 2010 use
+// plain stochastic gradient descent). It returns the loss of every step.
 func TrainLISTA(l *LISTA, y, target *tensor.Tensor, cfg FitConfig) ([]float64, error) {
 	if y.Size(0) != target.Size(0) {
 		return nil, fmt.Errorf("energy: TrainLISTA: %d inputs but %d target codes", y.Size(0), target.Size(0))
@@ -89,7 +89,7 @@ func CodeError(z, ref *tensor.Tensor) float64 {
 	return num / den
 }
 
-// LISTASweep reproduces the comparison of Gregor & LeCun (2010, sec. 4):
+// LISTASweep reproduces the comparison of Gregor & LeCun (2010):
 // for every depth T = 1..MaxDepth a LISTA encoder is trained on the
 // optimal codes of a training set, and its code error on a test set is
 // compared with that of T iterations of ISTA and FISTA, and with that of

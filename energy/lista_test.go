@@ -122,11 +122,11 @@ func avg(v []float64) float64 {
 }
 
 // TestLISTASweepReport prints the comparison of Gregor & LeCun (2010) for
-// a 4x overcomplete dictionary, as in their experiments; it takes about
-// half a minute.
+// a 4x overcomplete dictionary, as in their experiments; it takes under a
+// minute.
 func TestLISTASweepReport(t *testing.T) {
 	if os.Getenv("GIBBS_LISTA_SWEEP") == "" {
-		t.Skip("set GIBBS_LISTA_SWEEP=1 to run the LISTA vs ISTA/FISTA sweep (about 30 s)")
+		t.Skip("set GIBBS_LISTA_SWEEP=1 to run the LISTA vs ISTA/FISTA sweep (under a minute)")
 	}
 	s, train, test := listaProblem(64, 5000, 1000)
 	sweep := energy.LISTASweep{

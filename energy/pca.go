@@ -10,11 +10,11 @@ import (
 
 // PCA is principal component analysis read as an energy: the simplest
 // architectural method, where the volume of low energy is limited by
-// making the code z = W^T (y - mu) smaller than y (LeCun et al. 2006,
-// sec. 7; the NYU Deep Learning course's "regularized latent variable"
-// lecture). With the k leading principal directions as the orthonormal
-// columns of W ([d, k]) and the mean mu, the energy of y is its
-// reconstruction error
+// making the code z = W^T (y - mu) smaller than y (Ranzato, Boureau,
+// Chopra & LeCun 2007, "A Unified Energy-Based Framework for Unsupervised
+// Learning"; LeCun's NYU Deep Learning course). With the k leading
+// principal directions as the orthonormal columns of W ([d, k]) and the
+// mean mu, the energy of y is its reconstruction error
 //
 //	F(y) = ||(y - mu) - W W^T (y - mu)||^2,
 //
@@ -135,9 +135,10 @@ func matrixRows(op string, y *tensor.Tensor, d int) *tensor.Tensor {
 // symEigen returns the eigenvalues of the symmetric n x n matrix a
 // (row-major; overwritten) in decreasing order, and the matching unit
 // eigenvectors as the columns of an n x n row-major matrix. It uses the
-// cyclic Jacobi method (Golub & Van Loan, "Matrix Computations", sec. 8.5):
-// each sweep visits every off-diagonal pair (p, q) and applies the plane
-// rotation J = [c s; -s c] that zeroes a_pq, with
+// cyclic Jacobi method (Golub & Van Loan, "Matrix Computations", on the
+// symmetric eigenvalue problem): each sweep visits every off-diagonal pair
+// (p, q) and applies the plane rotation J = [c s; -s c] that zeroes a_pq,
+// with
 //
 //	tau = (a_qq - a_pp) / (2 a_pq),  t = sign(tau) / (|tau| + sqrt(1 + tau^2)),
 //	c = 1 / sqrt(1 + t^2),           s = t c,

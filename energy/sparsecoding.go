@@ -9,7 +9,7 @@ import (
 )
 
 // SparseCoding is the sparse coding energy of Olshausen & Field (1996),
-// a regularized latent-variable model (LeCun et al. 2006, sec. 7):
+// a regularized latent-variable model (Ranzato, Boureau, Chopra & LeCun 2007):
 //
 //	E(y, z) = 1/2 ||y - D z||^2 + lambda |z|_1,
 //
@@ -45,7 +45,7 @@ func (s *SparseCoding) LatentEnergy(_, y, z *tensor.Tensor) *tensor.Tensor {
 }
 
 // Energy returns F(y) ~ min_z E(y, z), with z from s.Iters iterations of
-// FISTA, shape [N]. The code is held fixed, so the gradient with respect to
+// FISTA (z = 0 when Iters is 0), shape [N]. The code is held fixed, so the gradient with respect to
 // y (or D) is that of E at z*, which is the gradient of F at the minimum.
 func (s *SparseCoding) Energy(x, y *tensor.Tensor) *tensor.Tensor {
 	return s.LatentEnergy(x, y, s.FISTA(y, s.Iters))
@@ -80,7 +80,7 @@ func (s *SparseCoding) Lipschitz() float64 {
 }
 
 // ISTAWeights returns the matrices of one ISTA iteration written as a
-// layer, the form that LISTA learns (Gregor & LeCun 2010, eq. 3):
+// layer, the form that LISTA learns (Gregor & LeCun 2010):
 //
 //	z_{k+1} = h_theta(We y + S z_k),  We = D^T / L,  S = I - D^T D / L,
 //	theta = lambda / L,
@@ -107,7 +107,7 @@ func (s *SparseCoding) ISTA(y *tensor.Tensor, iters int) *tensor.Tensor {
 }
 
 // FISTA returns the codes after iters iterations of the fast iterative
-// shrinkage-thresholding algorithm (Beck & Teboulle 2009, sec. 4) started at
+// shrinkage-thresholding algorithm (Beck & Teboulle 2009) started at
 // z_0 = v_1 = 0, t_1 = 1:
 //
 //	z_k     = h_{lambda/L}(v_k - D^T (D v_k - y) / L)
