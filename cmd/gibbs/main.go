@@ -1,0 +1,167 @@
+// Command gibbs trains and uses energy-based models.
+//
+//	gibbs demo                      train a small energy model on 2-D data and draw it
+//	gibbs train ebm --data ring8    train an energy model, resumable
+//	gibbs sample --run DIR          draw samples from a trained model
+//	gibbs help COMMAND              describe a command
+//
+// Errors in flags, files or input print one line and exit with status 2.
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"sort"
+	"strings"
+)
+
+// command is a subcommand of gibbs.
+type command struct {
+	name    string
+	summary string
+	run     func(args []string, out io.Writer) error
+}
+
+// commands lists the subcommands; "train" dispatches further on the model kind.
+var commands []command
+
+func init() {
+	commands = []command{
+		{"demo", "train a small energy model on 2-D data and write energy.png and samples.png", runDemo},
+		{"train", "train a model: gibbs train ebm [flags]", runTrain},
+		{"sample", "draw samples from a trained run: gibbs sample --run DIR", runSample},
+		{"bench", "run the reference workloads and print one JSON line per result", runBench},
+		{"help", "describe a command: gibbs help COMMAND", runHelp},
+	}
+}
+
+// usageError is a mistake in the command line; main prints it and exits 2.
+type usageError struct{ msg string }
+
+func (e *usageError) Error() string { return e.msg }
+
+func usagef(format string, a ...any) error { return &usageError{fmt.Sprintf(format, a...)} }
+
+func main() {
+	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
+}
+
+// run executes a command line and returns the exit status: 0 on success,
+// 1 when work failed, 2 for bad input.
+func run(args []string, out, errOut io.Writer) (status int) {
+	defer func() {
+		if r := recover(); r != nil {
+			// Shape and value errors inside the math panic; the user gets
+			// the message, not a stack dump.
+			fmt.Fprintf(errOut, "gibbs: error: %v\n", r)
+			status = 2
+		}
+	}()
+	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "-help" {
+		printUsage(out)
+		return 0
+	}
+	cmd, ok := findCommand(args[0])
+	if !ok {
+		fmt.Fprintf(errOut, "gibbs: unknown command %q (run 'gibbs --help' for the list)\n", args[0])
+		return 2
+	}
+	err := cmd.run(args[1:], out)
+	var ue *usageError
+	switch {
+	case err == nil || errors.Is(err, flag.ErrHelp):
+		return 0
+	case errors.As(err, &ue):
+		fmt.Fprintf(errOut, "gibbs %s: %v\n", cmd.name, err)
+		return 2
+	default:
+		fmt.Fprintf(errOut, "gibbs %s: %v\n", cmd.name, err)
+		if errors.Is(err, errDiverged) {
+			return 1
+		}
+		return 2
+	}
+}
+
+func findCommand(name string) (command, bool) {
+	for _, c := range commands {
+		if c.name == name {
+			return c, true
+		}
+	}
+	return command{}, false
+}
+
+func printUsage(out io.Writer) {
+	fmt.Fprint(out, `gibbs: energy-based deep learning in Go.
+
+Usage: gibbs COMMAND [flags]
+
+Commands:
+`)
+	names := make([]string, 0, len(commands))
+	for _, c := range commands {
+		names = append(names, c.name)
+	}
+	sort.Strings(names)
+	for _, n := range names {
+		c, _ := findCommand(n)
+		fmt.Fprintf(out, "  %-8s %s\n", c.name, c.summary)
+	}
+	fmt.Fprint(out, "\nRun 'gibbs COMMAND --help' for a command's flags.\n")
+}
+
+func runHelp(args []string, out io.Writer) error {
+	if len(args) == 0 {
+		printUsage(out)
+		return nil
+	}
+	if args[0] == "train" && len(args) > 1 {
+		return runTrain([]string{args[1], "--help"}, out)
+	}
+	c, ok := findCommand(args[0])
+	if !ok {
+		return usagef("unknown command %q", args[0])
+	}
+	return c.run([]string{"--help"}, out)
+}
+
+// parseFlags parses args with fs. --help prints the usage to out and
+// returns flag.ErrHelp; any other problem becomes a one-line usage error.
+func parseFlags(fs *flag.FlagSet, args []string, out io.Writer, synopsis string) error {
+	fs.SetOutput(io.Discard)
+	fs.Usage = func() {}
+	err := fs.Parse(args)
+	if errors.Is(err, flag.ErrHelp) {
+		fmt.Fprintf(out, "Usage: %s\n\nFlags:\n", synopsis)
+		fs.SetOutput(out)
+		fs.PrintDefaults()
+		return flag.ErrHelp
+	}
+	if err != nil {
+		return usagef("%v", err)
+	}
+	if fs.NArg() > 0 {
+		return usagef("unexpected argument %q", strings.Join(fs.Args(), " "))
+	}
+	return nil
+}
+
+func runTrain(args []string, out io.Writer) error {
+	kinds := "ebm"
+	if len(args) == 0 || strings.HasPrefix(args[0], "-") {
+		if len(args) > 0 && (args[0] == "-h" || args[0] == "--help" || args[0] == "-help") {
+			fmt.Fprintf(out, "Usage: gibbs train KIND [flags]\n\nKinds: %s\nRun 'gibbs train KIND --help' for its flags.\n", kinds)
+			return flag.ErrHelp
+		}
+		return usagef("which model? gibbs train KIND [flags], with KIND one of: %s", kinds)
+	}
+	switch args[0] {
+	case "ebm":
+		return trainEBMCommand(args[1:], out)
+	}
+	return usagef("unknown model kind %q (have: %s)", args[0], kinds)
+}
