@@ -220,10 +220,11 @@ func trainEBMCommand(args []string, out io.Writer) error {
 }
 
 // progressOut picks where the progress bar goes: stderr, redrawn in place
-// when it is a terminal; nowhere when quiet.
+// when it is a terminal; nowhere when quiet (the summary lines still go
+// to out).
 func progressOut(out io.Writer, quiet bool) *progressSink {
 	if quiet {
-		return &progressSink{w: io.Discard}
+		return &progressSink{w: io.Discard, log: out}
 	}
 	fi, err := os.Stderr.Stat()
 	tty := err == nil && fi.Mode()&os.ModeCharDevice != 0

@@ -181,7 +181,9 @@ func (d *Dir) Load(s *State) error {
 	return LoadFile(d.File(CheckpointFile), s)
 }
 
-// LoadFile is Load from a checkpoint file anywhere.
+// LoadFile is Load from a checkpoint file anywhere. With s.Opt nil the
+// optimizer state is skipped, and with s.Extra nil the extra tensors, so
+// that inference can load the model alone.
 func LoadFile(path string, s *State) error {
 	ts, meta, err := checkpoint.Load(path)
 	if err != nil {
@@ -194,6 +196,9 @@ func LoadFile(path string, s *State) error {
 		case strings.HasPrefix(name, "optim."):
 			opt[strings.TrimPrefix(name, "optim.")] = t
 		case strings.HasPrefix(name, "extra."):
+			if s.Extra == nil {
+				continue // inference needs the model alone
+			}
 			dst, ok := s.Extra[strings.TrimPrefix(name, "extra.")]
 			if !ok {
 				return fmt.Errorf("%s: unexpected tensor %q", path, name)

@@ -1,0 +1,149 @@
+package main
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/gibbsml/gibbs/checkpoint"
+)
+
+// runCLI runs a command line and returns its status, stdout and stderr.
+func runCLI(args ...string) (int, string, string) {
+	var out, errOut bytes.Buffer
+	status := run(args, &out, &errOut)
+	return status, out.String(), errOut.String()
+}
+
+func TestUsageAndBadInput(t *testing.T) {
+	cases := []struct {
+		args   []string
+		status int
+		want   string // in stdout for status 0, in stderr otherwise
+	}{
+		{nil, 0, "Commands:"},
+		{[]string{"--help"}, 0, "demo"},
+		{[]string{"help", "demo"}, 0, "-steps"},
+		{[]string{"train", "ebm", "--help"}, 0, "-sampler"},
+		{[]string{"help", "train", "ebm"}, 0, "-langevin-steps"},
+		{[]string{"frobnicate"}, 2, `unknown command "frobnicate"`},
+		{[]string{"train"}, 2, "which model?"},
+		{[]string{"train", "vae2"}, 2, `unknown model kind "vae2"`},
+		{[]string{"train", "ebm", "--stepz", "3"}, 2, "flag provided but not defined: -stepz"},
+		{[]string{"train", "ebm", "--steps", "abc"}, 2, `invalid value "abc" for flag -steps`},
+		{[]string{"train", "ebm", "--steps", "-4"}, 2, "--steps must be positive"},
+		{[]string{"train", "ebm", "--data", "moon"}, 2, `unknown dataset "moon"`},
+		{[]string{"train", "ebm", "--loss", "hinje"}, 2, `unknown loss "hinje"`},
+		{[]string{"train", "ebm", "--sampler", "gibbs"}, 2, `unknown sampler "gibbs"`},
+		{[]string{"train", "ebm", "--reinit", "2"}, 2, "--reinit must be in [0, 1]"},
+		{[]string{"train", "ebm", "--hidden", "12,x"}, 2, "want positive widths"},
+		{[]string{"train", "ebm", "extra"}, 2, `unexpected argument "extra"`},
+		{[]string{"train", "ebm", "--resume", "--out", "/nonexistent/run"}, 2, "reading run config"},
+		{[]string{"sample"}, 2, "--run is required"},
+		{[]string{"demo", "--steps", "0"}, 2, "--steps must be positive"},
+	}
+	for _, c := range cases {
+		t.Run(strings.Join(c.args, " "), func(t *testing.T) {
+			status, out, errOut := runCLI(c.args...)
+			if status != c.status {
+				t.Errorf("status %d, want %d (stderr %q)", status, c.status, errOut)
+			}
+			text := out
+			if c.status != 0 {
+				text = errOut
+				if strings.Count(errOut, "\n") != 1 {
+					t.Errorf("error is not one line: %q", errOut)
+				}
+			}
+			if !strings.Contains(text, c.want) {
+				t.Errorf("output %q lacks %q", text, c.want)
+			}
+		})
+	}
+}
+
+// smallRun is a quick training configuration for tests.
+func smallRun(out string, steps int, extra ...string) []string {
+	return append([]string{"train", "ebm", "--quiet", "--out", out, "--steps", strconv.Itoa(steps),
+		"--hidden", "16", "--batch", "32", "--langevin-steps", "3", "--buffer", "200", "--train-size", "500",
+		"--eval-every", "10", "--checkpoint-every", "10"}, extra...)
+}
+
+func TestTrainWritesRunFolder(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "run")
+	status, out, errOut := runCLI(smallRun(dir, 10)...)
+	if status != 0 {
+		t.Fatalf("status %d: %s", status, errOut)
+	}
+	if !strings.Contains(out, "test NLL") {
+		t.Errorf("summary missing: %q", out)
+	}
+	for _, f := range []string{"config.json", "metrics.jsonl", "checkpoint.safetensors", "energy.png", "samples.png", "loss.png"} {
+		if _, err := os.Stat(filepath.Join(dir, f)); err != nil {
+			t.Errorf("missing %s: %v", f, err)
+		}
+	}
+	metrics, _ := os.ReadFile(filepath.Join(dir, "metrics.jsonl"))
+	for _, key := range []string{`"test_nll"`, `"true_nll"`, `"modes_covered"`, `"loss"`} {
+		if !bytes.Contains(metrics, []byte(key)) {
+			t.Errorf("metrics lack %s", key)
+		}
+	}
+	// Starting a new run over it is refused; it needs --resume.
+	if status, _, errOut := runCLI(smallRun(dir, 10)...); status != 2 || !strings.Contains(errOut, "--resume") {
+		t.Errorf("second run over the first: status %d, %q", status, errOut)
+	}
+	if status, _, errOut := runCLI("train", "ebm", "--resume", "--out", dir, "--lr", "0.1"); status != 2 || !strings.Contains(errOut, "cannot change") {
+		t.Errorf("resume with a changed flag: status %d, %q", status, errOut)
+	}
+	if status, out, errOut := runCLI("sample", "--run", dir, "-n", "50", "--steps", "5"); status != 0 || !strings.Contains(out, "wrote 50 samples") {
+		t.Errorf("sample: status %d, %q %q", status, out, errOut)
+	}
+}
+
+// TestResumeIsExact checks that a run stopped and resumed ends exactly
+// where an uninterrupted run does: weights, optimizer state, replay
+// buffer and RNG all travel in the checkpoint.
+func TestResumeIsExact(t *testing.T) {
+	whole := filepath.Join(t.TempDir(), "whole")
+	parts := filepath.Join(t.TempDir(), "parts")
+	if status, _, errOut := runCLI(smallRun(whole, 20)...); status != 0 {
+		t.Fatal(errOut)
+	}
+	if status, _, errOut := runCLI(smallRun(parts, 10)...); status != 0 {
+		t.Fatal(errOut)
+	}
+	if status, out, errOut := runCLI("train", "ebm", "--quiet", "--resume", "--out", parts, "--steps", "20"); status != 0 || !strings.Contains(out, "resuming") {
+		t.Fatalf("resume: status %d %q %q", status, out, errOut)
+	}
+	a, _, err := checkpoint.Load(filepath.Join(whole, "checkpoint.safetensors"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _, err := checkpoint.Load(filepath.Join(parts, "checkpoint.safetensors"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(a) != len(b) {
+		t.Fatalf("%d tensors vs %d", len(a), len(b))
+	}
+	for name, ta := range a {
+		tb, ok := b[name]
+		if !ok {
+			t.Fatalf("resumed checkpoint lacks %s", name)
+		}
+		for i, v := range ta.Data() {
+			if tb.Data()[i] != v {
+				t.Fatalf("%s[%d]: %v uninterrupted, %v resumed", name, i, v, tb.Data()[i])
+			}
+		}
+	}
+	ma, _ := os.ReadFile(filepath.Join(whole, "metrics.jsonl"))
+	mb, _ := os.ReadFile(filepath.Join(parts, "metrics.jsonl"))
+	if !bytes.Equal(ma, mb) {
+		t.Errorf("metrics differ:\n%s\nvs\n%s", ma, mb)
+	}
+}
