@@ -46,28 +46,25 @@ func AllEnergies(m Model, x, candidates *tensor.Tensor) *tensor.Tensor {
 	return m.Energy(xs, ys).Reshape(n, k)
 }
 
-// repeatRows repeats each row of t k times in place order.
+// repeatRows repeats each row of t k times: rows 0,0,..,1,1,...
 func repeatRows(t *tensor.Tensor, k int) *tensor.Tensor {
-	n := t.Size(0)
-	idx := make([]int, 0, n*k)
-	for i := 0; i < n; i++ {
-		for j := 0; j < k; j++ {
-			idx = append(idx, i)
-		}
-	}
-	return t.IndexSelect(0, idx)
+	return t.IndexSelect(0, pairIndex(t.Size(0), k, func(i, _ int) int { return i }))
 }
 
-// tileRows repeats the whole of t n times along axis 0.
+// tileRows repeats the whole of t n times: rows 0,1,..,0,1,...
 func tileRows(t *tensor.Tensor, n int) *tensor.Tensor {
-	k := t.Size(0)
+	return t.IndexSelect(0, pairIndex(n, t.Size(0), func(_, j int) int { return j }))
+}
+
+// pairIndex lists pick(i, j) for all pairs of i < n and j < k, i major.
+func pairIndex(n, k int, pick func(i, j int) int) []int {
 	idx := make([]int, 0, n*k)
 	for i := 0; i < n; i++ {
 		for j := 0; j < k; j++ {
-			idx = append(idx, j)
+			idx = append(idx, pick(i, j))
 		}
 	}
-	return t.IndexSelect(0, idx)
+	return idx
 }
 
 // Descent configures gradient descent on a continuous variable.
@@ -141,8 +138,8 @@ func MinLatentGrid(m LatentModel, x, y, grid *tensor.Tensor) (best []int, fInf, 
 		fInf = energies.Min(1)
 	})
 	best = make([]int, n)
-	for i := range best {
-		best[i] = int(energies.Argmin(1).Data()[i])
+	for i, v := range energies.Argmin(1).Data() {
+		best[i] = int(v)
 	}
 	return best, fInf, energies
 }

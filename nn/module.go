@@ -10,6 +10,7 @@ package nn
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 
 	"github.com/gibbsml/gibbs/tensor"
@@ -146,7 +147,7 @@ func LoadStateDict(m Module, sd map[string]*tensor.Tensor) error {
 	}
 	for name, dst := range want {
 		src := sd[name]
-		if !sameShape(dst.Shape(), src.Shape()) {
+		if !slices.Equal(dst.Shape(), src.Shape()) {
 			return fmt.Errorf("nn: state dict entry %q has shape %v, the model wants %v", name, src.Shape(), dst.Shape())
 		}
 	}
@@ -170,16 +171,4 @@ func NumParams(m Module) int {
 		n += p.Tensor.Len()
 	}
 	return n
-}
-
-func sameShape(a, b []int) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
 }
