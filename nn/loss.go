@@ -2,6 +2,7 @@ package nn
 
 import (
 	"fmt"
+	"slices"
 
 	"github.com/gibbsml/gibbs/tensor"
 )
@@ -36,7 +37,7 @@ func reduce(loss string, t *tensor.Tensor, r []Reduction) *tensor.Tensor {
 }
 
 func checkSameShape(loss string, input, target *tensor.Tensor) {
-	if !sameShape(input.Shape(), target.Shape()) {
+	if !slices.Equal(input.Shape(), target.Shape()) {
 		panic(fmt.Sprintf("nn: %s: input shape %v and target shape %v differ", loss, input.Shape(), target.Shape()))
 	}
 }

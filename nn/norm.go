@@ -2,6 +2,7 @@ package nn
 
 import (
 	"fmt"
+	"slices"
 
 	"github.com/gibbsml/gibbs/tensor"
 )
@@ -42,7 +43,7 @@ func (l *LayerNorm) Params() []Param {
 func (l *LayerNorm) Forward(x *tensor.Tensor) *tensor.Tensor {
 	s := x.Shape()
 	k := len(l.Shape)
-	if len(s) < k || !sameShape(s[len(s)-k:], l.Shape) {
+	if len(s) < k || !slices.Equal(s[len(s)-k:], l.Shape) {
 		panic(fmt.Sprintf("nn: LayerNorm: input shape %v, want [..., %v]", s, l.Shape))
 	}
 	axes := make([]int, k)
