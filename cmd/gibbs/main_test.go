@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"io"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -9,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/gibbsml/gibbs/checkpoint"
+	"github.com/gibbsml/gibbs/tensor"
 )
 
 // runCLI runs a command line and returns its status, stdout and stderr.
@@ -145,5 +147,19 @@ func TestResumeIsExact(t *testing.T) {
 	mb, _ := os.ReadFile(filepath.Join(parts, "metrics.jsonl"))
 	if !bytes.Equal(ma, mb) {
 		t.Errorf("metrics differ:\n%s\nvs\n%s", ma, mb)
+	}
+}
+
+// A shape error inside the math reaches the user as one line, not a
+// stack dump.
+func TestPanicBecomesOneLine(t *testing.T) {
+	commands = append(commands, command{"shapes", "", func([]string, io.Writer) error {
+		tensor.Ones(2, 3).Matmul(tensor.Ones(2, 3))
+		return nil
+	}})
+	defer func() { commands = commands[:len(commands)-1] }()
+	status, _, errOut := runCLI("shapes")
+	if status != 2 || strings.Count(errOut, "\n") != 1 || !strings.Contains(errOut, "Matmul") || !strings.Contains(errOut, "[2 3]") {
+		t.Errorf("status %d, stderr %q", status, errOut)
 	}
 }
