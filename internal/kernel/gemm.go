@@ -93,15 +93,17 @@ const (
 	pathAuto   = iota
 	pathDirect // micro-kernel reads A and B in place where it can
 	pathPacked // A and B copied into panels first
+	pathDot    // dot products along k (falls back to pathDirect where it does not apply)
 )
 
 // Size limits for the run-time path choice, in multiply-adds (m*n*k).
 const (
-	directMaxWork   = 96 * 96 * 96   // below this, packing costs more than it saves
-	parallelMinWork = 128 * 128 * 64 // below this, waking workers costs more than it saves
+	directMaxWork   = 384 * 384 * 384 // below this, packing costs more than it saves
+	parallelMinWork = 192 * 192 * 192 // below this, waking workers costs more than it saves
 )
 
-// run computes the product with kern on up to threads goroutines.
+// run computes the product with kern on up to threads goroutines; with
+// pathAuto it picks the path, and a narrower kernel for narrow products.
 func (p *gemmArgs) run(kern *gemmKernel, threads int, path int) {
 	if p.m == 0 || p.n == 0 {
 		return
@@ -110,29 +112,51 @@ func (p *gemmArgs) run(kern *gemmKernel, threads int, path int) {
 		p.scaleC()
 		return
 	}
+	if p.m*p.n*p.k < parallelMinWork {
+		threads = 1
+	}
+	if path == pathAuto && p.dotOK() && min(p.m, p.n) <= 4 && p.k >= dotMinK {
+		path = pathDot
+	}
+	if path == pathDot {
+		if p.dotOK() {
+			gemmDot(p, threads)
+			return
+		}
+		path = pathDirect
+	}
 	// A vector register spans columns of C; when C has fewer columns than
-	// a register tile but many rows, computing C^T wastes less.
-	if p.n < kern.nr && p.m > p.n {
+	// a register tile but more rows, and A's columns are contiguous,
+	// computing C^T = op(B)^T op(A)^T wastes less.
+	if p.n < kern.nr && p.m > p.n && p.rsa == 1 {
 		p.m, p.n = p.n, p.m
 		p.a, p.b = p.b, p.a
 		p.rsa, p.csa, p.rsb, p.csb = p.csb, p.rsb, p.csa, p.rsa
 		p.rsc, p.csc = p.csc, p.rsc
 	}
-	work := p.m * p.n * p.k
 	if path == pathAuto {
+		kern = narrowest(kern, p.n)
 		path = pathPacked
-		if work <= directMaxWork {
+		if p.m*p.n*p.k <= directMaxWork {
 			path = pathDirect
 		}
 	}
-	if work < parallelMinWork {
-		threads = 1
-	}
 	if path == pathDirect {
-		gemmDirect(kern, p)
+		gemmDirect(kern, p, threads)
 		return
 	}
 	gemmPacked(kern, p, threads)
+}
+
+// narrowest returns kern, or for a product only n columns wide another
+// assembly kernel whose narrower tile pads n less.
+func narrowest(kern *gemmKernel, n int) *gemmKernel {
+	for _, k := range kernels {
+		if k != goKernel && roundUp(n, k.nr) < roundUp(n, kern.nr) {
+			kern = k
+		}
+	}
+	return kern
 }
 
 // scaleC sets C = beta*C, writing zeros when beta is 0.

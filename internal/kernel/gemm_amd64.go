@@ -22,6 +22,21 @@ var (
 // kernels lists the micro-kernels this CPU can run, fastest first.
 var kernels = availableKernels()
 
+// dot4x4 is the AVX-512 dot-product tile where the CPU has it.
+var dot4x4 = dot4x4Func()
+
+func dot4x4Func() func(k int, a, b *[4][]float32, out *[16]float32) {
+	if !cpu.X86.HasAVX512F {
+		return nil
+	}
+	return func(k int, a, b *[4][]float32, out *[16]float32) {
+		for i := range a {
+			_, _ = a[i][k-1], b[i][k-1]
+		}
+		sdot4x4(k, &a[0][0], &a[1][0], &a[2][0], &a[3][0], &b[0][0], &b[1][0], &b[2][0], &b[3][0], out)
+	}
+}
+
 // activeKernel is the micro-kernel Sgemm uses.
 var activeKernel = kernels[0]
 
@@ -38,6 +53,9 @@ func availableKernels() []*gemmKernel {
 
 //go:noescape
 func sgemm12x32(kc int, a *float32, rsa, csa int, b *float32, rsb int, c *float32, ldc int, alpha, beta float32)
+
+//go:noescape
+func sdot4x4(k int, a0, a1, a2, a3, b0, b1, b2, b3 *float32, out *[16]float32)
 
 //go:noescape
 func sgemm6x16(kc int, a *float32, rsa, csa int, b *float32, rsb int, c *float32, ldc int, alpha, beta float32)

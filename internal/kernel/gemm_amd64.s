@@ -328,3 +328,89 @@ y_overwrite:
 	YPUT(Y14, Y15)
 	VZEROUPPER
 	RET
+
+// func sdot4x4(k int, a0, a1, a2, a3, b0, b1, b2, b3 *float32, out *[16]float32)
+//
+// Dot products of four rows of A with four rows of B, all contiguous along
+// k (a multiple of 16): Z(4i+j) accumulates a_i.b_j, sixteen lanes at a
+// time, and is summed across lanes into out[4i+j] at the end.
+TEXT ·sdot4x4(SB), NOSPLIT, $0-80
+	MOVQ k+0(FP), CX
+	MOVQ a0+8(FP), R8
+	MOVQ a1+16(FP), R9
+	MOVQ a2+24(FP), R10
+	MOVQ a3+32(FP), R11
+	MOVQ b0+40(FP), R12
+	MOVQ b1+48(FP), R13
+	MOVQ b2+56(FP), R14
+	MOVQ b3+64(FP), BX
+	MOVQ out+72(FP), DI
+	SHLQ $2, CX
+	XORQ DX, DX
+
+	VPXORD Z0, Z0, Z0
+	VPXORD Z1, Z1, Z1
+	VPXORD Z2, Z2, Z2
+	VPXORD Z3, Z3, Z3
+	VPXORD Z4, Z4, Z4
+	VPXORD Z5, Z5, Z5
+	VPXORD Z6, Z6, Z6
+	VPXORD Z7, Z7, Z7
+	VPXORD Z8, Z8, Z8
+	VPXORD Z9, Z9, Z9
+	VPXORD Z10, Z10, Z10
+	VPXORD Z11, Z11, Z11
+	VPXORD Z12, Z12, Z12
+	VPXORD Z13, Z13, Z13
+	VPXORD Z14, Z14, Z14
+	VPXORD Z15, Z15, Z15
+
+#define DOTCOL(bptr, c0, c1, c2, c3) \
+	VMOVUPS     (bptr)(DX*1), Z20 \
+	VFMADD231PS Z20, Z16, c0 \
+	VFMADD231PS Z20, Z17, c1 \
+	VFMADD231PS Z20, Z18, c2 \
+	VFMADD231PS Z20, Z19, c3
+
+d_loop:
+	CMPQ DX, CX
+	JGE  d_reduce
+	VMOVUPS (R8)(DX*1), Z16
+	VMOVUPS (R9)(DX*1), Z17
+	VMOVUPS (R10)(DX*1), Z18
+	VMOVUPS (R11)(DX*1), Z19
+	DOTCOL(R12, Z0, Z4, Z8, Z12)
+	DOTCOL(R13, Z1, Z5, Z9, Z13)
+	DOTCOL(R14, Z2, Z6, Z10, Z14)
+	DOTCOL(BX, Z3, Z7, Z11, Z15)
+	ADDQ $64, DX
+	JMP  d_loop
+
+d_reduce:
+#define HSUM(z, y, x, off) \
+	VEXTRACTF64X4 $1, z, Y16 \
+	VADDPS        Y16, y, y \
+	VEXTRACTF32X4 $1, y, X16 \
+	VADDPS        X16, x, x \
+	VHADDPS       x, x, x \
+	VHADDPS       x, x, x \
+	VMOVSS        x, off(DI)
+
+	HSUM(Z0, Y0, X0, 0)
+	HSUM(Z1, Y1, X1, 4)
+	HSUM(Z2, Y2, X2, 8)
+	HSUM(Z3, Y3, X3, 12)
+	HSUM(Z4, Y4, X4, 16)
+	HSUM(Z5, Y5, X5, 20)
+	HSUM(Z6, Y6, X6, 24)
+	HSUM(Z7, Y7, X7, 28)
+	HSUM(Z8, Y8, X8, 32)
+	HSUM(Z9, Y9, X9, 36)
+	HSUM(Z10, Y10, X10, 40)
+	HSUM(Z11, Y11, X11, 44)
+	HSUM(Z12, Y12, X12, 48)
+	HSUM(Z13, Y13, X13, 52)
+	HSUM(Z14, Y14, X14, 56)
+	HSUM(Z15, Y15, X15, 60)
+	VZEROUPPER
+	RET

@@ -49,25 +49,41 @@ func addTile(c []float32, rsc, csc int, t []float32, ldt, mv, nv int, alpha, bet
 
 // gemmDirect runs the micro-kernel on A and B in place, packing only what
 // it cannot read directly: partial panels and a B whose columns are strided.
-// It suits products too small to repay packing.
-func gemmDirect(kern *gemmKernel, p *gemmArgs) {
+// It suits products too small to repay packing. Threads split C as in
+// gemmPacked, each packing what its own part needs.
+func gemmDirect(kern *gemmKernel, p *gemmArgs, threads int) {
+	mr, nr := kern.mr, kern.nr
+	tm, tn := splitGrid(threads, p.m, p.n, mr, nr)
+	rowPanels, colPanels := ceilDiv(p.m, mr), ceilDiv(p.n, nr)
+	parallelFor(tm*tn, func(t int) {
+		ti, tj := t/tn, t%tn
+		p.directPart(kern, ti*rowPanels/tm*mr, min(p.m, (ti+1)*rowPanels/tm*mr),
+			tj*colPanels/tn*nr, min(p.n, (tj+1)*colPanels/tn*nr))
+	})
+}
+
+// directPart computes rows r0..r1 and columns c0..c1 of C for gemmDirect.
+func (p *gemmArgs) directPart(kern *gemmKernel, r0, r1, c0, c1 int) {
+	if r0 >= r1 || c0 >= c1 {
+		return
+	}
 	mr, nr, k := kern.mr, kern.nr, p.k
 	buf := getBuf(k*(mr+nr) + mr*nr)
 	defer putBuf(buf)
 	bpk, apk, tmp := buf[:k*nr], buf[k*nr:k*(nr+mr)], buf[k*(nr+mr):]
-	mFull := p.m / mr * mr
-	if mFull < p.m {
-		packPanels(apk, p.a, p.rsa, p.csa, mFull, p.m-mFull, 0, k, mr)
+	mFull := r0 + (r1-r0)/mr*mr
+	if mFull < r1 {
+		packPanels(apk, p.a, p.rsa, p.csa, mFull, r1-mFull, 0, k, mr)
 	}
-	for j0 := 0; j0 < p.n; j0 += nr {
-		nv := min(nr, p.n-j0)
+	for j0 := c0; j0 < c1; j0 += nr {
+		nv := min(nr, c1-j0)
 		b, rsb := p.b[j0*p.csb:], p.rsb
 		if p.csb != 1 || nv < nr {
 			packPanels(bpk, p.b, p.csb, p.rsb, j0, nv, 0, k, nr)
 			b, rsb = bpk, nr
 		}
-		for i0 := 0; i0 < p.m; i0 += mr {
-			mv := min(mr, p.m-i0)
+		for i0 := r0; i0 < r1; i0 += mr {
+			mv := min(mr, r1-i0)
 			a, rsa, csa := p.a[i0*p.rsa:], p.rsa, p.csa
 			if mv < mr {
 				a, rsa, csa = apk, 1, mr

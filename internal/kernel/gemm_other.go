@@ -7,3 +7,7 @@ var kernels = []*gemmKernel{goKernel}
 
 // activeKernel is the micro-kernel Sgemm uses.
 var activeKernel = kernels[0]
+
+// dot4x4 has no portable version: products it would serve take the other
+// paths.
+var dot4x4 func(k int, a, b *[4][]float32, out *[16]float32)

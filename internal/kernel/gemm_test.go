@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"runtime"
 	"testing"
 )
 
@@ -124,11 +125,8 @@ func TestSgemmPaths(t *testing.T) {
 	rng := rand.New(rand.NewPCG(1, 2))
 	scalars := [][2]float32{{1, 0}, {0.5, 1}, {-1.5, 0.25}, {0, 2}}
 	for _, kern := range blockedKernels() {
-		for _, path := range []int{pathDirect, pathPacked} {
+		for _, path := range []int{pathDirect, pathPacked, pathDot} {
 			for _, threads := range []int{1, 2, 3} {
-				if path == pathDirect && threads > 1 {
-					continue
-				}
 				name := fmt.Sprintf("%s/path=%d/threads=%d", kern.name, path, threads)
 				t.Run(name, func(t *testing.T) {
 					for si, s := range shapes {
@@ -150,7 +148,11 @@ func TestSgemmPaths(t *testing.T) {
 
 func TestSgemmAuto(t *testing.T) {
 	rng := rand.New(rand.NewPCG(3, 4))
-	for _, s := range [][3]int{{128, 256, 784}, {256, 10, 256}, {64, 64, 64}, {300, 200, 100}, {5, 600, 7}} {
+	// Shapes that pick each path: blocked, direct, dot products (one to
+	// four rows or columns) and the narrow kernel.
+	shapes := [][3]int{{128, 256, 784}, {256, 10, 256}, {64, 64, 64}, {300, 200, 100}, {5, 600, 7},
+		{256, 1, 512}, {256, 2, 1024}, {1, 256, 784}, {3, 70, 33}, {400, 390, 410}}
+	for _, s := range shapes {
 		for tr := 0; tr < 4; tr++ {
 			tc := gemmCase{transA: tr&1 != 0, transB: tr&2 != 0, m: s[0], n: s[1], k: s[2], alpha: 1, beta: 0, pad: 3, off: 1}
 			tc.check(t, rng, func(a []float32, lda int, b []float32, ldb int, c []float32, ldc int) {
@@ -233,6 +235,34 @@ func TestSgemmPanics(t *testing.T) {
 			}()
 			tc.f()
 		})
+	}
+}
+
+func TestParallelFor(t *testing.T) {
+	for _, n := range []int{0, 1, 2, 7, 64} {
+		hits := make([]int, n)
+		parallelFor(n, func(i int) {
+			// Nested calls must not deadlock, however busy the pool is.
+			parallelFor(3, func(int) {})
+			hits[i]++
+		})
+		for i, h := range hits {
+			if h != 1 {
+				t.Errorf("n=%d: index %d ran %d times", n, i, h)
+			}
+		}
+	}
+}
+
+func TestSetThreads(t *testing.T) {
+	defer SetThreads(0)
+	SetThreads(3)
+	if got := Threads(); got != 3 {
+		t.Errorf("Threads() = %d after SetThreads(3)", got)
+	}
+	SetThreads(0)
+	if got, want := Threads(), runtime.GOMAXPROCS(0); got != want {
+		t.Errorf("Threads() = %d after SetThreads(0), want GOMAXPROCS %d", got, want)
 	}
 }
 
