@@ -17,8 +17,8 @@ import (
 func listaProblem(dz, nTrain, nTest int) (s *energy.SparseCoding, train, test *tensor.Tensor) {
 	rng := tensor.NewRNG(21)
 	s = energy.NewSparseCoding(rng, 16, dz, 0.1)
-	train, _ = sparseSignals(rng, s.Dict, nTrain, 3, 0.05)
-	test, _ = sparseSignals(rng, s.Dict, nTest, 3, 0.05)
+	train, _ = energy.SparseSignals(rng, s.Dict, nTrain, 3, 0.05)
+	test, _ = energy.SparseSignals(rng, s.Dict, nTest, 3, 0.05)
 	return s, train, test
 }
 

@@ -224,3 +224,22 @@ func unitColumns(m *tensor.Tensor) {
 		}
 	}
 }
+
+// SparseSignals draws n signals y = D z + noise from the dictionary D
+// ([dy, dz]) with k-sparse codes z whose non-zero entries are standard
+// normal: the synthetic data on which sparse coding and LISTA are
+// usually compared. It returns the signals [n, dy] and their codes [n, dz].
+func SparseSignals(rng *tensor.RNG, dict *tensor.Tensor, n, k int, noise float32) (y, z *tensor.Tensor) {
+	dy, dz := dict.Size(0), dict.Size(1)
+	if k < 0 || k > dz {
+		panic(fmt.Sprintf("energy: SparseSignals: %d non-zeros for codes of size %d", k, dz))
+	}
+	z = tensor.Zeros(n, dz)
+	for i := range n {
+		for _, j := range rng.Perm(dz)[:k] {
+			z.Set(rng.Norm(), i, j)
+		}
+	}
+	y = tensor.MatmulT(z, dict, false, true).Add(tensor.Randn(rng, n, dy).MulScalar(noise))
+	return y, z
+}

@@ -8,20 +8,6 @@ import (
 	"github.com/gibbsml/gibbs/tensor"
 )
 
-// sparseSignals returns n rows y = D z + noise, where z has k nonzero
-// entries drawn from N(0, 1) at random positions, with the codes z.
-func sparseSignals(rng *tensor.RNG, dict *tensor.Tensor, n, k int, noise float32) (y, z *tensor.Tensor) {
-	dy, dz := dict.Size(0), dict.Size(1)
-	z = tensor.Zeros(n, dz)
-	for i := range n {
-		for _, j := range rng.Perm(dz)[:k] {
-			z.Set(rng.Norm(), i, j)
-		}
-	}
-	y = tensor.MatmulT(z, dict, false, true).Add(tensor.Randn(rng, n, dy).MulScalar(noise))
-	return y, z
-}
-
 // meanEnergy is the mean of E(y, z) over the rows.
 func meanEnergy(s *energy.SparseCoding, y, z *tensor.Tensor) float64 {
 	return float64(s.LatentEnergy(nil, y, z).Mean().Item())
@@ -110,7 +96,7 @@ func TestSparseCodingOrthonormal(t *testing.T) {
 func TestFISTAFasterThanISTA(t *testing.T) {
 	rng := tensor.NewRNG(11)
 	s := energy.NewSparseCoding(rng, 16, 32, 0.1)
-	y, _ := sparseSignals(rng, s.Dict, 200, 3, 0.05)
+	y, _ := energy.SparseSignals(rng, s.Dict, 200, 3, 0.05)
 	ref := meanEnergy(s, y, s.FISTA(y, 3000))
 	for _, iters := range []int{5, 10, 20, 50} {
 		ista := meanEnergy(s, y, s.ISTA(y, iters)) - ref
@@ -124,7 +110,7 @@ func TestFISTAFasterThanISTA(t *testing.T) {
 func TestISTAAndFISTAConverge(t *testing.T) {
 	rng := tensor.NewRNG(12)
 	s := energy.NewSparseCoding(rng, 16, 32, 0.1)
-	y, _ := sparseSignals(rng, s.Dict, 50, 3, 0.05)
+	y, _ := energy.SparseSignals(rng, s.Dict, 50, 3, 0.05)
 	zi, zf := s.ISTA(y, 5000), s.FISTA(y, 5000)
 	if ei, ef := meanEnergy(s, y, zi), meanEnergy(s, y, zf); math.Abs(ei-ef) > 1e-4*ef {
 		t.Errorf("energies at convergence: ISTA %v, FISTA %v", ei, ef)
@@ -159,7 +145,7 @@ func TestISTAAndFISTAConverge(t *testing.T) {
 func TestSparseCodingEnergyGradient(t *testing.T) {
 	rng := tensor.NewRNG(13)
 	s := energy.NewSparseCoding(rng, 8, 12, 0.2)
-	y, _ := sparseSignals(rng, s.Dict, 4, 2, 0)
+	y, _ := energy.SparseSignals(rng, s.Dict, 4, 2, 0)
 	yv := y.Clone().SetRequiresGrad(true)
 	g := tensor.Grad(s.Energy(nil, yv).Sum(), yv)[0].Data()
 	// dF/dy = y - D z* (envelope theorem).
@@ -177,7 +163,7 @@ func TestDictionaryLearning(t *testing.T) {
 	// find its atoms.
 	rng := tensor.NewRNG(14)
 	truth := energy.NewSparseCoding(rng, 8, 12, 0.05)
-	y, _ := sparseSignals(rng, truth.Dict, 300, 2, 0.01)
+	y, _ := energy.SparseSignals(rng, truth.Dict, 300, 2, 0.01)
 	floor := meanEnergy(truth, y, truth.FISTA(y, 200))
 	s := energy.NewSparseCoding(rng, 8, 12, 0.05)
 	first := meanEnergy(s, y, s.FISTA(y, 50))

@@ -2,6 +2,7 @@
 //
 //	gibbs demo                      train a small energy model on 2-D data and draw it
 //	gibbs train ebm --data ring8    train an energy model, resumable
+//	gibbs train lista               LISTA against ISTA and FISTA on sparse coding
 //	gibbs sample --run DIR          draw samples from a trained model
 //	gibbs help COMMAND              describe a command
 //
@@ -151,7 +152,7 @@ func parseFlags(fs *flag.FlagSet, args []string, out io.Writer, synopsis string)
 }
 
 func runTrain(args []string, out io.Writer) error {
-	kinds := "ebm"
+	kinds := "ebm, lista"
 	if len(args) == 0 || strings.HasPrefix(args[0], "-") {
 		if len(args) > 0 && (args[0] == "-h" || args[0] == "--help" || args[0] == "-help") {
 			fmt.Fprintf(out, "Usage: gibbs train KIND [flags]\n\nKinds: %s\nRun 'gibbs train KIND --help' for its flags.\n", kinds)
@@ -162,6 +163,8 @@ func runTrain(args []string, out io.Writer) error {
 	switch args[0] {
 	case "ebm":
 		return trainEBMCommand(args[1:], out)
+	case "lista":
+		return trainLISTACommand(args[1:], out)
 	}
 	return usagef("unknown model kind %q (have: %s)", args[0], kinds)
 }

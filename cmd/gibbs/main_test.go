@@ -163,3 +163,23 @@ func TestPanicBecomesOneLine(t *testing.T) {
 		t.Errorf("status %d, stderr %q", status, errOut)
 	}
 }
+
+func TestTrainLISTA(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "lista")
+	status, out, errOut := runCLI("train", "lista", "--steps", "100", "--depth", "2", "--train", "300", "--test", "100",
+		"--target-iters", "300", "--out", dir)
+	if status != 0 {
+		t.Fatalf("status %d: %s", status, errOut)
+	}
+	if !strings.Contains(out, "FISTA iterations as good as LISTA") {
+		t.Errorf("no table in %q", out)
+	}
+	for _, f := range []string{"config.json", "lista.json", "lista.png"} {
+		if _, err := os.Stat(filepath.Join(dir, f)); err != nil {
+			t.Errorf("missing %s", f)
+		}
+	}
+	if status, _, errOut := runCLI("train", "lista", "--depth", "0"); status != 2 || !strings.Contains(errOut, "--depth must be positive") {
+		t.Errorf("bad depth: status %d %q", status, errOut)
+	}
+}
