@@ -62,3 +62,25 @@ func BenchmarkMicroKernel(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkSgemmBatched runs attention-shaped batches: scores Q K^T and
+// the weighted sum of values, one 64x64 tile per head.
+func BenchmarkSgemmBatched(b *testing.B) {
+	for _, s := range []struct {
+		batch, m, n, k int
+		transB         bool
+	}{{32, 64, 64, 64, true}, {32, 64, 64, 64, false}, {8, 128, 128, 64, true}} {
+		name := fmt.Sprintf("batch=%d/%dx%dx%d/tB=%v", s.batch, s.m, s.n, s.k, s.transB)
+		b.Run(name, func(b *testing.B) {
+			ldb := s.n
+			if s.transB {
+				ldb = s.k
+			}
+			a, bm, c := make([]float32, s.batch*s.m*s.k), make([]float32, s.batch*s.k*s.n), make([]float32, s.batch*s.m*s.n)
+			for i := 0; i < b.N; i++ {
+				SgemmBatched(false, s.transB, s.batch, s.m, s.n, s.k, 1, a, s.k, s.m*s.k, bm, ldb, s.k*s.n, 0, c, s.n, s.m*s.n)
+			}
+			b.ReportMetric(2*float64(s.batch*s.m*s.n*s.k)*float64(b.N)/b.Elapsed().Seconds()/1e9, "GFLOP/s")
+		})
+	}
+}
