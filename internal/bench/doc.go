@@ -1,0 +1,27 @@
+// Package bench defines gibbs's reference workloads and times them the way
+// the PyTorch reference script (bench/torch_ref.py in the project's shared
+// notes) does, so that the two can be run side by side and compared.
+//
+// Each workload builds its model, optimizer and pre-staged data once and
+// exposes one training step. Measure times a step: a time-based warm-up
+// (at least three calls), a short calibration that picks the number of
+// calls per repeat so that one repeat lasts at least MinTime, then Repeats
+// timed repeats. The reported value is the median per-call time over the
+// repeats, turned into a throughput (samples/s, iterations/s or GFLOP/s).
+//
+// The workloads and their PyTorch counterparts:
+//
+//	sgemm        torch.mm(a, b, out=c), square n = 128 ... 2048
+//	mlp_ae       784-256-64-256-784 ReLU/sigmoid autoencoder, BCE, Adam, batch 128
+//	vae          784-400-20 VAE, BCE(sum) + KL per batch, Adam, batch 128
+//	gan          MLP G 64-256-256-784, D 784-256-256-1, one D + one G step
+//	transformer  one post-norm encoder layer (d 128, 4 heads, ff 512), batch 32 x 64, MSE, Adam
+//	convnet      LeNet-like conv net on 28x28, cross-entropy, Adam, batch 128
+//	ebm2d        energy MLP 2-128-128-1 SiLU, 20 Langevin steps on 256 replay negatives
+//
+// The reference script reports the transformer twice, as
+// "transformer_nn" (nn.TransformerEncoderLayer) and "transformer_manual"
+// (the same layer written with plain matrix products); gibbs's
+// "transformer" uses nn.TransformerEncoderLayer and is compared with
+// "transformer_nn".
+package bench

@@ -1,0 +1,210 @@
+package bench
+
+import (
+	"github.com/gibbsml/gibbs/nn"
+	"github.com/gibbsml/gibbs/optim"
+	"github.com/gibbsml/gibbs/tensor"
+)
+
+// newAdam returns Adam over the parameters of ms with learning rate lr and
+// betas (beta1, 0.999), the settings of every reference workload.
+func newAdam(lr, beta1 float64, ms ...nn.Module) *optim.Adam {
+	var ps []*tensor.Tensor
+	for _, m := range ms {
+		ps = append(ps, nn.Tensors(m)...)
+	}
+	cfg := optim.DefaultAdamConfig()
+	cfg.LR, cfg.Beta1 = lr, beta1
+	opt, err := optim.NewAdam(ps, cfg)
+	if err != nil {
+		panic(err) // the settings above are valid
+	}
+	return opt
+}
+
+// trainStep clears the gradients of opt's parameters, computes the loss,
+// back-propagates it, updates the parameters and returns the loss.
+func trainStep(opt optim.Optimizer, loss func() *tensor.Tensor) float32 {
+	opt.ZeroGrad()
+	l := loss()
+	l.Backward()
+	opt.Step()
+	return l.Item()
+}
+
+// imageCase is a Case of a model trained on the staged image batches.
+func imageCase(step func() float32, model nn.Module, desc string) *Case {
+	return &Case{
+		Step: step, Work: BatchSize, Unit: "samples/s",
+		Extra: Record{{"model", desc}, {"batch", BatchSize}, {"params", nn.NumParams(model)}},
+	}
+}
+
+// mlpAECase is the MLP autoencoder 784-256-64-256-784.
+func mlpAECase(d *Data) *Case {
+	rng := tensor.NewRNG(1)
+	model := nn.NewSequential(
+		nn.NewLinear(rng, 784, 256, true), nn.ReLU(),
+		nn.NewLinear(rng, 256, 64, true), nn.ReLU(),
+		nn.NewLinear(rng, 64, 256, true), nn.ReLU(),
+		nn.NewLinear(rng, 256, 784, true), nn.Sigmoid(),
+	)
+	opt := newAdam(1e-3, 0.9, model)
+	next := cycle(d.Batches)
+	step := func() float32 {
+		x := next().X
+		return trainStep(opt, func() *tensor.Tensor { return nn.BCELoss(model.Forward(x), x) })
+	}
+	return imageCase(step, model, "784-256-64-256-784 ReLU, sigmoid out, BCE(mean), Adam lr 1e-3")
+}
+
+// vae is the variational autoencoder of the vae workload (Kingma & Welling
+// 2013): encoder 784-400-(20 mu, 20 log-variance), decoder 20-400-784.
+type vae struct {
+	fc1, fcMu, fcLV, fc3, fc4 *nn.Linear
+}
+
+func newVAE(rng *tensor.RNG) *vae {
+	return &vae{
+		fc1:  nn.NewLinear(rng, 784, 400, true),
+		fcMu: nn.NewLinear(rng, 400, 20, true),
+		fcLV: nn.NewLinear(rng, 400, 20, true),
+		fc3:  nn.NewLinear(rng, 20, 400, true),
+		fc4:  nn.NewLinear(rng, 400, 784, true),
+	}
+}
+
+// Children names the layers as the reference script's VAE module does.
+func (v *vae) Children() []nn.Child {
+	return []nn.Child{{Name: "fc1", Module: v.fc1}, {Name: "fc_mu", Module: v.fcMu}, {Name: "fc_lv", Module: v.fcLV}, {Name: "fc3", Module: v.fc3}, {Name: "fc4", Module: v.fc4}}
+}
+
+// Params returns the layers' parameters.
+func (v *vae) Params() []nn.Param { return nn.ChildParams(v.Children()) }
+
+// forward returns the reconstruction of x and the posterior's mean and
+// log-variance, with z = mu + eps*exp(logvar/2) drawn from rng.
+func (v *vae) forward(x *tensor.Tensor, rng *tensor.RNG) (recon, mu, logvar *tensor.Tensor) {
+	h := v.fc1.Forward(x).ReLU()
+	mu, logvar = v.fcMu.Forward(h), v.fcLV.Forward(h)
+	z := mu.Add(tensor.Randn(rng, mu.Shape()...).Mul(logvar.MulScalar(0.5).Exp()))
+	return v.fc4.Forward(v.fc3.Forward(z).ReLU()).Sigmoid(), mu, logvar
+}
+
+// vaeCase trains the VAE on BCE(sum) + KL, divided by the batch size.
+func vaeCase(d *Data) *Case {
+	rng := tensor.NewRNG(2)
+	model := newVAE(rng)
+	opt := newAdam(1e-3, 0.9, model)
+	next := cycle(d.Batches)
+	step := func() float32 {
+		x := next().X
+		return trainStep(opt, func() *tensor.Tensor {
+			recon, mu, logvar := model.forward(x, rng)
+			bce := nn.BCELoss(recon, x, nn.ReduceSum)
+			kld := nn.GaussianKL(mu, logvar, nn.ReduceSum)
+			return bce.Add(kld).MulScalar(1 / float32(x.Size(0)))
+		})
+	}
+	return imageCase(step, model, "enc 784-400-(20 mu,20 logvar) ReLU, reparam, dec 20-400-784 ReLU/sigmoid; "+
+		"BCE(sum)+KL per batch; Adam lr 1e-3")
+}
+
+// ganCase runs one discriminator and one non-saturating generator step
+// per call (Goodfellow et al. 2014).
+func ganCase(d *Data) *Case {
+	const zdim = 64
+	rng := tensor.NewRNG(3)
+	g := nn.NewSequential(
+		nn.NewLinear(rng, zdim, 256, true), nn.ReLU(),
+		nn.NewLinear(rng, 256, 256, true), nn.ReLU(),
+		nn.NewLinear(rng, 256, 784, true), nn.Tanh(),
+	)
+	dis := nn.NewSequential(
+		nn.NewLinear(rng, 784, 256, true), nn.LeakyReLU(0.2),
+		nn.NewLinear(rng, 256, 256, true), nn.LeakyReLU(0.2),
+		nn.NewLinear(rng, 256, 1, true),
+	)
+	optG, optD := newAdam(2e-4, 0.5, g), newAdam(2e-4, 0.5, dis)
+	reals := make([]*tensor.Tensor, len(d.Batches))
+	for i, b := range d.Batches {
+		reals[i] = b.X.MulScalar(2).AddScalar(-1) // tanh range
+	}
+	next := cycle(reals)
+	ones, zeros := tensor.Ones(BatchSize, 1), tensor.Zeros(BatchSize, 1)
+	step := func() float32 {
+		real := next()
+		fake := g.Forward(tensor.Randn(rng, BatchSize, zdim))
+		lossD := trainStep(optD, func() *tensor.Tensor {
+			return nn.BCEWithLogitsLoss(dis.Forward(real), ones).
+				Add(nn.BCEWithLogitsLoss(dis.Forward(fake.Detach()), zeros))
+		})
+		trainStep(optG, func() *tensor.Tensor { return nn.BCEWithLogitsLoss(dis.Forward(fake), ones) })
+		return lossD
+	}
+	return &Case{
+		Step: step, Work: 1, Unit: "iters/s",
+		Extra: Record{
+			{"model", "G 64-256-256-784 ReLU/tanh, D 784-256-256-1 LeakyReLU(0.2), " +
+				"BCE-with-logits non-saturating, Adam(2e-4, 0.5, 0.999); " +
+				"1 iter = 1 D step (128 real + 128 fake) + 1 G step (same z)"},
+			{"batch", BatchSize},
+		},
+		Finish: func(med float64) (Record, error) { return Record{{"samples_per_s", BatchSize / med}}, nil },
+	}
+}
+
+// transformerCase trains one post-norm encoder layer (Vaswani et al. 2017)
+// to map random sequences to random targets under MSE.
+func transformerCase(*Data) *Case {
+	const bsz, seq, dm = 32, 64, 128
+	rng := tensor.NewRNG(4)
+	layer := nn.NewTransformerEncoderLayer(rng, nn.TransformerConfig{DModel: dm, NHead: 4, DimFeedforward: 512})
+	opt := newAdam(1e-3, 0.9, layer)
+	pairs := make([][2]*tensor.Tensor, 8)
+	for i := range pairs {
+		pairs[i] = [2]*tensor.Tensor{tensor.Randn(rng, bsz, seq, dm), tensor.Randn(rng, bsz, seq, dm)}
+	}
+	next := cycle(pairs)
+	step := func() float32 {
+		p := next()
+		return trainStep(opt, func() *tensor.Tensor { return nn.MSELoss(layer.Forward(p[0]), p[1]) })
+	}
+	return &Case{
+		Step: step, Work: bsz, Unit: "seqs/s",
+		Extra: Record{
+			{"impl", "nn.TransformerEncoderLayer (batch-first, dropout 0)"},
+			{"model", "1 encoder layer d_model 128, 4 heads, ff 512 ReLU, post-norm, dropout 0; " +
+				"MSE to random target; Adam lr 1e-3"},
+			{"batch", bsz}, {"seq", seq},
+		},
+		Finish: func(med float64) (Record, error) {
+			return Record{{"tokens_per_s", bsz * seq / med}, {"params", nn.NumParams(layer)}}, nil
+		},
+	}
+}
+
+// convnetCase is a LeNet-like classifier of 28x28 images (LeCun et al.
+// 1998): two 3x3 convolutions with max pooling, then two dense layers.
+func convnetCase(d *Data) *Case {
+	rng := tensor.NewRNG(5)
+	model := nn.NewSequential(
+		nn.NewConv2d(rng, 1, 32, nn.ConvSpec{Kernel: 3}), nn.ReLU(), nn.NewMaxPool2d(2, 0, 0),
+		nn.NewConv2d(rng, 32, 64, nn.ConvSpec{Kernel: 3}), nn.ReLU(), nn.NewMaxPool2d(2, 0, 0),
+		nn.Flatten(),
+		nn.NewLinear(rng, 1600, 128, true), nn.ReLU(),
+		nn.NewLinear(rng, 128, 10, true),
+	)
+	opt := newAdam(1e-3, 0.9, model)
+	images := make([]Batch, len(d.Batches))
+	for i, b := range d.Batches {
+		images[i] = Batch{X: b.X.Reshape(BatchSize, 1, 28, 28), Y: b.Y}
+	}
+	next := cycle(images)
+	step := func() float32 {
+		b := next()
+		return trainStep(opt, func() *tensor.Tensor { return nn.CrossEntropyLoss(model.Forward(b.X), b.Y) })
+	}
+	return imageCase(step, model, "conv1->32 3x3, ReLU, maxpool2, conv32->64 3x3, ReLU, maxpool2, "+
+		"fc 1600-128 ReLU, fc 128-10; cross-entropy; Adam lr 1e-3; NCHW, no padding")
+}
