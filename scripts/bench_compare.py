@@ -1,0 +1,184 @@
+#!/usr/bin/python3
+"""Run `gibbs bench` and the PyTorch reference script side by side.
+
+Both run in this one session on this machine, one workload at a time and
+interleaved (gibbs, then PyTorch on 2 threads, then on 1), so that drift of
+the machine hits both sides alike. PyTorch runs tuned as the reference
+notes say: the OpenMP build of OpenBLAS, OPENBLAS_CORETYPE and
+OPENBLAS_L2_SIZE unset, and glibc malloc told to keep its memory; its
+better thread count is taken per workload. Then mlp_ae runs once more on
+each side on random data to compare peak resident memory (VmHWM).
+
+Prints a Markdown table: workload, gibbs, PyTorch best (and its thread
+count), ratio gibbs / PyTorch (above 1: gibbs is faster).
+
+    /usr/bin/python3 scripts/bench_compare.py --torch-ref PATH/torch_ref.py \\
+        [--only mlp_ae,vae] [--repeats 7] [--min-time 0.5] [--warmup 1] \\
+        [--commit HEAD] [--raw results.jsonl]
+"""
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+
+FMA_PEAK_GFLOPS = 423.0  # FP32 FMA peak, AVX-512, 2 threads (reference notes)
+WORKLOADS = ["sgemm", "mlp_ae", "vae", "gan", "transformer", "convnet", "ebm2d"]
+REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+# torch_ref.py names the transformer twice; gibbs's "transformer" is
+# nn.TransformerEncoderLayer, compared with "transformer_nn".
+TORCH_NAMES = {"transformer": ["transformer_nn", "transformer_manual"]}
+
+# Peak resident memory of a Python process, printed when it exits.
+PEAK_WRAPPER = """
+import atexit, json, runpy, sys
+def peak():
+    for line in open("/proc/self/status"):
+        if line.startswith("VmHWM:"):
+            kib = int(line.split()[1])
+            print(json.dumps({"bench": "peak_rss", "peak_rss_mib": kib / 1024}), flush=True)
+atexit.register(peak)
+sys.argv = sys.argv[1:]
+runpy.run_path(sys.argv[0], run_name="__main__")
+"""
+
+
+def torch_env(threads):
+    env = dict(os.environ)
+    for k in ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE"):
+        env.pop(k, None)
+    env.update({
+        "OPENBLAS_NUM_THREADS": str(threads),
+        "MALLOC_MMAP_THRESHOLD_": "33554432",
+        "MALLOC_TRIM_THRESHOLD_": "1073741824",
+        "LD_LIBRARY_PATH": "/usr/lib/x86_64-linux-gnu/openblas-openmp",
+    })
+    return env
+
+
+def run_lines(cmd, env=None):
+    """Run cmd and return its stdout parsed as JSON lines."""
+    shown = ["<VmHWM wrapper>" if c == PEAK_WRAPPER else c for c in cmd]
+    print("+ " + " ".join(shown), file=sys.stderr, flush=True)
+    p = subprocess.run(cmd, env=env, stdout=subprocess.PIPE, text=True, check=False)
+    if p.returncode != 0:
+        sys.exit("bench_compare: %s exited with status %d" % (cmd[0], p.returncode))
+    return [json.loads(line) for line in p.stdout.splitlines() if line.startswith("{")]
+
+
+def build(rev):
+    """Export commit rev of the repository, build gibbs from it and return the
+    full commit hash and the binary's path."""
+    commit = subprocess.run(["git", "rev-parse", "--verify", rev + "^{commit}"], cwd=REPO,
+                            stdout=subprocess.PIPE, text=True, check=True).stdout.strip()
+    tmp = tempfile.mkdtemp(prefix="gibbs-bench-")
+    src = os.path.join(tmp, "src")
+    os.mkdir(src)
+    archive = subprocess.run(["git", "archive", commit], cwd=REPO, stdout=subprocess.PIPE,
+                             check=True).stdout
+    subprocess.run(["tar", "-x", "-C", src], input=archive, check=True)
+    gibbs = os.path.join(tmp, "gibbs")
+    subprocess.run(["go", "build", "-o", gibbs, "./cmd/gibbs"], cwd=src, check=True)
+    return commit, gibbs
+
+
+def key(rec):
+    return rec["bench"] + (" n=%d" % rec["n"] if "n" in rec else "")
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__,
+                                 formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--torch-ref", default=os.environ.get("TORCH_REF", ""),
+                    help="path to torch_ref.py (default: $TORCH_REF)")
+    ap.add_argument("--only", default="", help="comma-separated subset of: " + ",".join(WORKLOADS))
+    ap.add_argument("--repeats", default="7")
+    ap.add_argument("--min-time", default="0.5")
+    ap.add_argument("--warmup", default="1")
+    ap.add_argument("--data", default="auto", choices=["auto", "fashion-mnist", "random"])
+    ap.add_argument("--gibbs-threads", default="2")
+    ap.add_argument("--commit", default="HEAD",
+                    help="commit of gibbs to measure, built from a clean export (default HEAD)")
+    ap.add_argument("--raw", default="", help="also write every JSON line, tagged by side, here")
+    args = ap.parse_args()
+    if not os.path.isfile(args.torch_ref):
+        sys.exit("bench_compare: pass --torch-ref PATH to torch_ref.py (not found: %r)" % args.torch_ref)
+    names = [n for n in args.only.split(",") if n] or WORKLOADS
+    for n in names:
+        if n not in WORKLOADS:
+            sys.exit("bench_compare: unknown bench %r; choose from %s" % (n, ",".join(WORKLOADS)))
+
+    commit, gibbs = build(args.commit)
+    timing = ["--repeats", args.repeats, "--min-time", args.min_time, "--warmup", args.warmup]
+    raw = []
+
+    def gibbs_run(only, data, timing):
+        recs = run_lines([gibbs, "bench", "--only", only, "--threads", args.gibbs_threads,
+                          "--data", data] + timing)
+        raw.extend(dict(r, side="gibbs") for r in recs)
+        return recs
+
+    def torch_run(only, threads, data, timing, wrap=False):
+        cmd = ["/usr/bin/python3", args.torch_ref, "--only", only, "--threads", str(threads),
+               "--data", data] + timing
+        if wrap:
+            cmd[1:1] = ["-c", PEAK_WRAPPER]
+        recs = run_lines(cmd, torch_env(threads))
+        raw.extend(dict(r, side="torch", threads=threads) for r in recs)
+        return recs
+
+    gres, tres = {}, {}  # key -> record; tres key -> {threads: record}
+    for n in names:
+        for r in gibbs_run(n, args.data, timing):
+            gres[key(r)] = r
+        for threads in (2, 1):
+            for r in torch_run(n, threads, args.data, timing):
+                tres.setdefault(key(r), {})[threads] = r
+
+    # Peak memory of mlp_ae, both sides on random data (no loader in the figure).
+    short = ["--repeats", "3", "--min-time", "0.2", "--warmup", "0.5"]
+    gmem = [r for r in gibbs_run("mlp_ae", "random", short)
+            if r["bench"] == "env"][0]["peak_rss_mib"]
+    tmem = [r for r in torch_run("mlp_ae", 2, "random", short, wrap=True)
+            if r["bench"] == "peak_rss"][0]["peak_rss_mib"]
+
+    rows = []
+    for k, g in gres.items():
+        if g["bench"] == "env":
+            continue
+        for tk in TORCH_NAMES.get(g["bench"], [g["bench"]]):
+            tk = tk + k[len(g["bench"]):]
+            if tk not in tres:
+                continue
+            t, threads = max((r["value"], th) for th, r in tres[tk].items())
+            rows.append((k if tk == k else "%s (vs %s)" % (k, tk), g, t, threads))
+
+    print("gibbs commit %s" % commit)
+    print()
+    print("| workload | unit | gibbs | PyTorch best | PyTorch threads | gibbs / PyTorch |")
+    print("|---|---|---:|---:|---:|---:|")
+    for name, g, t, threads in rows:
+        print("| %s | %s | %.4g | %.4g | %d | %.2f |" % (name, g["unit"], g["value"], t, threads,
+                                                       g["value"] / t))
+    print()
+    for name, g, _, _ in rows:
+        if g["bench"] == "sgemm":
+            print("gibbs %s: %.1f GFLOP/s = %.0f%% of the %.0f GFLOP/s FMA peak"
+                  % (name, g["value"], 100 * g["value"] / FMA_PEAK_GFLOPS, FMA_PEAK_GFLOPS))
+    print("peak RSS, mlp_ae on random data, 2 threads: gibbs %.0f MiB, PyTorch %.0f MiB"
+          % (gmem, tmem))
+    if args.raw:
+        fd, path = tempfile.mkstemp(dir=os.path.dirname(os.path.abspath(args.raw)) or ".")
+        with os.fdopen(fd, "w") as f:
+            for r in raw:
+                f.write(json.dumps(r) + "\n")
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(path, args.raw)
+
+
+if __name__ == "__main__":
+    main()
