@@ -3,6 +3,7 @@ package tensor
 import (
 	"fmt"
 	"sync/atomic"
+	"unsafe"
 )
 
 // node records how a tensor was computed: its operands and the rule that
@@ -116,6 +117,10 @@ func backprop(y, seed *Tensor, createGraph bool, wrt []*Tensor, accumulate bool)
 	}
 	order := topoOrder(y)
 	grads := map[*Tensor]*Tensor{y: seed}
+	// Without a recorded backward pass, the gradients made on the way
+	// are temporaries: their buffers go back to the pool at the end.
+	start := allocs.Load()
+	var made []*Tensor
 	run := func() {
 		for i := len(order) - 1; i >= 0; i-- {
 			t := order[i]
@@ -125,6 +130,7 @@ func backprop(y, seed *Tensor, createGraph bool, wrt []*Tensor, accumulate bool)
 			}
 			if !isWanted(t, wrt) && !accumulate {
 				delete(grads, t)
+				made = append(made, g)
 			}
 			gs := t.node.backward(g)
 			for j, in := range t.node.inputs {
@@ -136,6 +142,7 @@ func backprop(y, seed *Tensor, createGraph bool, wrt []*Tensor, accumulate bool)
 				}
 				if prev := grads[in]; prev != nil {
 					grads[in] = prev.Add(gs[j])
+					made = append(made, prev, gs[j])
 				} else {
 					grads[in] = gs[j]
 				}
@@ -154,7 +161,7 @@ func backprop(y, seed *Tensor, createGraph bool, wrt []*Tensor, accumulate bool)
 					continue
 				}
 				if t.grad == nil {
-					t.grad = grads[t].Detach().Clone()
+					t.grad = grads[t].Clone()
 				} else {
 					t.grad = t.grad.Add(grads[t])
 				}
@@ -168,7 +175,29 @@ func backprop(y, seed *Tensor, createGraph bool, wrt []*Tensor, accumulate bool)
 			out[i] = ZerosLike(x)
 		}
 	}
+	if !createGraph {
+		for _, g := range grads {
+			made = append(made, g)
+		}
+		releaseTemps(made, start, out)
+	}
 	return out
+}
+
+// releaseTemps gives back the buffers of the gradients in made that were
+// allocated after start (so not the seed, nor any tensor of the forward
+// pass) and are not shared with a result in keep.
+func releaseTemps(made []*Tensor, start uint64, keep []*Tensor) {
+	kept := make(map[*float32]bool, len(keep))
+	for _, k := range keep {
+		kept[unsafe.SliceData(k.data)] = true
+	}
+	for _, t := range made {
+		o := t.owner()
+		if o.pooled && o.gen > start && !kept[unsafe.SliceData(o.data)] {
+			o.release()
+		}
+	}
 }
 
 func isWanted(t *Tensor, wrt []*Tensor) bool {
@@ -214,6 +243,12 @@ func topoOrder(y *Tensor) []*Tensor {
 // For the result to be differentiable twice, write backward with tensor
 // operations on its arguments, as the built-in operations do.
 func Custom(name string, out *Tensor, inputs []*Tensor, backward func(g *Tensor) []*Tensor) *Tensor {
-	r := &Tensor{data: out.data, shape: out.shape}
+	out.live(name)
+	r := out.view(out.shape)
+	if out.base == nil && out.pooled {
+		// r takes over out's buffer, so releasing r's graph returns it.
+		r.base, r.pooled, r.gen = nil, true, out.gen
+		out.base, out.pooled = r, false
+	}
 	return record(r, name, inputs, backward)
 }

@@ -14,6 +14,8 @@ func (t *Tensor) Matmul(u *Tensor) *Tensor { return MatmulT(t, u, false, false) 
 // the flag is set. The transpose is never materialised: Linear computes
 // x W^T this way.
 func MatmulT(a, b *Tensor, transA, transB bool) *Tensor {
+	a.live("Matmul")
+	b.live("Matmul")
 	if len(a.shape) < 2 || len(b.shape) < 2 {
 		panic(fmt.Sprintf("tensor: Matmul: operands need two axes or more, got %v and %v", a.shape, b.shape))
 	}
@@ -36,7 +38,10 @@ func MatmulT(a, b *Tensor, transA, transB bool) *Tensor {
 	}
 	batch := broadcastShape("Matmul", ab, bb)
 	shape := append(append([]int{}, batch...), m, n)
-	out := Zeros(shape...)
+	out := empty(shape)
+	if k == 0 {
+		clear(out.data)
+	}
 	nb := numel(batch)
 	switch {
 	case nb == 1:
@@ -47,8 +52,10 @@ func MatmulT(a, b *Tensor, transA, transB bool) *Tensor {
 		kernel.SgemmBatched(transA, transB, nb, m, n, k, 1, a.data, ac, ar*ac, b.data, bc, 0, 0, out.data, n, m*n)
 	default:
 		sa, sb := broadcastStrides(ab, batch), broadcastStrides(bb, batch)
-		forEach2(batch, sa, sb, func(i, ia, ib int) {
-			kernel.Sgemm(transA, transB, m, n, k, 1, a.data[ia*ar*ac:], ac, b.data[ib*br*bc:], bc, 0, out.data[i*m*n:], n)
+		walkRuns(batch, sa, sb, func(i, ia, ib, runs, da, db int) {
+			for j := range runs {
+				kernel.Sgemm(transA, transB, m, n, k, 1, a.data[(ia+j*da)*ar*ac:], ac, b.data[(ib+j*db)*br*bc:], bc, 0, out.data[(i+j)*m*n:], n)
+			}
 		})
 	}
 	return record(out, "Matmul", []*Tensor{a, b}, func(g *Tensor) []*Tensor {

@@ -3,6 +3,8 @@ package tensor
 import (
 	"fmt"
 	"math"
+
+	"github.com/gibbsml/gibbs/internal/kernel"
 )
 
 // reduceAxes normalises axes (none means all) and returns a mask of the
@@ -42,25 +44,6 @@ func dropAxes(keep []int, mask []bool) []int {
 	return out
 }
 
-// reduceRaw folds t over the reduced axes into a tensor of shape keep,
-// starting from init and combining with f.
-func reduceRaw(t *Tensor, keep []int, init float32, f func(acc, x float32) float32) *Tensor {
-	out := Full(init, keep...)
-	src := t.data
-	if len(out.data) == 1 {
-		acc := init
-		for _, x := range src {
-			acc = f(acc, x)
-		}
-		out.data[0] = acc
-		return out
-	}
-	forEach2(t.shape, broadcastStrides(keep, t.shape), broadcastStrides(t.shape, t.shape), func(i, io, _ int) {
-		out.data[io] = f(out.data[io], src[i])
-	})
-	return out
-}
-
 // reduction computes a keep-dims reduction and reshapes it when keepdim is false.
 func reduction(op string, t *Tensor, axes []int, keepdim bool, compute func(mask []bool, keep []int) *Tensor) *Tensor {
 	mask, keep := reduceAxes(op, t.shape, axes)
@@ -73,7 +56,7 @@ func reduction(op string, t *Tensor, axes []int, keepdim bool, compute func(mask
 
 func (t *Tensor) sum(axes []int, keepdim bool) *Tensor {
 	return reduction("Sum", t, axes, keepdim, func(_ []bool, keep []int) *Tensor {
-		out := reduceRaw(t, keep, 0, func(acc, x float32) float32 { return acc + x })
+		out := foldTo(t, keep, kernel.Add, 0)
 		in := t.shape
 		return record(out, "Sum", []*Tensor{t}, func(g *Tensor) []*Tensor { return []*Tensor{g.BroadcastTo(in...)} })
 	})
@@ -121,68 +104,60 @@ func (t *Tensor) Variance(correction int, keepdim bool, axes ...int) *Tensor {
 // PyTorch's var does by default.
 func (t *Tensor) Var(axes ...int) *Tensor { return t.Variance(1, false, axes...) }
 
-func (t *Tensor) extreme(op string, axes []int, keepdim bool, better func(a, b float32) bool) *Tensor {
+func (t *Tensor) extreme(op string, axes []int, keepdim bool, kop kernel.Op) *Tensor {
 	return reduction(op, t, axes, keepdim, func(_ []bool, keep []int) *Tensor {
 		// Start from the worst value; a NaN wins, as in PyTorch, so a
 		// diverged value is not hidden.
 		init := float32(math.Inf(1))
-		if better(1, 0) {
+		if kop == kernel.Max {
 			init = float32(math.Inf(-1))
 		}
-		out := reduceRaw(t, keep, init, func(acc, x float32) float32 {
-			if x != x || better(x, acc) {
-				return x
-			}
-			return acc
-		})
+		out := foldTo(t, keep, kop, init)
 		return record(out, op, []*Tensor{t}, func(g *Tensor) []*Tensor {
 			// The gradient goes to the positions that attain the extreme,
 			// split evenly among ties.
-			hit := t.Detach().Eq(out.Detach())
+			hit := t.detached().Eq(out.detached())
 			return []*Tensor{g.BroadcastTo(t.shape...).Mul(hit.Div(sumRaw(hit, keep)))}
 		})
 	})
 }
 
 // sumRaw sums t to shape keep without recording.
-func sumRaw(t *Tensor, keep []int) *Tensor {
-	return reduceRaw(t, keep, 0, func(acc, x float32) float32 { return acc + x })
-}
+func sumRaw(t *Tensor, keep []int) *Tensor { return foldTo(t, keep, kernel.Add, 0) }
 
 // Max returns the largest value over the given axes (all when none).
 func (t *Tensor) Max(axes ...int) *Tensor {
-	return t.extreme("Max", axes, false, func(a, b float32) bool { return a > b })
+	return t.extreme("Max", axes, false, kernel.Max)
 }
 
 // MaxKeep is Max that keeps the reduced axes with length 1.
 func (t *Tensor) MaxKeep(axes ...int) *Tensor {
-	return t.extreme("Max", axes, true, func(a, b float32) bool { return a > b })
+	return t.extreme("Max", axes, true, kernel.Max)
 }
 
 // Min returns the smallest value over the given axes (all when none).
 func (t *Tensor) Min(axes ...int) *Tensor {
-	return t.extreme("Min", axes, false, func(a, b float32) bool { return a < b })
+	return t.extreme("Min", axes, false, kernel.Min)
 }
 
 // MinKeep is Min that keeps the reduced axes with length 1.
 func (t *Tensor) MinKeep(axes ...int) *Tensor {
-	return t.extreme("Min", axes, true, func(a, b float32) bool { return a < b })
+	return t.extreme("Min", axes, true, kernel.Min)
 }
 
 func (t *Tensor) logSumExp(axes []int, keepdim bool) *Tensor {
 	return reduction("LogSumExp", t, axes, keepdim, func(_ []bool, keep []int) *Tensor {
-		m := reduceRaw(t, keep, float32(math.Inf(-1)), func(acc, x float32) float32 { return max(acc, x) })
+		m := foldTo(t, keep, kernel.Max, float32(math.Inf(-1)))
 		for i, v := range m.data {
 			if math.IsInf(float64(v), 0) {
 				m.data[i] = 0
 			}
 		}
-		sh := t.Detach().Sub(m)
-		s := reduceRaw(sh, keep, 0, func(acc, x float32) float32 { return acc + float32(math.Exp(float64(x))) })
-		out := Zeros(keep...)
-		for i := range out.data {
-			out.data[i] = m.data[i] + float32(math.Log(float64(s.data[i])))
-		}
+		sh := t.detached().Sub(m)
+		kernel.Exp(sh.data, sh.data)
+		out := foldTo(sh, keep, kernel.Add, 0)
+		kernel.Log(out.data, out.data)
+		kernel.Map2(kernel.Add, out.data, out.data, m.data)
 		return record(out, "LogSumExp", []*Tensor{t}, func(g *Tensor) []*Tensor {
 			return []*Tensor{g.Mul(t.Sub(out).Exp())}
 		})

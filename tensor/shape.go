@@ -5,11 +5,12 @@ import "fmt"
 // Reshape returns t with a new shape holding the same values (shared, not
 // copied). One axis may be -1, inferred from the others.
 func (t *Tensor) Reshape(shape ...int) *Tensor {
+	t.live("Reshape")
 	shape = inferShape(t.shape, len(t.data), shape)
 	if sameShape(shape, t.shape) {
 		return t
 	}
-	out := &Tensor{data: t.data, shape: shape}
+	out := t.view(shape)
 	in := t.shape
 	return record(out, "Reshape", []*Tensor{t}, func(g *Tensor) []*Tensor { return []*Tensor{g.Reshape(in...)} })
 }
@@ -75,6 +76,7 @@ func (t *Tensor) Squeeze(axes ...int) *Tensor {
 // Permute reorders the axes: axis i of the result is axis perm[i] of t.
 // The values are copied into the new order.
 func (t *Tensor) Permute(perm ...int) *Tensor {
+	t.live("Permute")
 	nd := len(t.shape)
 	if len(perm) != nd {
 		panic(fmt.Sprintf("tensor: Permute: %v is not a permutation of the axes of %v", perm, t.shape))
@@ -92,9 +94,17 @@ func (t *Tensor) Permute(perm ...int) *Tensor {
 		seen[p] = true
 		shape[i], st[i], inv[p] = t.shape[p], srcStrides[p], i
 	}
-	out := Zeros(shape...)
-	src := t.data
-	forEach2(shape, st, st, func(i, is, _ int) { out.data[i] = src[is] })
+	out := empty(shape)
+	src, dst := t.data, out.data
+	walkRuns(shape, st, st, func(i, is, _, n, ds, _ int) {
+		if ds == 1 {
+			copy(dst[i:i+n], src[is:is+n])
+			return
+		}
+		for j := range n {
+			dst[i+j] = src[is+j*ds]
+		}
+	})
 	return record(out, "Permute", []*Tensor{t}, func(g *Tensor) []*Tensor { return []*Tensor{g.Permute(inv...)} })
 }
 

@@ -1,6 +1,10 @@
 package tensor
 
-import "math"
+import (
+	"math"
+
+	"github.com/gibbsml/gibbs/internal/kernel"
+)
 
 // Softmax returns exp(t) normalised to sum to 1 along axis.
 func (t *Tensor) Softmax(axis int) *Tensor {
@@ -22,47 +26,62 @@ func (t *Tensor) LogSoftmax(axis int) *Tensor {
 
 // softmaxRaw computes softmax (or log-softmax) along axis without recording.
 func softmaxRaw(t *Tensor, axis int, logOut bool) *Tensor {
+	t.live("Softmax")
 	outer, n, inner := splitAt(t.shape, axis)
-	out := &Tensor{data: make([]float32, len(t.data)), shape: t.shape}
+	out := empty(t.shape)
+	// Rows along axis are contiguous when inner is 1; otherwise each is
+	// gathered into row and scattered back from res.
+	var row, res, ex []float32
+	if inner > 1 {
+		row, res = make([]float32, n), make([]float32, n)
+	}
+	if logOut {
+		ex = make([]float32, n)
+	}
 	for o := 0; o < outer; o++ {
 		for in := 0; in < inner; in++ {
 			base := o*n*inner + in
-			m := float32(math.Inf(-1))
-			for j := 0; j < n; j++ {
-				m = max(m, t.data[base+j*inner])
-			}
-			if math.IsInf(float64(m), -1) {
-				m = 0
-			}
-			var s float64
-			for j := 0; j < n; j++ {
-				e := math.Exp(float64(t.data[base+j*inner] - m))
-				s += e
-				if !logOut {
-					out.data[base+j*inner] = float32(e)
+			src, dst := t.data[base:base+n], out.data[base:base+n]
+			if inner > 1 {
+				for j := range row {
+					row[j] = t.data[base+j*inner]
 				}
+				src, dst = row, res
 			}
-			if s == 0 {
-				// Every entry is -Inf: the row gets no weight at all
-				// (zeros; -Inf for the log form) instead of 0/0.
-				for j := 0; j < n; j++ {
-					out.data[base+j*inner] = 0
-					if logOut {
-						out.data[base+j*inner] = float32(math.Inf(-1))
-					}
-				}
-				continue
-			}
-			ls := float32(math.Log(s))
-			for j := 0; j < n; j++ {
-				p := base + j*inner
-				if logOut {
-					out.data[p] = t.data[p] - m - ls
-				} else {
-					out.data[p] = float32(float64(out.data[p]) / s)
+			softmaxRow(dst, src, ex, logOut)
+			if inner > 1 {
+				for j, v := range res {
+					out.data[base+j*inner] = v
 				}
 			}
 		}
 	}
 	return out
+}
+
+// softmaxRow sets dst to the softmax (or log-softmax, using scratch ex) of
+// src. A row that is all -Inf gets no weight at all: zeros, or -Inf for
+// the log form, instead of 0/0.
+func softmaxRow(dst, src, ex []float32, logOut bool) {
+	m := kernel.Fold(kernel.Max, float32(math.Inf(-1)), src)
+	if math.IsInf(float64(m), -1) {
+		m = 0
+	}
+	e := dst
+	if logOut {
+		e = ex
+	}
+	kernel.Map2Scalar(kernel.Sub, e, src, m, false)
+	kernel.Exp(e, e)
+	s := kernel.Sum(e)
+	switch {
+	case s == 0 && logOut:
+		kernel.Fill(dst, float32(math.Inf(-1)))
+	case s == 0:
+		kernel.Fill(dst, 0)
+	case logOut:
+		kernel.Map2Scalar(kernel.Sub, dst, src, m+float32(math.Log(float64(s))), false)
+	default:
+		kernel.Map2Scalar(kernel.Mul, dst, dst, 1/s, false)
+	}
 }

@@ -3,6 +3,8 @@ package tensor
 import (
 	"fmt"
 	"strings"
+
+	"github.com/gibbsml/gibbs/internal/kernel"
 )
 
 // Tensor is an N-dimensional row-major array of float32 values. A Tensor
@@ -13,6 +15,14 @@ type Tensor struct {
 	requiresGrad bool
 	grad         *Tensor
 	node         *node
+
+	// Buffer ownership (see pool.go): pooled is set on the tensor that
+	// owns a pool buffer it may give back; base is the owner of the
+	// buffer a view shares; gen numbers pooled allocations; released
+	// marks a tensor whose graph was released.
+	pooled, released bool
+	base             *Tensor
+	gen              uint64
 }
 
 // New returns a tensor that holds data (not copied) with the given shape.
@@ -33,7 +43,8 @@ func Scalar(v float32) *Tensor { return &Tensor{data: []float32{v}, shape: []int
 
 // Zeros returns a tensor of zeros.
 func Zeros(shape ...int) *Tensor {
-	return &Tensor{data: make([]float32, checkShape("Zeros", shape)), shape: append([]int{}, shape...)}
+	checkShape("Zeros", shape)
+	return zeros(append([]int{}, shape...))
 }
 
 // Ones returns a tensor of ones.
@@ -41,10 +52,9 @@ func Ones(shape ...int) *Tensor { return Full(1, shape...) }
 
 // Full returns a tensor filled with v.
 func Full(v float32, shape ...int) *Tensor {
-	t := Zeros(shape...)
-	for i := range t.data {
-		t.data[i] = v
-	}
+	checkShape("Full", shape)
+	t := empty(append([]int{}, shape...))
+	kernel.Fill(t.data, v)
 	return t
 }
 
@@ -100,7 +110,11 @@ func Eye(n int) *Tensor {
 
 // Data returns the tensor's values in row-major order. The slice is shared:
 // writing to it changes the tensor (optimizers update parameters this way).
-func (t *Tensor) Data() []float32 { return t.data }
+func (t *Tensor) Data() []float32 {
+	t.live("Data")
+	t.escape()
+	return t.data
+}
 
 // Shape returns a copy of the tensor's shape.
 func (t *Tensor) Shape() []int { return append([]int{}, t.shape...) }
@@ -116,6 +130,7 @@ func (t *Tensor) Len() int { return len(t.data) }
 
 // Item returns the only value of a one-value tensor.
 func (t *Tensor) Item() float32 {
+	t.live("Item")
 	if len(t.data) != 1 {
 		panic(fmt.Sprintf("tensor: Item: tensor of shape %v holds %d values, want 1", t.shape, len(t.data)))
 	}
@@ -123,7 +138,10 @@ func (t *Tensor) Item() float32 {
 }
 
 // At returns the value at the given index, one coordinate per axis.
-func (t *Tensor) At(idx ...int) float32 { return t.data[t.offset("At", idx)] }
+func (t *Tensor) At(idx ...int) float32 {
+	t.live("At")
+	return t.data[t.offset("At", idx)]
+}
 
 // Set stores v at the given index. It writes the data in place and is not
 // recorded for differentiation.
@@ -145,12 +163,19 @@ func (t *Tensor) offset(op string, idx []int) int {
 
 // Clone returns a copy of the tensor's values, detached from any graph.
 func (t *Tensor) Clone() *Tensor {
-	return &Tensor{data: append([]float32(nil), t.data...), shape: t.Shape()}
+	t.live("Clone")
+	out := empty(t.Shape())
+	copy(out.data, t.data)
+	return out
 }
 
 // Detach returns a tensor sharing t's values that is cut from the graph:
 // no gradient flows through it.
-func (t *Tensor) Detach() *Tensor { return &Tensor{data: t.data, shape: t.shape} }
+func (t *Tensor) Detach() *Tensor {
+	t.live("Detach")
+	t.escape()
+	return &Tensor{data: t.data, shape: t.shape}
+}
 
 // CopyFrom copies src's values into t in place. The shapes must hold the
 // same number of values. It is not recorded for differentiation.

@@ -1,0 +1,163 @@
+package kernel
+
+// Op names an element-wise binary operation.
+type Op uint8
+
+// The binary operations. The comparisons give 1 where they hold and 0
+// elsewhere; Select gives 1 where a > b, 0 where a < b and 0.5 on a tie
+// (the split of a gradient between the arguments of a maximum).
+const (
+	Add Op = iota
+	Sub
+	Mul
+	Div
+	Max
+	Min
+	Gt
+	Ge
+	Lt
+	Le
+	Eq
+	Select
+)
+
+// Map2 sets dst[i] = a[i] op b[i]. a and b must hold len(dst) values.
+func Map2(op Op, dst, a, b []float32) {
+	a, b = a[:len(dst)], b[:len(dst)]
+	switch op {
+	case Add:
+		addVV(dst, a, b)
+	case Sub:
+		subVV(dst, a, b)
+	case Mul:
+		mulVV(dst, a, b)
+	case Div:
+		for i := range dst {
+			dst[i] = a[i] / b[i]
+		}
+	default:
+		for i := range dst {
+			dst[i] = apply(op, a[i], b[i])
+		}
+	}
+}
+
+// Map2Scalar sets dst[i] = a[i] op s, or s op a[i] when left is set.
+func Map2Scalar(op Op, dst, a []float32, s float32, left bool) {
+	a = a[:len(dst)]
+	switch {
+	case op == Add || (op == Sub && !left):
+		if op == Sub {
+			s = -s
+		}
+		addVS(dst, a, s)
+	case op == Mul:
+		mulVS(dst, a, s)
+	case op == Div && !left:
+		for i := range dst {
+			dst[i] = a[i] / s
+		}
+	case left:
+		for i := range dst {
+			dst[i] = apply(op, s, a[i])
+		}
+	default:
+		for i := range dst {
+			dst[i] = apply(op, a[i], s)
+		}
+	}
+}
+
+// apply returns x op y for one pair.
+func apply(op Op, x, y float32) float32 {
+	switch op {
+	case Add:
+		return x + y
+	case Sub:
+		return x - y
+	case Mul:
+		return x * y
+	case Div:
+		return x / y
+	case Max:
+		if x != x || x > y {
+			return x
+		}
+		return y
+	case Min:
+		if x != x || x < y {
+			return x
+		}
+		return y
+	case Gt:
+		return b2f(x > y)
+	case Ge:
+		return b2f(x >= y)
+	case Lt:
+		return b2f(x < y)
+	case Le:
+		return b2f(x <= y)
+	case Eq:
+		return b2f(x == y)
+	case Select:
+		switch {
+		case x > y:
+			return 1
+		case x < y:
+			return 0
+		}
+		return 0.5
+	}
+	panic("kernel: unknown element-wise operation")
+}
+
+func b2f(b bool) float32 {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+// Sum returns the sum of x, accumulated in eight float32 lanes.
+func Sum(x []float32) float32 {
+	var s [8]float32
+	i := 0
+	for ; i+8 <= len(x); i += 8 {
+		v := x[i : i+8 : i+8]
+		s[0] += v[0]
+		s[1] += v[1]
+		s[2] += v[2]
+		s[3] += v[3]
+		s[4] += v[4]
+		s[5] += v[5]
+		s[6] += v[6]
+		s[7] += v[7]
+	}
+	t := ((s[0] + s[4]) + (s[1] + s[5])) + ((s[2] + s[6]) + (s[3] + s[7]))
+	for ; i < len(x); i++ {
+		t += x[i]
+	}
+	return t
+}
+
+// AddTo sets dst[i] += x[i].
+func AddTo(dst, x []float32) { addVV(dst, dst, x) }
+
+// Fill sets every dst[i] to v.
+func Fill(dst []float32, v float32) {
+	for i := range dst {
+		dst[i] = v
+	}
+}
+
+// Fold combines x into acc with op (Add, Max or Min, whose NaN wins) and
+// returns the result.
+func Fold(op Op, acc float32, x []float32) float32 {
+	if op == Add {
+		return acc + Sum(x)
+	}
+	for _, v := range x {
+		acc = apply(op, acc, v)
+	}
+	return acc
+}

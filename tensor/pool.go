@@ -1,0 +1,110 @@
+package tensor
+
+import (
+	"math/bits"
+	"sync"
+	"sync/atomic"
+	"unsafe"
+)
+
+// Buffers of minPooled values or more come from size classes of powers of
+// two; Release and the backward pass give them back for the next step.
+// The pools drop their contents at garbage collection, like sync.Pool.
+const minPooled = 64
+
+var (
+	classes [bits.UintSize]sync.Pool // of unsafe.Pointer to the first value
+	// allocs numbers the pooled allocations, so the backward pass can
+	// tell the buffers it made from those that existed before it.
+	allocs atomic.Uint64
+)
+
+// empty returns a tensor of the given shape (kept, not copied) whose values
+// are not initialised.
+func empty(shape []int) *Tensor {
+	n := numel(shape)
+	if n < minPooled {
+		return &Tensor{data: make([]float32, n), shape: shape}
+	}
+	c := bits.Len(uint(n - 1))
+	var data []float32
+	if p, _ := classes[c].Get().(unsafe.Pointer); p != nil {
+		data = unsafe.Slice((*float32)(p), 1<<c)[:n]
+	} else {
+		data = make([]float32, n, 1<<c)
+	}
+	return &Tensor{data: data, shape: shape, pooled: true, gen: allocs.Add(1)}
+}
+
+// zeros is Zeros without copying shape.
+func zeros(shape []int) *Tensor {
+	t := empty(shape)
+	clear(t.data)
+	return t
+}
+
+// release gives t's buffer back to the pool when t owns it, and marks t
+// released so that further use panics.
+func (t *Tensor) release() {
+	if t.pooled {
+		c := bits.Len(uint(cap(t.data) - 1))
+		classes[c].Put(unsafe.Pointer(unsafe.SliceData(t.data)))
+	}
+	t.data, t.node, t.pooled, t.released = nil, nil, false, true
+}
+
+// owner returns the tensor whose buffer t's values live in.
+func (t *Tensor) owner() *Tensor {
+	if t.base != nil {
+		return t.base
+	}
+	return t
+}
+
+// escape records that t's buffer is now reachable from outside the
+// package (a Data slice, a Detach), so it must never go back to the pool.
+func (t *Tensor) escape() { t.owner().pooled = false }
+
+// view returns a tensor of shape that shares t's buffer.
+func (t *Tensor) view(shape []int) *Tensor {
+	return &Tensor{data: t.data, shape: shape, base: t.owner()}
+}
+
+// live panics when t, or the owner of the buffer it views, was released.
+func (t *Tensor) live(op string) {
+	if t.released || (t.base != nil && t.base.released) {
+		panic("tensor: " + op + ": tensor used after its graph was released")
+	}
+}
+
+// Release ends the graph recorded behind t: every intermediate result of
+// it, t included, gives its buffer back to a pool that later operations
+// draw from, and is invalidated: using one afterwards panics with "tensor
+// used after its graph was released". Leaves (parameters, inputs, anything
+// made without recording) are untouched, and so are the buffers handed out
+// by Data or shared by Detach, which stay valid. Call it at the end of a
+// training step, after reading what is needed (the loss's Item, gradients):
+// a step then allocates almost nothing once the pools are warm. Release
+// does nothing on a leaf.
+func (t *Tensor) Release() {
+	if t.node == nil {
+		return
+	}
+	stack := []*Tensor{t}
+	seen := map[*Tensor]bool{t: true}
+	for len(stack) > 0 {
+		u := stack[len(stack)-1]
+		stack = stack[:len(stack)-1]
+		for _, in := range u.node.inputs {
+			if in.node != nil && !seen[in] {
+				seen[in] = true
+				stack = append(stack, in)
+			}
+		}
+		u.release()
+	}
+}
+
+// detached is Detach for the package's own use: a view cut from the graph
+// whose buffer does not escape.
+func (t *Tensor) detached() *Tensor { return t.view(t.shape) }

@@ -1,0 +1,77 @@
+package tensor_test
+
+import (
+	"strings"
+	"testing"
+
+	T "github.com/gibbsml/gibbs/tensor"
+)
+
+// panicMsg returns the message f panics with, or "".
+func panicMsg(f func()) (msg string) {
+	defer func() {
+		if r := recover(); r != nil {
+			msg, _ = r.(string)
+		}
+	}()
+	f()
+	return ""
+}
+
+func TestReleaseInvalidatesIntermediates(t *testing.T) {
+	x := T.Randn(T.NewRNG(1), 16, 32).SetRequiresGrad(true)
+	w := T.Randn(T.NewRNG(2), 32, 8).SetRequiresGrad(true)
+	h := x.Matmul(w).SiLU()
+	kept := h.Detach() // shares h's buffer, which must survive Release
+	want := kept.Clone()
+	view := h.Reshape(-1)
+	loss := h.Square().Sum()
+	loss.Backward()
+	loss.Release()
+	for name, f := range map[string]func(){
+		"op":      func() { h.Add(h) },
+		"Data":    func() { view.Data() },
+		"Item":    func() { loss.Item() },
+		"Reshape": func() { view.Reshape(8, -1) },
+	} {
+		if m := panicMsg(f); !strings.Contains(m, "tensor used after its graph was released") {
+			t.Errorf("%s on a released tensor: panic %q", name, m)
+		}
+	}
+	// New work draws on the returned buffers; the detached copy and the
+	// leaves must not change.
+	for i := 0; i < 4; i++ {
+		T.Ones(16, 8).MulScalar(7).Release()
+		x.Matmul(w).Exp().Sum().Release()
+	}
+	for i, v := range kept.Data() {
+		if v != want.Data()[i] {
+			t.Fatalf("detached value %d changed from %v to %v after Release", i, want.Data()[i], v)
+		}
+	}
+	if x.Grad() == nil || w.Grad() == nil || len(x.Data()) != 16*32 {
+		t.Fatal("Release touched a leaf or its gradient")
+	}
+}
+
+func TestReleaseKeepsGradResults(t *testing.T) {
+	rng := T.NewRNG(3)
+	x := T.Randn(rng, 64, 4).SetRequiresGrad(true)
+	w := T.Randn(rng, 4, 4)
+	var first []float32
+	for i := 0; i < 3; i++ {
+		e := x.Matmul(w).Tanh().Sum()
+		g := T.Grad(e, x)[0]
+		e.Release()
+		T.Randn(rng, 64, 4).Exp().Mul(T.Randn(rng, 64, 4)).Release() // reuse pools
+		if i == 0 {
+			first = g.Clone().Data()
+			continue
+		}
+		for j, v := range g.Data() {
+			if v != first[j] {
+				t.Fatalf("step %d: gradient %d is %v, want %v", i, j, v, first[j])
+			}
+		}
+	}
+}
