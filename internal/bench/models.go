@@ -23,13 +23,16 @@ func newAdam(lr, beta1 float64, ms ...nn.Module) *optim.Adam {
 }
 
 // trainStep clears the gradients of opt's parameters, computes the loss,
-// back-propagates it, updates the parameters and returns the loss.
+// back-propagates it, updates the parameters, hands the step's buffers
+// back to the tensor pools and returns the loss.
 func trainStep(opt optim.Optimizer, loss func() *tensor.Tensor) float32 {
 	opt.ZeroGrad()
 	l := loss()
 	l.Backward()
 	opt.Step()
-	return l.Item()
+	v := l.Item()
+	l.Release()
+	return v
 }
 
 // imageCase is a Case of a model trained on the staged image batches.
