@@ -1,6 +1,10 @@
 package tensor
 
-import "fmt"
+import (
+	"fmt"
+
+	"github.com/gibbsml/gibbs/internal/kernel"
+)
 
 // ConvGeom describes a 2-D sliding window: kernel size, stride, zero
 // padding and dilation along height and width.
@@ -35,8 +39,9 @@ func (t *Tensor) Unfold(g ConvGeom) *Tensor {
 	if oh <= 0 || ow <= 0 {
 		panic(fmt.Sprintf("tensor: Unfold: window %dx%d does not fit input %v", g.KH, g.KW, t.shape))
 	}
-	out := Zeros(n, c*g.KH*g.KW, oh*ow)
-	walkWindows(g, n, c, h, w, oh, ow, func(src, dst int) { out.data[dst] = t.data[src] })
+	t.live("Unfold")
+	out := empty([]int{n, c * g.KH * g.KW, oh * ow})
+	kernel.Im2col(out.data, t.data, n, c, h, w, g.window())
 	return record(out, "Unfold", []*Tensor{t}, func(gr *Tensor) []*Tensor { return []*Tensor{gr.Fold(g, h, w)} })
 }
 
@@ -51,35 +56,13 @@ func (t *Tensor) Fold(g ConvGeom, h, w int) *Tensor {
 	if t.shape[2] != oh*ow {
 		panic(fmt.Sprintf("tensor: Fold: %d positions in %v, want %d for a %dx%d image", t.shape[2], t.shape, oh*ow, h, w))
 	}
-	out := Zeros(n, c, h, w)
-	walkWindows(g, n, c, h, w, oh, ow, func(dst, src int) { out.data[dst] += t.data[src] })
+	t.live("Fold")
+	out := zeros([]int{n, c, h, w})
+	kernel.Col2im(out.data, t.data, n, c, h, w, g.window())
 	return record(out, "Fold", []*Tensor{t}, func(gr *Tensor) []*Tensor { return []*Tensor{gr.Unfold(g)} })
 }
 
-// walkWindows calls fn(imageOffset, columnOffset) for every in-bounds tap of
-// every window.
-func walkWindows(g ConvGeom, n, c, h, w, oh, ow int, fn func(img, col int)) {
-	l := oh * ow
-	for b := 0; b < n; b++ {
-		for ch := 0; ch < c; ch++ {
-			for ki := 0; ki < g.KH; ki++ {
-				for kj := 0; kj < g.KW; kj++ {
-					row := ((b*c+ch)*g.KH+ki)*g.KW + kj
-					for y := 0; y < oh; y++ {
-						iy := y*g.strideH() - g.PadH + ki*g.dilH()
-						if iy < 0 || iy >= h {
-							continue
-						}
-						for x := 0; x < ow; x++ {
-							ix := x*g.strideW() - g.PadW + kj*g.dilW()
-							if ix < 0 || ix >= w {
-								continue
-							}
-							fn(((b*c+ch)*h+iy)*w+ix, row*l+y*ow+x)
-						}
-					}
-				}
-			}
-		}
-	}
+// window returns the geometry in the form the im2col kernels take.
+func (c ConvGeom) window() kernel.Window {
+	return kernel.Window{KH: c.KH, KW: c.KW, StrideH: c.StrideH, StrideW: c.StrideW, PadH: c.PadH, PadW: c.PadW, DilationH: c.DilationH, DilationW: c.DilationW}
 }

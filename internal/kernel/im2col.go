@@ -1,0 +1,148 @@
+package kernel
+
+// Window is the geometry of a 2-D sliding window over an image: kernel
+// size, stride, zero padding and dilation along height and width. Strides
+// and dilations below 1 count as 1.
+type Window struct {
+	KH, KW               int
+	StrideH, StrideW     int
+	PadH, PadW           int
+	DilationH, DilationW int
+}
+
+// OutSize returns the number of window positions along height and width
+// for an image of h by w.
+func (g Window) OutSize(h, w int) (int, int) {
+	oh := (h+2*g.PadH-max(g.DilationH, 1)*(g.KH-1)-1)/max(g.StrideH, 1) + 1
+	ow := (w+2*g.PadW-max(g.DilationW, 1)*(g.KW-1)-1)/max(g.StrideW, 1) + 1
+	return oh, ow
+}
+
+// im2colMinWork is the number of column values from which Im2col and
+// Col2im split the images across threads.
+const im2colMinWork = 1 << 15
+
+// Im2col unfolds the windows of n images of c channels of h by w, stored
+// one after the other in src, into dst laid out as [n, c*KH*KW, OH*OW]:
+// row (ch*KH+ki)*KW+kj of image b holds tap (ki, kj) of channel ch at every
+// window position. Taps that fall on the padding read zero. Every value of
+// dst is written.
+func Im2col(dst, src []float32, n, c, h, w int, g Window) {
+	walkImages(dst, src, n, c, h, w, g, false)
+}
+
+// Col2im is the adjoint of Im2col: it adds every column value of src,
+// laid out as Im2col's dst, into the image position it was read from in
+// dst, laid out as Im2col's src. Values that fell on the padding are
+// dropped. dst is not cleared first.
+func Col2im(dst, src []float32, n, c, h, w int, g Window) {
+	walkImages(src, dst, n, c, h, w, g, true)
+}
+
+// walkImages runs Im2col (add false) or Col2im (add true) with cols the
+// column buffer and img the images, splitting the images across threads
+// when the work is large enough.
+func walkImages(cols, img []float32, n, c, h, w int, g Window, add bool) {
+	oh, ow := g.OutSize(h, w)
+	if n == 0 || c == 0 || oh <= 0 || ow <= 0 {
+		return
+	}
+	imgSize, colSize := c*h*w, c*g.KH*g.KW*oh*ow
+	one := func(b int) {
+		walkImage(cols[b*colSize:(b+1)*colSize], img[b*imgSize:(b+1)*imgSize], c, h, w, oh, ow, g, add)
+	}
+	nt := min(Threads(), n, max(n*colSize/im2colMinWork, 1))
+	if nt <= 1 {
+		for b := 0; b < n; b++ {
+			one(b)
+		}
+		return
+	}
+	parallelFor(nt, func(t int) {
+		for b := t * n / nt; b < (t+1)*n/nt; b++ {
+			one(b)
+		}
+	})
+}
+
+// walkImage handles one image: each (channel, tap) pair is one column row,
+// filled (or read back) one window row at a time, as a contiguous copy
+// when the stride along the width is 1.
+func walkImage(cols, img []float32, c, h, w, oh, ow int, g Window, add bool) {
+	sh, sw := max(g.StrideH, 1), max(g.StrideW, 1)
+	dh, dw := max(g.DilationH, 1), max(g.DilationW, 1)
+	l := oh * ow
+	row := 0
+	for ch := 0; ch < c; ch++ {
+		plane := img[ch*h*w : (ch+1)*h*w]
+		for ki := 0; ki < g.KH; ki++ {
+			offY := ki*dh - g.PadH
+			for kj := 0; kj < g.KW; kj++ {
+				offX := kj*dw - g.PadW
+				x0, x1 := validRange(offX, sw, w, ow)
+				dst := cols[row*l : (row+1)*l]
+				row++
+				for y := 0; y < oh; y++ {
+					iy := y*sh + offY
+					line := dst[y*ow : (y+1)*ow]
+					if iy < 0 || iy >= h {
+						if !add {
+							clear(line)
+						}
+						continue
+					}
+					src := plane[iy*w : (iy+1)*w]
+					if !add {
+						clear(line[:x0])
+						clear(line[x1:])
+					}
+					if x0 == x1 {
+						continue
+					}
+					if add {
+						addRow(src, line[x0:x1], x0*sw+offX, sw)
+					} else {
+						copyRow(line[x0:x1], src, x0*sw+offX, sw)
+					}
+				}
+			}
+		}
+	}
+}
+
+// validRange returns the window positions [x0, x1) along one axis whose tap
+// at offset off (from position*stride) lands inside [0, size).
+func validRange(off, stride, size, out int) (int, int) {
+	x0 := 0
+	if off < 0 {
+		x0 = (-off + stride - 1) / stride
+	}
+	x1 := 0
+	if last := size - 1 - off; last >= 0 {
+		x1 = last/stride + 1
+	}
+	x0, x1 = min(x0, out), min(x1, out)
+	return x0, max(x0, x1)
+}
+
+// copyRow sets dst[i] = src[start+i*stride].
+func copyRow(dst, src []float32, start, stride int) {
+	if stride == 1 {
+		copy(dst, src[start:start+len(dst)])
+		return
+	}
+	for i := range dst {
+		dst[i] = src[start+i*stride]
+	}
+}
+
+// addRow adds x[i] into dst[start+i*stride].
+func addRow(dst, x []float32, start, stride int) {
+	if stride == 1 {
+		AddTo(dst[start:start+len(x)], x)
+		return
+	}
+	for i, v := range x {
+		dst[start+i*stride] += v
+	}
+}
