@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 
+	"github.com/gibbsml/gibbs/internal/kernel"
 	"github.com/gibbsml/gibbs/tensor"
 )
 
@@ -94,10 +95,7 @@ func (c *Conv2d) Forward(x *tensor.Tensor) *tensor.Tensor {
 	if oh <= 0 || ow <= 0 {
 		panic(fmt.Sprintf("nn: Conv2d: kernel %dx%d with %+v does not fit input %v", g.KH, g.KW, g, s))
 	}
-	y := c.Weight.Reshape(ws[0], -1).Matmul(x.Unfold(g)) // [N, out, OH*OW]
-	if c.Bias != nil {
-		y = y.Add(c.Bias.Reshape(ws[0], 1))
-	}
+	y := sharedProduct(c.Weight.Reshape(ws[0], -1), x.Unfold(g), c.Bias, false) // [N, out, OH*OW]
 	return y.Reshape(s[0], ws[0], oh, ow)
 }
 
@@ -137,10 +135,55 @@ func (c *ConvTranspose2d) Forward(x *tensor.Tensor) *tensor.Tensor {
 	if oh <= 0 || ow <= 0 {
 		panic(fmt.Sprintf("nn: ConvTranspose2d: input %v with kernel %dx%d and %+v gives output %dx%d", s, g.KH, g.KW, g, oh, ow))
 	}
-	cols := tensor.MatmulT(c.Weight.Reshape(ws[0], -1), x.Reshape(s[0], s[1], -1), true, false) // [N, out*KH*KW, H*W]
+	cols := sharedProduct(c.Weight.Reshape(ws[0], -1), x.Reshape(s[0], s[1], -1), nil, true) // [N, out*KH*KW, H*W]
 	y := cols.Fold(g, oh, ow)
 	if c.Bias != nil {
 		y = y.Add(c.Bias.Reshape(ws[1], 1, 1))
 	}
 	return y
+}
+
+// sharedProduct returns y_i = op(w) x_i + bias for every matrix x_i of x
+// [N, k, n]: one batched product with the 2-D weight w ([m, k], or [k, m]
+// transposed when transW) shared by all of them, the optional bias [m]
+// written into the output first and added to every column. Its backward
+// pass is made of differentiable operations (sharedProduct itself for the
+// gradient of x), so it can be differentiated again.
+func sharedProduct(w, x, bias *tensor.Tensor, transW bool) *tensor.Tensor {
+	ws, xs := w.Shape(), x.Shape()
+	m, k := ws[0], ws[1]
+	if transW {
+		m, k = k, m
+	}
+	nb, n := xs[0], xs[2]
+	out := tensor.Zeros(nb, m, n)
+	od := out.Data()
+	var beta float32
+	inputs := []*tensor.Tensor{w, x}
+	if bias != nil {
+		bd := bias.Data()
+		for i := 0; i < nb*m; i++ {
+			kernel.Fill(od[i*n:(i+1)*n], bd[i%m])
+		}
+		beta = 1
+		inputs = append(inputs, bias)
+	}
+	kernel.SgemmBatched(transW, false, nb, m, n, k, 1, w.Data(), ws[1], 0, x.Data(), n, k*n, beta, od, n, m*n)
+	return tensor.Custom("SharedProduct", out, inputs, func(g *tensor.Tensor) []*tensor.Tensor {
+		grads := make([]*tensor.Tensor, len(inputs))
+		if w.RequiresGrad() {
+			if transW { // dW = sum_i x_i g_i^T
+				grads[0] = tensor.MatmulT(x, g, false, true).Sum(0)
+			} else { // dW = sum_i g_i x_i^T
+				grads[0] = tensor.MatmulT(g, x, false, true).Sum(0)
+			}
+		}
+		if x.RequiresGrad() {
+			grads[1] = sharedProduct(w, g, nil, !transW)
+		}
+		if bias != nil && bias.RequiresGrad() {
+			grads[2] = g.Sum(0, 2)
+		}
+		return grads
+	})
 }

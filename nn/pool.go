@@ -2,8 +2,8 @@ package nn
 
 import (
 	"fmt"
-	"math"
 
+	"github.com/gibbsml/gibbs/internal/kernel"
 	"github.com/gibbsml/gibbs/tensor"
 )
 
@@ -50,40 +50,17 @@ func (p *MaxPool2d) Params() []Param { return nil }
 // Params returns nothing: pooling has no parameters.
 func (p *AvgPool2d) Params() []Param { return nil }
 
-// Forward returns the window maxima, of shape [N, C, OH, OW]. It finds the
-// position of each maximum and gathers the values there, so the gradient
-// (and its gradient) flows through a Gather.
+// Forward returns the window maxima, of shape [N, C, OH, OW]. It records
+// the position of each maximum; the gradient is scattered back there with
+// ScatterAdd, whose own gradient is a Gather, so it can be differentiated
+// again.
 func (p *MaxPool2d) Forward(x *tensor.Tensor) *tensor.Tensor {
 	n, c, h, w, oh, ow := poolDims("MaxPool2d", x, p.Geom)
-	g := p.Geom
-	sh, sw, dh, dw := max(g.StrideH, 1), max(g.StrideW, 1), max(g.DilationH, 1), max(g.DilationW, 1)
-	idx := tensor.Zeros(n*c, oh*ow)
-	src, dst := x.Data(), idx.Data()
-	for m := 0; m < n*c; m++ {
-		plane := src[m*h*w : (m+1)*h*w]
-		for y := 0; y < oh; y++ {
-			for xo := 0; xo < ow; xo++ {
-				best, at := float32(math.Inf(-1)), -1
-				for ki := 0; ki < g.KH; ki++ {
-					iy := y*sh - g.PadH + ki*dh
-					if iy < 0 || iy >= h {
-						continue
-					}
-					for kj := 0; kj < g.KW; kj++ {
-						ix := xo*sw - g.PadW + kj*dw
-						if ix < 0 || ix >= w {
-							continue
-						}
-						if v := plane[iy*w+ix]; at < 0 || v > best || (v != v && best == best) {
-							best, at = v, iy*w+ix
-						}
-					}
-				}
-				dst[m*oh*ow+y*ow+xo] = float32(at)
-			}
-		}
-	}
-	return x.Reshape(n*c, h*w).Gather(1, idx).Reshape(n, c, oh, ow)
+	out, idx := tensor.Zeros(n, c, oh, ow), tensor.Zeros(n*c, oh*ow)
+	kernel.MaxPool2d(out.Data(), idx.Data(), x.Data(), n*c, h, w, window(p.Geom))
+	return tensor.Custom("MaxPool2d", out, []*tensor.Tensor{x}, func(g *tensor.Tensor) []*tensor.Tensor {
+		return []*tensor.Tensor{g.Reshape(n*c, oh*ow).ScatterAdd(1, idx, h*w).Reshape(n, c, h, w)}
+	})
 }
 
 // Forward returns the window means, of shape [N, C, OH, OW], from the
@@ -105,4 +82,9 @@ func poolDims(layer string, x *tensor.Tensor, g tensor.ConvGeom) (n, c, h, w, oh
 		panic(fmt.Sprintf("nn: %s: window %dx%d with %+v does not fit input %v", layer, g.KH, g.KW, g, s))
 	}
 	return s[0], s[1], s[2], s[3], oh, ow
+}
+
+// window converts a geometry to the form the kernels take.
+func window(g tensor.ConvGeom) kernel.Window {
+	return kernel.Window{KH: g.KH, KW: g.KW, StrideH: g.StrideH, StrideW: g.StrideW, PadH: g.PadH, PadW: g.PadW, DilationH: g.DilationH, DilationW: g.DilationW}
 }

@@ -1,0 +1,64 @@
+package kernel
+
+import (
+	"math"
+	"math/rand/v2"
+	"testing"
+)
+
+// maxPoolRef is MaxPool2d written window by window, as the definition reads.
+func maxPoolRef(src []float32, planes, h, w int, g Window) (vals, idx []float32) {
+	oh, ow := g.OutSize(h, w)
+	for p := 0; p < planes; p++ {
+		for y := 0; y < oh; y++ {
+			for x := 0; x < ow; x++ {
+				best, at := float32(0), -1
+				for ki := 0; ki < g.KH; ki++ {
+					for kj := 0; kj < g.KW; kj++ {
+						iy, ix := y*max(g.StrideH, 1)-g.PadH+ki*max(g.DilationH, 1), x*max(g.StrideW, 1)-g.PadW+kj*max(g.DilationW, 1)
+						if iy < 0 || iy >= h || ix < 0 || ix >= w {
+							continue
+						}
+						v := src[p*h*w+iy*w+ix]
+						isNaN, bestNaN := math.IsNaN(float64(v)), math.IsNaN(float64(best))
+						if at < 0 || (!bestNaN && (isNaN || v > best)) {
+							best, at = v, iy*w+ix
+						}
+					}
+				}
+				vals, idx = append(vals, best), append(idx, float32(at))
+			}
+		}
+	}
+	return vals, idx
+}
+
+func TestMaxPool2d(t *testing.T) {
+	cases := []struct {
+		name         string
+		planes, h, w int
+		g            Window
+	}{
+		{"2x2", 3, 6, 8, Window{KH: 2, KW: 2, StrideH: 2, StrideW: 2}},
+		{"odd size", 2, 7, 5, Window{KH: 2, KW: 2, StrideH: 2, StrideW: 2}},
+		{"padded overlap", 2, 5, 5, Window{KH: 3, KW: 3, StrideH: 2, StrideW: 2, PadH: 1, PadW: 1}},
+		{"dilated", 1, 9, 9, Window{KH: 2, KW: 3, StrideH: 1, StrideW: 2, DilationH: 2, DilationW: 2, PadW: 1}},
+		{"parallel", 256, 12, 12, Window{KH: 2, KW: 2, StrideH: 2, StrideW: 2}},
+	}
+	r := rand.New(rand.NewPCG(3, 4))
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			src := randSlice(r, tc.planes*tc.h*tc.w) // small integers: many ties
+			src[1] = float32(math.NaN())
+			wantV, wantI := maxPoolRef(src, tc.planes, tc.h, tc.w, tc.g)
+			gotV, gotI := make([]float32, len(wantV)), make([]float32, len(wantI))
+			MaxPool2d(gotV, gotI, src, tc.planes, tc.h, tc.w, tc.g)
+			for i := range wantV {
+				same := gotV[i] == wantV[i] || (gotV[i] != gotV[i] && wantV[i] != wantV[i])
+				if !same || gotI[i] != wantI[i] {
+					t.Fatalf("window %d: got %v at %v, want %v at %v", i, gotV[i], gotI[i], wantV[i], wantI[i])
+				}
+			}
+		})
+	}
+}
