@@ -50,20 +50,54 @@ func (l *LayerNorm) Forward(x *tensor.Tensor) *tensor.Tensor {
 	for i := range axes {
 		axes[i] = len(s) - k + i
 	}
-	y, _, _ := standardize(x, axes, l.Eps)
-	if l.Weight != nil {
-		y = y.Mul(l.Weight).Add(l.Bias)
+	d := 1
+	for _, v := range l.Shape {
+		d *= v
 	}
+	layout := normLayout{outer: 1, groups: x.Len() / max(d, 1), inner: d, perInner: true}
+	y, _, _ := normalize("LayerNorm", x, l.Weight, l.Bias, layout, l.Eps, func() *tensor.Tensor {
+		y := standardize(x, axes, l.Eps)
+		if l.Weight != nil {
+			y = y.Mul(l.Weight).Add(l.Bias)
+		}
+		return y
+	})
 	return y
 }
 
+// normalize returns (x - mean) / sqrt(variance + eps) * w + b, with the
+// mean and the biased variance of each group of layout, w and b nil for
+// no affine map, computed in one pass over the groups, and the batch
+// statistics. ref is the same map written with differentiable operations,
+// which gradients of gradients go through.
+func normalize(name string, x, w, b *tensor.Tensor, layout normLayout, eps float32, ref func() *tensor.Tensor) (y *tensor.Tensor, mean, variance []float32) {
+	xd := x.Data()
+	mean, variance = normStats(xd, layout)
+	rs := rstd(variance, eps)
+	inputs := []*tensor.Tensor{x}
+	var wd, bd []float32
+	if w != nil {
+		wd, bd = w.Data(), b.Data()
+		inputs = append(inputs, w, b)
+	}
+	out := tensor.Zeros(x.Shape()...)
+	normApply(out.Data(), xd, mean, rs, wd, bd, layout)
+	y = fused(name, out, inputs, func(g *tensor.Tensor) []*tensor.Tensor {
+		gx, gw, gb := normBackward(g.Data(), xd, mean, rs, wd, layout)
+		grads := []*tensor.Tensor{tensor.New(gx, x.Shape()...)}
+		if w != nil {
+			grads = append(grads, tensor.New(gw, w.Shape()...), tensor.New(gb, b.Shape()...))
+		}
+		return grads
+	}, ref)
+	return y, mean, variance
+}
+
 // standardize returns (x - mean) / sqrt(variance + eps) with the mean and
-// the biased variance over axes, and those statistics (axes kept).
-func standardize(x *tensor.Tensor, axes []int, eps float32) (y, mean, variance *tensor.Tensor) {
-	mean = x.MeanKeep(axes...)
-	d := x.Sub(mean)
-	variance = d.Square().MeanKeep(axes...)
-	return d.Mul(variance.AddScalar(eps).Pow(-0.5)), mean, variance
+// the biased variance over axes, written with differentiable operations.
+func standardize(x *tensor.Tensor, axes []int, eps float32) *tensor.Tensor {
+	d := x.Sub(x.MeanKeep(axes...))
+	return d.Mul(d.Square().MeanKeep(axes...).AddScalar(eps).Pow(-0.5))
 }
 
 // BatchNorm normalises each channel (axis 1) over the batch and the other
@@ -155,21 +189,25 @@ func (b *BatchNorm) Forward(x *tensor.Tensor) *tensor.Tensor {
 		}
 	}
 	chanShape[1] = c
-	var y *tensor.Tensor
-	if b.Training {
-		n := x.Len() / c
-		if n <= 1 {
-			panic(fmt.Sprintf("nn: %s: input shape %v has one value per channel; training needs more", b.name, s))
+	affine := func(y *tensor.Tensor) *tensor.Tensor {
+		if b.Weight == nil {
+			return y
 		}
-		var mean, variance *tensor.Tensor
-		y, mean, variance = standardize(x, axes, b.Eps)
-		b.track(mean.Data(), variance.Data(), float32(n)/float32(n-1))
-	} else {
-		y = x.Sub(b.RunningMean.Reshape(chanShape...)).Mul(b.RunningVar.Reshape(chanShape...).AddScalar(b.Eps).Pow(-0.5))
+		return y.Mul(b.Weight.Reshape(chanShape...)).Add(b.Bias.Reshape(chanShape...))
 	}
-	if b.Weight != nil {
-		y = y.Mul(b.Weight.Reshape(chanShape...)).Add(b.Bias.Reshape(chanShape...))
+	if !b.Training {
+		return affine(x.Sub(b.RunningMean.Reshape(chanShape...)).Mul(b.RunningVar.Reshape(chanShape...).AddScalar(b.Eps).Pow(-0.5)))
 	}
+	n := x.Len() / c
+	if n <= 1 {
+		panic(fmt.Sprintf("nn: %s: input shape %v has one value per channel; training needs more", b.name, s))
+	}
+	layout := normLayout{outer: s[0], groups: c, inner: n / s[0]}
+	y, mean, variance := normalize(b.name, x, b.Weight, b.Bias, layout, b.Eps, func() *tensor.Tensor {
+		y := standardize(x, axes, b.Eps)
+		return affine(y)
+	})
+	b.track(mean, variance, float32(n)/float32(n-1))
 	return y
 }
 

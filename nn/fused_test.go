@@ -1,0 +1,56 @@
+package nn_test
+
+import (
+	"math"
+	"testing"
+
+	"github.com/gibbsml/gibbs/nn"
+	"github.com/gibbsml/gibbs/tensor"
+)
+
+// TestFusedBackwardPaths checks that the dedicated first-derivative loops
+// of the fused layers and losses agree with their differentiable
+// reference, which a recorded backward pass (GradGraph) goes through.
+func TestFusedBackwardPaths(t *testing.T) {
+	noAffine := nn.NewLayerNorm(3, 4)
+	noAffine.Weight, noAffine.Bias = nil, nil
+	affine := func(l interface{ Params() []nn.Param }) {
+		for i, p := range l.Params() {
+			p.Tensor.CopyFrom(randn(uint64(40+i), 0.5, p.Tensor.Shape()...).AddScalar(1))
+		}
+	}
+	ln, bn1, bn3, bn2 := nn.NewLayerNorm(6), nn.NewBatchNorm1d(5), nn.NewBatchNorm1d(3), nn.NewBatchNorm2d(4)
+	for _, l := range []interface{ Params() []nn.Param }{ln, bn1, bn3, bn2} {
+		affine(l)
+	}
+	cases := []struct {
+		name  string
+		f     func(x *tensor.Tensor) *tensor.Tensor
+		shape []int
+		wrt   []*tensor.Tensor // besides x
+	}{
+		{"LayerNorm", ln.Forward, []int{2, 5, 6}, nn.Tensors(ln)},
+		{"LayerNorm without affine map", noAffine.Forward, []int{4, 3, 4}, nil},
+		{"BatchNorm1d", bn1.Forward, []int{7, 5}, nn.Tensors(bn1)},
+		{"BatchNorm1d 3-D", bn3.Forward, []int{4, 3, 6}, nn.Tensors(bn3)},
+		{"BatchNorm2d", bn2.Forward, []int{3, 4, 5, 2}, nn.Tensors(bn2)},
+	}
+	for i, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			x := randn(uint64(50+i), 2, c.shape...).AddScalar(0.7).SetRequiresGrad(true)
+			r := randn(uint64(60+i), 1, c.shape...)
+			loss := func() *tensor.Tensor { return c.f(x).Mul(r).Sum() }
+			wrt := append([]*tensor.Tensor{x}, c.wrt...)
+			fast := tensor.Grad(loss(), wrt...)
+			ref := tensor.GradGraph(loss(), wrt...)
+			for j := range wrt {
+				a, b := fast[j].Data(), ref[j].Data()
+				for k := range a {
+					if math.Abs(float64(a[k]-b[k])) > 1e-4*(1+math.Abs(float64(b[k]))) {
+						t.Fatalf("gradient %d, value %d: dedicated loop %v, reference %v", j, k, a[k], b[k])
+					}
+				}
+			}
+		})
+	}
+}
