@@ -23,6 +23,10 @@ func TestFusedBackwardPaths(t *testing.T) {
 	for _, l := range []interface{ Params() []nn.Param }{ln, bn1, bn3, bn2} {
 		affine(l)
 	}
+	soft := tensor.Rand(tensor.NewRNG(45), 3, 4).SetRequiresGrad(true)
+	bce := func(r nn.Reduction) func(x *tensor.Tensor) *tensor.Tensor {
+		return func(x *tensor.Tensor) *tensor.Tensor { return nn.BCELoss(x.Sigmoid(), soft, r) }
+	}
 	cases := []struct {
 		name  string
 		f     func(x *tensor.Tensor) *tensor.Tensor
@@ -34,6 +38,9 @@ func TestFusedBackwardPaths(t *testing.T) {
 		{"BatchNorm1d", bn1.Forward, []int{7, 5}, nn.Tensors(bn1)},
 		{"BatchNorm1d 3-D", bn3.Forward, []int{4, 3, 6}, nn.Tensors(bn3)},
 		{"BatchNorm2d", bn2.Forward, []int{3, 4, 5, 2}, nn.Tensors(bn2)},
+		{"BCELoss mean", bce(nn.ReduceMean), []int{3, 4}, []*tensor.Tensor{soft}},
+		{"BCELoss sum", bce(nn.ReduceSum), []int{3, 4}, []*tensor.Tensor{soft}},
+		{"BCELoss none", bce(nn.ReduceNone), []int{3, 4}, []*tensor.Tensor{soft}},
 	}
 	for i, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"slices"
 
+	"github.com/gibbsml/gibbs/internal/kernel"
 	"github.com/gibbsml/gibbs/tensor"
 )
 
@@ -34,6 +35,37 @@ func reduce(loss string, t *tensor.Tensor, r []Reduction) *tensor.Tensor {
 		return t
 	}
 	panic(fmt.Sprintf("nn: %s: unknown reduction %d", loss, r[0]))
+}
+
+// reduceValues applies the optional reduction to per-element loss values
+// of an input of the given shape, computed outside the graph. It returns
+// the result and a function that maps the result's gradient g to the
+// gradient each element's value receives.
+func reduceValues(loss string, vals []float32, shape []int, r []Reduction) (*tensor.Tensor, func(g *tensor.Tensor) []float32) {
+	if len(r) > 1 {
+		panic(fmt.Sprintf("nn: %s: %d reductions given, want at most one", loss, len(r)))
+	}
+	scale := 1 / float32(len(vals)) // ReduceMean, the default
+	if len(r) == 1 {
+		switch r[0] {
+		case ReduceMean:
+		case ReduceSum:
+			scale = 1
+		case ReduceNone:
+			return tensor.New(vals, shape...), (*tensor.Tensor).Data
+		default:
+			panic(fmt.Sprintf("nn: %s: unknown reduction %d", loss, r[0]))
+		}
+	}
+	var s float64
+	for _, v := range vals {
+		s += float64(v)
+	}
+	return tensor.Scalar(float32(s) * scale), func(g *tensor.Tensor) []float32 {
+		w := make([]float32, len(vals))
+		kernel.Fill(w, g.Item()*scale)
+		return w
+	}
 }
 
 func checkSameShape(loss string, input, target *tensor.Tensor) {
@@ -76,20 +108,57 @@ func HuberLoss(input, target *tensor.Tensor, delta float32, r ...Reduction) *ten
 // t in [0, 1], averaged unless a reduction says otherwise. As in PyTorch,
 // each log is clamped at -100, so p = 0 or 1 gives a finite loss, and the
 // gradient with respect to p is (p - t) / max(p*(1-p), 1e-12). Prefer
-// BCEWithLogitsLoss on logits.
+// BCEWithLogitsLoss on logits. It is computed in one pass, reduction
+// included.
 func BCELoss(p, target *tensor.Tensor, r ...Reduction) *tensor.Tensor {
 	checkSameShape("BCELoss", p, target)
+	pd, td := p.Data(), target.Data()
+	logP, logQ := make([]float32, len(pd)), make([]float32, len(pd))
+	for i, v := range pd {
+		logQ[i] = 1 - v
+	}
+	kernel.Log(logP, pd)
+	kernel.Log(logQ, logQ)
+	vals := make([]float32, len(pd))
+	for i, t := range td {
+		logP[i], logQ[i] = max(logP[i], -100), max(logQ[i], -100)
+		vals[i] = -(t*logP[i] + (1-t)*logQ[i])
+	}
+	out, weights := reduceValues("BCELoss", vals, p.Shape(), r)
+	fast := func(g *tensor.Tensor) []*tensor.Tensor {
+		w := weights(g)
+		gp := make([]float32, len(pd))
+		for i, v := range pd {
+			gp[i] = w[i] * (v - td[i]) / max(v*(1-v), 1e-12)
+		}
+		grads := []*tensor.Tensor{tensor.New(gp, p.Shape()...), nil}
+		if target.RequiresGrad() {
+			gt := make([]float32, len(pd))
+			for i := range gt {
+				gt[i] = w[i] * (logQ[i] - logP[i])
+			}
+			grads[1] = tensor.New(gt, target.Shape()...)
+		}
+		return grads
+	}
+	return fused("BCELoss", out, []*tensor.Tensor{p, target}, fast, func() *tensor.Tensor {
+		return reduce("BCELoss", bce(p, target), r)
+	})
+}
+
+// bce returns BCELoss's unreduced values, with its gradients written with
+// differentiable operations.
+func bce(p, target *tensor.Tensor) *tensor.Tensor {
 	var out *tensor.Tensor
 	tensor.NoGrad(func() {
 		pd, td := p.Detach(), target.Detach()
 		out = td.Mul(clampedLog(pd)).Add(td.OneMinus().Mul(clampedLog(pd.OneMinus()))).Neg()
 	})
-	loss := tensor.Custom("BCELoss", out, []*tensor.Tensor{p, target}, func(g *tensor.Tensor) []*tensor.Tensor {
+	return tensor.Custom("BCELoss", out, []*tensor.Tensor{p, target}, func(g *tensor.Tensor) []*tensor.Tensor {
 		gp := g.Mul(p.Sub(target).Div(p.Mul(p.OneMinus()).Maximum(tensor.Scalar(1e-12))))
 		gt := g.Mul(clampedLog(p.OneMinus()).Sub(clampedLog(p)))
 		return []*tensor.Tensor{gp, gt}
 	})
-	return reduce("BCELoss", loss, r)
 }
 
 // clampedLog returns log(x) limited below by -100, as PyTorch's BCELoss.
