@@ -32,45 +32,28 @@ func gradMul(r *gradRule, g, v *Tensor) *Tensor {
 // sigmoidGrad is phi(y) = y (1 - y) for y = sigmoid(x).
 var sigmoidGrad = &gradRule{
 	name: "SigmoidBackward",
-	phi: func(dst, g, y []float32) {
-		for i, s := range y {
-			dst[i] = g[i] * (s * (1 - s))
-		}
-	},
+	phi:  kernel.SigmoidGrad,
 	dphi: func(y *Tensor) *Tensor { return y.MulScalar(-2).AddScalar(1) },
 }
 
 // tanhGrad is phi(y) = 1 - y^2 for y = tanh(x).
 var tanhGrad = &gradRule{
 	name: "TanhBackward",
-	phi: func(dst, g, y []float32) {
-		for i, t := range y {
-			dst[i] = g[i] * (1 - t*t)
-		}
-	},
+	phi:  kernel.TanhGrad,
 	dphi: func(y *Tensor) *Tensor { return y.MulScalar(-2) },
 }
 
 // reluGrad is phi(x) = 1 where x > 0, else 0.
 var reluGrad = &gradRule{
 	name: "ReLUBackward",
-	phi: func(dst, g, x []float32) {
-		for i, v := range x {
-			dst[i] = g[i] * boolTo(v > 0)
-		}
-	},
+	phi:  kernel.ReLUGrad,
 }
 
 // siluGrad is phi(x) = s + x s (1 - s) with s = sigmoid(x), whose
 // derivative is s (1 - s) (2 + x (1 - 2s)).
 var siluGrad = &gradRule{
 	name: "SiLUBackward",
-	phi: func(dst, g, x []float32) {
-		kernel.Sigmoid(dst, x)
-		for i, s := range dst {
-			dst[i] = g[i] * (s + x[i]*s*(1-s))
-		}
-	},
+	phi:  kernel.SiLUGrad,
 	dphi: func(x *Tensor) *Tensor {
 		s := x.Sigmoid()
 		return s.Mul(s.OneMinus()).Mul(x.Mul(s.MulScalar(-2).AddScalar(1)).AddScalar(2))

@@ -32,9 +32,7 @@ func Map2(op Op, dst, a, b []float32) {
 	case Mul:
 		mulVV(dst, a, b)
 	case Div:
-		for i := range dst {
-			dst[i] = a[i] / b[i]
-		}
+		divVV(dst, a, b)
 	default:
 		for i := range dst {
 			dst[i] = apply(op, a[i], b[i])
@@ -141,7 +139,10 @@ func Sum(x []float32) float32 {
 }
 
 // AddTo sets dst[i] += x[i].
-func AddTo(dst, x []float32) { addVV(dst, dst, x) }
+func AddTo(dst, x []float32) { addVV(dst, dst, x[:len(dst)]) }
+
+// Axpy sets dst[i] += s * x[i] with one rounding (a fused multiply-add).
+func Axpy(dst, x []float32, s float32) { axpyVS(dst, x[:len(dst)], s) }
 
 // Fill sets every dst[i] to v.
 func Fill(dst []float32, v float32) {

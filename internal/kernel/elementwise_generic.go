@@ -1,7 +1,7 @@
 package kernel
 
-// The portable loops behind Map2 and Map2Scalar; the assembly versions
-// replace them where the CPU allows.
+// The portable loops behind the element-wise maps; the assembly versions
+// replace them where the CPU allows and round alike.
 
 func addVVGo(dst, a, b []float32) {
 	a, b = a[:len(dst)], b[:len(dst)]
@@ -24,6 +24,13 @@ func mulVVGo(dst, a, b []float32) {
 	}
 }
 
+func divVVGo(dst, a, b []float32) {
+	a, b = a[:len(dst)], b[:len(dst)]
+	for i := range dst {
+		dst[i] = a[i] / b[i]
+	}
+}
+
 func addVSGo(dst, a []float32, s float32) {
 	a = a[:len(dst)]
 	for i := range dst {
@@ -38,7 +45,52 @@ func mulVSGo(dst, a []float32, s float32) {
 	}
 }
 
-func expGo(dst, x []float32)     { mapf(dst, x, expf) }
-func sigmoidGo(dst, x []float32) { mapf(dst, x, sigmoidf) }
-func siluGo(dst, x []float32)    { mapf(dst, x, siluf) }
-func tanhGo(dst, x []float32)    { mapf(dst, x, tanhf) }
+func axpyGo(dst, x []float32, s float32) {
+	x = x[:len(dst)]
+	for i := range dst {
+		dst[i] = fma32(s, x[i], dst[i])
+	}
+}
+
+func expGo(dst, x []float32)      { mapf(dst, x, expf) }
+func logGo(dst, x []float32)      { mapf(dst, x, logf) }
+func sigmoidGo(dst, x []float32)  { mapf(dst, x, sigmoidf) }
+func siluGo(dst, x []float32)     { mapf(dst, x, siluf) }
+func tanhGo(dst, x []float32)     { mapf(dst, x, tanhf) }
+func softplusGo(dst, x []float32) { mapf(dst, x, softplusf) }
+
+func sigmoidGradGo(dst, g, y []float32) {
+	g, y = g[:len(dst)], y[:len(dst)]
+	for i, s := range y {
+		dst[i] = g[i] * (s * (1 - s))
+	}
+}
+
+func tanhGradGo(dst, g, y []float32) {
+	g, y = g[:len(dst)], y[:len(dst)]
+	for i, t := range y {
+		dst[i] = g[i] * (1 - t*t)
+	}
+}
+
+func reluGradGo(dst, g, x []float32) {
+	g, x = g[:len(dst)], x[:len(dst)]
+	for i, v := range x {
+		dst[i] = g[i] * b2f(v > 0)
+	}
+}
+
+// siluGradGo takes x before g, like its assembly version.
+func siluGradGo(dst, x, g []float32) {
+	g, x = g[:len(dst)], x[:len(dst)]
+	sigmoidGo(dst, x)
+	for i, s := range dst {
+		dst[i] = g[i] * (s + x[i]*s*(1-s))
+	}
+}
+
+// fma32 returns a*b + c as a fused multiply-add does: the product of two
+// float32 values is exact in float64, and only the sum is rounded (to
+// float64, then float32; the double rounding can differ from one rounding
+// by 1 ULP, rarely).
+func fma32(a, b, c float32) float32 { return float32(float64(a)*float64(b) + float64(c)) }

@@ -2,11 +2,12 @@ package kernel
 
 import "math"
 
-// The transcendental maps below compute in float64 with polynomials whose
-// error is far below float32 resolution, so each result is the float32
-// rounding of a value within 1e-12 (relative) of the exact one: at most
-// 1 ULP from the correctly rounded float32 (the tests measure the largest
-// distance from math's float64 functions rounded to float32).
+// The scalar functions below are the portable versions of the maps: they
+// compute in float64 with polynomials whose error is far below float32
+// resolution, so each result is the float32 rounding of a value within
+// 1e-12 (relative) of the exact one. The AVX-512 loops of exp_amd64.s
+// compute in float32 and are a little less accurate; each map's doc states
+// the bound for both.
 
 // exp64 returns e^x for x in [-708, 710] (+Inf above 709.78), by the reduction x = n ln2 + r
 // with |r| <= ln2/2 and the Taylor series of e^r to degree 11, whose
@@ -130,23 +131,43 @@ func softplusf(x float32) float32 {
 	return float32(max(float64(x), 0) + l)
 }
 
-// Exp sets dst[i] = e^x[i].
-func Exp(dst, x []float32) { expVec(dst, x) }
+// The maps below read len(dst) values of x (and g); the assembly versions
+// compute in float32 (see exp_amd64.s), the portable ones in float64. Each
+// states the largest distance from the correctly rounded result that
+// TestTranscendentalULP measures for either.
 
-// Log sets dst[i] = ln x[i].
-func Log(dst, x []float32) { mapf(dst, x, logf) }
+// Exp sets dst[i] = e^x[i], within 1 ULP.
+func Exp(dst, x []float32) { expVec(dst, x[:len(dst)]) }
 
-// Sigmoid sets dst[i] = 1 / (1 + e^-x[i]).
-func Sigmoid(dst, x []float32) { sigmoidVec(dst, x) }
+// Log sets dst[i] = ln x[i], within 1 ULP.
+func Log(dst, x []float32) { logVec(dst, x[:len(dst)]) }
 
-// SiLU sets dst[i] = x[i] * sigmoid(x[i]).
-func SiLU(dst, x []float32) { siluVec(dst, x) }
+// Sigmoid sets dst[i] = 1 / (1 + e^-x[i]), within 2 ULPs.
+func Sigmoid(dst, x []float32) { sigmoidVec(dst, x[:len(dst)]) }
 
-// Tanh sets dst[i] = tanh x[i].
-func Tanh(dst, x []float32) { tanhVec(dst, x) }
+// SiLU sets dst[i] = x[i] * sigmoid(x[i]), within 3 ULPs.
+func SiLU(dst, x []float32) { siluVec(dst, x[:len(dst)]) }
 
-// Softplus sets dst[i] = ln(1 + e^x[i]).
-func Softplus(dst, x []float32) { mapf(dst, x, softplusf) }
+// Tanh sets dst[i] = tanh x[i], within 2 ULPs.
+func Tanh(dst, x []float32) { tanhVec(dst, x[:len(dst)]) }
+
+// Softplus sets dst[i] = ln(1 + e^x[i]), within 2 ULPs.
+func Softplus(dst, x []float32) { softplusV(dst, x[:len(dst)]) }
+
+// SigmoidGrad sets dst[i] = g[i] * y[i] * (1 - y[i]): the gradient of
+// sigmoid at its output y.
+func SigmoidGrad(dst, g, y []float32) { sigmoidGV(dst, g[:len(dst)], y[:len(dst)]) }
+
+// TanhGrad sets dst[i] = g[i] * (1 - y[i]^2): the gradient of tanh at its
+// output y.
+func TanhGrad(dst, g, y []float32) { tanhGV(dst, g[:len(dst)], y[:len(dst)]) }
+
+// ReLUGrad sets dst[i] = g[i] where x[i] > 0, else g[i] * 0.
+func ReLUGrad(dst, g, x []float32) { reluGV(dst, g[:len(dst)], x[:len(dst)]) }
+
+// SiLUGrad sets dst[i] = g[i] * (s + x[i] s (1 - s)) with s =
+// sigmoid(x[i]): the gradient of SiLU at its input x.
+func SiLUGrad(dst, g, x []float32) { siluGV(dst, x[:len(dst)], g[:len(dst)]) }
 
 // mapf sets dst[i] = f(x[i]); the calls are direct when f is a constant
 // function the compiler inlines mapf into.

@@ -1,0 +1,89 @@
+#include "textflag.h"
+#include "elementwise_amd64.h"
+
+// AVX-512 loops behind Map2, Map2Scalar, Axpy and the fused gradient maps;
+// each rounds exactly as its portable counterpart in elementwise_generic.go.
+
+#define VV(op) LOAD2; op Z1, Z0, Z8; STORE
+
+// func addVVAVX512(dst, x, y []float32)
+TEXT ·addVVAVX512(SB), NOSPLIT, $0-72
+	MAP(ARGS2, VV(VADDPS))
+
+// func subVVAVX512(dst, x, y []float32)
+TEXT ·subVVAVX512(SB), NOSPLIT, $0-72
+	MAP(ARGS2, VV(VSUBPS))
+
+// func mulVVAVX512(dst, x, y []float32)
+TEXT ·mulVVAVX512(SB), NOSPLIT, $0-72
+	MAP(ARGS2, VV(VMULPS))
+
+// func divVVAVX512(dst, x, y []float32)
+TEXT ·divVVAVX512(SB), NOSPLIT, $0-72
+	MAP(ARGS2, VV(VDIVPS))
+
+#define VS(op) LOAD1; op Z9, Z0, Z8; STORE
+
+// func addVSAVX512(dst, x []float32, s float32)
+TEXT ·addVSAVX512(SB), NOSPLIT, $0-52
+	VBROADCASTSS s+48(FP), Z9
+	MAP(ARGS1, VS(VADDPS))
+
+// func mulVSAVX512(dst, x []float32, s float32)
+TEXT ·mulVSAVX512(SB), NOSPLIT, $0-52
+	VBROADCASTSS s+48(FP), Z9
+	MAP(ARGS1, VS(VMULPS))
+
+// dst += s x, fused.
+#define AXPY \
+	LOAD1 \
+	VMOVUPS.Z   (DI), K1, Z8 \
+	VFMADD231PS Z9, Z0, Z8 \
+	STORE
+
+// func axpyAVX512(dst, x []float32, s float32)
+TEXT ·axpyAVX512(SB), NOSPLIT, $0-52
+	VBROADCASTSS s+48(FP), Z9
+	MAP(ARGS1, AXPY)
+
+// g s (1 - s) for y = s = sigmoid: x is g, y is s.
+#define SIGMOIDGRAD \
+	LOAD2 \
+	VSUBPS Z1, Z24, Z2 \
+	VMULPS Z2, Z1, Z2 \
+	VMULPS Z2, Z0, Z8 \
+	STORE
+
+// func sigmoidGradAVX512(dst, x, y []float32)
+TEXT ·sigmoidGradAVX512(SB), NOSPLIT, $0-72
+	BCAST(0x3f800000, Z24)
+	MAP(ARGS2, SIGMOIDGRAD)
+
+// g (1 - t^2) for y = t = tanh.
+#define TANHGRAD \
+	LOAD2 \
+	VMULPS Z1, Z1, Z2 \
+	VSUBPS Z2, Z24, Z2 \
+	VMULPS Z2, Z0, Z8 \
+	STORE
+
+// func tanhGradAVX512(dst, x, y []float32)
+TEXT ·tanhGradAVX512(SB), NOSPLIT, $0-72
+	BCAST(0x3f800000, Z24)
+	MAP(ARGS2, TANHGRAD)
+
+// g where y > 0, else 0 times g (so NaN and Inf in g propagate as in the
+// portable g * 0).
+#define RELUGRAD \
+	LOAD2 \
+	VCMPPS $0x1e, Z29, Z1, K2 \
+	VMOVAPS Z29, Z2 \
+	VMOVAPS Z24, K2, Z2 \
+	VMULPS Z2, Z0, Z8 \
+	STORE
+
+// func reluGradAVX512(dst, x, y []float32)
+TEXT ·reluGradAVX512(SB), NOSPLIT, $0-72
+	BCAST(0x3f800000, Z24)
+	VPXORD Z29, Z29, Z29
+	MAP(ARGS2, RELUGRAD)
