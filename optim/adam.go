@@ -3,6 +3,7 @@ package optim
 import (
 	"math"
 
+	"github.com/gibbsml/gibbs/internal/kernel"
 	"github.com/gibbsml/gibbs/tensor"
 )
 
@@ -51,6 +52,7 @@ type Adam struct {
 	base
 	cfg       AdamConfig
 	decoupled bool
+	upd       kernel.AdamStep // kept here so that Step does not allocate it
 }
 
 // NewAdam returns an Adam optimizer over params, with weight decay added
@@ -88,14 +90,16 @@ func newAdam(name string, params []*tensor.Tensor, cfg AdamConfig, decoupled boo
 // Step updates every parameter that has a gradient.
 func (o *Adam) Step() {
 	c := o.cfg
-	b1, b2 := float32(c.Beta1), float32(c.Beta2)
-	k1, k2 := float32(1-c.Beta1), float32(1-c.Beta2)
-	eps := float32(c.Eps)
-	var wd, shrink float32 // coupled decay factor, decoupled shrink factor
+	s := &o.upd
+	*s = kernel.AdamStep{
+		B1: float32(c.Beta1), B2: float32(c.Beta2),
+		K1: float32(1 - c.Beta1), K2: float32(1 - c.Beta2),
+		Eps: float32(c.Eps), Shrink: 1,
+	}
 	if o.decoupled {
-		shrink = float32(1 - o.lr*c.WeightDecay)
+		s.Shrink = float32(1 - o.lr*c.WeightDecay)
 	} else {
-		wd = float32(c.WeightDecay)
+		s.WD = float32(c.WeightDecay)
 	}
 	for i, p := range o.params {
 		g := o.grad(i)
@@ -104,29 +108,14 @@ func (o *Adam) Step() {
 		}
 		x := p.Data()
 		bufs, _ := o.slot(i, len(x))
-		m, v := bufs[0], bufs[1]
 		var vmax []float32
 		if c.AMSGrad {
 			vmax = bufs[2]
 		}
 		o.steps[i]++
 		t := float64(o.steps[i])
-		negStep := float32(-o.lr / (1 - math.Pow(c.Beta1, t)))
-		c2 := float32(math.Sqrt(1 - math.Pow(c.Beta2, t)))
-		for j, gj := range g {
-			if o.decoupled {
-				x[j] *= shrink
-			} else if wd != 0 {
-				gj = fma32(wd, x[j], gj)
-			}
-			m[j] = fma32(k1, gj, m[j]*b1)
-			v[j] = fma32(k2*gj, gj, v[j]*b2)
-			vj := v[j]
-			if vmax != nil {
-				vmax[j] = max(vmax[j], vj)
-				vj = vmax[j]
-			}
-			x[j] += negStep * m[j] / (sqrt32(vj)/c2 + eps)
-		}
+		s.NegStep = float32(-o.lr / (1 - math.Pow(c.Beta1, t)))
+		s.C2 = float32(math.Sqrt(1 - math.Pow(c.Beta2, t)))
+		kernel.Adam(x, g, bufs[0], bufs[1], vmax, s)
 	}
 }

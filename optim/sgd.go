@@ -3,6 +3,7 @@ package optim
 import (
 	"fmt"
 
+	"github.com/gibbsml/gibbs/internal/kernel"
 	"github.com/gibbsml/gibbs/tensor"
 )
 
@@ -69,6 +70,10 @@ func (o *SGD) Step() {
 			continue
 		}
 		x := p.Data()
+		if wd == 0 && mu == 0 {
+			kernel.Axpy(x, g, negLR)
+			continue
+		}
 		var buf []float32
 		fresh := false
 		if mu != 0 {

@@ -23,6 +23,7 @@ var (
 	tanhGV     = pick(tanhGradAVX512, tanhGradGo)
 	reluGV     = pick(reluGradAVX512, reluGradGo)
 	siluGV     = pick(siluGradAVX512, siluGradGo)
+	adamVec    = pick(adamAVX512, adamPlain)
 )
 
 // pick returns fast where the CPU has AVX-512, else portable.
@@ -86,3 +87,6 @@ func reluGradAVX512(dst, x, y []float32)
 
 //go:noescape
 func siluGradAVX512(dst, x, y []float32)
+
+//go:noescape
+func adamAVX512(x, g, m, v []float32, s *AdamStep)

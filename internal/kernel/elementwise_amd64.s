@@ -4,6 +4,48 @@
 // AVX-512 loops behind Map2, Map2Scalar, Axpy and the fused gradient maps;
 // each rounds exactly as its portable counterpart in elementwise_generic.go.
 
+// One Adam update (see Adam in elementwise_adam.go): DI walks x, SI g, DX
+// m and R9 v; Z16-Z24 hold the fields of the AdamStep.
+#define ADAMARGS \
+	MOVQ         x_base+0(FP), DI \
+	MOVQ         x_len+8(FP), CX \
+	MOVQ         g_base+24(FP), SI \
+	MOVQ         m_base+48(FP), DX \
+	MOVQ         v_base+72(FP), R9 \
+	MOVQ         s+96(FP), R8 \
+	VBROADCASTSS 0(R8), Z16 \
+	VBROADCASTSS 4(R8), Z17 \
+	VBROADCASTSS 8(R8), Z18 \
+	VBROADCASTSS 12(R8), Z19 \
+	VBROADCASTSS 16(R8), Z20 \
+	VBROADCASTSS 20(R8), Z21 \
+	VBROADCASTSS 24(R8), Z22 \
+	VBROADCASTSS 28(R8), Z23 \
+	VBROADCASTSS 32(R8), Z24
+
+#define ADAM \
+	VMOVUPS.Z   (DI), K1, Z0 \
+	VMOVUPS.Z   (SI), K1, Z1 \
+	VMOVUPS.Z   (DX), K1, Z2 \
+	VMOVUPS.Z   (R9), K1, Z3 \
+	VMULPS      Z24, Z0, Z0 \
+	VFMADD231PS Z23, Z0, Z1 \
+	VMULPS      Z16, Z2, Z2 \
+	VFMADD231PS Z18, Z1, Z2 \
+	VMULPS      Z17, Z3, Z3 \
+	VMULPS      Z19, Z1, Z4 \
+	VFMADD231PS Z4, Z1, Z3 \
+	VSQRTPS     Z3, Z5 \
+	VDIVPS      Z21, Z5, Z5 \
+	VADDPS      Z22, Z5, Z5 \
+	VMULPS      Z20, Z2, Z6 \
+	VDIVPS      Z5, Z6, Z6 \
+	VADDPS      Z6, Z0, Z8 \
+	VMOVUPS     Z2, K1, (DX) \
+	VMOVUPS     Z3, K1, (R9) \
+	STORE \
+	ADDQ        $64, R9
+
 #define VV(op) LOAD2; op Z1, Z0, Z8; STORE
 
 // func addVVAVX512(dst, x, y []float32)
@@ -87,3 +129,7 @@ TEXT ·reluGradAVX512(SB), NOSPLIT, $0-72
 	BCAST(0x3f800000, Z24)
 	VPXORD Z29, Z29, Z29
 	MAP(ARGS2, RELUGRAD)
+
+// func adamAVX512(x, g, m, v []float32, s *AdamStep)
+TEXT ·adamAVX512(SB), NOSPLIT, $0-104
+	MAP(ADAMARGS, ADAM)

@@ -21,4 +21,5 @@ var (
 	tanhGV     = tanhGradGo
 	reluGV     = reluGradGo
 	siluGV     = siluGradGo
+	adamVec    = adamPlain
 )
