@@ -49,14 +49,36 @@ func (t *Tensor) SetRequiresGrad(on bool) *Tensor {
 // recorded operation.
 func (t *Tensor) IsLeaf() bool { return t.node == nil }
 
-// Grad returns the gradient accumulated in t by Backward, or nil.
+// Grad returns the gradient accumulated in t by Backward, or nil. After
+// ZeroGrad, a later Backward may refill the same tensor: Clone a gradient
+// to keep its values across steps.
 func (t *Tensor) Grad() *Tensor { return t.grad }
 
 // SetGrad replaces the accumulated gradient (nil clears it).
-func (t *Tensor) SetGrad(g *Tensor) { t.grad = g }
+func (t *Tensor) SetGrad(g *Tensor) { t.grad, t.ownGrad = g, false }
 
-// ZeroGrad clears the accumulated gradient.
-func (t *Tensor) ZeroGrad() { t.grad = nil }
+// ZeroGrad clears the accumulated gradient: Grad returns nil until the
+// next Backward, which refills the buffer of the cleared gradient when
+// Backward made it, so that training steps do not allocate gradients.
+func (t *Tensor) ZeroGrad() {
+	if t.grad != nil && t.ownGrad {
+		t.spare = t.grad
+	}
+	t.grad, t.ownGrad = nil, false
+}
+
+// setGrad stores g as t's new gradient, in the spare buffer when there is
+// one of t's shape.
+func (t *Tensor) setGrad(g *Tensor) {
+	sp := t.spare
+	t.spare = nil
+	if sp == nil || !sameShape(sp.shape, t.shape) {
+		sp = g.Clone()
+	} else {
+		copy(sp.data, g.data)
+	}
+	t.grad, t.ownGrad = sp, true
+}
 
 // record attaches a backward rule to out when gradient recording is on and
 // any input requires a gradient. backward receives the gradient of out and
@@ -161,9 +183,9 @@ func backprop(y, seed *Tensor, createGraph bool, wrt []*Tensor, accumulate bool)
 					continue
 				}
 				if t.grad == nil {
-					t.grad = grads[t].Clone()
+					t.setGrad(grads[t])
 				} else {
-					t.grad = t.grad.Add(grads[t])
+					t.grad, t.ownGrad = t.grad.Add(grads[t]), true
 				}
 			}
 		})

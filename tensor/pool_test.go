@@ -75,3 +75,26 @@ func TestReleaseKeepsGradResults(t *testing.T) {
 		}
 	}
 }
+
+// Backward after ZeroGrad refills the gradient it made before, but never
+// a gradient set from outside.
+func TestBackwardRecyclesGradients(t *testing.T) {
+	w := T.New([]float32{1, 2, 3}, 3).SetRequiresGrad(true)
+	step := func(c float32) *T.Tensor {
+		w.ZeroGrad()
+		w.MulScalar(c).Square().Sum().Backward() // gradient 2 c^2 w
+		return w.Grad()
+	}
+	first := step(1)
+	second := step(2)
+	if first != second {
+		t.Error("Backward after ZeroGrad made a new gradient tensor")
+	}
+	wantValues(t, "recycled gradient", second, []int{3}, []float32{8, 16, 24})
+	mine := T.New([]float32{7, 7, 7}, 3)
+	w.SetGrad(mine)
+	if got := step(1); got == mine || mine.At(0) != 7 {
+		t.Errorf("Backward wrote into a gradient set with SetGrad: %v", mine)
+	}
+	wantValues(t, "gradient after SetGrad", w.Grad(), []int{3}, []float32{2, 4, 6})
+}

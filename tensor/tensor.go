@@ -15,6 +15,11 @@ type Tensor struct {
 	requiresGrad bool
 	grad         *Tensor
 	node         *node
+	// spare is a gradient that ZeroGrad cleared, whose buffer the next
+	// Backward refills; ownGrad is set while grad was made by Backward
+	// (and so may become spare).
+	spare   *Tensor
+	ownGrad bool
 
 	// Buffer ownership (see pool.go): pooled is set on the tensor that
 	// owns a pool buffer it may give back; base is the owner of the
