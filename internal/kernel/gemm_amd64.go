@@ -52,7 +52,7 @@ func availableKernels() []*gemmKernel {
 }
 
 //go:noescape
-func sgemm12x32(kc int, a *float32, rsa, csa int, b *float32, rsb int, c *float32, ldc int, alpha, beta float32)
+func sgemm12x32(kc int, a *float32, rsa, csa int, b *float32, rsb int, c *float32, ldc int, alpha, beta float32, rows int, mask uint32)
 
 //go:noescape
 func sdot4x4(k int, a0, a1, a2, a3, b0, b1, b2, b3 *float32, out *[16]float32)
@@ -61,17 +61,25 @@ func sdot4x4(k int, a0, a1, a2, a3, b0, b1, b2, b3 *float32, out *[16]float32)
 func sgemm6x16(kc int, a *float32, rsa, csa int, b *float32, rsb int, c *float32, ldc int, alpha, beta float32)
 
 // kernelAVX512 and kernelAVX2 check, once per tile, that the slices hold
-// every element the assembly will touch, then call it.
-func kernelAVX512(kc int, a []float32, rsa, csa int, b []float32, rsb int, c []float32, ldc int, alpha, beta float32) {
+// every element the assembly will touch, then call it. The AVX-512 kernel
+// stores partial tiles itself, with masks; the AVX2 one goes through a
+// scratch tile.
+func kernelAVX512(kc int, a []float32, rsa, csa int, b []float32, rsb int, c []float32, ldc, mv, nv int, alpha, beta float32) {
 	_ = a[(avx512MR-1)*rsa+(kc-1)*csa]
 	_ = b[(kc-1)*rsb+avx512NR-1]
-	_ = c[(avx512MR-1)*ldc+avx512NR-1]
-	sgemm12x32(kc, &a[0], rsa, csa, &b[0], rsb, &c[0], ldc, alpha, beta)
+	_ = c[(mv-1)*ldc+nv-1]
+	sgemm12x32(kc, &a[0], rsa, csa, &b[0], rsb, &c[0], ldc, alpha, beta, mv, uint32(uint64(1)<<nv-1))
 }
 
-func kernelAVX2(kc int, a []float32, rsa, csa int, b []float32, rsb int, c []float32, ldc int, alpha, beta float32) {
+func kernelAVX2(kc int, a []float32, rsa, csa int, b []float32, rsb int, c []float32, ldc, mv, nv int, alpha, beta float32) {
 	_ = a[(avx2MR-1)*rsa+(kc-1)*csa]
 	_ = b[(kc-1)*rsb+avx2NR-1]
-	_ = c[(avx2MR-1)*ldc+avx2NR-1]
-	sgemm6x16(kc, &a[0], rsa, csa, &b[0], rsb, &c[0], ldc, alpha, beta)
+	if mv == avx2MR && nv == avx2NR {
+		_ = c[(avx2MR-1)*ldc+avx2NR-1]
+		sgemm6x16(kc, &a[0], rsa, csa, &b[0], rsb, &c[0], ldc, alpha, beta)
+		return
+	}
+	var tmp [avx2MR * avx2NR]float32
+	sgemm6x16(kc, &a[0], rsa, csa, &b[0], rsb, &tmp[0], avx2NR, 1, 0)
+	addTile(c, ldc, 1, tmp[:], avx2NR, mv, nv, alpha, beta)
 }

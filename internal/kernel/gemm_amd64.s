@@ -4,14 +4,16 @@
 // microKernel in gemm_driver.go). Both keep a tile of C in registers, load
 // one row of B per step as two vectors, broadcast one element of A per row
 // and accumulate with fused multiply-adds; at the end they scale the tile
-// by alpha and add beta*C unless beta is 0.
+// by alpha (unless it is 1) and add beta*C unless beta is 0. The AVX-512
+// kernel also stores partial tiles: only the first rows rows, and of each
+// only the columns set in mask, are read and written.
 //
 // Registers: AX, R10, R11, R12 point at rows 0, 3, 6, 9 of A (rows in
 // between are reached by R9 = row stride in bytes, scale 1 and 2); R13 is
 // A's step along k in bytes, BX the row of B and R14 its stride in bytes.
 
-// func sgemm12x32(kc int, a *float32, rsa, csa int, b *float32, rsb int, c *float32, ldc int, alpha, beta float32)
-TEXT ·sgemm12x32(SB), NOSPLIT, $0-72
+// func sgemm12x32(kc int, a *float32, rsa, csa int, b *float32, rsb int, c *float32, ldc int, alpha, beta float32, rows int, mask uint32)
+TEXT ·sgemm12x32(SB), NOSPLIT, $0-84
 	MOVQ kc+0(FP), CX
 	MOVQ a+8(FP), AX
 	MOVQ rsa+16(FP), R9
@@ -125,6 +127,9 @@ z_loop1:
 
 z_store:
 	MOVQ c+48(FP), CX
+	MOVL alpha+64(FP), DX
+	CMPL DX, $0x3f800000
+	JEQ  z_scaled
 	VBROADCASTSS alpha+64(FP), Z0
 	VMULPS Z0, Z8, Z8
 	VMULPS Z0, Z9, Z9
@@ -151,11 +156,19 @@ z_store:
 	VMULPS Z0, Z30, Z30
 	VMULPS Z0, Z31, Z31
 
+z_scaled:
+	VBROADCASTSS beta+68(FP), Z1
 	// beta == 0 (either sign) overwrites C without reading it.
 	MOVL beta+68(FP), DX
 	SHLL $1, DX
+	MOVQ rows+72(FP), R8
+	MOVL mask+80(FP), R9
+	CMPQ R8, $12
+	JNE  z_partial
+	CMPL R9, $-1
+	JNE  z_partial
+	TESTL DX, DX
 	JZ   z_overwrite
-	VBROADCASTSS beta+68(FP), Z1
 
 #define ZUPD(c0, c1) \
 	VFMADD231PS (CX), Z1, c0 \
@@ -197,6 +210,66 @@ z_overwrite:
 	ZPUT(Z26, Z27)
 	ZPUT(Z28, Z29)
 	ZPUT(Z30, Z31)
+	VZEROUPPER
+	RET
+
+	// A partial tile: K1 holds the columns of the first vector, K2 those
+	// of the second; R8 counts the rows left. Masked-off lanes are neither
+	// read nor written.
+z_partial:
+	KMOVD   R9, K1
+	KSHIFTRD $16, K1, K2
+	TESTL   DX, DX
+	JZ      z_overwrite_partial
+
+#define ZUPDM(c0, c1) \
+	VMOVUPS.Z   (CX), K1, Z2 \
+	VMOVUPS.Z   64(CX), K2, Z3 \
+	VFMADD231PS Z2, Z1, c0 \
+	VFMADD231PS Z3, Z1, c1 \
+	VMOVUPS     c0, K1, (CX) \
+	VMOVUPS     c1, K2, 64(CX) \
+	ADDQ        DI, CX \
+	DECQ        R8 \
+	JZ          z_done
+
+	ZUPDM(Z8, Z9)
+	ZUPDM(Z10, Z11)
+	ZUPDM(Z12, Z13)
+	ZUPDM(Z14, Z15)
+	ZUPDM(Z16, Z17)
+	ZUPDM(Z18, Z19)
+	ZUPDM(Z20, Z21)
+	ZUPDM(Z22, Z23)
+	ZUPDM(Z24, Z25)
+	ZUPDM(Z26, Z27)
+	ZUPDM(Z28, Z29)
+	ZUPDM(Z30, Z31)
+	VZEROUPPER
+	RET
+
+z_overwrite_partial:
+#define ZPUTM(c0, c1) \
+	VMOVUPS c0, K1, (CX) \
+	VMOVUPS c1, K2, 64(CX) \
+	ADDQ    DI, CX \
+	DECQ    R8 \
+	JZ      z_done
+
+	ZPUTM(Z8, Z9)
+	ZPUTM(Z10, Z11)
+	ZPUTM(Z12, Z13)
+	ZPUTM(Z14, Z15)
+	ZPUTM(Z16, Z17)
+	ZPUTM(Z18, Z19)
+	ZPUTM(Z20, Z21)
+	ZPUTM(Z22, Z23)
+	ZPUTM(Z24, Z25)
+	ZPUTM(Z26, Z27)
+	ZPUTM(Z28, Z29)
+	ZPUTM(Z30, Z31)
+
+z_done:
 	VZEROUPPER
 	RET
 
@@ -279,6 +352,9 @@ y_loop1:
 
 y_store:
 	MOVQ c+48(FP), CX
+	MOVL alpha+64(FP), DX
+	CMPL DX, $0x3f800000
+	JEQ  y_scaled
 	VBROADCASTSS alpha+64(FP), Y0
 	VMULPS Y0, Y4, Y4
 	VMULPS Y0, Y5, Y5
@@ -293,6 +369,7 @@ y_store:
 	VMULPS Y0, Y14, Y14
 	VMULPS Y0, Y15, Y15
 
+y_scaled:
 	MOVL beta+68(FP), DX
 	SHLL $1, DX
 	JZ   y_overwrite

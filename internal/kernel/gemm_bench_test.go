@@ -56,7 +56,7 @@ func BenchmarkMicroKernel(b *testing.B) {
 		b.Run(kern.name, func(b *testing.B) {
 			a, bp, c := make([]float32, kern.mr*kc), make([]float32, kc*kern.nr), make([]float32, kern.mr*kern.nr)
 			for i := 0; i < b.N; i++ {
-				kern.fn(kc, a, 1, kern.mr, bp, kern.nr, c, kern.nr, 1, 1)
+				kern.fn(kc, a, 1, kern.mr, bp, kern.nr, c, kern.nr, kern.mr, kern.nr, 1, 1)
 			}
 			b.ReportMetric(2*float64(kern.mr*kern.nr*kc)*float64(b.N)/b.Elapsed().Seconds()/1e9, "GFLOP/s")
 		})
@@ -79,6 +79,59 @@ func BenchmarkSgemmBatched(b *testing.B) {
 			a, bm, c := make([]float32, s.batch*s.m*s.k), make([]float32, s.batch*s.k*s.n), make([]float32, s.batch*s.m*s.n)
 			for i := 0; i < b.N; i++ {
 				SgemmBatched(false, s.transB, s.batch, s.m, s.n, s.k, 1, a, s.k, s.m*s.k, bm, ldb, s.k*s.n, 0, c, s.n, s.m*s.n)
+			}
+			b.ReportMetric(2*float64(s.batch*s.m*s.n*s.k)*float64(b.N)/b.Elapsed().Seconds()/1e9, "GFLOP/s")
+		})
+	}
+}
+
+// BenchmarkModelShapes runs the products of the reference convnet and
+// transformer training steps: batched with a shared weight (strideA 0),
+// summed over the batch (strideC 0) and attention heads.
+func BenchmarkModelShapes(b *testing.B) {
+	for _, s := range []struct {
+		name                 string
+		transA, transB       bool
+		batch, m, n, k       int
+		shareA, shareB, sumC bool
+	}{
+		{name: "conv1", batch: 128, m: 32, n: 676, k: 9, shareA: true},
+		{name: "conv1dW", transB: true, batch: 1, m: 32, n: 9, k: 676},
+		{name: "conv2", batch: 128, m: 64, n: 121, k: 288, shareA: true},
+		{name: "conv2dX", transA: true, batch: 128, m: 288, n: 121, k: 64, shareA: true},
+		{name: "conv2dW", transB: true, batch: 128, m: 64, n: 288, k: 121},
+		{name: "fc1", transB: true, batch: 1, m: 128, n: 128, k: 1600},
+		{name: "scores", transB: true, batch: 128, m: 64, n: 64, k: 32},
+		{name: "mix", batch: 128, m: 64, n: 32, k: 64},
+		{name: "mixdV", transA: true, batch: 128, m: 64, n: 32, k: 64},
+		{name: "ff1", transB: true, batch: 1, m: 2048, n: 512, k: 128},
+		{name: "ff2dX", batch: 1, m: 2048, n: 128, k: 512},
+		{name: "ff2dW", transA: true, batch: 1, m: 128, n: 512, k: 2048},
+		{name: "inproj", transB: true, batch: 1, m: 2048, n: 384, k: 128},
+	} {
+		b.Run(s.name, func(b *testing.B) {
+			ar, ac, br, bc := s.m, s.k, s.k, s.n
+			if s.transA {
+				ar, ac = ac, ar
+			}
+			if s.transB {
+				br, bc = bc, br
+			}
+			sa, sb, sc := ar*ac, br*bc, s.m*s.n
+			if s.shareA {
+				sa = 0
+			}
+			if s.shareB {
+				sb = 0
+			}
+			if s.sumC {
+				sc = 0
+			}
+			a := make([]float32, max(sa*s.batch, ar*ac))
+			bm := make([]float32, max(sb*s.batch, br*bc))
+			c := make([]float32, max(sc*s.batch, s.m*s.n))
+			for i := 0; i < b.N; i++ {
+				SgemmBatched(s.transA, s.transB, s.batch, s.m, s.n, s.k, 1, a, ac, sa, bm, bc, sb, 0, c, s.n, sc)
 			}
 			b.ReportMetric(2*float64(s.batch*s.m*s.n*s.k)*float64(b.N)/b.Elapsed().Seconds()/1e9, "GFLOP/s")
 		})

@@ -1,11 +1,12 @@
 package kernel
 
 // microKernel multiplies an mr-by-kc block of A by a kc-by-nr block of B
-// and stores C = alpha*A*B + beta*C for one mr-by-nr tile of C, with C
-// overwritten when beta is 0. Element (i,p) of A is a[i*rsa+p*csa], row p
-// of B starts at b[p*rsb] and row i of C at c[i*ldc]; B's and C's rows are
+// and stores C = alpha*A*B + beta*C for the first mv rows and nv columns of
+// one mr-by-nr tile of C, with C overwritten when beta is 0; the rest of
+// the tile is not touched. Element (i,p) of A is a[i*rsa+p*csa], row p of B
+// starts at b[p*rsb] and row i of C at c[i*ldc]; B's and C's rows are
 // contiguous.
-type microKernel func(kc int, a []float32, rsa, csa int, b []float32, rsb int, c []float32, ldc int, alpha, beta float32)
+type microKernel func(kc int, a []float32, rsa, csa int, b []float32, rsb int, c []float32, ldc, mv, nv int, alpha, beta float32)
 
 // gemmKernel is a micro-kernel with the tile it computes and the cache
 // blocking that suits it.
@@ -19,14 +20,14 @@ type gemmKernel struct {
 }
 
 // tile computes one tile of C at c (already offset to the tile's origin)
-// of which mv rows and nv columns lie inside C. Partial tiles and tiles of a
-// transposed C go through tmp, an mr-by-nr scratch tile.
+// of which mv rows and nv columns lie inside C. Tiles of a transposed C go
+// through tmp, an mr-by-nr scratch tile.
 func (kern *gemmKernel) tile(kc int, a []float32, rsa, csa int, b []float32, rsb int, c []float32, rsc, csc, mv, nv int, alpha, beta float32, tmp []float32) {
-	if mv == kern.mr && nv == kern.nr && csc == 1 {
-		kern.fn(kc, a, rsa, csa, b, rsb, c, rsc, alpha, beta)
+	if csc == 1 {
+		kern.fn(kc, a, rsa, csa, b, rsb, c, rsc, mv, nv, alpha, beta)
 		return
 	}
-	kern.fn(kc, a, rsa, csa, b, rsb, tmp, kern.nr, 1, 0)
+	kern.fn(kc, a, rsa, csa, b, rsb, tmp, kern.nr, kern.mr, kern.nr, 1, 0)
 	addTile(c, rsc, csc, tmp, kern.nr, mv, nv, alpha, beta)
 }
 

@@ -279,3 +279,38 @@ func FuzzSgemm(f *testing.F) {
 		})
 	})
 }
+
+// TestMicroKernelEdges checks every partial tile of every micro-kernel:
+// the mv-by-nv corner gets alpha*A*B + beta*C and nothing else changes.
+func TestMicroKernelEdges(t *testing.T) {
+	rng := rand.New(rand.NewPCG(7, 8))
+	const kc, ldc = 5, 40
+	for _, kern := range kernels {
+		a, b := make([]float32, kern.mr*kc), make([]float32, kc*kern.nr)
+		for i := range a {
+			a[i] = rng.Float32() - 0.5
+		}
+		for i := range b {
+			b[i] = rng.Float32() - 0.5
+		}
+		for _, beta := range []float32{0, 0.5} {
+			for mv := 1; mv <= kern.mr; mv++ {
+				for nv := 1; nv <= kern.nr; nv++ {
+					c := make([]float32, kern.mr*ldc)
+					for i := range c {
+						c[i] = sentinel
+					}
+					want := append([]float32(nil), c...)
+					sgemmRef(false, false, mv, nv, kc, 2, a, kc, b, kern.nr, beta, want, ldc)
+					// A is stored row by row here: element (i,p) at i*kc+p.
+					kern.fn(kc, a, kc, 1, b, kern.nr, c, ldc, mv, nv, 2, beta)
+					for i := range c {
+						if d := math.Abs(float64(c[i] - want[i])); d > 1e-3 {
+							t.Fatalf("%s: mv=%d nv=%d beta=%g: c[%d] = %g, want %g", kern.name, mv, nv, beta, i, c[i], want[i])
+						}
+					}
+				}
+			}
+		}
+	}
+}
