@@ -62,11 +62,18 @@ func (b *ReplayBuffer) Store(idx []int, y *tensor.Tensor) {
 type Replay struct {
 	Langevin
 	Buffer *ReplayBuffer
+	// Jump, when not nil, moves each drawn chain by one Metropolis-Hastings
+	// jump with proposals near the data batch before the Langevin steps,
+	// so that chains move between modes.
+	Jump *Jump
 }
 
 // Sample draws len(pos) chains from the buffer, runs them and stores them back.
 func (r Replay) Sample(m Model, x, pos *tensor.Tensor, rng *tensor.RNG) *tensor.Tensor {
 	y0, idx := r.Buffer.Draw(pos.Size(0), rng)
+	if r.Jump != nil {
+		r.Jump.Move(m, x, y0, pos, rng)
+	}
 	y := r.Run(m, x, y0, rng)
 	r.Buffer.Store(idx, y)
 	return y
