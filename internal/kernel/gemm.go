@@ -69,7 +69,7 @@ func checkArgs(op string, transA, transB bool, batch, m, n, k int, a []float32, 
 	checkOperand(op, "A", a, ar, ac, lda, batch, strideA)
 	checkOperand(op, "B", b, br, bc, ldb, batch, strideB)
 	checkOperand(op, "C", c, m, n, ldc, batch, strideC)
-	if batch > 1 && m > 0 && n > 0 && strideC < (m-1)*ldc+n {
+	if batch > 1 && m > 0 && n > 0 && strideC != 0 && strideC < (m-1)*ldc+n {
 		panic(fmt.Sprintf("kernel: %s: C matrices overlap: strideC=%d for %dx%d with ldc=%d", op, strideC, m, n, ldc))
 	}
 }
@@ -129,10 +129,7 @@ func (p *gemmArgs) run(kern *gemmKernel, threads int, path int) {
 	// a register tile but more rows, and A's columns are contiguous,
 	// computing C^T = op(B)^T op(A)^T wastes less.
 	if p.n < kern.nr && p.m > p.n && p.rsa == 1 {
-		p.m, p.n = p.n, p.m
-		p.a, p.b = p.b, p.a
-		p.rsa, p.csa, p.rsb, p.csb = p.csb, p.rsb, p.csa, p.rsa
-		p.rsc, p.csc = p.csc, p.rsc
+		p.transpose()
 	}
 	if path == pathAuto {
 		kern = narrowest(kern, p.n)
@@ -146,6 +143,15 @@ func (p *gemmArgs) run(kern *gemmKernel, threads int, path int) {
 		return
 	}
 	gemmPacked(kern, p, threads)
+}
+
+// transpose turns p into the product C^T = op(B)^T op(A)^T, which stores
+// the same values.
+func (p *gemmArgs) transpose() {
+	p.m, p.n = p.n, p.m
+	p.a, p.b = p.b, p.a
+	p.rsa, p.csa, p.rsb, p.csb = p.csb, p.rsb, p.csa, p.rsa
+	p.rsc, p.csc = p.csc, p.rsc
 }
 
 // narrowest returns kern, or for a product only n columns wide another

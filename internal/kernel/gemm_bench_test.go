@@ -96,10 +96,10 @@ func BenchmarkModelShapes(b *testing.B) {
 		shareA, shareB, sumC bool
 	}{
 		{name: "conv1", batch: 128, m: 32, n: 676, k: 9, shareA: true},
-		{name: "conv1dW", transB: true, batch: 1, m: 32, n: 9, k: 676},
+		{name: "conv1dW", transB: true, batch: 128, m: 32, n: 9, k: 676, sumC: true},
 		{name: "conv2", batch: 128, m: 64, n: 121, k: 288, shareA: true},
 		{name: "conv2dX", transA: true, batch: 128, m: 288, n: 121, k: 64, shareA: true},
-		{name: "conv2dW", transB: true, batch: 128, m: 64, n: 288, k: 121},
+		{name: "conv2dW", transB: true, batch: 128, m: 64, n: 288, k: 121, sumC: true},
 		{name: "fc1", transB: true, batch: 1, m: 128, n: 128, k: 1600},
 		{name: "scores", transB: true, batch: 128, m: 64, n: 64, k: 32},
 		{name: "mix", batch: 128, m: 64, n: 32, k: 64},

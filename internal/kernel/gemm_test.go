@@ -163,12 +163,14 @@ func TestSgemmAuto(t *testing.T) {
 }
 
 func TestSgemmBatched(t *testing.T) {
+	defer SetThreads(0)
 	rng := rand.New(rand.NewPCG(5, 6))
 	cases := []struct {
-		batch, m, n, k int
-		shareA, shareB bool
-		transA, transB bool
-		alpha, beta    float32
+		batch, m, n, k       int
+		shareA, shareB, sumC bool
+		transA, transB       bool
+		alpha, beta          float32
+		pad                  int
 	}{
 		{batch: 5, m: 7, n: 9, k: 11, alpha: 1},
 		{batch: 4, m: 33, n: 17, k: 65, shareA: true, transB: true, alpha: 0.5, beta: 1},
@@ -176,6 +178,18 @@ func TestSgemmBatched(t *testing.T) {
 		{batch: 2, m: 300, n: 260, k: 270, transA: true, transB: true, alpha: 1, beta: 0.5},
 		{batch: 6, m: 4, n: 3, k: 0, alpha: 1, beta: 2},
 		{batch: 1, m: 1, n: 1, k: 1, alpha: 1},
+		{batch: 9, m: 64, n: 32, k: 64, transA: true, alpha: 1, pad: 3},
+		{batch: 7, m: 33, n: 65, k: 17, shareA: true, transA: true, alpha: -1, beta: 0.5, pad: 1},
+		// Sums over the batch, with both orientations of the buffers, in
+		// parallel (the last three) and not.
+		{batch: 5, m: 7, n: 9, k: 11, sumC: true, alpha: 1},
+		{batch: 4, m: 13, n: 40, k: 9, sumC: true, transB: true, alpha: 0.5, beta: 1, pad: 2},
+		{batch: 3, m: 40, n: 13, k: 9, sumC: true, transA: true, transB: true, alpha: 2, beta: -1},
+		{batch: 6, m: 4, n: 3, k: 0, sumC: true, alpha: 1, beta: 2},
+		{batch: 1, m: 5, n: 6, k: 7, sumC: true, transB: true, alpha: 1},
+		{batch: 16, m: 64, n: 288, k: 121, sumC: true, transB: true, alpha: 1, pad: 1},
+		{batch: 16, m: 32, n: 9, k: 676, sumC: true, transB: true, shareA: true, alpha: 1, beta: 1},
+		{batch: 15, m: 65, n: 97, k: 130, sumC: true, transA: true, shareB: true, alpha: 0.25, beta: 0.5},
 	}
 	for _, tc := range cases {
 		name := fmt.Sprintf("%+v", tc)
@@ -186,12 +200,16 @@ func TestSgemmBatched(t *testing.T) {
 		if tc.transB {
 			br, bc = bc, br
 		}
-		sa, sb, sc := ar*ac, br*bc, tc.m*tc.n+2
+		lda, ldb, ldc := ac+tc.pad, bc+tc.pad, tc.n+tc.pad
+		sa, sb, sc := ar*lda+tc.pad, br*ldb, tc.m*ldc+2
 		if tc.shareA {
 			sa = 0
 		}
 		if tc.shareB {
 			sb = 0
+		}
+		if tc.sumC {
+			sc = 0
 		}
 		rnd := func(n int) []float32 {
 			x := make([]float32, n)
@@ -200,15 +218,23 @@ func TestSgemmBatched(t *testing.T) {
 			}
 			return x
 		}
-		a, b, c := rnd(max(sa, ar*ac)*tc.batch), rnd(max(sb, br*bc)*tc.batch), rnd(sc*tc.batch)
+		a, b, c := rnd(max(sa, ar*lda)*tc.batch), rnd(max(sb, br*ldb)*tc.batch), rnd(max(sc, tc.m*ldc)*tc.batch)
 		want := append([]float32(nil), c...)
 		for i := 0; i < tc.batch; i++ {
-			sgemmRef(tc.transA, tc.transB, tc.m, tc.n, tc.k, tc.alpha, a[i*sa:], ac, b[i*sb:], bc, tc.beta, want[i*sc:], tc.n)
+			beta := tc.beta
+			if tc.sumC && i > 0 {
+				beta = 1
+			}
+			sgemmRef(tc.transA, tc.transB, tc.m, tc.n, tc.k, tc.alpha, a[i*sa:], lda, b[i*sb:], ldb, beta, want[i*sc:], ldc)
 		}
-		SgemmBatched(tc.transA, tc.transB, tc.batch, tc.m, tc.n, tc.k, tc.alpha, a, ac, sa, b, bc, sb, tc.beta, c, tc.n, sc)
-		for i := range c {
-			if d := math.Abs(float64(c[i] - want[i])); d > 1e-4*float64(tc.k+1) {
-				t.Fatalf("%s: c[%d] = %g, want %g", name, i, c[i], want[i])
+		for _, threads := range []int{1, 3} {
+			SetThreads(threads)
+			got := append([]float32(nil), c...)
+			SgemmBatched(tc.transA, tc.transB, tc.batch, tc.m, tc.n, tc.k, tc.alpha, a, lda, sa, b, ldb, sb, tc.beta, got, ldc, sc)
+			for i := range got {
+				if d := math.Abs(float64(got[i] - want[i])); d > 1e-4*float64(tc.batch*tc.k+1) {
+					t.Fatalf("%s/threads=%d: c[%d] = %g, want %g", name, threads, i, got[i], want[i])
+				}
 			}
 		}
 	}
