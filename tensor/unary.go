@@ -121,35 +121,24 @@ func (t *Tensor) Clamp(lo, hi float32) *Tensor {
 
 // Tanh returns the hyperbolic tangent of t.
 func (t *Tensor) Tanh() *Tensor {
-	return unary("Tanh", t, kernel.Tanh, func(g, out *Tensor) *Tensor { return gradMul(tanhGrad, g, out) })
+	return unary("Tanh", t, kernel.Tanh, func(g, out *Tensor) *Tensor { return gradMul(tanhGrad, 0, g, out) })
 }
 
 // Sigmoid returns 1 / (1 + e^-t).
 func (t *Tensor) Sigmoid() *Tensor {
-	return unary("Sigmoid", t, kernel.Sigmoid, func(g, out *Tensor) *Tensor { return gradMul(sigmoidGrad, g, out) })
+	return unary("Sigmoid", t, kernel.Sigmoid, func(g, out *Tensor) *Tensor { return gradMul(sigmoidGrad, 0, g, out) })
 }
 
 // ReLU returns max(t, 0).
 func (t *Tensor) ReLU() *Tensor {
 	return unary("ReLU", t, scalarOp(kernel.Max, 0, false),
-		func(g, _ *Tensor) *Tensor { return gradMul(reluGrad, g, t) })
+		func(g, _ *Tensor) *Tensor { return gradMul(reluGrad, 0, g, t) })
 }
 
 // LeakyReLU returns t where t > 0 and slope*t elsewhere.
 func (t *Tensor) LeakyReLU(slope float32) *Tensor {
-	return unary("LeakyReLU", t, each(func(x float32) float32 {
-		if x > 0 {
-			return x
-		}
-		return slope * x
-	}), func(g, _ *Tensor) *Tensor {
-		return g.Mul(constant(t, func(x float32) float32 {
-			if x > 0 {
-				return 1
-			}
-			return slope
-		}))
-	})
+	return unary("LeakyReLU", t, func(dst, x []float32) { kernel.LeakyReLU(dst, x, slope) },
+		func(g, _ *Tensor) *Tensor { return gradMul(leakyReLUGrad, slope, g, t) })
 }
 
 // ELU returns t where t > 0 and alpha*(e^t - 1) elsewhere.
@@ -188,7 +177,7 @@ func (t *Tensor) GELU() *Tensor {
 
 // SiLU returns t * sigmoid(t) (also called swish).
 func (t *Tensor) SiLU() *Tensor {
-	return unary("SiLU", t, kernel.SiLU, func(g, _ *Tensor) *Tensor { return gradMul(siluGrad, g, t) })
+	return unary("SiLU", t, kernel.SiLU, func(g, _ *Tensor) *Tensor { return gradMul(siluGrad, 0, g, t) })
 }
 
 // Softplus returns log(1 + e^t), computed without overflow.

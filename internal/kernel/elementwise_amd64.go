@@ -23,6 +23,8 @@ var (
 	tanhGV     = pick(tanhGradAVX512, tanhGradGo)
 	reluGV     = pick(reluGradAVX512, reluGradGo)
 	siluGV     = pick(siluGradAVX512, siluGradGo)
+	leakyVec   = pick(leakyAVX512, leakyGo)
+	leakyGV    = pick(leakyGradAVX512, leakyGradGo)
 	adamVec    = pick(adamAVX512, adamPlain)
 )
 
@@ -87,6 +89,12 @@ func reluGradAVX512(dst, x, y []float32)
 
 //go:noescape
 func siluGradAVX512(dst, x, y []float32)
+
+//go:noescape
+func leakyAVX512(dst, x []float32, s float32)
+
+//go:noescape
+func leakyGradAVX512(dst, x, y []float32, s float32)
 
 //go:noescape
 func adamAVX512(x, g, m, v []float32, s *AdamStep)

@@ -130,6 +130,36 @@ TEXT ·reluGradAVX512(SB), NOSPLIT, $0-72
 	VPXORD Z29, Z29, Z29
 	MAP(ARGS2, RELUGRAD)
 
+// x where x > 0, else s x.
+#define LEAKY \
+	LOAD1 \
+	VCMPPS  $0x1e, Z29, Z0, K2 \
+	VMULPS  Z9, Z0, Z8 \
+	VMOVAPS Z0, K2, Z8 \
+	STORE
+
+// func leakyAVX512(dst, x []float32, s float32)
+TEXT ·leakyAVX512(SB), NOSPLIT, $0-52
+	VBROADCASTSS s+48(FP), Z9
+	VPXORD       Z29, Z29, Z29
+	MAP(ARGS1, LEAKY)
+
+// g (x is g, y is the input) times 1 where y > 0, else times s.
+#define LEAKYGRAD \
+	LOAD2 \
+	VCMPPS  $0x1e, Z29, Z1, K2 \
+	VMOVAPS Z9, Z2 \
+	VMOVAPS Z24, K2, Z2 \
+	VMULPS  Z2, Z0, Z8 \
+	STORE
+
+// func leakyGradAVX512(dst, x, y []float32, s float32)
+TEXT ·leakyGradAVX512(SB), NOSPLIT, $0-76
+	VBROADCASTSS s+72(FP), Z9
+	BCAST(0x3f800000, Z24)
+	VPXORD       Z29, Z29, Z29
+	MAP(ARGS2, LEAKYGRAD)
+
 // func adamAVX512(x, g, m, v []float32, s *AdamStep)
 TEXT ·adamAVX512(SB), NOSPLIT, $0-104
 	MAP(ADAMARGS, ADAM)

@@ -80,6 +80,28 @@ func reluGradGo(dst, g, x []float32) {
 	}
 }
 
+func leakyGo(dst, x []float32, slope float32) {
+	x = x[:len(dst)]
+	for i, v := range x {
+		if v > 0 {
+			dst[i] = v
+		} else {
+			dst[i] = slope * v
+		}
+	}
+}
+
+func leakyGradGo(dst, g, x []float32, slope float32) {
+	g, x = g[:len(dst)], x[:len(dst)]
+	for i, v := range x {
+		f := slope
+		if v > 0 {
+			f = 1
+		}
+		dst[i] = g[i] * f
+	}
+}
+
 // siluGradGo takes x before g, like its assembly version.
 func siluGradGo(dst, x, g []float32) {
 	g, x = g[:len(dst)], x[:len(dst)]

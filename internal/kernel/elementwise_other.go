@@ -21,5 +21,7 @@ var (
 	tanhGV     = tanhGradGo
 	reluGV     = reluGradGo
 	siluGV     = siluGradGo
+	leakyVec   = leakyGo
+	leakyGV    = leakyGradGo
 	adamVec    = adamPlain
 )

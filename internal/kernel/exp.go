@@ -169,6 +169,15 @@ func ReLUGrad(dst, g, x []float32) { reluGV(dst, g[:len(dst)], x[:len(dst)]) }
 // sigmoid(x[i]): the gradient of SiLU at its input x.
 func SiLUGrad(dst, g, x []float32) { siluGV(dst, x[:len(dst)], g[:len(dst)]) }
 
+// LeakyReLU sets dst[i] = x[i] where x[i] > 0, else slope * x[i].
+func LeakyReLU(dst, x []float32, slope float32) { leakyVec(dst, x[:len(dst)], slope) }
+
+// LeakyReLUGrad sets dst[i] = g[i] where x[i] > 0, else g[i] * slope: the
+// gradient of LeakyReLU at its input x.
+func LeakyReLUGrad(dst, g, x []float32, slope float32) {
+	leakyGV(dst, g[:len(dst)], x[:len(dst)], slope)
+}
+
 // mapf sets dst[i] = f(x[i]); the calls are direct when f is a constant
 // function the compiler inlines mapf into.
 func mapf(dst, x []float32, f func(float32) float32) {

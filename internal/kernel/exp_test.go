@@ -95,19 +95,22 @@ func TestTranscendentalULP(t *testing.T) {
 func TestMapLengths(t *testing.T) {
 	sig := func(x float64) float64 { return 1 / (1 + math.Exp(-x)) }
 	tests := []struct {
-		name string
-		fn   func(dst, g, x []float32)
-		ref  func(g, x float64) float64
+		name   string
+		fn     func(dst, g, x []float32)
+		ref    func(g, x float64) float64
+		signed bool // x takes both signs
 	}{
-		{"Exp", func(d, _, x []float32) { Exp(d, x) }, func(_, x float64) float64 { return math.Exp(x) }},
-		{"Log", func(d, _, x []float32) { Log(d, x) }, func(_, x float64) float64 { return math.Log(x) }},
-		{"Tanh", func(d, _, x []float32) { Tanh(d, x) }, func(_, x float64) float64 { return math.Tanh(x) }},
-		{"Axpy", func(d, g, x []float32) { copy(d, g); Axpy(d, x, 3) }, func(g, x float64) float64 { return g + 3*x }},
-		{"Div", func(d, g, x []float32) { Map2(Div, d, g, x) }, func(g, x float64) float64 { return g / x }},
-		{"SigmoidGrad", SigmoidGrad, func(g, y float64) float64 { return g * y * (1 - y) }},
-		{"TanhGrad", TanhGrad, func(g, y float64) float64 { return g * (1 - y*y) }},
-		{"ReLUGrad", ReLUGrad, func(g, x float64) float64 { return g * float64(b2f(x > 0)) }},
-		{"SiLUGrad", SiLUGrad, func(g, x float64) float64 { return g * (sig(x) + x*sig(x)*(1-sig(x))) }},
+		{"Exp", func(d, _, x []float32) { Exp(d, x) }, func(_, x float64) float64 { return math.Exp(x) }, false},
+		{"Log", func(d, _, x []float32) { Log(d, x) }, func(_, x float64) float64 { return math.Log(x) }, false},
+		{"Tanh", func(d, _, x []float32) { Tanh(d, x) }, func(_, x float64) float64 { return math.Tanh(x) }, false},
+		{"Axpy", func(d, g, x []float32) { copy(d, g); Axpy(d, x, 3) }, func(g, x float64) float64 { return g + 3*x }, false},
+		{"Div", func(d, g, x []float32) { Map2(Div, d, g, x) }, func(g, x float64) float64 { return g / x }, false},
+		{"SigmoidGrad", SigmoidGrad, func(g, y float64) float64 { return g * y * (1 - y) }, false},
+		{"TanhGrad", TanhGrad, func(g, y float64) float64 { return g * (1 - y*y) }, false},
+		{"ReLUGrad", ReLUGrad, func(g, x float64) float64 { return g * float64(b2f(x > 0)) }, true},
+		{"LeakyReLU", func(d, _, x []float32) { LeakyReLU(d, x, 0.2) }, func(_, x float64) float64 { return max(x, 0.2*x) }, true},
+		{"LeakyReLUGrad", func(d, g, x []float32) { LeakyReLUGrad(d, g, x, 0.2) }, func(g, x float64) float64 { return g * max(float64(b2f(x > 0)), 0.2) }, true},
+		{"SiLUGrad", SiLUGrad, func(g, x float64) float64 { return g * (sig(x) + x*sig(x)*(1-sig(x))) }, false},
 	}
 	for _, tc := range tests {
 		for n := 0; n <= 40; n++ {
@@ -115,6 +118,9 @@ func TestMapLengths(t *testing.T) {
 			for i := range x {
 				g[i] = float32(i%7) - 3
 				x[i] = 0.3 + float32(i)*0.05
+				if tc.signed {
+					x[i] -= 1.2
+				}
 			}
 			dst := make([]float32, n+1)
 			dst[n] = 42
