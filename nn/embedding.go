@@ -30,7 +30,7 @@ func (e *Embedding) Params() []Param { return []Param{{"weight", e.Weight}} }
 func (e *Embedding) Forward(idx *tensor.Tensor) *tensor.Tensor {
 	num, dim := e.Weight.Size(0), e.Weight.Size(1)
 	ids := make([]int, idx.Len())
-	for i, v := range idx.Data() {
+	for i, v := range idx.Values() {
 		k := int(v)
 		if float32(k) != v || k < 0 || k >= num {
 			panic(fmt.Sprintf("nn: Embedding: index %v (input shape %v) is not a whole number in [0, %d)", v, idx.Shape(), num))

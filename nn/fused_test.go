@@ -24,8 +24,14 @@ func TestFusedBackwardPaths(t *testing.T) {
 		affine(l)
 	}
 	soft := tensor.Rand(tensor.NewRNG(45), 3, 4).SetRequiresGrad(true)
-	bce := func(r nn.Reduction) func(x *tensor.Tensor) *tensor.Tensor {
-		return func(x *tensor.Tensor) *tensor.Tensor { return nn.BCELoss(x.Sigmoid(), soft, r) }
+	// wide spans several of the chunks the losses work in.
+	wide := tensor.Rand(tensor.NewRNG(46), 3, 700).SetRequiresGrad(true)
+	bceOn := func(target *tensor.Tensor, r nn.Reduction) func(x *tensor.Tensor) *tensor.Tensor {
+		return func(x *tensor.Tensor) *tensor.Tensor { return nn.BCELoss(x.Sigmoid(), target, r) }
+	}
+	bce := func(r nn.Reduction) func(x *tensor.Tensor) *tensor.Tensor { return bceOn(soft, r) }
+	logits := func(r nn.Reduction) func(x *tensor.Tensor) *tensor.Tensor {
+		return func(x *tensor.Tensor) *tensor.Tensor { return nn.BCEWithLogitsLoss(x, soft, r) }
 	}
 	cases := []struct {
 		name  string
@@ -41,6 +47,10 @@ func TestFusedBackwardPaths(t *testing.T) {
 		{"BCELoss mean", bce(nn.ReduceMean), []int{3, 4}, []*tensor.Tensor{soft}},
 		{"BCELoss sum", bce(nn.ReduceSum), []int{3, 4}, []*tensor.Tensor{soft}},
 		{"BCELoss none", bce(nn.ReduceNone), []int{3, 4}, []*tensor.Tensor{soft}},
+		{"BCELoss mean, wide", bceOn(wide, nn.ReduceMean), []int{3, 700}, []*tensor.Tensor{wide}},
+		{"BCELoss none, wide", bceOn(wide, nn.ReduceNone), []int{3, 700}, []*tensor.Tensor{wide}},
+		{"BCEWithLogitsLoss mean", logits(nn.ReduceMean), []int{3, 4}, []*tensor.Tensor{soft}},
+		{"BCEWithLogitsLoss none", logits(nn.ReduceNone), []int{3, 4}, []*tensor.Tensor{soft}},
 	}
 	for i, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

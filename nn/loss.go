@@ -22,50 +22,13 @@ const (
 
 // reduce applies the optional reduction (at most one; ReduceMean if none).
 func reduce(loss string, t *tensor.Tensor, r []Reduction) *tensor.Tensor {
-	if len(r) > 1 {
-		panic(fmt.Sprintf("nn: %s: %d reductions given, want at most one", loss, len(r)))
-	}
-	if len(r) == 0 || r[0] == ReduceMean {
-		return t.Mean()
-	}
-	switch r[0] {
+	switch reduction(loss, r) {
 	case ReduceSum:
 		return t.Sum()
 	case ReduceNone:
 		return t
 	}
-	panic(fmt.Sprintf("nn: %s: unknown reduction %d", loss, r[0]))
-}
-
-// reduceValues applies the optional reduction to per-element loss values
-// of an input of the given shape, computed outside the graph. It returns
-// the result and a function that maps the result's gradient g to the
-// gradient each element's value receives.
-func reduceValues(loss string, vals []float32, shape []int, r []Reduction) (*tensor.Tensor, func(g *tensor.Tensor) []float32) {
-	if len(r) > 1 {
-		panic(fmt.Sprintf("nn: %s: %d reductions given, want at most one", loss, len(r)))
-	}
-	scale := 1 / float32(len(vals)) // ReduceMean, the default
-	if len(r) == 1 {
-		switch r[0] {
-		case ReduceMean:
-		case ReduceSum:
-			scale = 1
-		case ReduceNone:
-			return tensor.New(vals, shape...), (*tensor.Tensor).Data
-		default:
-			panic(fmt.Sprintf("nn: %s: unknown reduction %d", loss, r[0]))
-		}
-	}
-	var s float64
-	for _, v := range vals {
-		s += float64(v)
-	}
-	return tensor.Scalar(float32(s) * scale), func(g *tensor.Tensor) []float32 {
-		w := make([]float32, len(vals))
-		kernel.Fill(w, g.Item()*scale)
-		return w
-	}
+	return t.Mean()
 }
 
 func checkSameShape(loss string, input, target *tensor.Tensor) {
@@ -111,54 +74,56 @@ func HuberLoss(input, target *tensor.Tensor, delta float32, r ...Reduction) *ten
 // BCEWithLogitsLoss on logits. It is computed in one pass, reduction
 // included.
 func BCELoss(p, target *tensor.Tensor, r ...Reduction) *tensor.Tensor {
-	checkSameShape("BCELoss", p, target)
-	pd, td := p.Data(), target.Data()
-	logP, logQ := make([]float32, len(pd)), make([]float32, len(pd))
-	for i, v := range pd {
-		logQ[i] = 1 - v
-	}
-	kernel.Log(logP, pd)
-	kernel.Log(logQ, logQ)
-	vals := make([]float32, len(pd))
-	for i, t := range td {
-		logP[i], logQ[i] = max(logP[i], -100), max(logQ[i], -100)
-		vals[i] = -(t*logP[i] + (1-t)*logQ[i])
-	}
-	out, weights := reduceValues("BCELoss", vals, p.Shape(), r)
-	fast := func(g *tensor.Tensor) []*tensor.Tensor {
-		w := weights(g)
-		gp := make([]float32, len(pd))
-		for i, v := range pd {
-			gp[i] = w[i] * (v - td[i]) / max(v*(1-v), 1e-12)
+	return bceLoss.apply(p, target, r)
+}
+
+var bceLoss = &elementLoss{
+	name: "BCELoss",
+	values: func(dst, p, t, scratch []float32) {
+		logP, logQ := clampedLogs(p, scratch)
+		for i, v := range t {
+			dst[i] = -(v*logP[i] + (1-v)*logQ[i])
 		}
-		grads := []*tensor.Tensor{tensor.New(gp, p.Shape()...), nil}
-		if target.RequiresGrad() {
-			gt := make([]float32, len(pd))
+	},
+	grads: func(gp, gt, p, t, w, scratch []float32) {
+		for i, v := range p {
+			gp[i] = w[i] * (v - t[i]) / max(v*(1-v), 1e-12)
+		}
+		if gt != nil {
+			logP, logQ := clampedLogs(p, scratch)
 			for i := range gt {
 				gt[i] = w[i] * (logQ[i] - logP[i])
 			}
-			grads[1] = tensor.New(gt, target.Shape()...)
 		}
-		return grads
-	}
-	return fused("BCELoss", out, []*tensor.Tensor{p, target}, fast, func() *tensor.Tensor {
-		return reduce("BCELoss", bce(p, target), r)
-	})
+	},
+	ref: func(p, target *tensor.Tensor) *tensor.Tensor {
+		var out *tensor.Tensor
+		tensor.NoGrad(func() {
+			pd, td := p.Detach(), target.Detach()
+			out = td.Mul(clampedLog(pd)).Add(td.OneMinus().Mul(clampedLog(pd.OneMinus()))).Neg()
+		})
+		return tensor.Custom("BCELoss", out, []*tensor.Tensor{p, target}, func(g *tensor.Tensor) []*tensor.Tensor {
+			gp := g.Mul(p.Sub(target).Div(p.Mul(p.OneMinus()).Maximum(tensor.Scalar(1e-12))))
+			gt := g.Mul(clampedLog(p.OneMinus()).Sub(clampedLog(p)))
+			return []*tensor.Tensor{gp, gt}
+		})
+	},
 }
 
-// bce returns BCELoss's unreduced values, with its gradients written with
-// differentiable operations.
-func bce(p, target *tensor.Tensor) *tensor.Tensor {
-	var out *tensor.Tensor
-	tensor.NoGrad(func() {
-		pd, td := p.Detach(), target.Detach()
-		out = td.Mul(clampedLog(pd)).Add(td.OneMinus().Mul(clampedLog(pd.OneMinus()))).Neg()
-	})
-	return tensor.Custom("BCELoss", out, []*tensor.Tensor{p, target}, func(g *tensor.Tensor) []*tensor.Tensor {
-		gp := g.Mul(p.Sub(target).Div(p.Mul(p.OneMinus()).Maximum(tensor.Scalar(1e-12))))
-		gt := g.Mul(clampedLog(p.OneMinus()).Sub(clampedLog(p)))
-		return []*tensor.Tensor{gp, gt}
-	})
+// clampedLogs returns log(p) and log(1-p), each limited below by -100, in
+// the first two parts of scratch (of 2*len(p) values or more).
+func clampedLogs(p, scratch []float32) (logP, logQ []float32) {
+	n := len(p)
+	logP, logQ = scratch[:n], scratch[n:2*n]
+	for i, v := range p {
+		logQ[i] = 1 - v
+	}
+	kernel.Log(logP, p)
+	kernel.Log(logQ, logQ)
+	for i := range logP {
+		logP[i], logQ[i] = max(logP[i], -100), max(logQ[i], -100)
+	}
+	return logP, logQ
 }
 
 // clampedLog returns log(x) limited below by -100, as PyTorch's BCELoss.
@@ -166,10 +131,31 @@ func clampedLog(x *tensor.Tensor) *tensor.Tensor { return x.Log().Maximum(tensor
 
 // BCEWithLogitsLoss returns the binary cross-entropy of sigmoid(x) against
 // targets t, computed stably as softplus(x) - x*t (= max(x, 0) - x*t +
-// log(1 + e^-|x|)), averaged unless a reduction says otherwise.
+// log(1 + e^-|x|)), averaged unless a reduction says otherwise. Its
+// gradients are sigmoid(x) - t for x and -x for t. It is computed in one
+// pass, reduction included.
 func BCEWithLogitsLoss(x, target *tensor.Tensor, r ...Reduction) *tensor.Tensor {
-	checkSameShape("BCEWithLogitsLoss", x, target)
-	return reduce("BCEWithLogitsLoss", x.Softplus().Sub(x.Mul(target)), r)
+	return bceLogitsLoss.apply(x, target, r)
+}
+
+var bceLogitsLoss = &elementLoss{
+	name: "BCEWithLogitsLoss",
+	values: func(dst, x, t, _ []float32) {
+		kernel.Softplus(dst, x)
+		for i, v := range x {
+			dst[i] -= v * t[i]
+		}
+	},
+	grads: func(gx, gt, x, t, w, _ []float32) {
+		kernel.Sigmoid(gx, x)
+		for i, s := range gx {
+			gx[i] = w[i] * (s - t[i])
+		}
+		for i := range gt {
+			gt[i] = -w[i] * x[i]
+		}
+	},
+	ref: func(x, target *tensor.Tensor) *tensor.Tensor { return x.Softplus().Sub(x.Mul(target)) },
 }
 
 // CrossEntropyLoss returns -log softmax(logits)[target] for logits [N, C]
@@ -200,7 +186,7 @@ func checkClasses(loss string, scores, targets *tensor.Tensor) {
 	if len(s) != 2 || len(ts) != 1 || ts[0] != s[0] {
 		panic(fmt.Sprintf("nn: %s: input shape %v and target shape %v, want [N, C] and [N]", loss, s, ts))
 	}
-	for _, v := range targets.Data() {
+	for _, v := range targets.Values() {
 		if k := int(v); float32(k) != v || k < 0 || k >= s[1] {
 			panic(fmt.Sprintf("nn: %s: target %v is not a class index in [0, %d)", loss, v, s[1]))
 		}

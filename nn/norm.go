@@ -71,23 +71,25 @@ func (l *LayerNorm) Forward(x *tensor.Tensor) *tensor.Tensor {
 // statistics. ref is the same map written with differentiable operations,
 // which gradients of gradients go through.
 func normalize(name string, x, w, b *tensor.Tensor, layout normLayout, eps float32, ref func() *tensor.Tensor) (y *tensor.Tensor, mean, variance []float32) {
-	xd := x.Data()
+	xd := x.Values()
 	mean, variance = normStats(xd, layout)
 	rs := rstd(variance, eps)
 	inputs := []*tensor.Tensor{x}
 	var wd, bd []float32
 	if w != nil {
-		wd, bd = w.Data(), b.Data()
+		wd, bd = w.Values(), b.Values()
 		inputs = append(inputs, w, b)
 	}
-	out := tensor.Zeros(x.Shape()...)
-	normApply(out.Data(), xd, mean, rs, wd, bd, layout)
+	out := tensor.Empty(x.Shape()...)
+	normApply(out.Values(), xd, mean, rs, wd, bd, layout)
 	y = fused(name, out, inputs, func(g *tensor.Tensor) []*tensor.Tensor {
-		gx, gw, gb := normBackward(g.Data(), xd, mean, rs, wd, layout)
-		grads := []*tensor.Tensor{tensor.New(gx, x.Shape()...)}
+		grads := []*tensor.Tensor{tensor.Empty(x.Shape()...)}
+		var gw, gb []float32
 		if w != nil {
-			grads = append(grads, tensor.New(gw, w.Shape()...), tensor.New(gb, b.Shape()...))
+			grads = append(grads, tensor.Zeros(w.Shape()...), tensor.Zeros(b.Shape()...))
+			gw, gb = grads[1].Values(), grads[2].Values()
 		}
+		normBackward(grads[0].Values(), gw, gb, g.Values(), xd, mean, rs, wd, layout)
 		return grads
 	}, ref)
 	return y, mean, variance

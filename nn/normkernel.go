@@ -83,8 +83,9 @@ func normApply(y, x, mean, rs, w, b []float32, l normLayout) {
 	}
 }
 
-// normBackward returns the gradients of normApply's y with respect to x,
-// w and b (the last two nil when w is nil) for the output gradient g, with
+// normBackward sets gx and adds to gw and gb (nil when w is nil) the
+// gradients of normApply's y with respect to x, w and b for the output
+// gradient g, with
 // mean and rs the batch statistics of x (so that they depend on x):
 //
 //	xhat = (x - mean) * rs,  gxhat = g * w
@@ -92,11 +93,7 @@ func normApply(y, x, mean, rs, w, b []float32, l normLayout) {
 //	dw = sum g * xhat,  db = sum g
 //
 // the means and sums being over each group.
-func normBackward(g, x, mean, rs, w []float32, l normLayout) (gx, gw, gb []float32) {
-	gx = make([]float32, len(x))
-	if w != nil {
-		gw, gb = make([]float32, len(w)), make([]float32, len(w))
-	}
+func normBackward(gx, gw, gb, g, x, mean, rs, w []float32, l normLayout) {
 	perInner := w != nil && l.perInner
 	n := float64(l.count())
 	for c := 0; c < l.groups; c++ {
@@ -147,5 +144,4 @@ func normBackward(g, x, mean, rs, w []float32, l normLayout) (gx, gw, gb []float
 			}
 		})
 	}
-	return gx, gw, gb
 }

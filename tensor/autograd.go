@@ -263,7 +263,10 @@ func topoOrder(y *Tensor) []*Tensor {
 // holds the already computed result, inputs are its operands, and backward
 // maps the gradient of out to one gradient per input (nil where none flows).
 // For the result to be differentiable twice, write backward with tensor
-// operations on its arguments, as the built-in operations do.
+// operations on its arguments, as the built-in operations do. An out made
+// by Empty, and gradients made by Empty in backward, go back to the buffer
+// pool with the graph; read operands and fill results with Values, which
+// (unlike Data) leaves the buffers in the pool's reach.
 func Custom(name string, out *Tensor, inputs []*Tensor, backward func(g *Tensor) []*Tensor) *Tensor {
 	out.live(name)
 	r := out.view(out.shape)

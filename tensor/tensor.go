@@ -52,6 +52,15 @@ func Zeros(shape ...int) *Tensor {
 	return zeros(append([]int{}, shape...))
 }
 
+// Empty returns a tensor whose values are not initialised, drawn from the
+// buffer pool (see Release). It is meant for operations written outside
+// the package, which fill the result through Values and hand it to Custom:
+// the buffer then goes back to the pool when the graph is released.
+func Empty(shape ...int) *Tensor {
+	checkShape("Empty", shape)
+	return empty(append([]int{}, shape...))
+}
+
 // Ones returns a tensor of ones.
 func Ones(shape ...int) *Tensor { return Full(1, shape...) }
 
@@ -118,6 +127,17 @@ func Eye(n int) *Tensor {
 func (t *Tensor) Data() []float32 {
 	t.live("Data")
 	t.escape()
+	return t.data
+}
+
+// Values returns the tensor's values like Data, but without taking the
+// buffer out of the pool's reach: the slice is valid only until the graph
+// that t belongs to is released (see Release), after which the buffer may
+// hold another tensor's values. Operations defined outside the package
+// (see Custom) read their operands and write their results this way; keep
+// a slice across a Release only through Data or Clone.
+func (t *Tensor) Values() []float32 {
+	t.live("Values")
 	return t.data
 }
 
