@@ -45,6 +45,10 @@ func maxPlane(dst, idx, plane []float32, h, w, oh, ow int, g Window) {
 			break
 		}
 	}
+	if !hasNaN && g.PadH == 0 && g.PadW == 0 {
+		maxInside(dst, idx, plane, w, oh, ow, g)
+		return
+	}
 	sh, sw := max(g.StrideH, 1), max(g.StrideW, 1)
 	dh, dw := max(g.DilationH, 1), max(g.DilationW, 1)
 	at := make([]int32, ow)
@@ -81,6 +85,57 @@ func maxPlane(dst, idx, plane []float32, h, w, oh, ow int, g Window) {
 		}
 		for x, a := range at {
 			bestAt[x] = float32(a)
+		}
+	}
+}
+
+// maxInside is maxPlane for a plane without NaN and windows without
+// padding, which lie wholly inside the plane: each window is scanned in
+// full with no bounds to clip. The position of the running maximum is
+// updated by a conditional move and its value by max (which, NaN aside,
+// differs from the value at that position only in the sign of a zero,
+// so the value is read back from the position at the end).
+func maxInside(dst, idx, plane []float32, w, oh, ow int, g Window) {
+	sh, sw := max(g.StrideH, 1), max(g.StrideW, 1)
+	dh, dw := max(g.DilationH, 1), max(g.DilationW, 1)
+	for y := 0; y < oh; y++ {
+		best, bestAt := dst[y*ow:(y+1)*ow], idx[y*ow:(y+1)*ow]
+		if g.KH == 2 && g.KW == 2 && dh == 1 && dw == 1 {
+			// The common 2x2 window, unrolled.
+			top := y * sh * w
+			r0, r1 := plane[top:top+w], plane[top+w:top+2*w]
+			for x := range best {
+				j := x * sw
+				b, at := r0[j], j
+				if v := r0[j+1]; v > b {
+					at = j + 1
+				}
+				b = max(b, r0[j+1])
+				if v := r1[j]; v > b {
+					at = w + j
+				}
+				b = max(b, r1[j])
+				if r1[j+1] > b {
+					at = w + j + 1
+				}
+				best[x], bestAt[x] = plane[top+at], float32(top+at)
+			}
+			continue
+		}
+		for x := range best {
+			i0 := y*sh*w + x*sw
+			b, at := plane[i0], i0
+			for ki := 0; ki < g.KH; ki++ {
+				row := i0 + ki*dh*w
+				for kj := 0; kj < g.KW; kj++ {
+					i := row + kj*dw
+					if plane[i] > b {
+						at = i
+					}
+					b = max(b, plane[i])
+				}
+			}
+			best[x], bestAt[x] = plane[at], float32(at)
 		}
 	}
 }

@@ -44,6 +44,12 @@ func TestMaxPool2d(t *testing.T) {
 		{"padded overlap", 2, 5, 5, Window{KH: 3, KW: 3, StrideH: 2, StrideW: 2, PadH: 1, PadW: 1}},
 		{"dilated", 1, 9, 9, Window{KH: 2, KW: 3, StrideH: 1, StrideW: 2, DilationH: 2, DilationW: 2, PadW: 1}},
 		{"parallel", 256, 12, 12, Window{KH: 2, KW: 2, StrideH: 2, StrideW: 2}},
+		// Windows inside the plane (no padding): the unrolled 2x2 loop
+		// and the general one, on planes with and without NaN.
+		{"2x2 stride 1", 4, 5, 7, Window{KH: 2, KW: 2, StrideH: 1, StrideW: 1}},
+		{"2x2 stride 3", 3, 8, 9, Window{KH: 2, KW: 2, StrideH: 3, StrideW: 3}},
+		{"3x3 stride 1", 4, 7, 6, Window{KH: 3, KW: 3, StrideH: 1, StrideW: 1}},
+		{"dilated inside", 3, 9, 9, Window{KH: 2, KW: 2, StrideH: 2, StrideW: 1, DilationH: 2, DilationW: 3}},
 	}
 	r := rand.New(rand.NewPCG(3, 4))
 	for _, tc := range cases {
