@@ -173,9 +173,9 @@ func sharedProduct(w, x, bias *tensor.Tensor, transW bool) *tensor.Tensor {
 		grads := make([]*tensor.Tensor, len(inputs))
 		if w.RequiresGrad() {
 			if transW { // dW = sum_i x_i g_i^T
-				grads[0] = tensor.MatmulT(x, g, false, true).Sum(0)
+				grads[0] = sumOuter(x, g)
 			} else { // dW = sum_i g_i x_i^T
-				grads[0] = tensor.MatmulT(g, x, false, true).Sum(0)
+				grads[0] = sumOuter(g, x)
 			}
 		}
 		if x.RequiresGrad() {
@@ -183,6 +183,27 @@ func sharedProduct(w, x, bias *tensor.Tensor, transW bool) *tensor.Tensor {
 		}
 		if bias != nil && bias.RequiresGrad() {
 			grads[2] = g.Sum(0, 2)
+		}
+		return grads
+	})
+}
+
+// sumOuter returns a_0 b_0^T + ... + a_{N-1} b_{N-1}^T for a [N, p, n] and
+// b [N, q, n], of shape [p, q]: one batched product summed over the batch
+// as it goes, without the [N, p, q] products. Its backward pass is made of
+// sharedProduct, so it can be differentiated again.
+func sumOuter(a, b *tensor.Tensor) *tensor.Tensor {
+	as, bs := a.Shape(), b.Shape()
+	nb, p, n, q := as[0], as[1], as[2], bs[1]
+	out := tensor.Zeros(p, q)
+	kernel.SgemmBatched(false, true, nb, p, q, n, 1, a.Data(), n, p*n, b.Data(), n, q*n, 0, out.Data(), q, 0)
+	return tensor.Custom("SumOuter", out, []*tensor.Tensor{a, b}, func(g *tensor.Tensor) []*tensor.Tensor {
+		grads := make([]*tensor.Tensor, 2)
+		if a.RequiresGrad() { // d a_i = G b_i
+			grads[0] = sharedProduct(g, b, nil, false)
+		}
+		if b.RequiresGrad() { // d b_i = G^T a_i
+			grads[1] = sharedProduct(g, a, nil, true)
 		}
 		return grads
 	})
