@@ -28,9 +28,10 @@ var negInf = float32(math.Inf(-1))
 // into an additive mask of -inf (ignore) and 0 (keep) of the same shape.
 func AdditiveMask(ignore *tensor.Tensor) *tensor.Tensor {
 	out := tensor.Zeros(ignore.Shape()...)
-	for i, v := range ignore.Data() {
+	od := out.Values()
+	for i, v := range ignore.Values() {
 		if v != 0 {
-			out.Data()[i] = negInf
+			od[i] = negInf
 		}
 	}
 	return out
@@ -89,7 +90,7 @@ func HardAttention(q, k, v, mask *tensor.Tensor) (out, weights *tensor.Tensor) {
 	scores := maskedScores("HardAttention", q.Detach(), k.Detach(), mask)
 	tk := scores.Size(-1)
 	weights = tensor.ZerosLike(scores)
-	w, s := weights.Data(), scores.Data()
+	w, s := weights.Values(), scores.Values()
 	for row := 0; row < len(s)/max(tk, 1); row++ {
 		best := -1
 		for j := 0; j < tk; j++ {
@@ -149,8 +150,8 @@ func deadRows(scores *tensor.Tensor) *tensor.Tensor {
 	shape[len(shape)-1] = 1
 	dead := tensor.Zeros(shape...)
 	found := false
-	s := scores.Data()
-	for row := range dead.Data() {
+	s, d := scores.Values(), dead.Values()
+	for row := range d {
 		all := true
 		for _, v := range s[row*tk : (row+1)*tk] {
 			if v != negInf {
@@ -159,7 +160,7 @@ func deadRows(scores *tensor.Tensor) *tensor.Tensor {
 			}
 		}
 		if all {
-			dead.Data()[row] = 1
+			d[row] = 1
 			found = true
 		}
 	}

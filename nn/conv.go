@@ -156,19 +156,19 @@ func sharedProduct(w, x, bias *tensor.Tensor, transW bool) *tensor.Tensor {
 		m, k = k, m
 	}
 	nb, n := xs[0], xs[2]
-	out := tensor.Zeros(nb, m, n)
-	od := out.Data()
+	out := tensor.Empty(nb, m, n)
+	od := out.Values()
 	var beta float32
 	inputs := []*tensor.Tensor{w, x}
 	if bias != nil {
-		bd := bias.Data()
+		bd := bias.Values()
 		for i := 0; i < nb*m; i++ {
 			kernel.Fill(od[i*n:(i+1)*n], bd[i%m])
 		}
 		beta = 1
 		inputs = append(inputs, bias)
 	}
-	kernel.SgemmBatched(transW, false, nb, m, n, k, 1, w.Data(), ws[1], 0, x.Data(), n, k*n, beta, od, n, m*n)
+	kernel.SgemmBatched(transW, false, nb, m, n, k, 1, w.Values(), ws[1], 0, x.Values(), n, k*n, beta, od, n, m*n)
 	return tensor.Custom("SharedProduct", out, inputs, func(g *tensor.Tensor) []*tensor.Tensor {
 		grads := make([]*tensor.Tensor, len(inputs))
 		if w.RequiresGrad() {
@@ -195,8 +195,8 @@ func sharedProduct(w, x, bias *tensor.Tensor, transW bool) *tensor.Tensor {
 func sumOuter(a, b *tensor.Tensor) *tensor.Tensor {
 	as, bs := a.Shape(), b.Shape()
 	nb, p, n, q := as[0], as[1], as[2], bs[1]
-	out := tensor.Zeros(p, q)
-	kernel.SgemmBatched(false, true, nb, p, q, n, 1, a.Data(), n, p*n, b.Data(), n, q*n, 0, out.Data(), q, 0)
+	out := tensor.Empty(p, q)
+	kernel.SgemmBatched(false, true, nb, p, q, n, 1, a.Values(), n, p*n, b.Values(), n, q*n, 0, out.Values(), q, 0)
 	return tensor.Custom("SumOuter", out, []*tensor.Tensor{a, b}, func(g *tensor.Tensor) []*tensor.Tensor {
 		grads := make([]*tensor.Tensor, 2)
 		if a.RequiresGrad() { // d a_i = G b_i

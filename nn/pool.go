@@ -56,8 +56,8 @@ func (p *AvgPool2d) Params() []Param { return nil }
 // again.
 func (p *MaxPool2d) Forward(x *tensor.Tensor) *tensor.Tensor {
 	n, c, h, w, oh, ow := poolDims("MaxPool2d", x, p.Geom)
-	out, idx := tensor.Zeros(n, c, oh, ow), tensor.Zeros(n*c, oh*ow)
-	kernel.MaxPool2d(out.Data(), idx.Data(), x.Data(), n*c, h, w, window(p.Geom))
+	out, idx := tensor.Empty(n, c, oh, ow), tensor.Empty(n*c, oh*ow)
+	kernel.MaxPool2d(out.Values(), idx.Values(), x.Values(), n*c, h, w, window(p.Geom))
 	return tensor.Custom("MaxPool2d", out, []*tensor.Tensor{x}, func(g *tensor.Tensor) []*tensor.Tensor {
 		return []*tensor.Tensor{g.Reshape(n*c, oh*ow).ScatterAdd(1, idx, h*w).Reshape(n, c, h, w)}
 	})
