@@ -2,6 +2,7 @@ package tensor
 
 import (
 	"fmt"
+	"sync"
 	"sync/atomic"
 	"unsafe"
 )
@@ -11,8 +12,16 @@ import (
 type node struct {
 	op       string
 	inputs   []*Tensor
+	ins      [2]*Tensor // holds inputs for operations of one or two operands
 	backward func(g *Tensor) []*Tensor
 }
+
+// nodes recycles the nodes of released graphs.
+var nodes = sync.Pool{New: func() any { return new(node) }}
+
+// passes numbers the graph walks (backward passes and releases), so that a
+// walk marks the tensors it has visited by storing its number in them.
+var passes atomic.Uint64
 
 // noGradDepth counts the NoGrad calls in progress; recording is off while it
 // is positive. It is process-wide.
@@ -83,25 +92,39 @@ func (t *Tensor) setGrad(g *Tensor) {
 // record attaches a backward rule to out when gradient recording is on and
 // any input requires a gradient. backward receives the gradient of out and
 // returns one gradient per input (nil where none flows); it is written with
-// differentiable operations so it can be recorded in turn.
+// differentiable operations so it can be recorded in turn. inputs is
+// copied, not kept.
 func record(out *Tensor, op string, inputs []*Tensor, backward func(g *Tensor) []*Tensor) *Tensor {
 	if !GradEnabled() {
 		return out
 	}
 	for _, in := range inputs {
 		if in.requiresGrad {
-			out.requiresGrad = true
-			out.node = &node{op: op, inputs: inputs, backward: backward}
+			n := nodes.Get().(*node)
+			n.op, n.backward = op, backward
+			if len(inputs) <= len(n.ins) {
+				n.inputs = append(n.ins[:0], inputs...)
+			} else {
+				n.inputs = append([]*Tensor(nil), inputs...)
+			}
+			out.requiresGrad, out.node = true, n
 			return out
 		}
 	}
 	return out
 }
 
+// free returns n to the pool of nodes once its tensor is released.
+func (n *node) free() {
+	*n = node{}
+	nodes.Put(n)
+}
+
 // Grad returns the gradients of the scalar y with respect to each tensor in
 // wrt: parameters, inputs, latents or intermediate results alike. A tensor
 // that y does not depend on gets zeros. The gradients are not recorded; use
-// GradGraph to differentiate them again.
+// GradGraph to differentiate them again. Backward passes over graphs that
+// share tensors must not run at the same time.
 func Grad(y *Tensor, wrt ...*Tensor) []*Tensor { return backprop(y, nil, false, wrt, false) }
 
 // GradGraph is Grad with the backward pass recorded, so the gradients it
@@ -123,6 +146,9 @@ func VJP(y, seed *Tensor, createGraph bool, wrt ...*Tensor) []*Tensor {
 // calls accumulate; clear with ZeroGrad).
 func (t *Tensor) Backward() { backprop(t, nil, false, nil, true) }
 
+// Gradients of gradients run a backward pass inside another one (see
+// Custom); the inner pass restores the marks it overwrote, so the outer
+// one goes on. Passes over shared tensors must not run concurrently.
 func backprop(y, seed *Tensor, createGraph bool, wrt []*Tensor, accumulate bool) []*Tensor {
 	if seed == nil {
 		if len(y.data) != 1 {
@@ -137,8 +163,19 @@ func backprop(y, seed *Tensor, createGraph bool, wrt []*Tensor, accumulate bool)
 		}
 		return out
 	}
-	order := topoOrder(y)
-	grads := map[*Tensor]*Tensor{y: seed}
+	pass := passes.Add(1)
+	order, saved := topoOrder(y, pass)
+	defer restoreMarks(saved)
+	// grads and wanted are indexed by the tensors' slots: their
+	// positions in order.
+	grads := make([]*Tensor, len(order))
+	grads[y.slot] = seed
+	wanted := make([]bool, len(order))
+	for _, x := range wrt {
+		if x.visit == pass {
+			wanted[x.slot] = true
+		}
+	}
 	// Without a recorded backward pass, the gradients made on the way
 	// are temporaries: their buffers go back to the pool at the end.
 	start := allocs.Load()
@@ -146,12 +183,12 @@ func backprop(y, seed *Tensor, createGraph bool, wrt []*Tensor, accumulate bool)
 	run := func() {
 		for i := len(order) - 1; i >= 0; i-- {
 			t := order[i]
-			g := grads[t]
+			g := grads[i]
 			if g == nil || t.node == nil {
 				continue
 			}
-			if !isWanted(t, wrt) && !accumulate {
-				delete(grads, t)
+			if !wanted[i] && !accumulate {
+				grads[i] = nil
 				made = append(made, g)
 			}
 			gs := t.node.backward(g)
@@ -162,11 +199,11 @@ func backprop(y, seed *Tensor, createGraph bool, wrt []*Tensor, accumulate bool)
 				if !sameShape(gs[j].shape, in.shape) {
 					panic(fmt.Sprintf("tensor: backward of %s: gradient shape %v for operand %d of shape %v", t.node.op, gs[j].shape, j, in.shape))
 				}
-				if prev := grads[in]; prev != nil {
-					grads[in] = prev.Add(gs[j])
+				if prev := grads[in.slot]; prev != nil {
+					grads[in.slot] = prev.Add(gs[j])
 					made = append(made, prev, gs[j])
 				} else {
-					grads[in] = gs[j]
+					grads[in.slot] = gs[j]
 				}
 			}
 		}
@@ -178,28 +215,30 @@ func backprop(y, seed *Tensor, createGraph bool, wrt []*Tensor, accumulate bool)
 	}
 	if accumulate {
 		NoGrad(func() {
-			for _, t := range order {
-				if t.node != nil || !t.requiresGrad || grads[t] == nil {
+			for i, t := range order {
+				if t.node != nil || !t.requiresGrad || grads[i] == nil {
 					continue
 				}
 				if t.grad == nil {
-					t.setGrad(grads[t])
+					t.setGrad(grads[i])
 				} else {
-					t.grad, t.ownGrad = t.grad.Add(grads[t]), true
+					t.grad, t.ownGrad = t.grad.Add(grads[i]), true
 				}
 			}
 		})
 	}
 	for i, x := range wrt {
-		if g := grads[x]; g != nil {
-			out[i] = g
+		if x.visit == pass && grads[x.slot] != nil {
+			out[i] = grads[x.slot]
 		} else {
 			out[i] = ZerosLike(x)
 		}
 	}
 	if !createGraph {
 		for _, g := range grads {
-			made = append(made, g)
+			if g != nil {
+				made = append(made, g)
+			}
 		}
 		releaseTemps(made, start, out)
 	}
@@ -222,41 +261,52 @@ func releaseTemps(made []*Tensor, start uint64, keep []*Tensor) {
 	}
 }
 
-func isWanted(t *Tensor, wrt []*Tensor) bool {
-	for _, x := range wrt {
-		if x == t {
-			return true
-		}
-	}
-	return false
+// mark is a tensor's visit mark and slot before a pass overwrote them.
+type mark struct {
+	t     *Tensor
+	visit uint64
+	slot  int
 }
 
 // topoOrder lists the tensors y depends on through recorded operations,
-// each after all of its inputs.
-func topoOrder(y *Tensor) []*Tensor {
-	var order []*Tensor
-	seen := map[*Tensor]bool{}
+// each after all of its inputs (y last), marking each with pass and its
+// position in the list. It returns the marks it overwrote.
+func topoOrder(y *Tensor, pass uint64) (order []*Tensor, saved []mark) {
 	type frame struct {
 		t    *Tensor
 		next int
 	}
-	stack := []frame{{t: y}}
-	seen[y] = true
+	visit := func(t *Tensor) {
+		saved = append(saved, mark{t, t.visit, t.slot})
+		t.visit = pass
+	}
+	stack := make([]frame, 1, 32)
+	stack[0] = frame{t: y}
+	visit(y)
 	for len(stack) > 0 {
 		f := &stack[len(stack)-1]
 		if f.t.node != nil && f.next < len(f.t.node.inputs) {
 			in := f.t.node.inputs[f.next]
 			f.next++
-			if in.requiresGrad && !seen[in] {
-				seen[in] = true
+			if in.requiresGrad && in.visit != pass {
+				visit(in)
 				stack = append(stack, frame{t: in})
 			}
 			continue
 		}
+		f.t.slot = len(order)
 		order = append(order, f.t)
 		stack = stack[:len(stack)-1]
 	}
-	return order
+	return order, saved
+}
+
+// restoreMarks puts back the marks a pass overwrote, newest first.
+func restoreMarks(saved []mark) {
+	for i := len(saved) - 1; i >= 0; i-- {
+		m := saved[i]
+		m.t.visit, m.t.slot = m.visit, m.slot
+	}
 }
 
 // Custom defines a differentiable operation from outside the package: out

@@ -50,6 +50,9 @@ func (t *Tensor) release() {
 		c := bits.Len(uint(cap(t.data) - 1))
 		classes[c].Put(unsafe.Pointer(unsafe.SliceData(t.data)))
 	}
+	if t.node != nil {
+		t.node.free()
+	}
 	t.data, t.node, t.pooled, t.released = nil, nil, false, true
 }
 
@@ -90,14 +93,15 @@ func (t *Tensor) Release() {
 	if t.node == nil {
 		return
 	}
+	pass := passes.Add(1)
 	stack := []*Tensor{t}
-	seen := map[*Tensor]bool{t: true}
+	t.visit = pass
 	for len(stack) > 0 {
 		u := stack[len(stack)-1]
 		stack = stack[:len(stack)-1]
 		for _, in := range u.node.inputs {
-			if in.node != nil && !seen[in] {
-				seen[in] = true
+			if in.node != nil && in.visit != pass {
+				in.visit = pass
 				stack = append(stack, in)
 			}
 		}

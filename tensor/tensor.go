@@ -28,6 +28,11 @@ type Tensor struct {
 	pooled, released bool
 	base             *Tensor
 	gen              uint64
+
+	// visit is the number of the last graph walk that reached t, and
+	// slot t's position in that walk's order (see topoOrder).
+	visit uint64
+	slot  int
 }
 
 // New returns a tensor that holds data (not copied) with the given shape.
