@@ -50,6 +50,8 @@ func MatmulT(a, b *Tensor, transA, transB bool) *Tensor {
 		kernel.SgemmBatched(transA, transB, nb, m, n, k, 1, a.data, ac, ar*ac, b.data, bc, br*bc, 0, out.data, n, m*n)
 	case len(bb) == 0 || numel(bb) == 1:
 		kernel.SgemmBatched(transA, transB, nb, m, n, k, 1, a.data, ac, ar*ac, b.data, bc, 0, 0, out.data, n, m*n)
+	case len(ab) == 0 || numel(ab) == 1:
+		kernel.SgemmBatched(transA, transB, nb, m, n, k, 1, a.data, ac, 0, b.data, bc, br*bc, 0, out.data, n, m*n)
 	default:
 		sa, sb := broadcastStrides(ab, batch), broadcastStrides(bb, batch)
 		walkRuns(batch, sa, sb, func(i, ia, ib, runs, da, db int) {
