@@ -85,6 +85,12 @@ def build(rev):
     return commit, gibbs
 
 
+def loadavg():
+    """The 1, 5 and 15 minute load averages, as /proc/loadavg gives them."""
+    with open("/proc/loadavg") as f:
+        return " ".join(f.read().split()[:3])
+
+
 def key(rec):
     return rec["bench"] + (" n=%d" % rec["n"] if "n" in rec else "")
 
@@ -112,6 +118,7 @@ def main():
             sys.exit("bench_compare: unknown bench %r; choose from %s" % (n, ",".join(WORKLOADS)))
 
     commit, gibbs = build(args.commit)
+    load_before = loadavg()
     timing = ["--repeats", args.repeats, "--min-time", args.min_time, "--warmup", args.warmup]
     raw = []
 
@@ -156,7 +163,8 @@ def main():
             t, threads = max((r["value"], th) for th, r in tres[tk].items())
             rows.append((k if tk == k else "%s (vs %s)" % (k, tk), g, t, threads))
 
-    print("gibbs commit %s" % commit)
+    print("gibbs commit %s; load average before %s, after %s (other processes on the"
+          " machine distort both sides)" % (commit, load_before, loadavg()))
     print()
     print("| workload | unit | gibbs | PyTorch best | PyTorch threads | gibbs / PyTorch |")
     print("|---|---|---:|---:|---:|---:|")
