@@ -21,6 +21,18 @@ const (
 	Select
 )
 
+// The loops behind the maps, set by useLevel from the CPU's features.
+var (
+	addVV, subVV, mulVV, divVV          func(dst, a, b []float32)
+	addVS, mulVS, axpyVS                func(dst, a []float32, s float32)
+	expVec, logVec, sigmoidVec, siluVec func(dst, x []float32)
+	tanhVec, softplusV                  func(dst, x []float32)
+	sigmoidGV, tanhGV, reluGV, siluGV   func(dst, g, x []float32)
+	leakyVec                            func(dst, x []float32, slope float32)
+	leakyGV                             func(dst, g, x []float32, slope float32)
+	adamVec                             func(x, g, m, v []float32, s *AdamStep)
+)
+
 // Map2 sets dst[i] = a[i] op b[i]. a and b must hold len(dst) values.
 func Map2(op Op, dst, a, b []float32) {
 	a, b = a[:len(dst)], b[:len(dst)]

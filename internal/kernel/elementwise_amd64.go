@@ -2,36 +2,62 @@ package kernel
 
 import "golang.org/x/sys/cpu"
 
-// The loops behind the element-wise maps: the AVX-512 assembly
-// (elementwise_amd64.s, exp_amd64.s) where the CPU has it, else the
-// portable Go loops.
-var (
-	addVV      = pick(addVVAVX512, addVVGo)
-	subVV      = pick(subVVAVX512, subVVGo)
-	mulVV      = pick(mulVVAVX512, mulVVGo)
-	divVV      = pick(divVVAVX512, divVVGo)
-	addVS      = pick(addVSAVX512, addVSGo)
-	mulVS      = pick(mulVSAVX512, mulVSGo)
-	axpyVS     = pick(axpyAVX512, axpyGo)
-	expVec     = pick(expAVX512, expGo)
-	logVec     = pick(logAVX512, logGo)
-	sigmoidVec = pick(sigmoidAVX512, sigmoidGo)
-	siluVec    = pick(siluAVX512, siluGo)
-	tanhVec    = pick(tanhAVX512, tanhGo)
-	softplusV  = pick(softplusAVX512, softplusGo)
-	sigmoidGV  = pick(sigmoidGradAVX512, sigmoidGradGo)
-	tanhGV     = pick(tanhGradAVX512, tanhGradGo)
-	reluGV     = pick(reluGradAVX512, reluGradGo)
-	siluGV     = pick(siluGradAVX512, siluGradGo)
-	leakyVec   = pick(leakyAVX512, leakyGo)
-	leakyGV    = pick(leakyGradAVX512, leakyGradGo)
-	adamVec    = pick(adamAVX512, adamPlain)
+// The loops behind the element-wise maps come at three levels: the
+// AVX-512 assembly (elementwise_amd64.s, exp_amd64.s), the AVX2+FMA
+// assembly (elementwise_avx2_amd64.s) for the plain maps and Adam, and
+// the portable Go loops. The best level the CPU has is used; tests force
+// each in turn.
+const (
+	levelPortable = iota
+	levelAVX2
+	levelAVX512
 )
 
-// pick returns fast where the CPU has AVX-512, else portable.
-func pick[F any](fast, portable F) F {
-	if cpu.X86.HasAVX512F {
-		return fast
+// bestLevel is the fastest level the CPU supports.
+var bestLevel = func() int {
+	switch {
+	case cpu.X86.HasAVX512F:
+		return levelAVX512
+	case cpu.X86.HasAVX2 && cpu.X86.HasFMA:
+		return levelAVX2
+	}
+	return levelPortable
+}()
+
+func init() { useLevel(bestLevel) }
+
+// useLevel points the maps at the loops of level l (at most bestLevel).
+func useLevel(l int) {
+	addVV = choose(l, addVVAVX512, addVVAVX2, addVVGo)
+	subVV = choose(l, subVVAVX512, subVVAVX2, subVVGo)
+	mulVV = choose(l, mulVVAVX512, mulVVAVX2, mulVVGo)
+	divVV = choose(l, divVVAVX512, divVVAVX2, divVVGo)
+	addVS = choose(l, addVSAVX512, addVSAVX2, addVSGo)
+	mulVS = choose(l, mulVSAVX512, mulVSAVX2, mulVSGo)
+	axpyVS = choose(l, axpyAVX512, axpyAVX2, axpyGo)
+	sigmoidGV = choose(l, sigmoidGradAVX512, sigmoidGradAVX2, sigmoidGradGo)
+	tanhGV = choose(l, tanhGradAVX512, tanhGradAVX2, tanhGradGo)
+	reluGV = choose(l, reluGradAVX512, reluGradAVX2, reluGradGo)
+	leakyVec = choose(l, leakyAVX512, leakyAVX2, leakyGo)
+	leakyGV = choose(l, leakyGradAVX512, leakyGradAVX2, leakyGradGo)
+	adamVec = choose(l, adamAVX512, adamAVX2, adamPlain)
+	// At the AVX2 level the exponential family keeps the portable loops.
+	expVec = choose(l, expAVX512, expGo, expGo)
+	logVec = choose(l, logAVX512, logGo, logGo)
+	sigmoidVec = choose(l, sigmoidAVX512, sigmoidGo, sigmoidGo)
+	siluVec = choose(l, siluAVX512, siluGo, siluGo)
+	tanhVec = choose(l, tanhAVX512, tanhGo, tanhGo)
+	softplusV = choose(l, softplusAVX512, softplusGo, softplusGo)
+	siluGV = choose(l, siluGradAVX512, siluGradGo, siluGradGo)
+}
+
+// choose returns the loop of level l.
+func choose[F any](l int, avx512, avx2, portable F) F {
+	switch l {
+	case levelAVX512:
+		return avx512
+	case levelAVX2:
+		return avx2
 	}
 	return portable
 }
@@ -98,3 +124,42 @@ func leakyGradAVX512(dst, x, y []float32, s float32)
 
 //go:noescape
 func adamAVX512(x, g, m, v []float32, s *AdamStep)
+
+//go:noescape
+func addVVAVX2(dst, x, y []float32)
+
+//go:noescape
+func subVVAVX2(dst, x, y []float32)
+
+//go:noescape
+func mulVVAVX2(dst, x, y []float32)
+
+//go:noescape
+func divVVAVX2(dst, x, y []float32)
+
+//go:noescape
+func addVSAVX2(dst, x []float32, s float32)
+
+//go:noescape
+func mulVSAVX2(dst, x []float32, s float32)
+
+//go:noescape
+func axpyAVX2(dst, x []float32, s float32)
+
+//go:noescape
+func sigmoidGradAVX2(dst, x, y []float32)
+
+//go:noescape
+func tanhGradAVX2(dst, x, y []float32)
+
+//go:noescape
+func reluGradAVX2(dst, x, y []float32)
+
+//go:noescape
+func leakyAVX2(dst, x []float32, s float32)
+
+//go:noescape
+func leakyGradAVX2(dst, x, y []float32, s float32)
+
+//go:noescape
+func adamAVX2(x, g, m, v []float32, s *AdamStep)

@@ -3,25 +3,18 @@
 package kernel
 
 // The portable loops serve every element-wise map.
-var (
-	addVV      = addVVGo
-	subVV      = subVVGo
-	mulVV      = mulVVGo
-	divVV      = divVVGo
-	addVS      = addVSGo
-	mulVS      = mulVSGo
-	axpyVS     = axpyGo
-	expVec     = expGo
-	logVec     = logGo
-	sigmoidVec = sigmoidGo
-	siluVec    = siluGo
-	tanhVec    = tanhGo
-	softplusV  = softplusGo
-	sigmoidGV  = sigmoidGradGo
-	tanhGV     = tanhGradGo
-	reluGV     = reluGradGo
-	siluGV     = siluGradGo
-	leakyVec   = leakyGo
-	leakyGV    = leakyGradGo
-	adamVec    = adamPlain
-)
+const levelPortable = 0
+
+var bestLevel = levelPortable
+
+func init() { useLevel(bestLevel) }
+
+// useLevel points the maps at the portable loops, the only level here.
+func useLevel(int) {
+	addVV, subVV, mulVV, divVV = addVVGo, subVVGo, mulVVGo, divVVGo
+	addVS, mulVS, axpyVS = addVSGo, mulVSGo, axpyGo
+	expVec, logVec, sigmoidVec, siluVec = expGo, logGo, sigmoidGo, siluGo
+	tanhVec, softplusV = tanhGo, softplusGo
+	sigmoidGV, tanhGV, reluGV, siluGV = sigmoidGradGo, tanhGradGo, reluGradGo, siluGradGo
+	leakyVec, leakyGV, adamVec = leakyGo, leakyGradGo, adamPlain
+}

@@ -47,18 +47,20 @@ func sweep(lo, hi float64) []float32 {
 	return append(xs, 0, float32(math.Copysign(0, -1)), inf, -inf, float32(math.NaN()))
 }
 
+type ulpCase struct {
+	name   string
+	vec    func(dst, x []float32)
+	scalar func(float32) float32
+	ref    func(float64) float64
+	lo, hi float64
+	ulps   int64
+}
+
 // The largest error, in float32 ULPs against math's float64 function
 // rounded to float32, that each map may have, as its doc states, for the
 // vector loop in use and the portable scalar function alike.
 func TestTranscendentalULP(t *testing.T) {
-	tests := []struct {
-		name   string
-		vec    func(dst, x []float32)
-		scalar func(float32) float32
-		ref    func(float64) float64
-		lo, hi float64
-		ulps   int64
-	}{
+	tests := []ulpCase{
 		{"Exp", Exp, expf, math.Exp, -110, 90, 1},
 		{"Log", Log, logf, math.Log, 0, 1e6, 1},
 		{"Sigmoid", Sigmoid, sigmoidf, func(x float64) float64 { return 1 / (1 + math.Exp(-x)) }, -120, 40, 2},
@@ -68,6 +70,10 @@ func TestTranscendentalULP(t *testing.T) {
 			return max(x, 0) + math.Log1p(math.Exp(-math.Abs(x)))
 		}, -120, 120, 2},
 	}
+	forEachLevel(t, func(t *testing.T) { checkULP(t, tests) })
+}
+
+func checkULP(t *testing.T, tests []ulpCase) {
 	for _, tc := range tests {
 		xs := sweep(tc.lo, tc.hi)
 		got := make([]float32, len(xs))
@@ -94,12 +100,7 @@ func TestTranscendentalULP(t *testing.T) {
 // formulas.
 func TestMapLengths(t *testing.T) {
 	sig := func(x float64) float64 { return 1 / (1 + math.Exp(-x)) }
-	tests := []struct {
-		name   string
-		fn     func(dst, g, x []float32)
-		ref    func(g, x float64) float64
-		signed bool // x takes both signs
-	}{
+	tests := []lengthCase{
 		{"Exp", func(d, _, x []float32) { Exp(d, x) }, func(_, x float64) float64 { return math.Exp(x) }, false},
 		{"Log", func(d, _, x []float32) { Log(d, x) }, func(_, x float64) float64 { return math.Log(x) }, false},
 		{"Tanh", func(d, _, x []float32) { Tanh(d, x) }, func(_, x float64) float64 { return math.Tanh(x) }, false},
@@ -112,27 +113,40 @@ func TestMapLengths(t *testing.T) {
 		{"LeakyReLUGrad", func(d, g, x []float32) { LeakyReLUGrad(d, g, x, 0.2) }, func(g, x float64) float64 { return g * max(float64(b2f(x > 0)), 0.2) }, true},
 		{"SiLUGrad", SiLUGrad, func(g, x float64) float64 { return g * (sig(x) + x*sig(x)*(1-sig(x))) }, false},
 	}
-	for _, tc := range tests {
-		for n := 0; n <= 40; n++ {
-			g, x := make([]float32, n), make([]float32, n)
-			for i := range x {
-				g[i] = float32(i%7) - 3
-				x[i] = 0.3 + float32(i)*0.05
-				if tc.signed {
-					x[i] -= 1.2
-				}
+	forEachLevel(t, func(t *testing.T) {
+		for _, tc := range tests {
+			checkLengths(t, tc)
+		}
+	})
+}
+
+type lengthCase struct {
+	name   string
+	fn     func(dst, g, x []float32)
+	ref    func(g, x float64) float64
+	signed bool // x takes both signs
+}
+
+func checkLengths(t *testing.T, tc lengthCase) {
+	for n := 0; n <= 40; n++ {
+		g, x := make([]float32, n), make([]float32, n)
+		for i := range x {
+			g[i] = float32(i%7) - 3
+			x[i] = 0.3 + float32(i)*0.05
+			if tc.signed {
+				x[i] -= 1.2
 			}
-			dst := make([]float32, n+1)
-			dst[n] = 42
-			tc.fn(dst[:n], g, x)
-			if dst[n] != 42 {
-				t.Fatalf("%s: length %d: wrote past the end", tc.name, n)
-			}
-			for i := range n {
-				want := tc.ref(float64(g[i]), float64(x[i]))
-				if d := math.Abs(float64(dst[i]) - want); d > 1e-6*max(1, math.Abs(want)) {
-					t.Errorf("%s: length %d: [%d] = %g, want %g", tc.name, n, i, dst[i], want)
-				}
+		}
+		dst := make([]float32, n+1)
+		dst[n] = 42
+		tc.fn(dst[:n], g, x)
+		if dst[n] != 42 {
+			t.Fatalf("%s: length %d: wrote past the end", tc.name, n)
+		}
+		for i := range n {
+			want := tc.ref(float64(g[i]), float64(x[i]))
+			if d := math.Abs(float64(dst[i]) - want); d > 1e-6*max(1, math.Abs(want)) {
+				t.Errorf("%s: length %d: [%d] = %g, want %g", tc.name, n, i, dst[i], want)
 			}
 		}
 	}

@@ -1,0 +1,216 @@
+#include "textflag.h"
+#include "elementwise_amd64.h"
+
+// AVX2+FMA loops for CPUs without AVX-512, 8 values per step; each rounds
+// exactly as its portable counterpart in elementwise_generic.go. Y15 holds
+// the lanes of the step: all of them, or the first CX at the tail, read
+// and written with VMASKMOVPS. Y14 holds 1 and Y13 zero where a map needs
+// them; Y0 holds x, Y1 y and Y8 the result.
+
+// tailmask<>+32-4n holds n lanes set followed by unset ones.
+DATA tailmask<>+0(SB)/4, $0xffffffff
+DATA tailmask<>+4(SB)/4, $0xffffffff
+DATA tailmask<>+8(SB)/4, $0xffffffff
+DATA tailmask<>+12(SB)/4, $0xffffffff
+DATA tailmask<>+16(SB)/4, $0xffffffff
+DATA tailmask<>+20(SB)/4, $0xffffffff
+DATA tailmask<>+24(SB)/4, $0xffffffff
+DATA tailmask<>+28(SB)/4, $0xffffffff
+DATA tailmask<>+32(SB)/8, $0
+DATA tailmask<>+40(SB)/8, $0
+DATA tailmask<>+48(SB)/8, $0
+DATA tailmask<>+56(SB)/8, $0
+GLOBL tailmask<>(SB), RODATA|NOPTR, $64
+
+#define YLOAD1 VMASKMOVPS (SI), Y15, Y0
+#define YLOAD2 \
+	YLOAD1 \
+	VMASKMOVPS (DX), Y15, Y1
+
+// YMAP runs BODY, which leaves its result in Y8, over the values after
+// ARGS has loaded the pointers; whole steps store Y8 with VMOVUPS.
+#define YMAP(ARGS, BODY) \
+	ARGS \
+	VPCMPEQD Y15, Y15, Y15 \
+loop: \
+	CMPQ       CX, $8 \
+	JAE        body \
+	TESTQ      CX, CX \
+	JEQ        done \
+	LEAQ       tailmask<>+32(SB), AX \
+	MOVQ       CX, BX \
+	SHLQ       $2, BX \
+	SUBQ       BX, AX \
+	VMOVDQU    (AX), Y15 \
+body: \
+	BODY \
+	CMPQ       CX, $8 \
+	JB         partial \
+	VMOVUPS    Y8, (DI) \
+	JMP        next \
+partial: \
+	VMASKMOVPS Y8, Y15, (DI) \
+next: \
+	ADDQ       $32, SI \
+	ADDQ       $32, DX \
+	ADDQ       $32, DI \
+	SUBQ       $8, CX \
+	JGT        loop \
+done: \
+	VZEROUPPER \
+	RET
+
+// One Adam update as adamAVX512 does it: DI walks x, SI g, DX m and R9 v;
+// Y7 and Y9-Y14 hold B1, B2, K1, K2, NegStep, C2 and Eps, and WD and
+// Shrink are broadcast from the AdamStep (R8) where used.
+#define YADAMARGS \
+	MOVQ         x_base+0(FP), DI \
+	MOVQ         x_len+8(FP), CX \
+	MOVQ         g_base+24(FP), SI \
+	MOVQ         m_base+48(FP), DX \
+	MOVQ         v_base+72(FP), R9 \
+	MOVQ         s+96(FP), R8 \
+	VBROADCASTSS 0(R8), Y7 \
+	VBROADCASTSS 4(R8), Y9 \
+	VBROADCASTSS 8(R8), Y10 \
+	VBROADCASTSS 12(R8), Y11 \
+	VBROADCASTSS 16(R8), Y12 \
+	VBROADCASTSS 20(R8), Y13 \
+	VBROADCASTSS 24(R8), Y14
+
+#define YADAM \
+	VMASKMOVPS   (DI), Y15, Y0 \
+	VMASKMOVPS   (SI), Y15, Y1 \
+	VMASKMOVPS   (DX), Y15, Y2 \
+	VMASKMOVPS   (R9), Y15, Y3 \
+	VBROADCASTSS 32(R8), Y4 \
+	VMULPS       Y4, Y0, Y0 \
+	VBROADCASTSS 28(R8), Y4 \
+	VFMADD231PS  Y4, Y0, Y1 \
+	VMULPS       Y7, Y2, Y2 \
+	VFMADD231PS  Y10, Y1, Y2 \
+	VMULPS       Y9, Y3, Y3 \
+	VMULPS       Y11, Y1, Y4 \
+	VFMADD231PS  Y4, Y1, Y3 \
+	VSQRTPS      Y3, Y5 \
+	VDIVPS       Y13, Y5, Y5 \
+	VADDPS       Y14, Y5, Y5 \
+	VMULPS       Y12, Y2, Y6 \
+	VDIVPS       Y5, Y6, Y6 \
+	VADDPS       Y6, Y0, Y8 \
+	VMASKMOVPS   Y2, Y15, (DX) \
+	VMASKMOVPS   Y3, Y15, (R9) \
+	ADDQ         $32, R9
+
+#define YVV(op) YLOAD2; op Y1, Y0, Y8
+
+// func addVVAVX2(dst, x, y []float32)
+TEXT ·addVVAVX2(SB), NOSPLIT, $0-72
+	YMAP(ARGS2, YVV(VADDPS))
+
+// func subVVAVX2(dst, x, y []float32)
+TEXT ·subVVAVX2(SB), NOSPLIT, $0-72
+	YMAP(ARGS2, YVV(VSUBPS))
+
+// func mulVVAVX2(dst, x, y []float32)
+TEXT ·mulVVAVX2(SB), NOSPLIT, $0-72
+	YMAP(ARGS2, YVV(VMULPS))
+
+// func divVVAVX2(dst, x, y []float32)
+TEXT ·divVVAVX2(SB), NOSPLIT, $0-72
+	YMAP(ARGS2, YVV(VDIVPS))
+
+#define YVS(op) YLOAD1; op Y9, Y0, Y8
+
+// func addVSAVX2(dst, x []float32, s float32)
+TEXT ·addVSAVX2(SB), NOSPLIT, $0-52
+	VBROADCASTSS s+48(FP), Y9
+	YMAP(ARGS1, YVS(VADDPS))
+
+// func mulVSAVX2(dst, x []float32, s float32)
+TEXT ·mulVSAVX2(SB), NOSPLIT, $0-52
+	VBROADCASTSS s+48(FP), Y9
+	YMAP(ARGS1, YVS(VMULPS))
+
+// dst += s x, fused.
+#define YAXPY \
+	YLOAD1 \
+	VMASKMOVPS  (DI), Y15, Y8 \
+	VFMADD231PS Y9, Y0, Y8
+
+// func axpyAVX2(dst, x []float32, s float32)
+TEXT ·axpyAVX2(SB), NOSPLIT, $0-52
+	VBROADCASTSS s+48(FP), Y9
+	YMAP(ARGS1, YAXPY)
+
+#define YONES \
+	MOVL         $0x3f800000, AX \
+	MOVL         AX, X14 \
+	VBROADCASTSS X14, Y14 \
+	VXORPS       Y13, Y13, Y13
+
+// g s (1 - s) for y = s = sigmoid: x is g, y is s.
+#define YSIGMOIDGRAD \
+	YLOAD2 \
+	VSUBPS Y1, Y14, Y2 \
+	VMULPS Y2, Y1, Y2 \
+	VMULPS Y2, Y0, Y8
+
+// func sigmoidGradAVX2(dst, x, y []float32)
+TEXT ·sigmoidGradAVX2(SB), NOSPLIT, $0-72
+	YONES
+	YMAP(ARGS2, YSIGMOIDGRAD)
+
+// g (1 - t^2) for y = t = tanh.
+#define YTANHGRAD \
+	YLOAD2 \
+	VMULPS Y1, Y1, Y2 \
+	VSUBPS Y2, Y14, Y2 \
+	VMULPS Y2, Y0, Y8
+
+// func tanhGradAVX2(dst, x, y []float32)
+TEXT ·tanhGradAVX2(SB), NOSPLIT, $0-72
+	YONES
+	YMAP(ARGS2, YTANHGRAD)
+
+// g times 1 where y > 0, else times 0.
+#define YRELUGRAD \
+	YLOAD2 \
+	VCMPPS $0x1e, Y13, Y1, Y2 \
+	VANDPS Y14, Y2, Y2 \
+	VMULPS Y2, Y0, Y8
+
+// func reluGradAVX2(dst, x, y []float32)
+TEXT ·reluGradAVX2(SB), NOSPLIT, $0-72
+	YONES
+	YMAP(ARGS2, YRELUGRAD)
+
+// x where x > 0, else s x.
+#define YLEAKY \
+	YLOAD1 \
+	VCMPPS    $0x1e, Y13, Y0, Y2 \
+	VMULPS    Y9, Y0, Y3 \
+	VBLENDVPS Y2, Y0, Y3, Y8
+
+// func leakyAVX2(dst, x []float32, s float32)
+TEXT ·leakyAVX2(SB), NOSPLIT, $0-52
+	VBROADCASTSS s+48(FP), Y9
+	YONES
+	YMAP(ARGS1, YLEAKY)
+
+// g (x is g, y is the input) times 1 where y > 0, else times s.
+#define YLEAKYGRAD \
+	YLOAD2 \
+	VCMPPS    $0x1e, Y13, Y1, Y2 \
+	VBLENDVPS Y2, Y14, Y9, Y3 \
+	VMULPS    Y3, Y0, Y8
+
+// func leakyGradAVX2(dst, x, y []float32, s float32)
+TEXT ·leakyGradAVX2(SB), NOSPLIT, $0-76
+	VBROADCASTSS s+72(FP), Y9
+	YONES
+	YMAP(ARGS2, YLEAKYGRAD)
+
+// func adamAVX2(x, g, m, v []float32, s *AdamStep)
+TEXT ·adamAVX2(SB), NOSPLIT, $0-104
+	YMAP(YADAMARGS, YADAM)

@@ -1,0 +1,72 @@
+package kernel
+
+import (
+	"fmt"
+	"math"
+	"testing"
+)
+
+// forEachLevel runs f once for every level of loops the CPU supports (see
+// useLevel), then restores the best one.
+func forEachLevel(t *testing.T, f func(t *testing.T)) {
+	defer useLevel(bestLevel)
+	for l := levelPortable; l <= bestLevel; l++ {
+		useLevel(l)
+		t.Run(fmt.Sprintf("level%d", l), f)
+	}
+}
+
+// The vector loops round exactly as the portable ones: the plain maps,
+// the gradient maps and Adam give the same bits at every level.
+func TestLevelsBitExact(t *testing.T) {
+	const n = 77 // whole vector steps and a tail at every width
+	a, b, c := make([]float32, n), make([]float32, n), make([]float32, n)
+	for i := range a {
+		a[i] = float32(math.Sin(float64(i))) * 3
+		b[i] = float32(math.Cos(float64(i)*0.7)) + 0.01
+		c[i] = float32(i%5) * 0.1
+	}
+	b[3], a[5] = float32(math.NaN()), float32(math.Inf(-1))
+	two := func(name string, vec, ref func(dst, x, y []float32)) func(*testing.T) {
+		return func(t *testing.T) {
+			got, want := make([]float32, n), make([]float32, n)
+			vec(got, a, b)
+			ref(want, a, b)
+			sameBits(t, name, got, want)
+		}
+	}
+	s := &AdamStep{B1: 0.9, B2: 0.999, K1: 0.1, K2: 0.001, NegStep: -1e-3, C2: 0.3, Eps: 1e-8, WD: 0.01, Shrink: 0.999}
+	forEachLevel(t, func(t *testing.T) {
+		two("Add", func(d, x, y []float32) { Map2(Add, d, x, y) }, addVVGo)(t)
+		two("Sub", func(d, x, y []float32) { Map2(Sub, d, x, y) }, subVVGo)(t)
+		two("Mul", func(d, x, y []float32) { Map2(Mul, d, x, y) }, mulVVGo)(t)
+		two("Div", func(d, x, y []float32) { Map2(Div, d, x, y) }, divVVGo)(t)
+		two("AddScalar", func(d, x, _ []float32) { Map2Scalar(Add, d, x, 0.3, false) }, func(d, x, _ []float32) { addVSGo(d, x, 0.3) })(t)
+		two("MulScalar", func(d, x, _ []float32) { Map2Scalar(Mul, d, x, -1.7, false) }, func(d, x, _ []float32) { mulVSGo(d, x, -1.7) })(t)
+		two("Axpy", func(d, x, y []float32) { copy(d, y); Axpy(d, x, 0.7) }, func(d, x, y []float32) { copy(d, y); axpyGo(d, x, 0.7) })(t)
+		two("SigmoidGrad", SigmoidGrad, sigmoidGradGo)(t)
+		two("TanhGrad", TanhGrad, tanhGradGo)(t)
+		two("ReLUGrad", ReLUGrad, reluGradGo)(t)
+		two("LeakyReLU", func(d, x, _ []float32) { LeakyReLU(d, x, 0.2) }, func(d, x, _ []float32) { leakyGo(d, x, 0.2) })(t)
+		two("LeakyReLUGrad", func(d, x, y []float32) { LeakyReLUGrad(d, x, y, 0.2) }, func(d, x, y []float32) { leakyGradGo(d, x, y, 0.2) })(t)
+		state := func() [4][]float32 {
+			return [4][]float32{append([]float32(nil), a...), append([]float32(nil), b...), append([]float32(nil), c...), append([]float32(nil), c...)}
+		}
+		got, want := state(), state()
+		Adam(got[0], got[1], got[2], got[3], nil, s)
+		adamGo(want[0], want[1], want[2], want[3], nil, s)
+		for i, name := range []string{"Adam x", "Adam g", "Adam m", "Adam v"} {
+			sameBits(t, name, got[i], want[i])
+		}
+	})
+}
+
+func sameBits(t *testing.T, name string, got, want []float32) {
+	t.Helper()
+	for i := range got {
+		if math.Float32bits(got[i]) != math.Float32bits(want[i]) && !(got[i] != got[i] && want[i] != want[i]) {
+			t.Errorf("%s: [%d] = %g, portable loop gives %g", name, i, got[i], want[i])
+			return
+		}
+	}
+}
