@@ -113,10 +113,15 @@ func frozen(m any, f func()) {
 }
 
 // gradY returns dF/dy summed over the batch, i.e. the per-sample gradient
-// of each energy with respect to its own y, and the energies.
+// of each energy with respect to its own y, and the energies. The graph of
+// the energy is released once its gradient is taken, so that the many
+// steps of a sampler reuse its buffers.
 func gradY(m Model, x, y *tensor.Tensor) (*tensor.Tensor, *tensor.Tensor) {
 	yv := y.Detach().SetRequiresGrad(true)
 	e := m.Energy(x, yv)
-	g := tensor.Grad(e.Sum(), yv)[0]
-	return g, e.Detach()
+	total := e.Sum()
+	g := tensor.Grad(total, yv)[0]
+	e = e.Detach()
+	total.Release()
+	return g, e
 }

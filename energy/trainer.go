@@ -59,7 +59,9 @@ func (e *DivergenceError) Error() string {
 	return fmt.Sprintf("energy: training diverged: %s = %g", e.What, e.Value)
 }
 
-// Step runs one update on a batch of data y (and x, or nil).
+// Step runs one update on a batch of data y (and x, or nil). The graph of
+// the loss is released at the end of the step, its buffers going back to
+// the tensor pools.
 func (t *Trainer) Step(x, y *tensor.Tensor, rng *tensor.RNG) (StepStats, error) {
 	var st StepStats
 	var loss *tensor.Tensor
@@ -90,6 +92,7 @@ func (t *Trainer) Step(x, y *tensor.Tensor, rng *tensor.RNG) (StepStats, error) 
 	t.Opt.ZeroGrad()
 	loss.Backward()
 	t.Opt.Step()
+	loss.Release()
 	return st, nil
 }
 
