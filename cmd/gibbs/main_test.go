@@ -67,9 +67,11 @@ func TestUsageAndBadInput(t *testing.T) {
 	}
 }
 
-// smallRun is a quick training configuration for tests.
+// smallRun is a quick training configuration for tests. Its learning rate
+// is constant: a cosine schedule spans --steps, so a run extended on resume
+// would follow another schedule than one started with the longer --steps.
 func smallRun(out string, steps int, extra ...string) []string {
-	return append([]string{"train", "ebm", "--quiet", "--out", out, "--steps", strconv.Itoa(steps),
+	return append([]string{"train", "ebm", "--quiet", "--out", out, "--steps", strconv.Itoa(steps), "--lr-schedule", "constant",
 		"--hidden", "16", "--batch", "32", "--langevin-steps", "3", "--buffer", "200", "--train-size", "500",
 		"--eval-every", "10", "--checkpoint-every", "10"}, extra...)
 }

@@ -1,0 +1,91 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"math"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+)
+
+// TestDefaultRecipeShortRun runs the default recipe for a few steps
+// through trainEBM and checks the run folder and the keys of the
+// evaluation lines.
+func TestDefaultRecipeShortRun(t *testing.T) {
+	cfg := defaultEBMConfig()
+	cfg.Steps, cfg.EvalEvery, cfg.CheckpointEvery = 20, 10, 10
+	dir := filepath.Join(t.TempDir(), "run")
+	res, err := trainEBM(context.Background(), cfg, dir, false, progressOut(nil, true))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Modes != 8 || math.IsNaN(res.TestNLL) || math.IsNaN(res.TrueNLL) {
+		t.Errorf("result %+v", res)
+	}
+	for _, f := range []string{"config.json", "metrics.jsonl", "checkpoint.safetensors", "energy.png", "samples.png", "loss.png"} {
+		if _, err := os.Stat(filepath.Join(dir, f)); err != nil {
+			t.Errorf("missing %s: %v", f, err)
+		}
+	}
+	evals := evalLines(t, filepath.Join(dir, "metrics.jsonl"))
+	if len(evals) != 2 {
+		t.Fatalf("%d evaluation lines, want 2", len(evals))
+	}
+	for _, key := range []string{"step", "test_nll", "true_nll", "modes_covered", "modes", "jump_acceptance"} {
+		if _, ok := evals[1][key]; !ok {
+			t.Errorf("evaluation line lacks %q: %v", key, evals[1])
+		}
+	}
+}
+
+// evalLines returns the evaluation lines (those with a test_nll) of a
+// metrics file.
+func evalLines(t *testing.T, path string) []map[string]any {
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	var out []map[string]any
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		var rec map[string]any
+		if err := json.Unmarshal(sc.Bytes(), &rec); err != nil {
+			t.Fatalf("%s: %v", path, err)
+		}
+		if _, ok := rec["test_nll"]; ok {
+			out = append(out, rec)
+		}
+	}
+	return out
+}
+
+// TestDefaultRecipeQuality trains the default recipe on ring8 and grid25
+// and checks the quality it is tuned for: a grid-normalised test NLL
+// within 0.3 nats of the true density's, and samples on every mode.
+func TestDefaultRecipeQuality(t *testing.T) {
+	if os.Getenv("GIBBS_LONG") == "" {
+		t.Skip("set GIBBS_LONG=1 to train the default recipe on ring8 and grid25 (about a minute each)")
+	}
+	for _, name := range []string{"ring8", "grid25"} {
+		t.Run(name, func(t *testing.T) {
+			cfg := defaultEBMConfig()
+			cfg.Data = name
+			start := time.Now()
+			res, err := trainEBM(context.Background(), cfg, filepath.Join(t.TempDir(), name), false, progressOut(nil, true))
+			if err != nil {
+				t.Fatal(err)
+			}
+			t.Logf("%s: test NLL %.3f, true %.3f, modes %d/%d, %v", name, res.TestNLL, res.TrueNLL, res.ModesCovered, res.Modes, time.Since(start).Round(time.Second))
+			if gap := res.TestNLL - res.TrueNLL; !(gap < 0.3) {
+				t.Errorf("test NLL %.3f is %.3f nats above the true density's %.3f", res.TestNLL, gap, res.TrueNLL)
+			}
+			if res.ModesCovered != res.Modes {
+				t.Errorf("samples cover %d of %d modes", res.ModesCovered, res.Modes)
+			}
+		})
+	}
+}
