@@ -5,6 +5,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"runtime"
+	"sync"
 	"testing"
 )
 
@@ -275,6 +276,38 @@ func TestParallelFor(t *testing.T) {
 		for i, h := range hits {
 			if h != 1 {
 				t.Errorf("n=%d: index %d ran %d times", n, i, h)
+			}
+		}
+	}
+}
+
+func TestParallel(t *testing.T) {
+	defer SetThreads(0)
+	for _, threads := range []int{1, 2, 3} {
+		SetThreads(threads)
+		for _, n := range []int{0, 1, 2, 5, 100} {
+			hits := make([]int, n)
+			calls := 0
+			var mu sync.Mutex
+			Parallel(n, func(lo, hi int) {
+				if lo >= hi || lo < 0 || hi > n {
+					t.Errorf("threads=%d n=%d: range [%d, %d)", threads, n, lo, hi)
+					return
+				}
+				mu.Lock()
+				calls++
+				mu.Unlock()
+				for i := lo; i < hi; i++ {
+					hits[i]++
+				}
+			})
+			for i, h := range hits {
+				if h != 1 {
+					t.Errorf("threads=%d n=%d: index %d covered %d times", threads, n, i, h)
+				}
+			}
+			if want := min(threads, n); calls != want {
+				t.Errorf("threads=%d n=%d: %d ranges, want %d", threads, n, calls, want)
 			}
 		}
 	}

@@ -80,6 +80,19 @@ func parallelFor(n int, f func(int)) {
 	<-j.fin
 }
 
+// Parallel splits 0..n-1 into up to Threads() contiguous ranges of about
+// equal size, runs f(lo, hi) on each, the calling goroutine taking one and
+// the persistent workers of the product kernels the others, and returns
+// when all have finished. Waking a worker costs microseconds, so Parallel
+// suits loops that take tens of microseconds or more; below that, call f
+// directly. f must be safe to run concurrently on disjoint ranges.
+func Parallel(n int, f func(lo, hi int)) {
+	nt := min(Threads(), n)
+	parallelFor(nt, func(t int) {
+		f(t*n/nt, (t+1)*n/nt)
+	})
+}
+
 // startWorkers makes sure up to want workers exist and returns how many do.
 func startWorkers(want int) int {
 	want = min(want, maxWorkers)
