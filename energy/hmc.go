@@ -16,16 +16,7 @@ type HMC struct {
 	Iterations, LeapfrogSteps int
 	StepSize                  float32
 	Lo, Hi                    float32
-	// accepted and proposed count Metropolis decisions since creation.
-	accepted, proposed int
-}
-
-// AcceptanceRate returns the fraction of proposals accepted so far.
-func (h *HMC) AcceptanceRate() float64 {
-	if h.proposed == 0 {
-		return 0
-	}
-	return float64(h.accepted) / float64(h.proposed)
+	Acceptance
 }
 
 // Sample runs the chains and returns their states.
@@ -57,9 +48,9 @@ func (h *HMC) Sample(m Model, x, pos *tensor.Tensor, rng *tensor.RNG) *tensor.Te
 			yd, qd := y.Data(), q.Data()
 			for i := 0; i < n; i++ {
 				dh := float64(u0.Data()[i]+k0[i]/2) - float64(u1.Data()[i]+k1[i]/2)
-				h.proposed++
-				if !math.IsNaN(dh) && (dh >= 0 || rng.Float64() < math.Exp(dh)) {
-					h.accepted++
+				ok := !math.IsNaN(dh) && (dh >= 0 || rng.Float64() < math.Exp(dh))
+				h.record(ok)
+				if ok {
 					copy(yd[i*row:(i+1)*row], qd[i*row:(i+1)*row])
 				}
 			}

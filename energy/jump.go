@@ -29,10 +29,7 @@ type Jump struct {
 	Width   float32
 	Uniform float32
 	Lo, Hi  float32
-	// Accepted and Proposed count the Metropolis decisions so far; a run
-	// that resumes from a checkpoint restores them to report the same
-	// acceptance rate.
-	Accepted, Proposed int
+	Acceptance
 }
 
 // Validate reports a setting that cannot run.
@@ -41,14 +38,6 @@ func (j *Jump) Validate() error {
 		return fmt.Errorf("energy: Jump needs width > 0, uniform share in [0, 1] and lo < hi, got width %v, uniform %v, [%v, %v]", j.Width, j.Uniform, j.Lo, j.Hi)
 	}
 	return nil
-}
-
-// AcceptanceRate returns the fraction of proposals accepted so far.
-func (j *Jump) AcceptanceRate() float64 {
-	if j.Proposed == 0 {
-		return 0
-	}
-	return float64(j.Accepted) / float64(j.Proposed)
 }
 
 // Move makes one proposal per chain of y ([N, ...], changed in place),
@@ -83,9 +72,9 @@ func (j *Jump) Move(m Model, x, y, pos *tensor.Tensor, rng *tensor.RNG) {
 	for i := 0; i < n; i++ {
 		cur, next := yd[i*row:(i+1)*row], pd[i*row:(i+1)*row]
 		logR := float64(eCur.Data()[i]) - float64(eProp.Data()[i]) + j.logQ(cur, cd, row) - j.logQ(next, cd, row)
-		j.Proposed++
-		if !math.IsNaN(logR) && (logR >= 0 || rng.Float64() < math.Exp(logR)) {
-			j.Accepted++
+		ok := !math.IsNaN(logR) && (logR >= 0 || rng.Float64() < math.Exp(logR))
+		j.record(ok)
+		if ok {
 			copy(cur, next)
 		}
 	}

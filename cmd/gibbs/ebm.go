@@ -360,28 +360,44 @@ func (r *ebmRun) state() rundir.State {
 	if r.replay != nil {
 		s.Extra["replay_buffer"] = r.replay.Chains
 	}
-	if r.jump != nil {
-		s.Meta = map[string]string{"jump_accepted": strconv.Itoa(r.jump.Accepted), "jump_proposed": strconv.Itoa(r.jump.Proposed)}
+	s.Meta = map[string]string{}
+	for name, a := range r.acceptances() {
+		s.Meta[name+"_accepted"] = strconv.Itoa(a.Accepted)
+		s.Meta[name+"_proposed"] = strconv.Itoa(a.Proposed)
 	}
 	return s
 }
 
-// jumpCounts reads the jump sampler's counters from a checkpoint's meta
-// data; a checkpoint written without them counts from zero.
-func jumpCounts(meta map[string]string) (accepted, proposed int, err error) {
-	for _, c := range []struct {
-		key string
-		v   *int
-	}{{"jump_accepted", &accepted}, {"jump_proposed", &proposed}} {
-		s, ok := meta[c.key]
-		if !ok {
-			continue
-		}
-		if *c.v, err = strconv.Atoi(s); err != nil {
-			return 0, 0, fmt.Errorf("checkpoint meta %s: %v", c.key, err)
+// acceptances names the Metropolis counters of the run's samplers, which
+// the checkpoint keeps.
+func (r *ebmRun) acceptances() map[string]*energy.Acceptance {
+	as := map[string]*energy.Acceptance{}
+	if r.jump != nil {
+		as["jump"] = &r.jump.Acceptance
+	}
+	if r.hmc != nil {
+		as["hmc"] = &r.hmc.Acceptance
+	}
+	return as
+}
+
+// restoreAcceptances reads the counters back from a checkpoint's metadata;
+// a checkpoint written without them counts from zero.
+func (r *ebmRun) restoreAcceptances(meta map[string]string) error {
+	for name, a := range r.acceptances() {
+		for key, v := range map[string]*int{name + "_accepted": &a.Accepted, name + "_proposed": &a.Proposed} {
+			s, ok := meta[key]
+			if !ok {
+				continue
+			}
+			n, err := strconv.Atoi(s)
+			if err != nil {
+				return fmt.Errorf("checkpoint metadata %s: %v", key, err)
+			}
+			*v = n
 		}
 	}
-	return accepted, proposed, nil
+	return nil
 }
 
 // trainEBM runs (or resumes) a run in outDir and returns its last evaluation.
@@ -400,10 +416,8 @@ func trainEBM(ctx context.Context, cfg ebmConfig, outDir string, resume bool, p 
 			return ebmResult{}, err
 		}
 		r.step = s.Step
-		if r.jump != nil {
-			if r.jump.Accepted, r.jump.Proposed, err = jumpCounts(s.Meta); err != nil {
-				return ebmResult{}, fmt.Errorf("%s: %v", outDir, err)
-			}
+		if err := r.restoreAcceptances(s.Meta); err != nil {
+			return ebmResult{}, fmt.Errorf("%s: %v", outDir, err)
 		}
 		if err := dir.TrimMetrics(r.step); err != nil {
 			return ebmResult{}, err
@@ -500,11 +514,8 @@ func (r *ebmRun) evaluate() (ebmResult, error) {
 		out.Modes = len(modes)
 		rec["modes_covered"], rec["modes"] = out.ModesCovered, out.Modes
 	}
-	if r.hmc != nil {
-		rec["hmc_acceptance"] = r.hmc.AcceptanceRate()
-	}
-	if r.jump != nil {
-		rec["jump_acceptance"] = r.jump.AcceptanceRate()
+	for name, a := range r.acceptances() {
+		rec[name+"_acceptance"] = a.AcceptanceRate()
 	}
 	if err := r.dir.AppendMetrics(rec); err != nil {
 		return out, err
