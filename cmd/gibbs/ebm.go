@@ -427,6 +427,13 @@ func trainEBM(ctx context.Context, cfg ebmConfig, outDir string, resume bool, p 
 	if err := dir.WriteConfig(cfg); err != nil {
 		return ebmResult{}, err
 	}
+	if !resume {
+		// A checkpoint from the start, so that a run that diverges early
+		// still has a good one to go back to.
+		if err := dir.Save(r.state()); err != nil {
+			return ebmResult{}, err
+		}
+	}
 	bar := progress.New(p.w, "train ebm", r.step, cfg.Steps, p.tty)
 	lastSaved := r.step
 	var res ebmResult
@@ -441,7 +448,8 @@ func trainEBM(ctx context.Context, cfg ebmConfig, outDir string, resume bool, p 
 		if err != nil {
 			var div *energy.DivergenceError
 			if errors.As(err, &div) {
-				return res, fmt.Errorf("%w at step %d (%v); the last good checkpoint, step %d, is kept in %s", errDiverged, r.step+1, div, lastSaved, outDir)
+				return res, fmt.Errorf("%w at step %d: %s reached %g (bound %g); the last good checkpoint, step %d, is kept in %s",
+					errDiverged, r.step+1, div.What, div.Value, cfg.MaxEnergy, lastSaved, outDir)
 			}
 			return res, err
 		}

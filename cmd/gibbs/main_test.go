@@ -185,3 +185,24 @@ func TestTrainLISTA(t *testing.T) {
 		t.Errorf("bad depth: status %d %q", status, errOut)
 	}
 }
+
+// A run that blows up stops with status 1 and a message naming the step,
+// and keeps its last good checkpoint.
+func TestDivergenceStopsAndKeepsCheckpoint(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "run")
+	status, _, errOut := runCLI(smallRun(dir, 50, "--lr", "10", "--max-energy", "100")...)
+	if status != 1 || !strings.Contains(errOut, "training diverged at step") || !strings.Contains(errOut, "last good checkpoint, step 0") {
+		t.Fatalf("status %d, stderr %q", status, errOut)
+	}
+	ts, meta, err := checkpoint.Load(filepath.Join(dir, "checkpoint.safetensors"))
+	if err != nil || len(ts) == 0 || meta["step"] != "0" {
+		t.Fatalf("last good checkpoint: %d tensors, meta %v, %v", len(ts), meta, err)
+	}
+	for name, t0 := range ts {
+		for _, v := range t0.Data() {
+			if v != v {
+				t.Fatalf("checkpoint tensor %s holds NaN", name)
+			}
+		}
+	}
+}
