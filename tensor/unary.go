@@ -131,7 +131,7 @@ func (t *Tensor) Sigmoid() *Tensor {
 
 // ReLU returns max(t, 0).
 func (t *Tensor) ReLU() *Tensor {
-	return unary("ReLU", t, scalarOp(kernel.Max, 0, false),
+	return unary("ReLU", t, kernel.ReLU,
 		func(g, _ *Tensor) *Tensor { return gradMul(reluGrad, 0, g, t) })
 }
 

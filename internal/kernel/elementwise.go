@@ -28,6 +28,7 @@ var (
 	expVec, logVec, sigmoidVec, siluVec func(dst, x []float32)
 	tanhVec, softplusV                  func(dst, x []float32)
 	sigmoidGV, tanhGV, reluGV, siluGV   func(dst, g, x []float32)
+	reluVec                             func(dst, x []float32)
 	leakyVec                            func(dst, x []float32, slope float32)
 	leakyGV                             func(dst, g, x []float32, slope float32)
 	adamVec                             func(x, g, m, v []float32, s *AdamStep)

@@ -38,6 +38,7 @@ func useLevel(l int) {
 	sigmoidGV = choose(l, sigmoidGradAVX512, sigmoidGradAVX2, sigmoidGradGo)
 	tanhGV = choose(l, tanhGradAVX512, tanhGradAVX2, tanhGradGo)
 	reluGV = choose(l, reluGradAVX512, reluGradAVX2, reluGradGo)
+	reluVec = choose(l, reluAVX512, reluAVX2, reluGo)
 	leakyVec = choose(l, leakyAVX512, leakyAVX2, leakyGo)
 	leakyGV = choose(l, leakyGradAVX512, leakyGradAVX2, leakyGradGo)
 	adamVec = choose(l, adamAVX512, adamAVX2, adamPlain)
@@ -117,6 +118,9 @@ func reluGradAVX512(dst, x, y []float32)
 func siluGradAVX512(dst, x, y []float32)
 
 //go:noescape
+func reluAVX512(dst, x []float32)
+
+//go:noescape
 func leakyAVX512(dst, x []float32, s float32)
 
 //go:noescape
@@ -154,6 +158,9 @@ func tanhGradAVX2(dst, x, y []float32)
 
 //go:noescape
 func reluGradAVX2(dst, x, y []float32)
+
+//go:noescape
+func reluAVX2(dst, x []float32)
 
 //go:noescape
 func leakyAVX2(dst, x []float32, s float32)

@@ -130,6 +130,18 @@ TEXT ·reluGradAVX512(SB), NOSPLIT, $0-72
 	VPXORD Z29, Z29, Z29
 	MAP(ARGS2, RELUGRAD)
 
+// x where x > 0 or x is NaN, else +0: the mask !(x <= 0) zeroes the rest.
+#define RELU \
+	LOAD1 \
+	VCMPPS    $0x16, Z29, Z0, K2 \
+	VMOVAPS.Z Z0, K2, Z8 \
+	STORE
+
+// func reluAVX512(dst, x []float32)
+TEXT ·reluAVX512(SB), NOSPLIT, $0-48
+	VPXORD Z29, Z29, Z29
+	MAP(ARGS1, RELU)
+
 // x where x > 0, else s x.
 #define LEAKY \
 	LOAD1 \

@@ -192,6 +192,17 @@ TEXT ·reluGradAVX2(SB), NOSPLIT, $0-72
 	VMULPS    Y9, Y0, Y3 \
 	VBLENDVPS Y2, Y0, Y3, Y8
 
+// x where x > 0 or x is NaN, else +0: x and the mask !(x <= 0).
+#define YRELU \
+	YLOAD1 \
+	VCMPPS $0x16, Y13, Y0, Y2 \
+	VANDPS Y2, Y0, Y8
+
+// func reluAVX2(dst, x []float32)
+TEXT ·reluAVX2(SB), NOSPLIT, $0-48
+	YONES
+	YMAP(ARGS1, YRELU)
+
 // func leakyAVX2(dst, x []float32, s float32)
 TEXT ·leakyAVX2(SB), NOSPLIT, $0-52
 	VBROADCASTSS s+48(FP), Y9

@@ -80,6 +80,17 @@ func reluGradGo(dst, g, x []float32) {
 	}
 }
 
+func reluGo(dst, x []float32) {
+	x = x[:len(dst)]
+	for i, v := range x {
+		if v > 0 || v != v {
+			dst[i] = v
+		} else {
+			dst[i] = 0
+		}
+	}
+}
+
 func leakyGo(dst, x []float32, slope float32) {
 	x = x[:len(dst)]
 	for i, v := range x {

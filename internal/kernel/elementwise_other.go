@@ -16,5 +16,5 @@ func useLevel(int) {
 	expVec, logVec, sigmoidVec, siluVec = expGo, logGo, sigmoidGo, siluGo
 	tanhVec, softplusV = tanhGo, softplusGo
 	sigmoidGV, tanhGV, reluGV, siluGV = sigmoidGradGo, tanhGradGo, reluGradGo, siluGradGo
-	leakyVec, leakyGV, adamVec = leakyGo, leakyGradGo, adamPlain
+	reluVec, leakyVec, leakyGV, adamVec = reluGo, leakyGo, leakyGradGo, adamPlain
 }

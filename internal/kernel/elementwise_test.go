@@ -26,7 +26,8 @@ func TestLevelsBitExact(t *testing.T) {
 		b[i] = float32(math.Cos(float64(i)*0.7)) + 0.01
 		c[i] = float32(i%5) * 0.1
 	}
-	b[3], a[5] = float32(math.NaN()), float32(math.Inf(-1))
+	b[3], a[5], a[7] = float32(math.NaN()), float32(math.Inf(-1)), float32(math.NaN())
+	a[9], a[11] = float32(math.Copysign(0, -1)), 0
 	two := func(name string, vec, ref func(dst, x, y []float32)) func(*testing.T) {
 		return func(t *testing.T) {
 			got, want := make([]float32, n), make([]float32, n)
@@ -47,6 +48,7 @@ func TestLevelsBitExact(t *testing.T) {
 		two("SigmoidGrad", SigmoidGrad, sigmoidGradGo)(t)
 		two("TanhGrad", TanhGrad, tanhGradGo)(t)
 		two("ReLUGrad", ReLUGrad, reluGradGo)(t)
+		two("ReLU", func(d, x, _ []float32) { ReLU(d, x) }, func(d, x, _ []float32) { reluGo(d, x) })(t)
 		two("LeakyReLU", func(d, x, _ []float32) { LeakyReLU(d, x, 0.2) }, func(d, x, _ []float32) { leakyGo(d, x, 0.2) })(t)
 		two("LeakyReLUGrad", func(d, x, y []float32) { LeakyReLUGrad(d, x, y, 0.2) }, func(d, x, y []float32) { leakyGradGo(d, x, y, 0.2) })(t)
 		state := func() [4][]float32 {

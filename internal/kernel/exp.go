@@ -169,6 +169,9 @@ func ReLUGrad(dst, g, x []float32) { reluGV(dst, g[:len(dst)], x[:len(dst)]) }
 // sigmoid(x[i]): the gradient of SiLU at its input x.
 func SiLUGrad(dst, g, x []float32) { siluGV(dst, x[:len(dst)], g[:len(dst)]) }
 
+// ReLU sets dst[i] = x[i] where x[i] > 0 or x[i] is NaN, else +0.
+func ReLU(dst, x []float32) { reluVec(dst, x[:len(dst)]) }
+
 // LeakyReLU sets dst[i] = x[i] where x[i] > 0, else slope * x[i].
 func LeakyReLU(dst, x []float32, slope float32) { leakyVec(dst, x[:len(dst)], slope) }
 
