@@ -1,6 +1,10 @@
 package tensor
 
-import "fmt"
+import (
+	"fmt"
+
+	"github.com/gibbsml/gibbs/internal/kernel"
+)
 
 // Reshape returns t with a new shape holding the same values (shared, not
 // copied). One axis may be -1, inferred from the others.
@@ -274,14 +278,9 @@ func (t *Tensor) IndexAdd(axis int, idx []int, n int) *Tensor {
 // except along axis and holds whole numbers.
 func (t *Tensor) Gather(axis int, index *Tensor) *Tensor {
 	ax, outer, n, inner, m := gatherDims("Gather", t.shape, axis, index)
-	out := Zeros(index.shape...)
-	for o := 0; o < outer; o++ {
-		for j := 0; j < m; j++ {
-			for i := 0; i < inner; i++ {
-				p := (o*m+j)*inner + i
-				out.data[p] = t.data[(o*n+checkIndex("Gather", index.data[p], n))*inner+i]
-			}
-		}
+	out := empty(append([]int{}, index.shape...))
+	if !kernel.Gather(out.data, t.data, index.data, outer, m, n, inner) {
+		badIndex("Gather", index, n)
 	}
 	return record(out, "Gather", []*Tensor{t}, func(g *Tensor) []*Tensor {
 		return []*Tensor{g.ScatterAdd(ax, index, n)}
@@ -298,14 +297,9 @@ func (t *Tensor) ScatterAdd(axis int, index *Tensor, n int) *Tensor {
 	shape := t.Shape()
 	shape[ax] = n
 	outer, m, inner := splitAt(t.shape, ax)
-	out := Zeros(shape...)
-	for o := 0; o < outer; o++ {
-		for j := 0; j < m; j++ {
-			for i := 0; i < inner; i++ {
-				p := (o*m+j)*inner + i
-				out.data[(o*n+checkIndex("ScatterAdd", index.data[p], n))*inner+i] += t.data[p]
-			}
-		}
+	out := empty(shape)
+	if !kernel.ScatterSum(out.data, t.data, index.data, outer, m, n, inner) {
+		badIndex("ScatterAdd", index, n)
 	}
 	return record(out, "ScatterAdd", []*Tensor{t}, func(g *Tensor) []*Tensor { return []*Tensor{g.Gather(ax, index)} })
 }
@@ -324,10 +318,13 @@ func gatherDims(op string, shape []int, axis int, index *Tensor) (ax, outer, n, 
 	return ax, outer, n, inner, index.shape[ax]
 }
 
-func checkIndex(op string, v float32, n int) int {
-	k := int(v)
-	if float32(k) != v || k < 0 || k >= n {
-		panic(fmt.Sprintf("tensor: %s: index %v out of range [0, %d)", op, v, n))
+// badIndex panics on the first entry of index that is not a whole number
+// in [0, n).
+func badIndex(op string, index *Tensor, n int) {
+	for _, v := range index.data {
+		if k := int(v); float32(k) != v || k < 0 || k >= n {
+			panic(fmt.Sprintf("tensor: %s: index %v out of range [0, %d)", op, v, n))
+		}
 	}
-	return k
+	panic(fmt.Sprintf("tensor: %s: indices out of range [0, %d)", op, n))
 }
