@@ -5,6 +5,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"image/color"
 	"io"
 	"math"
 	"os"
@@ -291,7 +292,6 @@ type ebmRun struct {
 	test    *tensor.Tensor
 	box     data.Box
 	step    int
-	losses  []float64
 }
 
 // ebmResult is the last evaluation of a run.
@@ -454,7 +454,6 @@ func trainEBM(ctx context.Context, cfg ebmConfig, outDir string, resume bool, p 
 			return res, err
 		}
 		r.step++
-		r.losses = append(r.losses, st.Loss)
 		if err := dir.AppendMetrics(map[string]any{"step": r.step, "loss": st.Loss, "e_pos": st.PosEnergy, "e_neg": st.NegEnergy}); err != nil {
 			return res, err
 		}
@@ -544,9 +543,21 @@ func (r *ebmRun) drawPictures(samples *tensor.Tensor) error {
 	if err := viz.SavePNG(r.dir.File("samples.png"), plot.Render()); err != nil {
 		return err
 	}
-	if len(r.losses) > 1 {
-		curve := viz.LinePlot{Series: []viz.Series{{Y: r.losses}}}
-		return viz.SavePNG(r.dir.File("loss.png"), curve.Render())
+	steps, losses, err := r.dir.Series("loss")
+	if err != nil || len(losses) < 2 {
+		return err
 	}
-	return nil
+	// The per-step loss is noisy; its moving average shows the trend.
+	smooth := make([]float64, len(losses))
+	for i, v := range losses {
+		smooth[i] = v
+		if i > 0 {
+			smooth[i] = 0.98*smooth[i-1] + 0.02*v
+		}
+	}
+	curve := viz.LinePlot{Series: []viz.Series{
+		{X: steps, Y: losses, Color: color.NRGBA{0, 114, 178, 60}},
+		{X: steps, Y: smooth, Color: viz.Palette(1)},
+	}}
+	return viz.SavePNG(r.dir.File("loss.png"), curve.Render())
 }

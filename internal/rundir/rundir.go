@@ -122,6 +122,27 @@ func (d *Dir) TrimMetrics(step int) error {
 	return atomicfile.WriteBytes(d.File(MetricsFile), keep.Bytes())
 }
 
+// Series reads the metrics lines that carry key and returns their steps
+// and values, in file order.
+func (d *Dir) Series(key string) (steps, values []float64, err error) {
+	b, err := os.ReadFile(d.File(MetricsFile))
+	if err != nil {
+		return nil, nil, fmt.Errorf("reading metrics: %w", err)
+	}
+	for _, line := range bytes.Split(b, []byte{'\n'}) {
+		var rec map[string]any
+		if json.Unmarshal(line, &rec) != nil {
+			continue
+		}
+		step, ok1 := rec["step"].(float64)
+		v, ok2 := rec[key].(float64)
+		if ok1 && ok2 {
+			steps, values = append(steps, step), append(values, v)
+		}
+	}
+	return steps, values, nil
+}
+
 // State is what a checkpoint holds: everything a run needs to go on
 // exactly where it stopped.
 type State struct {
