@@ -1,7 +1,9 @@
 package kernel
 
-// gatherMinWork is the number of values from which Gather and ScatterSum
-// split their blocks across threads.
+import "sync/atomic"
+
+// gatherMinWork is the number of values from which Gather, ScatterSum and
+// the row softmax split their blocks across threads.
 const gatherMinWork = 1 << 15
 
 // Gather sets dst[o, j, i] = src[o, idx[o, j, i], i] for dst and idx laid
@@ -69,24 +71,25 @@ func ScatterSum(dst, src, idx []float32, outer, m, n, inner int) bool {
 // split across threads when there is enough work, and reports whether f
 // succeeded on all of them.
 func byBlock(outer, size int, f func(o int) bool) bool {
-	run := func(lo, hi int) bool {
-		for o := lo; o < hi; o++ {
+	var failed atomic.Bool
+	splitBlocks(outer, size, func(lo, hi int) {
+		for o := lo; o < hi && !failed.Load(); o++ {
 			if !f(o) {
-				return false
+				failed.Store(true)
 			}
 		}
-		return true
-	}
+	})
+	return !failed.Load()
+}
+
+// splitBlocks runs f on ranges of the blocks 0 to outer-1, each block of
+// about size values: on all of them at once when the work is small,
+// otherwise on one contiguous range per thread.
+func splitBlocks(outer, size int, f func(lo, hi int)) {
 	nt := min(Threads(), outer, max(outer*size/gatherMinWork, 1))
 	if nt <= 1 {
-		return run(0, outer)
+		f(0, outer)
+		return
 	}
-	ok := make([]bool, nt)
-	parallelFor(nt, func(t int) { ok[t] = run(t*outer/nt, (t+1)*outer/nt) })
-	for _, b := range ok {
-		if !b {
-			return false
-		}
-	}
-	return true
+	parallelFor(nt, func(t int) { f(t*outer/nt, (t+1)*outer/nt) })
 }

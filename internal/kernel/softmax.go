@@ -1,0 +1,111 @@
+package kernel
+
+import (
+	"math"
+	"slices"
+)
+
+// SoftmaxRows sets each row of n values of dst to the softmax of the same
+// row of src, e^(x - max) / sum, or with logOut to the log-softmax, x -
+// max - log(sum). A row that is all -Inf gets no weight at all: zeros, or
+// -Inf for the log form, instead of 0/0. dst may be src. Rows are split
+// across threads when there are enough of them.
+func SoftmaxRows(dst, src []float32, n int, logOut bool) {
+	if n == 0 {
+		return
+	}
+	rows := len(dst) / n
+	src = src[:rows*n]
+	splitBlocks(rows, n, func(lo, hi int) {
+		var ex []float32
+		if logOut {
+			ex = make([]float32, n)
+		}
+		for r := lo; r < hi; r++ {
+			softmaxRow(dst[r*n:(r+1)*n], src[r*n:(r+1)*n], ex)
+		}
+	})
+}
+
+// softmaxRow is SoftmaxRows on one row; a non-nil ex (scratch of the row's
+// length) asks for the log form.
+func softmaxRow(dst, src, ex []float32) {
+	m := rowMax(src)
+	if math.IsInf(float64(m), -1) {
+		m = 0
+	}
+	e := dst
+	if ex != nil {
+		e = ex
+	}
+	addVS(e, src, -m)
+	expVec(e, e)
+	s := Sum(e)
+	switch {
+	case s == 0 && ex != nil:
+		Fill(dst, float32(math.Inf(-1)))
+	case s == 0:
+		Fill(dst, 0)
+	case ex != nil:
+		addVS(dst, src, -(m + float32(math.Log(float64(s)))))
+	default:
+		mulVS(dst, dst, 1/s)
+	}
+}
+
+// SoftmaxGradRows sets each row of n values of dst to y (g - <g, y>): the
+// gradient at the input of a softmax whose output rows are y, given the
+// gradient g of that output. dst may be g.
+func SoftmaxGradRows(dst, g, y []float32, n int) {
+	if n == 0 {
+		return
+	}
+	rows := len(dst) / n
+	g, y = g[:rows*n], y[:rows*n]
+	splitBlocks(rows, n, func(lo, hi int) {
+		for r := lo; r < hi; r++ {
+			d, gr, yr := dst[r*n:(r+1)*n], g[r*n:(r+1)*n], y[r*n:(r+1)*n]
+			addVS(d, gr, -dot(gr, yr))
+			mulVV(d, d, yr)
+		}
+	})
+}
+
+// rowMax returns the largest value of x (NaN if x holds one, -Inf if x is
+// empty), in eight lanes.
+func rowMax(x []float32) float32 {
+	inf := float32(math.Inf(-1))
+	m := [8]float32{inf, inf, inf, inf, inf, inf, inf, inf}
+	i := 0
+	for ; i+8 <= len(x); i += 8 {
+		v := x[i : i+8 : i+8]
+		m[0], m[1], m[2], m[3] = max(m[0], v[0]), max(m[1], v[1]), max(m[2], v[2]), max(m[3], v[3])
+		m[4], m[5], m[6], m[7] = max(m[4], v[4]), max(m[5], v[5]), max(m[6], v[6]), max(m[7], v[7])
+	}
+	for _, v := range x[i:] {
+		m[0] = max(m[0], v)
+	}
+	return slices.Max(m[:])
+}
+
+// dot returns the sum of x[i] y[i], accumulated in eight lanes.
+func dot(x, y []float32) float32 {
+	y = y[:len(x)]
+	var s [8]float32
+	i := 0
+	for ; i+8 <= len(x); i += 8 {
+		a, b := x[i:i+8:i+8], y[i:i+8:i+8]
+		s[0] += a[0] * b[0]
+		s[1] += a[1] * b[1]
+		s[2] += a[2] * b[2]
+		s[3] += a[3] * b[3]
+		s[4] += a[4] * b[4]
+		s[5] += a[5] * b[5]
+		s[6] += a[6] * b[6]
+		s[7] += a[7] * b[7]
+	}
+	for j := range x[i:] {
+		s[0] += x[i+j] * y[i+j]
+	}
+	return ((s[0] + s[4]) + (s[1] + s[5])) + ((s[2] + s[6]) + (s[3] + s[7]))
+}

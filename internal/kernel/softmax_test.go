@@ -1,0 +1,67 @@
+package kernel
+
+import (
+	"math"
+	"testing"
+)
+
+// SoftmaxRows and SoftmaxGradRows against their definitions in float64,
+// with a row of -Inf (no weight) and rows enough to split across threads.
+func TestSoftmaxRows(t *testing.T) {
+	inf := math.Inf(-1)
+	for _, c := range []struct{ rows, n int }{{3, 5}, {1, 1}, {700, 67}} {
+		x, g := make([]float32, c.rows*c.n), make([]float32, c.rows*c.n)
+		for i := range x {
+			x[i] = float32(math.Sin(float64(i)*1.3) * 4)
+			g[i] = float32(math.Cos(float64(i) * 0.9))
+		}
+		for j := 0; j < c.n; j++ {
+			x[j] = float32(inf)
+		}
+		for _, logOut := range []bool{false, true} {
+			y := make([]float32, len(x))
+			SoftmaxRows(y, x, c.n, logOut)
+			for r := 0; r < c.rows; r++ {
+				row := x[r*c.n : (r+1)*c.n]
+				m, s := inf, 0.0
+				for _, v := range row {
+					m = math.Max(m, float64(v))
+				}
+				for _, v := range row {
+					s += math.Exp(float64(v) - m)
+				}
+				for j, v := range row {
+					want := math.Exp(float64(v)-m) / s
+					if logOut {
+						want = float64(v) - m - math.Log(s)
+					}
+					if r == 0 {
+						want = 0
+						if logOut {
+							want = inf
+						}
+					}
+					if got := float64(y[r*c.n+j]); !(got == want || math.Abs(got-want) <= 1e-5*(1+math.Abs(want))) {
+						t.Fatalf("%+v log %v: [%d, %d] = %g, want %g", c, logOut, r, j, got, want)
+					}
+				}
+			}
+		}
+		y := make([]float32, len(x))
+		SoftmaxRows(y, x, c.n, false)
+		dx := append([]float32(nil), g...)
+		SoftmaxGradRows(dx, dx, y, c.n)
+		for r := 0; r < c.rows; r++ {
+			s := 0.0
+			for j := r * c.n; j < (r+1)*c.n; j++ {
+				s += float64(g[j]) * float64(y[j])
+			}
+			for j := r * c.n; j < (r+1)*c.n; j++ {
+				want := float64(y[j]) * (float64(g[j]) - s)
+				if math.Abs(float64(dx[j])-want) > 1e-5 {
+					t.Fatalf("%+v: gradient [%d] = %g, want %g", c, j, dx[j], want)
+				}
+			}
+		}
+	}
+}
