@@ -281,9 +281,18 @@ func (m *MultiHeadAttention) Attend(query, key, value *tensor.Tensor, mask Atten
 		panic(fmt.Sprintf("nn: MultiHeadAttention: query %v, key %v, value %v, want [B, Tq, %d], [B, Tk, %d], [B, Tk, %d]", qs, ks, vs, e, e, e))
 	}
 	b, tq, tk := qs[0], qs[1], ks[1]
+	additive := mask.additive("MultiHeadAttention", b, h, tq, tk)
+	if query == key && key == value && additive == nil && !needWeights && !m.Dropout.active() {
+		// Plain self-attention: one input projection, heads in place.
+		y := tensor.MatmulT(query.Reshape(b*tq, e), m.InProjWeight, false, true)
+		if m.InProjBias != nil {
+			y = y.Add(m.InProjBias)
+		}
+		return m.OutProj.Forward(selfAttentionHeads(y, b, tq, h)), nil
+	}
 	q, k, v := m.project(query, 0), m.project(key, 1), m.project(value, 2)
-	w := m.Dropout.Forward(AttentionWeights(q, k, mask.additive("MultiHeadAttention", b, h, tq, tk)))
-	out = m.OutProj.Forward(w.Matmul(v).Permute(0, 2, 1, 3).Reshape(b, tq, e))
+	w := m.Dropout.Forward(AttentionWeights(q, k, additive))
+	out = m.OutProj.Forward(joinHeads(w.Matmul(v)))
 	if needWeights {
 		weights = w.Mean(1)
 	}
@@ -299,5 +308,5 @@ func (m *MultiHeadAttention) project(x *tensor.Tensor, i int) *tensor.Tensor {
 	if m.InProjBias != nil {
 		y = y.Add(m.InProjBias.Narrow(0, i*e, e))
 	}
-	return y.Reshape(b, t, h, e/h).Permute(0, 2, 1, 3)
+	return splitHeads(y, b, t, h)
 }

@@ -60,15 +60,22 @@ func TestMultiHeadAttentionGradients(t *testing.T) {
 	Normal(rng, m.InProjBias, 0, 0.5)
 	x, mem := tensor.Randn(rng, 2, 3, 4), tensor.Randn(rng, 2, 2, 4)
 	mask := AttentionMask{KeyPadding: tensor.New([]float32{0, 0, 0, 1}, 2, 2)}
-	f := func(xs ...*tensor.Tensor) *tensor.Tensor {
+	cross := func(xs ...*tensor.Tensor) *tensor.Tensor {
 		out, _ := m.Attend(xs[0], xs[1], xs[1], mask, false)
 		return out
 	}
-	for _, check := range []func(gradcheck.Func, []*tensor.Tensor, gradcheck.Options) error{gradcheck.Check, gradcheck.CheckSecond} {
-		if err := check(f, []*tensor.Tensor{x, mem}, gradcheck.Options{}); err != nil {
-			t.Fatal(err)
+	// Unmasked self-attention takes the fused heads.
+	self := func(xs ...*tensor.Tensor) *tensor.Tensor { return m.Forward(xs[0]) }
+	for _, f := range []gradcheck.Func{cross, self} {
+		for _, check := range []func(gradcheck.Func, []*tensor.Tensor, gradcheck.Options) error{gradcheck.Check, gradcheck.CheckSecond} {
+			if err := check(f, []*tensor.Tensor{x, mem}, gradcheck.Options{}); err != nil {
+				t.Fatal(err)
+			}
 		}
 	}
+	// The fused heads give the values of the composed operations.
+	y := tensor.Randn(rng, 6, 12)
+	attnClose(t, "fused heads", selfAttentionHeads(y, 2, 3, 2), headsRef(y, 2, 3, 2), 1e-5, 1e-6)
 }
 
 func TestAttentionMasks(t *testing.T) {

@@ -26,12 +26,15 @@ func NewDropout(rng *tensor.RNG, p float32) *Dropout {
 // Params returns nothing: Dropout has no parameters.
 func (d *Dropout) Params() []Param { return nil }
 
+// active reports whether Forward changes its input.
+func (d *Dropout) active() bool { return d.Training && d.P != 0 }
+
 // SetTraining switches dropping on or off.
 func (d *Dropout) SetTraining(on bool) { d.Training = on }
 
 // Forward applies a fresh random mask in training and is the identity otherwise.
 func (d *Dropout) Forward(x *tensor.Tensor) *tensor.Tensor {
-	if !d.Training || d.P == 0 {
+	if !d.active() {
 		return x
 	}
 	if d.P == 1 {

@@ -29,6 +29,8 @@ func TestFusedBackwardPaths(t *testing.T) {
 	bceOn := func(target *tensor.Tensor, r nn.Reduction) func(x *tensor.Tensor) *tensor.Tensor {
 		return func(x *tensor.Tensor) *tensor.Tensor { return nn.BCELoss(x.Sigmoid(), target, r) }
 	}
+	mha := nn.NewMultiHeadAttention(tensor.NewRNG(47), 8, 2, 0, true)
+	affine(mha)
 	bce := func(r nn.Reduction) func(x *tensor.Tensor) *tensor.Tensor { return bceOn(soft, r) }
 	logits := func(r nn.Reduction) func(x *tensor.Tensor) *tensor.Tensor {
 		return func(x *tensor.Tensor) *tensor.Tensor { return nn.BCEWithLogitsLoss(x, soft, r) }
@@ -51,6 +53,7 @@ func TestFusedBackwardPaths(t *testing.T) {
 		{"BCELoss none, wide", bceOn(wide, nn.ReduceNone), []int{3, 700}, []*tensor.Tensor{wide}},
 		{"BCEWithLogitsLoss mean", logits(nn.ReduceMean), []int{3, 4}, []*tensor.Tensor{soft}},
 		{"BCEWithLogitsLoss none", logits(nn.ReduceNone), []int{3, 4}, []*tensor.Tensor{soft}},
+		{"MultiHeadAttention self-attention", mha.Forward, []int{3, 5, 8}, nn.Tensors(mha)},
 	}
 	for i, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
