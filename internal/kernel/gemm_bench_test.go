@@ -85,16 +85,34 @@ func BenchmarkSgemmBatched(b *testing.B) {
 	}
 }
 
-// BenchmarkModelShapes runs the products of the reference convnet and
-// transformer training steps: batched with a shared weight (strideA 0),
-// summed over the batch (strideC 0) and attention heads.
+// modelShape is one (batched) product of a reference training step.
+type modelShape struct {
+	name                 string
+	transA, transB       bool
+	batch, m, n, k       int
+	shareA, shareB, sumC bool
+}
+
+// linearLayers are the fully connected layers of the reference models,
+// each with the number of rows it sees per step.
+var linearLayers = []struct {
+	model          string
+	batch, in, out int
+}{
+	{"ae", 128, 784, 256}, {"ae", 128, 256, 64}, {"ae", 128, 64, 256}, {"ae", 128, 256, 784},
+	{"vae", 128, 784, 400}, {"vae", 128, 400, 20}, {"vae", 128, 20, 400}, {"vae", 128, 400, 784},
+	{"gan", 128, 64, 256}, {"gan", 128, 256, 256}, {"gan", 128, 256, 784}, {"gan", 128, 784, 256}, {"gan", 128, 256, 1},
+	{"ebm", 256, 2, 128}, {"ebm", 256, 128, 128}, {"ebm", 256, 128, 1},
+	{"conv", 128, 1600, 128}, {"conv", 128, 128, 10},
+	{"tf", 2048, 128, 384}, {"tf", 2048, 128, 128}, {"tf", 2048, 128, 512}, {"tf", 2048, 512, 128},
+}
+
+// BenchmarkModelShapes runs the products of the reference training steps:
+// batched with a shared weight (strideA 0), summed over the batch
+// (strideC 0), attention heads, and the forward and backward products of
+// every fully connected layer.
 func BenchmarkModelShapes(b *testing.B) {
-	for _, s := range []struct {
-		name                 string
-		transA, transB       bool
-		batch, m, n, k       int
-		shareA, shareB, sumC bool
-	}{
+	shapes := []modelShape{
 		{name: "conv1", batch: 128, m: 32, n: 676, k: 9, shareA: true},
 		{name: "conv1dW", transB: true, batch: 128, m: 32, n: 9, k: 676, sumC: true},
 		{name: "conv2", batch: 128, m: 64, n: 121, k: 288, shareA: true},
@@ -108,7 +126,20 @@ func BenchmarkModelShapes(b *testing.B) {
 		{name: "ff2dX", batch: 1, m: 2048, n: 128, k: 512},
 		{name: "ff2dW", transA: true, batch: 1, m: 128, n: 512, k: 2048},
 		{name: "inproj", transB: true, batch: 1, m: 2048, n: 384, k: 128},
-	} {
+		{name: "scoresdQ", batch: 128, m: 64, n: 32, k: 64},
+		{name: "scoresdK", transA: true, batch: 128, m: 64, n: 32, k: 64},
+		{name: "mixdP", transB: true, batch: 128, m: 64, n: 64, k: 32},
+		{name: "conv1dX", transA: true, batch: 128, m: 9, n: 676, k: 32, shareA: true},
+	}
+	for _, l := range linearLayers {
+		// y = x W^T, dL/dx = G W and dL/dW = G^T x.
+		in, out, rows := l.in, l.out, l.batch
+		shapes = append(shapes,
+			modelShape{name: fmt.Sprintf("%s/%d-%d/fwd", l.model, in, out), transB: true, batch: 1, m: rows, n: out, k: in},
+			modelShape{name: fmt.Sprintf("%s/%d-%d/dX", l.model, in, out), batch: 1, m: rows, n: in, k: out},
+			modelShape{name: fmt.Sprintf("%s/%d-%d/dW", l.model, in, out), transA: true, batch: 1, m: out, n: in, k: rows})
+	}
+	for _, s := range shapes {
 		b.Run(s.name, func(b *testing.B) {
 			ar, ac, br, bc := s.m, s.k, s.k, s.n
 			if s.transA {

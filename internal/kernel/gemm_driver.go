@@ -50,17 +50,40 @@ func addTile(c []float32, rsc, csc int, t []float32, ldt, mv, nv int, alpha, bet
 
 // gemmDirect runs the micro-kernel on A and B in place, packing only what
 // it cannot read directly: partial panels and a B whose columns are strided.
-// It suits products too small to repay packing. Threads split C as in
-// gemmPacked, each packing what its own part needs.
+// It suits products too small to repay packing. With more than one thread
+// C is cut into a grid of chunks, several per thread, which the threads
+// claim as they go: a thread that starts late or is preempted then costs
+// little, and each chunk packs only what it needs itself.
 func gemmDirect(kern *gemmKernel, p *gemmArgs, threads int) {
 	mr, nr := kern.mr, kern.nr
-	tm, tn := splitGrid(threads, p.m, p.n, mr, nr)
 	rowPanels, colPanels := ceilDiv(p.m, mr), ceilDiv(p.n, nr)
+	tm, tn := 1, 1
+	if threads > 1 {
+		tm, tn = chunkGrid(threads, rowPanels, colPanels, p.k*mr*nr)
+	}
 	parallelFor(tm*tn, func(t int) {
-		ti, tj := t/tn, t%tn
+		ti, tj := t%tm, t/tm
 		p.directPart(kern, ti*rowPanels/tm*mr, min(p.m, (ti+1)*rowPanels/tm*mr),
 			tj*colPanels/tn*nr, min(p.n, (tj+1)*colPanels/tn*nr))
 	})
+}
+
+// Chunking of gemmDirect: about chunksPerThread chunks per thread, none
+// below minChunkWork multiply-adds (a few microseconds of work).
+const (
+	chunksPerThread = 4
+	minChunkWork    = 1 << 18
+)
+
+// chunkGrid cuts rowPanels-by-colPanels register tiles, each tileWork
+// multiply-adds, into a tm-by-tn grid of chunks. It splits columns first:
+// a column strip packs its panels of B once, however many rows it spans.
+func chunkGrid(threads, rowPanels, colPanels, tileWork int) (tm, tn int) {
+	chunks := min(threads*chunksPerThread, rowPanels*colPanels*tileWork/minChunkWork)
+	chunks = max(chunks, 1)
+	tn = min(colPanels, chunks)
+	tm = min(rowPanels, max(1, chunks/tn))
+	return tm, tn
 }
 
 // directPart computes rows r0..r1 and columns c0..c1 of C for gemmDirect.

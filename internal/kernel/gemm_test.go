@@ -373,3 +373,23 @@ func TestMicroKernelEdges(t *testing.T) {
 		}
 	}
 }
+
+func TestChunkGrid(t *testing.T) {
+	cases := []struct {
+		threads, rowPanels, colPanels, tileWork int
+		tm, tn                                  int
+	}{
+		{2, 1, 1, 100, 1, 1},                    // too little work to split
+		{2, 22, 4, 128 * 384, 2, 4},             // 256x128x128: column strips, then rows
+		{2, 11, 13, 784 * 384, 1, 8},            // wide: column strips only
+		{3, 40, 1, 1000 * 384, 12, 1},           // one column panel: rows only
+		{2, 3, 2, 1 << 20, 3, 2},                // fewer tiles than wanted chunks
+		{4, 100, 100, minChunkWork / 10, 1, 16}, // capped at 4 chunks per thread
+	}
+	for _, tc := range cases {
+		tm, tn := chunkGrid(tc.threads, tc.rowPanels, tc.colPanels, tc.tileWork)
+		if tm != tc.tm || tn != tc.tn {
+			t.Errorf("chunkGrid(%d, %d, %d, %d) = %d, %d; want %d, %d", tc.threads, tc.rowPanels, tc.colPanels, tc.tileWork, tm, tn, tc.tm, tc.tn)
+		}
+	}
+}
