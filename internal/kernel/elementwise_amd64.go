@@ -42,6 +42,7 @@ func useLevel(l int) {
 	leakyVec = choose(l, leakyAVX512, leakyAVX2, leakyGo)
 	leakyGV = choose(l, leakyGradAVX512, leakyGradAVX2, leakyGradGo)
 	adamVec = choose(l, adamAVX512, adamAVX2, adamPlain)
+	maxPool2x2 = choose(l, maxPool2x2AVX512, nil, nil)
 	// At the AVX2 level the exponential family keeps the portable loops.
 	expVec = choose(l, expAVX512, expGo, expGo)
 	logVec = choose(l, logAVX512, logGo, logGo)
@@ -125,6 +126,9 @@ func leakyAVX512(dst, x []float32, s float32)
 
 //go:noescape
 func leakyGradAVX512(dst, x, y []float32, s float32)
+
+//go:noescape
+func maxPool2x2AVX512(dst, idx, plane []float32, w, oh, ow int) bool
 
 //go:noescape
 func adamAVX512(x, g, m, v []float32, s *AdamStep)

@@ -38,6 +38,10 @@ func MaxPool2d(dst, idx, src []float32, planes, h, w int, g Window) {
 // is a conditional move. The rare plane with a NaN takes the exact
 // comparison.
 func maxPlane(dst, idx, plane []float32, h, w, oh, ow int, g Window) {
+	if maxPool2x2 != nil && g.halving() &&
+		maxPool2x2(dst[:oh*ow], idx[:oh*ow], plane[:(2*oh-1)*w+2*ow], w, oh, ow) {
+		return
+	}
 	hasNaN := false
 	for _, v := range plane {
 		if v != v {
@@ -87,6 +91,19 @@ func maxPlane(dst, idx, plane []float32, h, w, oh, ow int, g Window) {
 			bestAt[x] = float32(a)
 		}
 	}
+}
+
+// maxPool2x2, where the CPU has it, is maxPlane for 2x2 windows at stride
+// 2 without padding (useLevel sets it; nil means none): dst and idx are
+// [oh, ow] and the plane has width w. It reports false if a window holds a
+// NaN, leaving the plane to the exact comparison.
+var maxPool2x2 func(dst, idx, plane []float32, w, oh, ow int) bool
+
+// halving reports whether g is the 2x2 window at stride 2 without padding
+// or dilation.
+func (g Window) halving() bool {
+	return g.KH == 2 && g.KW == 2 && g.StrideH == 2 && g.StrideW == 2 && g.PadH == 0 && g.PadW == 0 &&
+		max(g.DilationH, 1) == 1 && max(g.DilationW, 1) == 1
 }
 
 // maxInside is maxPlane for a plane without NaN and windows without

@@ -44,6 +44,9 @@ func TestMaxPool2d(t *testing.T) {
 		{"padded overlap", 2, 5, 5, Window{KH: 3, KW: 3, StrideH: 2, StrideW: 2, PadH: 1, PadW: 1}},
 		{"dilated", 1, 9, 9, Window{KH: 2, KW: 3, StrideH: 1, StrideW: 2, DilationH: 2, DilationW: 2, PadW: 1}},
 		{"parallel", 256, 12, 12, Window{KH: 2, KW: 2, StrideH: 2, StrideW: 2}},
+		// Rows of whole and partial vector steps.
+		{"wide", 3, 6, 71, Window{KH: 2, KW: 2, StrideH: 2, StrideW: 2}},
+		{"26x26", 3, 26, 26, Window{KH: 2, KW: 2, StrideH: 2, StrideW: 2}},
 		// Windows inside the plane (no padding): the unrolled 2x2 loop
 		// and the general one, on planes with and without NaN.
 		{"2x2 stride 1", 4, 5, 7, Window{KH: 2, KW: 2, StrideH: 1, StrideW: 1}},
@@ -52,19 +55,21 @@ func TestMaxPool2d(t *testing.T) {
 		{"dilated inside", 3, 9, 9, Window{KH: 2, KW: 2, StrideH: 2, StrideW: 1, DilationH: 2, DilationW: 3}},
 	}
 	r := rand.New(rand.NewPCG(3, 4))
-	for _, tc := range cases {
-		t.Run(tc.name, func(t *testing.T) {
-			src := randSlice(r, tc.planes*tc.h*tc.w) // small integers: many ties
-			src[1] = float32(math.NaN())
-			wantV, wantI := maxPoolRef(src, tc.planes, tc.h, tc.w, tc.g)
-			gotV, gotI := make([]float32, len(wantV)), make([]float32, len(wantI))
-			MaxPool2d(gotV, gotI, src, tc.planes, tc.h, tc.w, tc.g)
-			for i := range wantV {
-				same := gotV[i] == wantV[i] || (gotV[i] != gotV[i] && wantV[i] != wantV[i])
-				if !same || gotI[i] != wantI[i] {
-					t.Fatalf("window %d: got %v at %v, want %v at %v", i, gotV[i], gotI[i], wantV[i], wantI[i])
+	forEachLevel(t, func(t *testing.T) {
+		for _, tc := range cases {
+			t.Run(tc.name, func(t *testing.T) {
+				src := randSlice(r, tc.planes*tc.h*tc.w) // small integers: many ties
+				src[1] = float32(math.NaN())
+				wantV, wantI := maxPoolRef(src, tc.planes, tc.h, tc.w, tc.g)
+				gotV, gotI := make([]float32, len(wantV)), make([]float32, len(wantI))
+				MaxPool2d(gotV, gotI, src, tc.planes, tc.h, tc.w, tc.g)
+				for i := range wantV {
+					same := gotV[i] == wantV[i] || (gotV[i] != gotV[i] && wantV[i] != wantV[i])
+					if !same || gotI[i] != wantI[i] {
+						t.Fatalf("window %d: got %v at %v, want %v at %v", i, gotV[i], gotI[i], wantV[i], wantI[i])
+					}
 				}
-			}
-		})
-	}
+			})
+		}
+	})
 }
