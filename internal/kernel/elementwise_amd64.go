@@ -43,6 +43,8 @@ func useLevel(l int) {
 	leakyGV = choose(l, leakyGradAVX512, leakyGradAVX2, leakyGradGo)
 	adamVec = choose(l, adamAVX512, adamAVX2, adamPlain)
 	maxPool2x2 = choose(l, maxPool2x2AVX512, nil, nil)
+	blockCopyVec = choose(l, blockCopyAVX512, blockCopyGo, blockCopyGo)
+	blockAddVec = choose(l, blockAddAVX512, blockAddGo, blockAddGo)
 	// At the AVX2 level the exponential family keeps the portable loops.
 	expVec = choose(l, expAVX512, expGo, expGo)
 	logVec = choose(l, logAVX512, logGo, logGo)
@@ -129,6 +131,12 @@ func leakyGradAVX512(dst, x, y []float32, s float32)
 
 //go:noescape
 func maxPool2x2AVX512(dst, idx, plane []float32, w, oh, ow int) bool
+
+//go:noescape
+func blockCopyAVX512(dst []float32, ldd int, src []float32, lds, rows, n int)
+
+//go:noescape
+func blockAddAVX512(dst []float32, ldd int, src []float32, lds, rows, n int)
 
 //go:noescape
 func adamAVX512(x, g, m, v []float32, s *AdamStep)

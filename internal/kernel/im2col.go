@@ -65,9 +65,9 @@ func walkImages(cols, img []float32, n, c, h, w int, g Window, add bool) {
 	})
 }
 
-// walkImage handles one image: each (channel, tap) pair is one column row,
-// filled (or read back) one window row at a time, as a contiguous copy
-// when the stride along the width is 1.
+// walkImage handles one image: each (channel, tap) pair is one column row.
+// At stride 1 along the width the rows of windows that read the plane form
+// a block copied in one call; otherwise each window row is copied alone.
 func walkImage(cols, img []float32, c, h, w, oh, ow int, g Window, add bool) {
 	sh, sw := max(g.StrideH, 1), max(g.StrideW, 1)
 	dh, dw := max(g.DilationH, 1), max(g.DilationW, 1)
@@ -77,36 +77,52 @@ func walkImage(cols, img []float32, c, h, w, oh, ow int, g Window, add bool) {
 		plane := img[ch*h*w : (ch+1)*h*w]
 		for ki := 0; ki < g.KH; ki++ {
 			offY := ki*dh - g.PadH
+			// Window rows [y0, y1) read plane rows inside the image.
+			y0, y1 := validRange(offY, sh, h, oh)
 			for kj := 0; kj < g.KW; kj++ {
 				offX := kj*dw - g.PadW
 				x0, x1 := validRange(offX, sw, w, ow)
 				dst := cols[row*l : (row+1)*l]
 				row++
-				for y := 0; y < oh; y++ {
-					iy := y*sh + offY
-					line := dst[y*ow : (y+1)*ow]
-					if iy < 0 || iy >= h {
-						if !add {
-							clear(line)
-						}
-						continue
-					}
-					src := plane[iy*w : (iy+1)*w]
-					if !add {
-						clear(line[:x0])
-						clear(line[x1:])
-					}
-					if x0 == x1 {
-						continue
-					}
+				if !add {
+					clearOutside(dst, ow, y0, y1, x0, x1)
+				}
+				if x0 == x1 || y0 == y1 {
+					continue
+				}
+				start := (y0*sh+offY)*w + x0*sw + offX
+				if sw == 1 {
 					if add {
-						addRow(src, line[x0:x1], x0*sw+offX, sw)
+						BlockAdd(plane[start:], sh*w, dst[y0*ow+x0:], ow, y1-y0, x1-x0)
 					} else {
-						copyRow(line[x0:x1], src, x0*sw+offX, sw)
+						BlockCopy(dst[y0*ow+x0:], ow, plane[start:], sh*w, y1-y0, x1-x0)
+					}
+					continue
+				}
+				for y := y0; y < y1; y++ {
+					src, line := plane[start+(y-y0)*sh*w:], dst[y*ow+x0:y*ow+x1]
+					if add {
+						addRow(src, line, sw)
+					} else {
+						copyRow(line, src, sw)
 					}
 				}
 			}
 		}
+	}
+}
+
+// clearOutside zeroes the values of the oh by ow column row dst outside
+// rows [y0, y1) and columns [x0, x1): the taps on the padding.
+func clearOutside(dst []float32, ow, y0, y1, x0, x1 int) {
+	clear(dst[:y0*ow])
+	clear(dst[y1*ow:])
+	if x0 == 0 && x1 == ow {
+		return
+	}
+	for y := y0; y < y1; y++ {
+		clear(dst[y*ow : y*ow+x0])
+		clear(dst[y*ow+x1 : (y+1)*ow])
 	}
 }
 
@@ -125,24 +141,16 @@ func validRange(off, stride, size, out int) (int, int) {
 	return x0, max(x0, x1)
 }
 
-// copyRow sets dst[i] = src[start+i*stride].
-func copyRow(dst, src []float32, start, stride int) {
-	if stride == 1 {
-		copy(dst, src[start:start+len(dst)])
-		return
-	}
+// copyRow sets dst[i] = src[i*stride].
+func copyRow(dst, src []float32, stride int) {
 	for i := range dst {
-		dst[i] = src[start+i*stride]
+		dst[i] = src[i*stride]
 	}
 }
 
-// addRow adds x[i] into dst[start+i*stride].
-func addRow(dst, x []float32, start, stride int) {
-	if stride == 1 {
-		AddTo(dst[start:start+len(x)], x)
-		return
-	}
+// addRow adds x[i] into dst[i*stride].
+func addRow(dst, x []float32, stride int) {
 	for i, v := range x {
-		dst[start+i*stride] += v
+		dst[i*stride] += v
 	}
 }

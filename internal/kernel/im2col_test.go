@@ -53,34 +53,39 @@ func TestIm2colCol2im(t *testing.T) {
 		{"pad beyond taps", 1, 1, 2, 2, Window{KH: 1, KW: 1, PadH: 3, PadW: 3}},
 		{"pool", 2, 4, 8, 8, Window{KH: 2, KW: 2, StrideH: 2, StrideW: 2}},
 		{"parallel", 64, 8, 12, 12, Window{KH: 3, KW: 3, PadH: 1, PadW: 1}},
+		// Rows of whole and partial vector steps.
+		{"wide", 1, 2, 5, 40, Window{KH: 3, KW: 3, PadH: 1, PadW: 1}},
+		{"wide unpadded", 2, 3, 6, 37, Window{KH: 3, KW: 3, StrideH: 2}},
 	}
 	r := rand.New(rand.NewPCG(1, 2))
-	for _, tc := range cases {
-		t.Run(tc.name, func(t *testing.T) {
-			img := randSlice(r, tc.n*tc.c*tc.h*tc.w)
-			want := im2colRef(img, tc.n, tc.c, tc.h, tc.w, tc.g)
-			got := randSlice(r, len(want)) // Im2col must overwrite everything
-			Im2col(got, img, tc.n, tc.c, tc.h, tc.w, tc.g)
-			for i := range want {
-				if got[i] != want[i] {
-					t.Fatalf("Im2col value %d: got %v, want %v", i, got[i], want[i])
+	forEachLevel(t, func(t *testing.T) {
+		for _, tc := range cases {
+			t.Run(tc.name, func(t *testing.T) {
+				img := randSlice(r, tc.n*tc.c*tc.h*tc.w)
+				want := im2colRef(img, tc.n, tc.c, tc.h, tc.w, tc.g)
+				got := randSlice(r, len(want)) // Im2col must overwrite everything
+				Im2col(got, img, tc.n, tc.c, tc.h, tc.w, tc.g)
+				for i := range want {
+					if got[i] != want[i] {
+						t.Fatalf("Im2col value %d: got %v, want %v", i, got[i], want[i])
+					}
 				}
-			}
-			// Col2im is the adjoint: <Im2col(x), y> = <x, Col2im(y)>
-			// exactly, since all values are small integers.
-			y := randSlice(r, len(want))
-			back := make([]float32, len(img))
-			Col2im(back, y, tc.n, tc.c, tc.h, tc.w, tc.g)
-			var lhs, rhs float64
-			for i := range y {
-				lhs += float64(want[i] * y[i])
-			}
-			for i := range img {
-				rhs += float64(img[i] * back[i])
-			}
-			if lhs != rhs {
-				t.Fatalf("<Im2col(x), y> = %v, <x, Col2im(y)> = %v", lhs, rhs)
-			}
-		})
-	}
+				// Col2im is the adjoint: <Im2col(x), y> = <x, Col2im(y)>
+				// exactly, since all values are small integers.
+				y := randSlice(r, len(want))
+				back := make([]float32, len(img))
+				Col2im(back, y, tc.n, tc.c, tc.h, tc.w, tc.g)
+				var lhs, rhs float64
+				for i := range y {
+					lhs += float64(want[i] * y[i])
+				}
+				for i := range img {
+					rhs += float64(img[i] * back[i])
+				}
+				if lhs != rhs {
+					t.Fatalf("<Im2col(x), y> = %v, <x, Col2im(y)> = %v", lhs, rhs)
+				}
+			})
+		}
+	})
 }
