@@ -29,6 +29,7 @@ var (
 	tanhVec, softplusV                  func(dst, x []float32)
 	sigmoidGV, tanhGV, reluGV, siluGV   func(dst, g, x []float32)
 	reluVec                             func(dst, x []float32)
+	fillVec                             func(dst []float32, v float32)
 	leakyVec                            func(dst, x []float32, slope float32)
 	leakyGV                             func(dst, g, x []float32, slope float32)
 	adamVec                             func(x, g, m, v []float32, s *AdamStep)
@@ -39,13 +40,13 @@ func Map2(op Op, dst, a, b []float32) {
 	a, b = a[:len(dst)], b[:len(dst)]
 	switch op {
 	case Add:
-		addVV(dst, a, b)
+		map2(addVV, dst, a, b)
 	case Sub:
-		subVV(dst, a, b)
+		map2(subVV, dst, a, b)
 	case Mul:
-		mulVV(dst, a, b)
+		map2(mulVV, dst, a, b)
 	case Div:
-		divVV(dst, a, b)
+		map2(divVV, dst, a, b)
 	default:
 		for i := range dst {
 			dst[i] = apply(op, a[i], b[i])
@@ -61,9 +62,9 @@ func Map2Scalar(op Op, dst, a []float32, s float32, left bool) {
 		if op == Sub {
 			s = -s
 		}
-		addVS(dst, a, s)
+		map1s(addVS, dst, a, s)
 	case op == Mul:
-		mulVS(dst, a, s)
+		map1s(mulVS, dst, a, s)
 	case op == Div && !left:
 		for i := range dst {
 			dst[i] = a[i] / s
@@ -152,13 +153,15 @@ func Sum(x []float32) float32 {
 }
 
 // AddTo sets dst[i] += x[i].
-func AddTo(dst, x []float32) { addVV(dst, dst, x[:len(dst)]) }
+func AddTo(dst, x []float32) { map2(addVV, dst, dst, x) }
 
 // Axpy sets dst[i] += s * x[i] with one rounding (a fused multiply-add).
-func Axpy(dst, x []float32, s float32) { axpyVS(dst, x[:len(dst)], s) }
+func Axpy(dst, x []float32, s float32) { map1s(axpyVS, dst, x, s) }
 
 // Fill sets every dst[i] to v.
-func Fill(dst []float32, v float32) {
+func Fill(dst []float32, v float32) { fillVec(dst, v) }
+
+func fillGo(dst []float32, v float32) {
 	for i := range dst {
 		dst[i] = v
 	}

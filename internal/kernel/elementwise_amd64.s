@@ -175,3 +175,30 @@ TEXT ·leakyGradAVX512(SB), NOSPLIT, $0-76
 // func adamAVX512(x, g, m, v []float32, s *AdamStep)
 TEXT ·adamAVX512(SB), NOSPLIT, $0-104
 	MAP(ADAMARGS, ADAM)
+
+// func fillAVX512(dst []float32, v float32)
+TEXT ·fillAVX512(SB), NOSPLIT, $0-28
+	MOVQ         dst_base+0(FP), DI
+	MOVQ         dst_len+8(FP), CX
+	VBROADCASTSS v+24(FP), Z0
+
+fill:
+	CMPQ    CX, $16
+	JB      filltail
+	VMOVUPS Z0, (DI)
+	ADDQ    $64, DI
+	SUBQ    $16, CX
+	JMP     fill
+
+filltail:
+	TESTQ   CX, CX
+	JEQ     filldone
+	MOVL    $1, AX
+	SHLL    CX, AX
+	DECL    AX
+	KMOVW   AX, K1
+	VMOVUPS Z0, K1, (DI)
+
+filldone:
+	VZEROUPPER
+	RET

@@ -48,6 +48,7 @@ func TestLevelsBitExact(t *testing.T) {
 		two("SigmoidGrad", SigmoidGrad, sigmoidGradGo)(t)
 		two("TanhGrad", TanhGrad, tanhGradGo)(t)
 		two("ReLUGrad", ReLUGrad, reluGradGo)(t)
+		two("Fill", func(d, _, _ []float32) { Fill(d, -2.5) }, func(d, _, _ []float32) { fillGo(d, -2.5) })(t)
 		two("ReLU", func(d, x, _ []float32) { ReLU(d, x) }, func(d, x, _ []float32) { reluGo(d, x) })(t)
 		two("LeakyReLU", func(d, x, _ []float32) { LeakyReLU(d, x, 0.2) }, func(d, x, _ []float32) { leakyGo(d, x, 0.2) })(t)
 		two("LeakyReLUGrad", func(d, x, y []float32) { LeakyReLUGrad(d, x, y, 0.2) }, func(d, x, y []float32) { leakyGradGo(d, x, y, 0.2) })(t)
@@ -70,5 +71,31 @@ func sameBits(t *testing.T, name string, got, want []float32) {
 			t.Errorf("%s: [%d] = %g, portable loop gives %g", name, i, got[i], want[i])
 			return
 		}
+	}
+}
+
+// Maps long enough to be split across threads give the bits of the whole
+// loop, whatever the number of threads.
+func TestMapsSplit(t *testing.T) {
+	n := 2*mapMinWork + 37
+	x, y := make([]float32, n), make([]float32, n)
+	for i := range x {
+		x[i] = float32(math.Sin(float64(i)*0.37)) * 4
+		y[i] = float32(math.Cos(float64(i) * 0.11))
+	}
+	defer SetThreads(0)
+	for _, threads := range []int{1, 2, 3} {
+		SetThreads(threads)
+		got, want := make([]float32, n), make([]float32, n)
+		Map2(Mul, got, x, y)
+		mulVVGo(want, x, y)
+		sameBits(t, fmt.Sprintf("Mul, %d threads", threads), got, want)
+		LeakyReLUGrad(got, y, x, 0.1)
+		leakyGradGo(want, y, x, 0.1)
+		sameBits(t, fmt.Sprintf("LeakyReLUGrad, %d threads", threads), got, want)
+		Exp(got, x)
+		Exp(want[:n/3], x[:n/3])
+		Exp(want[n/3:], x[n/3:])
+		sameBits(t, fmt.Sprintf("Exp, %d threads", threads), got, want)
 	}
 }

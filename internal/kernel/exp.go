@@ -137,48 +137,48 @@ func softplusf(x float32) float32 {
 // TestTranscendentalULP measures for either.
 
 // Exp sets dst[i] = e^x[i], within 1 ULP.
-func Exp(dst, x []float32) { expVec(dst, x[:len(dst)]) }
+func Exp(dst, x []float32) { map1(expVec, dst, x) }
 
 // Log sets dst[i] = ln x[i], within 1 ULP.
-func Log(dst, x []float32) { logVec(dst, x[:len(dst)]) }
+func Log(dst, x []float32) { map1(logVec, dst, x) }
 
 // Sigmoid sets dst[i] = 1 / (1 + e^-x[i]), within 2 ULPs.
-func Sigmoid(dst, x []float32) { sigmoidVec(dst, x[:len(dst)]) }
+func Sigmoid(dst, x []float32) { map1(sigmoidVec, dst, x) }
 
 // SiLU sets dst[i] = x[i] * sigmoid(x[i]), within 3 ULPs.
-func SiLU(dst, x []float32) { siluVec(dst, x[:len(dst)]) }
+func SiLU(dst, x []float32) { map1(siluVec, dst, x) }
 
 // Tanh sets dst[i] = tanh x[i], within 2 ULPs.
-func Tanh(dst, x []float32) { tanhVec(dst, x[:len(dst)]) }
+func Tanh(dst, x []float32) { map1(tanhVec, dst, x) }
 
 // Softplus sets dst[i] = ln(1 + e^x[i]), within 2 ULPs.
-func Softplus(dst, x []float32) { softplusV(dst, x[:len(dst)]) }
+func Softplus(dst, x []float32) { map1(softplusV, dst, x) }
 
 // SigmoidGrad sets dst[i] = g[i] * y[i] * (1 - y[i]): the gradient of
 // sigmoid at its output y.
-func SigmoidGrad(dst, g, y []float32) { sigmoidGV(dst, g[:len(dst)], y[:len(dst)]) }
+func SigmoidGrad(dst, g, y []float32) { map2(sigmoidGV, dst, g, y) }
 
 // TanhGrad sets dst[i] = g[i] * (1 - y[i]^2): the gradient of tanh at its
 // output y.
-func TanhGrad(dst, g, y []float32) { tanhGV(dst, g[:len(dst)], y[:len(dst)]) }
+func TanhGrad(dst, g, y []float32) { map2(tanhGV, dst, g, y) }
 
 // ReLUGrad sets dst[i] = g[i] where x[i] > 0, else g[i] * 0.
-func ReLUGrad(dst, g, x []float32) { reluGV(dst, g[:len(dst)], x[:len(dst)]) }
+func ReLUGrad(dst, g, x []float32) { map2(reluGV, dst, g, x) }
 
 // SiLUGrad sets dst[i] = g[i] * (s + x[i] s (1 - s)) with s =
 // sigmoid(x[i]): the gradient of SiLU at its input x.
-func SiLUGrad(dst, g, x []float32) { siluGV(dst, x[:len(dst)], g[:len(dst)]) }
+func SiLUGrad(dst, g, x []float32) { map2(siluGV, dst, x[:len(dst)], g) }
 
 // ReLU sets dst[i] = x[i] where x[i] > 0 or x[i] is NaN, else +0.
-func ReLU(dst, x []float32) { reluVec(dst, x[:len(dst)]) }
+func ReLU(dst, x []float32) { map1(reluVec, dst, x) }
 
 // LeakyReLU sets dst[i] = x[i] where x[i] > 0, else slope * x[i].
-func LeakyReLU(dst, x []float32, slope float32) { leakyVec(dst, x[:len(dst)], slope) }
+func LeakyReLU(dst, x []float32, slope float32) { map1s(leakyVec, dst, x, slope) }
 
 // LeakyReLUGrad sets dst[i] = g[i] where x[i] > 0, else g[i] * slope: the
 // gradient of LeakyReLU at its input x.
 func LeakyReLUGrad(dst, g, x []float32, slope float32) {
-	leakyGV(dst, g[:len(dst)], x[:len(dst)], slope)
+	map2s(leakyGV, dst, g, x, slope)
 }
 
 // mapf sets dst[i] = f(x[i]); the calls are direct when f is a constant

@@ -1,0 +1,65 @@
+package kernel
+
+// mapMinWork is the number of values from which the element-wise maps
+// split their slices across threads; below it waking a worker costs more
+// than it saves.
+const mapMinWork = 1 << 17
+
+// The map helpers run a vector loop over whole slices, or over contiguous
+// pieces of them on separate threads when they are long. The loops are
+// element-wise, so the results do not depend on the split. Only the long
+// path builds a closure.
+
+func map1(f func(dst, x []float32), dst, x []float32) {
+	x = x[:len(dst)]
+	if len(dst) < mapMinWork {
+		f(dst, x)
+		return
+	}
+	pieces(len(dst), func(lo, hi int) { f(dst[lo:hi], x[lo:hi]) })
+}
+
+func map2(f func(dst, x, y []float32), dst, x, y []float32) {
+	x, y = x[:len(dst)], y[:len(dst)]
+	if len(dst) < mapMinWork {
+		f(dst, x, y)
+		return
+	}
+	pieces(len(dst), func(lo, hi int) { f(dst[lo:hi], x[lo:hi], y[lo:hi]) })
+}
+
+func map1s(f func(dst, x []float32, s float32), dst, x []float32, s float32) {
+	x = x[:len(dst)]
+	if len(dst) < mapMinWork {
+		f(dst, x, s)
+		return
+	}
+	pieces(len(dst), func(lo, hi int) { f(dst[lo:hi], x[lo:hi], s) })
+}
+
+func map2s(f func(dst, x, y []float32, s float32), dst, x, y []float32, s float32) {
+	x, y = x[:len(dst)], y[:len(dst)]
+	if len(dst) < mapMinWork {
+		f(dst, x, y, s)
+		return
+	}
+	pieces(len(dst), func(lo, hi int) { f(dst[lo:hi], x[lo:hi], y[lo:hi], s) })
+}
+
+// pieces runs f on one contiguous piece of [0, n) per thread, the piece
+// boundaries on multiples of 16 values (whole vector steps).
+func pieces(n int, f func(lo, hi int)) {
+	nt := min(Threads(), max(n/mapMinWork, 1))
+	bound := func(t int) int { return min(t*n/nt&^15, n) }
+	if nt <= 1 {
+		f(0, n)
+		return
+	}
+	parallelFor(nt, func(t int) {
+		hi := n
+		if t < nt-1 {
+			hi = bound(t + 1)
+		}
+		f(bound(t), hi)
+	})
+}
