@@ -4,8 +4,8 @@ import "golang.org/x/sys/cpu"
 
 // The loops behind the element-wise maps come at three levels: the
 // AVX-512 assembly (elementwise_amd64.s, exp_amd64.s), the AVX2+FMA
-// assembly (elementwise_avx2_amd64.s) for the plain maps and Adam, and
-// the portable Go loops. The best level the CPU has is used; tests force
+// assembly (elementwise_avx2_amd64.s, exp_avx2_amd64.s), and the portable
+// Go loops. The best level the CPU has is used; tests force
 // each in turn.
 const (
 	levelPortable = iota
@@ -46,14 +46,13 @@ func useLevel(l int) {
 	maxPool2x2 = choose(l, maxPool2x2AVX512, nil, nil)
 	blockCopyVec = choose(l, blockCopyAVX512, blockCopyGo, blockCopyGo)
 	blockAddVec = choose(l, blockAddAVX512, blockAddGo, blockAddGo)
-	// At the AVX2 level the exponential family keeps the portable loops.
-	expVec = choose(l, expAVX512, expGo, expGo)
-	logVec = choose(l, logAVX512, logGo, logGo)
-	sigmoidVec = choose(l, sigmoidAVX512, sigmoidGo, sigmoidGo)
-	siluVec = choose(l, siluAVX512, siluGo, siluGo)
-	tanhVec = choose(l, tanhAVX512, tanhGo, tanhGo)
-	softplusV = choose(l, softplusAVX512, softplusGo, softplusGo)
-	siluGV = choose(l, siluGradAVX512, siluGradGo, siluGradGo)
+	expVec = choose(l, expAVX512, expAVX2, expGo)
+	logVec = choose(l, logAVX512, logAVX2, logGo)
+	sigmoidVec = choose(l, sigmoidAVX512, sigmoidAVX2, sigmoidGo)
+	siluVec = choose(l, siluAVX512, siluAVX2, siluGo)
+	tanhVec = choose(l, tanhAVX512, tanhAVX2, tanhGo)
+	softplusV = choose(l, softplusAVX512, softplusAVX2, softplusGo)
+	siluGV = choose(l, siluGradAVX512, siluGradAVX2, siluGradGo)
 }
 
 // choose returns the loop of level l.
@@ -186,3 +185,24 @@ func leakyGradAVX2(dst, x, y []float32, s float32)
 
 //go:noescape
 func adamAVX2(x, g, m, v []float32, s *AdamStep)
+
+//go:noescape
+func expAVX2(dst, x []float32)
+
+//go:noescape
+func logAVX2(dst, x []float32)
+
+//go:noescape
+func sigmoidAVX2(dst, x []float32)
+
+//go:noescape
+func siluAVX2(dst, x []float32)
+
+//go:noescape
+func tanhAVX2(dst, x []float32)
+
+//go:noescape
+func softplusAVX2(dst, x []float32)
+
+//go:noescape
+func siluGradAVX2(dst, x, y []float32)

@@ -1,64 +1,9 @@
 #include "textflag.h"
 #include "elementwise_amd64.h"
+#include "elementwise_avx2_amd64.h"
 
-// AVX2+FMA loops for CPUs without AVX-512, 8 values per step; each rounds
-// exactly as its portable counterpart in elementwise_generic.go. Y15 holds
-// the lanes of the step: all of them, or the first CX at the tail, read
-// and written with VMASKMOVPS. Y14 holds 1 and Y13 zero where a map needs
-// them; Y0 holds x, Y1 y and Y8 the result.
-
-// tailmask<>+32-4n holds n lanes set followed by unset ones.
-DATA tailmask<>+0(SB)/4, $0xffffffff
-DATA tailmask<>+4(SB)/4, $0xffffffff
-DATA tailmask<>+8(SB)/4, $0xffffffff
-DATA tailmask<>+12(SB)/4, $0xffffffff
-DATA tailmask<>+16(SB)/4, $0xffffffff
-DATA tailmask<>+20(SB)/4, $0xffffffff
-DATA tailmask<>+24(SB)/4, $0xffffffff
-DATA tailmask<>+28(SB)/4, $0xffffffff
-DATA tailmask<>+32(SB)/8, $0
-DATA tailmask<>+40(SB)/8, $0
-DATA tailmask<>+48(SB)/8, $0
-DATA tailmask<>+56(SB)/8, $0
-GLOBL tailmask<>(SB), RODATA|NOPTR, $64
-
-#define YLOAD1 VMASKMOVPS (SI), Y15, Y0
-#define YLOAD2 \
-	YLOAD1 \
-	VMASKMOVPS (DX), Y15, Y1
-
-// YMAP runs BODY, which leaves its result in Y8, over the values after
-// ARGS has loaded the pointers; whole steps store Y8 with VMOVUPS.
-#define YMAP(ARGS, BODY) \
-	ARGS \
-	VPCMPEQD Y15, Y15, Y15 \
-loop: \
-	CMPQ       CX, $8 \
-	JAE        body \
-	TESTQ      CX, CX \
-	JEQ        done \
-	LEAQ       tailmask<>+32(SB), AX \
-	MOVQ       CX, BX \
-	SHLQ       $2, BX \
-	SUBQ       BX, AX \
-	VMOVDQU    (AX), Y15 \
-body: \
-	BODY \
-	CMPQ       CX, $8 \
-	JB         partial \
-	VMOVUPS    Y8, (DI) \
-	JMP        next \
-partial: \
-	VMASKMOVPS Y8, Y15, (DI) \
-next: \
-	ADDQ       $32, SI \
-	ADDQ       $32, DX \
-	ADDQ       $32, DI \
-	SUBQ       $8, CX \
-	JGT        loop \
-done: \
-	VZEROUPPER \
-	RET
+// AVX2+FMA loops for CPUs without AVX-512 (see elementwise_avx2_amd64.h);
+// each rounds exactly as its portable counterpart in elementwise_generic.go.
 
 // One Adam update as adamAVX512 does it: DI walks x, SI g, DX m and R9 v;
 // Y7 and Y9-Y14 hold B1, B2, K1, K2, NegStep, C2 and Eps, and WD and
@@ -142,12 +87,6 @@ TEXT ·mulVSAVX2(SB), NOSPLIT, $0-52
 TEXT ·axpyAVX2(SB), NOSPLIT, $0-52
 	VBROADCASTSS s+48(FP), Y9
 	YMAP(ARGS1, YAXPY)
-
-#define YONES \
-	MOVL         $0x3f800000, AX \
-	MOVL         AX, X14 \
-	VBROADCASTSS X14, Y14 \
-	VXORPS       Y13, Y13, Y13
 
 // g s (1 - s) for y = s = sigmoid: x is g, y is s.
 #define YSIGMOIDGRAD \
