@@ -5,9 +5,9 @@ import "math"
 // The scalar functions below are the portable versions of the maps: they
 // compute in float64 with polynomials whose error is far below float32
 // resolution, so each result is the float32 rounding of a value within
-// 1e-12 (relative) of the exact one. The AVX-512 loops of exp_amd64.s
-// compute in float32 and are a little less accurate; each map's doc states
-// the bound for both.
+// 1e-12 (relative) of the exact one. The vector loops of exp_amd64.s
+// (AVX-512) and exp_avx2_amd64.s (AVX2, the same bits) compute in float32
+// and are a little less accurate; each map's doc states the bound for all.
 
 // exp64 returns e^x for x in [-708, 710] (+Inf above 709.78), by the reduction x = n ln2 + r
 // with |r| <= ln2/2 and the Taylor series of e^r to degree 11, whose
