@@ -155,10 +155,12 @@ func (p *gemmArgs) transpose() {
 }
 
 // narrowest returns kern, or for a product only n columns wide another
-// assembly kernel whose narrower tile pads n less.
+// assembly kernel whose narrower tile pads n to at most half the width.
+// Smaller savings do not pay: the AVX-512 kernel masks its last columns
+// and reuses each loaded row of B for more rows of A than the AVX2 one.
 func narrowest(kern *gemmKernel, n int) *gemmKernel {
 	for _, k := range kernels {
-		if k != goKernel && roundUp(n, k.nr) < roundUp(n, kern.nr) {
+		if k != goKernel && 2*roundUp(n, k.nr) <= roundUp(n, kern.nr) {
 			kern = k
 		}
 	}

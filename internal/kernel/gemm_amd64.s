@@ -1,118 +1,198 @@
 #include "textflag.h"
 
 // Micro-kernels for kernelAVX512 and kernelAVX2 (see gemm_amd64.go and
-// microKernel in gemm_driver.go). Both keep a tile of C in registers, load
+// microKernel in gemm_driver.go). All keep a tile of C in registers, load
 // one row of B per step as two vectors, broadcast one element of A per row
 // and accumulate with fused multiply-adds; at the end they scale the tile
 // by alpha (unless it is 1) and add beta*C unless beta is 0. The AVX-512
-// kernel also stores partial tiles: only the first rows rows, and of each
-// only the columns set in mask, are read and written.
+// kernels (12, 8 or 4 rows of 32 columns) also store partial tiles: only
+// the first rows rows, and of each only the columns set in mask, are read
+// and written.
 //
 // Registers: AX, R10, R11, R12 point at rows 0, 3, 6, 9 of A (rows in
 // between are reached by R9 = row stride in bytes, scale 1 and 2); R13 is
 // A's step along k in bytes, BX the row of B and R14 its stride in bytes.
+// Row i of the tile accumulates in Z(8+2i) and Z(9+2i).
 
-// func sgemm12x32(kc int, a *float32, rsa, csa int, b *float32, rsb int, c *float32, ldc int, alpha, beta float32, rows int, mask uint32)
-TEXT ·sgemm12x32(SB), NOSPLIT, $0-84
-	MOVQ kc+0(FP), CX
-	MOVQ a+8(FP), AX
-	MOVQ rsa+16(FP), R9
-	SHLQ $2, R9
-	MOVQ csa+24(FP), R13
-	SHLQ $2, R13
-	MOVQ b+32(FP), BX
-	MOVQ rsb+40(FP), R14
-	SHLQ $2, R14
-	LEAQ (AX)(R9*2), R10
-	ADDQ R9, R10
-	LEAQ (R10)(R9*2), R11
-	ADDQ R9, R11
-	LEAQ (R11)(R9*2), R12
-	ADDQ R9, R12
-	// Start fetching the tile of C now; it is needed only after the loop.
-	MOVQ c+48(FP), R8
-	MOVQ ldc+56(FP), DI
+#define ZARGS \
+	MOVQ kc+0(FP), CX \
+	MOVQ a+8(FP), AX \
+	MOVQ rsa+16(FP), R9 \
+	SHLQ $2, R9 \
+	MOVQ csa+24(FP), R13 \
+	SHLQ $2, R13 \
+	MOVQ b+32(FP), BX \
+	MOVQ rsb+40(FP), R14 \
+	SHLQ $2, R14 \
+	LEAQ (AX)(R9*2), R10 \
+	ADDQ R9, R10 \
+	LEAQ (R10)(R9*2), R11 \
+	ADDQ R9, R11 \
+	LEAQ (R11)(R9*2), R12 \
+	ADDQ R9, R12 \
+	MOVQ c+48(FP), R8 \
+	MOVQ ldc+56(FP), DI \
 	SHLQ $2, DI
+
+// Start fetching the tile of C early; it is needed only after the loop.
 #define PREFETCHROW(last) \
 	PREFETCHT0 (R8) \
 	PREFETCHT0 last(R8) \
 	ADDQ       DI, R8
 
-	PREFETCHROW(124)
-	PREFETCHROW(124)
-	PREFETCHROW(124)
-	PREFETCHROW(124)
-	PREFETCHROW(124)
-	PREFETCHROW(124)
-	PREFETCHROW(124)
-	PREFETCHROW(124)
-	PREFETCHROW(124)
-	PREFETCHROW(124)
-	PREFETCHROW(124)
+#define ZPREFETCH4 \
+	PREFETCHROW(124) \
+	PREFETCHROW(124) \
+	PREFETCHROW(124) \
 	PREFETCHROW(124)
 
-	VPXORD Z8, Z8, Z8
-	VPXORD Z9, Z9, Z9
-	VPXORD Z10, Z10, Z10
-	VPXORD Z11, Z11, Z11
-	VPXORD Z12, Z12, Z12
-	VPXORD Z13, Z13, Z13
-	VPXORD Z14, Z14, Z14
-	VPXORD Z15, Z15, Z15
-	VPXORD Z16, Z16, Z16
-	VPXORD Z17, Z17, Z17
-	VPXORD Z18, Z18, Z18
-	VPXORD Z19, Z19, Z19
-	VPXORD Z20, Z20, Z20
-	VPXORD Z21, Z21, Z21
-	VPXORD Z22, Z22, Z22
-	VPXORD Z23, Z23, Z23
-	VPXORD Z24, Z24, Z24
-	VPXORD Z25, Z25, Z25
-	VPXORD Z26, Z26, Z26
-	VPXORD Z27, Z27, Z27
-	VPXORD Z28, Z28, Z28
-	VPXORD Z29, Z29, Z29
-	VPXORD Z30, Z30, Z30
-	VPXORD Z31, Z31, Z31
+#define ZZERO4(r0, r1, r2, r3, r4, r5, r6, r7) \
+	VPXORD r0, r0, r0 \
+	VPXORD r1, r1, r1 \
+	VPXORD r2, r2, r2 \
+	VPXORD r3, r3, r3 \
+	VPXORD r4, r4, r4 \
+	VPXORD r5, r5, r5 \
+	VPXORD r6, r6, r6 \
+	VPXORD r7, r7, r7
 
 #define ZROW(addr, t, c0, c1) \
 	VBROADCASTSS addr, t \
 	VFMADD231PS  Z0, t, c0 \
 	VFMADD231PS  Z1, t, c1
 
-#define ZSTEP \
+#define ZLOADB \
 	VMOVUPS (BX), Z0 \
-	VMOVUPS 64(BX), Z1 \
-	ZROW((AX), Z2, Z8, Z9) \
-	ZROW((AX)(R9*1), Z3, Z10, Z11) \
-	ZROW((AX)(R9*2), Z4, Z12, Z13) \
-	ZROW((R10), Z5, Z14, Z15) \
-	ZROW((R10)(R9*1), Z6, Z16, Z17) \
-	ZROW((R10)(R9*2), Z7, Z18, Z19) \
-	ZROW((R11), Z2, Z20, Z21) \
-	ZROW((R11)(R9*1), Z3, Z22, Z23) \
-	ZROW((R11)(R9*2), Z4, Z24, Z25) \
-	ZROW((R12), Z5, Z26, Z27) \
-	ZROW((R12)(R9*1), Z6, Z28, Z29) \
-	ZROW((R12)(R9*2), Z7, Z30, Z31) \
+	VMOVUPS 64(BX), Z1
+
+#define ZADVANCE \
 	ADDQ R13, AX \
 	ADDQ R13, R10 \
 	ADDQ R13, R11 \
 	ADDQ R13, R12 \
 	ADDQ R14, BX
 
-	MOVQ CX, DX
-	SHRQ $2, DX
-	ANDQ $3, CX
+#define ZROWS0TO3 \
+	ZROW((AX), Z2, Z8, Z9) \
+	ZROW((AX)(R9*1), Z3, Z10, Z11) \
+	ZROW((AX)(R9*2), Z4, Z12, Z13) \
+	ZROW((R10), Z5, Z14, Z15)
+
+#define ZROWS4TO7 \
+	ZROW((R10)(R9*1), Z6, Z16, Z17) \
+	ZROW((R10)(R9*2), Z7, Z18, Z19) \
+	ZROW((R11), Z2, Z20, Z21) \
+	ZROW((R11)(R9*1), Z3, Z22, Z23)
+
+#define ZROWS8TO11 \
+	ZROW((R11)(R9*2), Z4, Z24, Z25) \
+	ZROW((R12), Z5, Z26, Z27) \
+	ZROW((R12)(R9*1), Z6, Z28, Z29) \
+	ZROW((R12)(R9*2), Z7, Z30, Z31)
+
+#define ZSTEP12 \
+	ZLOADB \
+	ZROWS0TO3 \
+	ZROWS4TO7 \
+	ZROWS8TO11 \
+	ZADVANCE
+
+#define ZSTEP8 \
+	ZLOADB \
+	ZROWS0TO3 \
+	ZROWS4TO7 \
+	ZADVANCE
+
+#define ZSTEP4 \
+	ZLOADB \
+	ZROWS0TO3 \
+	ZADVANCE
+
+// ZLOOPSETUP splits kc (CX) into DX groups of four steps and CX single ones.
+#define ZLOOPSETUP \
+	MOVQ  CX, DX \
+	SHRQ  $2, DX \
+	ANDQ  $3, CX
+
+#define ZSCALE4(r0, r1, r2, r3, r4, r5, r6, r7) \
+	VMULPS Z0, r0, r0 \
+	VMULPS Z0, r1, r1 \
+	VMULPS Z0, r2, r2 \
+	VMULPS Z0, r3, r3 \
+	VMULPS Z0, r4, r4 \
+	VMULPS Z0, r5, r5 \
+	VMULPS Z0, r6, r6 \
+	VMULPS Z0, r7, r7
+
+// ZEPILOGUE leaves C's address in CX, beta broadcast in Z1, beta's bits
+// without the sign in DX, the row count in R8 and the column mask in R9,
+// after loading alpha into Z0 and comparing it with 1 (JEQ skips scaling).
+#define ZEPILOGUE \
+	MOVQ         c+48(FP), CX \
+	VBROADCASTSS beta+68(FP), Z1 \
+	MOVL         beta+68(FP), DX \
+	SHLL         $1, DX \
+	MOVQ         rows+72(FP), R8 \
+	MOVL         mask+80(FP), R9 \
+	VBROADCASTSS alpha+64(FP), Z0 \
+	MOVL         alpha+64(FP), AX \
+	CMPL         AX, $0x3f800000
+
+// A partial tile: K1 holds the columns of the first vector, K2 those of
+// the second; R8 counts the rows left. Masked-off lanes are neither read
+// nor written.
+#define ZMASKS \
+	KMOVD    R9, K1 \
+	KSHIFTRD $16, K1, K2
+
+#define ZUPDM(c0, c1) \
+	VMOVUPS.Z   (CX), K1, Z2 \
+	VMOVUPS.Z   64(CX), K2, Z3 \
+	VFMADD231PS Z2, Z1, c0 \
+	VFMADD231PS Z3, Z1, c1 \
+	VMOVUPS     c0, K1, (CX) \
+	VMOVUPS     c1, K2, 64(CX) \
+	ADDQ        DI, CX \
+	DECQ        R8 \
+	JZ          z_done
+
+#define ZPUTM(c0, c1) \
+	VMOVUPS c0, K1, (CX) \
+	VMOVUPS c1, K2, 64(CX) \
+	ADDQ    DI, CX \
+	DECQ    R8 \
+	JZ      z_done
+
+#define ZUPDM4(r0, r1, r2, r3, r4, r5, r6, r7) \
+	ZUPDM(r0, r1) \
+	ZUPDM(r2, r3) \
+	ZUPDM(r4, r5) \
+	ZUPDM(r6, r7)
+
+#define ZPUTM4(r0, r1, r2, r3, r4, r5, r6, r7) \
+	ZPUTM(r0, r1) \
+	ZPUTM(r2, r3) \
+	ZPUTM(r4, r5) \
+	ZPUTM(r6, r7)
+
+// func sgemm12x32(kc int, a *float32, rsa, csa int, b *float32, rsb int, c *float32, ldc int, alpha, beta float32, rows int, mask uint32)
+TEXT ·sgemm12x32(SB), NOSPLIT, $0-84
+	ZARGS
+	ZPREFETCH4
+	ZPREFETCH4
+	ZPREFETCH4
+	ZZERO4(Z8, Z9, Z10, Z11, Z12, Z13, Z14, Z15)
+	ZZERO4(Z16, Z17, Z18, Z19, Z20, Z21, Z22, Z23)
+	ZZERO4(Z24, Z25, Z26, Z27, Z28, Z29, Z30, Z31)
+	ZLOOPSETUP
 	TESTQ DX, DX
-	JZ   z_tail
+	JZ    z_tail
 
 z_loop4:
-	ZSTEP
-	ZSTEP
-	ZSTEP
-	ZSTEP
+	ZSTEP12
+	ZSTEP12
+	ZSTEP12
+	ZSTEP12
 	DECQ DX
 	JNZ  z_loop4
 
@@ -121,54 +201,25 @@ z_tail:
 	JZ    z_store
 
 z_loop1:
-	ZSTEP
+	ZSTEP12
 	DECQ CX
 	JNZ  z_loop1
 
 z_store:
-	MOVQ c+48(FP), CX
-	MOVL alpha+64(FP), DX
-	CMPL DX, $0x3f800000
-	JEQ  z_scaled
-	VBROADCASTSS alpha+64(FP), Z0
-	VMULPS Z0, Z8, Z8
-	VMULPS Z0, Z9, Z9
-	VMULPS Z0, Z10, Z10
-	VMULPS Z0, Z11, Z11
-	VMULPS Z0, Z12, Z12
-	VMULPS Z0, Z13, Z13
-	VMULPS Z0, Z14, Z14
-	VMULPS Z0, Z15, Z15
-	VMULPS Z0, Z16, Z16
-	VMULPS Z0, Z17, Z17
-	VMULPS Z0, Z18, Z18
-	VMULPS Z0, Z19, Z19
-	VMULPS Z0, Z20, Z20
-	VMULPS Z0, Z21, Z21
-	VMULPS Z0, Z22, Z22
-	VMULPS Z0, Z23, Z23
-	VMULPS Z0, Z24, Z24
-	VMULPS Z0, Z25, Z25
-	VMULPS Z0, Z26, Z26
-	VMULPS Z0, Z27, Z27
-	VMULPS Z0, Z28, Z28
-	VMULPS Z0, Z29, Z29
-	VMULPS Z0, Z30, Z30
-	VMULPS Z0, Z31, Z31
+	ZEPILOGUE
+	JEQ z_scaled
+	ZSCALE4(Z8, Z9, Z10, Z11, Z12, Z13, Z14, Z15)
+	ZSCALE4(Z16, Z17, Z18, Z19, Z20, Z21, Z22, Z23)
+	ZSCALE4(Z24, Z25, Z26, Z27, Z28, Z29, Z30, Z31)
 
 z_scaled:
-	VBROADCASTSS beta+68(FP), Z1
-	// beta == 0 (either sign) overwrites C without reading it.
-	MOVL beta+68(FP), DX
-	SHLL $1, DX
-	MOVQ rows+72(FP), R8
-	MOVL mask+80(FP), R9
 	CMPQ R8, $12
 	JNE  z_partial
 	CMPL R9, $-1
 	JNE  z_partial
+	// beta == 0 (either sign) overwrites C without reading it.
 	TESTL DX, DX
-	JZ   z_overwrite
+	JZ    z_overwrite
 
 #define ZUPD(c0, c1) \
 	VFMADD231PS (CX), Z1, c0 \
@@ -213,61 +264,123 @@ z_overwrite:
 	VZEROUPPER
 	RET
 
-	// A partial tile: K1 holds the columns of the first vector, K2 those
-	// of the second; R8 counts the rows left. Masked-off lanes are neither
-	// read nor written.
 z_partial:
-	KMOVD   R9, K1
-	KSHIFTRD $16, K1, K2
-	TESTL   DX, DX
-	JZ      z_overwrite_partial
-
-#define ZUPDM(c0, c1) \
-	VMOVUPS.Z   (CX), K1, Z2 \
-	VMOVUPS.Z   64(CX), K2, Z3 \
-	VFMADD231PS Z2, Z1, c0 \
-	VFMADD231PS Z3, Z1, c1 \
-	VMOVUPS     c0, K1, (CX) \
-	VMOVUPS     c1, K2, 64(CX) \
-	ADDQ        DI, CX \
-	DECQ        R8 \
-	JZ          z_done
-
-	ZUPDM(Z8, Z9)
-	ZUPDM(Z10, Z11)
-	ZUPDM(Z12, Z13)
-	ZUPDM(Z14, Z15)
-	ZUPDM(Z16, Z17)
-	ZUPDM(Z18, Z19)
-	ZUPDM(Z20, Z21)
-	ZUPDM(Z22, Z23)
-	ZUPDM(Z24, Z25)
-	ZUPDM(Z26, Z27)
-	ZUPDM(Z28, Z29)
-	ZUPDM(Z30, Z31)
+	ZMASKS
+	TESTL DX, DX
+	JZ    z_overwrite_partial
+	ZUPDM4(Z8, Z9, Z10, Z11, Z12, Z13, Z14, Z15)
+	ZUPDM4(Z16, Z17, Z18, Z19, Z20, Z21, Z22, Z23)
+	ZUPDM4(Z24, Z25, Z26, Z27, Z28, Z29, Z30, Z31)
 	VZEROUPPER
 	RET
 
 z_overwrite_partial:
-#define ZPUTM(c0, c1) \
-	VMOVUPS c0, K1, (CX) \
-	VMOVUPS c1, K2, 64(CX) \
-	ADDQ    DI, CX \
-	DECQ    R8 \
-	JZ      z_done
+	ZPUTM4(Z8, Z9, Z10, Z11, Z12, Z13, Z14, Z15)
+	ZPUTM4(Z16, Z17, Z18, Z19, Z20, Z21, Z22, Z23)
+	ZPUTM4(Z24, Z25, Z26, Z27, Z28, Z29, Z30, Z31)
 
-	ZPUTM(Z8, Z9)
-	ZPUTM(Z10, Z11)
-	ZPUTM(Z12, Z13)
-	ZPUTM(Z14, Z15)
-	ZPUTM(Z16, Z17)
-	ZPUTM(Z18, Z19)
-	ZPUTM(Z20, Z21)
-	ZPUTM(Z22, Z23)
-	ZPUTM(Z24, Z25)
-	ZPUTM(Z26, Z27)
-	ZPUTM(Z28, Z29)
-	ZPUTM(Z30, Z31)
+z_done:
+	VZEROUPPER
+	RET
+
+// func sgemm8x32(kc int, a *float32, rsa, csa int, b *float32, rsb int, c *float32, ldc int, alpha, beta float32, rows int, mask uint32)
+//
+// The first eight rows of sgemm12x32, for tiles of at most eight rows;
+// every store is masked.
+TEXT ·sgemm8x32(SB), NOSPLIT, $0-84
+	ZARGS
+	ZPREFETCH4
+	ZPREFETCH4
+	ZZERO4(Z8, Z9, Z10, Z11, Z12, Z13, Z14, Z15)
+	ZZERO4(Z16, Z17, Z18, Z19, Z20, Z21, Z22, Z23)
+	ZLOOPSETUP
+	TESTQ DX, DX
+	JZ    z_tail
+
+z_loop4:
+	ZSTEP8
+	ZSTEP8
+	ZSTEP8
+	ZSTEP8
+	DECQ DX
+	JNZ  z_loop4
+
+z_tail:
+	TESTQ CX, CX
+	JZ    z_store
+
+z_loop1:
+	ZSTEP8
+	DECQ CX
+	JNZ  z_loop1
+
+z_store:
+	ZEPILOGUE
+	JEQ z_scaled
+	ZSCALE4(Z8, Z9, Z10, Z11, Z12, Z13, Z14, Z15)
+	ZSCALE4(Z16, Z17, Z18, Z19, Z20, Z21, Z22, Z23)
+
+z_scaled:
+	ZMASKS
+	TESTL DX, DX
+	JZ    z_overwrite_partial
+	ZUPDM4(Z8, Z9, Z10, Z11, Z12, Z13, Z14, Z15)
+	ZUPDM4(Z16, Z17, Z18, Z19, Z20, Z21, Z22, Z23)
+	VZEROUPPER
+	RET
+
+z_overwrite_partial:
+	ZPUTM4(Z8, Z9, Z10, Z11, Z12, Z13, Z14, Z15)
+	ZPUTM4(Z16, Z17, Z18, Z19, Z20, Z21, Z22, Z23)
+
+z_done:
+	VZEROUPPER
+	RET
+
+// func sgemm4x32(kc int, a *float32, rsa, csa int, b *float32, rsb int, c *float32, ldc int, alpha, beta float32, rows int, mask uint32)
+//
+// The first four rows of sgemm12x32, for tiles of at most four rows;
+// every store is masked.
+TEXT ·sgemm4x32(SB), NOSPLIT, $0-84
+	ZARGS
+	ZPREFETCH4
+	ZZERO4(Z8, Z9, Z10, Z11, Z12, Z13, Z14, Z15)
+	ZLOOPSETUP
+	TESTQ DX, DX
+	JZ    z_tail
+
+z_loop4:
+	ZSTEP4
+	ZSTEP4
+	ZSTEP4
+	ZSTEP4
+	DECQ DX
+	JNZ  z_loop4
+
+z_tail:
+	TESTQ CX, CX
+	JZ    z_store
+
+z_loop1:
+	ZSTEP4
+	DECQ CX
+	JNZ  z_loop1
+
+z_store:
+	ZEPILOGUE
+	JEQ z_scaled
+	ZSCALE4(Z8, Z9, Z10, Z11, Z12, Z13, Z14, Z15)
+
+z_scaled:
+	ZMASKS
+	TESTL DX, DX
+	JZ    z_overwrite_partial
+	ZUPDM4(Z8, Z9, Z10, Z11, Z12, Z13, Z14, Z15)
+	VZEROUPPER
+	RET
+
+z_overwrite_partial:
+	ZPUTM4(Z8, Z9, Z10, Z11, Z12, Z13, Z14, Z15)
 
 z_done:
 	VZEROUPPER
