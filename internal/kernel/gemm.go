@@ -115,15 +115,17 @@ func (p *gemmArgs) run(kern *gemmKernel, threads int, path int) {
 	if p.m*p.n*p.k < parallelMinWork {
 		threads = 1
 	}
-	if path == pathAuto && p.dotOK() && min(p.m, p.n) <= 4 && p.k >= dotMinK {
-		path = pathDot
-	}
-	if path == pathDot {
-		if p.dotOK() {
+	if path == pathDot || path == pathAuto && min(p.m, p.n) <= 4 && p.k >= dotMinK {
+		if buf, ok := p.dotReady(); ok {
 			gemmDot(p, threads)
+			if buf != nil {
+				putBuf(buf)
+			}
 			return
 		}
-		path = pathDirect
+		if path == pathDot {
+			path = pathDirect
+		}
 	}
 	// A vector register spans columns of C; when C has fewer columns than
 	// a register tile but more rows, and A's columns are contiguous,

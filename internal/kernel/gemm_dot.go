@@ -3,11 +3,42 @@ package kernel
 // dotMinK is the depth from which gemmDot beats the register-tile paths.
 const dotMinK = 32
 
-// dotOK reports whether gemmDot applies: rows of op(A) and columns of op(B)
-// are both contiguous (A as stored, B transposed, as in x*W^T), so that C is
-// a grid of dot products along k.
-func (p *gemmArgs) dotOK() bool {
-	return dot4x4 != nil && p.csa == 1 && p.rsb == 1 && p.csc == 1
+// dotReady reports whether gemmDot applies: rows of op(A) and columns of
+// op(B) must both be contiguous (A as stored, B transposed, as in x*W^T),
+// so that C is a grid of dot products along k. Where only the big operand
+// is laid out so and the other has at most four rows (op(A)) or columns
+// (op(B)), dotReady copies the small one into a buffer from getBuf, points
+// p at it and returns it for the caller to release.
+func (p *gemmArgs) dotReady() (buf []float32, ok bool) {
+	if dot4x4 == nil || p.csc != 1 {
+		return nil, false
+	}
+	switch {
+	case p.csa == 1 && p.rsb == 1:
+		return nil, true
+	case p.csa == 1 && p.n <= 4:
+		buf = getBuf(p.n * p.k)
+		packRows(buf, p.b, p.csb, p.rsb, p.n, p.k)
+		p.b, p.rsb, p.csb = buf, 1, p.k
+		return buf, true
+	case p.rsb == 1 && p.m <= 4:
+		buf = getBuf(p.m * p.k)
+		packRows(buf, p.a, p.rsa, p.csa, p.m, p.k)
+		p.a, p.rsa, p.csa = buf, p.k, 1
+		return buf, true
+	}
+	return nil, false
+}
+
+// packRows copies rows-by-k elements, (r,q) at src[r*rs+q*cs], into dst
+// row by row.
+func packRows(dst, src []float32, rs, cs, rows, k int) {
+	for r := 0; r < rows; r++ {
+		d := dst[r*k : (r+1)*k]
+		for q := range d {
+			d[q] = src[r*rs+q*cs]
+		}
+	}
 }
 
 // gemmDot computes C as 4x4 tiles of dot products. It serves products with
