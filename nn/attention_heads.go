@@ -14,7 +14,8 @@ import (
 // reads and writes its own columns in place through the leading dimensions
 // of batched products, so no head is ever permuted into a tensor of its
 // own, and the softmax and its first derivative are single row loops. The
-// gradients of gradients differentiate headsRef.
+// gradients of gradients differentiate headsRef. The attention weights go
+// back to the buffer pool with the graph.
 func selfAttentionHeads(qkv *tensor.Tensor, b, t, h int) *tensor.Tensor {
 	e := qkv.Size(1) / 3
 	dh := e / h
@@ -23,7 +24,8 @@ func selfAttentionHeads(qkv *tensor.Tensor, b, t, h int) *tensor.Tensor {
 	// Head j of sequence i: query columns j*dh of rows i*t.., keys e
 	// further, values 2e further; w is [B, heads, T, T].
 	col := func(part, j int) []float32 { return x[part*e+j*dh:] }
-	w := make([]float32, b*h*t*t)
+	wt := tensor.Empty(b, h, t, t)
+	w := wt.Values()
 	out := tensor.Empty(b, t, e)
 	o := out.Values()
 	for j := 0; j < h; j++ {
@@ -52,7 +54,7 @@ func selfAttentionHeads(qkv *tensor.Tensor, b, t, h int) *tensor.Tensor {
 		}
 		return []*tensor.Tensor{dqkv}
 	}
-	return fused("SelfAttentionHeads", out, []*tensor.Tensor{qkv}, fast, func() *tensor.Tensor { return headsRef(qkv, b, t, h) })
+	return fused("SelfAttentionHeads", out, []*tensor.Tensor{qkv}, fast, func() *tensor.Tensor { return headsRef(qkv, b, t, h) }).Adopt(wt)
 }
 
 // headsRef is selfAttentionHeads written with differentiable operations.

@@ -95,7 +95,13 @@ func (c *Conv2d) Forward(x *tensor.Tensor) *tensor.Tensor {
 	if oh <= 0 || ow <= 0 {
 		panic(fmt.Sprintf("nn: Conv2d: kernel %dx%d with %+v does not fit input %v", g.KH, g.KW, g, s))
 	}
-	y := sharedProduct(c.Weight.Reshape(ws[0], -1), x.Unfold(g), c.Bias, false) // [N, out, OH*OW]
+	cols := x.Unfold(g)
+	y := sharedProduct(c.Weight.Reshape(ws[0], -1), cols, c.Bias, false) // [N, out, OH*OW]
+	if !cols.RequiresGrad() {
+		// Unrecorded (the input needs no gradient): it goes back to the
+		// pool with y's graph.
+		y.Adopt(cols)
+	}
 	return y.Reshape(s[0], ws[0], oh, ow)
 }
 

@@ -53,14 +53,14 @@ func (p *AvgPool2d) Params() []Param { return nil }
 // Forward returns the window maxima, of shape [N, C, OH, OW]. It records
 // the position of each maximum; the gradient is scattered back there with
 // ScatterAdd, whose own gradient is a Gather, so it can be differentiated
-// again.
+// again. The positions go back to the buffer pool with the graph.
 func (p *MaxPool2d) Forward(x *tensor.Tensor) *tensor.Tensor {
 	n, c, h, w, oh, ow := poolDims("MaxPool2d", x, p.Geom)
 	out, idx := tensor.Empty(n, c, oh, ow), tensor.Empty(n*c, oh*ow)
 	kernel.MaxPool2d(out.Values(), idx.Values(), x.Values(), n*c, h, w, window(p.Geom))
 	return tensor.Custom("MaxPool2d", out, []*tensor.Tensor{x}, func(g *tensor.Tensor) []*tensor.Tensor {
 		return []*tensor.Tensor{g.Reshape(n*c, oh*ow).ScatterAdd(1, idx, h*w).Reshape(n, c, h, w)}
-	})
+	}).Adopt(idx)
 }
 
 // Forward returns the window means, of shape [N, C, OH, OW], from the

@@ -14,6 +14,7 @@ type node struct {
 	inputs   []*Tensor
 	ins      [2]*Tensor // holds inputs for operations of one or two operands
 	backward func(g *Tensor) []*Tensor
+	aux      []*Tensor // buffers handed to the graph by Adopt
 }
 
 // nodes recycles the nodes of released graphs.

@@ -105,8 +105,25 @@ func (t *Tensor) Release() {
 				stack = append(stack, in)
 			}
 		}
+		for _, a := range u.node.aux {
+			a.release()
+		}
 		u.release()
 	}
+}
+
+// Adopt hands aux, tensors made outside the graph for the operation whose
+// result is t (positions saved for the backward pass, results of
+// operations that were not recorded because no operand needed a
+// gradient), to t's graph: releasing the graph (see Release) gives their
+// buffers back to the pool as well, after which they must not be used.
+// It returns t. On a tensor that no recorded operation made, Adopt does
+// nothing, and the buffers are left to the garbage collector.
+func (t *Tensor) Adopt(aux ...*Tensor) *Tensor {
+	if t.node != nil {
+		t.node.aux = append(t.node.aux, aux...)
+	}
+	return t
 }
 
 // detached is Detach for the package's own use: a view cut from the graph

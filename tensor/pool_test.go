@@ -98,3 +98,23 @@ func TestBackwardRecyclesGradients(t *testing.T) {
 	}
 	wantValues(t, "gradient after SetGrad", w.Grad(), []int{3}, []float32{2, 4, 6})
 }
+
+// Adopt ties buffers made outside the graph to it: Release invalidates
+// them with the graph, and a tensor outside any graph adopts nothing.
+func TestAdopt(t *testing.T) {
+	x := T.Randn(T.NewRNG(3), 8, 16).SetRequiresGrad(true)
+	aux, free := T.Empty(8, 16), T.Empty(8, 16)
+	y := x.Exp().Adopt(aux)
+	if got := T.Randn(T.NewRNG(4), 4).Adopt(free); got == nil {
+		t.Fatal("Adopt on a leaf returned nil")
+	}
+	loss := y.Sum()
+	loss.Backward()
+	loss.Release()
+	if m := panicMsg(func() { aux.Values() }); !strings.Contains(m, "tensor used after its graph was released") {
+		t.Errorf("adopted buffer after Release: panic %q", m)
+	}
+	if m := panicMsg(func() { free.Values() }); m != "" {
+		t.Errorf("buffer adopted by a leaf: panic %q", m)
+	}
+}
