@@ -55,6 +55,7 @@ type DivergenceError struct {
 	Value float64
 }
 
+// Error says what blew up and to what value.
 func (e *DivergenceError) Error() string {
 	return fmt.Sprintf("energy: training diverged: %s = %g", e.What, e.Value)
 }
