@@ -36,9 +36,10 @@ func SgemmBatched(transA, transB bool, batch, m, n, k int, alpha float32, a []fl
 		}
 		return
 	}
-	nt := min(threads, batch)
-	parallelFor(nt, func(t int) {
-		for i := t * batch / nt; i < (t+1)*batch/nt; i++ {
+	// Several runs of products per thread, claimed as threads come free.
+	nc := min(batch, threads*chunksPerThread)
+	parallelFor(nc, func(t int) {
+		for i := t * batch / nc; i < (t+1)*batch/nc; i++ {
 			one(i, 1)
 		}
 	})
