@@ -14,8 +14,8 @@ import (
 // reads and writes its own columns in place through the leading dimensions
 // of batched products, so no head is ever permuted into a tensor of its
 // own, and the softmax and its first derivative are single row loops. The
-// gradients of gradients differentiate headsRef. The attention weights go
-// back to the buffer pool with the graph.
+// gradients of gradients differentiate headsRef. The attention weights and
+// their gradient go back to the buffer pool with the graph.
 func selfAttentionHeads(qkv *tensor.Tensor, b, t, h int) *tensor.Tensor {
 	e := qkv.Size(1) / 3
 	dh := e / h
@@ -35,12 +35,15 @@ func selfAttentionHeads(qkv *tensor.Tensor, b, t, h int) *tensor.Tensor {
 	for j := 0; j < h; j++ {
 		kernel.SgemmBatched(false, false, b, t, dh, t, 1, w[j*t*t:], t, h*t*t, col(2, j), 3*e, t*3*e, 0, o[j*dh:], e, t*e)
 	}
+	var res *tensor.Tensor
 	fast := func(g *tensor.Tensor) []*tensor.Tensor {
 		gd := g.Values()
 		dqkv := tensor.Empty(b*t, 3*e)
 		d := dqkv.Values()
 		dcol := func(part, j int) []float32 { return d[part*e+j*dh:] }
-		dw := make([]float32, len(w))
+		dwt := tensor.Empty(b, h, t, t)
+		res.Adopt(dwt)
+		dw := dwt.Values()
 		for j := 0; j < h; j++ {
 			// dW = G V^T, dV = W^T G.
 			kernel.SgemmBatched(false, true, b, t, t, dh, 1, gd[j*dh:], e, t*e, col(2, j), 3*e, t*3*e, 0, dw[j*t*t:], t, h*t*t)
@@ -54,7 +57,8 @@ func selfAttentionHeads(qkv *tensor.Tensor, b, t, h int) *tensor.Tensor {
 		}
 		return []*tensor.Tensor{dqkv}
 	}
-	return fused("SelfAttentionHeads", out, []*tensor.Tensor{qkv}, fast, func() *tensor.Tensor { return headsRef(qkv, b, t, h) }).Adopt(wt)
+	res = fused("SelfAttentionHeads", out, []*tensor.Tensor{qkv}, fast, func() *tensor.Tensor { return headsRef(qkv, b, t, h) }).Adopt(wt)
+	return res
 }
 
 // headsRef is selfAttentionHeads written with differentiable operations.

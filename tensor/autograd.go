@@ -194,7 +194,11 @@ func backprop(y, seed *Tensor, createGraph bool, wrt []*Tensor, accumulate bool)
 			}
 			gs := t.node.backward(g)
 			for j, in := range t.node.inputs {
-				if j >= len(gs) || gs[j] == nil || !in.requiresGrad {
+				if j >= len(gs) || gs[j] == nil {
+					continue
+				}
+				if !in.requiresGrad {
+					made = append(made, gs[j]) // computed, then not needed
 					continue
 				}
 				if !sameShape(gs[j].shape, in.shape) {

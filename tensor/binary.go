@@ -43,15 +43,27 @@ func binary(name string, op kernel.Op, a, b *Tensor, backward func(g *Tensor) (g
 	}
 	as, bs := a.shape, b.shape
 	return record(out, name, []*Tensor{a, b}, func(g *Tensor) []*Tensor {
+		start := allocs.Load()
 		ga, gb := backward(g)
-		if ga != nil {
-			ga = ga.SumTo(as...)
-		}
-		if gb != nil {
-			gb = gb.SumTo(bs...)
-		}
-		return []*Tensor{ga, gb}
+		return []*Tensor{sumTo(ga, as, start, gb), sumTo(gb, bs, start, ga)}
 	})
+}
+
+// sumTo reduces the gradient g (nil for none) of a broadcast operand to
+// the operand's shape. When the backward pass is not recorded, a g made
+// after start that the reduction replaced, and that does not share the
+// buffer of the other operand's gradient other, is a temporary: its
+// buffer goes back to the pool.
+func sumTo(g *Tensor, shape []int, start uint64, other *Tensor) *Tensor {
+	if g == nil {
+		return nil
+	}
+	s := g.SumTo(shape...)
+	o := g.owner()
+	if s != g && !GradEnabled() && o.pooled && o.gen > start && (other == nil || other.owner() != o) {
+		o.release()
+	}
+	return s
 }
 
 // Add returns t + u.

@@ -45,6 +45,16 @@ var tanhGrad = &gradRule{
 	dphi: func(y *Tensor) *Tensor { return y.MulScalar(-2) },
 }
 
+// squareGrad is phi(x) = 2x for y = x^2, computed as (g x) 2.
+var squareGrad = &gradRule{
+	name: "SquareBackward",
+	phi: func(dst, g, x []float32, _ float32) {
+		kernel.Map2(kernel.Mul, dst, g, x)
+		kernel.Map2Scalar(kernel.Mul, dst, dst, 2, false)
+	},
+	dphi: func(x *Tensor) *Tensor { return Full(2, x.shape...) },
+}
+
 // reluGrad is phi(x) = 1 where x > 0, else 0.
 var reluGrad = &gradRule{
 	name: "ReLUBackward",

@@ -1,6 +1,7 @@
 package tensor_test
 
 import (
+	"runtime"
 	"strings"
 	"testing"
 
@@ -116,5 +117,31 @@ func TestAdopt(t *testing.T) {
 	}
 	if m := panicMsg(func() { free.Values() }); m != "" {
 		t.Errorf("buffer adopted by a leaf: panic %q", m)
+	}
+}
+
+// A training step whose backward pass makes temporaries (a gradient for a
+// target that needs none, a broadcast product reduced to its operand's
+// shape) takes every buffer back from the pool once the pool is warm.
+func TestStepReusesBuffers(t *testing.T) {
+	rng := T.NewRNG(5)
+	x, target := T.Randn(rng, 256, 512), T.Randn(rng, 256, 512)
+	scale := T.Randn(rng, 512).SetRequiresGrad(true)
+	step := func() {
+		scale.ZeroGrad()
+		loss := x.Mul(scale).Sub(target).Square().Mean()
+		loss.Backward()
+		loss.Release()
+	}
+	step()
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	for range 4 {
+		step()
+	}
+	runtime.ReadMemStats(&after)
+	// One buffer of the batch is 512 KiB; the steps may allocate far less.
+	if got := after.TotalAlloc - before.TotalAlloc; got > 256<<10 {
+		t.Errorf("4 warm steps allocated %d KiB", got>>10)
 	}
 }

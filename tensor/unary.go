@@ -63,7 +63,7 @@ func (t *Tensor) OneMinus() *Tensor {
 
 // Square returns t * t.
 func (t *Tensor) Square() *Tensor {
-	return unary("Square", t, func(dst, x []float32) { kernel.Map2(kernel.Mul, dst, x, x) }, func(g, _ *Tensor) *Tensor { return g.Mul(t).MulScalar(2) })
+	return unary("Square", t, func(dst, x []float32) { kernel.Map2(kernel.Mul, dst, x, x) }, func(g, _ *Tensor) *Tensor { return gradMul(squareGrad, 0, g, t) })
 }
 
 // Pow returns t raised to the power p element-wise.
