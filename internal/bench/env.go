@@ -14,8 +14,8 @@ import (
 )
 
 // Env returns the "env" record written after the results: the Go
-// toolchain, thread counts, the CPU features the GEMM micro-kernels are
-// chosen by, the data source, the timing settings, the build's commit when
+// toolchain, thread counts, the GEMM micro-kernel in use and the CPU
+// features it is chosen by, the data source, the timing settings, the build's commit when
 // recorded and the process's peak resident memory so far.
 func Env(d *Data, cfg Config) Record {
 	r := Record{
@@ -25,6 +25,7 @@ func Env(d *Data, cfg Config) Record {
 		{"goarch", runtime.GOARCH},
 		{"gomaxprocs", runtime.GOMAXPROCS(0)},
 		{"kernel_threads", kernel.Threads()},
+		{"gemm_kernel", kernel.KernelName()},
 		{"cpu_features", cpuFeatures()},
 		{"data", d.Source},
 		{"env", map[string]string{"GOGC": os.Getenv("GOGC"), "GOMEMLIMIT": os.Getenv("GOMEMLIMIT"), "GODEBUG": os.Getenv("GODEBUG")}},

@@ -182,3 +182,7 @@ func (p *gemmArgs) scaleC() {
 		}
 	}
 }
+
+// KernelName names the GEMM micro-kernel this CPU runs: "avx512", "avx2"
+// or "go".
+func KernelName() string { return activeKernel.name }
