@@ -59,20 +59,47 @@ func normStats(x []float32, l normLayout) (mean, variance []float32) {
 // holds n values.
 func groupStats(x []float32, l normLayout, c int, n float64) (mean, variance float32) {
 	var s float64
-	l.each(c, func(off int) {
-		for _, v := range x[off : off+l.inner] {
-			s += float64(v)
-		}
-	})
+	l.each(c, func(off int) { s += sum64(x[off : off+l.inner]) })
 	m := s / n
 	var q float64
-	l.each(c, func(off int) {
-		for _, v := range x[off : off+l.inner] {
-			d := float64(v) - m
-			q += d * d
-		}
-	})
+	l.each(c, func(off int) { q += sqDev64(x[off:off+l.inner], m) })
 	return float32(m), float32(q / n)
+}
+
+// sum64 returns the sum of x in float64, as four interleaved sums.
+func sum64(x []float32) float64 {
+	var s0, s1, s2, s3 float64
+	i := 0
+	for ; i+4 <= len(x); i += 4 {
+		v := x[i : i+4 : i+4]
+		s0 += float64(v[0])
+		s1 += float64(v[1])
+		s2 += float64(v[2])
+		s3 += float64(v[3])
+	}
+	for _, v := range x[i:] {
+		s0 += float64(v)
+	}
+	return (s0 + s1) + (s2 + s3)
+}
+
+// sqDev64 returns the sum of (x - m)^2 in float64, as four interleaved sums.
+func sqDev64(x []float32, m float64) float64 {
+	var s0, s1, s2, s3 float64
+	i := 0
+	for ; i+4 <= len(x); i += 4 {
+		v := x[i : i+4 : i+4]
+		d0, d1, d2, d3 := float64(v[0])-m, float64(v[1])-m, float64(v[2])-m, float64(v[3])-m
+		s0 += d0 * d0
+		s1 += d1 * d1
+		s2 += d2 * d2
+		s3 += d3 * d3
+	}
+	for _, v := range x[i:] {
+		d := float64(v) - m
+		s0 += d * d
+	}
+	return (s0 + s1) + (s2 + s3)
 }
 
 // rstd returns 1/sqrt(variance + eps) for every group.
@@ -85,27 +112,25 @@ func rstd(variance []float32, eps float32) []float32 {
 }
 
 // normApply writes y = (x - mean) * rs * w + b, with w and b nil for the
-// identity map.
+// identity map, run by run with vector maps that round as the formula
+// reads.
 func normApply(y, x, mean, rs, w, b []float32, l normLayout) {
 	l.split(l.groups, func(c0, c1 int) {
 		for c := c0; c < c1; c++ {
 			m, r := mean[c], rs[c]
 			l.each(c, func(off int) {
 				xs, ys := x[off:off+l.inner], y[off:off+l.inner]
+				kernel.Map2Scalar(kernel.Sub, ys, xs, m, false)
 				switch {
 				case w == nil:
-					for i, v := range xs {
-						ys[i] = (v - m) * r
-					}
+					kernel.Map2Scalar(kernel.Mul, ys, ys, r, false)
 				case l.perInner:
-					for i, v := range xs {
-						ys[i] = (v-m)*r*w[i] + b[i]
-					}
+					kernel.Map2Scalar(kernel.Mul, ys, ys, r, false)
+					kernel.Map2(kernel.Mul, ys, ys, w)
+					kernel.Map2(kernel.Add, ys, ys, b)
 				default:
-					s, t := r*w[c], b[c]
-					for i, v := range xs {
-						ys[i] = (v-m)*s + t
-					}
+					kernel.Map2Scalar(kernel.Mul, ys, ys, r*w[c], false)
+					kernel.Map2Scalar(kernel.Add, ys, ys, b[c], false)
 				}
 			})
 		}
@@ -125,22 +150,25 @@ func normApply(y, x, mean, rs, w, b []float32, l normLayout) {
 func normBackward(gx, gw, gb, g, x, mean, rs, w []float32, l normLayout) {
 	perInner := w != nil && l.perInner
 	l.split(l.groups, func(c0, c1 int) {
+		scratch := make([]float32, 2*l.inner)
 		for c := c0; c < c1; c++ {
-			groupBackward(gx, gw, gb, g, x, mean, rs, w, l, c)
+			groupBackward(gx, gw, gb, g, x, mean, rs, w, l, c, scratch)
 		}
 	})
 	if perInner {
 		// The per-feature weight gradients sum over every group: split
 		// them by feature so that each is summed by one thread.
 		l.split(l.inner, func(i0, i1 int) {
+			xhat := make([]float32, i1-i0)
 			for c := 0; c < l.groups; c++ {
 				m, r := mean[c], rs[c]
 				l.each(c, func(off int) {
-					for i := i0; i < i1; i++ {
-						v := g[off+i]
-						gw[i] += v * (x[off+i] - m) * r
-						gb[i] += v
-					}
+					gs := g[off+i0 : off+i1]
+					kernel.Map2Scalar(kernel.Sub, xhat, x[off+i0:off+i1], m, false)
+					kernel.Map2Scalar(kernel.Mul, xhat, xhat, r, false)
+					kernel.Map2(kernel.Mul, xhat, xhat, gs)
+					kernel.AddTo(gw[i0:i1], xhat)
+					kernel.AddTo(gb[i0:i1], gs)
 				})
 			}
 		})
@@ -148,8 +176,9 @@ func normBackward(gx, gw, gb, g, x, mean, rs, w []float32, l normLayout) {
 }
 
 // groupBackward is normBackward's work on group c: its part of gx and,
-// with one weight per group, its entries of gw and gb.
-func groupBackward(gx, gw, gb, g, x, mean, rs, w []float32, l normLayout, c int) {
+// with one weight per group, its entries of gw and gb. scratch holds
+// 2*l.inner values.
+func groupBackward(gx, gw, gb, g, x, mean, rs, w []float32, l normLayout, c int, scratch []float32) {
 	perInner := w != nil && l.perInner
 	n := float64(l.count())
 	m, r := mean[c], rs[c]
@@ -157,22 +186,24 @@ func groupBackward(gx, gw, gb, g, x, mean, rs, w []float32, l normLayout, c int)
 	if w != nil && !perInner {
 		wc = w[c]
 	}
+	// gh is gxhat (or g, scaled by wc later) and xhat the normalised
+	// input of the current run.
+	gh, xhat := scratch[:l.inner], scratch[l.inner:2*l.inner]
+	runParts := func(off int) {
+		kernel.Map2Scalar(kernel.Sub, xhat, x[off:off+l.inner], m, false)
+		kernel.Map2Scalar(kernel.Mul, xhat, xhat, r, false)
+		if perInner {
+			kernel.Map2(kernel.Mul, gh, g[off:off+l.inner], w)
+		} else {
+			copy(gh, g[off:off+l.inner])
+		}
+	}
 	// Sums of gxhat and gxhat*xhat over the group, run by run.
 	var sg, sgx float64
 	l.each(c, func(off int) {
-		gs, xs := g[off:off+l.inner], x[off:off+l.inner]
-		var s, sx float32
-		if perInner {
-			for i, v := range gs {
-				gh := v * w[i]
-				s += gh
-				sx += gh * (xs[i] - m) * r
-			}
-		} else {
-			for i, v := range gs {
-				s += v
-				sx += v * (xs[i] - m) * r
-			}
+		runParts(off)
+		s, sx := kernel.Sum(gh), kernel.Dot(gh, xhat)
+		if !perInner {
 			if w != nil {
 				gw[c] += sx
 				gb[c] += s
@@ -184,15 +215,15 @@ func groupBackward(gx, gw, gb, g, x, mean, rs, w []float32, l normLayout, c int)
 	})
 	mg, mgx := float32(sg/n), float32(sgx/n)
 	l.each(c, func(off int) {
-		gs, xs, out := g[off:off+l.inner], x[off:off+l.inner], gx[off:off+l.inner]
-		if perInner {
-			for i, v := range gs {
-				out[i] = r * (v*w[i] - mg - (xs[i]-m)*r*mgx)
-			}
-			return
+		runParts(off)
+		out := gx[off : off+l.inner]
+		if !perInner {
+			kernel.Map2Scalar(kernel.Mul, gh, gh, wc, false)
 		}
-		for i, v := range gs {
-			out[i] = r * (v*wc - mg - (xs[i]-m)*r*mgx)
-		}
+		// r (gxhat - mg - xhat mgx)
+		kernel.Map2Scalar(kernel.Sub, out, gh, mg, false)
+		kernel.Map2Scalar(kernel.Mul, xhat, xhat, mgx, false)
+		kernel.Map2(kernel.Sub, out, out, xhat)
+		kernel.Map2Scalar(kernel.Mul, out, out, r, false)
 	})
 }

@@ -65,7 +65,7 @@ func SoftmaxGradRows(dst, g, y []float32, n int) {
 	splitBlocks(rows, n, func(lo, hi int) {
 		for r := lo; r < hi; r++ {
 			d, gr, yr := dst[r*n:(r+1)*n], g[r*n:(r+1)*n], y[r*n:(r+1)*n]
-			addVS(d, gr, -dot(gr, yr))
+			addVS(d, gr, -Dot(gr, yr))
 			mulVV(d, d, yr)
 		}
 	})
@@ -88,8 +88,9 @@ func rowMax(x []float32) float32 {
 	return slices.Max(m[:])
 }
 
-// dot returns the sum of x[i] y[i], accumulated in eight lanes.
-func dot(x, y []float32) float32 {
+// Dot returns the sum of x[i] y[i], accumulated in eight lanes. y must
+// hold len(x) values.
+func Dot(x, y []float32) float32 {
 	y = y[:len(x)]
 	var s [8]float32
 	i := 0
