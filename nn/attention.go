@@ -284,10 +284,7 @@ func (m *MultiHeadAttention) Attend(query, key, value *tensor.Tensor, mask Atten
 	additive := mask.additive("MultiHeadAttention", b, h, tq, tk)
 	if query == key && key == value && additive == nil && !needWeights && !m.Dropout.active() {
 		// Plain self-attention: one input projection, heads in place.
-		y := tensor.MatmulT(query.Reshape(b*tq, e), m.InProjWeight, false, true)
-		if m.InProjBias != nil {
-			y = y.Add(m.InProjBias)
-		}
+		y := affine(query.Reshape(b*tq, e), m.InProjWeight, m.InProjBias)
 		return m.OutProj.Forward(selfAttentionHeads(y, b, tq, h)), nil
 	}
 	q, k, v := m.project(query, 0), m.project(key, 1), m.project(value, 2)

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 
+	"github.com/gibbsml/gibbs/internal/kernel"
 	"github.com/gibbsml/gibbs/tensor"
 )
 
@@ -40,11 +41,34 @@ func (l *Linear) Forward(x *tensor.Tensor) *tensor.Tensor {
 	if len(shape) == 0 || shape[len(shape)-1] != in {
 		panic(fmt.Sprintf("nn: Linear: input shape %v, want [..., %d]", shape, in))
 	}
-	x2 := x.Reshape(-1, in)
-	y := tensor.MatmulT(x2, l.Weight, false, true)
-	if l.Bias != nil {
-		y = y.Add(l.Bias)
-	}
 	shape[len(shape)-1] = l.Weight.Size(0)
-	return y.Reshape(shape...)
+	return affine(x.Reshape(-1, in), l.Weight, l.Bias).Reshape(shape...)
+}
+
+// affine returns x w^T + b for x [rows, in], w [out, in] and b [out] (nil
+// for none). The bias is written into the result first and the product
+// added to it, saving a pass over the result; the backward pass is made
+// of differentiable operations.
+func affine(x, w, b *tensor.Tensor) *tensor.Tensor {
+	if b == nil {
+		return tensor.MatmulT(x, w, false, true)
+	}
+	rows, in, out := x.Size(0), x.Size(1), w.Size(0)
+	y := tensor.Empty(rows, out)
+	yd := y.Values()
+	kernel.BlockCopy(yd, out, b.Values(), 0, rows, out)
+	kernel.Sgemm(false, true, rows, out, in, 1, x.Values(), in, w.Values(), in, 1, yd, out)
+	return tensor.Custom("Linear", y, []*tensor.Tensor{x, w, b}, func(g *tensor.Tensor) []*tensor.Tensor {
+		grads := make([]*tensor.Tensor, 3)
+		if x.RequiresGrad() {
+			grads[0] = tensor.MatmulT(g, w, false, false)
+		}
+		if w.RequiresGrad() {
+			grads[1] = tensor.MatmulT(g, x, true, false)
+		}
+		if b.RequiresGrad() {
+			grads[2] = g.Sum(0)
+		}
+		return grads
+	})
 }
