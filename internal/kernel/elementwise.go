@@ -30,6 +30,7 @@ var (
 	sigmoidGV, tanhGV, reluGV, siluGV   func(dst, g, x []float32)
 	reluVec                             func(dst, x []float32)
 	fillVec                             func(dst []float32, v float32)
+	sumVec                              func(x []float32) float32
 	leakyVec                            func(dst, x []float32, slope float32)
 	leakyGV                             func(dst, g, x []float32, slope float32)
 	adamVec                             func(x, g, m, v []float32, s *AdamStep)
@@ -130,8 +131,13 @@ func b2f(b bool) float32 {
 	return 0
 }
 
-// Sum returns the sum of x, accumulated in eight float32 lanes.
-func Sum(x []float32) float32 {
+// Sum returns the sum of x, accumulated in eight float32 lanes: lane j
+// adds x[j], x[j+8], ... in order, the lanes are combined as ((s0 + s4) +
+// (s1 + s5)) + ((s2 + s6) + (s3 + s7)), and the values past the last
+// whole eight are added one by one.
+func Sum(x []float32) float32 { return sumVec(x) }
+
+func sumGo(x []float32) float32 {
 	var s [8]float32
 	i := 0
 	for ; i+8 <= len(x); i += 8 {

@@ -39,6 +39,7 @@ func useLevel(l int) {
 	tanhGV = choose(l, tanhGradAVX512, tanhGradAVX2, tanhGradGo)
 	reluGV = choose(l, reluGradAVX512, reluGradAVX2, reluGradGo)
 	fillVec = choose(l, fillAVX512, fillGo, fillGo)
+	sumVec = choose(l, sumAVX, sumAVX, sumGo)
 	reluVec = choose(l, reluAVX512, reluAVX2, reluGo)
 	leakyVec = choose(l, leakyAVX512, leakyAVX2, leakyGo)
 	leakyGV = choose(l, leakyGradAVX512, leakyGradAVX2, leakyGradGo)
@@ -119,6 +120,9 @@ func reluGradAVX512(dst, x, y []float32)
 
 //go:noescape
 func siluGradAVX512(dst, x, y []float32)
+
+//go:noescape
+func sumAVX(x []float32) float32
 
 //go:noescape
 func fillAVX512(dst []float32, v float32)

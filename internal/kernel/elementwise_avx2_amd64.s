@@ -164,3 +164,43 @@ TEXT ·leakyGradAVX2(SB), NOSPLIT, $0-76
 // func adamAVX2(x, g, m, v []float32, s *AdamStep)
 TEXT ·adamAVX2(SB), NOSPLIT, $0-104
 	YMAP(YADAMARGS, YADAM)
+
+// func sumAVX(x []float32) float32
+//
+// Sum with one vector of eight lanes: each lane adds its values in the
+// order of the portable loop, the lanes are combined in its order, then
+// the tail is added value by value. It needs AVX only and serves both
+// vector levels.
+TEXT ·sumAVX(SB), NOSPLIT, $0-28
+	MOVQ   x_base+0(FP), SI
+	MOVQ   x_len+8(FP), CX
+	VXORPS Y0, Y0, Y0
+
+sumeights:
+	CMPQ   CX, $8
+	JB     sumlanes
+	VADDPS (SI), Y0, Y0
+	ADDQ   $32, SI
+	SUBQ   $8, CX
+	JMP    sumeights
+
+sumlanes:
+	VEXTRACTF128 $1, Y0, X1
+	VADDPS       X1, X0, X0
+	VPERMILPS    $0xb1, X0, X1
+	VADDPS       X1, X0, X0
+	VMOVHLPS     X0, X0, X1
+	VADDSS       X1, X0, X0
+
+sumtail:
+	TESTQ  CX, CX
+	JEQ    sumdone
+	VADDSS (SI), X0, X0
+	ADDQ   $4, SI
+	DECQ   CX
+	JMP    sumtail
+
+sumdone:
+	VZEROUPPER
+	MOVSS X0, ret+24(FP)
+	RET

@@ -99,3 +99,24 @@ func TestMapsSplit(t *testing.T) {
 		sameBits(t, fmt.Sprintf("Exp, %d threads", threads), got, want)
 	}
 }
+
+// Sum gives the portable loop's bits at every level and every length's
+// remainder in the eight lanes, NaN and infinities included.
+func TestSumLevels(t *testing.T) {
+	x := make([]float32, 70)
+	for i := range x {
+		x[i] = float32(math.Sin(float64(i)*1.7)) * float32(1+i%13*1000)
+	}
+	forEachLevel(t, func(t *testing.T) {
+		for n := 0; n <= len(x); n++ {
+			got, want := Sum(x[:n]), sumGo(x[:n])
+			if math.Float32bits(got) != math.Float32bits(want) {
+				t.Fatalf("Sum of %d values = %v, portable loop gives %v", n, got, want)
+			}
+		}
+		inf := []float32{1, float32(math.Inf(1)), 2, 3, 4, 5, 6, 7, float32(math.Inf(-1))}
+		if got := Sum(inf); got == got {
+			t.Errorf("Sum(+Inf, -Inf) = %v, want NaN", got)
+		}
+	})
+}
