@@ -2,6 +2,7 @@ package tensor_test
 
 import (
 	"runtime"
+	"runtime/debug"
 	"strings"
 	"testing"
 
@@ -134,14 +135,17 @@ func TestStepReusesBuffers(t *testing.T) {
 		loss.Release()
 	}
 	step()
+	// A collection would empty the pools; keep it off while measuring.
+	defer debug.SetGCPercent(debug.SetGCPercent(-1))
 	var before, after runtime.MemStats
 	runtime.ReadMemStats(&before)
-	for range 4 {
+	for range 8 {
 		step()
 	}
 	runtime.ReadMemStats(&after)
-	// One buffer of the batch is 512 KiB; the steps may allocate far less.
-	if got := after.TotalAlloc - before.TotalAlloc; got > 256<<10 {
-		t.Errorf("4 warm steps allocated %d KiB", got>>10)
+	// One buffer of the batch is 512 KiB. A temporary kept from the pool
+	// would cost one per step; allow a few misses of the per-thread pools.
+	if got := after.TotalAlloc - before.TotalAlloc; got > 3<<19 {
+		t.Errorf("8 warm steps allocated %d KiB", got>>10)
 	}
 }
