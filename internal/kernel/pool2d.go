@@ -32,10 +32,11 @@ func MaxPool2d(dst, idx, src []float32, planes, h, w int, g Window) {
 	})
 }
 
-// maxPlane is MaxPool2d on one plane. It works one output row at a time,
-// tap by tap, with the windows of the row in the inner loop: they are
-// independent, and in a plane without NaN the only data-dependent choice
-// is a conditional move. The rare plane with a NaN takes the exact
+// maxPlane is MaxPool2d on one plane. Halving windows go to the vector
+// loop maxPool2x2 where the CPU has one. Otherwise it works one output row
+// at a time, tap by tap, with the windows of the row in the inner loop:
+// they are independent, and in a plane without NaN the only data-dependent
+// choice is a conditional move. The rare plane with a NaN takes the exact
 // comparison.
 func maxPlane(dst, idx, plane []float32, h, w, oh, ow int, g Window) {
 	if maxPool2x2 != nil && g.halving() &&
