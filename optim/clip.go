@@ -21,7 +21,7 @@ func ClipGradNorm(params []*tensor.Tensor, maxNorm float64) float64 {
 	var sum float64
 	for _, p := range params {
 		if g := p.Grad(); g != nil {
-			for _, v := range g.Data() {
+			for _, v := range g.Values() {
 				sum += float64(v) * float64(v)
 			}
 		}
@@ -34,7 +34,7 @@ func ClipGradNorm(params []*tensor.Tensor, maxNorm float64) float64 {
 	c := float32(coef)
 	for _, p := range params {
 		if g := p.Grad(); g != nil {
-			d := g.Data()
+			d := g.Values()
 			for j := range d {
 				d[j] *= c
 			}
@@ -53,7 +53,7 @@ func ClipGradValue(params []*tensor.Tensor, clip float64) {
 	c := float32(clip)
 	for _, p := range params {
 		if g := p.Grad(); g != nil {
-			d := g.Data()
+			d := g.Values()
 			for j, v := range d {
 				if v > c {
 					d[j] = c

@@ -92,7 +92,7 @@ func (b *base) grad(i int) []float32 {
 	if g.Len() != p.Len() {
 		panic(fmt.Sprintf("optim: %s: gradient of shape %v for parameter %d of shape %v", b.name, g.Shape(), i, p.Shape()))
 	}
-	return g.Data()
+	return g.Values()
 }
 
 // checkNonNeg reports an error unless v >= 0 (NaN fails).

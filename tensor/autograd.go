@@ -2,6 +2,8 @@ package tensor
 
 import (
 	"fmt"
+
+	"github.com/gibbsml/gibbs/internal/kernel"
 	"sync"
 	"sync/atomic"
 	"unsafe"
@@ -77,17 +79,52 @@ func (t *Tensor) ZeroGrad() {
 	t.grad, t.ownGrad = nil, false
 }
 
-// setGrad stores g as t's new gradient, in the spare buffer when there is
-// one of t's shape.
-func (t *Tensor) setGrad(g *Tensor) {
+// setGrad stores g as t's new gradient, in the spare tensor when there is
+// one of t's shape. When swap is true, g is a temporary of the backward
+// pass that nothing else refers to, and the spare tensor takes g's buffer
+// instead of a copy of its values; g is left with the spare's buffer,
+// which goes back to the pool with the other temporaries.
+func (t *Tensor) setGrad(g *Tensor, swap bool) {
 	sp := t.spare
 	t.spare = nil
-	if sp == nil || !sameShape(sp.shape, t.shape) {
+	switch {
+	case sp == nil || !sameShape(sp.shape, t.shape):
 		sp = g.Clone()
-	} else {
+	case swap && sp.pooled && sp.base == nil:
+		sp.data, g.data = g.data, sp.data
+	default:
 		copy(sp.data, g.data)
 	}
 	t.grad, t.ownGrad = sp, true
+}
+
+// storeGrads adds the gradients grads of the leaves in order (indexed
+// alike) to the leaves' accumulated gradients. A gradient made by the
+// pass (a pooled buffer numbered after start) that is not also another
+// leaf's is moved into the leaf's gradient rather than copied; one already
+// owned by the leaf is added to in place.
+func storeGrads(order, grads []*Tensor, start uint64) {
+	leaf := func(i int) bool { return order[i].node == nil && order[i].requiresGrad && grads[i] != nil }
+	uses := make(map[*Tensor]int)
+	for i := range order {
+		if leaf(i) {
+			uses[grads[i]]++
+		}
+	}
+	for i, t := range order {
+		if !leaf(i) {
+			continue
+		}
+		g := grads[i]
+		switch {
+		case t.grad == nil:
+			t.setGrad(g, uses[g] == 1 && g.pooled && g.base == nil && g.gen > start)
+		case t.ownGrad:
+			kernel.AddTo(t.grad.data, g.data)
+		default:
+			t.grad, t.ownGrad = t.grad.Add(g), true
+		}
+	}
 }
 
 // record attaches a backward rule to out when gradient recording is on and
@@ -219,18 +256,7 @@ func backprop(y, seed *Tensor, createGraph bool, wrt []*Tensor, accumulate bool)
 		NoGrad(run)
 	}
 	if accumulate {
-		NoGrad(func() {
-			for i, t := range order {
-				if t.node != nil || !t.requiresGrad || grads[i] == nil {
-					continue
-				}
-				if t.grad == nil {
-					t.setGrad(grads[i])
-				} else {
-					t.grad, t.ownGrad = t.grad.Add(grads[i]), true
-				}
-			}
-		})
+		NoGrad(func() { storeGrads(order, grads, start) })
 	}
 	for i, x := range wrt {
 		if x.visit == pass && grads[x.slot] != nil {
