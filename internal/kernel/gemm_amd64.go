@@ -37,6 +37,20 @@ func dot4x4Func() func(k int, a, b *[4][]float32, out *[16]float32) {
 	}
 }
 
+// dot8x1 is the AVX-512 kernel for eight dot products with one vector
+// where the CPU has it.
+var dot8x1 = dot8x1Func()
+
+func dot8x1Func() func(k int, a []float32, lda int, b []float32, out *[8]float32) {
+	if !cpu.X86.HasAVX512F {
+		return nil
+	}
+	return func(k int, a []float32, lda int, b []float32, out *[8]float32) {
+		_, _ = a[7*lda+k-1], b[k-1]
+		sdot8x1(k, &a[0], lda, &b[0], out)
+	}
+}
+
 // activeKernel is the micro-kernel Sgemm uses.
 var activeKernel = kernels[0]
 
@@ -62,6 +76,9 @@ func sgemm4x32(kc int, a *float32, rsa, csa int, b *float32, rsb int, c *float32
 
 //go:noescape
 func sdot4x4(k int, a0, a1, a2, a3, b0, b1, b2, b3 *float32, out *[16]float32)
+
+//go:noescape
+func sdot8x1(k int, a *float32, lda int, b *float32, out *[8]float32)
 
 //go:noescape
 func sgemm6x16(kc int, a *float32, rsa, csa int, b *float32, rsb int, c *float32, ldc int, alpha, beta float32)

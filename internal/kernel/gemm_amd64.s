@@ -604,3 +604,61 @@ d_reduce:
 	HSUM(Z15, Y15, X15, 60)
 	VZEROUPPER
 	RET
+
+// func sdot8x1(k int, a *float32, lda int, b *float32, out *[8]float32)
+//
+// Dot products of eight rows of A, lda floats apart, with one vector b,
+// all contiguous along k (a multiple of 16): Z(i) accumulates a_i.b
+// sixteen lanes at a time and is summed across lanes into out[i].
+TEXT ·sdot8x1(SB), NOSPLIT, $0-40
+	MOVQ k+0(FP), CX
+	MOVQ a+8(FP), AX
+	MOVQ lda+16(FP), R14
+	SHLQ $2, R14
+	MOVQ b+24(FP), BX
+	MOVQ out+32(FP), DI
+	SHLQ $2, CX
+	LEAQ (AX)(R14*1), SI
+	LEAQ (SI)(R14*1), R8
+	LEAQ (R8)(R14*1), R9
+	LEAQ (R9)(R14*1), R10
+	LEAQ (R10)(R14*1), R11
+	LEAQ (R11)(R14*1), R12
+	LEAQ (R12)(R14*1), R13
+	XORQ DX, DX
+
+	VPXORD Z0, Z0, Z0
+	VPXORD Z1, Z1, Z1
+	VPXORD Z2, Z2, Z2
+	VPXORD Z3, Z3, Z3
+	VPXORD Z4, Z4, Z4
+	VPXORD Z5, Z5, Z5
+	VPXORD Z6, Z6, Z6
+	VPXORD Z7, Z7, Z7
+
+v_loop:
+	CMPQ        DX, CX
+	JGE         v_reduce
+	VMOVUPS     (BX)(DX*1), Z16
+	VFMADD231PS (AX)(DX*1), Z16, Z0
+	VFMADD231PS (SI)(DX*1), Z16, Z1
+	VFMADD231PS (R8)(DX*1), Z16, Z2
+	VFMADD231PS (R9)(DX*1), Z16, Z3
+	VFMADD231PS (R10)(DX*1), Z16, Z4
+	VFMADD231PS (R11)(DX*1), Z16, Z5
+	VFMADD231PS (R12)(DX*1), Z16, Z6
+	VFMADD231PS (R13)(DX*1), Z16, Z7
+	ADDQ        $64, DX
+	JMP         v_loop
+
+v_reduce:
+	HSUM(Z0, Y0, X0, 0)
+	HSUM(Z1, Y1, X1, 4)
+	HSUM(Z2, Y2, X2, 8)
+	HSUM(Z3, Y3, X3, 12)
+	HSUM(Z4, Y4, X4, 16)
+	HSUM(Z5, Y5, X5, 20)
+	HSUM(Z6, Y6, X6, 24)
+	HSUM(Z7, Y7, X7, 28)
+	VZEROUPPER
+	RET

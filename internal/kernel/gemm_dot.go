@@ -46,6 +46,10 @@ func packRows(dst, src []float32, rs, cs, rows, k int) {
 // padding and transposing an operand would cost more than the product.
 // Edge tiles repeat the last row or column and drop the extra results.
 func gemmDot(p *gemmArgs, threads int) {
+	if dot8x1 != nil && min(p.m, p.n) <= 2 {
+		gemmDotThin(p, threads)
+		return
+	}
 	rowTiles := ceilDiv(p.m, 4)
 	colTiles := ceilDiv(p.n, 4)
 	k16 := p.k &^ 15
@@ -72,6 +76,56 @@ func gemmDot(p *gemmArgs, threads int) {
 				}
 			}
 			addTile(p.c[i0*p.rsc+j0:], p.rsc, 1, out[:], 4, mv, nv, p.alpha, p.beta)
+		}
+	})
+}
+
+// gemmDotThin serves gemmDot's products with one or two rows or columns:
+// each of those few vectors (rows of op(A) or columns of op(B)) meets the
+// many on the other side eight at a time, with no padded dot products.
+// The last group of eight overlaps the one before it; fewer than eight
+// vectors in all are multiplied in Go.
+func gemmDotThin(p *gemmArgs, threads int) {
+	// C(u,v) = x_u . y_v is c[u*cu+v*cv]: x are the many vectors.
+	x, ldx, nx, y, ldy, ny, cu, cv := p.a, p.rsa, p.m, p.b, p.csb, p.n, p.rsc, 1
+	if p.m < p.n {
+		x, ldx, nx, y, ldy, ny, cu, cv = p.b, p.csb, p.n, p.a, p.rsa, p.m, 1, p.rsc
+	}
+	k, k16 := p.k, p.k&^15
+	groups := ceilDiv(nx, 8)
+	nt := min(threads, groups)
+	parallelFor(nt, func(t int) {
+		var out [8]float32
+		for g := t * groups / nt; g < (t+1)*groups/nt; g++ {
+			u0, u1 := g*8, min(nx, g*8+8)
+			if nx >= 8 {
+				u0 = min(u0, nx-8)
+			}
+			for v := 0; v < ny; v++ {
+				yv := y[v*ldy : v*ldy+k]
+				if nx >= 8 && k16 > 0 {
+					dot8x1(k16, x[u0*ldx:], ldx, yv, &out)
+				} else {
+					out = [8]float32{}
+				}
+				for u := g * 8; u < u1; u++ {
+					xu := x[u*ldx : u*ldx+k]
+					s := out[u-u0]
+					q := k16
+					if nx < 8 {
+						q = 0
+					}
+					for ; q < k; q++ {
+						s += xu[q] * yv[q]
+					}
+					c := &p.c[u*cu+v*cv]
+					if p.beta == 0 {
+						*c = p.alpha * s
+					} else {
+						*c = p.alpha*s + p.beta**c
+					}
+				}
+			}
 		}
 	})
 }
