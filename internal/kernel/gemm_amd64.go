@@ -75,6 +75,9 @@ func sgemm8x32(kc int, a *float32, rsa, csa int, b *float32, rsb int, c *float32
 func sgemm4x32(kc int, a *float32, rsa, csa int, b *float32, rsb int, c *float32, ldc int, alpha, beta float32, rows int, mask uint32)
 
 //go:noescape
+func sgemm1x32(kc int, a *float32, rsa, csa int, b *float32, rsb int, c *float32, ldc int, alpha, beta float32, rows int, mask uint32)
+
+//go:noescape
 func sdot4x4(k int, a0, a1, a2, a3, b0, b1, b2, b3 *float32, out *[16]float32)
 
 //go:noescape
@@ -85,14 +88,17 @@ func sgemm6x16(kc int, a *float32, rsa, csa int, b *float32, rsb int, c *float32
 
 // kernelAVX512 and kernelAVX2 check, once per tile, that the slices hold
 // every element the assembly will touch, then call it. The AVX-512 kernel
-// stores partial tiles itself, with masks, and for a tile of at most eight
-// or four rows multiplies only that many rows of A; the AVX2 one goes
+// stores partial tiles itself, with masks, and for a tile of at most eight,
+// four or one rows multiplies only that many rows of A; the AVX2 one goes
 // through a scratch tile.
 func kernelAVX512(kc int, a []float32, rsa, csa int, b []float32, rsb int, c []float32, ldc, mv, nv int, alpha, beta float32) {
 	_ = b[(kc-1)*rsb+avx512NR-1]
 	_ = c[(mv-1)*ldc+nv-1]
 	mask := uint32(uint64(1)<<nv - 1)
 	switch {
+	case mv == 1:
+		_ = a[(kc-1)*csa]
+		sgemm1x32(kc, &a[0], rsa, csa, &b[0], rsb, &c[0], ldc, alpha, beta, mv, mask)
 	case mv <= 4:
 		_ = a[3*rsa+(kc-1)*csa]
 		sgemm4x32(kc, &a[0], rsa, csa, &b[0], rsb, &c[0], ldc, alpha, beta, mv, mask)

@@ -662,3 +662,67 @@ v_reduce:
 	HSUM(Z7, Y7, X7, 28)
 	VZEROUPPER
 	RET
+
+// func sgemm1x32(kc int, a *float32, rsa, csa int, b *float32, rsb int, c *float32, ldc int, alpha, beta float32, rows int, mask uint32)
+//
+// The first row of sgemm12x32, for tiles of one row: four steps in a row
+// accumulate in separate registers (Z8 to Z15), so that the adds of one
+// step need not wait for the last, and are summed into Z8 and Z9 at the
+// end; every store is masked.
+#define ZSTEP1(c0, c1) \
+	ZLOADB \
+	ZROW((AX), Z2, c0, c1) \
+	ADDQ R13, AX \
+	ADDQ R14, BX
+
+TEXT ·sgemm1x32(SB), NOSPLIT, $0-84
+	ZARGS
+	PREFETCHROW(124)
+	ZZERO4(Z8, Z9, Z10, Z11, Z12, Z13, Z14, Z15)
+	ZLOOPSETUP
+	TESTQ DX, DX
+	JZ    z_tail
+
+z_loop4:
+	ZSTEP1(Z8, Z9)
+	ZSTEP1(Z10, Z11)
+	ZSTEP1(Z12, Z13)
+	ZSTEP1(Z14, Z15)
+	DECQ DX
+	JNZ  z_loop4
+
+z_tail:
+	TESTQ CX, CX
+	JZ    z_store
+
+z_loop1:
+	ZSTEP1(Z8, Z9)
+	DECQ CX
+	JNZ  z_loop1
+
+z_store:
+	VADDPS Z10, Z8, Z8
+	VADDPS Z11, Z9, Z9
+	VADDPS Z14, Z12, Z12
+	VADDPS Z15, Z13, Z13
+	VADDPS Z12, Z8, Z8
+	VADDPS Z13, Z9, Z9
+	ZEPILOGUE
+	JEQ z_scaled
+	VMULPS Z0, Z8, Z8
+	VMULPS Z0, Z9, Z9
+
+z_scaled:
+	ZMASKS
+	TESTL DX, DX
+	JZ    z_overwrite_partial
+	ZUPDM(Z8, Z9)
+	VZEROUPPER
+	RET
+
+z_overwrite_partial:
+	ZPUTM(Z8, Z9)
+
+z_done:
+	VZEROUPPER
+	RET
