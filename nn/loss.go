@@ -86,9 +86,16 @@ var bceLoss = &elementLoss{
 		}
 	},
 	grads: func(gp, gt, p, t, w, scratch []float32) {
-		for i, v := range p {
-			gp[i] = w[i] * (v - t[i]) / max(v*(1-v), 1e-12)
+		// w * (p - t) / max(p * (1 - p), 1e-12), an operation at a time.
+		q := scratch[:len(p)]
+		oneMinus(q, p)
+		kernel.Map2(kernel.Mul, q, p, q)
+		for i, v := range q {
+			q[i] = max(v, 1e-12)
 		}
+		kernel.Map2(kernel.Sub, gp, p, t)
+		kernel.Map2(kernel.Mul, gp, w, gp)
+		kernel.Map2(kernel.Div, gp, gp, q)
 		if gt != nil {
 			logP, logQ := clampedLogs(p, scratch)
 			for i := range gt {
@@ -115,15 +122,20 @@ var bceLoss = &elementLoss{
 func clampedLogs(p, scratch []float32) (logP, logQ []float32) {
 	n := len(p)
 	logP, logQ = scratch[:n], scratch[n:2*n]
-	for i, v := range p {
-		logQ[i] = 1 - v
-	}
+	oneMinus(logQ, p)
 	kernel.Log(logP, p)
 	kernel.Log(logQ, logQ)
 	for i := range logP {
 		logP[i], logQ[i] = max(logP[i], -100), max(logQ[i], -100)
 	}
 	return logP, logQ
+}
+
+// oneMinus sets dst[i] = 1 - x[i], computed as -x[i] + 1 (the same value)
+// with the vector loops.
+func oneMinus(dst, x []float32) {
+	kernel.Map2Scalar(kernel.Mul, dst, x, -1, false)
+	kernel.Map2Scalar(kernel.Add, dst, dst, 1, false)
 }
 
 // clampedLog returns log(x) limited below by -100, as PyTorch's BCELoss.
