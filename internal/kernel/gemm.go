@@ -115,7 +115,7 @@ func (p *gemmArgs) run(kern *gemmKernel, threads int, path int) {
 	if p.m*p.n*p.k < parallelMinWork {
 		threads = 1
 	}
-	if path == pathDot || path == pathAuto && min(p.m, p.n) <= 4 && p.k >= dotMinK {
+	if path == pathDot || path == pathAuto && p.dotPays() {
 		if buf, ok := p.dotReady(); ok {
 			gemmDot(p, threads)
 			if buf != nil {

@@ -1,7 +1,20 @@
 package kernel
 
-// dotMinK is the depth from which gemmDot beats the register-tile paths.
-const dotMinK = 32
+// Depths from which gemmDot beats the register-tile paths: dotMinK for
+// products with at most four rows or columns, dotLongK for those with
+// fewer than a vector's width of them whose operands need no packing (the
+// register tiles would pad C to sixteen columns and pack op(B)).
+const (
+	dotMinK  = 32
+	dotLongK = 512
+)
+
+// dotPays reports whether the run-time choice takes gemmDot for p.
+func (p *gemmArgs) dotPays() bool {
+	small := min(p.m, p.n)
+	return small <= 4 && p.k >= dotMinK ||
+		small < 16 && p.k >= dotLongK && p.csa == 1 && p.rsb == 1
+}
 
 // dotReady reports whether gemmDot applies: rows of op(A) and columns of
 // op(B) must both be contiguous (A as stored, B transposed, as in x*W^T),
