@@ -149,3 +149,69 @@ func TestStepReusesBuffers(t *testing.T) {
 		t.Errorf("8 warm steps allocated %d KiB", got>>10)
 	}
 }
+
+// Gradients recycled by Backward stay separate when one gradient tensor
+// of the pass reaches several leaves, and a second Backward without
+// ZeroGrad adds into the gradient tensor already there. The tensors are
+// large enough for pooled buffers, and each step scales the loss
+// differently so that a stale buffer shows.
+func TestBackwardStoresGradients(t *testing.T) {
+	const n = 128
+	av, bv, sum := make([]float32, n), make([]float32, n), make([]float32, n)
+	for i := range av {
+		av[i], bv[i] = float32(i), float32(2*n-i)
+		sum[i] = 2 * (av[i] + bv[i])
+	}
+	a := T.New(av, n).SetRequiresGrad(true)
+	b := T.New(bv, n).SetRequiresGrad(true)
+	losses := []struct {
+		name   string
+		loss   func() *T.Tensor
+		ga, gb []float32
+	}{
+		// Add hands the same gradient to both operands.
+		{"shared", func() *T.Tensor { return a.Add(b).Square().Sum() }, sum, sum},
+		{"separate", func() *T.Tensor { return a.Mul(b).Sum() }, bv, av},
+	}
+	scaled := func(v []float32, c float32) []float32 {
+		out := make([]float32, len(v))
+		for i, x := range v {
+			out[i] = c * x
+		}
+		return out
+	}
+	// check reads the gradient with Values: Data would take its buffer
+	// out of the pool's reach and end the recycling under test.
+	check := func(what string, g *T.Tensor, want []float32) {
+		t.Helper()
+		for i, v := range g.Values() {
+			if v != want[i] {
+				t.Fatalf("%s: gradient value %d is %v, want %v", what, i, v, want[i])
+			}
+		}
+	}
+	backward := func(loss func() *T.Tensor, c float32) {
+		l := loss().MulScalar(c)
+		l.Backward()
+		l.Release()
+	}
+	for _, tc := range losses {
+		for step := 1; step <= 3; step++ {
+			c := float32(step)
+			a.ZeroGrad()
+			b.ZeroGrad()
+			backward(tc.loss, c)
+			check(tc.name+" a", a.Grad(), scaled(tc.ga, c))
+			check(tc.name+" b", b.Grad(), scaled(tc.gb, c))
+			if &a.Grad().Values()[0] == &b.Grad().Values()[0] {
+				t.Fatalf("%s step %d: the leaves share one gradient buffer", tc.name, step)
+			}
+		}
+		first := a.Grad()
+		backward(tc.loss, 1)
+		if a.Grad() != first {
+			t.Errorf("%s: accumulating Backward replaced the gradient tensor", tc.name)
+		}
+		check(tc.name+" accumulated a", a.Grad(), scaled(tc.ga, 4))
+	}
+}
