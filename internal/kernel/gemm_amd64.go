@@ -51,6 +51,20 @@ func dot8x1Func() func(k int, a []float32, lda int, b []float32, out *[8]float32
 	}
 }
 
+// packRows16 packs sixteen contiguous rows sixteen steps of k at a time
+// with AVX-512 where the CPU has it (see packPanel).
+var packRows16 = packRows16Func()
+
+func packRows16Func() func(dst, src []float32, rs, blocks, width int) {
+	if !cpu.X86.HasAVX512F {
+		return nil
+	}
+	return func(dst, src []float32, rs, blocks, width int) {
+		_, _ = src[15*rs+16*blocks-1], dst[(16*blocks-1)*width+15]
+		packT16x16(blocks, &src[0], rs, &dst[0], width)
+	}
+}
+
 // activeKernel is the micro-kernel Sgemm uses.
 var activeKernel = kernels[0]
 
@@ -82,6 +96,9 @@ func sdot4x4(k int, a0, a1, a2, a3, b0, b1, b2, b3 *float32, out *[16]float32)
 
 //go:noescape
 func sdot8x1(k int, a *float32, lda int, b *float32, out *[8]float32)
+
+//go:noescape
+func packT16x16(blocks int, src *float32, rs int, dst *float32, width int)
 
 //go:noescape
 func sgemm6x16(kc int, a *float32, rsa, csa int, b *float32, rsb int, c *float32, ldc int, alpha, beta float32)

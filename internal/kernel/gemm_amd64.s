@@ -726,3 +726,121 @@ z_overwrite_partial:
 z_done:
 	VZEROUPPER
 	RET
+
+// func packT16x16(blocks int, src *float32, rs int, dst *float32, width int)
+//
+// Transposed packing of sixteen rows, each contiguous along k and rs
+// floats apart, in blocks of sixteen steps of k: each block loads a 16x16
+// square (Z0-Z15), transposes it in registers and stores its columns, the
+// values of one step of k for all sixteen rows, width floats apart. The
+// transpose interleaves single floats of row pairs, then float pairs of
+// pairs of rows, which leaves 4x4 squares in each 128-bit lane, then
+// moves those lanes into place with two rounds of VSHUFF32X4.
+//
+// Registers: SI, AX, BX, R10, R12, R13 point at rows 0, 3, 6, 9, 12, 15;
+// R11 is the row stride in bytes, DI the first column's destination, R8
+// the column stride in bytes and R9 four times it.
+#define TUNPACK(x, y, lo, hi) \
+	VUNPCKLPS y, x, lo \
+	VUNPCKHPS y, x, hi
+
+#define TPAIRS(a, b, c, d, o0, o1, o2, o3) \
+	VUNPCKLPD c, a, o0 \
+	VUNPCKHPD c, a, o1 \
+	VUNPCKLPD d, b, o2 \
+	VUNPCKHPD d, b, o3
+
+// TLANES stores columns c, c+4, c+8 and c+12 from the quarter-squares
+// v0..v3 (rows 0-3, 4-7, 8-11, 12-15) at DX, DX+4*stride, R14 and
+// R14+4*stride.
+#define TLANES(v0, v1, v2, v3) \
+	VSHUFF32X4 $0x44, v1, v0, Z16 \
+	VSHUFF32X4 $0xEE, v1, v0, Z17 \
+	VSHUFF32X4 $0x44, v3, v2, Z18 \
+	VSHUFF32X4 $0xEE, v3, v2, Z19 \
+	VSHUFF32X4 $0x88, Z18, Z16, Z20 \
+	VSHUFF32X4 $0xDD, Z18, Z16, Z21 \
+	VSHUFF32X4 $0x88, Z19, Z17, Z22 \
+	VSHUFF32X4 $0xDD, Z19, Z17, Z23 \
+	VMOVUPS    Z20, (DX) \
+	VMOVUPS    Z21, (DX)(R9*1) \
+	VMOVUPS    Z22, (R14) \
+	VMOVUPS    Z23, (R14)(R9*1) \
+	ADDQ       R8, DX \
+	ADDQ       R8, R14
+
+TEXT ·packT16x16(SB), NOSPLIT, $0-40
+	MOVQ blocks+0(FP), CX
+	MOVQ src+8(FP), SI
+	MOVQ rs+16(FP), R11
+	SHLQ $2, R11
+	MOVQ dst+24(FP), DI
+	MOVQ width+32(FP), R8
+	SHLQ $2, R8
+	LEAQ (R8*4), R9
+	LEAQ (SI)(R11*2), AX
+	ADDQ R11, AX
+	LEAQ (AX)(R11*2), BX
+	ADDQ R11, BX
+	LEAQ (BX)(R11*2), R10
+	ADDQ R11, R10
+	LEAQ (R10)(R11*2), R12
+	ADDQ R11, R12
+	LEAQ (R12)(R11*2), R13
+	ADDQ R11, R13
+	TESTQ CX, CX
+	JZ    t_done
+
+t_loop:
+	VMOVUPS (SI), Z0
+	VMOVUPS (SI)(R11*1), Z1
+	VMOVUPS (SI)(R11*2), Z2
+	VMOVUPS (AX), Z3
+	VMOVUPS (AX)(R11*1), Z4
+	VMOVUPS (AX)(R11*2), Z5
+	VMOVUPS (BX), Z6
+	VMOVUPS (BX)(R11*1), Z7
+	VMOVUPS (BX)(R11*2), Z8
+	VMOVUPS (R10), Z9
+	VMOVUPS (R10)(R11*1), Z10
+	VMOVUPS (R10)(R11*2), Z11
+	VMOVUPS (R12), Z12
+	VMOVUPS (R12)(R11*1), Z13
+	VMOVUPS (R12)(R11*2), Z14
+	VMOVUPS (R13), Z15
+
+	TUNPACK(Z0, Z1, Z16, Z17)
+	TUNPACK(Z2, Z3, Z18, Z19)
+	TUNPACK(Z4, Z5, Z20, Z21)
+	TUNPACK(Z6, Z7, Z22, Z23)
+	TUNPACK(Z8, Z9, Z24, Z25)
+	TUNPACK(Z10, Z11, Z26, Z27)
+	TUNPACK(Z12, Z13, Z28, Z29)
+	TUNPACK(Z14, Z15, Z30, Z31)
+
+	// Z(4q+c) holds column 4L+c of rows 4q..4q+3 in lane L.
+	TPAIRS(Z16, Z17, Z18, Z19, Z0, Z1, Z2, Z3)
+	TPAIRS(Z20, Z21, Z22, Z23, Z4, Z5, Z6, Z7)
+	TPAIRS(Z24, Z25, Z26, Z27, Z8, Z9, Z10, Z11)
+	TPAIRS(Z28, Z29, Z30, Z31, Z12, Z13, Z14, Z15)
+
+	MOVQ DI, DX
+	LEAQ (DI)(R9*2), R14
+	TLANES(Z0, Z4, Z8, Z12)
+	TLANES(Z1, Z5, Z9, Z13)
+	TLANES(Z2, Z6, Z10, Z14)
+	TLANES(Z3, Z7, Z11, Z15)
+
+	ADDQ $64, SI
+	ADDQ $64, AX
+	ADDQ $64, BX
+	ADDQ $64, R10
+	ADDQ $64, R12
+	ADDQ $64, R13
+	LEAQ (DI)(R9*4), DI
+	DECQ CX
+	JNZ  t_loop
+
+t_done:
+	VZEROUPPER
+	RET

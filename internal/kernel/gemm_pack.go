@@ -44,22 +44,36 @@ func packPanel(dst, src []float32, rs, cs, base, rows, kc, width int) {
 		}
 		return
 	}
-	// Each row is contiguous: stream four rows at a time, so that every
-	// store fills a run of four values.
-	r := 0
-	for ; r+4 <= rows; r += 4 {
+	// Each row is contiguous: transpose squares of sixteen rows by
+	// sixteen steps where the CPU can, then stream four rows at a time,
+	// so that every store fills a run of four values.
+	r, k16 := 0, 0
+	if packRows16 != nil {
+		k16 = kc &^ 15
+	}
+	for ; k16 > 0 && r+16 <= rows; r += 16 {
+		packRows16(dst[r:], src[base+r*rs:], rs, k16/16, width)
+		packRowsTail(dst, src, rs, base, r, r+16, k16, kc, width)
+	}
+	packRowsTail(dst, src, rs, base, r, rows, 0, kc, width)
+}
+
+// packRowsTail packs steps p0..kc of rows r0..r1 for packPanel.
+func packRowsTail(dst, src []float32, rs, base, r0, r1, p0, kc, width int) {
+	r := r0
+	for ; r+4 <= r1; r += 4 {
 		s0 := src[base+r*rs : base+r*rs+kc]
 		s1 := src[base+(r+1)*rs : base+(r+1)*rs+kc]
 		s2 := src[base+(r+2)*rs : base+(r+2)*rs+kc]
 		s3 := src[base+(r+3)*rs : base+(r+3)*rs+kc]
-		for p := range s0 {
+		for p := p0; p < kc; p++ {
 			d := dst[p*width+r : p*width+r+4]
 			d[0], d[1], d[2], d[3] = s0[p], s1[p], s2[p], s3[p]
 		}
 	}
-	for ; r < rows; r++ {
-		for p, v := range src[base+r*rs : base+r*rs+kc] {
-			dst[p*width+r] = v
+	for ; r < r1; r++ {
+		for p := p0; p < kc; p++ {
+			dst[p*width+r] = src[base+r*rs+p]
 		}
 	}
 }

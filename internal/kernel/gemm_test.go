@@ -397,3 +397,46 @@ func TestChunkGrid(t *testing.T) {
 		}
 	}
 }
+
+// TestPackPanels compares packPanels with a direct reading of its layout
+// for both operand orientations, partial panels and depths on either side
+// of the sixteen-step squares of the transposing copy.
+func TestPackPanels(t *testing.T) {
+	rng := rand.New(rand.NewPCG(9, 10))
+	for _, width := range []int{4, 12, 16, 32} {
+		for _, rows := range []int{1, 5, 16, 17, 33, 48} {
+			for _, kc := range []int{1, 15, 16, 17, 40, 64} {
+				for _, contiguous := range []bool{true, false} {
+					const r0, p0, pad = 3, 2, 5
+					rs, cs := kc+p0+pad, 1 // rows contiguous along k
+					if !contiguous {
+						rs, cs = 1, rows+r0+pad
+					}
+					src := make([]float32, (r0+rows)*rs+(p0+kc)*cs)
+					for i := range src {
+						src[i] = rng.Float32()
+					}
+					panels := ceilDiv(rows, width)
+					dst := make([]float32, panels*kc*width)
+					for i := range dst {
+						dst[i] = float32(math.NaN())
+					}
+					packPanels(dst, src, rs, cs, r0, rows, p0, kc, width)
+					for q := 0; q < panels; q++ {
+						for p := 0; p < kc; p++ {
+							for r := 0; r < width; r++ {
+								var want float32
+								if row := q*width + r; row < rows {
+									want = src[(r0+row)*rs+(p0+p)*cs]
+								}
+								if got := dst[q*kc*width+p*width+r]; got != want {
+									t.Fatalf("width=%d rows=%d kc=%d contiguous=%v: panel %d (%d,%d) = %g, want %g", width, rows, kc, contiguous, q, p, r, got, want)
+								}
+							}
+						}
+					}
+				}
+			}
+		}
+	}
+}
