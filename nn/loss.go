@@ -80,10 +80,13 @@ func BCELoss(p, target *tensor.Tensor, r ...Reduction) *tensor.Tensor {
 var bceLoss = &elementLoss{
 	name: "BCELoss",
 	values: func(dst, p, t, scratch []float32) {
+		// -(t log p + (1 - t) log(1 - p)), an operation at a time.
 		logP, logQ := clampedLogs(p, scratch)
-		for i, v := range t {
-			dst[i] = -(v*logP[i] + (1-v)*logQ[i])
-		}
+		oneMinus(dst, t)
+		kernel.Map2(kernel.Mul, dst, dst, logQ)
+		kernel.Map2(kernel.Mul, logP, t, logP)
+		kernel.Map2(kernel.Add, dst, logP, dst)
+		kernel.Map2Scalar(kernel.Mul, dst, dst, -1, false)
 	},
 	grads: func(gp, gt, p, t, w, scratch []float32) {
 		// w * (p - t) / max(p * (1 - p), 1e-12), an operation at a time.
