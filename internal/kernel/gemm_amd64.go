@@ -15,7 +15,7 @@ const (
 // of A plus one kc-by-nr panel of B (about 700 KiB for AVX-512) stay in
 // L2, from which the hardware prefetchers stream both panels fast enough.
 var (
-	avx512Kernel = &gemmKernel{name: "avx512", mr: avx512MR, nr: avx512NR, mc: 144, kc: 1024, nc: 2048, fn: kernelAVX512}
+	avx512Kernel = &gemmKernel{name: "avx512", mr: avx512MR, nr: avx512NR, mc: 144, kc: 1024, nc: 2048, fn: kernelAVX512, partial: []int{1, 4, 8}}
 	avx2Kernel   = &gemmKernel{name: "avx2", mr: avx2MR, nr: avx2NR, mc: 144, kc: 512, nc: 2048, fn: kernelAVX2}
 )
 

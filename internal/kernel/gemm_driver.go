@@ -17,6 +17,21 @@ type gemmKernel struct {
 	kc     int // depth per block (a kc-by-nr panel of B stays in L1)
 	nc     int // columns of B packed per block (shared by all threads)
 	fn     microKernel
+	// partial lists, in increasing order, the row counts below mr for
+	// which fn reads only the first that many rows of A; for a tile of
+	// other row counts it reads mr rows.
+	partial []int
+}
+
+// rowsRead returns how many rows of A kern's micro-kernel reads for a
+// tile of mv rows.
+func (kern *gemmKernel) rowsRead(mv int) int {
+	for _, r := range kern.partial {
+		if mv <= r {
+			return r
+		}
+	}
+	return kern.mr
 }
 
 // tile computes one tile of C at c (already offset to the tile's origin)
@@ -95,9 +110,14 @@ func (p *gemmArgs) directPart(kern *gemmKernel, r0, r1, c0, c1 int) {
 	buf := getBuf(k*(mr+nr) + mr*nr)
 	defer putBuf(buf)
 	bpk, apk, tmp := buf[:k*nr], buf[k*nr:k*(nr+mr)], buf[k*(nr+mr):]
+	// The last row panel is copied, padded to mr rows, unless the
+	// micro-kernel reads exactly its rows (tiles of a transposed C go
+	// through a whole scratch tile, which reads mr rows).
 	mFull := r0 + (r1-r0)/mr*mr
-	if mFull < r1 {
-		packPanels(apk, p.a, p.rsa, p.csa, mFull, r1-mFull, 0, k, mr)
+	if tail := r1 - mFull; tail > 0 && p.csc == 1 && kern.rowsRead(tail) == tail {
+		mFull = r1
+	} else if tail > 0 {
+		packPanels(apk, p.a, p.rsa, p.csa, mFull, tail, 0, k, mr)
 	}
 	for j0 := c0; j0 < c1; j0 += nr {
 		nv := min(nr, c1-j0)
@@ -109,7 +129,7 @@ func (p *gemmArgs) directPart(kern *gemmKernel, r0, r1, c0, c1 int) {
 		for i0 := r0; i0 < r1; i0 += mr {
 			mv := min(mr, r1-i0)
 			a, rsa, csa := p.a[i0*p.rsa:], p.rsa, p.csa
-			if mv < mr {
+			if i0 >= mFull {
 				a, rsa, csa = apk, 1, mr
 			}
 			kern.tile(k, a, rsa, csa, b, rsb, p.c[i0*p.rsc+j0*p.csc:], p.rsc, p.csc, mv, nv, p.alpha, p.beta, tmp)

@@ -99,16 +99,18 @@ func (tc gemmCase) check(t *testing.T, rng *rand.Rand, run func(a []float32, lda
 
 func abs32(x float32) float32 { return float32(math.Abs(float64(x))) }
 
-// shapes covers edge tiles of every kernel (1..257), depths beyond one
-// block and skinny products, among them dot products of one or two
-// vectors with fewer, exactly or more than eight others.
+// shapes covers edge tiles of every kernel (1..257), among them last row
+// panels of one, four and eight rows, which the AVX-512 kernel reads in
+// place, depths beyond one block and skinny products, among them dot
+// products of one or two vectors with fewer, exactly or more than eight
+// others.
 var shapes = [][3]int{
 	{1, 1, 1}, {2, 2, 2}, {3, 3, 3}, {7, 7, 7}, {15, 15, 15}, {16, 16, 16},
 	{17, 17, 17}, {31, 31, 31}, {33, 33, 33}, {63, 63, 63}, {65, 65, 65},
 	{127, 127, 127}, {255, 33, 257}, {257, 65, 31}, {33, 257, 63},
 	{1, 257, 3}, {257, 1, 17}, {2, 127, 300}, {127, 2, 65}, {12, 32, 1},
 	{24, 64, 9}, {6, 16, 520}, {13, 33, 0}, {0, 5, 3}, {4, 0, 3},
-	{5, 2, 40}, {8, 1, 48}, {1, 9, 64}, {2, 17, 16},
+	{5, 2, 40}, {8, 1, 48}, {1, 9, 64}, {2, 17, 16}, {28, 40, 37}, {20, 70, 19},
 }
 
 // blockedKernels returns each available kernel as is and with tiny cache
