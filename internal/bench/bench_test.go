@@ -21,6 +21,7 @@ func benchWorkloads(b *testing.B, name string) {
 		}
 		b.Run(sub, func(b *testing.B) {
 			c.Step()
+			b.ReportAllocs()
 			b.ResetTimer()
 			for range b.N {
 				c.Step()
