@@ -4,6 +4,7 @@ import (
 	"runtime"
 	"sync"
 	"sync/atomic"
+	"time"
 )
 
 // threads is the thread count set by SetThreads; 0 follows GOMAXPROCS.
@@ -103,11 +104,26 @@ func startWorkers(want int) int {
 	}
 	for pool.workers < want {
 		pool.workers++
-		go func() {
-			for j := range pool.jobs {
-				j.run()
-			}
-		}()
+		go work()
 	}
 	return min(want, pool.workers)
+}
+
+// spinFor is how long a worker that has run out of jobs keeps polling for
+// the next before it blocks. Training steps issue products every few tens
+// of microseconds with short serial work between them; a worker still
+// polling takes the next job at once, while waking a blocked one costs a
+// futex call and a scheduler hand-off of microseconds each time.
+const spinFor = 50 * time.Microsecond
+
+// work is the loop of one pool worker.
+func work() {
+	for {
+		start := time.Now()
+		for len(pool.jobs) == 0 && time.Since(start) < spinFor {
+			runtime.Gosched()
+		}
+		j := <-pool.jobs
+		j.run()
+	}
 }
