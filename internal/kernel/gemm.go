@@ -99,7 +99,7 @@ const (
 // Size limits for the run-time path choice, in multiply-adds (m*n*k).
 const (
 	directMaxWork   = 768 * 768 * 768 // below this, packing costs more than it saves
-	parallelMinWork = 1 << 22         // below this, waking workers costs more than it saves
+	parallelMinWork = 1 << 19         // below this, waking workers costs more than it saves
 )
 
 // run computes the product with kern on up to threads goroutines; with
