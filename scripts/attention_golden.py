@@ -17,10 +17,11 @@ float32.
 
 import json
 import os
-import tempfile
 
 import numpy as np
 import torch
+
+from atomic_write import write_text
 
 OUT = os.path.join("nn", "testdata", "attention_golden.json")
 SEED = 20240612
@@ -145,14 +146,7 @@ def main():
         "dims": {"batch": B, "tq": TQ, "tk": TK, "embed": E, "heads": HEADS, "ff": FF},
         "cases": cases,
     }
-    os.makedirs(os.path.dirname(OUT), exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=os.path.dirname(OUT), prefix=".attention_golden")
-    with os.fdopen(fd, "w") as f:
-        json.dump(doc, f, separators=(",", ":"))
-        f.flush()
-        os.fsync(f.fileno())
-    os.chmod(tmp, 0o644)
-    os.replace(tmp, OUT)
+    write_text(OUT, json.dumps(doc, separators=(",", ":")))
     print("wrote", OUT)
 
 

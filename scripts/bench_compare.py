@@ -24,6 +24,8 @@ import subprocess
 import sys
 import tempfile
 
+from atomic_write import write_text
+
 WORKLOADS = ["sgemm", "mlp_ae", "vae", "gan", "transformer", "convnet", "ebm2d"]
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
@@ -198,13 +200,7 @@ def main():
     print("peak RSS, mlp_ae on random data, 2 threads: gibbs %.0f MiB, PyTorch %.0f MiB"
           % (gmem, tmem))
     if args.raw:
-        fd, path = tempfile.mkstemp(dir=os.path.dirname(os.path.abspath(args.raw)) or ".")
-        with os.fdopen(fd, "w") as f:
-            for r in raw:
-                f.write(json.dumps(r) + "\n")
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(path, args.raw)
+        write_text(args.raw, "".join(json.dumps(r) + "\n" for r in raw))
 
 
 if __name__ == "__main__":

@@ -19,12 +19,13 @@ decimal that reads back to the same float32 when parsed as a float32.
 
 import json
 import os
-import tempfile
 
 import numpy as np
 import torch
 import torch.nn as tnn
 import torch.nn.functional as F
+
+from atomic_write import write_text
 
 OUT = os.path.join("nn", "testdata", "golden.json")
 SEED = 20240612
@@ -200,19 +201,7 @@ def main():
     torch.manual_seed(SEED)
     doc = {"torch": torch.__version__, "seed": SEED, "layers": layers(), "losses": losses(), "mlp": mlp()}
     text = json.dumps(doc, separators=(",", ":")) + "\n"
-    folder = os.path.dirname(OUT)
-    os.makedirs(folder, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=folder, prefix=".golden.json.tmp-")
-    try:
-        os.chmod(tmp, 0o644)
-        with os.fdopen(fd, "w") as f:
-            f.write(text)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, OUT)
-    except BaseException:
-        os.unlink(tmp)
-        raise
+    write_text(OUT, text)
     print(f"wrote {OUT} ({len(text)} bytes)")
 
 

@@ -16,9 +16,10 @@ that reads back to the same float32 (via float64), so nothing is lost.
 import json
 import math
 import os
-import tempfile
 
 import torch
+
+from atomic_write import write_text
 
 OUT = os.path.join("optim", "testdata", "golden.json")
 STEPS = 6
@@ -160,18 +161,7 @@ def main():
         "clip": clipping(grads),
     }
     text = json.dumps(doc, indent=1) + "\n"
-    # Write atomically: a temporary file in the same folder, then rename.
-    folder = os.path.dirname(OUT)
-    fd, tmp = tempfile.mkstemp(dir=folder, prefix=".golden.json.tmp-")
-    try:
-        with os.fdopen(fd, "w") as f:
-            f.write(text)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, OUT)
-    except BaseException:
-        os.unlink(tmp)
-        raise
+    write_text(OUT, text)
     print("wrote", OUT)
 
 

@@ -32,11 +32,12 @@ same float32.
 
 import json
 import os
-import tempfile
 
 import numpy as np
 import torch
 import torch.nn.functional as F
+
+from atomic_write import write_text
 
 OUT = os.path.join("tensor", "testdata", "golden.json")
 SEED = 20240612
@@ -349,19 +350,7 @@ def main():
         "cases": CASES,
     }
     text = json.dumps(doc, separators=(",", ":")).replace('{"name"', '\n{"name"') + "\n"
-    # Write atomically: a temporary file in the same folder, then rename.
-    folder = os.path.dirname(OUT)
-    os.makedirs(folder, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=folder, prefix=".golden.json.tmp-")
-    try:
-        with os.fdopen(fd, "w") as f:
-            f.write(text)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, OUT)
-    except BaseException:
-        os.unlink(tmp)
-        raise
+    write_text(OUT, text)
     print("wrote %s: %d cases, %d bytes" % (OUT, len(CASES), len(text)))
 
 
