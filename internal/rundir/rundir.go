@@ -5,7 +5,6 @@
 package rundir
 
 import (
-	"bufio"
 	"bytes"
 	"encoding/base64"
 	"encoding/json"
@@ -96,28 +95,52 @@ func (d *Dir) AppendMetrics(v any) error {
 	return f.Close()
 }
 
+// metricLine is one well-formed line of metrics.jsonl that has a step.
+type metricLine struct {
+	raw    []byte
+	step   float64
+	fields map[string]any
+}
+
+// metricLines parses metrics.jsonl, skipping lines that are not JSON
+// objects with a step (a line torn by a kill); a missing file has none.
+func (d *Dir) metricLines() ([]metricLine, error) {
+	b, err := os.ReadFile(d.File(MetricsFile))
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("reading metrics: %w", err)
+	}
+	var lines []metricLine
+	for _, raw := range bytes.Split(b, []byte{'\n'}) {
+		var fields map[string]any
+		if json.Unmarshal(raw, &fields) != nil {
+			continue
+		}
+		if step, ok := fields["step"].(float64); ok {
+			lines = append(lines, metricLine{raw: raw, step: step, fields: fields})
+		}
+	}
+	return lines, nil
+}
+
 // TrimMetrics drops the metrics lines of steps after step (written after
 // the checkpoint a resumed run starts from) and any torn last line.
 func (d *Dir) TrimMetrics(step int) error {
-	b, err := os.ReadFile(d.File(MetricsFile))
-	if errors.Is(err, fs.ErrNotExist) {
+	if _, err := os.Stat(d.File(MetricsFile)); errors.Is(err, fs.ErrNotExist) {
 		return nil
 	}
+	lines, err := d.metricLines()
 	if err != nil {
-		return fmt.Errorf("reading metrics: %w", err)
+		return err
 	}
 	var keep bytes.Buffer
-	sc := bufio.NewScanner(bytes.NewReader(b))
-	sc.Buffer(make([]byte, 1<<20), 1<<20)
-	for sc.Scan() {
-		var rec struct {
-			Step *int `json:"step"`
+	for _, l := range lines {
+		if l.step <= float64(step) {
+			keep.Write(l.raw)
+			keep.WriteByte('\n')
 		}
-		if json.Unmarshal(sc.Bytes(), &rec) != nil || rec.Step == nil || *rec.Step > step {
-			continue
-		}
-		keep.Write(sc.Bytes())
-		keep.WriteByte('\n')
 	}
 	return atomicfile.WriteBytes(d.File(MetricsFile), keep.Bytes())
 }
@@ -125,22 +148,13 @@ func (d *Dir) TrimMetrics(step int) error {
 // Series reads the metrics lines that carry key and returns their steps
 // and values, in file order.
 func (d *Dir) Series(key string) (steps, values []float64, err error) {
-	b, err := os.ReadFile(d.File(MetricsFile))
-	if err != nil {
-		return nil, nil, fmt.Errorf("reading metrics: %w", err)
-	}
-	for _, line := range bytes.Split(b, []byte{'\n'}) {
-		var rec map[string]any
-		if json.Unmarshal(line, &rec) != nil {
-			continue
-		}
-		step, ok1 := rec["step"].(float64)
-		v, ok2 := rec[key].(float64)
-		if ok1 && ok2 {
-			steps, values = append(steps, step), append(values, v)
+	lines, err := d.metricLines()
+	for _, l := range lines {
+		if v, ok := l.fields[key].(float64); ok {
+			steps, values = append(steps, l.step), append(values, v)
 		}
 	}
-	return steps, values, nil
+	return steps, values, err
 }
 
 // State is what a checkpoint holds: everything a run needs to go on

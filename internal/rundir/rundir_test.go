@@ -62,6 +62,15 @@ func TestConfigAndMetrics(t *testing.T) {
 	if string(b) != "{\"step\":1}\n{\"step\":2}\n{\"step\":3}\n" {
 		t.Errorf("trimmed metrics %q", b)
 	}
+	// A file holding only a torn line is emptied, so that the next line
+	// does not continue it.
+	os.WriteFile(d.File(MetricsFile), []byte(`{"step": 1, "lo`), 0o644)
+	if err := d.TrimMetrics(0); err != nil {
+		t.Fatal(err)
+	}
+	if b, _ := os.ReadFile(d.File(MetricsFile)); len(b) != 0 {
+		t.Errorf("torn-only metrics kept as %q", b)
+	}
 	d.AppendMetrics(map[string]any{"step": 4, "loss": 0.5})
 	d.AppendMetrics(map[string]any{"step": 5, "nll": 2})
 	d.AppendMetrics(map[string]any{"step": 6, "loss": 0.25})
