@@ -34,11 +34,9 @@ func ExampleTrainer() {
 			return
 		}
 	}
-	var onData, onNoise float32
-	tensor.NoGrad(func() {
-		onData = model.Energy(nil, ys.Narrow(0, 0, 1000)).Mean().Item()
-		onNoise = model.Energy(nil, tensor.Uniform(rng, -3, 3, 1000, 2)).Mean().Item()
-	})
+	// Inference beside training: read the energies and release their graph.
+	onData := model.Energy(nil, ys.Narrow(0, 0, 1000)).Mean().DetachRelease().Item()
+	onNoise := model.Energy(nil, tensor.Uniform(rng, -3, 3, 1000, 2)).Mean().DetachRelease().Item()
 	fmt.Println("data has lower energy than noise:", onData < onNoise)
 	// Output: data has lower energy than noise: true
 }

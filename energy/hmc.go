@@ -27,35 +27,32 @@ func (h *HMC) Sample(m Model, x, pos *tensor.Tensor, rng *tensor.RNG) *tensor.Te
 	}
 	n := y.Size(0)
 	row := y.Len() / n
-	frozen(m, func() {
-		for it := 0; it < h.Iterations; it++ {
-			p := tensor.Randn(rng, y.Shape()...)
-			g, u0 := gradY(m, x, y)
-			k0 := rowSquares(p, n)
-			q := y.Clone()
-			axpy(p, -h.StepSize/2, g)
-			for l := 0; l < h.LeapfrogSteps; l++ {
-				axpy(q, h.StepSize, p)
-				g, _ = gradY(m, x, q)
-				if l < h.LeapfrogSteps-1 {
-					axpy(p, -h.StepSize, g)
-				}
-			}
-			axpy(p, -h.StepSize/2, g)
-			var u1 *tensor.Tensor
-			tensor.NoGrad(func() { u1 = m.Energy(x, q) })
-			k1 := rowSquares(p, n)
-			yd, qd := y.Data(), q.Data()
-			for i := 0; i < n; i++ {
-				dh := float64(u0.Data()[i]+k0[i]/2) - float64(u1.Data()[i]+k1[i]/2)
-				ok := !math.IsNaN(dh) && (dh >= 0 || rng.Float64() < math.Exp(dh))
-				h.record(ok)
-				if ok {
-					copy(yd[i*row:(i+1)*row], qd[i*row:(i+1)*row])
-				}
+	for it := 0; it < h.Iterations; it++ {
+		p := tensor.Randn(rng, y.Shape()...)
+		g, u0 := gradY(m, x, y)
+		k0 := rowSquares(p, n)
+		q := y.Clone()
+		axpy(p, -h.StepSize/2, g)
+		for l := 0; l < h.LeapfrogSteps; l++ {
+			axpy(q, h.StepSize, p)
+			g, _ = gradY(m, x, q)
+			if l < h.LeapfrogSteps-1 {
+				axpy(p, -h.StepSize, g)
 			}
 		}
-	})
+		axpy(p, -h.StepSize/2, g)
+		u1 := m.Energy(x, q).DetachRelease()
+		k1 := rowSquares(p, n)
+		yd, qd := y.Data(), q.Data()
+		for i := 0; i < n; i++ {
+			dh := float64(u0.Data()[i]+k0[i]/2) - float64(u1.Data()[i]+k1[i]/2)
+			ok := !math.IsNaN(dh) && (dh >= 0 || rng.Float64() < math.Exp(dh))
+			h.record(ok)
+			if ok {
+				copy(yd[i*row:(i+1)*row], qd[i*row:(i+1)*row])
+			}
+		}
+	}
 	return y
 }
 

@@ -17,9 +17,7 @@ func ArgminFinite(m Model, x, candidates *tensor.Tensor) (best []int, energies *
 		n = x.Size(0)
 	}
 	k := candidates.Size(0)
-	tensor.NoGrad(func() {
-		energies = AllEnergies(m, x, candidates)
-	})
+	energies = AllEnergies(m, x, candidates).DetachRelease()
 	best = make([]int, n)
 	for i := 0; i < n; i++ {
 		row := energies.Data()[i*k : (i+1)*k]
@@ -105,15 +103,12 @@ func Descend(m Model, x, y0 *tensor.Tensor, d Descent) (y, energies *tensor.Tens
 	}
 	y = y0.Clone()
 	d.project(y)
-	frozen(m, func() {
-		for s := 0; s < d.Steps; s++ {
-			g, _ := gradY(m, x, y)
-			axpy(y, -d.StepSize, g)
-			d.project(y)
-		}
-		tensor.NoGrad(func() { energies = m.Energy(x, y) })
-	})
-	return y, energies, nil
+	for s := 0; s < d.Steps; s++ {
+		g, _ := gradY(m, x, y)
+		axpy(y, -d.StepSize, g)
+		d.project(y)
+	}
+	return y, m.Energy(x, y).DetachRelease(), nil
 }
 
 // axpy sets y += a*x in place.
@@ -129,14 +124,12 @@ func axpy(y *tensor.Tensor, a float32, x *tensor.Tensor) {
 // best z, F_inf = min_z E, and all energies [N, K].
 func MinLatentGrid(m LatentModel, x, y, grid *tensor.Tensor) (best []int, fInf, energies *tensor.Tensor) {
 	n, k := y.Size(0), grid.Size(0)
-	tensor.NoGrad(func() {
-		var xs *tensor.Tensor
-		if x != nil {
-			xs = repeatRows(x, k)
-		}
-		energies = m.LatentEnergy(xs, repeatRows(y, k), tileRows(grid, n)).Reshape(n, k)
-		fInf = energies.Min(1)
-	})
+	var xs *tensor.Tensor
+	if x != nil {
+		xs = repeatRows(x, k)
+	}
+	energies = m.LatentEnergy(xs, repeatRows(y, k), tileRows(grid, n)).Reshape(n, k).DetachRelease()
+	fInf = energies.Min(1)
 	best = make([]int, n)
 	for i, v := range energies.Argmin(1).Data() {
 		best[i] = int(v)
@@ -148,9 +141,7 @@ func MinLatentGrid(m LatentModel, x, y, grid *tensor.Tensor) (best []int, fInf, 
 // descent from z0, and returns z and min_z E per sample.
 func MinLatentDescent(m LatentModel, x, y, z0 *tensor.Tensor, d Descent) (z, fInf *tensor.Tensor, err error) {
 	fixed := Func(func(_, z *tensor.Tensor) *tensor.Tensor { return m.LatentEnergy(x, y, z) })
-	var zStar, e *tensor.Tensor
-	frozen(m, func() { zStar, e, err = Descend(fixed, nil, z0, d) })
-	return zStar, e, err
+	return Descend(fixed, nil, z0, d)
 }
 
 // FreeEnergy returns, for energies of shape [N, K] over K latent values,

@@ -64,10 +64,7 @@ func (j *Jump) Move(m Model, x, y, pos *tensor.Tensor, rng *tensor.RNG) {
 			dst[k] = cd[c*row+k] + j.Width*rng.Norm()
 		}
 	}
-	var eCur, eProp *tensor.Tensor
-	tensor.NoGrad(func() {
-		eCur, eProp = m.Energy(x, y), m.Energy(x, prop)
-	})
+	eCur, eProp := m.Energy(x, y).DetachRelease(), m.Energy(x, prop).DetachRelease()
 	yd := y.Data()
 	for i := 0; i < n; i++ {
 		cur, next := yd[i*row:(i+1)*row], pd[i*row:(i+1)*row]

@@ -19,7 +19,9 @@ type Sampler interface {
 //
 // With Noise = sqrt(2 * StepSize) this samples exp(-F); practice (Du &
 // Mordatch 2019, Grathwohl et al. 2019) sets the two apart, with a much
-// smaller noise. The model's parameters are frozen while it runs.
+// smaller noise. Each step differentiates the energy with respect to y
+// alone: the model's parameters are read, never written, so chains may run
+// on one model from many goroutines at once.
 type Langevin struct {
 	Steps           int
 	StepSize, Noise float32
@@ -43,22 +45,20 @@ func isBad(v float32) bool { return math.IsNaN(float64(v)) || math.IsInf(float64
 // Run returns the end of the chains started at y0 (y0 is not changed).
 func (l Langevin) Run(m Model, x, y0 *tensor.Tensor, rng *tensor.RNG) *tensor.Tensor {
 	y := y0.Clone()
-	frozen(m, func() {
-		for s := 0; s < l.Steps; s++ {
-			g, _ := gradY(m, x, y)
-			yd, gd := y.Data(), g.Data()
-			for i := range yd {
-				gi := gd[i]
-				if l.ClipGrad > 0 {
-					gi = min(max(gi, -l.ClipGrad), l.ClipGrad)
-				}
-				yd[i] += -l.StepSize*gi + l.Noise*rng.Norm()
+	for s := 0; s < l.Steps; s++ {
+		g, _ := gradY(m, x, y)
+		yd, gd := y.Data(), g.Data()
+		for i := range yd {
+			gi := gd[i]
+			if l.ClipGrad > 0 {
+				gi = min(max(gi, -l.ClipGrad), l.ClipGrad)
 			}
-			if l.Lo < l.Hi {
-				clampInPlace(y, l.Lo, l.Hi)
-			}
+			yd[i] += -l.StepSize*gi + l.Noise*rng.Norm()
 		}
-	})
+		if l.Lo < l.Hi {
+			clampInPlace(y, l.Lo, l.Hi)
+		}
+	}
 	return y
 }
 

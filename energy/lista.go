@@ -141,8 +141,7 @@ func (w LISTASweep) Run(sc *SparseCoding, train, test *tensor.Tensor) (*LISTACom
 		if _, err := TrainLISTA(l, train, trainCodes, w.Fit); err != nil {
 			return nil, fmt.Errorf("energy: LISTASweep: depth %d: %w", depth, err)
 		}
-		var z *tensor.Tensor
-		tensor.NoGrad(func() { z = l.Forward(test) })
+		z := l.Forward(test).DetachRelease()
 		p := LISTAPoint{Depth: depth, ISTA: ista[depth-1], FISTA: fista[depth-1], LISTA: CodeError(z, testCodes)}
 		for k, e := range fista {
 			if e <= p.LISTA {

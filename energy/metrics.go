@@ -34,12 +34,10 @@ func GridEnergies(m Model, b data.Box, res int) *tensor.Tensor {
 func batchedEnergy(m Model, y *tensor.Tensor, batch int) *tensor.Tensor {
 	n := y.Size(0)
 	out := tensor.Zeros(n)
-	tensor.NoGrad(func() {
-		for s := 0; s < n; s += batch {
-			e := m.Energy(nil, y.Narrow(0, s, min(batch, n-s)))
-			copy(out.Data()[s:], e.Data())
-		}
-	})
+	for s := 0; s < n; s += batch {
+		e := m.Energy(nil, y.Narrow(0, s, min(batch, n-s))).DetachRelease()
+		copy(out.Data()[s:], e.Data())
+	}
 	return out
 }
 

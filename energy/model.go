@@ -89,29 +89,6 @@ func (n *Net) Energy(x, y *tensor.Tensor) *tensor.Tensor {
 // Params returns the network's parameters (names of the inner layer).
 func (n *Net) Params() []nn.Param { return n.Layer.Params() }
 
-// frozen runs f with the parameters of m (if it has any) marked as not
-// needing gradients, so that sampler and inference loops differentiate
-// with respect to y alone and build no graph into the weights.
-func frozen(m any, f func()) {
-	mod, ok := m.(nn.Module)
-	if !ok {
-		f()
-		return
-	}
-	ps := mod.Params()
-	was := make([]bool, len(ps))
-	for i, p := range ps {
-		was[i] = p.Tensor.RequiresGrad()
-		p.Tensor.SetRequiresGrad(false)
-	}
-	defer func() {
-		for i, p := range ps {
-			p.Tensor.SetRequiresGrad(was[i])
-		}
-	}()
-	f()
-}
-
 // gradY returns dF/dy summed over the batch, i.e. the per-sample gradient
 // of each energy with respect to its own y, and the energies. The graph of
 // the energy is released once its gradient is taken, so that the many

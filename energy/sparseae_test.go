@@ -53,12 +53,9 @@ func TestSparseAE(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		var codes, rec, fData, fNoise *tensor.Tensor
-		tensor.NoGrad(func() {
-			codes = a.Encode(y)
-			rec = a.Decode(codes)
-			fData, fNoise = a.Energy(nil, y), a.Energy(nil, noise)
-		})
+		codes := a.Encode(y).Detach()
+		rec := a.Decode(codes).Detach()
+		fData, fNoise := a.Energy(nil, y).Detach(), a.Energy(nil, noise).Detach()
 		zeros := zeroFraction(codes)
 		relRec := float64(y.Sub(rec).Square().Sum(1).Mean().Item()) / spread
 		t.Logf("lambda %v: loss %.3f -> %.4f, zero codes %.2f, relative reconstruction error %.4f",

@@ -90,11 +90,9 @@ func (s *SparseCoding) Lipschitz() float64 {
 func (s *SparseCoding) ISTAWeights() (we, sMat *tensor.Tensor, theta float32) {
 	dz := s.Dict.Size(1)
 	inv := float32(1 / s.Lipschitz())
-	tensor.NoGrad(func() {
-		d := s.Dict.Detach()
-		we = d.T().MulScalar(inv)
-		sMat = tensor.Eye(dz).Sub(tensor.MatmulT(d, d, true, false).MulScalar(inv))
-	})
+	d := s.Dict.Detach()
+	we = d.T().MulScalar(inv)
+	sMat = tensor.Eye(dz).Sub(tensor.MatmulT(d, d, true, false).MulScalar(inv))
 	return we, sMat, s.Lambda * inv
 }
 
@@ -131,37 +129,35 @@ func (s *SparseCoding) proximal(y *tensor.Tensor, iters int, momentum bool, each
 	}
 	rows := matrixRows("SparseCoding", y.Detach(), s.Dict.Size(0))
 	we, sMat, theta := s.ISTAWeights()
-	var z *tensor.Tensor
-	tensor.NoGrad(func() {
-		b := tensor.MatmulT(rows, we, false, true)
-		z = tensor.ZerosLike(b)
-		prev := tensor.ZerosLike(b)
-		v := z
-		t := 1.0
-		for k := 1; k <= iters; k++ {
-			u := tensor.MatmulT(v, sMat, false, true).Data()
-			zd, pd := z.Data(), prev.Data()
-			copy(pd, zd)
-			for i, bi := range b.Data() {
-				zd[i] = shrink1(bi+u[i], theta)
-			}
-			if each != nil {
-				each(k, z)
-			}
-			if !momentum {
-				v = z
-				continue
-			}
-			tNext := (1 + math.Sqrt(1+4*t*t)) / 2
-			w := float32((t - 1) / tNext)
-			t = tNext
-			v = tensor.ZerosLike(z)
-			vd := v.Data()
-			for i, zi := range zd {
-				vd[i] = zi + w*(zi-pd[i])
-			}
+	b := tensor.MatmulT(rows, we, false, true)
+	z := tensor.ZerosLike(b)
+	z = tensor.ZerosLike(b)
+	prev := tensor.ZerosLike(b)
+	v := z
+	t := 1.0
+	for k := 1; k <= iters; k++ {
+		u := tensor.MatmulT(v, sMat, false, true).Data()
+		zd, pd := z.Data(), prev.Data()
+		copy(pd, zd)
+		for i, bi := range b.Data() {
+			zd[i] = shrink1(bi+u[i], theta)
 		}
-	})
+		if each != nil {
+			each(k, z)
+		}
+		if !momentum {
+			v = z
+			continue
+		}
+		tNext := (1 + math.Sqrt(1+4*t*t)) / 2
+		w := float32((t - 1) / tNext)
+		t = tNext
+		v = tensor.ZerosLike(z)
+		vd := v.Data()
+		for i, zi := range zd {
+			vd[i] = zi + w*(zi-pd[i])
+		}
+	}
 	return z
 }
 
@@ -195,14 +191,12 @@ func Shrink(u, theta *tensor.Tensor) *tensor.Tensor {
 // 1996). Alternating it with FISTA is dictionary learning.
 func (s *SparseCoding) LearnDict(y, z *tensor.Tensor, lr float32) {
 	rows := matrixRows("SparseCoding", y.Detach(), s.Dict.Size(0))
-	tensor.NoGrad(func() {
-		r := rows.Sub(tensor.MatmulT(z.Detach(), s.Dict.Detach(), false, true))
-		step := tensor.MatmulT(r, z.Detach(), true, false).MulScalar(lr / float32(rows.Size(0)))
-		d := s.Dict.Data()
-		for i, g := range step.Data() {
-			d[i] += g
-		}
-	})
+	r := rows.Sub(tensor.MatmulT(z.Detach(), s.Dict.Detach(), false, true))
+	step := tensor.MatmulT(r, z.Detach(), true, false).MulScalar(lr / float32(rows.Size(0)))
+	d := s.Dict.Data()
+	for i, g := range step.Data() {
+		d[i] += g
+	}
 	unitColumns(s.Dict)
 }
 

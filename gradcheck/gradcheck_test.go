@@ -14,8 +14,8 @@ func square(backward func(x, g *tensor.Tensor) *tensor.Tensor) gradcheck.Func {
 	return func(xs ...*tensor.Tensor) *tensor.Tensor {
 		x := xs[0]
 		out := x.Detach().Square()
-		return tensor.Custom("square", out, []*tensor.Tensor{x}, func(g *tensor.Tensor) []*tensor.Tensor {
-			return []*tensor.Tensor{backward(x, g)}
+		return tensor.Custom("square", out, []*tensor.Tensor{x}, func(b *tensor.Backprop) []*tensor.Tensor {
+			return []*tensor.Tensor{backward(b.In[0], b.Grad)}
 		})
 	}
 }

@@ -36,8 +36,8 @@ func selfAttentionHeads(qkv *tensor.Tensor, b, t, h int) *tensor.Tensor {
 		kernel.SgemmBatched(false, false, b, t, dh, t, 1, w[j*t*t:], t, h*t*t, col(2, j), 3*e, t*3*e, 0, o[j*dh:], e, t*e)
 	}
 	var res *tensor.Tensor
-	fast := func(g *tensor.Tensor) []*tensor.Tensor {
-		gd := g.Values()
+	fast := func(bp *tensor.Backprop) []*tensor.Tensor {
+		gd := bp.Grad.Values()
 		dqkv := tensor.Empty(b*t, 3*e)
 		d := dqkv.Values()
 		dcol := func(part, j int) []float32 { return d[part*e+j*dh:] }

@@ -175,20 +175,21 @@ func sharedProduct(w, x, bias *tensor.Tensor, transW bool) *tensor.Tensor {
 		inputs = append(inputs, bias)
 	}
 	kernel.SgemmBatched(transW, false, nb, m, n, k, 1, w.Values(), ws[1], 0, x.Values(), n, k*n, beta, od, n, m*n)
-	return tensor.Custom("SharedProduct", out, inputs, func(g *tensor.Tensor) []*tensor.Tensor {
+	return tensor.Custom("SharedProduct", out, inputs, func(b *tensor.Backprop) []*tensor.Tensor {
+		g, w, x := b.Grad, b.In[0], b.In[1]
 		grads := make([]*tensor.Tensor, len(inputs))
-		if w.RequiresGrad() {
+		if b.Needs(0) {
 			if transW { // dW = sum_i x_i g_i^T
 				grads[0] = sumOuter(x, g)
 			} else { // dW = sum_i g_i x_i^T
 				grads[0] = sumOuter(g, x)
 			}
 		}
-		if x.RequiresGrad() {
+		if b.Needs(1) {
 			grads[1] = sharedProduct(w, g, nil, !transW)
 		}
-		if bias != nil && bias.RequiresGrad() {
-			grads[2] = biasGrad(g)
+		if bias != nil && b.Needs(2) {
+			grads[2] = biasGrad(g, b.Recorded())
 		}
 		return grads
 	})
@@ -203,12 +204,13 @@ func sumOuter(a, b *tensor.Tensor) *tensor.Tensor {
 	nb, p, n, q := as[0], as[1], as[2], bs[1]
 	out := tensor.Empty(p, q)
 	kernel.SgemmBatched(false, true, nb, p, q, n, 1, a.Values(), n, p*n, b.Values(), n, q*n, 0, out.Values(), q, 0)
-	return tensor.Custom("SumOuter", out, []*tensor.Tensor{a, b}, func(g *tensor.Tensor) []*tensor.Tensor {
+	return tensor.Custom("SumOuter", out, []*tensor.Tensor{a, b}, func(bp *tensor.Backprop) []*tensor.Tensor {
+		g, a, b := bp.Grad, bp.In[0], bp.In[1]
 		grads := make([]*tensor.Tensor, 2)
-		if a.RequiresGrad() { // d a_i = G b_i
+		if bp.Needs(0) { // d a_i = G b_i
 			grads[0] = sharedProduct(g, b, nil, false)
 		}
-		if b.RequiresGrad() { // d b_i = G^T a_i
+		if bp.Needs(1) { // d b_i = G^T a_i
 			grads[1] = sharedProduct(g, a, nil, true)
 		}
 		return grads
@@ -222,9 +224,9 @@ const biasGradMinWork = 1 << 15
 // biasGrad returns g [N, m, n] summed over its first and last axes, the
 // gradient of a bias added to every column. A first derivative sums the
 // channels on separate threads, in the order g.Sum(0, 2) does (so with
-// the same result); a recorded one is that Sum.
-func biasGrad(g *tensor.Tensor) *tensor.Tensor {
-	if tensor.GradEnabled() {
+// the same result); in a recorded pass it is that Sum.
+func biasGrad(g *tensor.Tensor, recorded bool) *tensor.Tensor {
+	if recorded {
 		return g.Sum(0, 2)
 	}
 	s := g.Shape()

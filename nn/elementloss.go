@@ -51,11 +51,12 @@ func (l *elementLoss) apply(x, target *tensor.Tensor, r []Reduction) *tensor.Ten
 		})
 		out = tensor.Scalar(float32(s) * scale)
 	}
-	fast := func(g *tensor.Tensor) []*tensor.Tensor {
+	fast := func(b *tensor.Backprop) []*tensor.Tensor {
+		g := b.Grad
 		gx := tensor.Empty(x.Shape()...)
 		var gt *tensor.Tensor
 		var gtd []float32
-		if target.RequiresGrad() {
+		if b.Needs(1) {
 			gt = tensor.Empty(target.Shape()...)
 			gtd = gt.Values()
 		}

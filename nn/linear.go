@@ -58,15 +58,16 @@ func affine(x, w, b *tensor.Tensor) *tensor.Tensor {
 	yd := y.Values()
 	kernel.BlockCopy(yd, out, b.Values(), 0, rows, out)
 	kernel.Sgemm(false, true, rows, out, in, 1, x.Values(), in, w.Values(), in, 1, yd, out)
-	return tensor.Custom("Linear", y, []*tensor.Tensor{x, w, b}, func(g *tensor.Tensor) []*tensor.Tensor {
+	return tensor.Custom("Linear", y, []*tensor.Tensor{x, w, b}, func(bp *tensor.Backprop) []*tensor.Tensor {
+		g, x, w := bp.Grad, bp.In[0], bp.In[1]
 		grads := make([]*tensor.Tensor, 3)
-		if x.RequiresGrad() {
+		if bp.Needs(0) {
 			grads[0] = tensor.MatmulT(g, w, false, false)
 		}
-		if w.RequiresGrad() {
+		if bp.Needs(1) {
 			grads[1] = tensor.MatmulT(g, x, true, false)
 		}
-		if b.RequiresGrad() {
+		if bp.Needs(2) {
 			grads[2] = g.Sum(0)
 		}
 		return grads

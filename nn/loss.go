@@ -107,12 +107,10 @@ var bceLoss = &elementLoss{
 		}
 	},
 	ref: func(p, target *tensor.Tensor) *tensor.Tensor {
-		var out *tensor.Tensor
-		tensor.NoGrad(func() {
-			pd, td := p.Detach(), target.Detach()
-			out = td.Mul(clampedLog(pd)).Add(td.OneMinus().Mul(clampedLog(pd.OneMinus()))).Neg()
-		})
-		return tensor.Custom("BCELoss", out, []*tensor.Tensor{p, target}, func(g *tensor.Tensor) []*tensor.Tensor {
+		pd, td := p.Detach(), target.Detach()
+		out := td.Mul(clampedLog(pd)).Add(td.OneMinus().Mul(clampedLog(pd.OneMinus()))).Neg()
+		return tensor.Custom("BCELoss", out, []*tensor.Tensor{p, target}, func(b *tensor.Backprop) []*tensor.Tensor {
+			g, p, target := b.Grad, b.In[0], b.In[1]
 			gp := g.Mul(p.Sub(target).Div(p.Mul(p.OneMinus()).Maximum(tensor.Scalar(1e-12))))
 			gt := g.Mul(clampedLog(p.OneMinus()).Sub(clampedLog(p)))
 			return []*tensor.Tensor{gp, gt}

@@ -82,7 +82,8 @@ func normalize(name string, x, w, b *tensor.Tensor, layout normLayout, eps float
 	}
 	out := tensor.Empty(x.Shape()...)
 	normApply(out.Values(), xd, mean, rs, wd, bd, layout)
-	y = fused(name, out, inputs, func(g *tensor.Tensor) []*tensor.Tensor {
+	y = fused(name, out, inputs, func(bp *tensor.Backprop) []*tensor.Tensor {
+		g := bp.Grad
 		grads := []*tensor.Tensor{tensor.Empty(x.Shape()...)}
 		var gw, gb []float32
 		if w != nil {

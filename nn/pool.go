@@ -58,8 +58,8 @@ func (p *MaxPool2d) Forward(x *tensor.Tensor) *tensor.Tensor {
 	n, c, h, w, oh, ow := poolDims("MaxPool2d", x, p.Geom)
 	out, idx := tensor.Empty(n, c, oh, ow), tensor.Empty(n*c, oh*ow)
 	kernel.MaxPool2d(out.Values(), idx.Values(), x.Values(), n*c, h, w, window(p.Geom))
-	return tensor.Custom("MaxPool2d", out, []*tensor.Tensor{x}, func(g *tensor.Tensor) []*tensor.Tensor {
-		return []*tensor.Tensor{g.Reshape(n*c, oh*ow).ScatterAdd(1, idx, h*w).Reshape(n, c, h, w)}
+	return tensor.Custom("MaxPool2d", out, []*tensor.Tensor{x}, func(b *tensor.Backprop) []*tensor.Tensor {
+		return []*tensor.Tensor{b.Grad.Reshape(n*c, oh*ow).ScatterAdd(1, idx, h*w).Reshape(n, c, h, w)}
 	}).Adopt(idx)
 }
 

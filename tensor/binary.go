@@ -3,9 +3,10 @@ package tensor
 import "github.com/gibbsml/gibbs/internal/kernel"
 
 // binary applies op element-wise with broadcasting and records backward,
-// whose per-operand gradients have the broadcast shape; they are reduced to
-// the operands' shapes here.
-func binary(name string, op kernel.Op, a, b *Tensor, backward func(g *Tensor) (ga, gb *Tensor)) *Tensor {
+// which receives the gradient of the result and the operands as the pass
+// sees them; its per-operand gradients have the broadcast shape and are
+// reduced to the operands' shapes here.
+func binary(name string, op kernel.Op, a, b *Tensor, backward func(g, x, y *Tensor) (gx, gy *Tensor)) *Tensor {
 	a.live(name)
 	b.live(name)
 	var out *Tensor
@@ -42,25 +43,26 @@ func binary(name string, op kernel.Op, a, b *Tensor, backward func(g *Tensor) (g
 		return out
 	}
 	as, bs := a.shape, b.shape
-	return record(out, name, []*Tensor{a, b}, func(g *Tensor) []*Tensor {
+	return record(out, name, []*Tensor{a, b}, func(bp *Backprop) []*Tensor {
 		start := allocs.Load()
-		ga, gb := backward(g)
-		return []*Tensor{sumTo(ga, as, start, gb), sumTo(gb, bs, start, ga)}
+		ga, gb := backward(bp.Grad, bp.In[0], bp.In[1])
+		free := !bp.Recorded()
+		return []*Tensor{sumTo(ga, as, start, gb, free), sumTo(gb, bs, start, ga, free)}
 	})
 }
 
 // sumTo reduces the gradient g (nil for none) of a broadcast operand to
-// the operand's shape. When the backward pass is not recorded, a g made
-// after start that the reduction replaced, and that does not share the
-// buffer of the other operand's gradient other, is a temporary: its
-// buffer goes back to the pool.
-func sumTo(g *Tensor, shape []int, start uint64, other *Tensor) *Tensor {
+// the operand's shape. When free is set (the backward pass is not
+// recorded), a g made after start that the reduction replaced, and that
+// does not share the buffer of the other operand's gradient other, is a
+// temporary: its buffer goes back to the pool.
+func sumTo(g *Tensor, shape []int, start uint64, other *Tensor, free bool) *Tensor {
 	if g == nil {
 		return nil
 	}
 	s := g.SumTo(shape...)
 	o := g.owner()
-	if s != g && !GradEnabled() && o.pooled && o.gen > start && (other == nil || other.owner() != o) {
+	if s != g && free && o.pooled && o.gen > start && (other == nil || other.owner() != o) {
 		o.release()
 	}
 	return s
@@ -69,27 +71,27 @@ func sumTo(g *Tensor, shape []int, start uint64, other *Tensor) *Tensor {
 // Add returns t + u.
 func (t *Tensor) Add(u *Tensor) *Tensor {
 	return binary("Add", kernel.Add, t, u,
-		func(g *Tensor) (*Tensor, *Tensor) { return g, g })
+		func(g, _, _ *Tensor) (*Tensor, *Tensor) { return g, g })
 }
 
 // Sub returns t - u.
 func (t *Tensor) Sub(u *Tensor) *Tensor {
 	return binary("Sub", kernel.Sub, t, u,
-		func(g *Tensor) (*Tensor, *Tensor) { return g, g.Neg() })
+		func(g, _, _ *Tensor) (*Tensor, *Tensor) { return g, g.Neg() })
 }
 
 // Mul returns the element-wise product t * u.
 func (t *Tensor) Mul(u *Tensor) *Tensor {
 	return binary("Mul", kernel.Mul, t, u,
-		func(g *Tensor) (*Tensor, *Tensor) { return g.Mul(u), g.Mul(t) })
+		func(g, x, y *Tensor) (*Tensor, *Tensor) { return g.Mul(y), g.Mul(x) })
 }
 
 // Div returns the element-wise quotient t / u.
 func (t *Tensor) Div(u *Tensor) *Tensor {
 	return binary("Div", kernel.Div, t, u,
-		func(g *Tensor) (*Tensor, *Tensor) {
-			gu := g.Div(u)
-			return gu, gu.Mul(t).Div(u).Neg()
+		func(g, x, y *Tensor) (*Tensor, *Tensor) {
+			gy := g.Div(y)
+			return gy, gy.Mul(x).Div(y).Neg()
 		})
 }
 
@@ -97,14 +99,14 @@ func (t *Tensor) Div(u *Tensor) *Tensor {
 // gradient is split evenly.
 func (t *Tensor) Maximum(u *Tensor) *Tensor {
 	return binary("Maximum", kernel.Max, t, u,
-		func(g *Tensor) (*Tensor, *Tensor) { return splitTie(g, t, u) })
+		func(g, x, y *Tensor) (*Tensor, *Tensor) { return splitTie(g, x, y) })
 }
 
 // Minimum returns the element-wise smaller of t and u. Where they tie the
 // gradient is split evenly.
 func (t *Tensor) Minimum(u *Tensor) *Tensor {
 	return binary("Minimum", kernel.Min, t, u,
-		func(g *Tensor) (*Tensor, *Tensor) { return splitTie(g, u, t) })
+		func(g, x, y *Tensor) (*Tensor, *Tensor) { return splitTie(g, y, x) })
 }
 
 // splitTie routes g to hi where hi > lo, to lo where lo > hi, half each on a tie.
@@ -152,7 +154,7 @@ func Where(cond, a, b *Tensor) *Tensor {
 			out.data[i] = bt.data[i]
 		}
 	}
-	return record(out, "Where", []*Tensor{at, bt}, func(g *Tensor) []*Tensor {
+	return recordLinear(out, "Where", []*Tensor{at, bt}, func(g *Tensor) []*Tensor {
 		return []*Tensor{g.Mul(c), g.Mul(c.OneMinus())}
 	})
 }

@@ -158,7 +158,7 @@ func (t *Tensor) BroadcastTo(shape ...int) *Tensor {
 		}
 	})
 	in := t.shape
-	return record(out, "BroadcastTo", []*Tensor{t}, func(g *Tensor) []*Tensor {
+	return recordLinear(out, "BroadcastTo", []*Tensor{t}, func(g *Tensor) []*Tensor {
 		return []*Tensor{g.SumTo(in...)}
 	})
 }
@@ -175,7 +175,7 @@ func (t *Tensor) SumTo(shape ...int) *Tensor {
 	}
 	out := foldTo(t, append([]int{}, shape...), kernel.Add, 0)
 	in := t.shape
-	return record(out, "SumTo", []*Tensor{t}, func(g *Tensor) []*Tensor {
+	return recordLinear(out, "SumTo", []*Tensor{t}, func(g *Tensor) []*Tensor {
 		return []*Tensor{g.BroadcastTo(in...)}
 	})
 }

@@ -42,7 +42,7 @@ func (t *Tensor) Unfold(g ConvGeom) *Tensor {
 	t.live("Unfold")
 	out := empty([]int{n, c * g.KH * g.KW, oh * ow})
 	kernel.Im2col(out.data, t.data, n, c, h, w, g.window())
-	return record(out, "Unfold", []*Tensor{t}, func(gr *Tensor) []*Tensor { return []*Tensor{gr.Fold(g, h, w)} })
+	return recordLinear(out, "Unfold", []*Tensor{t}, func(gr *Tensor) []*Tensor { return []*Tensor{gr.Fold(g, h, w)} })
 }
 
 // Fold is the reverse of Unfold (col2im): it sums windows of shape
@@ -59,7 +59,7 @@ func (t *Tensor) Fold(g ConvGeom, h, w int) *Tensor {
 	t.live("Fold")
 	out := zeros([]int{n, c, h, w})
 	kernel.Col2im(out.data, t.data, n, c, h, w, g.window())
-	return record(out, "Fold", []*Tensor{t}, func(gr *Tensor) []*Tensor { return []*Tensor{gr.Unfold(g)} })
+	return recordLinear(out, "Fold", []*Tensor{t}, func(gr *Tensor) []*Tensor { return []*Tensor{gr.Unfold(g)} })
 }
 
 // window returns the geometry in the form the im2col kernels take.

@@ -140,12 +140,14 @@ func TestGradients(t *testing.T) {
 // its own marks on the shared tensors.
 func TestNestedBackwardPass(t *testing.T) {
 	x := T.New([]float32{0.5, -1, 2}, 3).SetRequiresGrad(true)
-	var cubed *T.Tensor
-	T.NoGrad(func() { cubed = x.Detach().Pow(3) })
-	cube := T.Custom("cube", cubed, []*T.Tensor{x}, func(g *T.Tensor) []*T.Tensor {
-		return T.VJP(x.Pow(3), g, true, x)
+	cubed := x.Detach().Pow(3)
+	cube := T.Custom("cube", cubed, []*T.Tensor{x}, func(b *T.Backprop) []*T.Tensor {
+		x := b.In[0]
+		return T.VJP(x.Pow(3), b.Grad, true, x)
 	})
-	// The rule's own pass needs recording on, so the outer one records too.
+	// The rule's own pass differentiates the operand it is handed, so the
+	// outer pass must be recorded: in an unrecorded one the operand is cut
+	// from the graph.
 	g := T.GradGraph(cube.Mul(x.Square()).Sum(), x)[0] // d/dx x^5 = 5x^4
 	wantValues(t, "derivative", g, []int{3}, []float32{0.3125, 5, 80})
 }

@@ -22,12 +22,16 @@ func gradMul(r *gradRule, c float32, g, v *Tensor) *Tensor {
 	v.live(r.name)
 	out := empty(v.shape)
 	r.phi(out.data, g.data[:len(v.data)], v.data, c)
-	return record(out, r.name, []*Tensor{g, v}, func(gg *Tensor) []*Tensor {
-		var gv *Tensor
-		if r.dphi != nil && v.requiresGrad {
-			gv = gg.Mul(g).Mul(r.dphi(v))
+	return record(out, r.name, []*Tensor{g, v}, func(b *Backprop) []*Tensor {
+		gg, g, v := b.Grad, b.In[0], b.In[1]
+		var dg, dv *Tensor
+		if b.Needs(0) {
+			dg = gradMul(r, c, gg, v)
 		}
-		return []*Tensor{gradMul(r, c, gg, v), gv}
+		if r.dphi != nil && b.Needs(1) {
+			dv = gg.Mul(g).Mul(r.dphi(v))
+		}
+		return []*Tensor{dg, dv}
 	})
 }
 

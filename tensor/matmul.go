@@ -60,11 +60,14 @@ func MatmulT(a, b *Tensor, transA, transB bool) *Tensor {
 			}
 		})
 	}
-	return record(out, "Matmul", []*Tensor{a, b}, func(g *Tensor) []*Tensor {
-		// Operands that need no gradient (data, frozen weights) skip their
-		// product: the backward of a first layer does not compute dL/dx.
+	return record(out, "Matmul", []*Tensor{a, b}, func(bp *Backprop) []*Tensor {
+		// Operands whose gradient the pass does not want (data, weights
+		// while a sampler differentiates with respect to its input) skip
+		// their product: the backward of a first layer does not compute
+		// dL/dx.
+		g, a, b := bp.Grad, bp.In[0], bp.In[1]
 		var ga, gb *Tensor
-		if a.requiresGrad {
+		if bp.Needs(0) {
 			switch {
 			case !transA && !transB: // C = A B: dA = G B^T
 				ga = MatmulT(g, b, false, true)
@@ -77,7 +80,7 @@ func MatmulT(a, b *Tensor, transA, transB bool) *Tensor {
 			}
 			ga = ga.SumTo(a.shape...)
 		}
-		if b.requiresGrad {
+		if bp.Needs(1) {
 			switch {
 			case !transA && !transB: // dB = A^T G
 				gb = MatmulT(a, g, true, false)

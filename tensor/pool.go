@@ -66,7 +66,13 @@ func (t *Tensor) owner() *Tensor {
 
 // escape records that t's buffer is now reachable from outside the
 // package (a Data slice, a Detach), so it must never go back to the pool.
-func (t *Tensor) escape() { t.owner().pooled = false }
+func (t *Tensor) escape() {
+	// Only a pooled owner is written to, so that tensors shared between
+	// goroutines (parameters) are only read.
+	if o := t.owner(); o.pooled {
+		o.pooled = false
+	}
+}
 
 // view returns a tensor of shape that shares t's buffer.
 func (t *Tensor) view(shape []int) *Tensor {
@@ -93,15 +99,16 @@ func (t *Tensor) Release() {
 	if t.node == nil {
 		return
 	}
-	pass := passes.Add(1)
+	// A tensor reached twice is released once: release clears its node.
 	stack := []*Tensor{t}
-	t.visit = pass
 	for len(stack) > 0 {
 		u := stack[len(stack)-1]
 		stack = stack[:len(stack)-1]
+		if u.node == nil {
+			continue
+		}
 		for _, in := range u.node.inputs {
-			if in.node != nil && in.visit != pass {
-				in.visit = pass
+			if in.node != nil {
 				stack = append(stack, in)
 			}
 		}

@@ -125,6 +125,9 @@ func TestAdopt(t *testing.T) {
 // target that needs none, a broadcast product reduced to its operand's
 // shape) takes every buffer back from the pool once the pool is warm.
 func TestStepReusesBuffers(t *testing.T) {
+	if raceDetector {
+		t.Skip("the race detector's sync.Pool drops buffers at random; run without -race")
+	}
 	rng := T.NewRNG(5)
 	x, target := T.Randn(rng, 256, 512), T.Randn(rng, 256, 512)
 	scale := T.Randn(rng, 512).SetRequiresGrad(true)

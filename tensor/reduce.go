@@ -58,7 +58,7 @@ func (t *Tensor) sum(axes []int, keepdim bool) *Tensor {
 	return reduction("Sum", t, axes, keepdim, func(_ []bool, keep []int) *Tensor {
 		out := foldTo(t, keep, kernel.Add, 0)
 		in := t.shape
-		return record(out, "Sum", []*Tensor{t}, func(g *Tensor) []*Tensor { return []*Tensor{g.BroadcastTo(in...)} })
+		return recordLinear(out, "Sum", []*Tensor{t}, func(g *Tensor) []*Tensor { return []*Tensor{g.BroadcastTo(in...)} })
 	})
 }
 
@@ -113,11 +113,12 @@ func (t *Tensor) extreme(op string, axes []int, keepdim bool, kop kernel.Op) *Te
 			init = float32(math.Inf(-1))
 		}
 		out := foldTo(t, keep, kop, init)
-		return record(out, op, []*Tensor{t}, func(g *Tensor) []*Tensor {
+		return record(out, op, []*Tensor{t}, func(b *Backprop) []*Tensor {
 			// The gradient goes to the positions that attain the extreme,
 			// split evenly among ties.
-			hit := t.detached().Eq(out.detached())
-			return []*Tensor{g.BroadcastTo(t.shape...).Mul(hit.Div(sumRaw(hit, keep)))}
+			x := b.In[0]
+			hit := x.detached().Eq(b.Out.detached())
+			return []*Tensor{b.Grad.BroadcastTo(x.shape...).Mul(hit.Div(sumRaw(hit, keep)))}
 		})
 	})
 }
@@ -158,8 +159,8 @@ func (t *Tensor) logSumExp(axes []int, keepdim bool) *Tensor {
 		out := foldTo(sh, keep, kernel.Add, 0)
 		kernel.Log(out.data, out.data)
 		kernel.Map2(kernel.Add, out.data, out.data, m.data)
-		return record(out, "LogSumExp", []*Tensor{t}, func(g *Tensor) []*Tensor {
-			return []*Tensor{g.Mul(t.Sub(out).Exp())}
+		return record(out, "LogSumExp", []*Tensor{t}, func(b *Backprop) []*Tensor {
+			return []*Tensor{b.Grad.Mul(b.In[0].Sub(b.Out).Exp())}
 		})
 	})
 }

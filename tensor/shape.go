@@ -16,7 +16,7 @@ func (t *Tensor) Reshape(shape ...int) *Tensor {
 	}
 	out := t.view(shape)
 	in := t.shape
-	return record(out, "Reshape", []*Tensor{t}, func(g *Tensor) []*Tensor { return []*Tensor{g.Reshape(in...)} })
+	return recordLinear(out, "Reshape", []*Tensor{t}, func(g *Tensor) []*Tensor { return []*Tensor{g.Reshape(in...)} })
 }
 
 func inferShape(from []int, n int, shape []int) []int {
@@ -109,7 +109,7 @@ func (t *Tensor) Permute(perm ...int) *Tensor {
 			dst[i+j] = src[is+j*ds]
 		}
 	})
-	return record(out, "Permute", []*Tensor{t}, func(g *Tensor) []*Tensor { return []*Tensor{g.Permute(inv...)} })
+	return recordLinear(out, "Permute", []*Tensor{t}, func(g *Tensor) []*Tensor { return []*Tensor{g.Permute(inv...)} })
 }
 
 // Transpose swaps two axes.
@@ -149,7 +149,7 @@ func (t *Tensor) Narrow(axis, start, length int) *Tensor {
 	for o := 0; o < outer; o++ {
 		copy(out.data[o*length*inner:(o+1)*length*inner], t.data[(o*n+start)*inner:(o*n+start+length)*inner])
 	}
-	return record(out, "Narrow", []*Tensor{t}, func(g *Tensor) []*Tensor {
+	return recordLinear(out, "Narrow", []*Tensor{t}, func(g *Tensor) []*Tensor {
 		return []*Tensor{g.Pad(ax, start, n-start-length)}
 	})
 }
@@ -168,7 +168,7 @@ func (t *Tensor) Pad(axis, before, after int) *Tensor {
 	for o := 0; o < outer; o++ {
 		copy(out.data[(o*m+before)*inner:(o*m+before+n)*inner], t.data[o*n*inner:(o+1)*n*inner])
 	}
-	return record(out, "Pad", []*Tensor{t}, func(g *Tensor) []*Tensor { return []*Tensor{g.Narrow(ax, before, n)} })
+	return recordLinear(out, "Pad", []*Tensor{t}, func(g *Tensor) []*Tensor { return []*Tensor{g.Narrow(ax, before, n)} })
 }
 
 // Concat joins tensors along axis; all other axes must agree.
@@ -200,7 +200,7 @@ func Concat(axis int, ts ...*Tensor) *Tensor {
 		}
 		off += n
 	}
-	return record(out, "Concat", ts, func(g *Tensor) []*Tensor {
+	return recordLinear(out, "Concat", ts, func(g *Tensor) []*Tensor {
 		gs := make([]*Tensor, len(ts))
 		start := 0
 		for i, t := range ts {
@@ -242,7 +242,7 @@ func (t *Tensor) IndexSelect(axis int, idx []int) *Tensor {
 			copy(out.data[(o*len(idx)+j)*inner:(o*len(idx)+j+1)*inner], t.data[(o*n+k)*inner:(o*n+k+1)*inner])
 		}
 	}
-	return record(out, "IndexSelect", []*Tensor{t}, func(g *Tensor) []*Tensor {
+	return recordLinear(out, "IndexSelect", []*Tensor{t}, func(g *Tensor) []*Tensor {
 		return []*Tensor{g.IndexAdd(ax, idx, n)}
 	})
 }
@@ -270,7 +270,7 @@ func (t *Tensor) IndexAdd(axis int, idx []int, n int) *Tensor {
 			}
 		}
 	}
-	return record(out, "IndexAdd", []*Tensor{t}, func(g *Tensor) []*Tensor { return []*Tensor{g.IndexSelect(ax, idx)} })
+	return recordLinear(out, "IndexAdd", []*Tensor{t}, func(g *Tensor) []*Tensor { return []*Tensor{g.IndexSelect(ax, idx)} })
 }
 
 // Gather picks, along axis, the entry named by index at every position:
@@ -282,7 +282,7 @@ func (t *Tensor) Gather(axis int, index *Tensor) *Tensor {
 	if !kernel.Gather(out.data, t.data, index.data, outer, m, n, inner) {
 		badIndex("Gather", index, n)
 	}
-	return record(out, "Gather", []*Tensor{t}, func(g *Tensor) []*Tensor {
+	return recordLinear(out, "Gather", []*Tensor{t}, func(g *Tensor) []*Tensor {
 		return []*Tensor{g.ScatterAdd(ax, index, n)}
 	})
 }
@@ -301,7 +301,7 @@ func (t *Tensor) ScatterAdd(axis int, index *Tensor, n int) *Tensor {
 	if !kernel.ScatterSum(out.data, t.data, index.data, outer, m, n, inner) {
 		badIndex("ScatterAdd", index, n)
 	}
-	return record(out, "ScatterAdd", []*Tensor{t}, func(g *Tensor) []*Tensor { return []*Tensor{g.Gather(ax, index)} })
+	return recordLinear(out, "ScatterAdd", []*Tensor{t}, func(g *Tensor) []*Tensor { return []*Tensor{g.Gather(ax, index)} })
 }
 
 func gatherDims(op string, shape []int, axis int, index *Tensor) (ax, outer, n, inner, m int) {

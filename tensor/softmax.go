@@ -8,14 +8,15 @@ import (
 func (t *Tensor) Softmax(axis int) *Tensor {
 	ax := normAxis("Softmax", axis, len(t.shape))
 	out := softmaxRaw(t, ax, false)
-	return record(out, "Softmax", []*Tensor{t}, func(g *Tensor) []*Tensor {
-		if !GradEnabled() && ax == len(t.shape)-1 {
+	return record(out, "Softmax", []*Tensor{t}, func(b *Backprop) []*Tensor {
+		g, y := b.Grad, b.Out
+		if !b.Recorded() && ax == len(t.shape)-1 {
 			// A first derivative along the last axis: one row loop.
 			dx := empty(t.shape)
-			kernel.SoftmaxGradRows(dx.data, g.data, out.data, t.shape[ax])
+			kernel.SoftmaxGradRows(dx.data, g.data, y.data, t.shape[ax])
 			return []*Tensor{dx}
 		}
-		return []*Tensor{out.Mul(g.Sub(g.Mul(out).SumKeep(ax)))}
+		return []*Tensor{y.Mul(g.Sub(g.Mul(y).SumKeep(ax)))}
 	})
 }
 
@@ -23,8 +24,9 @@ func (t *Tensor) Softmax(axis int) *Tensor {
 func (t *Tensor) LogSoftmax(axis int) *Tensor {
 	ax := normAxis("LogSoftmax", axis, len(t.shape))
 	out := softmaxRaw(t, ax, true)
-	return record(out, "LogSoftmax", []*Tensor{t}, func(g *Tensor) []*Tensor {
-		return []*Tensor{g.Sub(out.Exp().Mul(g.SumKeep(ax)))}
+	return record(out, "LogSoftmax", []*Tensor{t}, func(b *Backprop) []*Tensor {
+		g := b.Grad
+		return []*Tensor{g.Sub(b.Out.Exp().Mul(g.SumKeep(ax)))}
 	})
 }
 

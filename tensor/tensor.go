@@ -3,6 +3,7 @@ package tensor
 import (
 	"fmt"
 	"strings"
+	"sync"
 
 	"github.com/gibbsml/gibbs/internal/kernel"
 )
@@ -20,6 +21,9 @@ type Tensor struct {
 	// (and so may become spare).
 	spare   *Tensor
 	ownGrad bool
+	// gradMu guards grad, spare and ownGrad: backward passes that share
+	// the tensor add their gradients one at a time.
+	gradMu sync.Mutex
 
 	// Buffer ownership (see pool.go): pooled is set on the tensor that
 	// owns a pool buffer it may give back; base is the owner of the
@@ -28,11 +32,6 @@ type Tensor struct {
 	pooled, released bool
 	base             *Tensor
 	gen              uint64
-
-	// visit is the number of the last graph walk that reached t, and
-	// slot t's position in that walk's order (see topoOrder).
-	visit uint64
-	slot  int
 }
 
 // New returns a tensor that holds data (not copied) with the given shape.

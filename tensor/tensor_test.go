@@ -232,30 +232,24 @@ func TestPermutation(t *testing.T) {
 	}
 }
 
-func TestNoGradBuildsNoGraph(t *testing.T) {
+func TestRecordingFollowsOperands(t *testing.T) {
 	x := T.New([]float32{1, 2, 3}).SetRequiresGrad(true)
-	var y *T.Tensor
-	T.NoGrad(func() {
-		if T.GradEnabled() {
-			t.Error("GradEnabled is true inside NoGrad")
-		}
-		T.NoGrad(func() {}) // nesting must not switch recording back on
-		if T.GradEnabled() {
-			t.Error("GradEnabled is true after a nested NoGrad returned")
-		}
-		y = x.Mul(x).Exp().Sum()
-	})
-	if !T.GradEnabled() {
-		t.Error("GradEnabled is false after NoGrad returned")
+	if y := x.Detach().Mul(x.Detach()).Exp().Sum(); y.RequiresGrad() || !y.IsLeaf() {
+		t.Errorf("result of detached operands: RequiresGrad %v, IsLeaf %v; want false, true", y.RequiresGrad(), y.IsLeaf())
 	}
-	if y.RequiresGrad() || !y.IsLeaf() {
-		t.Errorf("result computed under NoGrad: RequiresGrad %v, IsLeaf %v; want false, true", y.RequiresGrad(), y.IsLeaf())
-	}
-	wantValues(t, "Grad of a NoGrad result", T.Grad(y, x)[0], []int{3}, []float32{0, 0, 0})
 	z := x.Mul(x).Sum()
 	if !z.RequiresGrad() || z.IsLeaf() {
-		t.Error("result computed outside NoGrad is not recorded")
+		t.Error("result of an operand that requires a gradient is not recorded")
 	}
+	// DetachRelease keeps the values and ends the graph.
+	h := x.Mul(x)
+	s := h.Sum()
+	kept := s.DetachRelease()
+	if kept.RequiresGrad() || !kept.IsLeaf() || kept.Item() != 14 {
+		t.Errorf("DetachRelease: %v (RequiresGrad %v, IsLeaf %v), want a leaf holding 14", kept, kept.RequiresGrad(), kept.IsLeaf())
+	}
+	mustPanic(t, func() { h.Clone() }, "tensor used after its graph was released")
+	wantValues(t, "leaf after DetachRelease", x, []int{3}, []float32{1, 2, 3})
 }
 
 func TestDetachStopsGradient(t *testing.T) {
@@ -351,8 +345,8 @@ func TestSetRequiresGradOnNonLeafPanics(t *testing.T) {
 func TestCustom(t *testing.T) {
 	x := T.New([]float32{1, 2}).SetRequiresGrad(true)
 	// cube built from outside the package: d/dx x^3 = 3x^2.
-	y := T.Custom("cube", x.Detach().Pow(3), []*T.Tensor{x}, func(g *T.Tensor) []*T.Tensor {
-		return []*T.Tensor{g.Mul(x.Square()).MulScalar(3)}
+	y := T.Custom("cube", x.Detach().Pow(3), []*T.Tensor{x}, func(b *T.Backprop) []*T.Tensor {
+		return []*T.Tensor{b.Grad.Mul(b.In[0].Square()).MulScalar(3)}
 	})
 	wantValues(t, "Custom forward", y, []int{2}, []float32{1, 8})
 	wantValues(t, "Custom backward", T.Grad(y.Sum(), x)[0], []int{2}, []float32{3, 12})

@@ -7,16 +7,16 @@ import (
 )
 
 // unary sets the result to f(dst, t's values), a kernel over slices, and
-// records backward, which receives the gradient of the result and the
-// result itself.
-func unary(op string, t *Tensor, f func(dst, x []float32), backward func(g, out *Tensor) *Tensor) *Tensor {
+// records backward, which receives the gradient of the result, the
+// operand and the result, as the pass sees them.
+func unary(op string, t *Tensor, f func(dst, x []float32), backward func(g, x, out *Tensor) *Tensor) *Tensor {
 	t.live(op)
 	out := empty(t.shape)
 	f(out.data, t.data)
 	if backward == nil {
 		return out
 	}
-	return record(out, op, []*Tensor{t}, func(g *Tensor) []*Tensor { return []*Tensor{backward(g, out)} })
+	return record(out, op, []*Tensor{t}, func(b *Backprop) []*Tensor { return []*Tensor{backward(b.Grad, b.In[0], b.Out)} })
 }
 
 // each lifts a function of one value to a kernel over slices.
@@ -43,59 +43,59 @@ func f64(f func(float64) float64) func(dst, x []float32) {
 
 // Neg returns -t.
 func (t *Tensor) Neg() *Tensor {
-	return unary("Neg", t, scalarOp(kernel.Mul, -1, false), func(g, _ *Tensor) *Tensor { return g.Neg() })
+	return unary("Neg", t, scalarOp(kernel.Mul, -1, false), func(g, _, _ *Tensor) *Tensor { return g.Neg() })
 }
 
 // AddScalar returns t + c.
 func (t *Tensor) AddScalar(c float32) *Tensor {
-	return unary("AddScalar", t, scalarOp(kernel.Add, c, false), func(g, _ *Tensor) *Tensor { return g })
+	return unary("AddScalar", t, scalarOp(kernel.Add, c, false), func(g, _, _ *Tensor) *Tensor { return g })
 }
 
 // MulScalar returns t * c.
 func (t *Tensor) MulScalar(c float32) *Tensor {
-	return unary("MulScalar", t, scalarOp(kernel.Mul, c, false), func(g, _ *Tensor) *Tensor { return g.MulScalar(c) })
+	return unary("MulScalar", t, scalarOp(kernel.Mul, c, false), func(g, _, _ *Tensor) *Tensor { return g.MulScalar(c) })
 }
 
 // OneMinus returns 1 - t.
 func (t *Tensor) OneMinus() *Tensor {
-	return unary("OneMinus", t, scalarOp(kernel.Sub, 1, true), func(g, _ *Tensor) *Tensor { return g.Neg() })
+	return unary("OneMinus", t, scalarOp(kernel.Sub, 1, true), func(g, _, _ *Tensor) *Tensor { return g.Neg() })
 }
 
 // Square returns t * t.
 func (t *Tensor) Square() *Tensor {
-	return unary("Square", t, func(dst, x []float32) { kernel.Map2(kernel.Mul, dst, x, x) }, func(g, _ *Tensor) *Tensor { return gradMul(squareGrad, 0, g, t) })
+	return unary("Square", t, func(dst, x []float32) { kernel.Map2(kernel.Mul, dst, x, x) }, func(g, x, _ *Tensor) *Tensor { return gradMul(squareGrad, 0, g, x) })
 }
 
 // Pow returns t raised to the power p element-wise.
 func (t *Tensor) Pow(p float32) *Tensor {
 	return unary("Pow", t, f64(func(x float64) float64 { return math.Pow(x, float64(p)) }),
-		func(g, _ *Tensor) *Tensor { return g.Mul(t.Pow(p - 1)).MulScalar(p) })
+		func(g, x, _ *Tensor) *Tensor { return g.Mul(x.Pow(p - 1)).MulScalar(p) })
 }
 
 // Exp returns e^t.
 func (t *Tensor) Exp() *Tensor {
-	return unary("Exp", t, kernel.Exp, func(g, out *Tensor) *Tensor { return g.Mul(out) })
+	return unary("Exp", t, kernel.Exp, func(g, _, out *Tensor) *Tensor { return g.Mul(out) })
 }
 
 // Log returns the natural logarithm of t.
 func (t *Tensor) Log() *Tensor {
-	return unary("Log", t, kernel.Log, func(g, _ *Tensor) *Tensor { return g.Div(t) })
+	return unary("Log", t, kernel.Log, func(g, x, _ *Tensor) *Tensor { return g.Div(x) })
 }
 
 // Log1p returns log(1 + t), accurate for small t.
 func (t *Tensor) Log1p() *Tensor {
-	return unary("Log1p", t, f64(math.Log1p), func(g, _ *Tensor) *Tensor { return g.Div(t.AddScalar(1)) })
+	return unary("Log1p", t, f64(math.Log1p), func(g, x, _ *Tensor) *Tensor { return g.Div(x.AddScalar(1)) })
 }
 
 // Sqrt returns the square root of t.
 func (t *Tensor) Sqrt() *Tensor {
-	return unary("Sqrt", t, f64(math.Sqrt), func(g, out *Tensor) *Tensor { return g.Div(out).MulScalar(0.5) })
+	return unary("Sqrt", t, f64(math.Sqrt), func(g, _, out *Tensor) *Tensor { return g.Div(out).MulScalar(0.5) })
 }
 
 // Abs returns |t|; its gradient at 0 is 0.
 func (t *Tensor) Abs() *Tensor {
 	return unary("Abs", t, f64(math.Abs),
-		func(g, _ *Tensor) *Tensor { return g.Mul(t.Sign()) })
+		func(g, x, _ *Tensor) *Tensor { return g.Mul(x.Sign()) })
 }
 
 // Sign returns -1, 0 or 1 by the sign of t. It is not differentiable.
@@ -114,31 +114,31 @@ func (t *Tensor) Sign() *Tensor {
 // Clamp limits t to [lo, hi]; the gradient is zero where t is clamped.
 func (t *Tensor) Clamp(lo, hi float32) *Tensor {
 	return unary("Clamp", t, each(func(x float32) float32 { return min(max(x, lo), hi) }),
-		func(g, _ *Tensor) *Tensor {
-			return g.Mul(constant(t, func(x float32) float32 { return boolTo(x >= lo && x <= hi) }))
+		func(g, x, _ *Tensor) *Tensor {
+			return g.Mul(constant(x, func(x float32) float32 { return boolTo(x >= lo && x <= hi) }))
 		})
 }
 
 // Tanh returns the hyperbolic tangent of t.
 func (t *Tensor) Tanh() *Tensor {
-	return unary("Tanh", t, kernel.Tanh, func(g, out *Tensor) *Tensor { return gradMul(tanhGrad, 0, g, out) })
+	return unary("Tanh", t, kernel.Tanh, func(g, _, out *Tensor) *Tensor { return gradMul(tanhGrad, 0, g, out) })
 }
 
 // Sigmoid returns 1 / (1 + e^-t).
 func (t *Tensor) Sigmoid() *Tensor {
-	return unary("Sigmoid", t, kernel.Sigmoid, func(g, out *Tensor) *Tensor { return gradMul(sigmoidGrad, 0, g, out) })
+	return unary("Sigmoid", t, kernel.Sigmoid, func(g, _, out *Tensor) *Tensor { return gradMul(sigmoidGrad, 0, g, out) })
 }
 
 // ReLU returns max(t, 0).
 func (t *Tensor) ReLU() *Tensor {
 	return unary("ReLU", t, kernel.ReLU,
-		func(g, _ *Tensor) *Tensor { return gradMul(reluGrad, 0, g, t) })
+		func(g, x, _ *Tensor) *Tensor { return gradMul(reluGrad, 0, g, x) })
 }
 
 // LeakyReLU returns t where t > 0 and slope*t elsewhere.
 func (t *Tensor) LeakyReLU(slope float32) *Tensor {
 	return unary("LeakyReLU", t, func(dst, x []float32) { kernel.LeakyReLU(dst, x, slope) },
-		func(g, _ *Tensor) *Tensor { return gradMul(leakyReLUGrad, slope, g, t) })
+		func(g, x, _ *Tensor) *Tensor { return gradMul(leakyReLUGrad, slope, g, x) })
 }
 
 // ELU returns t where t > 0 and alpha*(e^t - 1) elsewhere.
@@ -148,18 +148,18 @@ func (t *Tensor) ELU(alpha float32) *Tensor {
 			return x
 		}
 		return alpha * float32(math.Expm1(float64(x)))
-	}), func(g, _ *Tensor) *Tensor {
-		pos := constant(t, func(x float32) float32 { return boolTo(x > 0) })
+	}), func(g, x, _ *Tensor) *Tensor {
+		pos := constant(x, func(x float32) float32 { return boolTo(x > 0) })
 		// d/dx = 1 for x > 0, alpha*e^x elsewhere; written with Exp so it differentiates again.
-		neg := t.Minimum(Scalar(0)).Exp().MulScalar(alpha)
-		return g.Mul(Where(pos, OnesLike(t), neg))
+		neg := x.Minimum(Scalar(0)).Exp().MulScalar(alpha)
+		return g.Mul(Where(pos, OnesLike(x), neg))
 	})
 }
 
 // Erf returns the error function of t.
 func (t *Tensor) Erf() *Tensor {
-	return unary("Erf", t, f64(math.Erf), func(g, _ *Tensor) *Tensor {
-		return g.Mul(t.Square().Neg().Exp().MulScalar(2 / math.SqrtPi))
+	return unary("Erf", t, f64(math.Erf), func(g, x, _ *Tensor) *Tensor {
+		return g.Mul(x.Square().Neg().Exp().MulScalar(2 / math.SqrtPi))
 	})
 }
 
@@ -168,21 +168,21 @@ func (t *Tensor) Erf() *Tensor {
 func (t *Tensor) GELU() *Tensor {
 	return unary("GELU", t, f64(func(x float64) float64 {
 		return 0.5 * x * (1 + math.Erf(x/math.Sqrt2))
-	}), func(g, _ *Tensor) *Tensor {
-		cdf := t.MulScalar(1 / math.Sqrt2).Erf().AddScalar(1).MulScalar(0.5)
-		pdf := t.Square().MulScalar(-0.5).Exp().MulScalar(float32(1 / math.Sqrt(2*math.Pi)))
-		return g.Mul(cdf.Add(t.Mul(pdf)))
+	}), func(g, x, _ *Tensor) *Tensor {
+		cdf := x.MulScalar(1 / math.Sqrt2).Erf().AddScalar(1).MulScalar(0.5)
+		pdf := x.Square().MulScalar(-0.5).Exp().MulScalar(float32(1 / math.Sqrt(2*math.Pi)))
+		return g.Mul(cdf.Add(x.Mul(pdf)))
 	})
 }
 
 // SiLU returns t * sigmoid(t) (also called swish).
 func (t *Tensor) SiLU() *Tensor {
-	return unary("SiLU", t, kernel.SiLU, func(g, _ *Tensor) *Tensor { return gradMul(siluGrad, 0, g, t) })
+	return unary("SiLU", t, kernel.SiLU, func(g, x, _ *Tensor) *Tensor { return gradMul(siluGrad, 0, g, x) })
 }
 
 // Softplus returns log(1 + e^t), computed without overflow.
 func (t *Tensor) Softplus() *Tensor {
-	return unary("Softplus", t, kernel.Softplus, func(g, _ *Tensor) *Tensor { return g.Mul(t.Sigmoid()) })
+	return unary("Softplus", t, kernel.Softplus, func(g, x, _ *Tensor) *Tensor { return g.Mul(x.Sigmoid()) })
 }
 
 func boolTo(b bool) float32 {
@@ -194,10 +194,10 @@ func boolTo(b bool) float32 {
 
 // Sin returns the sine of t.
 func (t *Tensor) Sin() *Tensor {
-	return unary("Sin", t, f64(math.Sin), func(g, _ *Tensor) *Tensor { return g.Mul(t.Cos()) })
+	return unary("Sin", t, f64(math.Sin), func(g, x, _ *Tensor) *Tensor { return g.Mul(x.Cos()) })
 }
 
 // Cos returns the cosine of t.
 func (t *Tensor) Cos() *Tensor {
-	return unary("Cos", t, f64(math.Cos), func(g, _ *Tensor) *Tensor { return g.Mul(t.Sin()).Neg() })
+	return unary("Cos", t, f64(math.Cos), func(g, x, _ *Tensor) *Tensor { return g.Mul(x.Sin()).Neg() })
 }

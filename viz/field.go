@@ -54,30 +54,29 @@ const evalBatch = 4096
 // EvalGrid evaluates f on a res×res grid of cell centers over box and
 // returns the field. f maps an [N, 2] tensor of points (x, y) to N values
 // (shape [N] or [N, 1]), typically a model's energies; it is called on
-// batches of at most 4096 points, with gradient recording off.
+// batches of at most 4096 points; the graph it records (when a model's
+// parameters require gradients) is released after each batch.
 func EvalGrid(box Box, res int, f func(xs *tensor.Tensor) *tensor.Tensor) Field {
 	if res <= 0 {
 		panic(fmt.Sprintf("viz: EvalGrid: resolution %d, want a positive number", res))
 	}
 	fld := Field{Box: box, W: res, H: res, Values: make([]float64, res*res)}
-	tensor.NoGrad(func() {
-		for start := 0; start < res*res; start += evalBatch {
-			n := min(evalBatch, res*res-start)
-			pts := make([]float32, 2*n)
-			for k := range n {
-				i, j := (start+k)%res, (start+k)/res
-				pts[2*k] = float32(box.XMin + (float64(i)+0.5)*(box.XMax-box.XMin)/float64(res))
-				pts[2*k+1] = float32(box.YMin + (float64(j)+0.5)*(box.YMax-box.YMin)/float64(res))
-			}
-			out := f(tensor.New(pts, n, 2))
-			if out.Len() != n {
-				panic(fmt.Sprintf("viz: EvalGrid: function returned shape %v for %d points", out.Shape(), n))
-			}
-			for k, v := range out.Data() {
-				fld.Values[start+k] = float64(v)
-			}
+	for start := 0; start < res*res; start += evalBatch {
+		n := min(evalBatch, res*res-start)
+		pts := make([]float32, 2*n)
+		for k := range n {
+			i, j := (start+k)%res, (start+k)/res
+			pts[2*k] = float32(box.XMin + (float64(i)+0.5)*(box.XMax-box.XMin)/float64(res))
+			pts[2*k+1] = float32(box.YMin + (float64(j)+0.5)*(box.YMax-box.YMin)/float64(res))
 		}
-	})
+		out := f(tensor.New(pts, n, 2)).DetachRelease()
+		if out.Len() != n {
+			panic(fmt.Sprintf("viz: EvalGrid: function returned shape %v for %d points", out.Shape(), n))
+		}
+		for k, v := range out.Data() {
+			fld.Values[start+k] = float64(v)
+		}
+	}
 	return fld
 }
 

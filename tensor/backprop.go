@@ -1,0 +1,274 @@
+package tensor
+
+import (
+	"fmt"
+	"unsafe"
+)
+
+// Grad returns the gradients of the scalar y with respect to each tensor in
+// wrt: parameters, inputs, latents or intermediate results alike. A tensor
+// that y does not depend on gets zeros. The pass walks only the operations
+// on a path from y to the tensors in wrt, so a sampler's gradient with
+// respect to its input computes nothing for the model's weights. The
+// gradients are not recorded; use GradGraph to differentiate them again.
+// Passes keep their bookkeeping to themselves: goroutines may run them at
+// once over graphs that share tensors (one model's parameters).
+func Grad(y *Tensor, wrt ...*Tensor) []*Tensor { return backprop(y, nil, false, wrt, false) }
+
+// GradGraph is Grad with the backward pass recorded, so the gradients it
+// returns can be differentiated again (gradient penalties, score matching).
+func GradGraph(y *Tensor, wrt ...*Tensor) []*Tensor { return backprop(y, nil, true, wrt, false) }
+
+// VJP returns the vector-Jacobian products seed^T dy/dx for each x in wrt,
+// for a y of any shape; seed has y's shape. With createGraph the result is
+// recorded for further differentiation.
+func VJP(y, seed *Tensor, createGraph bool, wrt ...*Tensor) []*Tensor {
+	if !sameShape(y.shape, seed.shape) {
+		panic(fmt.Sprintf("tensor: VJP: seed shape %v differs from output shape %v", seed.shape, y.shape))
+	}
+	return backprop(y, seed, createGraph, wrt, false)
+}
+
+// Backward computes the gradient of the scalar t with respect to every leaf
+// that requires a gradient and adds it to that leaf's Grad (so successive
+// calls accumulate; clear with ZeroGrad). Passes that share leaves may run
+// at once: each adds its gradients under the leaf's lock.
+func (t *Tensor) Backward() { backprop(t, nil, false, nil, true) }
+
+// pass is the bookkeeping of one backward pass, indexed by the tensors'
+// positions in order. It lives in the pass, never in the tensors.
+type pass struct {
+	order []*Tensor       // what y depends on through recorded operations, inputs first
+	slot  map[*Tensor]int // each tensor's position in order
+	// reach marks a tensor that is differentiated or lies on a path to
+	// one that is; feeds marks one with an operand in reach, whose rule
+	// runs.
+	reach, feeds []bool
+	grads        []*Tensor
+	// plain holds views cut from the graph, made as an unrecorded pass
+	// first hands a tensor to a rule.
+	plain []*Tensor
+	// b, in and need are reused by every rule the pass runs.
+	b    Backprop
+	in   []*Tensor
+	need []bool
+}
+
+// newPass orders the graph behind y and marks the paths to the targets:
+// the tensors of wrt and, with leaves set, every leaf that requires a
+// gradient.
+func newPass(y *Tensor, wrt []*Tensor, leaves, recorded bool) *pass {
+	p := &pass{slot: make(map[*Tensor]int)}
+	p.topoOrder(y)
+	n := len(p.order)
+	p.reach, p.feeds, p.grads = make([]bool, n), make([]bool, n), make([]*Tensor, n)
+	for _, x := range wrt {
+		if i, ok := p.slot[x]; ok {
+			p.reach[i] = true
+		}
+	}
+	for i, t := range p.order {
+		if leaves && t.node == nil {
+			p.reach[i] = true
+		}
+		if t.node == nil {
+			continue
+		}
+		for _, in := range t.node.inputs {
+			if in.requiresGrad && p.reach[p.slot[in]] {
+				p.feeds[i] = true
+				p.reach[i] = true
+			}
+		}
+	}
+	p.b.rec = recorded
+	if !recorded {
+		p.plain = make([]*Tensor, n)
+	}
+	return p
+}
+
+// topoOrder lists the tensors y depends on through recorded operations,
+// each after all of its operands (y last), and numbers them.
+func (p *pass) topoOrder(y *Tensor) {
+	type frame struct {
+		t    *Tensor
+		next int
+	}
+	stack := make([]frame, 1, 32)
+	stack[0] = frame{t: y}
+	p.slot[y] = -1
+	for len(stack) > 0 {
+		f := &stack[len(stack)-1]
+		if f.t.node != nil && f.next < len(f.t.node.inputs) {
+			in := f.t.node.inputs[f.next]
+			f.next++
+			if _, seen := p.slot[in]; in.requiresGrad && !seen {
+				p.slot[in] = -1
+				stack = append(stack, frame{t: in})
+			}
+			continue
+		}
+		p.slot[f.t] = len(p.order)
+		p.order = append(p.order, f.t)
+		stack = stack[:len(stack)-1]
+	}
+}
+
+// view returns t as the pass hands it to a rule: t itself in a recorded
+// pass or when t is not part of the graph, else a view cut from the graph.
+func (p *pass) view(t *Tensor) *Tensor {
+	if p.b.rec || !t.requiresGrad {
+		return t
+	}
+	i := p.slot[t]
+	if p.plain[i] == nil {
+		p.plain[i] = t.detached()
+	}
+	return p.plain[i]
+}
+
+// run applies the rule of the operation that made order[i] to its
+// gradient g.
+func (p *pass) run(i int, g *Tensor) []*Tensor {
+	t := p.order[i]
+	n := t.node
+	if n.linear != nil {
+		return n.linear(g)
+	}
+	p.in, p.need = p.in[:0], p.need[:0]
+	for _, in := range n.inputs {
+		p.in = append(p.in, p.view(in))
+		p.need = append(p.need, in.requiresGrad && p.reach[p.slot[in]])
+	}
+	b := &p.b
+	b.Grad, b.Out, b.need = g, p.view(t), p.need
+	if b.rec {
+		b.In = n.inputs
+	} else {
+		b.In = p.in
+	}
+	gs := n.backward(b)
+	b.Grad, b.In, b.Out = nil, nil, nil
+	return gs
+}
+
+func backprop(y, seed *Tensor, createGraph bool, wrt []*Tensor, accumulate bool) []*Tensor {
+	if seed == nil {
+		if len(y.data) != 1 {
+			panic(fmt.Sprintf("tensor: Grad: output has shape %v; reduce it to a scalar (Sum, Mean) or use VJP", y.shape))
+		}
+		seed = OnesLike(y)
+	} else if !createGraph && seed.requiresGrad {
+		seed = seed.detached()
+	}
+	out := make([]*Tensor, len(wrt))
+	if !y.requiresGrad {
+		for i, x := range wrt {
+			out[i] = ZerosLike(x)
+		}
+		return out
+	}
+	p := newPass(y, wrt, accumulate, createGraph)
+	target := make([]bool, len(p.order))
+	for _, x := range wrt {
+		if i, ok := p.slot[x]; ok {
+			target[i] = true
+		}
+	}
+	last := len(p.order) - 1
+	p.grads[last] = seed
+	// Without a recorded pass, the gradients made on the way are
+	// temporaries: their buffers go back to the pool at the end.
+	start := allocs.Load()
+	var made []*Tensor
+	for i := last; i >= 0; i-- {
+		t, g := p.order[i], p.grads[i]
+		if g == nil || !p.feeds[i] {
+			continue
+		}
+		if !target[i] {
+			p.grads[i] = nil
+			made = append(made, g)
+		}
+		gs := p.run(i, g)
+		for j, in := range t.node.inputs {
+			if j >= len(gs) || gs[j] == nil {
+				continue
+			}
+			gj := gs[j]
+			if !in.requiresGrad || !p.reach[p.slot[in]] {
+				made = append(made, gj) // computed, then not needed
+				continue
+			}
+			if !sameShape(gj.shape, in.shape) {
+				panic(fmt.Sprintf("tensor: backward of %s: gradient shape %v for operand %d of shape %v", t.node.op, gj.shape, j, in.shape))
+			}
+			if !createGraph && gj.requiresGrad {
+				gj = gj.detached() // a rule that computed from captured tensors
+			}
+			s := p.slot[in]
+			if prev := p.grads[s]; prev != nil {
+				p.grads[s] = prev.Add(gj)
+				made = append(made, prev, gj)
+			} else {
+				p.grads[s] = gj
+			}
+		}
+	}
+	if accumulate {
+		p.storeLeafGrads(start)
+	}
+	for i, x := range wrt {
+		if s, ok := p.slot[x]; ok && p.grads[s] != nil {
+			out[i] = p.grads[s]
+		} else {
+			out[i] = ZerosLike(x)
+		}
+	}
+	if !createGraph {
+		for _, g := range p.grads {
+			if g != nil {
+				made = append(made, g)
+			}
+		}
+		releaseTemps(made, start, out)
+	}
+	return out
+}
+
+// storeLeafGrads adds the gradients of the leaves to their accumulated
+// gradients. A gradient made by the pass (a pooled buffer numbered after
+// start) that is not also another leaf's is moved into the leaf's
+// gradient rather than copied.
+func (p *pass) storeLeafGrads(start uint64) {
+	uses := make(map[*Tensor]int)
+	for i, t := range p.order {
+		if t.node == nil && p.grads[i] != nil {
+			uses[p.grads[i]]++
+		}
+	}
+	for i, t := range p.order {
+		g := p.grads[i]
+		if t.node != nil || g == nil {
+			continue
+		}
+		t.accumulate(g, uses[g] == 1 && g.pooled && g.base == nil && g.gen > start)
+	}
+}
+
+// releaseTemps gives back the buffers of the gradients in made that were
+// allocated after start (so not the seed, nor any tensor of the forward
+// pass) and are not shared with a result in keep.
+func releaseTemps(made []*Tensor, start uint64, keep []*Tensor) {
+	kept := make(map[*float32]bool, len(keep))
+	for _, k := range keep {
+		kept[unsafe.SliceData(k.data)] = true
+	}
+	for _, t := range made {
+		o := t.owner()
+		if o.pooled && o.gen > start && !kept[unsafe.SliceData(o.data)] {
+			o.release()
+		}
+	}
+}
