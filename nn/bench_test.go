@@ -8,7 +8,7 @@ import (
 )
 
 // benchLayer times a forward and backward pass of l on x. Whole training
-// steps of the reference models are benchmarked in internal/bench.
+// steps of the reference models are benchmarked in package bench.
 func benchLayer(b *testing.B, l nn.Layer, x *tensor.Tensor) {
 	x.SetRequiresGrad(true)
 	wrt := append([]*tensor.Tensor{x}, nn.Tensors(l)...)

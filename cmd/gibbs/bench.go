@@ -9,7 +9,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/gibbsml/gibbs/internal/bench"
+	"github.com/gibbsml/gibbs/bench"
 	"github.com/gibbsml/gibbs/internal/kernel"
 )
 

@@ -1,6 +1,10 @@
-// Package bench defines gibbs's reference workloads and times them the way
-// the PyTorch reference script (bench/torch_ref.py in the project's shared
-// notes) does, so that the two can be run side by side and compared.
+// Package bench is gibbs's benchmark package for the reference workloads:
+// it defines them and times them the way the PyTorch reference script
+// (bench/torch_ref.py in the project's shared notes) does, so that the two
+// can be run side by side and compared. It sits on the top floor, beside
+// cmd/gibbs: a workload's step is built from the public packages a user
+// trains with (tensor, nn, optim, energy, data), so what it times is what a
+// user runs.
 //
 // Each workload builds its model, optimizer and pre-staged data once and
 // exposes one training step. Measure times a step: a time-based warm-up
@@ -18,6 +22,10 @@
 //	transformer  one post-norm encoder layer (d 128, 4 heads, ff 512), batch 32 x 64, MSE, Adam
 //	convnet      LeNet-like conv net on 28x28, cross-entropy, Adam, batch 128
 //	ebm2d        energy MLP 2-128-128-1 SiLU, 20 Langevin steps on 256 replay negatives
+//
+// The VAE and GAN models here are private stand-ins, written with nn and
+// optim, until the autoencoder and GAN family packages land; the vae and
+// gan workloads will then time those packages' models.
 //
 // The reference script reports the transformer twice, as
 // "transformer_nn" (nn.TransformerEncoderLayer) and "transformer_manual"

@@ -5,7 +5,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/gibbsml/gibbs/internal/bench"
+	"github.com/gibbsml/gibbs/bench"
 )
 
 // Time one workload briefly and read its record, the line that 'gibbs
