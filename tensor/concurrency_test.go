@@ -185,3 +185,23 @@ func TestPassWalksOnlyPathsToTargets(t *testing.T) {
 		t.Errorf("Needs = %v for a pass with respect to x, want [true false]", needs)
 	}
 }
+
+// Products large enough to be split across the kernel's worker threads,
+// started from several goroutines at once, give the bits they give alone.
+func TestConcurrentLargeProducts(t *testing.T) {
+	w := T.Randn(T.NewRNG(4), 256, 256).SetRequiresGrad(true)
+	inputs := make([]*T.Tensor, 4)
+	want := make([][]float32, len(inputs))
+	grad := func(a *T.Tensor) []float32 { return T.Grad(a.Matmul(w).Tanh().Sum(), w)[0].Data() }
+	for i := range inputs {
+		inputs[i] = T.Randn(T.NewRNG(uint64(20+i)), 128, 256)
+		want[i] = grad(inputs[i])
+	}
+	parallel(len(inputs), func(g int) {
+		for range 3 {
+			if !sameBits(grad(inputs[g]), want[g]) {
+				t.Errorf("goroutine %d: weight gradient differs from the sequential one", g)
+			}
+		}
+	})
+}
