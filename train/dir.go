@@ -1,26 +1,15 @@
-// Package rundir keeps a training run's folder: config.json, metrics.jsonl,
-// checkpoint.safetensors and the pictures. Every file is replaced
-// atomically, so a run killed at any moment leaves its last checkpoint
-// whole, and a resumed run continues from it with nothing lost.
-package rundir
+package train
 
 import (
 	"bytes"
-	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
-	"strconv"
-	"strings"
 
-	"github.com/gibbsml/gibbs/checkpoint"
 	"github.com/gibbsml/gibbs/internal/atomicfile"
-	"github.com/gibbsml/gibbs/nn"
-	"github.com/gibbsml/gibbs/optim"
-	"github.com/gibbsml/gibbs/tensor"
 )
 
 // File names inside a run folder.
@@ -28,54 +17,70 @@ const (
 	ConfigFile     = "config.json"
 	MetricsFile    = "metrics.jsonl"
 	CheckpointFile = "checkpoint.safetensors"
+	LockFile       = ".lock"
 )
 
-// Dir is a run folder.
+// Dir is a run folder held by this process: while it is open no other
+// Dir, in this process or another, can be opened on the same folder.
 type Dir struct {
 	Path string
+	lock *os.File
 }
 
-// Open prepares the folder at path. A new run needs a folder without a
-// checkpoint (it is created if missing); resume needs one with a checkpoint.
-func Open(path string, resume bool) (*Dir, error) {
-	d := &Dir{Path: path}
-	_, err := os.Stat(d.File(CheckpointFile))
-	switch {
-	case resume && errors.Is(err, fs.ErrNotExist):
-		return nil, fmt.Errorf("cannot resume: %s has no %s", path, CheckpointFile)
-	case !resume && err == nil:
-		return nil, fmt.Errorf("%s already holds a run; pass --resume to continue it or choose another --out", path)
-	}
+// OpenDir creates the folder at path if it is missing and takes its lock.
+// It fails at once, without waiting, when another Dir holds the folder.
+// Close releases the lock; a process that dies releases it too.
+func OpenDir(path string) (*Dir, error) {
 	if err := os.MkdirAll(path, 0o755); err != nil {
 		return nil, fmt.Errorf("creating run folder: %w", err)
 	}
+	d := &Dir{Path: path}
+	lock, err := lockFile(d.File(LockFile))
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	d.lock = lock
 	return d, nil
+}
+
+// Close releases the folder's lock.
+func (d *Dir) Close() error {
+	if d.lock == nil {
+		return nil
+	}
+	err := d.lock.Close()
+	d.lock = nil
+	return err
 }
 
 // File returns the path of a file in the run folder.
 func (d *Dir) File(name string) string { return filepath.Join(d.Path, name) }
 
-// WriteConfig stores cfg as indented JSON in config.json.
-func (d *Dir) WriteConfig(cfg any) error {
-	b, err := json.MarshalIndent(cfg, "", "  ")
+// HasCheckpoint reports whether the folder holds a checkpoint, that is a
+// run that can be resumed.
+func (d *Dir) HasCheckpoint() bool {
+	_, err := os.Stat(d.File(CheckpointFile))
+	return err == nil
+}
+
+// Reset removes the checkpoint and the metrics, so that a new run starts
+// in the folder; the pictures stay until the new run replaces them.
+func (d *Dir) Reset() error {
+	for _, name := range []string{CheckpointFile, MetricsFile} {
+		if err := os.Remove(d.File(name)); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return fmt.Errorf("resetting run folder: %w", err)
+		}
+	}
+	return nil
+}
+
+// WriteHeader stores h as indented JSON in config.json.
+func (d *Dir) WriteHeader(h Header) error {
+	b, err := json.MarshalIndent(h, "", "  ")
 	if err != nil {
 		return fmt.Errorf("encoding config: %w", err)
 	}
 	return atomicfile.WriteBytes(d.File(ConfigFile), append(b, '\n'))
-}
-
-// ReadConfig decodes config.json into cfg, refusing unknown fields.
-func (d *Dir) ReadConfig(cfg any) error {
-	b, err := os.ReadFile(d.File(ConfigFile))
-	if err != nil {
-		return fmt.Errorf("reading run config: %w", err)
-	}
-	dec := json.NewDecoder(bytes.NewReader(b))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(cfg); err != nil {
-		return fmt.Errorf("reading %s: %w", d.File(ConfigFile), err)
-	}
-	return nil
 }
 
 // AppendMetrics adds v as one JSON line to metrics.jsonl.
@@ -157,115 +162,6 @@ func (d *Dir) Series(key string) (steps, values []float64, err error) {
 	return steps, values, err
 }
 
-// State is what a checkpoint holds: everything a run needs to go on
-// exactly where it stopped.
-type State struct {
-	Step   int
-	Config any // stored as JSON in the metadata
-	RNG    *tensor.RNG
-	Model  nn.Module
-	Opt    optim.Optimizer
-	// Extra holds further tensors (a sampler's replay buffer, ...),
-	// stored under their names with the prefix "extra.".
-	Extra map[string]*tensor.Tensor
-	// Meta holds further strings (counters, ...).
-	Meta map[string]string
-}
-
-// Save writes the state to checkpoint.safetensors. Model parameters keep
-// their own names (so PyTorch loads them as a state dict); optimizer state
-// is prefixed "optim.".
-func (d *Dir) Save(s State) error {
-	ts := map[string]*tensor.Tensor{}
-	for name, t := range nn.StateDict(s.Model) {
-		ts[name] = t
-	}
-	if s.Opt != nil {
-		for name, t := range s.Opt.State() {
-			ts["optim."+name] = t
-		}
-	}
-	for name, t := range s.Extra {
-		ts["extra."+name] = t
-	}
-	meta := map[string]string{"step": strconv.Itoa(s.Step)}
-	for k, v := range s.Meta {
-		meta[k] = v
-	}
-	if s.Config != nil {
-		b, err := json.Marshal(s.Config)
-		if err != nil {
-			return fmt.Errorf("encoding config: %w", err)
-		}
-		meta["config"] = string(b)
-	}
-	if s.RNG != nil {
-		b, err := s.RNG.MarshalBinary()
-		if err != nil {
-			return err
-		}
-		meta["rng"] = base64.StdEncoding.EncodeToString(b)
-	}
-	return checkpoint.Save(d.File(CheckpointFile), ts, meta)
-}
-
-// Load restores a state saved by Save into s's model, optimizer, RNG and
-// Extra tensors (which must be allocated with the right shapes), and sets
-// s.Step and s.Meta.
-func (d *Dir) Load(s *State) error {
-	return LoadFile(d.File(CheckpointFile), s)
-}
-
-// LoadFile is Load from a checkpoint file anywhere. With s.Opt nil the
-// optimizer state is skipped, and with s.Extra nil the extra tensors, so
-// that inference can load the model alone.
-func LoadFile(path string, s *State) error {
-	ts, meta, err := checkpoint.Load(path)
-	if err != nil {
-		return err
-	}
-	model := map[string]*tensor.Tensor{}
-	opt := map[string]*tensor.Tensor{}
-	for name, t := range ts {
-		switch {
-		case strings.HasPrefix(name, "optim."):
-			opt[strings.TrimPrefix(name, "optim.")] = t
-		case strings.HasPrefix(name, "extra."):
-			if s.Extra == nil {
-				continue // inference needs the model alone
-			}
-			dst, ok := s.Extra[strings.TrimPrefix(name, "extra.")]
-			if !ok {
-				return fmt.Errorf("%s: unexpected tensor %q", path, name)
-			}
-			if t.Len() != dst.Len() {
-				return fmt.Errorf("%s: %q has shape %v, want %v", path, name, t.Shape(), dst.Shape())
-			}
-			dst.CopyFrom(t)
-		default:
-			model[name] = t
-		}
-	}
-	if err := nn.LoadStateDict(s.Model, model); err != nil {
-		return fmt.Errorf("%s: %w", path, err)
-	}
-	if s.Opt != nil {
-		if err := s.Opt.LoadState(opt); err != nil {
-			return fmt.Errorf("%s: %w", path, err)
-		}
-	}
-	if s.Step, err = strconv.Atoi(meta["step"]); err != nil {
-		return fmt.Errorf("%s: bad step %q in metadata", path, meta["step"])
-	}
-	if s.RNG != nil {
-		b, err := base64.StdEncoding.DecodeString(meta["rng"])
-		if err != nil {
-			return fmt.Errorf("%s: bad RNG state: %w", path, err)
-		}
-		if err := s.RNG.UnmarshalBinary(b); err != nil {
-			return fmt.Errorf("%s: %w", path, err)
-		}
-	}
-	s.Meta = meta
-	return nil
-}
+// ErrLocked is returned by OpenDir when another process, or another Dir
+// of this one, is writing the run folder.
+var ErrLocked = errors.New("another process is writing this run folder (it is locked); wait for it to end or choose another --out")

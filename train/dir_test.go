@@ -1,8 +1,8 @@
-package rundir
+package train
 
 import (
+	"errors"
 	"os"
-	"strings"
 	"testing"
 
 	"github.com/gibbsml/gibbs/nn"
@@ -10,42 +10,34 @@ import (
 	"github.com/gibbsml/gibbs/tensor"
 )
 
-func TestOpen(t *testing.T) {
-	path := t.TempDir() + "/run"
-	if _, err := Open(path, true); err == nil || !strings.Contains(err.Error(), "cannot resume") {
-		t.Errorf("resume of an empty folder: %v", err)
-	}
-	d, err := Open(path, false)
+func TestHeaderAndMetrics(t *testing.T) {
+	d, err := OpenDir(t.TempDir())
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := os.WriteFile(d.File(CheckpointFile), nil, 0o644); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := Open(path, false); err == nil || !strings.Contains(err.Error(), "--resume") {
-		t.Errorf("new run over an old one: %v", err)
-	}
-	if _, err := Open(path, true); err != nil {
-		t.Errorf("resume: %v", err)
-	}
-}
-
-func TestConfigAndMetrics(t *testing.T) {
-	d, err := Open(t.TempDir(), false)
-	if err != nil {
-		t.Fatal(err)
-	}
+	defer d.Close()
 	type cfg struct{ A int }
-	if err := d.WriteConfig(cfg{7}); err != nil {
+	h, err := NewHeader("toy", cfg{7})
+	if err != nil {
 		t.Fatal(err)
+	}
+	if err := d.WriteHeader(h); err != nil {
+		t.Fatal(err)
+	}
+	back, err := ReadHeader(d.Path)
+	if err != nil || back.Kind != "toy" || back.Version != Version {
+		t.Fatalf("header %+v, %v", back, err)
 	}
 	var got cfg
-	if err := d.ReadConfig(&got); err != nil || got.A != 7 {
+	if err := back.DecodeConfig(&got); err != nil || got.A != 7 {
 		t.Fatalf("config %+v, %v", got, err)
 	}
-	os.WriteFile(d.File(ConfigFile), []byte(`{"A": 1, "B": 2}`), 0o644)
-	if err := d.ReadConfig(&got); err == nil {
+	back.Config = []byte(`{"A": 1, "B": 2}`)
+	if err := back.DecodeConfig(&got); err == nil {
 		t.Error("unknown config field accepted")
+	}
+	if _, err := ReadHeader(t.TempDir()); !errors.Is(err, ErrNoRun) {
+		t.Errorf("header of an empty folder: %v", err)
 	}
 	for step := 1; step <= 5; step++ {
 		if err := d.AppendMetrics(map[string]any{"step": step}); err != nil {
@@ -80,57 +72,90 @@ func TestConfigAndMetrics(t *testing.T) {
 	}
 }
 
-func TestSaveLoadState(t *testing.T) {
-	d, err := Open(t.TempDir(), false)
+// parts of a small model: a linear layer, Adam, an RNG, a buffer and a
+// counter.
+type toyParts struct {
+	model *nn.Linear
+	opt   *optim.Adam
+	rng   *tensor.RNG
+	buf   *tensor.Tensor
+	count int
+}
+
+func newToyParts(t *testing.T, seed uint64) *toyParts {
+	m := nn.NewLinear(tensor.NewRNG(seed), 3, 2, true)
+	opt, err := optim.NewAdam(nn.Tensors(m), optim.DefaultAdamConfig())
 	if err != nil {
 		t.Fatal(err)
 	}
-	build := func(seed uint64) State {
-		m := nn.NewSequential(nn.NewLinear(tensor.NewRNG(seed), 3, 2, true))
-		opt, err := optim.NewAdam(nn.Tensors(m), optim.DefaultAdamConfig())
-		if err != nil {
-			t.Fatal(err)
-		}
-		return State{Model: m, Opt: opt, RNG: tensor.NewRNG(seed), Extra: map[string]*tensor.Tensor{"buf": tensor.Zeros(4)}}
-	}
-	a := build(1)
+	return &toyParts{model: m, opt: opt, rng: tensor.NewRNG(seed), buf: tensor.Zeros(4)}
+}
+
+func (p *toyParts) list() []Stateful {
+	return []Stateful{Module("", p.model), Optimizer("", p.opt), RNG("rng", p.rng), Buffer("buf", p.buf), Counter("count", &p.count)}
+}
+
+func TestSaveLoadCheckpoint(t *testing.T) {
+	path := t.TempDir() + "/" + CheckpointFile
+	a := newToyParts(t, 1)
 	// One optimizer step so that it has state.
-	loss := a.Model.(nn.Layer).Forward(tensor.Ones(1, 3)).Sum()
-	loss.Backward()
-	a.Opt.Step()
-	a.RNG.Uint64()
-	a.Extra["buf"].Data()[2] = 5
-	a.Step, a.Config, a.Meta = 17, map[string]int{"x": 1}, map[string]string{"note": "hi"}
-	if err := d.Save(a); err != nil {
+	if _, err := Step(a.opt, a.model.Forward(tensor.Ones(1, 3)).Sum()); err != nil {
 		t.Fatal(err)
 	}
-	b := build(2)
-	if err := d.Load(&b); err != nil {
+	a.rng.Uint64()
+	a.buf.Data()[2] = 5
+	a.count = 9
+	if err := SaveCheckpoint(path, 17, map[string]string{"note": "hi"}, a.list()...); err != nil {
 		t.Fatal(err)
 	}
-	if b.Step != 17 || b.Meta["note"] != "hi" || b.Meta["config"] != `{"x":1}` {
-		t.Errorf("step %d meta %v", b.Step, b.Meta)
+	b := newToyParts(t, 2)
+	step, err := LoadCheckpoint(path, b.list()...)
+	if err != nil || step != 17 {
+		t.Fatalf("step %d, %v", step, err)
 	}
-	if b.RNG.Uint64() != a.RNG.Uint64() {
+	if b.rng.Uint64() != a.rng.Uint64() {
 		t.Error("RNG state not restored")
 	}
-	if b.Extra["buf"].Data()[2] != 5 {
-		t.Error("extra tensor not restored")
+	if b.buf.Data()[2] != 5 || b.count != 9 {
+		t.Error("buffer or counter not restored")
 	}
-	for name, want := range nn.StateDict(a.Model) {
-		got := nn.StateDict(b.Model)[name]
+	for name, want := range nn.StateDict(a.model) {
+		got := nn.StateDict(b.model)[name]
 		for i := range want.Data() {
 			if got.Data()[i] != want.Data()[i] {
 				t.Fatalf("%s differs after load", name)
 			}
 		}
 	}
-	if len(b.Opt.State()) != len(a.Opt.State()) {
+	if len(b.opt.State()) != len(a.opt.State()) {
 		t.Error("optimizer state not restored")
 	}
-	// A checkpoint of another model is refused.
-	other := State{Model: nn.NewLinear(tensor.NewRNG(1), 5, 5, true)}
-	if err := d.Load(&other); err == nil {
+	// The weights alone load into a bare model; those of another model
+	// are refused.
+	if _, err := LoadCheckpoint(path, Module("", nn.NewLinear(tensor.NewRNG(1), 3, 2, true))); err != nil {
+		t.Errorf("weights alone: %v", err)
+	}
+	if _, err := LoadCheckpoint(path, Module("", nn.NewLinear(tensor.NewRNG(1), 5, 5, true))); err == nil {
 		t.Error("checkpoint loaded into a different model")
 	}
+}
+
+func TestDirLock(t *testing.T) {
+	path := t.TempDir()
+	a, err := OpenDir(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// A second open in the same process conflicts, at once.
+	if _, err := OpenDir(path); !errors.Is(err, ErrLocked) {
+		t.Fatalf("second open: %v, want ErrLocked", err)
+	}
+	if err := a.Close(); err != nil {
+		t.Fatal(err)
+	}
+	b, err := OpenDir(path)
+	if err != nil {
+		t.Fatalf("open after close: %v", err)
+	}
+	b.Close()
 }
