@@ -1,8 +1,12 @@
 package train
 
 import (
+	"bufio"
 	"errors"
+	"fmt"
+	"io"
 	"os"
+	"os/exec"
 	"testing"
 
 	"github.com/gibbsml/gibbs/nn"
@@ -158,4 +162,57 @@ func TestDirLock(t *testing.T) {
 		t.Fatalf("open after close: %v", err)
 	}
 	b.Close()
+}
+
+// TestLockAcrossProcesses holds a run folder in a child process (this test
+// binary, re-run as TestLockHolder), checks that the folder is locked here,
+// kills the child with SIGKILL and checks that the lock went with it.
+func TestLockAcrossProcesses(t *testing.T) {
+	path := t.TempDir()
+	cmd := exec.Command(os.Args[0], "-test.run=^TestLockHolder$")
+	cmd.Env = append(os.Environ(), "GIBBS_LOCK_HOLDER="+path)
+	stdin, err := cmd.StdinPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer stdin.Close()
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	line, err := bufio.NewReader(stdout).ReadString('\n')
+	if err != nil || line != "locked\n" {
+		cmd.Process.Kill()
+		cmd.Wait()
+		t.Fatalf("child said %q, %v", line, err)
+	}
+	if _, err := OpenDir(path); !errors.Is(err, ErrLocked) {
+		t.Errorf("open while the child holds the folder: %v", err)
+	}
+	cmd.Process.Kill()
+	cmd.Wait()
+	d, err := OpenDir(path)
+	if err != nil {
+		t.Fatalf("open after the child was killed: %v", err)
+	}
+	d.Close()
+}
+
+// TestLockHolder is the child of TestLockAcrossProcesses: it holds the
+// folder until its stdin closes.
+func TestLockHolder(t *testing.T) {
+	path := os.Getenv("GIBBS_LOCK_HOLDER")
+	if path == "" {
+		t.Skip("run by TestLockAcrossProcesses")
+	}
+	d, err := OpenDir(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer d.Close()
+	fmt.Println("locked")
+	io.Copy(io.Discard, os.Stdin)
 }

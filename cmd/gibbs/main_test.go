@@ -169,7 +169,7 @@ func TestPanicBecomesOneLine(t *testing.T) {
 
 func TestTrainLISTA(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "lista")
-	status, out, errOut := runCLI("train", "lista", "--steps", "100", "--depth", "2", "--train", "300", "--test", "100",
+	status, out, errOut := runCLI("train", "lista", "--quiet", "--steps", "100", "--depth", "2", "--train", "300", "--test", "100",
 		"--target-iters", "300", "--out", dir)
 	if status != 0 {
 		t.Fatalf("status %d: %s", status, errOut)
@@ -177,10 +177,16 @@ func TestTrainLISTA(t *testing.T) {
 	if !strings.Contains(out, "FISTA iterations as good as LISTA") {
 		t.Errorf("no table in %q", out)
 	}
-	for _, f := range []string{"config.json", "lista.json", "lista.png"} {
+	for _, f := range []string{"config.json", "metrics.jsonl", "checkpoint.safetensors", "lista.json", "lista.png"} {
 		if _, err := os.Stat(filepath.Join(dir, f)); err != nil {
 			t.Errorf("missing %s", f)
 		}
+	}
+	if status, _, errOut := runCLI("sample", "--run", dir); status != 2 || !strings.Contains(errOut, "lista model, which cannot draw samples") {
+		t.Errorf("sample of a lista run: status %d %q", status, errOut)
+	}
+	if status, out, errOut := runCLI("train", "lista", "--quiet", "--resume", "--out", dir); status != 0 || !strings.Contains(out, "is finished") {
+		t.Errorf("resume of a finished lista run: status %d %q %q", status, out, errOut)
 	}
 	if status, _, errOut := runCLI("train", "lista", "--depth", "0"); status != 2 || !strings.Contains(errOut, "--depth: must be positive") {
 		t.Errorf("bad depth: status %d %q", status, errOut)
