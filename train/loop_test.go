@@ -130,7 +130,9 @@ func TestLoopFailures(t *testing.T) {
 				v, err := Step(r.opt, r.model.Forward(tensor.Ones(1, 3)).Sum().MulScalar(float32(math.NaN())))
 				return Metrics{"loss": v}, err
 			}
-		}, func(err error) bool { return errors.Is(err, ErrDiverged) && strings.Contains(err.Error(), "loss reached NaN") }},
+		}, func(err error) bool {
+			return errors.Is(err, ErrDiverged) && strings.Contains(err.Error(), "loss reached NaN")
+		}},
 		{"panic", func(r *toyRun) StepFunc {
 			return func(int) (Metrics, error) {
 				tensor.Ones(2, 3).Matmul(tensor.Ones(2, 3))
@@ -202,4 +204,3 @@ func TestOpen(t *testing.T) {
 		t.Errorf("empty folder: %v", err)
 	}
 }
-
