@@ -4,7 +4,9 @@
 // A run folder holds config.json (the model kind, the gibbs version and
 // the kind's configuration: a Header), metrics.jsonl (one JSON object a
 // line), checkpoint.safetensors and the pictures. Every file is replaced
-// atomically, and the folder is locked (Dir) while a process writes it.
+// atomically, and the folder is locked (Dir: an flock on its .lock file,
+// which the system releases when the process ends, however it ends) while
+// a process writes it.
 //
 // A Loop calls a StepFunc until the run has done its steps, with Hooks
 // every N steps (evaluation, pictures, progress), and saves a checkpoint of

@@ -56,6 +56,11 @@ func (l *Loop) Run(ctx context.Context, step StepFunc) (done int, err error) {
 	if l.Dir == nil || l.Steps < 1 || l.CheckpointEvery < 1 {
 		return 0, fmt.Errorf("train: a loop needs a run folder and positive Steps (%d) and CheckpointEvery (%d)", l.Steps, l.CheckpointEvery)
 	}
+	for i, h := range l.Hooks {
+		if h.Every < 1 || h.Run == nil {
+			return 0, fmt.Errorf("train: hook %d needs a positive Every (%d) and a Run function", i, h.Every)
+		}
+	}
 	if done, err = l.start(); err != nil {
 		return done, err
 	}

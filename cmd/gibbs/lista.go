@@ -49,7 +49,9 @@ func trainLISTACommand(ctx context.Context, args []string, out io.Writer) error 
 		return err
 	}
 	defer dir.Close()
-	fmt.Fprintf(out, "training LISTA encoders of depth 1..%d on %d signals (dy %d, dz %d)\n", c.MaxDepth, c.Train, c.Dy, c.Dz)
+	if !*resume {
+		fmt.Fprintf(out, "training LISTA encoders of depth 1..%d on %d signals (dy %d, dz %d)\n", c.MaxDepth, c.Train, c.Dy, c.Dz)
+	}
 	res, err := lista.Train(ctx, dir, c, progressOut(out, *quiet))
 	if reportFinished(err, out) {
 		return nil
