@@ -12,27 +12,29 @@ import (
 
 // Train an energy on the ring of 8 Gaussians with persistent Langevin
 // chains as negatives, then compare the energy of data and of noise.
-func ExampleTrainer() {
+func ExampleContrast() {
 	rng := tensor.NewRNG(1)
 	ys, _ := data.Toy("ring8", 10000, rng)
 	model := energy.NewMLP(rng, 2, []int{32, 32}, func() nn.Layer { return nn.SiLU() })
 	opt, _ := optim.NewAdam(nn.Tensors(model), optim.DefaultAdamConfig())
 	buffer, _ := energy.NewReplayBuffer(rng, 2000, []int{2}, 0.05, -3, 3)
-	trainer := energy.Trainer{
-		Model:   model,
-		Loss:    energy.NLL(1),
-		Sampler: energy.Replay{Langevin: energy.Langevin{Steps: 10, StepSize: 0.002, Noise: 0.063}, Buffer: buffer},
-		Opt:     opt,
+	objective := energy.Contrast{
+		PairLoss: energy.NLL(1),
+		Sampler:  energy.Replay{Langevin: energy.Langevin{Steps: 10, StepSize: 0.002, Noise: 0.063}, Buffer: buffer},
 	}
 	for step := 0; step < 200; step++ {
 		idx := make([]int, 64)
 		for i := range idx {
 			idx[i] = rng.IntN(ys.Size(0))
 		}
-		if _, err := trainer.Step(nil, ys.IndexSelect(0, idx), rng); err != nil {
+		loss, _, err := objective.Loss(model, nil, ys.IndexSelect(0, idx), rng)
+		if err != nil {
 			fmt.Println(err)
 			return
 		}
+		opt.ZeroGrad()
+		loss.Backward()
+		opt.Step()
 	}
 	// Inference beside training: read the energies and release their graph.
 	onData := model.Energy(nil, ys.Narrow(0, 0, 1000)).Mean().DetachRelease().Item()

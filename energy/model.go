@@ -20,6 +20,10 @@
 //     PCA and K-means read as energies, sparse coding (ISTA, FISTA), LISTA
 //     and the sparse autoencoder.
 //
+// An Objective builds the loss of a batch: Contrast (a loss and a sampler
+// of negatives), DenoisingScore or SlicedScore; package train's Step turns
+// it into an update, and its Loop into a run.
+//
 // Conditional models take x; unconditional ones are called with x == nil.
 package energy
 

@@ -1,7 +1,11 @@
 package energy
 
 import (
+	"fmt"
+	"math"
+
 	"github.com/gibbsml/gibbs/nn"
+	"github.com/gibbsml/gibbs/optim"
 	"github.com/gibbsml/gibbs/tensor"
 )
 
@@ -74,3 +78,51 @@ func TrainSparseAE(a *SparseAE, y *tensor.Tensor, cfg FitConfig) ([]float64, err
 // normalizeDecoder scales every column of the decoder's weight (one per
 // code unit) to unit norm.
 func (a *SparseAE) normalizeDecoder() { unitColumns(a.Decoder.Weight) }
+
+// FitConfig sets a minibatch Adam run (Kingma & Ba 2014, with PyTorch's
+// default betas and eps) of TrainSparseAE.
+type FitConfig struct {
+	Steps     int     // optimizer steps, >= 1
+	BatchSize int     // rows per step, >= 1 (all rows when larger)
+	LR        float64 // learning rate, > 0
+	Seed      uint64  // fixes the order of the minibatches
+}
+
+// fitAdam minimises loss over minibatches of n rows drawn without
+// replacement in a fresh seeded order every epoch, and returns the loss of
+// every step; project, when not nil, runs after every step (to keep the
+// parameters in a constraint set). It stops with an error naming op if the
+// loss is not finite.
+func fitAdam(op string, params []*tensor.Tensor, n int, cfg FitConfig, loss func(idx []int) *tensor.Tensor, project func()) ([]float64, error) {
+	if cfg.Steps < 1 || cfg.BatchSize < 1 || !(cfg.LR > 0) {
+		return nil, fmt.Errorf("energy: %s: steps %d, batch size %d and learning rate %v must be positive", op, cfg.Steps, cfg.BatchSize, cfg.LR)
+	}
+	ac := optim.DefaultAdamConfig()
+	ac.LR = cfg.LR
+	opt, err := optim.NewAdam(params, ac)
+	if err != nil {
+		return nil, fmt.Errorf("energy: %s: %w", op, err)
+	}
+	bs := min(cfg.BatchSize, n)
+	rng := tensor.NewRNG(cfg.Seed)
+	perm, pos := rng.Perm(n), 0
+	losses := make([]float64, cfg.Steps)
+	for step := range cfg.Steps {
+		if pos+bs > n {
+			perm, pos = rng.Perm(n), 0
+		}
+		opt.ZeroGrad()
+		l := loss(perm[pos : pos+bs])
+		pos += bs
+		losses[step] = float64(l.Item())
+		if math.IsNaN(losses[step]) || math.IsInf(losses[step], 0) {
+			return losses[:step+1], fmt.Errorf("energy: %s: loss %v at step %d", op, losses[step], step)
+		}
+		l.Backward()
+		opt.Step()
+		if project != nil {
+			project()
+		}
+	}
+	return losses, nil
+}

@@ -118,6 +118,18 @@ func (s *SparseCoding) FISTA(y *tensor.Tensor, iters int) *tensor.Tensor {
 	return s.proximal(y, iters, true, nil)
 }
 
+// ISTAEach runs iters ISTA iterations on y and calls each with the
+// iteration count k = 1..iters and the codes z_k, which it must not keep
+// or modify; it returns the last codes.
+func (s *SparseCoding) ISTAEach(y *tensor.Tensor, iters int, each func(k int, z *tensor.Tensor)) *tensor.Tensor {
+	return s.proximal(y, iters, false, each)
+}
+
+// FISTAEach is ISTAEach for FISTA.
+func (s *SparseCoding) FISTAEach(y *tensor.Tensor, iters int, each func(k int, z *tensor.Tensor)) *tensor.Tensor {
+	return s.proximal(y, iters, true, each)
+}
+
 // proximal runs ISTA, or FISTA when momentum is set, on the rows of y in
 // the layer form of ISTAWeights: B = y We^T is computed once and every
 // iteration costs one product with S. When each is not nil it is called

@@ -2,43 +2,55 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
-	"os"
-	"path/filepath"
+
+	"github.com/gibbsml/gibbs/ebm"
+	"github.com/gibbsml/gibbs/train"
 )
 
 // runDemo is 'gibbs demo': a short replay-buffer Langevin run on a 2-D toy
-// set that writes energy.png and samples.png.
-func runDemo(args []string, out io.Writer) error {
-	cfg := defaultEBMConfig()
-	cfg.Steps, cfg.EvalEvery, cfg.CheckpointEvery = 1000, 1000, 1000
-	// Two hidden layers separate ring8's wells in 1000 steps (about ten
-	// seconds); the third layer of the full recipe pays off on grid25.
-	cfg.Hidden = []int{128, 128}
+// set that writes energy.png and samples.png. It replaces an earlier demo
+// in its folder, and refuses a folder that holds any other run.
+func runDemo(ctx context.Context, args []string, out io.Writer) error {
+	cfg := ebm.DemoConfig()
 	fs := flag.NewFlagSet("demo", flag.ContinueOnError)
 	fs.StringVar(&cfg.Data, "data", cfg.Data, "toy dataset")
 	fs.IntVar(&cfg.Steps, "steps", cfg.Steps, "training steps")
 	fs.Uint64Var(&cfg.Seed, "seed", cfg.Seed, "random seed")
-	outDir := fs.String("out", "runs/demo", "output folder (replaced if it holds an earlier demo)")
+	outDir := fs.String("out", "runs/demo", "output folder (replaced if it holds an earlier demo; any other run is kept)")
 	quiet := fs.Bool("quiet", false, "no progress bar")
 	if err := parseFlags(fs, args, out, "gibbs demo [--data ring8] [--steps 1000] [--out runs/demo]"); err != nil {
 		return err
 	}
 	cfg.EvalEvery, cfg.CheckpointEvery = cfg.Steps, cfg.Steps
-	if err := cfg.validate(); err != nil {
+	if err := cfg.Validate(); err != nil {
+		return err
+	}
+	dir, err := train.OpenDir(*outDir)
+	if err != nil {
+		return err
+	}
+	defer dir.Close()
+	h, err := train.ReadHeader(*outDir)
+	switch {
+	case err == nil && !h.Demo:
+		return usagef("%s holds a %s run that is not a demo; choose another --out", *outDir, h.Kind)
+	case errors.Is(err, train.ErrNoRun) && dir.HasCheckpoint():
+		return usagef("%s holds a checkpoint without a config.json; choose another --out", *outDir)
+	case err != nil && !errors.Is(err, train.ErrNoRun):
 		return err
 	}
 	// A demo starts afresh each time: an earlier demo's checkpoint goes.
-	if err := os.Remove(filepath.Join(*outDir, "checkpoint.safetensors")); err != nil && !os.IsNotExist(err) {
+	if err := dir.Reset(); err != nil {
 		return err
 	}
-	os.Remove(filepath.Join(*outDir, "metrics.jsonl"))
 	fmt.Fprintf(out, "training an energy model on %s for %d steps (replay-buffer Langevin, NLL loss)\n", cfg.Data, cfg.Steps)
-	_, err := trainEBM(context.Background(), cfg, *outDir, false, progressOut(out, *quiet))
-	if err == nil {
-		fmt.Fprintf(out, "wrote %s and %s\n", filepath.Join(*outDir, "energy.png"), filepath.Join(*outDir, "samples.png"))
+	if _, err := ebm.Train(ctx, dir, cfg, ebm.Options{Output: progressOut(out, *quiet), Demo: true}); err != nil {
+		return err
 	}
-	return err
+	fmt.Fprintf(out, "wrote %s and %s\n", dir.File("energy.png"), dir.File("samples.png"))
+	return nil
 }

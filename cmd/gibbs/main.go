@@ -6,24 +6,31 @@
 //	gibbs sample --run DIR          draw samples from a trained model
 //	gibbs help COMMAND              describe a command
 //
-// Errors in flags, files or input print one line and exit with status 2.
+// Errors in flags, files or input print one line and exit with status 2;
+// a run that fails or diverges exits with status 1; an interrupted run
+// saves a checkpoint and exits with 130 (SIGINT) or 143 (SIGTERM).
 package main
 
 import (
+	"context"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"os"
+	"os/signal"
 	"sort"
 	"strings"
+	"syscall"
+
+	"github.com/gibbsml/gibbs/train"
 )
 
 // command is a subcommand of gibbs.
 type command struct {
 	name    string
 	summary string
-	run     func(args []string, out io.Writer) error
+	run     func(ctx context.Context, args []string, out io.Writer) error
 }
 
 // commands lists the subcommands; "train" dispatches further on the model kind.
@@ -34,7 +41,8 @@ func init() {
 		{"demo", "train a small energy model on 2-D data and write energy.png and samples.png", runDemo},
 		{"train", "train a model: gibbs train ebm [flags]", runTrain},
 		{"sample", "draw samples from a trained run: gibbs sample --run DIR", runSample},
-		{"bench", "run the reference workloads and print one JSON line per result", runBench},
+		{"bench", "run the reference workloads and print one JSON line per result",
+			func(_ context.Context, args []string, out io.Writer) error { return runBench(args, out) }},
 		{"help", "describe a command: gibbs help COMMAND", runHelp},
 	}
 }
@@ -47,12 +55,38 @@ func (e *usageError) Error() string { return e.msg }
 func usagef(format string, a ...any) error { return &usageError{fmt.Sprintf(format, a...)} }
 
 func main() {
-	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
+	ctx, stop := signalContext()
+	defer stop()
+	os.Exit(run(ctx, os.Args[1:], os.Stdout, os.Stderr))
+}
+
+// signalError is the cause of a context cancelled by a signal.
+type signalError struct{ sig syscall.Signal }
+
+func (e signalError) Error() string { return "received " + e.sig.String() }
+
+// signalContext returns a context cancelled, with a signalError as its
+// cause, at the first SIGINT or SIGTERM; a run then saves a checkpoint and
+// stops. A second signal kills the process as usual.
+func signalContext() (context.Context, func()) {
+	ctx, cancel := context.WithCancelCause(context.Background())
+	ch := make(chan os.Signal, 1)
+	signal.Notify(ch, os.Interrupt, syscall.SIGTERM)
+	go func() {
+		select {
+		case s := <-ch:
+			signal.Stop(ch)
+			cancel(signalError{s.(syscall.Signal)})
+		case <-ctx.Done():
+		}
+	}()
+	return ctx, func() { signal.Stop(ch); cancel(nil) }
 }
 
 // run executes a command line and returns the exit status: 0 on success,
-// 1 when work failed, 2 for bad input.
-func run(args []string, out, errOut io.Writer) (status int) {
+// 1 when a run failed or diverged, 2 for bad input, 128 + the signal's
+// number when a signal interrupted a run.
+func run(ctx context.Context, args []string, out, errOut io.Writer) (status int) {
 	defer func() {
 		if r := recover(); r != nil {
 			// Shape and value errors inside the math panic; the user gets
@@ -70,21 +104,28 @@ func run(args []string, out, errOut io.Writer) (status int) {
 		fmt.Fprintf(errOut, "gibbs: unknown command %q (run 'gibbs --help' for the list)\n", args[0])
 		return 2
 	}
-	err := cmd.run(args[1:], out)
-	var ue *usageError
-	switch {
-	case err == nil || errors.Is(err, flag.ErrHelp):
+	err := cmd.run(ctx, args[1:], out)
+	if err == nil || errors.Is(err, flag.ErrHelp) {
 		return 0
-	case errors.As(err, &ue):
-		fmt.Fprintf(errOut, "gibbs %s: %v\n", cmd.name, err)
-		return 2
-	default:
-		fmt.Fprintf(errOut, "gibbs %s: %v\n", cmd.name, err)
-		if errors.Is(err, errDiverged) {
-			return 1
-		}
-		return 2
 	}
+	var setting *train.SettingError
+	if errors.As(err, &setting) {
+		err = usagef("--%v", setting)
+	}
+	fmt.Fprintf(errOut, "gibbs %s: %v\n", cmd.name, err)
+	return exitStatus(err)
+}
+
+// exitStatus is the status of a command that failed with err.
+func exitStatus(err error) int {
+	var sig signalError
+	switch {
+	case errors.As(err, &sig):
+		return 128 + int(sig.sig)
+	case errors.Is(err, train.ErrDiverged):
+		return 1
+	}
+	return 2
 }
 
 func findCommand(name string) (command, bool) {
@@ -115,19 +156,19 @@ Commands:
 	fmt.Fprint(out, "\nRun 'gibbs COMMAND --help' for a command's flags.\n")
 }
 
-func runHelp(args []string, out io.Writer) error {
+func runHelp(ctx context.Context, args []string, out io.Writer) error {
 	if len(args) == 0 {
 		printUsage(out)
 		return nil
 	}
 	if args[0] == "train" && len(args) > 1 {
-		return runTrain([]string{args[1], "--help"}, out)
+		return runTrain(ctx, []string{args[1], "--help"}, out)
 	}
 	c, ok := findCommand(args[0])
 	if !ok {
 		return usagef("unknown command %q", args[0])
 	}
-	return c.run([]string{"--help"}, out)
+	return c.run(ctx, []string{"--help"}, out)
 }
 
 // parseFlags parses args with fs. --help prints the usage to out and
@@ -151,7 +192,7 @@ func parseFlags(fs *flag.FlagSet, args []string, out io.Writer, synopsis string)
 	return nil
 }
 
-func runTrain(args []string, out io.Writer) error {
+func runTrain(ctx context.Context, args []string, out io.Writer) error {
 	kinds := "ebm, lista"
 	if len(args) == 0 || strings.HasPrefix(args[0], "-") {
 		if len(args) > 0 && (args[0] == "-h" || args[0] == "--help" || args[0] == "-help") {
@@ -162,9 +203,9 @@ func runTrain(args []string, out io.Writer) error {
 	}
 	switch args[0] {
 	case "ebm":
-		return trainEBMCommand(args[1:], out)
+		return trainEBMCommand(ctx, args[1:], out)
 	case "lista":
-		return trainLISTACommand(args[1:], out)
+		return trainLISTACommand(ctx, args[1:], out)
 	}
 	return usagef("unknown model kind %q (have: %s)", args[0], kinds)
 }

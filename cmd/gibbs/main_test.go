@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"io"
 	"os"
 	"path/filepath"
@@ -16,7 +17,7 @@ import (
 // runCLI runs a command line and returns its status, stdout and stderr.
 func runCLI(args ...string) (int, string, string) {
 	var out, errOut bytes.Buffer
-	status := run(args, &out, &errOut)
+	status := run(context.Background(), args, &out, &errOut)
 	return status, out.String(), errOut.String()
 }
 
@@ -36,16 +37,16 @@ func TestUsageAndBadInput(t *testing.T) {
 		{[]string{"train", "vae2"}, 2, `unknown model kind "vae2"`},
 		{[]string{"train", "ebm", "--stepz", "3"}, 2, "flag provided but not defined: -stepz"},
 		{[]string{"train", "ebm", "--steps", "abc"}, 2, `invalid value "abc" for flag -steps`},
-		{[]string{"train", "ebm", "--steps", "-4"}, 2, "--steps must be positive"},
+		{[]string{"train", "ebm", "--steps", "-4"}, 2, "--steps: must be positive"},
 		{[]string{"train", "ebm", "--data", "moon"}, 2, `unknown dataset "moon"`},
 		{[]string{"train", "ebm", "--loss", "hinje"}, 2, `unknown loss "hinje"`},
 		{[]string{"train", "ebm", "--sampler", "gibbs"}, 2, `unknown sampler "gibbs"`},
-		{[]string{"train", "ebm", "--reinit", "2"}, 2, "--reinit must be in [0, 1]"},
+		{[]string{"train", "ebm", "--reinit", "2"}, 2, "--reinit: must be in [0, 1]"},
 		{[]string{"train", "ebm", "--hidden", "12,x"}, 2, "want positive widths"},
 		{[]string{"train", "ebm", "extra"}, 2, `unexpected argument "extra"`},
 		{[]string{"train", "ebm", "--resume", "--out", "/nonexistent/run"}, 2, "reading run config"},
 		{[]string{"sample"}, 2, "--run is required"},
-		{[]string{"demo", "--steps", "0"}, 2, "--steps must be positive"},
+		{[]string{"demo", "--steps", "0"}, 2, "--steps: must be positive"},
 	}
 	for _, c := range cases {
 		t.Run(strings.Join(c.args, " "), func(t *testing.T) {
@@ -155,7 +156,7 @@ func TestResumeIsExact(t *testing.T) {
 // A shape error inside the math reaches the user as one line, not a
 // stack dump.
 func TestPanicBecomesOneLine(t *testing.T) {
-	commands = append(commands, command{"shapes", "", func([]string, io.Writer) error {
+	commands = append(commands, command{"shapes", "", func(context.Context, []string, io.Writer) error {
 		tensor.Ones(2, 3).Matmul(tensor.Ones(2, 3))
 		return nil
 	}})
@@ -168,7 +169,7 @@ func TestPanicBecomesOneLine(t *testing.T) {
 
 func TestTrainLISTA(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "lista")
-	status, out, errOut := runCLI("train", "lista", "--steps", "100", "--depth", "2", "--train", "300", "--test", "100",
+	status, out, errOut := runCLI("train", "lista", "--quiet", "--steps", "100", "--depth", "2", "--train", "300", "--test", "100",
 		"--target-iters", "300", "--out", dir)
 	if status != 0 {
 		t.Fatalf("status %d: %s", status, errOut)
@@ -176,12 +177,18 @@ func TestTrainLISTA(t *testing.T) {
 	if !strings.Contains(out, "FISTA iterations as good as LISTA") {
 		t.Errorf("no table in %q", out)
 	}
-	for _, f := range []string{"config.json", "lista.json", "lista.png"} {
+	for _, f := range []string{"config.json", "metrics.jsonl", "checkpoint.safetensors", "lista.json", "lista.png"} {
 		if _, err := os.Stat(filepath.Join(dir, f)); err != nil {
 			t.Errorf("missing %s", f)
 		}
 	}
-	if status, _, errOut := runCLI("train", "lista", "--depth", "0"); status != 2 || !strings.Contains(errOut, "--depth must be positive") {
+	if status, _, errOut := runCLI("sample", "--run", dir); status != 2 || !strings.Contains(errOut, "lista model, which cannot draw samples") {
+		t.Errorf("sample of a lista run: status %d %q", status, errOut)
+	}
+	if status, out, errOut := runCLI("train", "lista", "--quiet", "--resume", "--out", dir); status != 0 || !strings.Contains(out, "is finished") {
+		t.Errorf("resume of a finished lista run: status %d %q %q", status, out, errOut)
+	}
+	if status, _, errOut := runCLI("train", "lista", "--depth", "0"); status != 2 || !strings.Contains(errOut, "--depth: must be positive") {
 		t.Errorf("bad depth: status %d %q", status, errOut)
 	}
 }

@@ -1,23 +1,24 @@
 package main
 
 import (
+	"context"
 	"flag"
 	"fmt"
 	"io"
 	"path/filepath"
 
-	"github.com/gibbsml/gibbs/energy"
-	"github.com/gibbsml/gibbs/internal/rundir"
 	"github.com/gibbsml/gibbs/tensor"
+	"github.com/gibbsml/gibbs/train"
 	"github.com/gibbsml/gibbs/viz"
 )
 
-// runSample is 'gibbs sample': Langevin samples from a trained energy run.
-func runSample(args []string, out io.Writer) error {
+// runSample is 'gibbs sample': samples of a trained run of any kind that
+// can draw them, as a PNG.
+func runSample(_ context.Context, args []string, out io.Writer) error {
 	fs := flag.NewFlagSet("sample", flag.ContinueOnError)
 	runPath := fs.String("run", "", "run folder of a trained model (required)")
 	n := fs.Int("n", 1000, "number of samples")
-	steps := fs.Int("steps", 200, "Langevin steps from uniform noise")
+	steps := fs.Int("steps", 200, "sampler steps (Langevin steps from uniform noise; 0: the model's default)")
 	seed := fs.Uint64("seed", 1, "random seed")
 	outFile := fs.String("o", "", "PNG to write (default RUN/sampled.png)")
 	if err := parseFlags(fs, args, out, "gibbs sample --run DIR [-n 1000] [-o FILE]"); err != nil {
@@ -29,32 +30,21 @@ func runSample(args []string, out io.Writer) error {
 	if *n <= 0 || *steps < 0 {
 		return usagef("-n must be positive and --steps not negative")
 	}
-	dir := &rundir.Dir{Path: *runPath}
-	var cfg ebmConfig
-	if err := dir.ReadConfig(&cfg); err != nil {
-		return err
-	}
-	if err := cfg.validate(); err != nil {
-		return err
-	}
-	r, err := newEBMRun(cfg, dir)
+	m, err := train.Open(*runPath)
 	if err != nil {
 		return err
 	}
-	s := rundir.State{Model: r.model}
-	if err := rundir.LoadFile(dir.File(rundir.CheckpointFile), &s); err != nil {
-		return err
+	sampler, canSample := m.(train.Sampler)
+	plotter, canPlot := m.(train.Plotter)
+	if !canSample || !canPlot {
+		return usagef("%s holds a %s model, which cannot draw samples", *runPath, m.Kind())
 	}
-	lo, hi := float32(min(r.box.XMin, r.box.YMin)), float32(max(r.box.XMax, r.box.YMax))
-	lang := energy.Langevin{Steps: *steps, StepSize: float32(cfg.StepSize), Noise: float32(cfg.Noise), ClipGrad: float32(cfg.ClipGrad), Lo: lo, Hi: hi}
-	rng := tensor.NewRNG(*seed)
-	samples := lang.Run(r.model, nil, tensor.Uniform(rng, lo, hi, *n, 2), rng)
+	samples := sampler.Sample(*n, *steps, tensor.NewRNG(*seed))
 	path := *outFile
 	if path == "" {
 		path = filepath.Join(*runPath, "sampled.png")
 	}
-	plot := viz.Scatter{Box: viz.Box(r.box), Sets: []viz.PointSet{viz.SamplePoints(samples)}}
-	if err := viz.SavePNG(path, plot.Render()); err != nil {
+	if err := viz.SavePNG(path, plotter.Plot(samples)); err != nil {
 		return err
 	}
 	fmt.Fprintf(out, "wrote %d samples to %s\n", *n, path)

@@ -15,14 +15,6 @@ import (
 	"testing"
 )
 
-// pendingMoves lists packages, by path inside the module, whose imports may
-// still reach up while they wait to move to their floor. The test fails once
-// an entry is gone from the module or no longer reaches up, so the list
-// empties as the moves land.
-var pendingMoves = []string{
-	"internal/rundir", // run folders: moves to package train (floor 4)
-}
-
 // Floor numbers, bottom up.
 const (
 	floorInternal = iota
@@ -190,27 +182,9 @@ func violations(module string, f sourceFile) []error {
 
 func TestModuleImportsRespectFloors(t *testing.T) {
 	root, module := moduleRoot(t)
-	pending := map[string]int{}
-	for _, rel := range pendingMoves {
-		pending[rel] = -1 // not seen yet
-	}
 	for _, f := range moduleSources(t, root) {
-		errs := violations(module, f)
-		pkg := path.Dir(f.path)
-		if n, ok := pending[pkg]; ok {
-			pending[pkg] = max(n, 0) + len(errs)
-			continue
-		}
-		for _, err := range errs {
+		for _, err := range violations(module, f) {
 			t.Error(err)
-		}
-	}
-	for _, rel := range pendingMoves {
-		switch pending[rel] {
-		case -1:
-			t.Errorf("pendingMoves lists %s, which is no longer in the module: remove it from the list", rel)
-		case 0:
-			t.Errorf("pendingMoves lists %s, whose imports no longer reach up: remove it from the list", rel)
 		}
 	}
 }

@@ -1,4 +1,4 @@
-package main
+package ebm
 
 import (
 	"bufio"
@@ -9,16 +9,18 @@ import (
 	"path/filepath"
 	"testing"
 	"time"
+
+	"github.com/gibbsml/gibbs/train"
 )
 
 // TestDefaultRecipeShortRun runs the default recipe for a few steps
-// through trainEBM and checks the run folder and the keys of the
+// through Train and checks the run folder and the keys of the
 // evaluation lines.
 func TestDefaultRecipeShortRun(t *testing.T) {
-	cfg := defaultEBMConfig()
+	cfg := DefaultConfig()
 	cfg.Steps, cfg.EvalEvery, cfg.CheckpointEvery = 20, 10, 10
 	dir := filepath.Join(t.TempDir(), "run")
-	res, err := trainEBM(context.Background(), cfg, dir, false, progressOut(nil, true))
+	res, err := trainIn(dir, cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -39,6 +41,16 @@ func TestDefaultRecipeShortRun(t *testing.T) {
 			t.Errorf("evaluation line lacks %q: %v", key, evals[1])
 		}
 	}
+}
+
+// trainIn trains cfg in a new run folder at path.
+func trainIn(path string, cfg Config) (Result, error) {
+	dir, err := train.OpenDir(path)
+	if err != nil {
+		return Result{}, err
+	}
+	defer dir.Close()
+	return Train(context.Background(), dir, cfg, Options{})
 }
 
 // evalLines returns the evaluation lines (those with a test_nll) of a
@@ -72,10 +84,10 @@ func TestDefaultRecipeQuality(t *testing.T) {
 	}
 	for _, name := range []string{"ring8", "grid25"} {
 		t.Run(name, func(t *testing.T) {
-			cfg := defaultEBMConfig()
+			cfg := DefaultConfig()
 			cfg.Data = name
 			start := time.Now()
-			res, err := trainEBM(context.Background(), cfg, filepath.Join(t.TempDir(), name), false, progressOut(nil, true))
+			res, err := trainIn(filepath.Join(t.TempDir(), name), cfg)
 			if err != nil {
 				t.Fatal(err)
 			}
