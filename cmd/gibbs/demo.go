@@ -37,7 +37,7 @@ func runDemo(ctx context.Context, args []string, out io.Writer) error {
 	h, err := train.ReadHeader(*outDir)
 	switch {
 	case err == nil && !h.Demo:
-		return usagef("%s holds a %s run that is not a demo; choose another --out", *outDir, h.Kind)
+		return usagef("%s holds a run of kind %s that is not a demo; choose another --out", *outDir, h.Kind)
 	case errors.Is(err, train.ErrNoRun) && dir.HasCheckpoint():
 		return usagef("%s holds a checkpoint without a config.json; choose another --out", *outDir)
 	case err != nil && !errors.Is(err, train.ErrNoRun):

@@ -122,7 +122,7 @@ func readResumedConfig(fs *flag.FlagSet, outDir, kind string, cfg any, steps *in
 		return err
 	}
 	if h.Kind != kind {
-		return usagef("%s holds a %s run, not %s", outDir, h.Kind, kind)
+		return usagef("%s holds a run of kind %s, not %s", outDir, h.Kind, kind)
 	}
 	if err := h.DecodeConfig(cfg); err != nil {
 		return fmt.Errorf("%s: %w", outDir, err)

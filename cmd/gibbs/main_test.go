@@ -182,7 +182,7 @@ func TestTrainLISTA(t *testing.T) {
 			t.Errorf("missing %s", f)
 		}
 	}
-	if status, _, errOut := runCLI("sample", "--run", dir); status != 2 || !strings.Contains(errOut, "lista model, which cannot draw samples") {
+	if status, _, errOut := runCLI("sample", "--run", dir); status != 2 || !strings.Contains(errOut, "run of kind lista, which cannot draw samples") {
 		t.Errorf("sample of a lista run: status %d %q", status, errOut)
 	}
 	if status, out, errOut := runCLI("train", "lista", "--quiet", "--resume", "--out", dir); status != 0 || !strings.Contains(out, "is finished") {

@@ -134,7 +134,7 @@ func TestDemoKeepsOtherRuns(t *testing.T) {
 	}
 	before := readFiles(t, trained, []string{"checkpoint.safetensors", "config.json"})
 	status, _, errOut := runCLI("demo", "--quiet", "--steps", "3", "--out", trained)
-	if status != 2 || strings.Count(errOut, "\n") != 1 || !strings.Contains(errOut, "holds a ebm run that is not a demo") {
+	if status != 2 || strings.Count(errOut, "\n") != 1 || !strings.Contains(errOut, "holds a run of kind ebm that is not a demo") {
 		t.Errorf("demo over a training run: status %d, %q", status, errOut)
 	}
 	if after := readFiles(t, trained, []string{"checkpoint.safetensors", "config.json"}); !bytes.Equal(bytes.Join(before, nil), bytes.Join(after, nil)) {

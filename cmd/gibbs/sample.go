@@ -37,7 +37,7 @@ func runSample(_ context.Context, args []string, out io.Writer) error {
 	sampler, canSample := m.(train.Sampler)
 	plotter, canPlot := m.(train.Plotter)
 	if !canSample || !canPlot {
-		return usagef("%s holds a %s model, which cannot draw samples", *runPath, m.Kind())
+		return usagef("%s holds a run of kind %s, which cannot draw samples", *runPath, m.Kind())
 	}
 	samples := sampler.Sample(*n, *steps, tensor.NewRNG(*seed))
 	path := *outFile
