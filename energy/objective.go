@@ -52,7 +52,7 @@ func (c Contrast) Loss(m Model, x, y *tensor.Tensor, rng *tensor.RNG) (*tensor.T
 
 func (c Contrast) check(es ...*tensor.Tensor) error {
 	for _, e := range es {
-		for _, v := range e.Data() {
+		for _, v := range e.Values() {
 			if math.IsNaN(float64(v)) || (c.MaxEnergy > 0 && math.Abs(float64(v)) > float64(c.MaxEnergy)) {
 				return &DivergenceError{What: "energy", Value: float64(v), Bound: float64(c.MaxEnergy)}
 			}
@@ -91,7 +91,7 @@ func (e *DivergenceError) Error() string {
 
 func mean(t *tensor.Tensor) float64 {
 	var s float64
-	for _, v := range t.Data() {
+	for _, v := range t.Values() {
 		s += float64(v)
 	}
 	return s / float64(max(t.Len(), 1))

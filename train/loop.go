@@ -163,7 +163,7 @@ type InterruptedError struct {
 }
 
 func (e *InterruptedError) Error() string {
-	return fmt.Sprintf("interrupted at step %d; checkpoint saved, continue with --resume --out %s", e.Step, e.Dir)
+	return fmt.Sprintf("interrupted at step %d; its checkpoint is saved in %s", e.Step, e.Dir)
 }
 
 // Unwrap returns the cause of the cancellation.

@@ -201,11 +201,17 @@ func runTrain(ctx context.Context, args []string, out io.Writer) error {
 		}
 		return usagef("which model? gibbs train KIND [flags], with KIND one of: %s", kinds)
 	}
+	var err error
 	switch args[0] {
 	case "ebm":
-		return trainEBMCommand(ctx, args[1:], out)
+		err = trainEBMCommand(ctx, args[1:], out)
 	case "lista":
-		return trainLISTACommand(ctx, args[1:], out)
+		err = trainLISTACommand(ctx, args[1:], out)
+	default:
+		return usagef("unknown model kind %q (have: %s)", args[0], kinds)
 	}
-	return usagef("unknown model kind %q (have: %s)", args[0], kinds)
+	if ie := (*train.InterruptedError)(nil); errors.As(err, &ie) {
+		err = fmt.Errorf("%w; continue with: gibbs train %s --resume --out %s", err, args[0], ie.Dir)
+	}
+	return err
 }

@@ -35,7 +35,7 @@ func TestInterruptExitStatus(t *testing.T) {
 			cancel(signalError{c.sig})
 			var out, errOut bytes.Buffer
 			status := run(ctx, smallRun(dir, 10), &out, &errOut)
-			if status != c.status || !strings.Contains(errOut.String(), "interrupted at step 0; checkpoint saved") {
+			if status != c.status || !strings.Contains(errOut.String(), "interrupted at step 0; its checkpoint is saved in "+dir+"; continue with: gibbs train ebm --resume --out "+dir) {
 				t.Fatalf("status %d, stderr %q", status, errOut.String())
 			}
 			if status, out, errOut := runCLI("train", "ebm", "--quiet", "--resume", "--out", dir); status != 0 || !strings.Contains(out, "resuming") {
