@@ -131,27 +131,51 @@ func b2f(b bool) float32 {
 	return 0
 }
 
-// Sum returns the sum of x, accumulated in eight float32 lanes: lane j
-// adds x[j], x[j+8], ... in order, the lanes are combined as ((s0 + s4) +
-// (s1 + s5)) + ((s2 + s6) + (s3 + s7)), and the values past the last
-// whole eight are added one by one.
-func Sum(x []float32) float32 { return sumVec(x) }
+// sumBlock is the number of values Sum adds in float32 before it carries
+// their total into a float64 sum. The float32 rounding error is that of
+// one block, however long x is, and the block is long enough that the
+// carries cost nothing beside the vector adds.
+const sumBlock = 256
 
-func sumGo(x []float32) float32 {
-	var s [8]float32
+// Sum returns the sum of x: each block of sumBlock values (the last one
+// shorter) is summed in 32 float32 lanes as sumBlockGo describes, and the
+// block totals are added in order in float64, rounded to float32 at the
+// end. The result depends only on x, not on the level or thread count.
+func Sum(x []float32) float32 {
+	var t float64
+	for len(x) > sumBlock {
+		t += float64(sumVec(x[:sumBlock]))
+		x = x[sumBlock:]
+	}
+	return float32(t + float64(sumVec(x)))
+}
+
+// sumBlockGo returns the sum of one block in 32 float32 lanes: lane j adds
+// x[j], x[j+32], ... in order, then the whole eights past the last whole
+// 32 go into lanes 0-7; lane j and its three partners j+8, j+16, j+24
+// combine as (s[j] + s[j+8]) + (s[j+16] + s[j+24]), those eight as ((v0 +
+// v4) + (v1 + v5)) + ((v2 + v6) + (v3 + v7)), and the values past the last
+// whole eight are added one by one.
+func sumBlockGo(x []float32) float32 {
+	var s [32]float32
 	i := 0
+	for ; i+32 <= len(x); i += 32 {
+		v := x[i : i+32 : i+32]
+		for j := range s {
+			s[j] += v[j]
+		}
+	}
 	for ; i+8 <= len(x); i += 8 {
 		v := x[i : i+8 : i+8]
-		s[0] += v[0]
-		s[1] += v[1]
-		s[2] += v[2]
-		s[3] += v[3]
-		s[4] += v[4]
-		s[5] += v[5]
-		s[6] += v[6]
-		s[7] += v[7]
+		for j := range v {
+			s[j] += v[j]
+		}
 	}
-	t := ((s[0] + s[4]) + (s[1] + s[5])) + ((s[2] + s[6]) + (s[3] + s[7]))
+	var v [8]float32
+	for j := range v {
+		v[j] = (s[j] + s[j+8]) + (s[j+16] + s[j+24])
+	}
+	t := ((v[0] + v[4]) + (v[1] + v[5])) + ((v[2] + v[6]) + (v[3] + v[7]))
 	for ; i < len(x); i++ {
 		t += x[i]
 	}

@@ -39,7 +39,7 @@ func useLevel(l int) {
 	tanhGV = choose(l, tanhGradAVX512, tanhGradAVX2, tanhGradGo)
 	reluGV = choose(l, reluGradAVX512, reluGradAVX2, reluGradGo)
 	fillVec = choose(l, fillAVX512, fillGo, fillGo)
-	sumVec = choose(l, sumAVX, sumAVX, sumGo)
+	sumVec = choose(l, sumAVX, sumAVX, sumBlockGo)
 	reluVec = choose(l, reluAVX512, reluAVX2, reluGo)
 	leakyVec = choose(l, leakyAVX512, leakyAVX2, leakyGo)
 	leakyGV = choose(l, leakyGradAVX512, leakyGradAVX2, leakyGradGo)

@@ -167,24 +167,43 @@ TEXT ·adamAVX2(SB), NOSPLIT, $0-104
 
 // func sumAVX(x []float32) float32
 //
-// Sum with one vector of eight lanes: each lane adds its values in the
-// order of the portable loop, the lanes are combined in its order, then
-// the tail is added value by value. It needs AVX only and serves both
-// vector levels.
+// Sum of one block in 32 lanes, four vectors of eight: each lane adds its
+// values in the order of the portable loop (sumBlockGo), the whole eights
+// past the last whole 32 go into the first vector, the vectors are
+// combined as (Y0 + Y1) + (Y2 + Y3) and their lanes in the portable
+// loop's order, then the tail is added value by value. It needs AVX only
+// and serves both vector levels.
 TEXT ·sumAVX(SB), NOSPLIT, $0-28
 	MOVQ   x_base+0(FP), SI
 	MOVQ   x_len+8(FP), CX
 	VXORPS Y0, Y0, Y0
+	VXORPS Y1, Y1, Y1
+	VXORPS Y2, Y2, Y2
+	VXORPS Y3, Y3, Y3
+
+sumthirtytwos:
+	CMPQ   CX, $32
+	JB     sumeights
+	VADDPS (SI), Y0, Y0
+	VADDPS 32(SI), Y1, Y1
+	VADDPS 64(SI), Y2, Y2
+	VADDPS 96(SI), Y3, Y3
+	ADDQ   $128, SI
+	SUBQ   $32, CX
+	JMP    sumthirtytwos
 
 sumeights:
 	CMPQ   CX, $8
-	JB     sumlanes
+	JB     sumvectors
 	VADDPS (SI), Y0, Y0
 	ADDQ   $32, SI
 	SUBQ   $8, CX
 	JMP    sumeights
 
-sumlanes:
+sumvectors:
+	VADDPS Y1, Y0, Y0
+	VADDPS Y3, Y2, Y2
+	VADDPS Y2, Y0, Y0
 	VEXTRACTF128 $1, Y0, X1
 	VADDPS       X1, X0, X0
 	VPERMILPS    $0xb1, X0, X1

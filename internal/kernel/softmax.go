@@ -88,9 +88,27 @@ func rowMax(x []float32) float32 {
 	return slices.Max(m[:])
 }
 
-// Dot returns the sum of x[i] y[i], accumulated in eight lanes. y must
-// hold len(x) values.
+// dotBlock is the number of products Dot adds in float32 (eight to a
+// lane) before it carries their total into float64.
+const dotBlock = 64
+
+// Dot returns the sum of x[i] y[i]: each block of dotBlock products is
+// added by dotBlockSum, and the block totals are added in order in
+// float64, so that the rounding error does not grow with the length, as
+// in Sum. y must hold len(x) values.
 func Dot(x, y []float32) float32 {
+	y = y[:len(x)]
+	var t float64
+	for len(x) > dotBlock {
+		t += float64(dotBlockSum(x[:dotBlock], y[:dotBlock]))
+		x, y = x[dotBlock:], y[dotBlock:]
+	}
+	return float32(t + float64(dotBlockSum(x, y)))
+}
+
+// dotBlockSum returns the sum of x[i] y[i] in eight float32 lanes, lane
+// j adding the products j, j+8, ... and the rest going to lane 0.
+func dotBlockSum(x, y []float32) float32 {
 	y = y[:len(x)]
 	var s [8]float32
 	i := 0
