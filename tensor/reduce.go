@@ -56,7 +56,7 @@ func reduction(op string, t *Tensor, axes []int, keepdim bool, compute func(mask
 
 func (t *Tensor) sum(axes []int, keepdim bool) *Tensor {
 	return reduction("Sum", t, axes, keepdim, func(_ []bool, keep []int) *Tensor {
-		out := foldTo(t, keep, kernel.Add, 0)
+		out := sumRaw(t, keep)
 		in := t.shape
 		return record(out, "Sum", []*Tensor{t}, func(g *Tensor) []*Tensor { return []*Tensor{g.BroadcastTo(in...)} })
 	})
@@ -122,9 +122,6 @@ func (t *Tensor) extreme(op string, axes []int, keepdim bool, kop kernel.Op) *Te
 	})
 }
 
-// sumRaw sums t to shape keep without recording.
-func sumRaw(t *Tensor, keep []int) *Tensor { return foldTo(t, keep, kernel.Add, 0) }
-
 // Max returns the largest value over the given axes (all when none).
 func (t *Tensor) Max(axes ...int) *Tensor {
 	return t.extreme("Max", axes, false, kernel.Max)
@@ -155,7 +152,7 @@ func (t *Tensor) logSumExp(axes []int, keepdim bool) *Tensor {
 		}
 		sh := t.detached().Sub(m)
 		kernel.Exp(sh.data, sh.data)
-		out := foldTo(sh, keep, kernel.Add, 0)
+		out := sumRaw(sh, keep)
 		kernel.Log(out.data, out.data)
 		kernel.Map2(kernel.Add, out.data, out.data, m.data)
 		return record(out, "LogSumExp", []*Tensor{t}, func(g *Tensor) []*Tensor {

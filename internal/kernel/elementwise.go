@@ -197,12 +197,9 @@ func fillGo(dst []float32, v float32) {
 	}
 }
 
-// Fold combines x into acc with op (Add, Max or Min, whose NaN wins) and
-// returns the result.
+// Fold combines x into acc with op (Max or Min, whose NaN wins) and
+// returns the result; sums go through Sum.
 func Fold(op Op, acc float32, x []float32) float32 {
-	if op == Add {
-		return acc + Sum(x)
-	}
 	for _, v := range x {
 		acc = apply(op, acc, v)
 	}

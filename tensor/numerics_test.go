@@ -1,0 +1,86 @@
+package tensor_test
+
+import (
+	"math"
+	"runtime"
+	"testing"
+
+	"github.com/gibbsml/gibbs/internal/kernel"
+	T "github.com/gibbsml/gibbs/tensor"
+)
+
+// relErr returns the largest |got - want| / |want| over got's values.
+func relErr(got *T.Tensor, want float64) float64 {
+	worst := 0.0
+	for _, v := range got.Values() {
+		worst = max(worst, math.Abs(float64(v)-want)/math.Abs(want))
+	}
+	return worst
+}
+
+// Long float32 sums along every path (all values, the first axis, a
+// middle axis, two axes, the reduction of a broadcast gradient, mean,
+// log-sum-exp, norm) stay within a few float32 roundings of the float64
+// value; one float32 accumulator lost 1e-3 to 1e-2 on these.
+func TestLongSums(t *testing.T) {
+	tenth := float64(float32(0.1))
+	sq := float64(float32(0.1) * float32(0.1)) // Square rounds to float32
+	// Values 0, 0.1, ..., 0.9 repeated, for a log-sum-exp that does not
+	// add exact ones.
+	steps := T.Zeros(1 << 20)
+	var lse float64
+	for i := range steps.Values() {
+		v := float32(i%10) * 0.1
+		steps.Values()[i] = v
+		lse += math.Exp(float64(v) - float64(float32(0.9)))
+	}
+	lse = float64(float32(0.9)) + math.Log(lse)
+	broadcastGrad := func() *T.Tensor {
+		b := T.Zeros(4).SetRequiresGrad(true)
+		return T.Grad(b.BroadcastTo(60000, 4).Mul(T.Full(0.1, 60000, 4)).Sum(), b)[0]
+	}
+	for _, c := range []struct {
+		name string
+		f    func() *T.Tensor
+		want float64
+	}{
+		{"Sum of 1e6", func() *T.Tensor { return T.Full(0.1, 1e6).Sum() }, 1e6 * tenth},
+		{"Sum(0) of [1e6 2]", func() *T.Tensor { return T.Full(0.1, 1e6, 2).Sum(0) }, 1e6 * tenth},
+		{"Sum(1) of [2 1e5 3]", func() *T.Tensor { return T.Full(0.1, 2, 1e5, 3).Sum(1) }, 1e5 * tenth},
+		{"Sum(0, 2) of [3000 3 100]", func() *T.Tensor { return T.Full(0.1, 3000, 3, 100).Sum(0, 2) }, 3e5 * tenth},
+		{"SumTo [4] of [60000 4]", func() *T.Tensor { return T.Full(0.1, 60000, 4).SumTo(4) }, 6e4 * tenth},
+		{"gradient of a broadcast [4]", broadcastGrad, 6e4 * tenth},
+		{"Mean(0) of [60000 4]", func() *T.Tensor { return T.Full(0.1, 60000, 4).Mean(0) }, tenth},
+		{"Mean of 1e7", func() *T.Tensor { return T.Full(0.1, 1e7).Mean() }, tenth},
+		{"LogSumExp of 2^20", func() *T.Tensor { return steps.LogSumExp() }, lse},
+		{"Norm of 1e6", func() *T.Tensor { return T.Full(0.1, 1e6).Norm() }, math.Sqrt(1e6 * sq)},
+	} {
+		err := relErr(c.f(), c.want)
+		t.Logf("%s: relative error %.2g", c.name, err)
+		if err > 4e-7 {
+			t.Errorf("%s: relative error %.2g", c.name, err)
+		}
+	}
+}
+
+// Sums give the same bits whatever the thread count.
+func TestSumsIgnoreThreads(t *testing.T) {
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(0))
+	defer kernel.SetThreads(0)
+	x := T.Randn(T.NewRNG(3), 300, 700)
+	sums := func() []*T.Tensor {
+		return []*T.Tensor{x.Sum(), x.Sum(0), x.Sum(1), x.SumTo(1, 700), x.LogSumExp(1), x.Var(0)}
+	}
+	want := sums()
+	for _, threads := range []int{1, 2, 5} {
+		runtime.GOMAXPROCS(threads)
+		kernel.SetThreads(threads)
+		for i, got := range sums() {
+			for j, v := range got.Values() {
+				if w := want[i].Values()[j]; math.Float32bits(v) != math.Float32bits(w) {
+					t.Fatalf("%d threads: sum %d, value %d: %v, was %v", threads, i, j, v, w)
+				}
+			}
+		}
+	}
+}
