@@ -84,3 +84,29 @@ func TestSumsIgnoreThreads(t *testing.T) {
 		}
 	}
 }
+
+// LogSoftmax subtracts the maximum before the log-sum, so large logits
+// keep the digits of their differences, and its gradient follows.
+func TestLogSoftmaxLargeLogits(t *testing.T) {
+	x := T.New([]float32{1e4, 1e4 + 1, 1e4 + 2}, 1, 3).SetRequiresGrad(true)
+	y := x.LogSoftmax(1)
+	xs := x.Values()
+	var s float64
+	for _, v := range xs {
+		s += math.Exp(float64(v - xs[2]))
+	}
+	g := T.Grad(y.Narrow(1, 0, 1).Sum(), x)[0] // d y0 / dx = onehot(0) - softmax
+	for i, v := range xs {
+		want := float64(v-xs[2]) - math.Log(s)
+		if got := y.Values()[i]; math.Abs(float64(got)-want) > 3e-7 {
+			t.Errorf("LogSoftmax %d = %v, want %v", i, got, want)
+		}
+		wantG := -math.Exp(want)
+		if i == 0 {
+			wantG++
+		}
+		if got := g.Values()[i]; math.Abs(float64(got)-wantG) > 3e-7 {
+			t.Errorf("gradient %d = %v, want %v", i, got, wantG)
+		}
+	}
+}

@@ -6,10 +6,11 @@ import (
 )
 
 // SoftmaxRows sets each row of n values of dst to the softmax of the same
-// row of src, e^(x - max) / sum, or with logOut to the log-softmax, x -
-// max - log(sum). A row that is all -Inf gets no weight at all: zeros, or
-// -Inf for the log form, instead of 0/0. dst may be src. Rows are split
-// across threads when there are enough of them.
+// row of src, e^(x - max) / sum, or with logOut to the log-softmax, (x -
+// max) - log(sum), rounded in that order so that large inputs keep the
+// digits of their differences. A row that is all -Inf gets no weight at
+// all: zeros, or -Inf for the log form, instead of 0/0. dst may be src.
+// Rows are split across threads when there are enough of them.
 func SoftmaxRows(dst, src []float32, n int, logOut bool) {
 	if n == 0 {
 		return
@@ -34,12 +35,12 @@ func softmaxRow(dst, src, ex []float32) {
 	if math.IsInf(float64(m), -1) {
 		m = 0
 	}
+	addVS(dst, src, -m)
 	e := dst
 	if ex != nil {
 		e = ex
 	}
-	addVS(e, src, -m)
-	expVec(e, e)
+	expVec(e, dst)
 	s := Sum(e)
 	switch {
 	case s == 0 && ex != nil:
@@ -47,7 +48,7 @@ func softmaxRow(dst, src, ex []float32) {
 	case s == 0:
 		Fill(dst, 0)
 	case ex != nil:
-		addVS(dst, src, -(m + float32(math.Log(float64(s)))))
+		addVS(dst, dst, -float32(math.Log(float64(s))))
 	default:
 		mulVS(dst, dst, 1/s)
 	}
