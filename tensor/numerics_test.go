@@ -110,3 +110,26 @@ func TestLogSoftmaxLargeLogits(t *testing.T) {
 		}
 	}
 }
+
+// Gradients at the singular points take PyTorch's values: the norm's is 0
+// at the zero vector, and t^p's at t = 0 is 0 for p = 0, 1 for p = 1, 0
+// for p = 2 and +Inf for p = 0.5. The second derivative of t^1 is 0, not
+// NaN.
+func TestGradientsAtZero(t *testing.T) {
+	x := T.New([]float32{0, 0, 0, 3, 0, 4}, 2, 3).SetRequiresGrad(true)
+	wantValues(t, "gradient of Norm() at 0", T.Grad(T.Zeros(2, 3).SetRequiresGrad(true).Norm(), x)[0], []int{2, 3}, make([]float32, 6))
+	wantValues(t, "gradient of Norm(1)", T.Grad(x.Norm(1).Sum(), x)[0], []int{2, 3}, []float32{0, 0, 0, 0.6, 0, 0.8})
+	for _, c := range []struct {
+		p, want float32
+	}{{0, 0}, {1, 1}, {2, 0}, {0.5, float32(math.Inf(1))}, {3, 0}} {
+		z := T.Zeros(1).SetRequiresGrad(true)
+		if got := T.Grad(z.Pow(c.p).Sum(), z)[0].Item(); got != c.want {
+			t.Errorf("gradient of t^%v at 0 = %v, want %v", c.p, got, c.want)
+		}
+	}
+	z := T.Zeros(1).SetRequiresGrad(true)
+	first := T.GradGraph(z.Pow(1).Sum(), z)[0]
+	if got := T.Grad(first.Sum(), z)[0].Item(); got != 0 {
+		t.Errorf("second derivative of t^1 at 0 = %v, want 0", got)
+	}
+}

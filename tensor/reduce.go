@@ -169,7 +169,21 @@ func (t *Tensor) LogSumExp(axes ...int) *Tensor { return t.logSumExp(axes, false
 func (t *Tensor) LogSumExpKeep(axes ...int) *Tensor { return t.logSumExp(axes, true) }
 
 // Norm returns the Euclidean norm over the given axes (all when none).
-func (t *Tensor) Norm(axes ...int) *Tensor { return t.Square().Sum(axes...).Sqrt() }
+// Its gradient t / norm is taken as 0 where the norm is 0, as in PyTorch,
+// rather than 0/0.
+func (t *Tensor) Norm(axes ...int) *Tensor {
+	return reduction("Norm", t, axes, false, func(_ []bool, keep []int) *Tensor {
+		out := sumRaw(t.detached().Square(), keep).Sqrt()
+		return record(out, "Norm", []*Tensor{t}, func(g *Tensor) []*Tensor { return []*Tensor{normGrad(g, t, out)} })
+	})
+}
+
+// normGrad is the gradient g t / out of the norm out of t, with 0 where
+// out is 0 (t is 0 there too).
+func normGrad(g, t, out *Tensor) *Tensor {
+	nonzero := out.Add(constant(out, func(v float32) float32 { return boolTo(v == 0) }))
+	return t.Mul(g.Div(nonzero))
+}
 
 // Argmax returns, for each position of the other axes, the index of the
 // largest value along axis (the first one on ties). It is not differentiable.
