@@ -133,3 +133,21 @@ func TestGradientsAtZero(t *testing.T) {
 		t.Errorf("second derivative of t^1 at 0 = %v, want 0", got)
 	}
 }
+
+// Var takes deviations from a shifted mean: values far from 0 with a
+// small spread keep the float32 digits of the spread.
+func TestVarLargeOffset(t *testing.T) {
+	for _, xs := range [][]float32{{10000.1, 10000.2, 10000.3}, {1e6 + 0.5, 1e6 - 0.25, 1e6, 1e6 + 1}} {
+		var m, q float64
+		for _, v := range xs {
+			m += float64(v) / float64(len(xs))
+		}
+		for _, v := range xs {
+			q += (float64(v) - m) * (float64(v) - m)
+		}
+		want := q / float64(len(xs)-1)
+		if err := relErr(T.New(xs, len(xs)).Var(), want); err > 1e-6 {
+			t.Errorf("Var%v: relative error %.2g", xs, err)
+		}
+	}
+}

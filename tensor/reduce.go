@@ -96,7 +96,13 @@ func (t *Tensor) Variance(correction int, keepdim bool, axes ...int) *Tensor {
 			n *= t.shape[i]
 		}
 	}
-	d := t.Sub(t.MeanKeep(axes...))
+	// Shifted two passes: the deviations are taken from the mean rounded
+	// to float32 (a constant, subtracted exactly from values near it),
+	// then from the mean of what remains, so the rounding of the first
+	// mean does not reach the result, which stays a sum of squares with
+	// the variance's derivatives of every order.
+	d := t.Sub(t.detached().MeanKeep(axes...))
+	d = d.Sub(d.MeanKeep(axes...))
 	return d.Square().sum(axes, keepdim).MulScalar(1 / float32(n-correction))
 }
 
