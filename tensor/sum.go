@@ -6,14 +6,10 @@ import (
 	"github.com/gibbsml/gibbs/internal/kernel"
 )
 
-// sumCarryRows is the number of rows sumRaw adds element-wise in float32
-// into one partial sum before it carries the partial sum into float64.
-const sumCarryRows = 16
-
 // sumRaw sums t to shape keep (t's shape with the reduced axes of length
 // 1, leading ones possibly dropped) without recording. Every value of the result is a float64 total of
 // float32 partial sums of bounded length: kernel.Sum of a run along the
-// reduced innermost axis, or at most sumCarryRows rows added element-wise
+// reduced innermost axis, or at most kernel.CarryRows rows added element-wise
 // when the innermost axis is kept. So the rounding error does not grow
 // with the number of values summed, and the bits depend on the shapes
 // only, never on threads.
@@ -42,12 +38,12 @@ func sumRaw(t *Tensor, keep []int) *Tensor {
 		// multiple of n.
 		part := s.part[io : io+n]
 		kernel.AddTo(part, src[i:i+n])
-		if s.rows[io/n]++; s.rows[io/n] == sumCarryRows {
+		if s.rows[io/n]++; s.rows[io/n] == kernel.CarryRows {
 			s.rows[io/n] = 0
-			carry(s.acc[io:io+n], part)
+			kernel.Carry(s.acc[io:io+n], part)
 		}
 	})
-	carry(s.acc, s.part)
+	kernel.Carry(s.acc, s.part)
 	for k, v := range s.acc {
 		dst[k] = float32(v)
 	}
@@ -70,15 +66,6 @@ func trailingReduced(shape, keep []int) bool {
 		}
 	}
 	return true
-}
-
-// carry adds part into acc in float64 and clears part.
-func carry(acc []float64, part []float32) {
-	acc = acc[:len(part)]
-	for i, v := range part {
-		acc[i] += float64(v)
-		part[i] = 0
-	}
 }
 
 // sumScratch holds sumRaw's accumulators for a result of n values: the

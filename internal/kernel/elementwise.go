@@ -31,6 +31,8 @@ var (
 	reluVec                             func(dst, x []float32)
 	fillVec                             func(dst []float32, v float32)
 	sumVec                              func(x []float32) float32
+	carryVec                            func(acc []float64, part []float32)
+	dotVec                              func(x, y []float32) float32
 	leakyVec                            func(dst, x []float32, slope float32)
 	leakyGV                             func(dst, g, x []float32, slope float32)
 	adamVec                             func(x, g, m, v []float32, s *AdamStep)
@@ -129,57 +131,6 @@ func b2f(b bool) float32 {
 		return 1
 	}
 	return 0
-}
-
-// sumBlock is the number of values Sum adds in float32 before it carries
-// their total into a float64 sum. The float32 rounding error is that of
-// one block, however long x is, and the block is long enough that the
-// carries cost nothing beside the vector adds.
-const sumBlock = 256
-
-// Sum returns the sum of x: each block of sumBlock values (the last one
-// shorter) is summed in 32 float32 lanes as sumBlockGo describes, and the
-// block totals are added in order in float64, rounded to float32 at the
-// end. The result depends only on x, not on the level or thread count.
-func Sum(x []float32) float32 {
-	var t float64
-	for len(x) > sumBlock {
-		t += float64(sumVec(x[:sumBlock]))
-		x = x[sumBlock:]
-	}
-	return float32(t + float64(sumVec(x)))
-}
-
-// sumBlockGo returns the sum of one block in 32 float32 lanes: lane j adds
-// x[j], x[j+32], ... in order, then the whole eights past the last whole
-// 32 go into lanes 0-7; lane j and its three partners j+8, j+16, j+24
-// combine as (s[j] + s[j+8]) + (s[j+16] + s[j+24]), those eight as ((v0 +
-// v4) + (v1 + v5)) + ((v2 + v6) + (v3 + v7)), and the values past the last
-// whole eight are added one by one.
-func sumBlockGo(x []float32) float32 {
-	var s [32]float32
-	i := 0
-	for ; i+32 <= len(x); i += 32 {
-		v := x[i : i+32 : i+32]
-		for j := range s {
-			s[j] += v[j]
-		}
-	}
-	for ; i+8 <= len(x); i += 8 {
-		v := x[i : i+8 : i+8]
-		for j := range v {
-			s[j] += v[j]
-		}
-	}
-	var v [8]float32
-	for j := range v {
-		v[j] = (s[j] + s[j+8]) + (s[j+16] + s[j+24])
-	}
-	t := ((v[0] + v[4]) + (v[1] + v[5])) + ((v[2] + v[6]) + (v[3] + v[7]))
-	for ; i < len(x); i++ {
-		t += x[i]
-	}
-	return t
 }
 
 // AddTo sets dst[i] += x[i].

@@ -40,6 +40,8 @@ func useLevel(l int) {
 	reluGV = choose(l, reluGradAVX512, reluGradAVX2, reluGradGo)
 	fillVec = choose(l, fillAVX512, fillGo, fillGo)
 	sumVec = choose(l, sumAVX, sumAVX, sumBlockGo)
+	carryVec = choose(l, carryAVX, carryAVX, carryGo)
+	dotVec = choose(l, dotAVX, dotAVX, dotBlockGo)
 	reluVec = choose(l, reluAVX512, reluAVX2, reluGo)
 	leakyVec = choose(l, leakyAVX512, leakyAVX2, leakyGo)
 	leakyGV = choose(l, leakyGradAVX512, leakyGradAVX2, leakyGradGo)
@@ -123,6 +125,12 @@ func siluGradAVX512(dst, x, y []float32)
 
 //go:noescape
 func sumAVX(x []float32) float32
+
+//go:noescape
+func dotAVX(x, y []float32) float32
+
+//go:noescape
+func carryAVX(acc []float64, part []float32)
 
 //go:noescape
 func fillAVX512(dst []float32, v float32)

@@ -18,4 +18,5 @@ func useLevel(int) {
 	sigmoidGV, tanhGV, reluGV, siluGV = sigmoidGradGo, tanhGradGo, reluGradGo, siluGradGo
 	reluVec, leakyVec, leakyGV, adamVec = reluGo, leakyGo, leakyGradGo, adamPlain
 	blockCopyVec, blockAddVec, fillVec, sumVec = blockCopyGo, blockAddGo, fillGo, sumBlockGo
+	carryVec, dotVec = carryGo, dotBlockGo
 }

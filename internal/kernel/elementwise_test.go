@@ -100,14 +100,15 @@ func TestMapsSplit(t *testing.T) {
 	}
 }
 
-// Sum gives the bits of its definition (sumBlockGo on each block, block
-// totals added in float64) at every level, for every remainder in the 32
-// lanes and the eight, and around the block boundaries; NaN and
-// infinities included.
+// Sum and Dot give the bits of their definitions (sumBlockGo or
+// dotBlockGo on each block, block totals added in float64) at every
+// level, for every remainder in the 32 lanes and the eight, and around
+// the block boundaries; NaN and infinities included.
 func TestSumLevels(t *testing.T) {
-	x := make([]float32, 2*sumBlock+77)
+	x, y := make([]float32, 2*sumBlock+77), make([]float32, 2*sumBlock+77)
 	for i := range x {
 		x[i] = float32(math.Sin(float64(i)*1.7)) * float32(1+i%13*1000)
+		y[i] = float32(math.Cos(float64(i)*0.3)) + 0.1
 	}
 	lengths := []int{sumBlock - 1, sumBlock, sumBlock + 1, 2*sumBlock + 40, len(x)}
 	for n := 0; n <= 100; n++ {
@@ -121,6 +122,14 @@ func TestSumLevels(t *testing.T) {
 			}
 			if got := Sum(x[:n]); math.Float32bits(got) != math.Float32bits(float32(want)) {
 				t.Fatalf("Sum of %d values = %v, its definition gives %v", n, got, float32(want))
+			}
+			want = 0
+			for lo := 0; lo < n; lo += sumBlock {
+				hi := min(lo+sumBlock, n)
+				want += float64(dotBlockGo(x[lo:hi], y[lo:hi]))
+			}
+			if got := Dot(x[:n], y); math.Float32bits(got) != math.Float32bits(float32(want)) {
+				t.Fatalf("Dot of %d values = %v, its definition gives %v", n, got, float32(want))
 			}
 		}
 		inf := []float32{1, float32(math.Inf(1)), 2, 3, 4, 5, 6, 7, float32(math.Inf(-1))}
@@ -160,6 +169,28 @@ func TestSumAccuracy(t *testing.T) {
 			}
 			if err := math.Abs(float64(Dot(x, ones[:c.n]))-want) / abs; err > 2e-7 {
 				t.Errorf("Dot of %d values %s with ones: relative error %.2g", c.n, c.name, err)
+			}
+		}
+	})
+}
+
+// Carry adds in float64 and clears the partial sums alike at every level,
+// for every remainder in a vector step.
+func TestCarryLevels(t *testing.T) {
+	forEachLevel(t, func(t *testing.T) {
+		for n := 0; n <= 40; n++ {
+			part, acc, want := make([]float32, n), make([]float64, n+1), make([]float64, n+1)
+			for i := range part {
+				part[i] = float32(math.Sin(float64(i))) * 1e3
+				acc[i] = math.Cos(float64(i)) * 1e-3
+				want[i] = acc[i] + float64(part[i])
+			}
+			acc[n], want[n] = 7, 7 // past the end: untouched
+			Carry(acc[:n], part)
+			for i := range acc {
+				if acc[i] != want[i] || (i < n && part[i] != 0) {
+					t.Fatalf("Carry of %d values: value %d = %v (part %v), want %v (part 0)", n, i, acc[i], part[min(i, n-1)], want[i])
+				}
 			}
 		}
 	})
