@@ -7,20 +7,21 @@ import (
 )
 
 // sumRaw sums t to shape keep (t's shape with the reduced axes of length
-// 1, leading ones possibly dropped) without recording. Every value of the result is a float64 total of
-// float32 partial sums of bounded length: kernel.Sum of a run along the
-// reduced innermost axis, or at most kernel.CarryRows rows added element-wise
-// when the innermost axis is kept. So the rounding error does not grow
-// with the number of values summed, and the bits depend on the shapes
-// only, never on threads.
+// 1, leading ones possibly dropped) without recording. Every value of the
+// result is a float64 total of float32 partial sums of bounded length:
+// kernel.Sum of a run along the reduced innermost axis, or at most
+// kernel.CarryRows rows added element-wise when the innermost axis is
+// kept. So the rounding error does not grow with the number of values
+// summed, and the bits depend on the shapes only, never on threads.
 func sumRaw(t *Tensor, keep []int) *Tensor {
 	out := empty(keep)
 	src, dst := t.data, out.data
 	if len(dst) == 0 {
 		return out
 	}
-	if m := len(src) / len(dst); trailingReduced(t.shape, keep) {
+	if trailingReduced(t.shape, keep) {
 		// Each result value sums one contiguous run of m values.
+		m := len(src) / len(dst)
 		for o := range dst {
 			dst[o] = kernel.Sum(src[o*m : (o+1)*m])
 		}
