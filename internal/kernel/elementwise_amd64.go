@@ -40,7 +40,7 @@ func useLevel(l int) {
 	reluGV = choose(l, reluGradAVX512, reluGradAVX2, reluGradGo)
 	fillVec = choose(l, fillAVX512, fillGo, fillGo)
 	sumVec = choose(l, sumAVX, sumAVX, sumBlockGo)
-	carryVec = choose(l, carryAVX, carryAVX, carryGo)
+	carryVec = choose(l, carryAVX512, carryAVX, carryGo)
 	dotVec = choose(l, dotAVX, dotAVX, dotBlockGo)
 	reluVec = choose(l, reluAVX512, reluAVX2, reluGo)
 	leakyVec = choose(l, leakyAVX512, leakyAVX2, leakyGo)
@@ -128,6 +128,9 @@ func sumAVX(x []float32) float32
 
 //go:noescape
 func dotAVX(x, y []float32) float32
+
+//go:noescape
+func carryAVX512(acc []float64, part []float32)
 
 //go:noescape
 func carryAVX(acc []float64, part []float32)

@@ -227,8 +227,7 @@ sumdone:
 // func carryAVX(acc []float64, part []float32)
 //
 // Carry eight values at a time, converted exactly to float64 and added
-// as the portable loop adds them, then clears them. It needs AVX only and
-// serves both vector levels.
+// as the portable loop adds them, then clears them.
 TEXT ·carryAVX(SB), NOSPLIT, $0-48
 	MOVQ   acc_base+0(FP), DI
 	MOVQ   part_base+24(FP), SI
