@@ -222,24 +222,26 @@ func sumOuter(a, b *tensor.Tensor) *tensor.Tensor {
 const biasGradMinWork = 1 << 15
 
 // biasGrad returns g [N, m, n] summed over its first and last axes, the
-// gradient of a bias added to every column. A first derivative sums the
-// channels on separate threads, in the order g.Sum(0, 2) does (so with
-// the same result); in a recorded pass it is that Sum.
+// gradient of a bias added to every column. A first derivative with
+// several channels and positions sums the channels on separate threads,
+// in the order g.Sum(0, 2) does there (each run of n values by
+// kernel.Sum, the runs added in float64), so with the same result; in a
+// recorded pass, or with a single channel or position, it is that Sum.
 func biasGrad(g *tensor.Tensor, recorded bool) *tensor.Tensor {
-	if recorded {
-		return g.Sum(0, 2)
-	}
 	s := g.Shape()
 	nb, m, n := s[0], s[1], s[2]
+	if recorded || m == 1 || n == 1 {
+		return g.Sum(0, 2)
+	}
 	out := tensor.Empty(m)
 	od, gd := out.Values(), g.Values()
 	sum := func(lo, hi int) {
 		for c := lo; c < hi; c++ {
-			var t float32
+			var t float64
 			for i := 0; i < nb; i++ {
-				t += kernel.Sum(gd[(i*m+c)*n : (i*m+c+1)*n])
+				t += float64(kernel.Sum(gd[(i*m+c)*n : (i*m+c+1)*n]))
 			}
-			od[c] = t
+			od[c] = float32(t)
 		}
 	}
 	if nb*m*n < biasGradMinWork {

@@ -74,3 +74,65 @@ func TestFusedBackwardPaths(t *testing.T) {
 		})
 	}
 }
+
+// The weight and bias gradients of the norm layers sum over the batch
+// without losing digits: with an output gradient of 0.1 everywhere, the
+// bias gradient of a 60000-row batch is 6000 and the weight gradient the
+// sum of 0.1 xhat, both to float32 precision (one float32 accumulator was
+// 1e-3 off the first).
+func TestNormGradLongBatch(t *testing.T) {
+	const rows, feats = 60000, 4
+	x := randn(7, 1, rows, feats)
+	xs := x.Values()
+	// xhat in float64, normalised along rows (LayerNorm) or columns
+	// (BatchNorm1d).
+	xhat := func(perRow bool) []float64 {
+		out := make([]float64, len(xs))
+		groups, n, at := feats, rows, func(grp, k int) int { return k*feats + grp }
+		if perRow {
+			groups, n, at = rows, feats, func(grp, k int) int { return grp*feats + k }
+		}
+		for grp := range groups {
+			var m, v float64
+			for k := range n {
+				m += float64(xs[at(grp, k)]) / float64(n)
+			}
+			for k := range n {
+				d := float64(xs[at(grp, k)]) - m
+				v += d * d / float64(n)
+			}
+			for k := range n {
+				out[at(grp, k)] = (float64(xs[at(grp, k)]) - m) / math.Sqrt(v+1e-5)
+			}
+		}
+		return out
+	}
+	ln, bn := nn.NewLayerNorm(feats), nn.NewBatchNorm1d(feats)
+	for _, c := range []struct {
+		name   string
+		layer  interface{ Params() []nn.Param }
+		f      func(*tensor.Tensor) *tensor.Tensor
+		perRow bool
+	}{
+		{"LayerNorm", ln, ln.Forward, true},
+		{"BatchNorm1d", bn, bn.Forward, false},
+	} {
+		ps := c.layer.Params()
+		g := tensor.Grad(c.f(x).Mul(tensor.Full(0.1, rows, feats)).Sum(), ps[0].Tensor, ps[1].Tensor)
+		tenth := float64(float32(0.1))
+		xh := xhat(c.perRow)
+		for i := range feats {
+			var want, abs float64
+			for r := range rows {
+				want += tenth * xh[r*feats+i]
+				abs += math.Abs(tenth * xh[r*feats+i])
+			}
+			if err := math.Abs(float64(g[0].Values()[i])-want) / abs; err > 1e-6 {
+				t.Errorf("%s weight gradient %d = %v, want %v", c.name, i, g[0].Values()[i], want)
+			}
+			if err := math.Abs(float64(g[1].Values()[i])-rows*tenth) / (rows * tenth); err > 4e-7 {
+				t.Errorf("%s bias gradient %d: relative error %.2g", c.name, i, err)
+			}
+		}
+	}
+}

@@ -248,3 +248,36 @@ func TestMaxPoolTiesAndNaN(t *testing.T) {
 		}
 	}
 }
+
+// Cross-entropy on logits far from 0 keeps the digits of their
+// differences: the loss and its gradient, softmax - onehot over the
+// batch, match their float64 values.
+func TestCrossEntropyLargeLogits(t *testing.T) {
+	xs := []float32{1e4, 1e4 + 1, 1e4 + 2, -1e4, -1e4 + 3, -1e4 + 0.5}
+	x := tensor.New(append([]float32(nil), xs...), 2, 3).SetRequiresGrad(true)
+	targets := tensor.New([]float32{0, 2}, 2)
+	loss := nn.CrossEntropyLoss(x, targets)
+	g := tensor.Grad(loss, x)[0]
+	var want float64
+	for r, target := range []int{0, 2} {
+		row := xs[3*r : 3*r+3]
+		m := max(row[0], row[1], row[2])
+		var s float64
+		for _, v := range row {
+			s += math.Exp(float64(v - m))
+		}
+		want -= (float64(row[target]-m) - math.Log(s)) / 2
+		for j, v := range row {
+			wantG := math.Exp(float64(v-m)) / s
+			if j == target {
+				wantG--
+			}
+			if got := g.Values()[3*r+j]; math.Abs(float64(got)-wantG/2) > 3e-7 {
+				t.Errorf("gradient [%d %d] = %v, want %v", r, j, got, wantG/2)
+			}
+		}
+	}
+	if got := loss.Item(); math.Abs(float64(got)-want) > 3e-7*want {
+		t.Errorf("loss = %v, want %v", got, want)
+	}
+}

@@ -157,9 +157,14 @@ func normBackward(gx, gw, gb, g, x, mean, rs, w []float32, l normLayout) {
 	})
 	if perInner {
 		// The per-feature weight gradients sum over every group: split
-		// them by feature so that each is summed by one thread.
+		// them by feature so that each is summed by one thread, in
+		// float32 partial sums of kernel.CarryRows rows carried into
+		// float64, so that long batches lose no digits.
 		l.split(l.inner, func(i0, i1 int) {
-			xhat := make([]float32, i1-i0)
+			k := i1 - i0
+			xhat, pw, pb := make([]float32, k), make([]float32, k), make([]float32, k)
+			sw, sb := make([]float64, k), make([]float64, k)
+			rows := 0
 			for c := 0; c < l.groups; c++ {
 				m, r := mean[c], rs[c]
 				l.each(c, func(off int) {
@@ -167,9 +172,20 @@ func normBackward(gx, gw, gb, g, x, mean, rs, w []float32, l normLayout) {
 					kernel.Map2Scalar(kernel.Sub, xhat, x[off+i0:off+i1], m, false)
 					kernel.Map2Scalar(kernel.Mul, xhat, xhat, r, false)
 					kernel.Map2(kernel.Mul, xhat, xhat, gs)
-					kernel.AddTo(gw[i0:i1], xhat)
-					kernel.AddTo(gb[i0:i1], gs)
+					kernel.AddTo(pw, xhat)
+					kernel.AddTo(pb, gs)
+					if rows++; rows == kernel.CarryRows {
+						rows = 0
+						kernel.Carry(sw, pw)
+						kernel.Carry(sb, pb)
+					}
 				})
+			}
+			kernel.Carry(sw, pw)
+			kernel.Carry(sb, pb)
+			for i := range sw {
+				gw[i0+i] += float32(sw[i])
+				gb[i0+i] += float32(sb[i])
 			}
 		})
 	}
@@ -198,21 +214,24 @@ func groupBackward(gx, gw, gb, g, x, mean, rs, w []float32, l normLayout, c int,
 			copy(gh, g[off:off+l.inner])
 		}
 	}
-	// Sums of gxhat and gxhat*xhat over the group, run by run.
-	var sg, sgx float64
+	// Sums of gxhat and gxhat*xhat over the group, run by run, and of g
+	// and g*xhat for a weight per group.
+	var sg, sgx, sb, sw float64
 	l.each(c, func(off int) {
 		runParts(off)
 		s, sx := kernel.Sum(gh), kernel.Dot(gh, xhat)
 		if !perInner {
-			if w != nil {
-				gw[c] += sx
-				gb[c] += s
-			}
+			sb += float64(s)
+			sw += float64(sx)
 			s, sx = s*wc, sx*wc
 		}
 		sg += float64(s)
 		sgx += float64(sx)
 	})
+	if w != nil && !perInner {
+		gw[c] += float32(sw)
+		gb[c] += float32(sb)
+	}
 	mg, mgx := float32(sg/n), float32(sgx/n)
 	l.each(c, func(off int) {
 		runParts(off)

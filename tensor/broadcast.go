@@ -173,7 +173,7 @@ func (t *Tensor) SumTo(shape ...int) *Tensor {
 	if got := broadcastShape("SumTo", shape, t.shape); !sameShape(got, t.shape) {
 		panic(fmt.Sprintf("tensor: SumTo: cannot reduce %v to %v", t.shape, shape))
 	}
-	out := foldTo(t, append([]int{}, shape...), kernel.Add, 0)
+	out := sumRaw(t, append([]int{}, shape...))
 	in := t.shape
 	return recordLinear(out, "SumTo", []*Tensor{t}, func(g *Tensor) []*Tensor {
 		return []*Tensor{g.BroadcastTo(in...)}
@@ -181,7 +181,8 @@ func (t *Tensor) SumTo(shape ...int) *Tensor {
 }
 
 // foldTo reduces t to shape (t's shape with some axes of length 1) by
-// combining with op (Add, Max or Min) from init, without recording.
+// combining with op (Max or Min) from init, without recording. Sums go
+// through sumRaw.
 func foldTo(t *Tensor, shape []int, op kernel.Op, init float32) *Tensor {
 	out := empty(shape)
 	kernel.Fill(out.data, init)

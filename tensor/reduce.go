@@ -56,7 +56,7 @@ func reduction(op string, t *Tensor, axes []int, keepdim bool, compute func(mask
 
 func (t *Tensor) sum(axes []int, keepdim bool) *Tensor {
 	return reduction("Sum", t, axes, keepdim, func(_ []bool, keep []int) *Tensor {
-		out := foldTo(t, keep, kernel.Add, 0)
+		out := sumRaw(t, keep)
 		in := t.shape
 		return recordLinear(out, "Sum", []*Tensor{t}, func(g *Tensor) []*Tensor { return []*Tensor{g.BroadcastTo(in...)} })
 	})
@@ -96,7 +96,13 @@ func (t *Tensor) Variance(correction int, keepdim bool, axes ...int) *Tensor {
 			n *= t.shape[i]
 		}
 	}
-	d := t.Sub(t.MeanKeep(axes...))
+	// Shifted two passes: the deviations are taken from the mean rounded
+	// to float32 (a constant, subtracted exactly from values near it),
+	// then from the mean of what remains, so the rounding of the first
+	// mean does not reach the result, which stays a sum of squares with
+	// the variance's derivatives of every order.
+	d := t.Sub(t.detached().MeanKeep(axes...))
+	d = d.Sub(d.MeanKeep(axes...))
 	return d.Square().sum(axes, keepdim).MulScalar(1 / float32(n-correction))
 }
 
@@ -122,9 +128,6 @@ func (t *Tensor) extreme(op string, axes []int, keepdim bool, kop kernel.Op) *Te
 		})
 	})
 }
-
-// sumRaw sums t to shape keep without recording.
-func sumRaw(t *Tensor, keep []int) *Tensor { return foldTo(t, keep, kernel.Add, 0) }
 
 // Max returns the largest value over the given axes (all when none).
 func (t *Tensor) Max(axes ...int) *Tensor {
@@ -156,7 +159,7 @@ func (t *Tensor) logSumExp(axes []int, keepdim bool) *Tensor {
 		}
 		sh := t.detached().Sub(m)
 		kernel.Exp(sh.data, sh.data)
-		out := foldTo(sh, keep, kernel.Add, 0)
+		out := sumRaw(sh, keep)
 		kernel.Log(out.data, out.data)
 		kernel.Map2(kernel.Add, out.data, out.data, m.data)
 		return record(out, "LogSumExp", []*Tensor{t}, func(b *Backprop) []*Tensor {
@@ -173,7 +176,21 @@ func (t *Tensor) LogSumExp(axes ...int) *Tensor { return t.logSumExp(axes, false
 func (t *Tensor) LogSumExpKeep(axes ...int) *Tensor { return t.logSumExp(axes, true) }
 
 // Norm returns the Euclidean norm over the given axes (all when none).
-func (t *Tensor) Norm(axes ...int) *Tensor { return t.Square().Sum(axes...).Sqrt() }
+// Its gradient t / norm is taken as 0 where the norm is 0, as in PyTorch,
+// rather than 0/0.
+func (t *Tensor) Norm(axes ...int) *Tensor {
+	return reduction("Norm", t, axes, false, func(_ []bool, keep []int) *Tensor {
+		out := sumRaw(t.detached().Square(), keep).Sqrt()
+		return record(out, "Norm", []*Tensor{t}, func(b *Backprop) []*Tensor { return []*Tensor{normGrad(b.Grad, b.In[0], b.Out)} })
+	})
+}
+
+// normGrad is the gradient g t / out of the norm out of t, with 0 where
+// out is 0 (t is 0 there too).
+func normGrad(g, t, out *Tensor) *Tensor {
+	nonzero := out.Add(constant(out, func(v float32) float32 { return boolTo(v == 0) }))
+	return t.Mul(g.Div(nonzero))
+}
 
 // Argmax returns, for each position of the other axes, the index of the
 // largest value along axis (the first one on ties). It is not differentiable.

@@ -69,7 +69,17 @@ func (t *Tensor) Square() *Tensor {
 // Pow returns t raised to the power p element-wise.
 func (t *Tensor) Pow(p float32) *Tensor {
 	return unary("Pow", t, f64(func(x float64) float64 { return math.Pow(x, float64(p)) }),
-		func(g, x, _ *Tensor) *Tensor { return g.Mul(x.Pow(p - 1)).MulScalar(p) })
+		func(g, x, _ *Tensor) *Tensor { return powGrad(g, x, p) })
+}
+
+// powGrad is the gradient p t^(p-1) g of t^p, or zeros for p = 0, where
+// t^p is the constant 1 (p t^-1 would give 0 * Inf at t = 0; PyTorch gives
+// 0 there too).
+func powGrad(g, t *Tensor, p float32) *Tensor {
+	if p == 0 {
+		return ZerosLike(t)
+	}
+	return g.Mul(t.Pow(p - 1)).MulScalar(p)
 }
 
 // Exp returns e^t.

@@ -31,6 +31,8 @@ var (
 	reluVec                             func(dst, x []float32)
 	fillVec                             func(dst []float32, v float32)
 	sumVec                              func(x []float32) float32
+	carryVec                            func(acc []float64, part []float32)
+	dotVec                              func(x, y []float32) float32
 	leakyVec                            func(dst, x []float32, slope float32)
 	leakyGV                             func(dst, g, x []float32, slope float32)
 	adamVec                             func(x, g, m, v []float32, s *AdamStep)
@@ -131,33 +133,6 @@ func b2f(b bool) float32 {
 	return 0
 }
 
-// Sum returns the sum of x, accumulated in eight float32 lanes: lane j
-// adds x[j], x[j+8], ... in order, the lanes are combined as ((s0 + s4) +
-// (s1 + s5)) + ((s2 + s6) + (s3 + s7)), and the values past the last
-// whole eight are added one by one.
-func Sum(x []float32) float32 { return sumVec(x) }
-
-func sumGo(x []float32) float32 {
-	var s [8]float32
-	i := 0
-	for ; i+8 <= len(x); i += 8 {
-		v := x[i : i+8 : i+8]
-		s[0] += v[0]
-		s[1] += v[1]
-		s[2] += v[2]
-		s[3] += v[3]
-		s[4] += v[4]
-		s[5] += v[5]
-		s[6] += v[6]
-		s[7] += v[7]
-	}
-	t := ((s[0] + s[4]) + (s[1] + s[5])) + ((s[2] + s[6]) + (s[3] + s[7]))
-	for ; i < len(x); i++ {
-		t += x[i]
-	}
-	return t
-}
-
 // AddTo sets dst[i] += x[i].
 func AddTo(dst, x []float32) { map2(addVV, dst, dst, x) }
 
@@ -173,12 +148,9 @@ func fillGo(dst []float32, v float32) {
 	}
 }
 
-// Fold combines x into acc with op (Add, Max or Min, whose NaN wins) and
-// returns the result.
+// Fold combines x into acc with op (Max or Min, whose NaN wins) and
+// returns the result; sums go through Sum.
 func Fold(op Op, acc float32, x []float32) float32 {
-	if op == Add {
-		return acc + Sum(x)
-	}
 	for _, v := range x {
 		acc = apply(op, acc, v)
 	}

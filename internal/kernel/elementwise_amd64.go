@@ -39,7 +39,9 @@ func useLevel(l int) {
 	tanhGV = choose(l, tanhGradAVX512, tanhGradAVX2, tanhGradGo)
 	reluGV = choose(l, reluGradAVX512, reluGradAVX2, reluGradGo)
 	fillVec = choose(l, fillAVX512, fillGo, fillGo)
-	sumVec = choose(l, sumAVX, sumAVX, sumGo)
+	sumVec = choose(l, sumAVX, sumAVX, sumBlockGo)
+	carryVec = choose(l, carryAVX512, carryAVX, carryGo)
+	dotVec = choose(l, dotAVX, dotAVX, dotBlockGo)
 	reluVec = choose(l, reluAVX512, reluAVX2, reluGo)
 	leakyVec = choose(l, leakyAVX512, leakyAVX2, leakyGo)
 	leakyGV = choose(l, leakyGradAVX512, leakyGradAVX2, leakyGradGo)
@@ -123,6 +125,15 @@ func siluGradAVX512(dst, x, y []float32)
 
 //go:noescape
 func sumAVX(x []float32) float32
+
+//go:noescape
+func dotAVX(x, y []float32) float32
+
+//go:noescape
+func carryAVX512(acc []float64, part []float32)
+
+//go:noescape
+func carryAVX(acc []float64, part []float32)
 
 //go:noescape
 func fillAVX512(dst []float32, v float32)

@@ -202,3 +202,43 @@ filltail:
 filldone:
 	VZEROUPPER
 	RET
+
+// func carryAVX512(acc []float64, part []float32)
+//
+// carryAVX sixteen values at a time.
+TEXT ·carryAVX512(SB), NOSPLIT, $0-48
+	MOVQ   acc_base+0(FP), DI
+	MOVQ   part_base+24(FP), SI
+	MOVQ   part_len+32(FP), CX
+	VXORPS Z2, Z2, Z2
+
+carrysixteens:
+	CMPQ      CX, $16
+	JB        carrytail
+	VCVTPS2PD (SI), Z0
+	VCVTPS2PD 32(SI), Z1
+	VADDPD    (DI), Z0, Z0
+	VADDPD    64(DI), Z1, Z1
+	VMOVUPD   Z0, (DI)
+	VMOVUPD   Z1, 64(DI)
+	VMOVUPS   Z2, (SI)
+	ADDQ      $64, SI
+	ADDQ      $128, DI
+	SUBQ      $16, CX
+	JMP       carrysixteens
+
+carrytail:
+	TESTQ     CX, CX
+	JEQ       carrydone
+	VCVTSS2SD (SI), X0, X0
+	VADDSD    (DI), X0, X0
+	VMOVSD    X0, (DI)
+	MOVL      $0, (SI)
+	ADDQ      $4, SI
+	ADDQ      $8, DI
+	DECQ      CX
+	JMP       carrytail
+
+carrydone:
+	VZEROUPPER
+	RET

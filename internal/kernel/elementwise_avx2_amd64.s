@@ -167,24 +167,43 @@ TEXT ·adamAVX2(SB), NOSPLIT, $0-104
 
 // func sumAVX(x []float32) float32
 //
-// Sum with one vector of eight lanes: each lane adds its values in the
-// order of the portable loop, the lanes are combined in its order, then
-// the tail is added value by value. It needs AVX only and serves both
-// vector levels.
+// Sum of one block in 32 lanes, four vectors of eight: each lane adds its
+// values in the order of the portable loop (sumBlockGo), the whole eights
+// past the last whole 32 go into the first vector, the vectors are
+// combined as (Y0 + Y1) + (Y2 + Y3) and their lanes in the portable
+// loop's order, then the tail is added value by value. It needs AVX only
+// and serves both vector levels.
 TEXT ·sumAVX(SB), NOSPLIT, $0-28
 	MOVQ   x_base+0(FP), SI
 	MOVQ   x_len+8(FP), CX
 	VXORPS Y0, Y0, Y0
+	VXORPS Y1, Y1, Y1
+	VXORPS Y2, Y2, Y2
+	VXORPS Y3, Y3, Y3
+
+sumthirtytwos:
+	CMPQ   CX, $32
+	JB     sumeights
+	VADDPS (SI), Y0, Y0
+	VADDPS 32(SI), Y1, Y1
+	VADDPS 64(SI), Y2, Y2
+	VADDPS 96(SI), Y3, Y3
+	ADDQ   $128, SI
+	SUBQ   $32, CX
+	JMP    sumthirtytwos
 
 sumeights:
 	CMPQ   CX, $8
-	JB     sumlanes
+	JB     sumvectors
 	VADDPS (SI), Y0, Y0
 	ADDQ   $32, SI
 	SUBQ   $8, CX
 	JMP    sumeights
 
-sumlanes:
+sumvectors:
+	VADDPS Y1, Y0, Y0
+	VADDPS Y3, Y2, Y2
+	VADDPS Y2, Y0, Y0
 	VEXTRACTF128 $1, Y0, X1
 	VADDPS       X1, X0, X0
 	VPERMILPS    $0xb1, X0, X1
@@ -203,4 +222,117 @@ sumtail:
 sumdone:
 	VZEROUPPER
 	MOVSS X0, ret+24(FP)
+	RET
+
+// func carryAVX(acc []float64, part []float32)
+//
+// Carry eight values at a time, converted exactly to float64 and added
+// as the portable loop adds them, then clears them.
+TEXT ·carryAVX(SB), NOSPLIT, $0-48
+	MOVQ   acc_base+0(FP), DI
+	MOVQ   part_base+24(FP), SI
+	MOVQ   part_len+32(FP), CX
+	VXORPS Y2, Y2, Y2
+
+carryeights:
+	CMPQ      CX, $8
+	JB        carrytail
+	VCVTPS2PD (SI), Y0
+	VCVTPS2PD 16(SI), Y1
+	VADDPD    (DI), Y0, Y0
+	VADDPD    32(DI), Y1, Y1
+	VMOVUPD   Y0, (DI)
+	VMOVUPD   Y1, 32(DI)
+	VMOVUPS   Y2, (SI)
+	ADDQ      $32, SI
+	ADDQ      $64, DI
+	SUBQ      $8, CX
+	JMP       carryeights
+
+carrytail:
+	TESTQ     CX, CX
+	JEQ       carrydone
+	VCVTSS2SD (SI), X0, X0
+	VADDSD    (DI), X0, X0
+	VMOVSD    X0, (DI)
+	MOVL      $0, (SI)
+	ADDQ      $4, SI
+	ADDQ      $8, DI
+	DECQ      CX
+	JMP       carrytail
+
+carrydone:
+	VZEROUPPER
+	RET
+
+// func dotAVX(x, y []float32) float32
+//
+// Sum of the products x[i] y[i] of one block, each product rounded before
+// it is added, in the lanes and order of sumAVX (see dotBlockGo). It
+// needs AVX only and serves both vector levels.
+TEXT ·dotAVX(SB), NOSPLIT, $0-52
+	MOVQ   x_base+0(FP), SI
+	MOVQ   x_len+8(FP), CX
+	MOVQ   y_base+24(FP), DX
+	VXORPS Y0, Y0, Y0
+	VXORPS Y1, Y1, Y1
+	VXORPS Y2, Y2, Y2
+	VXORPS Y3, Y3, Y3
+
+dotthirtytwos:
+	CMPQ    CX, $32
+	JB      doteights
+	VMOVUPS (SI), Y4
+	VMOVUPS 32(SI), Y5
+	VMOVUPS 64(SI), Y6
+	VMOVUPS 96(SI), Y7
+	VMULPS  (DX), Y4, Y4
+	VMULPS  32(DX), Y5, Y5
+	VMULPS  64(DX), Y6, Y6
+	VMULPS  96(DX), Y7, Y7
+	VADDPS  Y4, Y0, Y0
+	VADDPS  Y5, Y1, Y1
+	VADDPS  Y6, Y2, Y2
+	VADDPS  Y7, Y3, Y3
+	ADDQ    $128, SI
+	ADDQ    $128, DX
+	SUBQ    $32, CX
+	JMP     dotthirtytwos
+
+doteights:
+	CMPQ    CX, $8
+	JB      dotvectors
+	VMOVUPS (SI), Y4
+	VMULPS  (DX), Y4, Y4
+	VADDPS  Y4, Y0, Y0
+	ADDQ    $32, SI
+	ADDQ    $32, DX
+	SUBQ    $8, CX
+	JMP     doteights
+
+dotvectors:
+	VADDPS       Y1, Y0, Y0
+	VADDPS       Y3, Y2, Y2
+	VADDPS       Y2, Y0, Y0
+	VEXTRACTF128 $1, Y0, X1
+	VADDPS       X1, X0, X0
+	VPERMILPS    $0xb1, X0, X1
+	VADDPS       X1, X0, X0
+	VMOVHLPS     X0, X0, X1
+	VADDSS       X1, X0, X0
+
+dottail:
+	TESTQ  CX, CX
+	JEQ    dotdone
+	VMOVSS (SI), X4
+	VMULSS (DX), X4, X4
+	VADDSS X4, X0, X0
+	ADDQ   $4, SI
+	ADDQ   $4, DX
+	DECQ   CX
+	JMP    dottail
+
+dotdone:
+	VZEROUPPER
+	MOVSS X0, ret+48(FP)
 	RET

@@ -17,5 +17,6 @@ func useLevel(int) {
 	tanhVec, softplusV = tanhGo, softplusGo
 	sigmoidGV, tanhGV, reluGV, siluGV = sigmoidGradGo, tanhGradGo, reluGradGo, siluGradGo
 	reluVec, leakyVec, leakyGV, adamVec = reluGo, leakyGo, leakyGradGo, adamPlain
-	blockCopyVec, blockAddVec, fillVec, sumVec = blockCopyGo, blockAddGo, fillGo, sumGo
+	blockCopyVec, blockAddVec, fillVec, sumVec = blockCopyGo, blockAddGo, fillGo, sumBlockGo
+	carryVec, dotVec = carryGo, dotBlockGo
 }

@@ -100,23 +100,98 @@ func TestMapsSplit(t *testing.T) {
 	}
 }
 
-// Sum gives the portable loop's bits at every level and every length's
-// remainder in the eight lanes, NaN and infinities included.
+// Sum and Dot give the bits of their definitions (sumBlockGo or
+// dotBlockGo on each block, block totals added in float64) at every
+// level, for every remainder in the 32 lanes and the eight, and around
+// the block boundaries; NaN and infinities included.
 func TestSumLevels(t *testing.T) {
-	x := make([]float32, 70)
+	x, y := make([]float32, 2*sumBlock+77), make([]float32, 2*sumBlock+77)
 	for i := range x {
 		x[i] = float32(math.Sin(float64(i)*1.7)) * float32(1+i%13*1000)
+		y[i] = float32(math.Cos(float64(i)*0.3)) + 0.1
+	}
+	lengths := []int{sumBlock - 1, sumBlock, sumBlock + 1, 2*sumBlock + 40, len(x)}
+	for n := 0; n <= 100; n++ {
+		lengths = append(lengths, n)
 	}
 	forEachLevel(t, func(t *testing.T) {
-		for n := 0; n <= len(x); n++ {
-			got, want := Sum(x[:n]), sumGo(x[:n])
-			if math.Float32bits(got) != math.Float32bits(want) {
-				t.Fatalf("Sum of %d values = %v, portable loop gives %v", n, got, want)
+		for _, n := range lengths {
+			var want float64
+			for lo := 0; lo < n; lo += sumBlock {
+				want += float64(sumBlockGo(x[lo:min(lo+sumBlock, n)]))
+			}
+			if got := Sum(x[:n]); math.Float32bits(got) != math.Float32bits(float32(want)) {
+				t.Fatalf("Sum of %d values = %v, its definition gives %v", n, got, float32(want))
+			}
+			want = 0
+			for lo := 0; lo < n; lo += sumBlock {
+				hi := min(lo+sumBlock, n)
+				want += float64(dotBlockGo(x[lo:hi], y[lo:hi]))
+			}
+			if got := Dot(x[:n], y); math.Float32bits(got) != math.Float32bits(float32(want)) {
+				t.Fatalf("Dot of %d values = %v, its definition gives %v", n, got, float32(want))
 			}
 		}
 		inf := []float32{1, float32(math.Inf(1)), 2, 3, 4, 5, 6, 7, float32(math.Inf(-1))}
 		if got := Sum(inf); got == got {
 			t.Errorf("Sum(+Inf, -Inf) = %v, want NaN", got)
+		}
+	})
+}
+
+// The rounding error of Sum and Dot does not grow with the length: long
+// sums of 0.1 (where one float32 accumulator loses three digits by a
+// million values) and of values of both signs stay within a few float32
+// roundings of the float64 sum, at every level.
+func TestSumAccuracy(t *testing.T) {
+	const n = 1 << 22
+	tenth, mixed, ones := make([]float32, n), make([]float32, n), make([]float32, n)
+	for i := range tenth {
+		tenth[i] = 0.1
+		mixed[i] = float32(math.Sin(float64(i)*0.37)) + 0.25
+		ones[i] = 1
+	}
+	forEachLevel(t, func(t *testing.T) {
+		for _, c := range []struct {
+			name string
+			x    []float32
+			n    int
+		}{{"0.1", tenth, 1e6}, {"0.1", tenth, n}, {"sin+0.25", mixed, n}} {
+			x := c.x[:c.n]
+			var want, abs float64
+			for _, v := range x {
+				want += float64(v)
+				abs += math.Abs(float64(v))
+			}
+			t.Logf("%d values %s: Sum %.2g, Dot %.2g", c.n, c.name, math.Abs(float64(Sum(x))-want)/abs, math.Abs(float64(Dot(x, ones[:c.n]))-want)/abs)
+			if err := math.Abs(float64(Sum(x))-want) / abs; err > 2e-7 {
+				t.Errorf("Sum of %d values %s: relative error %.2g", c.n, c.name, err)
+			}
+			if err := math.Abs(float64(Dot(x, ones[:c.n]))-want) / abs; err > 2e-7 {
+				t.Errorf("Dot of %d values %s with ones: relative error %.2g", c.n, c.name, err)
+			}
+		}
+	})
+}
+
+// Carry adds in float64 and clears the partial sums alike at every level,
+// for every remainder in a vector step.
+func TestCarryLevels(t *testing.T) {
+	forEachLevel(t, func(t *testing.T) {
+		for n := 0; n <= 40; n++ {
+			part, acc, want := make([]float32, n), make([]float64, n+1), make([]float64, n+1)
+			for i := range part {
+				part[i] = float32(math.Sin(float64(i))) * 1e3
+				acc[i] = math.Cos(float64(i)) * 1e-3
+				want[i] = acc[i] + float64(part[i])
+			}
+			acc[n], want[n] = 7, 7 // past the end: untouched
+			Carry(acc[:n], part)
+			for i := range acc {
+				if acc[i] != want[i] || (i < n && part[i] != 0) {
+					t.Fatalf("Carry of %d values: value %d = %v (part %v), want %v (part 0)", n, i, acc[i], part[min(i, n-1)], want[i])
+				}
+			}
 		}
 	})
 }

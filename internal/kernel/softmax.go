@@ -6,10 +6,11 @@ import (
 )
 
 // SoftmaxRows sets each row of n values of dst to the softmax of the same
-// row of src, e^(x - max) / sum, or with logOut to the log-softmax, x -
-// max - log(sum). A row that is all -Inf gets no weight at all: zeros, or
-// -Inf for the log form, instead of 0/0. dst may be src. Rows are split
-// across threads when there are enough of them.
+// row of src, e^(x - max) / sum, or with logOut to the log-softmax, (x -
+// max) - log(sum), rounded in that order so that large inputs keep the
+// digits of their differences. A row that is all -Inf gets no weight at
+// all: zeros, or -Inf for the log form, instead of 0/0. dst may be src.
+// Rows are split across threads when there are enough of them.
 func SoftmaxRows(dst, src []float32, n int, logOut bool) {
 	if n == 0 {
 		return
@@ -34,12 +35,12 @@ func softmaxRow(dst, src, ex []float32) {
 	if math.IsInf(float64(m), -1) {
 		m = 0
 	}
+	addVS(dst, src, -m)
 	e := dst
 	if ex != nil {
 		e = ex
 	}
-	addVS(e, src, -m)
-	expVec(e, e)
+	expVec(e, dst)
 	s := Sum(e)
 	switch {
 	case s == 0 && ex != nil:
@@ -47,7 +48,7 @@ func softmaxRow(dst, src, ex []float32) {
 	case s == 0:
 		Fill(dst, 0)
 	case ex != nil:
-		addVS(dst, src, -(m + float32(math.Log(float64(s)))))
+		addVS(dst, dst, -float32(math.Log(float64(s))))
 	default:
 		mulVS(dst, dst, 1/s)
 	}
@@ -86,27 +87,4 @@ func rowMax(x []float32) float32 {
 		m[0] = max(m[0], v)
 	}
 	return slices.Max(m[:])
-}
-
-// Dot returns the sum of x[i] y[i], accumulated in eight lanes. y must
-// hold len(x) values.
-func Dot(x, y []float32) float32 {
-	y = y[:len(x)]
-	var s [8]float32
-	i := 0
-	for ; i+8 <= len(x); i += 8 {
-		a, b := x[i:i+8:i+8], y[i:i+8:i+8]
-		s[0] += a[0] * b[0]
-		s[1] += a[1] * b[1]
-		s[2] += a[2] * b[2]
-		s[3] += a[3] * b[3]
-		s[4] += a[4] * b[4]
-		s[5] += a[5] * b[5]
-		s[6] += a[6] * b[6]
-		s[7] += a[7] * b[7]
-	}
-	for j := range x[i:] {
-		s[0] += x[i+j] * y[i+j]
-	}
-	return ((s[0] + s[4]) + (s[1] + s[5])) + ((s[2] + s[6]) + (s[3] + s[7]))
 }

@@ -1,0 +1,94 @@
+package tensor
+
+import (
+	"sync"
+
+	"github.com/gibbsml/gibbs/internal/kernel"
+)
+
+// sumRaw sums t to shape keep (t's shape with the reduced axes of length
+// 1, leading ones possibly dropped) without recording. Every value of the
+// result is a float64 total of float32 partial sums of bounded length:
+// kernel.Sum of a run along the reduced innermost axis, or at most
+// kernel.CarryRows rows added element-wise when the innermost axis is
+// kept. So the rounding error does not grow with the number of values
+// summed, and the bits depend on the shapes only, never on threads.
+func sumRaw(t *Tensor, keep []int) *Tensor {
+	out := empty(keep)
+	src, dst := t.data, out.data
+	if len(dst) == 0 {
+		return out
+	}
+	if trailingReduced(t.shape, keep) {
+		// Each result value sums one contiguous run of m values.
+		m := len(src) / len(dst)
+		for o := range dst {
+			dst[o] = kernel.Sum(src[o*m : (o+1)*m])
+		}
+		return out
+	}
+	s := sumScratchFor(len(dst))
+	defer sumScratches.Put(s)
+	walkRuns(t.shape, contiguousStrides(t.shape), broadcastStrides(keep, t.shape), func(i, _, io, n, _, do int) {
+		if do == 0 {
+			s.acc[io] += float64(kernel.Sum(src[i : i+n]))
+			return
+		}
+		// The run's axis is kept, and the result is contiguous along
+		// it: the run is one row of the result, starting at io, a
+		// multiple of n.
+		part := s.part[io : io+n]
+		kernel.AddTo(part, src[i:i+n])
+		if s.rows[io/n]++; s.rows[io/n] == kernel.CarryRows {
+			s.rows[io/n] = 0
+			kernel.Carry(s.acc[io:io+n], part)
+		}
+	})
+	kernel.Carry(s.acc, s.part)
+	for k, v := range s.acc {
+		dst[k] = float32(v)
+	}
+	return out
+}
+
+// trailingReduced reports whether the axes of shape reduced in keep (those
+// of length 1 there but not in shape; keep may lack leading axes, as in
+// broadcasting) all come after the axes kept: then every value of the sum
+// is one contiguous run of the input.
+func trailingReduced(shape, keep []int) bool {
+	reduced := false
+	for i, d := range shape {
+		switch {
+		case d == 1:
+		case dimFromEnd(keep, len(shape)-1-i) == 1:
+			reduced = true
+		case reduced:
+			return false
+		}
+	}
+	return true
+}
+
+// sumScratch holds sumRaw's accumulators for a result of n values: the
+// float64 totals, the float32 partial sums of rows and, per row of the
+// result, how many rows the partial sums hold.
+type sumScratch struct {
+	acc  []float64
+	part []float32
+	rows []int32
+}
+
+var sumScratches = sync.Pool{New: func() any { return new(sumScratch) }}
+
+// sumScratchFor returns zeroed accumulators for a result of n values.
+func sumScratchFor(n int) *sumScratch {
+	s := sumScratches.Get().(*sumScratch)
+	if cap(s.acc) < n {
+		s.acc, s.part, s.rows = make([]float64, n), make([]float32, n), make([]int32, n)
+	}
+	s.acc, s.part, s.rows = s.acc[:n], s.part[:n], s.rows[:n]
+	clear(s.acc)
+	clear(s.part)
+	clear(s.rows)
+	return s
+}
