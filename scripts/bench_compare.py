@@ -14,7 +14,11 @@ count), ratio gibbs / PyTorch (above 1: gibbs is faster).
 
     /usr/bin/python3 scripts/bench_compare.py --torch-ref PATH/torch_ref.py \\
         [--only mlp_ae,vae] [--repeats 7] [--min-time 0.5] [--warmup 1] \\
-        [--commit HEAD] [--raw results.jsonl]
+        [--commit HEAD] [--baseline REV] [--raw results.jsonl]
+
+With --baseline, gibbs at that commit runs too, right after gibbs at
+--commit for each workload, and the table adds its figures and the ratios
+of the two commits: a change's speed measured in the same run as PyTorch.
 """
 
 import argparse
@@ -127,6 +131,8 @@ def main():
     ap.add_argument("--gibbs-threads", default="2")
     ap.add_argument("--commit", default="HEAD",
                     help="commit of gibbs to measure, built from a clean export (default HEAD)")
+    ap.add_argument("--baseline", default="",
+                    help="another commit of gibbs to time in the same run, interleaved (e.g. before a change)")
     ap.add_argument("--raw", default="", help="also write every JSON line, tagged by side, here")
     args = ap.parse_args()
     if not os.path.isfile(args.torch_ref):
@@ -137,14 +143,15 @@ def main():
             sys.exit("bench_compare: unknown bench %r; choose from %s" % (n, ",".join(WORKLOADS)))
 
     commit, gibbs, src = build(args.commit)
+    base_commit, base_gibbs = (build(args.baseline)[:2] if args.baseline else ("", ""))
     load_before = loadavg()
     timing = ["--repeats", args.repeats, "--min-time", args.min_time, "--warmup", args.warmup]
     raw = []
 
-    def gibbs_run(only, data, timing):
-        recs = run_lines([gibbs, "bench", "--only", only, "--threads", args.gibbs_threads,
+    def gibbs_run(only, data, timing, binary=gibbs, side="gibbs"):
+        recs = run_lines([binary, "bench", "--only", only, "--threads", args.gibbs_threads,
                           "--data", data] + timing)
-        raw.extend(dict(r, side="gibbs") for r in recs)
+        raw.extend(dict(r, side=side) for r in recs)
         return recs
 
     def torch_run(only, threads, data, timing, wrap=False):
@@ -156,10 +163,13 @@ def main():
         raw.extend(dict(r, side="torch", threads=threads) for r in recs)
         return recs
 
-    gres, tres = {}, {}  # key -> record; tres key -> {threads: record}
+    gres, bres, tres = {}, {}, {}  # key -> record; tres key -> {threads: record}
     for n in names:
         for r in gibbs_run(n, args.data, timing):
             gres[key(r)] = r
+        if base_gibbs:
+            for r in gibbs_run(n, args.data, timing, base_gibbs, "baseline"):
+                bres[key(r)] = r
         for threads in (2, 1):
             for r in torch_run(n, threads, args.data, timing):
                 tres.setdefault(key(r), {})[threads] = r
@@ -187,11 +197,24 @@ def main():
     print("gibbs commit %s; load average before %s, after %s (other processes on the"
           " machine distort both sides)" % (commit, load_before, loadavg()))
     print()
-    print("| workload | unit | gibbs | PyTorch best | PyTorch threads | gibbs / PyTorch |")
-    print("|---|---|---:|---:|---:|---:|")
-    for name, g, t, threads in rows:
-        print("| %s | %s | %.4g | %.4g | %d | %.2f |" % (name, g["unit"], g["value"], t, threads,
-                                                       g["value"] / t))
+    if base_gibbs:
+        print("baseline: gibbs commit %s, timed right after the one above for each workload"
+              % base_commit)
+        print()
+        print("| workload | unit | gibbs | baseline | PyTorch best | PyTorch threads |"
+              " gibbs / PyTorch | baseline / PyTorch | gibbs / baseline |")
+        print("|---|---|---:|---:|---:|---:|---:|---:|---:|")
+        for name, g, t, threads in rows:
+            b = bres.get(key(g), {}).get("value", float("nan"))
+            print("| %s | %s | %.4g | %.4g | %.4g | %d | %.2f | %.2f | %.2f |"
+                  % (name, g["unit"], g["value"], b, t, threads, g["value"] / t, b / t,
+                     g["value"] / b))
+    else:
+        print("| workload | unit | gibbs | PyTorch best | PyTorch threads | gibbs / PyTorch |")
+        print("|---|---|---:|---:|---:|---:|")
+        for name, g, t, threads in rows:
+            print("| %s | %s | %.4g | %.4g | %d | %.2f |" % (name, g["unit"], g["value"], t,
+                                                           threads, g["value"] / t))
     print()
     for name, g, _, _ in rows:
         if g["bench"] == "sgemm":
