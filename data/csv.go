@@ -6,63 +6,168 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"slices"
 	"strconv"
 	"strings"
 
 	"github.com/gibbsml/gibbs/tensor"
 )
 
-// ReadCSV reads comma-separated numbers, one sample per row, into an
-// [rows, columns] tensor. A first row with any field that is not a number
-// is taken as a header and skipped; every other row must hold the same
-// number of fields as the first data row, each a finite number that fits a
+// The CSV files gibbs reads hold comma-separated numbers, one sample a
+// row. A first row with any field that is not a number is a header and is
+// skipped; every other row must hold as many fields as the header or, when
+// there is none, as the first data row, each a finite number that fits a
 // float32. Blank lines and lines starting with '#' are skipped; spaces
-// around fields are ignored. Errors name the line and column at fault.
-func ReadCSV(r io.Reader) (*tensor.Tensor, error) {
-	cr := csv.NewReader(r)
-	cr.Comment = '#'
-	cr.FieldsPerRecord = -1
-	cr.ReuseRecord = true
+// around fields are ignored. A header column named "label" (in any case)
+// holds each row's class, a whole number from 0 to MaxLabel, and is not a
+// feature. Errors name the input, the line and the column at fault.
 
-	var values []float32
-	width := 0
-	first := true
-	for {
-		rec, err := cr.Read()
+// MaxLabel is the largest class label a CSV file may hold.
+const MaxLabel = 1<<16 - 1
+
+// ReadCSV reads a CSV file of numbers (see the rules above) into a Set of
+// [rows, features] samples, with Shape [features] and the labels of its
+// label column if it has one. name is how errors and the Set name the
+// input, typically its path.
+func ReadCSV(r io.Reader, name string) (*Set, error) {
+	rows := newCSVRows(r, name)
+	var (
+		x      []float32
+		labels []int
+		n      int
+	)
+	for ; ; n++ {
+		var label int
+		var err error
+		x, label, err = rows.next(x)
 		if err == io.EOF {
 			break
 		}
 		if err != nil {
+			return nil, err
+		}
+		if rows.label >= 0 {
+			labels = append(labels, label)
+		}
+	}
+	if n == 0 {
+		return nil, fmt.Errorf("data: %s holds no data rows", name)
+	}
+	d := rows.features()
+	return &Set{Name: name, X: tensor.New(x, n, d), Shape: []int{d}, Labels: labels, Classes: classCount(labels)}, nil
+}
+
+// csvRows reads the data rows of a CSV file of numbers one at a time.
+type csvRows struct {
+	name   string
+	cr     *csv.Reader
+	read   bool     // whether the first record has been read
+	header []string // the header row, nil when there is none
+	label  int      // index of the label column, -1 when there is none
+	width  int      // fields per row; 0 until known
+}
+
+func newCSVRows(r io.Reader, name string) *csvRows {
+	cr := csv.NewReader(r)
+	cr.Comment = '#'
+	cr.FieldsPerRecord = -1
+	cr.ReuseRecord = true
+	return &csvRows{name: name, cr: cr, label: -1}
+}
+
+// features returns the number of feature columns, known once a header or
+// a data row has been read.
+func (c *csvRows) features() int {
+	if c.label >= 0 {
+		return c.width - 1
+	}
+	return c.width
+}
+
+// next reads the next data row, appends its features to x, and returns x
+// and the row's label (-1 when there is no label column). After the last
+// row it returns io.EOF.
+func (c *csvRows) next(x []float32) ([]float32, int, error) {
+	for {
+		rec, err := c.cr.Read()
+		if err == io.EOF {
+			return x, -1, io.EOF
+		}
+		if err != nil {
 			var pe *csv.ParseError
 			if errors.As(err, &pe) {
-				return nil, fmt.Errorf("data: CSV line %d, column %d: %v", pe.Line, pe.Column, pe.Err)
+				return x, -1, fmt.Errorf("data: %s line %d, column %d: %v", c.name, pe.Line, pe.Column, pe.Err)
 			}
-			return nil, fmt.Errorf("data: reading CSV: %w", err)
+			return x, -1, fmt.Errorf("data: reading %s: %w", c.name, err)
 		}
-		line, _ := cr.FieldPos(0)
-		if first {
-			first = false
+		line, _ := c.cr.FieldPos(0)
+		if !c.read {
+			c.read = true
 			if isHeader(rec) {
+				if err := c.setHeader(rec, line); err != nil {
+					return x, -1, err
+				}
 				continue
 			}
 		}
-		if width == 0 {
-			width = len(rec)
-		} else if len(rec) != width {
-			return nil, fmt.Errorf("data: CSV line %d has %d fields, want %d like the first data row", line, len(rec), width)
+		return c.parseRow(x, rec, line)
+	}
+}
+
+// setHeader records the header row and finds its label column.
+func (c *csvRows) setHeader(rec []string, line int) error {
+	c.header = slices.Clone(rec)
+	c.width = len(rec)
+	for i, f := range rec {
+		if !strings.EqualFold(strings.TrimSpace(f), "label") {
+			continue
 		}
-		for i, field := range rec {
-			v, err := parseCSVNumber(field)
-			if err != nil {
-				return nil, fmt.Errorf("data: CSV line %d, column %d: %w", line, i+1, err)
-			}
-			values = append(values, v)
+		if c.label >= 0 {
+			return fmt.Errorf("data: %s line %d: columns %d and %d are both named label", c.name, line, c.label+1, i+1)
+		}
+		c.label = i
+	}
+	if c.features() == 0 {
+		return fmt.Errorf("data: %s line %d: no feature columns besides the label", c.name, line)
+	}
+	return nil
+}
+
+// parseRow appends the features of one data row to x and returns its label.
+func (c *csvRows) parseRow(x []float32, rec []string, line int) ([]float32, int, error) {
+	if c.width == 0 {
+		c.width = len(rec)
+	} else if len(rec) != c.width {
+		like := "the first data row"
+		if c.header != nil {
+			like = "the header"
+		}
+		return x, -1, fmt.Errorf("data: %s line %d has %d fields, want %d like %s", c.name, line, len(rec), c.width, like)
+	}
+	label := -1
+	for i, field := range rec {
+		var err error
+		if i == c.label {
+			label, err = parseLabel(field)
+		} else {
+			var v float32
+			v, err = parseCSVNumber(field)
+			x = append(x, v)
+		}
+		if err != nil {
+			return x, -1, fmt.Errorf("data: %s line %d, %s: %w", c.name, line, c.column(i), err)
 		}
 	}
-	if width == 0 {
-		return nil, errors.New("data: CSV holds no data rows")
+	return x, label, nil
+}
+
+// column names column i for messages: its number and, when there is a
+// header, its name.
+func (c *csvRows) column(i int) string {
+	if c.header == nil {
+		return fmt.Sprintf("column %d", i+1)
 	}
-	return tensor.New(values, len(values)/width, width), nil
+	return fmt.Sprintf("column %d (%s)", i+1, strings.TrimSpace(c.header[i]))
 }
 
 // isHeader reports whether a row has a field that is not a number.
@@ -87,4 +192,15 @@ func parseCSVNumber(field string) (float32, error) {
 		return 0, fmt.Errorf("%q is not a finite number", s)
 	}
 	return float32(v), nil
+}
+
+// parseLabel reads a class label: a whole number from 0 to MaxLabel,
+// written as an integer or as a float with no fractional part ("3.0").
+func parseLabel(field string) (int, error) {
+	s := strings.TrimSpace(field)
+	v, err := strconv.ParseFloat(s, 64)
+	if err != nil || v != math.Trunc(v) || v < 0 || v > MaxLabel {
+		return 0, fmt.Errorf("label %q is not a whole number from 0 to %d", s, MaxLabel)
+	}
+	return int(v), nil
 }

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"compress/gzip"
 	"encoding/binary"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -18,108 +19,228 @@ import (
 // dimensions, then each dimension as a big-endian uint32, then the
 // elements in row-major order. Image files are 0x00000803 (count, rows,
 // columns), label files 0x00000801 (count). Files may be gzip-compressed;
-// the reader recognises them by their first two bytes, 1f 8b.
+// the reader recognises them by their first two bytes, 1f 8b, whatever
+// their name.
 
 const (
 	idxImagesMagic = 0x00000803
 	idxLabelsMagic = 0x00000801
-	// maxIDXBytes bounds the payload a header may claim (MNIST's training
-	// images are 47 MB), so that a corrupt header cannot ask for more.
-	maxIDXBytes = 1 << 32
+	// maxIDXValues bounds the elements a header may claim (MNIST's
+	// training images hold 47 million), so that a corrupt header cannot
+	// ask for an absurd allocation.
+	maxIDXValues = 1 << 31
+	// maxDeflateRatio bounds how many bytes one compressed byte can
+	// expand to in a deflate stream (RFC 1951: a 258-byte match costs at
+	// least two bits, so a little over 1032:1), which bounds the payload
+	// a gzipped file can hold before it is decompressed.
+	maxDeflateRatio = 1032
 )
 
 // ReadIDXImages reads an IDX image file (plain or gzipped) and returns its
 // images as an [n, rows*cols] tensor with the bytes scaled from 0..255 to
-// [0, 1], along with rows and cols.
+// [0, 1], along with rows and cols. The file is decoded straight into the
+// tensor, so reading it holds no other copy of the images.
 func ReadIDXImages(path string) (images *tensor.Tensor, rows, cols int, err error) {
-	dims, payload, err := readIDX(path, idxImagesMagic, 3)
+	s, err := openIDX(path, idxImagesMagic, 3)
 	if err != nil {
 		return nil, 0, 0, err
 	}
-	out := make([]float32, len(payload))
-	for i, b := range payload {
-		out[i] = float32(b) / 255
+	defer s.Close()
+	if images, err = s.readImages(); err != nil {
+		return nil, 0, 0, err
 	}
-	return tensor.New(out, dims[0], dims[1]*dims[2]), dims[1], dims[2], nil
+	return images, s.dims[1], s.dims[2], nil
+}
+
+// readIDXSet reads an IDX image file and, when labelPath is not empty, its
+// IDX label file into a Set named name. The labels are read first, so that
+// a label file that does not match the images is caught before the images
+// are decoded.
+func readIDXSet(name, imagePath, labelPath string) (*Set, error) {
+	var labels []int
+	if labelPath != "" {
+		var err error
+		if labels, err = ReadIDXLabels(labelPath); err != nil {
+			return nil, err
+		}
+	}
+	s, err := openIDX(imagePath, idxImagesMagic, 3)
+	if err != nil {
+		return nil, err
+	}
+	defer s.Close()
+	if labels != nil && len(labels) != s.dims[0] {
+		return nil, fmt.Errorf("data: IDX image file %s holds %d images but label file %s holds %d labels", imagePath, s.dims[0], labelPath, len(labels))
+	}
+	x, err := s.readImages()
+	if err != nil {
+		return nil, err
+	}
+	return &Set{Name: name, X: x, Shape: []int{1, s.dims[1], s.dims[2]}, Labels: labels, Classes: classCount(labels)}, nil
+}
+
+// readImages decodes an image file's elements into an [n, rows*cols]
+// tensor of values in [0, 1].
+func (s *idxFile) readImages() (*tensor.Tensor, error) {
+	pixels := make([]float32, s.size)
+	err := s.readElements(func(off int, chunk []byte) {
+		out := pixels[off : off+len(chunk)]
+		for i, b := range chunk {
+			out[i] = float32(b) / 255
+		}
+	})
+	if err != nil {
+		return nil, err
+	}
+	return tensor.New(pixels, s.dims[0], s.dims[1]*s.dims[2]), nil
 }
 
 // ReadIDXLabels reads an IDX label file (plain or gzipped) and returns one
 // label per item.
 func ReadIDXLabels(path string) ([]int, error) {
-	_, payload, err := readIDX(path, idxLabelsMagic, 1)
+	s, err := openIDX(path, idxLabelsMagic, 1)
 	if err != nil {
 		return nil, err
 	}
-	labels := make([]int, len(payload))
-	for i, b := range payload {
-		labels[i] = int(b)
+	defer s.Close()
+	labels := make([]int, s.size)
+	err = s.readElements(func(off int, chunk []byte) {
+		for i, b := range chunk {
+			labels[off+i] = int(b)
+		}
+	})
+	if err != nil {
+		return nil, err
 	}
 	return labels, nil
 }
 
-// readIDX opens path, checks its header against magic and the expected
-// number of dimensions, and returns the dimensions and the element bytes.
-// The payload is read through a limit one byte past its claimed size, so
-// memory grows with the bytes actually present, never with what a header
-// claims, and both short and over-long files are caught.
-func readIDX(path string, magic uint32, ndim int) (dims []int, payload []byte, err error) {
+// idxFile is an IDX file whose header has been read and checked, open at
+// its first element.
+type idxFile struct {
+	path     string
+	file     *os.File
+	gz       *gzip.Reader // nil for a plain file
+	elements io.Reader    // the element bytes, decompressed
+	dims     []int
+	size     int // number of elements, the product of dims
+}
+
+// openIDX opens path and checks its header against magic and the number
+// of dimensions. The claimed number of elements is checked against what
+// the file can hold before anything is allocated for them: exactly for a
+// plain file, through the largest deflate ratio for a gzipped one.
+func openIDX(path string, magic uint32, ndim int) (*idxFile, error) {
 	f, err := os.Open(path)
 	if err != nil {
-		return nil, nil, fmt.Errorf("data: reading IDX file: %w", err)
+		return nil, fmt.Errorf("data: reading IDX file: %w", err)
 	}
-	defer f.Close()
-	wrap := func(format string, args ...any) error {
-		return fmt.Errorf("data: reading IDX file %s: "+format, append([]any{path}, args...)...)
+	s := &idxFile{path: path, file: f}
+	if err := s.readHeader(magic, ndim); err != nil {
+		s.Close()
+		return nil, err
+	}
+	return s, nil
+}
+
+// readHeader reads and checks the header of an IDX file just opened.
+func (s *idxFile) readHeader(magic uint32, ndim int) error {
+	info, err := s.file.Stat()
+	if err != nil {
+		return s.errorf("%v", err)
 	}
 
-	br := bufio.NewReader(f)
-	var r io.Reader = br
+	br := bufio.NewReaderSize(s.file, 64<<10)
+	s.elements = br
 	if sig, _ := br.Peek(2); len(sig) == 2 && sig[0] == 0x1f && sig[1] == 0x8b {
-		gz, err := gzip.NewReader(br)
-		if err != nil {
-			return nil, nil, wrap("opening gzip stream: %v", err)
+		if s.gz, err = gzip.NewReader(br); err != nil {
+			return s.errorf("opening gzip stream: %v", err)
 		}
-		defer gz.Close()
-		r = gz
+		s.elements = s.gz
 	}
 
+	// The magic number is checked before the dimensions are read, so that
+	// a file of another kind is named as such even when it is short.
 	header := make([]byte, 4+4*ndim)
-	if _, err := io.ReadFull(r, header); err != nil {
-		return nil, nil, wrap("header: %v", eofAsTruncated(err))
+	if _, err := io.ReadFull(s.elements, header[:4]); err != nil {
+		return s.errorf("header: %v", eofAsTruncated(err))
 	}
 	if got := binary.BigEndian.Uint32(header); got != magic {
-		return nil, nil, wrap("magic number 0x%08x, want 0x%08x", got, magic)
+		return s.errorf("magic number 0x%08x, want 0x%08x", got, magic)
+	}
+	if _, err := io.ReadFull(s.elements, header[4:]); err != nil {
+		return s.errorf("header: %v", eofAsTruncated(err))
 	}
 	size := uint64(1)
-	dims = make([]int, ndim)
-	for i := range dims {
+	s.dims = make([]int, ndim)
+	for i := range s.dims {
 		d := binary.BigEndian.Uint32(header[4+4*i:])
 		if d == 0 {
-			return nil, nil, wrap("dimension %d is 0", i)
+			return s.errorf("dimension %d is 0", i)
 		}
 		size *= uint64(d)
-		if size > maxIDXBytes {
-			return nil, nil, wrap("header claims more than %d bytes of data", uint64(maxIDXBytes))
+		if size > maxIDXValues {
+			return s.errorf("header claims more than %d values", uint64(maxIDXValues))
 		}
-		dims[i] = int(d)
+		s.dims[i] = int(d)
 	}
+	s.size = int(size)
 
-	payload, err = io.ReadAll(io.LimitReader(r, int64(size)+1))
-	if err != nil {
-		return nil, nil, wrap("reading elements: %v", eofAsTruncated(err))
+	if s.gz == nil {
+		held := info.Size() - int64(len(header))
+		switch {
+		case held < int64(size):
+			return s.errorf("header %v claims %d data bytes, file holds %d", s.dims, size, held)
+		case held > int64(size):
+			return s.errorf("trailing bytes after the %d data bytes of header %v", size, s.dims)
+		}
+	} else if limit := uint64(info.Size()) * maxDeflateRatio; size > limit {
+		return s.errorf("header %v claims %d data bytes, more than a gzip file of %d bytes can hold", s.dims, size, info.Size())
 	}
-	switch {
-	case uint64(len(payload)) < size:
-		return nil, nil, wrap("header %v claims %d data bytes, file holds %d", dims, size, len(payload))
-	case uint64(len(payload)) > size:
-		return nil, nil, wrap("trailing bytes after the %d data bytes of header %v", size, dims)
+	return nil
+}
+
+// readElements reads the elements in chunks and hands each to fill along
+// with the index of its first element. A file that ends early or goes on
+// past its elements is an error.
+func (s *idxFile) readElements(fill func(off int, chunk []byte)) error {
+	buf := make([]byte, 32<<10)
+	for off := 0; off < s.size; {
+		n, err := io.ReadFull(s.elements, buf[:min(len(buf), s.size-off)])
+		fill(off, buf[:n])
+		off += n
+		if err != nil {
+			if err == io.EOF || err == io.ErrUnexpectedEOF {
+				return s.errorf("header %v claims %d data bytes, file holds %d", s.dims, s.size, off)
+			}
+			return s.errorf("reading elements: %v", err)
+		}
 	}
-	return dims, payload, nil
+	switch n, err := s.elements.Read(buf[:1]); {
+	case n > 0:
+		return s.errorf("trailing bytes after the %d data bytes of header %v", s.size, s.dims)
+	case err != nil && err != io.EOF:
+		return s.errorf("after the elements: %v", eofAsTruncated(err))
+	}
+	return nil
+}
+
+// Close closes the file.
+func (s *idxFile) Close() error {
+	if s.gz != nil {
+		s.gz.Close()
+	}
+	return s.file.Close()
+}
+
+// errorf returns an error that names the file.
+func (s *idxFile) errorf(format string, args ...any) error {
+	return fmt.Errorf("data: reading IDX file %s: "+format, append([]any{s.path}, args...)...)
 }
 
 func eofAsTruncated(err error) error {
 	if err == io.EOF || err == io.ErrUnexpectedEOF {
-		return fmt.Errorf("file is truncated")
+		return errors.New("file is truncated")
 	}
 	return err
 }
