@@ -18,10 +18,6 @@ const (
 	Staged    = 32  // distinct pre-staged batches cycled through
 )
 
-// FashionMNISTDir is where the Debian package dataset-fashion-mnist puts
-// the Fashion-MNIST files.
-const FashionMNISTDir = "/usr/share/datasets/fashion-mnist"
-
 // Data sources accepted by LoadData.
 const (
 	SourceAuto         = "auto"
@@ -45,15 +41,15 @@ type Data struct {
 // training images, uniform random images of the same shape, or (auto)
 // Fashion-MNIST when its files are present and random data otherwise.
 func LoadData(source string) (*Data, error) {
-	images := filepath.Join(FashionMNISTDir, "train-images-idx3-ubyte.gz")
 	switch source {
 	case SourceAuto:
+		images := filepath.Join(data.FashionMNISTDir, "train-images-idx3-ubyte.gz")
 		if _, err := os.Stat(images); errors.Is(err, fs.ErrNotExist) {
 			return RandomData(Staged, 0), nil
 		}
-		return loadFashionMNIST(images, filepath.Join(FashionMNISTDir, "train-labels-idx1-ubyte.gz"))
+		return loadFashionMNIST()
 	case SourceFashionMNIST:
-		return loadFashionMNIST(images, filepath.Join(FashionMNISTDir, "train-labels-idx1-ubyte.gz"))
+		return loadFashionMNIST()
 	case SourceRandom:
 		return RandomData(Staged, 0), nil
 	}
@@ -73,28 +69,21 @@ func RandomData(n int, seed uint64) *Data {
 }
 
 // loadFashionMNIST stages the first Staged*BatchSize training images and
-// labels. Only those are kept; the rest of the file is handed back to the
+// labels. Only those are kept; the rest of the set is handed back to the
 // operating system before the workloads start.
-func loadFashionMNIST(imagePath, labelPath string) (*Data, error) {
+func loadFashionMNIST() (*Data, error) {
 	n := Staged * BatchSize
-	all, rows, cols, err := data.ReadIDXImages(imagePath)
+	set, err := data.Open("fashion-mnist", data.Train)
 	if err != nil {
-		return nil, fmt.Errorf("bench: loading Fashion-MNIST: %w", err)
+		return nil, fmt.Errorf("bench: %w", err)
 	}
-	if rows*cols != 784 || all.Size(0) < n {
-		return nil, fmt.Errorf("bench: %s holds %d images of %dx%d, want at least %d of 28x28", imagePath, all.Size(0), rows, cols, n)
+	if set.X.Size(1) != 784 || set.X.Size(0) < n {
+		return nil, fmt.Errorf("bench: Fashion-MNIST holds %v, want at least %d images of 28x28", set.X.Shape(), n)
 	}
-	labels, err := data.ReadIDXLabels(labelPath)
-	if err != nil {
-		return nil, fmt.Errorf("bench: loading Fashion-MNIST: %w", err)
-	}
-	if len(labels) < n {
-		return nil, fmt.Errorf("bench: %s holds %d labels, want at least %d", labelPath, len(labels), n)
-	}
-	x := all.Narrow(0, 0, n).Clone()
+	x := set.X.Narrow(0, 0, n).Clone()
 	y := make([]float32, n)
 	for i := range y {
-		y[i] = float32(labels[i])
+		y[i] = float32(set.Labels[i])
 	}
 	debug.FreeOSMemory()
 	return stage(SourceFashionMNIST, x, y, Staged), nil
