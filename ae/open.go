@@ -1,11 +1,11 @@
 package ae
 
 import (
+	"fmt"
 	"image"
 
 	"github.com/gibbsml/gibbs/tensor"
 	"github.com/gibbsml/gibbs/train"
-	"github.com/gibbsml/gibbs/viz"
 )
 
 func init() {
@@ -44,7 +44,7 @@ func (t *TrainedVAE) Sample(n, _ int, rng *tensor.RNG) *tensor.Tensor { return t
 // Plot draws samples ([n, D]): images as a grid of eight columns, 2-D
 // points over the data set's box.
 func (t *TrainedVAE) Plot(samples *tensor.Tensor) image.Image {
-	return plotSamples(t.Config.Common, samples, viz.SamplePoints(samples))
+	return plotSamples(t.Config.Common, samples, fmt.Sprintf("Samples from the prior, %d training steps", t.Step))
 }
 
 func openAE(r *train.Run) (train.Model, error) {

@@ -1,7 +1,9 @@
 package ae
 
 import (
+	"fmt"
 	"image"
+	"image/color"
 	"math"
 
 	"github.com/gibbsml/gibbs/data"
@@ -22,7 +24,7 @@ func (r *run) drawPictures() error {
 		pics["loss.png"] = img
 	}
 	if r.sample != nil {
-		pics["samples.png"] = r.plot(r.sample(64, tensor.NewRNG(r.common.Seed+7)))
+		pics["samples.png"] = plotSamples(r.common, r.sample(64, tensor.NewRNG(r.common.Seed+7)), r.epochTitle("Samples from the prior"))
 	}
 	if isImage(r.common.Shape) {
 		pics["interpolation.png"] = r.interpolation()
@@ -40,18 +42,19 @@ func (r *run) drawPictures() error {
 
 func isImage(shape []int) bool { return len(shape) == 3 }
 
-// plot draws samples: images as a grid, 2-D points as a scatter plot.
-func (r *run) plot(samples *tensor.Tensor) image.Image {
-	return plotSamples(r.common, samples, viz.SamplePoints(samples))
+// epochTitle is a title with the epoch of the pictures.
+func (r *run) epochTitle(title string) string {
+	return fmt.Sprintf("%s, epoch %d", title, r.epoch)
 }
 
-// plotSamples draws rows of the shape c.Shape: images as a grid of eight
-// columns, 2-D points as the sets over the data's box.
-func plotSamples(c Common, rows *tensor.Tensor, sets ...viz.PointSet) image.Image {
+// plotSamples draws samples of the shape c.Shape under a title: images as
+// a grid of eight columns, 2-D points in red over the data's box.
+func plotSamples(c Common, samples *tensor.Tensor, title string) image.Image {
 	if isImage(c.Shape) {
-		return imageGrid(c.Shape, rows, 8)
+		return viz.Annotate(imageGrid(c.Shape, samples, 8), viz.Labels{Title: title})
 	}
-	return viz.Scatter{Box: pointsBox(c.Data, rows), Sets: sets}.Render()
+	plot := viz.Scatter{Box: pointsBox(c.Data, samples), Sets: []viz.PointSet{viz.SamplePoints(samples)}}.Render()
+	return viz.Annotate(plot, viz.Labels{Title: title, X: "y1", Y: "y2"})
 }
 
 // imageGrid tiles rows ([n, C*H*W]) as images of shape [C, H, W].
@@ -62,24 +65,27 @@ func imageGrid(shape []int, rows *tensor.Tensor, cols int) image.Image {
 
 // reconstructions shows test samples beside their reconstructions: for
 // images, rows of eight inputs each followed by a row of their
-// reconstructions; for points, the inputs (orange) and their
+// reconstructions; for points, the inputs (blue) and their
 // reconstructions (red).
 func (r *run) reconstructions() image.Image {
+	if !isImage(r.common.Shape) {
+		x := r.test.X.Narrow(0, 0, min(1000, r.test.X.Size(0)))
+		rec := r.recon(x).DetachRelease()
+		plot := viz.Scatter{Box: pointsBox(r.common.Data, x), Sets: []viz.PointSet{
+			{Points: x, Color: viz.Palette(0)}, viz.SamplePoints(rec)}}.Render()
+		return viz.Annotate(plot, viz.Labels{Title: r.epochTitle("Test points and reconstructions"), X: "y1", Y: "y2",
+			Legend: []viz.Key{{Name: "test point", Color: viz.Palette(0)}, {Name: "reconstruction", Color: viz.SampleColor}}})
+	}
 	n := min(32, r.test.X.Size(0))
 	x := r.test.X.Narrow(0, 0, n)
 	rec := r.recon(x).DetachRelease()
-	if !isImage(r.common.Shape) {
-		x = r.test.X.Narrow(0, 0, min(1000, r.test.X.Size(0)))
-		rec = r.recon(x).DetachRelease()
-		return viz.Scatter{Box: pointsBox(r.common.Data, x), Sets: []viz.PointSet{
-			{Points: x, Color: viz.Palette(1)}, viz.SamplePoints(rec)}}.Render()
-	}
 	var parts []*tensor.Tensor
 	for lo := 0; lo < n; lo += 8 {
 		m := min(8, n-lo)
 		parts = append(parts, x.Narrow(0, lo, m), rec.Narrow(0, lo, m))
 	}
-	return imageGrid(r.common.Shape, tensor.Concat(0, parts...), 8)
+	return viz.Annotate(imageGrid(r.common.Shape, tensor.Concat(0, parts...), 8),
+		viz.Labels{Title: r.epochTitle("Test inputs, their reconstructions below")})
 }
 
 // latentPlot draws the codes (posterior means) of up to 2000 test samples
@@ -89,12 +95,15 @@ func (r *run) reconstructions() image.Image {
 func (r *run) latentPlot() image.Image {
 	n := min(2000, r.test.X.Size(0))
 	codes := r.encode(r.test.X.Narrow(0, 0, n)).DetachRelease()
+	labels := viz.Labels{Title: r.epochTitle("Codes of test samples"), X: "z1", Y: "z2"}
 	switch k := codes.Size(1); {
 	case k == 1:
 		codes = tensor.Concat(1, codes, tensor.Zeros(n, 1))
 	case k > 2:
 		if pca, err := energy.FitPCA(codes, 2); err == nil {
 			codes = pca.Encode(codes)
+			labels.Title = r.epochTitle(fmt.Sprintf("Codes of test samples, PCA of %d dimensions", k))
+			labels.X, labels.Y = "principal component 1", "principal component 2"
 		} else {
 			codes = codes.Narrow(1, 0, 2)
 		}
@@ -111,11 +120,22 @@ func (r *run) latentPlot() image.Image {
 		}
 		for l := 0; l <= maxLabel; l++ {
 			if idx := byLabel[l]; len(idx) > 0 {
-				sets = append(sets, viz.PointSet{Points: codes.IndexSelect(0, idx), Color: viz.Palette(l)})
+				sets = append(sets, viz.PointSet{Points: codes.IndexSelect(0, idx), Color: labelColor(l)})
+				labels.Legend = append(labels.Legend, viz.Key{Name: fmt.Sprint(l), Color: labelColor(l)})
 			}
 		}
 	}
-	return viz.Scatter{Box: spanBox(codes), Sets: sets}.Render()
+	return viz.Annotate(viz.Scatter{Box: spanBox(codes), Sets: sets}.Render(), labels)
+}
+
+// labelColor is the colour of class l: the eight of the palette, then grey
+// and brown, so that ten classes have ten colours.
+func labelColor(l int) color.Color {
+	extra := []color.Color{color.RGBA{140, 140, 140, 255}, color.RGBA{140, 86, 75, 255}}
+	if k := l % 10; k >= 8 {
+		return extra[k-8]
+	}
+	return viz.Palette(l % 10)
 }
 
 // interpolation decodes the straight lines between the codes of pairs of
@@ -134,7 +154,8 @@ func (r *run) interpolation() image.Image {
 		}
 	}
 	imgs := r.decode(tensor.Concat(0, rows...)).DetachRelease()
-	return imageGrid(r.common.Shape, imgs, steps)
+	return viz.Annotate(imageGrid(r.common.Shape, imgs, steps),
+		viz.Labels{Title: r.epochTitle("Decoded lines between the codes of two test images")})
 }
 
 // energyLandscape draws the model's energy over the data's box with the
@@ -143,25 +164,32 @@ func (r *run) energyLandscape() image.Image {
 	shown := r.train.X.Narrow(0, 0, min(1000, r.train.X.Size(0)))
 	box := pointsBox(r.common.Data, shown)
 	field := viz.EvalGrid(box, 200, func(xs *tensor.Tensor) *tensor.Tensor { return r.model.Energy(nil, xs) })
-	return viz.EnergyPlot{Field: field, Scale: viz.ColorScale{High: 97, Log: true}, Points: []viz.PointSet{viz.DataPoints(shown)}, ColorBar: true}.Render()
+	plot := viz.EnergyPlot{Field: field, Scale: viz.ColorScale{High: 97, Log: true}, Points: []viz.PointSet{viz.DataPoints(shown)}, ColorBar: true}.Render()
+	return viz.Annotate(plot, viz.Labels{Title: r.epochTitle(r.energyName + ", training points in white"), X: "y1", Y: "y2"})
 }
 
-// lossPlot draws the per-epoch train (blue) and test (orange) losses, or
-// returns nil before there are two epochs.
+// lossPlot draws the per-epoch train (blue) and test (vermillion) losses,
+// on a log scale when they are positive, or returns nil before there are
+// two epochs.
 func (r *run) lossPlot() image.Image {
 	var series []viz.Series
+	positive := true
 	for i, key := range []string{"train_loss", "test_loss"} {
 		steps, values, err := r.dir.Series(key)
 		if err != nil || len(values) < 2 {
 			return nil
 		}
+		for _, v := range values {
+			positive = positive && v > 0
+		}
 		epochs := make([]float64, len(steps))
 		for j, s := range steps {
 			epochs[j] = s / float64(r.perEpoch)
 		}
-		series = append(series, viz.Series{X: epochs, Y: values, Color: viz.Palette(i + 1)})
+		series = append(series, viz.Series{X: epochs, Y: values, Color: viz.Palette(i)})
 	}
-	return viz.LinePlot{Series: series}.Render()
+	return viz.Annotate(viz.LinePlot{Series: series, LogY: positive}.Render(), viz.Labels{Title: "Loss per sample", X: "epoch", Y: "loss",
+		Legend: []viz.Key{{Name: "train", Color: viz.Palette(0)}, {Name: "test", Color: viz.Palette(1)}}})
 }
 
 // pointsBox is the box of a named toy data set, or else the span of pts.
@@ -184,6 +212,9 @@ func spanBox(pts *tensor.Tensor) viz.Box {
 	if math.IsInf(b.XMin, 0) {
 		return viz.Box{XMin: -1, XMax: 1, YMin: -1, YMax: 1}
 	}
-	mx, my := max((b.XMax-b.XMin)/10, 1e-3), max((b.YMax-b.YMin)/10, 1e-3)
+	// A side is at least a quarter of the other, so that the codes of a
+	// one-dimensional code (y = 0) lie on a strip of some height.
+	w, h := b.XMax-b.XMin, b.YMax-b.YMin
+	mx, my := max(w/10, h/8, 1e-3), max(h/10, w/8, 1e-3)
 	return viz.Box{XMin: b.XMin - mx, XMax: b.XMax + mx, YMin: b.YMin - my, YMax: b.YMax + my}
 }

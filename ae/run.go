@@ -38,25 +38,27 @@ const evalChunk = 500
 
 // run is a live training run of either kind.
 type run struct {
-	common    Common
-	kind      string
-	dir       *train.Dir
-	train     *data.Set
-	test      *data.Set
-	loader    *data.Loader
-	perEpoch  int
-	rng       *tensor.RNG
-	opt       *optim.Adam
-	module    nn.Module
-	model     energy.Model
-	loss      func(y *tensor.Tensor, rng *tensor.RNG, done int) (*tensor.Tensor, map[string]float64)
-	testEval  func(rec train.Metrics, rng *tensor.RNG, final bool)
-	decode    func(z *tensor.Tensor) *tensor.Tensor // latents to reconstructions
-	encode    func(y *tensor.Tensor) *tensor.Tensor // samples to codes (posterior means)
-	recon     func(y *tensor.Tensor) *tensor.Tensor
-	sample    func(n int, rng *tensor.RNG) *tensor.Tensor // nil for a model without a prior
-	lastEval  train.Metrics
-	partNames []string
+	common     Common
+	kind       string
+	dir        *train.Dir
+	train      *data.Set
+	test       *data.Set
+	loader     *data.Loader
+	perEpoch   int
+	rng        *tensor.RNG
+	opt        *optim.Adam
+	module     nn.Module
+	model      energy.Model
+	loss       func(y *tensor.Tensor, rng *tensor.RNG, done int) (*tensor.Tensor, map[string]float64)
+	testEval   func(rec train.Metrics, rng *tensor.RNG, final bool)
+	decode     func(z *tensor.Tensor) *tensor.Tensor // latents to reconstructions
+	encode     func(y *tensor.Tensor) *tensor.Tensor // samples to codes (posterior means)
+	recon      func(y *tensor.Tensor) *tensor.Tensor
+	sample     func(n int, rng *tensor.RNG) *tensor.Tensor // nil for a model without a prior
+	lastEval   train.Metrics
+	partNames  []string
+	epoch      int    // the epoch of the last evaluation
+	energyName string // what the energy is, for the pictures
 }
 
 // TrainAE trains an autoencoder of kind "ae" in dir, or resumes the run
@@ -78,7 +80,7 @@ func TrainAE(ctx context.Context, dir *train.Dir, cfg AEConfig, opts Options) (R
 	}
 	obj, _ := cfg.Objective()
 	a := NewAE(cfg)
-	r := &run{common: cfg.Common, kind: KindAE, module: a, model: a, partNames: []string{"recon", "penalty"},
+	r := &run{common: cfg.Common, kind: KindAE, module: a, model: a, partNames: []string{"recon", "penalty"}, energyName: "Reconstruction energy ||y - r(y)||^2",
 		decode: func(z *tensor.Tensor) *tensor.Tensor { return a.Likelihood.Mean(a.Decode(z)) },
 		encode: a.Encode, recon: a.Reconstruct}
 	r.loss = func(y *tensor.Tensor, rng *tensor.RNG, _ int) (*tensor.Tensor, map[string]float64) {
@@ -123,7 +125,7 @@ func TrainVAE(ctx context.Context, dir *train.Dir, cfg VAEConfig, opts Options) 
 		return Result{}, err
 	}
 	v := NewVAE(cfg)
-	r := &run{common: cfg.Common, kind: KindVAE, module: v, model: v, partNames: []string{"recon", "kl"},
+	r := &run{common: cfg.Common, kind: KindVAE, module: v, model: v, partNames: []string{"recon", "kl"}, energyName: "Energy: negative ELBO at the posterior mean",
 		decode: func(z *tensor.Tensor) *tensor.Tensor { return v.Likelihood.Mean(v.Decode(z)) },
 		encode: func(y *tensor.Tensor) *tensor.Tensor { mu, _ := v.Posterior(y); return mu },
 		recon:  v.Reconstruct, sample: v.SamplePrior}
@@ -254,7 +256,7 @@ func (r *run) evaluate(done int, _ train.Metrics) error {
 	// The test samples' randomness (noise, z) is a function of the seed
 	// and the epoch, so a resumed run evaluates as one that never stopped.
 	r.testEval(rec, tensor.NewRNG(r.common.Seed+1000+uint64(epoch)), done == r.common.Epochs*r.perEpoch)
-	r.lastEval = rec
+	r.lastEval, r.epoch = rec, epoch
 	if err := r.dir.AppendMetrics(rec); err != nil {
 		return err
 	}
