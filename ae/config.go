@@ -93,9 +93,9 @@ func DefaultAEConfig() AEConfig {
 
 // DefaultVAEConfig is PyTorch's VAE example (pytorch/examples, vae/main.py):
 // Bernoulli likelihood (BCE summed over pixels), ELBO with beta 1, and the
-// IWAE bound with k = 100 at the end.
+// IWAE bound with k = 100 on the whole test set at the end.
 func DefaultVAEConfig() VAEConfig {
-	return VAEConfig{Common: defaultCommon(), Beta: 1, IWAEK: 100, IWAESize: 1000}
+	return VAEConfig{Common: defaultCommon(), Beta: 1, IWAEK: 100}
 }
 
 // DefaultHidden is the hidden widths of an architecture: one layer of 400
