@@ -1,7 +1,6 @@
 package ae
 
 import (
-	"fmt"
 	"math"
 	"slices"
 	"strings"
@@ -281,9 +280,4 @@ func (c Common) checkData(set *data.Set) error {
 		}
 	}
 	return nil
-}
-
-// String describes the networks, for logs.
-func (c Common) String() string {
-	return fmt.Sprintf("%s %v hidden %v latent %d %s", c.Arch, c.Shape, c.Hidden, c.Latent, c.Activation)
 }

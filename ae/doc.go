@@ -13,7 +13,7 @@
 //	     deterministic (see VAE.Energy)
 //
 // Encoders and decoders are MLPs of a list of widths or convolutional nets
-// (stride-2 Conv2d down, ConvTranspose2d up) for images (NewNet).
+// (stride-2 Conv2d down, ConvTranspose2d up) for images (Net).
 //
 // What distinguishes the plain, denoising, sparse and contractive
 // autoencoders is the objective, a type behind the Objective interface:

@@ -55,7 +55,7 @@ func (d Denoising) Loss(a *AE, y *tensor.Tensor, rng *tensor.RNG) (*tensor.Tenso
 // SparsityPenalty is a penalty on a batch of codes ([N, K]) that favours
 // few active units.
 type SparsityPenalty interface {
-	// Penalty returns the scalar penalty of the batch, per sample.
+	// Penalty returns the scalar penalty of the batch.
 	Penalty(codes *tensor.Tensor) *tensor.Tensor
 }
 

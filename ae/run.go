@@ -91,8 +91,8 @@ func TrainAE(ctx context.Context, dir *train.Dir, cfg AEConfig, opts Options) (R
 			loss, parts := obj.Loss(a, y, rng)
 			parts["loss"] = float64(loss.Item())
 			loss.Release()
-			e := a.Energy(nil, y)
-			parts["energy"] = float64(e.Mean().Item())
+			e := a.Energy(nil, y).Mean()
+			parts["energy"] = float64(e.Item())
 			e.Release()
 			return parts
 		})
