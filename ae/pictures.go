@@ -42,17 +42,31 @@ func (r *run) drawPictures() error {
 
 func isImage(shape []int) bool { return len(shape) == 3 }
 
+// plane returns points ([N, D]) as points of the plane: D = 2 as they
+// are, their first two features when D > 2, and (y, 0) when D = 1.
+func plane(x *tensor.Tensor) *tensor.Tensor {
+	switch d := x.Size(1); {
+	case d == 1:
+		return tensor.Concat(1, x, tensor.Zeros(x.Size(0), 1))
+	case d > 2:
+		return x.Narrow(1, 0, 2)
+	}
+	return x
+}
+
 // epochTitle is a title with the epoch of the pictures.
 func (r *run) epochTitle(title string) string {
 	return fmt.Sprintf("%s, epoch %d", title, r.epoch)
 }
 
 // plotSamples draws samples of the shape c.Shape under a title: images as
-// a grid of eight columns, 2-D points in red over the data's box.
+// a grid of eight columns, other samples in red in the plane (see plane)
+// over the data's box.
 func plotSamples(c Common, samples *tensor.Tensor, title string) image.Image {
 	if isImage(c.Shape) {
 		return viz.Annotate(imageGrid(c.Shape, samples, 8), viz.Labels{Title: title})
 	}
+	samples = plane(samples)
 	plot := viz.Scatter{Box: pointsBox(c.Data, samples), Sets: []viz.PointSet{viz.SamplePoints(samples)}}.Render()
 	return viz.Annotate(plot, viz.Labels{Title: title, X: "y1", Y: "y2"})
 }
@@ -66,11 +80,12 @@ func imageGrid(shape []int, rows *tensor.Tensor, cols int) image.Image {
 // reconstructions shows test samples beside their reconstructions: for
 // images, rows of eight inputs each followed by a row of their
 // reconstructions; for points, the inputs (blue) and their
-// reconstructions (red).
+// reconstructions (red), in the plane (see plane).
 func (r *run) reconstructions() image.Image {
 	if !isImage(r.common.Shape) {
 		x := r.test.X.Narrow(0, 0, min(1000, r.test.X.Size(0)))
-		rec := r.recon(x).DetachRelease()
+		rec := plane(r.recon(x).DetachRelease())
+		x = plane(x)
 		plot := viz.Scatter{Box: pointsBox(r.common.Data, x), Sets: []viz.PointSet{
 			{Points: x, Color: viz.Palette(0)}, viz.SamplePoints(rec)}}.Render()
 		return viz.Annotate(plot, viz.Labels{Title: r.epochTitle("Test points and reconstructions"), X: "y1", Y: "y2",
