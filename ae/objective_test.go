@@ -180,3 +180,22 @@ func TestIWAEBounds(t *testing.T) {
 		t.Errorf("%d active units of %d", au, cfg.Latent)
 	}
 }
+
+func TestELBOWarmup(t *testing.T) {
+	for _, c := range []struct {
+		e    ELBO
+		done int
+		want float64
+	}{
+		{ELBO{Beta: 1, Warmup: 10}, 0, 0},
+		{ELBO{Beta: 1, Warmup: 10}, 5, 0.5},
+		{ELBO{Beta: 2, Warmup: 10}, 5, 1},
+		{ELBO{Beta: 1, Warmup: 10}, 10, 1},
+		{ELBO{Beta: 1, Warmup: 10}, 30, 1},
+		{ELBO{Beta: 4}, 0, 4},
+	} {
+		if got := c.e.Weight(c.done); got != c.want {
+			t.Errorf("%+v after %d steps: beta %v, want %v", c.e, c.done, got, c.want)
+		}
+	}
+}

@@ -103,6 +103,9 @@ func trainAutoencoder(ctx context.Context, fs *flag.FlagSet, args []string, out 
 // summary is the line printed at the end of a run.
 func summary(kind string, m train.Metrics, outDir string) string {
 	s := fmt.Sprintf("epoch %v: train loss %.4f, test loss %.4f per sample", m["epoch"], m["train_loss"], m["test_loss"])
+	if kind == ae.KindAE {
+		s += fmt.Sprintf(" (reconstruction energy %.4f)", m["test_energy"])
+	}
 	if kind == ae.KindVAE {
 		s += fmt.Sprintf(" (reconstruction %.4f, KL %.4f), %v active units", m["test_recon"], m["test_kl"], m["active_units"])
 		if iwae, ok := m["test_iwae"]; ok {
