@@ -109,7 +109,7 @@ func (r *run) reconstructions() image.Image {
 // principal components.
 func (r *run) latentPlot() image.Image {
 	n := min(2000, r.test.X.Size(0))
-	codes := r.encode(r.test.X.Narrow(0, 0, n)).DetachRelease()
+	codes := rowsInChunks(r.test.X.Narrow(0, 0, n), r.encode)
 	labels := viz.Labels{Title: r.epochTitle("Codes of test samples"), X: "z1", Y: "z2"}
 	switch k := codes.Size(1); {
 	case k == 1:

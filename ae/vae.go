@@ -112,7 +112,7 @@ func (e ELBO) Loss(v *VAE, y *tensor.Tensor, rng *tensor.RNG, done int) (*tensor
 // chunks of rows so that k decodings of a chunk fit in memory.
 func IWAE(v *VAE, y *tensor.Tensor, k int, rng *tensor.RNG) []float64 {
 	n := y.Size(0)
-	chunk := max(1, 4096/k)
+	chunk := max(1, 1024/k)
 	out := make([]float64, 0, n)
 	for lo := 0; lo < n; lo += chunk {
 		rows := y.Narrow(0, lo, min(chunk, n-lo))
@@ -145,8 +145,8 @@ func logWeights(v *VAE, y *tensor.Tensor, k int, rng *tensor.RNG) *tensor.Tensor
 // the samples y: A_u = Cov_y(E_q[z_u]) > threshold (Burda et al. 2015 use
 // 0.01).
 func ActiveUnits(v *VAE, y *tensor.Tensor, threshold float64) int {
-	mu, _ := v.Posterior(y)
-	variance := mu.Variance(0, false, 0).DetachRelease()
+	mu := rowsInChunks(y, func(rows *tensor.Tensor) *tensor.Tensor { mu, _ := v.Posterior(rows); return mu })
+	variance := mu.Variance(0, false, 0)
 	active := 0
 	for _, a := range variance.Data() {
 		if float64(a) > threshold {
@@ -154,4 +154,16 @@ func ActiveUnits(v *VAE, y *tensor.Tensor, threshold float64) int {
 		}
 	}
 	return active
+}
+
+// rowsInChunks applies f to chunks of evalChunk rows of y and returns the
+// results' values, concatenated, cut from the graph: a network's
+// activations on a whole test set at once may not fit in memory.
+func rowsInChunks(y *tensor.Tensor, f func(rows *tensor.Tensor) *tensor.Tensor) *tensor.Tensor {
+	n := y.Size(0)
+	var parts []*tensor.Tensor
+	for lo := 0; lo < n; lo += evalChunk {
+		parts = append(parts, f(y.Narrow(0, lo, min(evalChunk, n-lo))).DetachRelease())
+	}
+	return tensor.Concat(0, parts...)
 }
