@@ -2,6 +2,7 @@ package ae
 
 import (
 	"math"
+	"slices"
 	"testing"
 
 	"github.com/gibbsml/gibbs/nn"
@@ -196,6 +197,33 @@ func TestELBOWarmup(t *testing.T) {
 	} {
 		if got := c.e.Weight(c.done); got != c.want {
 			t.Errorf("%+v after %d steps: beta %v, want %v", c.e, c.done, got, c.want)
+		}
+	}
+}
+
+// TestShapes checks the shapes of samples, reconstructions, codes and
+// energies of MLP and conv models on 8x8 images and of an MLP on points.
+func TestShapes(t *testing.T) {
+	for _, c := range []struct {
+		arch   string
+		shape  []int
+		hidden []int
+	}{{"mlp", []int{1, 8, 8}, []int{16}}, {"conv", []int{1, 8, 8}, []int{4, 8}}, {"mlp", []int{2}, []int{8, 8}}} {
+		common := Common{Arch: c.arch, Shape: c.shape, Hidden: c.hidden, Latent: 3, Activation: "relu", Likelihood: "gaussian", Sigma: 1}
+		d := numel(c.shape)
+		y := tensor.Rand(tensor.NewRNG(1), 5, d)
+		v := NewVAE(VAEConfig{Common: common})
+		a := NewAE(AEConfig{Common: common, Code: "linear"})
+		mu, logvar := v.Posterior(y)
+		got := [][]int{
+			v.SamplePrior(7, tensor.NewRNG(2)).Shape(), v.Reconstruct(y).Shape(), mu.Shape(), logvar.Shape(), v.Energy(nil, y).Shape(),
+			a.Encode(y).Shape(), a.Reconstruct(y).Shape(), a.Energy(nil, y).Shape(),
+		}
+		want := [][]int{{7, d}, {5, d}, {5, 3}, {5, 3}, {5}, {5, 3}, {5, d}, {5}}
+		for i := range want {
+			if !slices.Equal(got[i], want[i]) {
+				t.Errorf("%s %v: shape %d is %v, want %v", c.arch, c.shape, i, got[i], want[i])
+			}
 		}
 	}
 }
