@@ -18,7 +18,13 @@ type Plain struct{}
 
 // Loss returns the mean reconstruction NLL.
 func (Plain) Loss(a *AE, y *tensor.Tensor, _ *tensor.RNG) (*tensor.Tensor, map[string]float64) {
-	recon := a.Likelihood.NLL(a.Decode(a.Encode(y)), y).Mean()
+	return reconstruction(a, y, y)
+}
+
+// reconstruction returns the mean NLL of y under the decoding of in, and
+// it as the part "recon".
+func reconstruction(a *AE, in, y *tensor.Tensor) (*tensor.Tensor, map[string]float64) {
+	recon := a.Likelihood.NLL(a.Decode(a.Encode(in)), y).Mean()
 	return recon, map[string]float64{"recon": float64(recon.Item())}
 }
 
@@ -48,8 +54,7 @@ type Denoising struct{ Noise Noise }
 
 // Loss returns the mean NLL of y under the decoding of its corrupted copy.
 func (d Denoising) Loss(a *AE, y *tensor.Tensor, rng *tensor.RNG) (*tensor.Tensor, map[string]float64) {
-	recon := a.Likelihood.NLL(a.Decode(a.Encode(d.Noise.Corrupt(y, rng))), y).Mean()
-	return recon, map[string]float64{"recon": float64(recon.Item())}
+	return reconstruction(a, d.Noise.Corrupt(y, rng), y)
 }
 
 // SparsityPenalty is a penalty on a batch of codes ([N, K]) that favours
