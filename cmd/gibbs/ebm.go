@@ -25,18 +25,7 @@ func bindEBM(c *ebm.Config, fs *flag.FlagSet) {
 	fs.IntVar(&c.Batch, "batch", c.Batch, "data points (and negatives) per step")
 	fs.Float64Var(&c.LR, "lr", c.LR, "Adam learning rate")
 	fs.StringVar(&c.LRSchedule, "lr-schedule", c.LRSchedule, "learning rate schedule: cosine (decay to 0 over --steps; a resume that raises --steps stretches it) or constant")
-	fs.Func("hidden", "hidden layer widths, comma-separated (default 128,128,128)", func(s string) error {
-		var ws []int
-		for _, f := range strings.Split(s, ",") {
-			w, err := strconv.Atoi(strings.TrimSpace(f))
-			if err != nil || w <= 0 {
-				return fmt.Errorf("want positive widths like 128,128")
-			}
-			ws = append(ws, w)
-		}
-		c.Hidden = ws
-		return nil
-	})
+	widthsFlag(fs, "hidden", "hidden layer widths, comma-separated (default 128,128,128)", &c.Hidden)
 	fs.StringVar(&c.Activation, "activation", c.Activation, "activation: "+strings.Join(ebm.Activations, ", "))
 	fs.IntVar(&c.LangevinSteps, "langevin-steps", c.LangevinSteps, "Langevin steps per batch (k of CD-k; HMC iterations)")
 	fs.Float64Var(&c.StepSize, "step-size", c.StepSize, "Langevin step size (HMC leapfrog step)")
@@ -58,6 +47,23 @@ func bindEBM(c *ebm.Config, fs *flag.FlagSet) {
 	fs.Uint64Var(&c.Seed, "seed", c.Seed, "random seed (data, initialisation, sampling)")
 }
 
+// widthsFlag defines a flag of comma-separated positive widths stored in
+// dst.
+func widthsFlag(fs *flag.FlagSet, name, usage string, dst *[]int) {
+	fs.Func(name, usage, func(s string) error {
+		var ws []int
+		for _, f := range strings.Split(s, ",") {
+			w, err := strconv.Atoi(strings.TrimSpace(f))
+			if err != nil || w <= 0 {
+				return fmt.Errorf("want positive widths like 128,128")
+			}
+			ws = append(ws, w)
+		}
+		*dst = ws
+		return nil
+	})
+}
+
 // trainEBMCommand is 'gibbs train ebm'.
 func trainEBMCommand(ctx context.Context, args []string, out io.Writer) error {
 	cfg := ebm.DefaultConfig()
@@ -70,7 +76,7 @@ func trainEBMCommand(ctx context.Context, args []string, out io.Writer) error {
 		return err
 	}
 	if *resume {
-		if err := readResumedConfig(fs, *outDir, ebm.Kind, &cfg, &cfg.Steps); err != nil {
+		if err := readResumedConfig(fs, *outDir, ebm.Kind, &cfg, "steps", &cfg.Steps); err != nil {
 			return err
 		}
 	}
@@ -98,17 +104,17 @@ func trainEBMCommand(ctx context.Context, args []string, out io.Writer) error {
 }
 
 // readResumedConfig reads into cfg the config of the run of kind in
-// outDir, after checking that no flag but --steps (and those that say
-// where and how to report) was given: the run keeps its config. steps
-// points into cfg; a --steps given replaces the run's, which may continue
-// a finished run.
-func readResumedConfig(fs *flag.FlagSet, outDir, kind string, cfg any, steps *int) error {
-	given, stepsSet := *steps, false
+// outDir, after checking that no flag but the run's length (--steps,
+// --epochs: lengthFlag) and those that say where and how to report was
+// given: the run keeps its config. length points into cfg; a length given
+// replaces the run's, which may continue a finished run.
+func readResumedConfig(fs *flag.FlagSet, outDir, kind string, cfg any, lengthFlag string, length *int) error {
+	given, lengthSet := *length, false
 	var changed []string
 	fs.Visit(func(f *flag.Flag) {
 		switch f.Name {
-		case "steps":
-			stepsSet = true
+		case lengthFlag:
+			lengthSet = true
 		case "out", "resume", "quiet":
 		default:
 			changed = append(changed, "--"+f.Name)
@@ -127,8 +133,8 @@ func readResumedConfig(fs *flag.FlagSet, outDir, kind string, cfg any, steps *in
 	if err := h.DecodeConfig(cfg); err != nil {
 		return fmt.Errorf("%s: %w", outDir, err)
 	}
-	if stepsSet {
-		*steps = given
+	if lengthSet {
+		*length = given
 	}
 	return nil
 }

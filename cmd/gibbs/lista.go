@@ -37,7 +37,7 @@ func trainLISTACommand(ctx context.Context, args []string, out io.Writer) error 
 		return err
 	}
 	if *resume {
-		if err := readResumedConfig(fs, *outDir, lista.Kind, &c, &c.Steps); err != nil {
+		if err := readResumedConfig(fs, *outDir, lista.Kind, &c, "steps", &c.Steps); err != nil {
 			return err
 		}
 	}

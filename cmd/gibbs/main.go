@@ -3,6 +3,8 @@
 //	gibbs demo                      train a small energy model on 2-D data and draw it
 //	gibbs train ebm --data ring8    train an energy model, resumable
 //	gibbs train lista               LISTA against ISTA and FISTA on sparse coding
+//	gibbs train ae --data mnist     train an autoencoder (plain, denoising, sparse, contractive)
+//	gibbs train vae --data mnist    train a variational autoencoder
 //	gibbs sample --run DIR          draw samples from a trained model
 //	gibbs help COMMAND              describe a command
 //
@@ -39,7 +41,7 @@ var commands []command
 func init() {
 	commands = []command{
 		{"demo", "train a small energy model on 2-D data and write energy.png and samples.png", runDemo},
-		{"train", "train a model: gibbs train ebm [flags]", runTrain},
+		{"train", "train a model: gibbs train ae|ebm|lista|vae [flags]", runTrain},
 		{"sample", "draw samples from a trained run: gibbs sample --run DIR", runSample},
 		{"bench", "run the reference workloads and print one JSON line per result",
 			func(_ context.Context, args []string, out io.Writer) error { return runBench(args, out) }},
@@ -193,7 +195,7 @@ func parseFlags(fs *flag.FlagSet, args []string, out io.Writer, synopsis string)
 }
 
 func runTrain(ctx context.Context, args []string, out io.Writer) error {
-	kinds := "ebm, lista"
+	kinds := "ae, ebm, lista, vae"
 	if len(args) == 0 || strings.HasPrefix(args[0], "-") {
 		if len(args) > 0 && (args[0] == "-h" || args[0] == "--help" || args[0] == "-help") {
 			fmt.Fprintf(out, "Usage: gibbs train KIND [flags]\n\nKinds: %s\nRun 'gibbs train KIND --help' for its flags.\n", kinds)
@@ -207,6 +209,10 @@ func runTrain(ctx context.Context, args []string, out io.Writer) error {
 		err = trainEBMCommand(ctx, args[1:], out)
 	case "lista":
 		err = trainLISTACommand(ctx, args[1:], out)
+	case "ae":
+		err = trainAECommand(ctx, args[1:], out)
+	case "vae":
+		err = trainVAECommand(ctx, args[1:], out)
 	default:
 		return usagef("unknown model kind %q (have: %s)", args[0], kinds)
 	}
