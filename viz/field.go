@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"slices"
+	"strconv"
 
 	"github.com/gibbsml/gibbs/tensor"
 )
@@ -149,4 +150,69 @@ func (s ColorScale) value(t, lo, hi float64) float64 {
 		return lo + math.Expm1(t*math.Log1p(hi-lo))
 	}
 	return lo + t*(hi-lo)
+}
+
+// maxBarTicks is the most ticks a color bar gets.
+const maxBarTicks = 8
+
+// ticks returns the values to mark on a color bar of h pixels over
+// [lo, hi], with their labels. A linear scale gets evenly spaced round
+// values, as an axis does. A Log scale gets the roundest values (0, then
+// 1, 5 and 2 times powers of ten, larger powers first) that lie at least
+// two lines of text apart on the bar.
+func (s ColorScale) ticks(lo, hi float64, h int) ([]float64, []string) {
+	if hi <= lo {
+		return []float64{lo}, []string{strconv.FormatFloat(lo, 'g', 3, 64)}
+	}
+	if !s.Log {
+		vs, ls := axis{lo, hi, false}.ticks()
+		var values []float64
+		var labels []string
+		for i, v := range vs {
+			if v >= lo-1e-9*(hi-lo) && v <= hi+1e-9*(hi-lo) {
+				values, labels = append(values, v), append(labels, ls[i])
+			}
+		}
+		return values, labels
+	}
+	top := math.Floor(math.Log10(math.Max(math.Abs(lo), math.Abs(hi))))
+	candidates := []float64{0}
+	for k := top; k >= top-3; k-- {
+		for _, m := range []float64{1, 5, 2} {
+			v := m * math.Pow(10, k)
+			candidates = append(candidates, v, -v)
+		}
+	}
+	var values []float64
+	minGap := 2 * float64(fontHeight) / float64(h)
+	for _, v := range candidates {
+		if v < lo || v > hi || len(values) == maxBarTicks {
+			continue
+		}
+		pos := s.position(v, lo, hi)
+		if slices.ContainsFunc(values, func(u float64) bool { return math.Abs(s.position(u, lo, hi)-pos) < minGap }) {
+			continue
+		}
+		values = append(values, v)
+	}
+	if len(values) < 2 {
+		return s.endTicks(lo, hi)
+	}
+	slices.Sort(values)
+	labels := make([]string, len(values))
+	for i, v := range values {
+		labels[i] = strconv.FormatFloat(v, 'g', 3, 64)
+	}
+	return values, labels
+}
+
+// endTicks marks the ends of [lo, hi] and its middle.
+func (s ColorScale) endTicks(lo, hi float64) ([]float64, []string) {
+	var values []float64
+	var labels []string
+	for _, q := range []float64{0, 0.5, 1} {
+		v := s.value(q, lo, hi)
+		values, labels = append(values, v), append(labels, strconv.FormatFloat(v, 'g', 3, 64))
+	}
+	return values, labels
 }

@@ -12,14 +12,17 @@ type Series struct {
 	Y     []float64
 	X     []float64   // nil: 0, 1, 2, ...; otherwise one per Y
 	Color color.Color // nil: the palette color of the series' position
+	Name  string      // shown in the legend; a series without a name is left out of it
 }
 
 // LinePlot draws curves, such as loss curves, with grid lines and labeled
-// ticks. The axes span the finite values of all series; with LogY the y
-// axis is logarithmic and values ≤ 0 are left out. A value left out breaks
-// its curve.
+// ticks, the Labels and, when a series has a Name, a legend in the top
+// right corner. The axes span the finite values of all series; with LogY
+// the y axis is logarithmic and values ≤ 0 are left out. A value left out
+// breaks its curve.
 type LinePlot struct {
-	Series        []Series
+	Series []Series
+	Labels
 	LogY          bool
 	Width, Height int     // of the plot area in pixels; 0 means 640 and 360
 	LineWidth     float64 // in pixels; 0 means 1.5
@@ -54,8 +57,14 @@ func (p LinePlot) Render() image.Image {
 	if xlo > xhi { // nothing to draw
 		xlo, xhi, ylo, yhi = 0, 1, 1, 10
 	}
+	// A little room above and below keeps the extreme values off the frame.
+	if p.LogY {
+		ylo, yhi = ylo/math.Pow(yhi/ylo, 0.04), yhi*math.Pow(yhi/ylo, 0.04)
+	} else {
+		ylo, yhi = ylo-0.04*(yhi-ylo), yhi+0.04*(yhi-ylo)
+	}
 	xa, ya := newAxis(xlo, xhi, false), newAxis(ylo, yhi, p.LogY)
-	full, area := axesPlot(xa, ya, w, h)
+	full, area := axesPlot(xa, ya, w, h, p.Labels, 0)
 	r := area.img.Rect
 	toPixel := func(x, y float64) (float64, float64) {
 		// Inset by half a line so that extreme points are not clipped.
@@ -79,12 +88,49 @@ func (p LinePlot) Render() image.Image {
 			if havePrev {
 				area.line(px, py, cx, cy, lw, n)
 			} else if k+1 == len(s.Y) || !p.usable(s.xAt(k+1), s.Y[k+1]) {
-				area.dot(cx, cy, lw, n) // an isolated point
+				area.dot(cx, cy, 2*lw, n) // an isolated point
 			}
 			px, py, havePrev = cx, cy, true
 		}
 	}
+	area.legend(p.Series, lw)
 	return full.img
+}
+
+// legend draws a box in the top-right corner of c with a stroke and the
+// name of each named series.
+func (c canvas) legend(series []Series, lw float64) {
+	const swatch, pad, rowH = 18, 5, fontHeight + 3
+	textW, rows := 0, 0
+	for _, s := range series {
+		if s.Name != "" {
+			tw, _ := textSize(s.Name)
+			textW, rows = max(textW, tw), rows+1
+		}
+	}
+	if rows == 0 {
+		return
+	}
+	r := c.img.Rect
+	box := image.Rect(r.Max.X-pad-swatch-pad-textW-pad-pad, r.Min.Y+pad, r.Max.X-pad, r.Min.Y+pad+rows*rowH+pad)
+	c.fill(box, color.NRGBA{255, 255, 255, 230})
+	c.frame(box.Inset(1))
+	y := box.Min.Y + pad
+	for i, s := range series {
+		if s.Name == "" {
+			continue
+		}
+		col := s.Color
+		if col == nil {
+			col = Palette(i)
+		}
+		n := nrgba(col)
+		n.A = max(n.A, 200) // a faint curve still gets a visible swatch
+		mid := float64(y + fontCap/2)
+		c.line(float64(box.Min.X+pad), mid+0.5, float64(box.Min.X+pad+swatch), mid+0.5, max(lw, 2), n)
+		c.text(box.Min.X+pad+swatch+pad, y, s.Name, textColor)
+		y += rowH
+	}
 }
 
 func (s Series) xAt(k int) float64 {
