@@ -1,6 +1,7 @@
 package ebm
 
 import (
+	"fmt"
 	"math"
 	"slices"
 	"strings"
@@ -76,6 +77,19 @@ func DemoConfig() Config {
 	c.Steps, c.EvalEvery, c.CheckpointEvery = 1000, 1000, 1000
 	c.Hidden = []int{128, 128}
 	return c
+}
+
+// Objective describes the training objective of the config in words:
+// the loss and sampler of a contrastive recipe, or the kind of score
+// matching.
+func (c Config) Objective() string {
+	switch c.Loss {
+	case "dsm":
+		return fmt.Sprintf("denoising score matching (sigma %g)", c.Sigma)
+	case "ssm":
+		return "sliced score matching"
+	}
+	return fmt.Sprintf("%s loss, %s sampler", c.Loss, c.Sampler)
 }
 
 var activations = map[string]func() nn.Layer{
