@@ -17,7 +17,7 @@ import (
 const gridResolution = 256
 
 // evaluate writes an evaluation line to the metrics (test NLL, true NLL,
-// modes covered, acceptance rates) and the pictures.
+// mode statistics, acceptance rates) and the pictures.
 func (r *run) evaluate(done int, _ train.Metrics) error {
 	res := Result{Step: done, TestNLL: energy.GridNLL(r.model.Net, r.test, r.model.Box, gridResolution), TrueNLL: math.NaN()}
 	rec := train.Metrics{"step": done, "test_nll": res.TestNLL}
@@ -33,9 +33,11 @@ func (r *run) evaluate(done int, _ train.Metrics) error {
 		}
 	}
 	if modes, std, ok := data.ToyModes(r.cfg.Data); ok {
-		res.ModesCovered, _ = energy.ModeCoverage(samples, modes, std)
-		res.Modes = len(modes)
-		rec["modes_covered"], rec["modes"] = res.ModesCovered, res.Modes
+		res.Modes = energy.ModeCoverage(samples, modes, std)
+		rec["modes_covered"], rec["modes"], rec["high_quality"] = res.Modes.Covered, res.Modes.Modes, res.Modes.HighQuality
+		if !math.IsInf(res.Modes.ReverseKL, 0) {
+			rec["mode_kl"] = res.Modes.ReverseKL
+		}
 	}
 	for name, a := range r.acceptances() {
 		rec[name+"_acceptance"] = a.AcceptanceRate()

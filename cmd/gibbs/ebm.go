@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"math"
 	"os"
 	"strconv"
 	"strings"
@@ -89,12 +90,23 @@ func trainEBMCommand(ctx context.Context, args []string, out io.Writer) error {
 	if err != nil {
 		return err
 	}
-	if res.Modes > 0 {
-		fmt.Fprintf(out, "test NLL %.3f nats (true density %.3f), modes covered %d/%d; pictures in %s\n", res.TestNLL, res.TrueNLL, res.ModesCovered, res.Modes, *outDir)
-	} else {
-		fmt.Fprintf(out, "test NLL %.3f nats; pictures in %s\n", res.TestNLL, *outDir)
-	}
+	fmt.Fprintln(out, resultLine(res)+"; pictures in "+*outDir)
 	return nil
+}
+
+// resultLine says how good the run's last evaluation is: its test NLL
+// beside the true density's where that is known, and how its samples
+// cover the modes of a mixture.
+func resultLine(res ebm.Result) string {
+	s := fmt.Sprintf("test NLL %.3f nats (density normalised on a grid)", res.TestNLL)
+	if !math.IsNaN(res.TrueNLL) {
+		s += fmt.Sprintf(", true density %.3f", res.TrueNLL)
+	}
+	if m := res.Modes; m.Modes > 0 {
+		s += fmt.Sprintf("; modes with a sample within 3 std: %d/%d, samples that near a mode: %.0f%%, reverse KL of their modes to uniform %.3f nats",
+			m.Covered, m.Modes, 100*m.HighQuality, m.ReverseKL)
+	}
+	return s
 }
 
 // readResumedConfig reads into cfg the config of the run of kind in
