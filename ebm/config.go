@@ -1,6 +1,8 @@
 package ebm
 
 import (
+	"bytes"
+	"encoding/json"
 	"fmt"
 	"math"
 	"slices"
@@ -79,6 +81,75 @@ func DemoConfig() Config {
 	return c
 }
 
+// contrastive reports whether the config trains with a contrastive loss
+// and negatives, rather than by score matching.
+func (c Config) contrastive() bool {
+	_, score := scoreObjectives[c.Loss]
+	return !score
+}
+
+// unused returns the config.json keys that do not apply to the config's
+// recipe: the sampler's settings under score matching, the constants its
+// loss does not take, the replay buffer's settings for other samplers,
+// and so on. The Langevin settings always apply: pictures and 'gibbs
+// sample' draw from the model with them.
+func (c Config) unused() []string {
+	if !c.contrastive() {
+		out := []string{"sampler", "margin", "alpha", "beta", "max_energy", "buffer_size", "reinit", "jump_width", "jump_uniform", "leapfrog"}
+		if c.Loss != "dsm" {
+			out = append(out, "sigma")
+		}
+		return out
+	}
+	out := []string{"sigma"}
+	for _, k := range []string{"margin", "alpha", "beta"} {
+		if !slices.Contains(energy.LossConstants(c.Loss), k) {
+			out = append(out, k)
+		}
+	}
+	if c.Sampler != "replay" {
+		out = append(out, "buffer_size", "reinit", "jump_width", "jump_uniform")
+	}
+	if c.Sampler != "hmc" {
+		out = append(out, "leapfrog")
+	}
+	return out
+}
+
+// configFields is Config without its methods, for encoding/json.
+type configFields Config
+
+// MarshalJSON writes the settings that apply to the config's recipe (see
+// unused), so that config.json says what the run did.
+func (c Config) MarshalJSON() ([]byte, error) {
+	b, err := json.Marshal(configFields(c))
+	if err != nil {
+		return nil, err
+	}
+	var fields map[string]json.RawMessage
+	if err := json.Unmarshal(b, &fields); err != nil {
+		return nil, err
+	}
+	for _, k := range c.unused() {
+		delete(fields, k)
+	}
+	return json.Marshal(fields)
+}
+
+// UnmarshalJSON reads a config written by MarshalJSON, or one with every
+// setting: what is left out keeps its DefaultConfig value. Unknown keys
+// are an error.
+func (c *Config) UnmarshalJSON(b []byte) error {
+	f := configFields(DefaultConfig())
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&f); err != nil {
+		return err
+	}
+	*c = Config(f)
+	return nil
+}
+
 // Objective describes the training objective of the config in words:
 // the loss and sampler of a contrastive recipe, or the kind of score
 // matching.
@@ -123,7 +194,7 @@ func (c Config) Validate() error {
 		return train.Settingf("data", "unknown dataset %q (have %s)", c.Data, strings.Join(data.ToyNames(), ", "))
 	}
 	if _, ok := scoreObjectives[c.Loss]; !ok {
-		if _, err := energy.LossByName(c.Loss, energy.LossConfig{}); err != nil {
+		if _, err := energy.LossByName(c.Loss, energy.DefaultLossConfig()); err != nil {
 			return train.Settingf("loss", "unknown loss %q (have %s, dsm, ssm)", c.Loss, strings.Join(energy.LossNames(), ", "))
 		}
 	}
@@ -167,6 +238,13 @@ func (c Config) Validate() error {
 		if !(p.v >= 0 && p.v <= 1) {
 			return train.Settingf(p.name, "must be in [0, 1], got %v", p.v)
 		}
+	}
+	if c.contrastive() && c.LangevinSteps == 0 {
+		what := "Langevin steps"
+		if c.Sampler == "hmc" {
+			what = "HMC iterations"
+		}
+		return train.Settingf("langevin-steps", "must be positive for a contrastive loss: with 0 %s the negatives never leave where they start", what)
 	}
 	if len(c.Hidden) == 0 {
 		return train.Settingf("hidden", "needs at least one width")

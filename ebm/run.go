@@ -101,7 +101,9 @@ func newRun(cfg Config, dir *train.Dir) (*run, error) {
 		r.objective = obj(cfg)
 		return r, nil
 	}
-	loss, err := energy.LossByName(cfg.Loss, energy.LossConfig{Margin: float32(cfg.Margin), Beta: float32(cfg.Beta), Alpha: float32(cfg.Alpha)})
+	lc := energy.DefaultLossConfig()
+	lc.Margin, lc.Beta, lc.Alpha = float32(cfg.Margin), float32(cfg.Beta), float32(cfg.Alpha)
+	loss, err := energy.LossByName(cfg.Loss, lc)
 	if err != nil {
 		return nil, err
 	}
@@ -172,6 +174,9 @@ func (r *run) step(done int) (train.Metrics, error) {
 	v, err := train.Step(r.opt, loss)
 	if err != nil {
 		return nil, err
+	}
+	if !r.cfg.contrastive() { // score matching has no negatives
+		return train.Metrics{"loss": v}, nil
 	}
 	return train.Metrics{"loss": v, "e_pos": st.PosEnergy, "e_neg": st.NegEnergy}, nil
 }

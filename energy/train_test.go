@@ -33,7 +33,7 @@ func TestFiniteTrainingSeparates(t *testing.T) {
 	for _, name := range []string{"hinge", "log", "nll", "square-square", "mce"} {
 		t.Run(name, func(t *testing.T) {
 			rng := tensor.NewRNG(3)
-			loss, err := energy.LossByName(name, energy.LossConfig{})
+			loss, err := energy.LossByName(name, energy.DefaultLossConfig())
 			if err != nil {
 				t.Fatal(err)
 			}
