@@ -34,6 +34,8 @@ type Config struct {
 	JumpWidth       float64 `json:"jump_width"`
 	JumpUniform     float64 `json:"jump_uniform"`
 	Leapfrog        int     `json:"leapfrog"`
+	HMCTarget       float64 `json:"hmc_target"`
+	HMCWarmUp       int     `json:"hmc_warmup"`
 	Margin          float64 `json:"margin"`
 	Alpha           float64 `json:"alpha"`
 	Beta            float64 `json:"beta"`
@@ -60,12 +62,17 @@ type Config struct {
 //     wells can stay merged into lines for thousands of steps;
 //   - Adam at 1e-2 with cosine decay to zero (Loshchilov & Hutter 2017),
 //     which settles the modes' relative depths at the end of the run.
+//
+// With --sampler hmc the leapfrog step starts at StepSize and adapts by
+// dual averaging (energy.DualAveraging) to an acceptance of 0.65 during
+// the first 100 training steps, then stays: the Langevin step, far too
+// small for HMC, left it accepting everything and moving nowhere.
 func DefaultConfig() Config {
 	return Config{
 		Data: "ring8", Loss: "nll", Sampler: "replay", Steps: 3000, Batch: 256, LR: 1e-2, LRSchedule: "cosine",
 		Hidden: []int{128, 128, 128}, Activation: "silu",
 		LangevinSteps: 10, StepSize: 0.0005, Noise: math.Sqrt(2 * 0.0005), BufferSize: 2048, Reinit: 0.05,
-		JumpWidth: 0.07, JumpUniform: 0.1, Leapfrog: 5,
+		JumpWidth: 0.07, JumpUniform: 0.1, Leapfrog: 5, HMCTarget: 0.65, HMCWarmUp: 100,
 		Margin: 1, Alpha: 0.01, Beta: 1, Sigma: 0.1,
 		TrainSize: 20000, EvalEvery: 500, CheckpointEvery: 250, MaxEnergy: 1e4, Seed: 1,
 	}
@@ -95,7 +102,7 @@ func (c Config) contrastive() bool {
 // sample' draw from the model with them.
 func (c Config) unused() []string {
 	if !c.contrastive() {
-		out := []string{"sampler", "margin", "alpha", "beta", "max_energy", "buffer_size", "reinit", "jump_width", "jump_uniform", "leapfrog"}
+		out := []string{"sampler", "margin", "alpha", "beta", "max_energy", "buffer_size", "reinit", "jump_width", "jump_uniform", "leapfrog", "hmc_target", "hmc_warmup"}
 		if c.Loss != "dsm" {
 			out = append(out, "sigma")
 		}
@@ -111,7 +118,7 @@ func (c Config) unused() []string {
 		out = append(out, "buffer_size", "reinit", "jump_width", "jump_uniform")
 	}
 	if c.Sampler != "hmc" {
-		out = append(out, "leapfrog")
+		out = append(out, "leapfrog", "hmc_target", "hmc_warmup")
 	}
 	return out
 }
@@ -224,7 +231,7 @@ func (c Config) Validate() error {
 		v    float64
 	}{
 		{"langevin-steps", float64(c.LangevinSteps)}, {"noise", c.Noise}, {"clip-grad", c.ClipGrad},
-		{"margin", c.Margin}, {"alpha", c.Alpha}, {"max-energy", c.MaxEnergy}, {"jump-width", c.JumpWidth},
+		{"margin", c.Margin}, {"alpha", c.Alpha}, {"max-energy", c.MaxEnergy}, {"jump-width", c.JumpWidth}, {"hmc-warmup", float64(c.HMCWarmUp)},
 	}
 	for _, p := range nonNeg {
 		if !(p.v >= 0) || math.IsInf(p.v, 0) {
@@ -234,7 +241,7 @@ func (c Config) Validate() error {
 	for _, p := range []struct {
 		name string
 		v    float64
-	}{{"reinit", c.Reinit}, {"jump-uniform", c.JumpUniform}} {
+	}{{"reinit", c.Reinit}, {"jump-uniform", c.JumpUniform}, {"hmc-target", c.HMCTarget}} {
 		if !(p.v >= 0 && p.v <= 1) {
 			return train.Settingf(p.name, "must be in [0, 1], got %v", p.v)
 		}

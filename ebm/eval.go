@@ -50,8 +50,9 @@ func (r *run) evaluate(done int, _ train.Metrics) error {
 }
 
 // samples returns n model samples and where they come from:
-// replay-buffer chains when there is a buffer, otherwise fresh long
-// Langevin chains from uniform noise.
+// replay-buffer chains when there is a buffer, otherwise fresh long chains
+// from uniform noise, by HMC with the run's (adapted) step for an HMC run
+// and by Langevin for the others.
 func (r *run) samples(n int) (*tensor.Tensor, string) {
 	if r.replay != nil {
 		s := r.replay.Chains.Narrow(0, 0, min(n, r.replay.Chains.Size(0)))
@@ -59,6 +60,11 @@ func (r *run) samples(n int) (*tensor.Tensor, string) {
 	}
 	lo, hi := r.model.bounds()
 	steps := max(5*r.cfg.LangevinSteps, 100)
+	if r.hmc != nil {
+		h := energy.HMC{Iterations: steps, LeapfrogSteps: r.cfg.Leapfrog, StepSize: r.hmc.Step(), Lo: lo, Hi: hi}
+		s := h.Sample(r.model.Net, nil, tensor.Zeros(n, 2), tensor.NewRNG(r.cfg.Seed+6))
+		return s, fmt.Sprintf("%d HMC chains of %d iterations (step %.3g)", n, steps, h.StepSize)
+	}
 	lang := energy.Langevin{Steps: steps, StepSize: float32(r.cfg.StepSize), Noise: float32(r.cfg.Noise), ClipGrad: float32(r.cfg.ClipGrad)}
 	s := lang.Run(r.model.Net, nil, tensor.Uniform(tensor.NewRNG(r.cfg.Seed+5), lo, hi, n, 2), tensor.NewRNG(r.cfg.Seed+6))
 	return s, fmt.Sprintf("%d Langevin chains of %d steps", n, steps)

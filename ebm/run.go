@@ -125,6 +125,9 @@ func newRun(cfg Config, dir *train.Dir) (*run, error) {
 		contrast.Sampler = energy.CD{Langevin: lang}
 	case "hmc":
 		r.hmc = &energy.HMC{Iterations: cfg.LangevinSteps, LeapfrogSteps: cfg.Leapfrog, StepSize: float32(cfg.StepSize)}
+		if cfg.HMCWarmUp > 0 {
+			r.hmc.Adapt = energy.NewDualAveraging(cfg.StepSize, cfg.HMCTarget, cfg.HMCWarmUp*cfg.LangevinSteps)
+		}
 		contrast.Sampler = r.hmc
 	}
 	r.objective = contrast
@@ -132,7 +135,8 @@ func newRun(cfg Config, dir *train.Dir) (*run, error) {
 }
 
 // parts is what the run's checkpoint holds: weights, optimizer, RNG,
-// replay buffer and the Metropolis counters of the samplers.
+// replay buffer, the Metropolis counters of the samplers and HMC's step
+// size adaptation.
 func (r *run) parts() []train.Stateful {
 	ps := []train.Stateful{train.Module("", r.model.Net), train.Optimizer("", r.opt), train.RNG("rng", r.rng)}
 	if r.replay != nil {
@@ -140,6 +144,9 @@ func (r *run) parts() []train.Stateful {
 	}
 	for name, a := range r.acceptances() {
 		ps = append(ps, train.Counter(name+"_accepted", &a.Accepted), train.Counter(name+"_proposed", &a.Proposed))
+	}
+	if r.hmc != nil && r.hmc.Adapt != nil {
+		ps = append(ps, train.Text("hmc_step_adaptation", r.hmc.Adapt))
 	}
 	return ps
 }

@@ -158,8 +158,8 @@ const maxBarTicks = 8
 // ticks returns the values to mark on a color bar of h pixels over
 // [lo, hi], with their labels. A linear scale gets evenly spaced round
 // values, as an axis does. A Log scale gets the roundest values (0, then
-// 1, 5 and 2 times powers of ten, larger powers first) that lie at least
-// two lines of text apart on the bar.
+// 1, 5, 2 and 3 times powers of ten, larger powers first) that lie at
+// least two lines of text apart on the bar.
 func (s ColorScale) ticks(lo, hi float64, h int) ([]float64, []string) {
 	if hi <= lo {
 		return []float64{lo}, []string{strconv.FormatFloat(lo, 'g', 3, 64)}
@@ -178,7 +178,7 @@ func (s ColorScale) ticks(lo, hi float64, h int) ([]float64, []string) {
 	top := math.Floor(math.Log10(math.Max(math.Abs(lo), math.Abs(hi))))
 	candidates := []float64{0}
 	for k := top; k >= top-3; k-- {
-		for _, m := range []float64{1, 5, 2} {
+		for _, m := range []float64{1, 5, 2, 3} {
 			v := m * math.Pow(10, k)
 			candidates = append(candidates, v, -v)
 		}

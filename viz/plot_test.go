@@ -245,7 +245,8 @@ func TestColorBarTicks(t *testing.T) {
 	}{
 		{"linear", ColorScale{}, -1, 9, []string{"0", "2", "4", "6", "8"}},
 		// No label starts with a stray minus: positive values print bare.
-		{"log", ColorScale{Log: true}, -11.3, 60, []string{"-10", "-5", "0", "5", "10", "20", "50"}},
+		{"log", ColorScale{Log: true}, -11.3, 60, []string{"-10", "-5", "0", "5", "10", "20", "30", "50"}},
+		{"log positive", ColorScale{Log: true}, 2.8, 45, []string{"3", "5", "10", "20", "30"}},
 		{"log flat", ColorScale{Log: true}, 10.1, 10.2, []string{"10.1", "10.1", "10.2"}},
 	} {
 		vs, ls := tc.s.ticks(tc.lo, tc.hi, 400)

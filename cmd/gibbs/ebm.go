@@ -48,6 +48,8 @@ func bindEBM(c *ebm.Config, fs *flag.FlagSet) {
 	fs.Float64Var(&c.JumpWidth, "jump-width", c.JumpWidth, "replay: width of the Metropolis-Hastings jumps proposed near the data (0: no jumps)")
 	fs.Float64Var(&c.JumpUniform, "jump-uniform", c.JumpUniform, "replay: share of jump proposals drawn uniformly from the box")
 	fs.IntVar(&c.Leapfrog, "leapfrog", c.Leapfrog, "HMC leapfrog steps per iteration")
+	fs.Float64Var(&c.HMCTarget, "hmc-target", c.HMCTarget, "HMC: acceptance probability the step size is adapted to (dual averaging, Hoffman & Gelman 2014)")
+	fs.IntVar(&c.HMCWarmUp, "hmc-warmup", c.HMCWarmUp, "HMC: training steps during which the step size adapts, from --step-size; then it stays (0: --step-size throughout)")
 	fs.Float64Var(&c.Margin, "margin", c.Margin, "margin m of the hinge and square-square losses")
 	fs.Float64Var(&c.Alpha, "alpha", c.Alpha, "energy magnitude penalty of the contrastive loss")
 	fs.Float64Var(&c.Beta, "beta", c.Beta, "inverse temperature of the nll and mee losses")

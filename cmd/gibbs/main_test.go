@@ -137,45 +137,61 @@ func TestTrainWritesRunFolder(t *testing.T) {
 
 // TestResumeIsExact checks that a run stopped and resumed ends exactly
 // where an uninterrupted run does: weights, optimizer state, replay
-// buffer and RNG all travel in the checkpoint.
+// buffer, RNG and HMC's step adaptation (stopped mid-warm-up) all travel
+// in the checkpoint.
 func TestResumeIsExact(t *testing.T) {
-	whole := filepath.Join(t.TempDir(), "whole")
-	parts := filepath.Join(t.TempDir(), "parts")
-	if status, _, errOut := runCLI(smallRun(whole, 20)...); status != 0 {
-		t.Fatal(errOut)
-	}
-	if status, _, errOut := runCLI(smallRun(parts, 10)...); status != 0 {
-		t.Fatal(errOut)
-	}
-	if status, out, errOut := runCLI("train", "ebm", "--quiet", "--resume", "--out", parts, "--steps", "20"); status != 0 || !strings.Contains(out, "resuming") {
-		t.Fatalf("resume: status %d %q %q", status, out, errOut)
-	}
-	a, _, err := checkpoint.Load(filepath.Join(whole, "checkpoint.safetensors"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	b, _, err := checkpoint.Load(filepath.Join(parts, "checkpoint.safetensors"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(a) != len(b) {
-		t.Fatalf("%d tensors vs %d", len(a), len(b))
-	}
-	for name, ta := range a {
-		tb, ok := b[name]
-		if !ok {
-			t.Fatalf("resumed checkpoint lacks %s", name)
-		}
-		for i, v := range ta.Data() {
-			if tb.Data()[i] != v {
-				t.Fatalf("%s[%d]: %v uninterrupted, %v resumed", name, i, v, tb.Data()[i])
+	for _, tc := range []struct {
+		name  string
+		extra []string
+	}{
+		{"replay", nil},
+		{"hmc", []string{"--sampler", "hmc", "--hmc-warmup", "15"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			whole := filepath.Join(t.TempDir(), "whole")
+			parts := filepath.Join(t.TempDir(), "parts")
+			if status, _, errOut := runCLI(smallRun(whole, 20, tc.extra...)...); status != 0 {
+				t.Fatal(errOut)
 			}
-		}
-	}
-	ma, _ := os.ReadFile(filepath.Join(whole, "metrics.jsonl"))
-	mb, _ := os.ReadFile(filepath.Join(parts, "metrics.jsonl"))
-	if !bytes.Equal(ma, mb) {
-		t.Errorf("metrics differ:\n%s\nvs\n%s", ma, mb)
+			if status, _, errOut := runCLI(smallRun(parts, 10, tc.extra...)...); status != 0 {
+				t.Fatal(errOut)
+			}
+			if status, out, errOut := runCLI("train", "ebm", "--quiet", "--resume", "--out", parts, "--steps", "20"); status != 0 || !strings.Contains(out, "resuming") {
+				t.Fatalf("resume: status %d %q %q", status, out, errOut)
+			}
+			a, ma, err := checkpoint.Load(filepath.Join(whole, "checkpoint.safetensors"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			b, mb, err := checkpoint.Load(filepath.Join(parts, "checkpoint.safetensors"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(a) != len(b) {
+				t.Fatalf("%d tensors vs %d", len(a), len(b))
+			}
+			for name, ta := range a {
+				tb, ok := b[name]
+				if !ok {
+					t.Fatalf("resumed checkpoint lacks %s", name)
+				}
+				for i, v := range ta.Data() {
+					if tb.Data()[i] != v {
+						t.Fatalf("%s[%d]: %v uninterrupted, %v resumed", name, i, v, tb.Data()[i])
+					}
+				}
+			}
+			for k, v := range ma {
+				if k != "config" && mb[k] != v {
+					t.Errorf("metadata %s: %q uninterrupted, %q resumed", k, v, mb[k])
+				}
+			}
+			la, _ := os.ReadFile(filepath.Join(whole, "metrics.jsonl"))
+			lb, _ := os.ReadFile(filepath.Join(parts, "metrics.jsonl"))
+			if !bytes.Equal(la, lb) {
+				t.Errorf("metrics differ:\n%s\nvs\n%s", la, lb)
+			}
+		})
 	}
 }
 
