@@ -80,10 +80,10 @@ func DefaultConfig() Config {
 
 // DemoConfig is the recipe of 'gibbs demo': 1000 steps with two hidden
 // layers, which separate ring8's wells in about ten seconds (the third
-// layer of the full recipe pays off on grid25), evaluated once at the end.
+// layer of the full recipe pays off on grid25), evaluated four times.
 func DemoConfig() Config {
 	c := DefaultConfig()
-	c.Steps, c.EvalEvery, c.CheckpointEvery = 1000, 1000, 1000
+	c.Steps, c.EvalEvery, c.CheckpointEvery = 1000, 250, 1000
 	c.Hidden = []int{128, 128}
 	return c
 }

@@ -119,11 +119,10 @@ func (r *run) drawPictures(done int, samples *tensor.Tensor, source string, true
 		Height: 200,
 	}
 	if !math.IsNaN(trueNLL) && !math.IsInf(trueNLL, 0) {
-		flat := make([]float64, len(evalSteps))
-		for i := range flat {
-			flat[i] = trueNLL
-		}
-		progress.Series = append(progress.Series, viz.Series{X: evalSteps, Y: flat, Color: viz.Palette(7), Name: "NLL under the true density"})
+		// A level line over the whole run, which also gives the panel the
+		// loss panel's steps.
+		progress.Series = append(progress.Series, viz.Series{X: []float64{steps[0], steps[len(steps)-1]}, Y: []float64{trueNLL, trueNLL},
+			Color: viz.Palette(7), Name: "NLL under the true density"})
 	}
 	return viz.SavePNG(r.dir.File("loss.png"), viz.Stack(curve.Render(), progress.Render()))
 }

@@ -158,8 +158,9 @@ const maxBarTicks = 8
 // ticks returns the values to mark on a color bar of h pixels over
 // [lo, hi], with their labels. A linear scale gets evenly spaced round
 // values, as an axis does. A Log scale gets the roundest values (0, then
-// 1, 5, 2 and 3 times powers of ten, larger powers first) that lie at
-// least two lines of text apart on the bar.
+// 1, 5, 2 and 3 times powers of ten, larger powers first, then the ends
+// rounded to two digits) that lie at least two and a half lines of text
+// apart on the bar.
 func (s ColorScale) ticks(lo, hi float64, h int) ([]float64, []string) {
 	if hi <= lo {
 		return []float64{lo}, []string{strconv.FormatFloat(lo, 'g', 3, 64)}
@@ -183,8 +184,11 @@ func (s ColorScale) ticks(lo, hi float64, h int) ([]float64, []string) {
 			candidates = append(candidates, v, -v)
 		}
 	}
+	// Last, the ends rounded inwards to two digits, for a range that the
+	// round values leave unmarked near an end.
+	candidates = append(candidates, roundIn(lo, hi), roundIn(hi, lo))
 	var values []float64
-	minGap := 2 * float64(fontHeight) / float64(h)
+	minGap := 2.5 * float64(fontHeight) / float64(h)
 	for _, v := range candidates {
 		if v < lo || v > hi || len(values) == maxBarTicks {
 			continue
@@ -204,6 +208,18 @@ func (s ColorScale) ticks(lo, hi float64, h int) ([]float64, []string) {
 		labels[i] = strconv.FormatFloat(v, 'g', 3, 64)
 	}
 	return values, labels
+}
+
+// roundIn rounds v to two significant digits, towards other.
+func roundIn(v, other float64) float64 {
+	if v == 0 {
+		return 0
+	}
+	p := math.Pow(10, math.Floor(math.Log10(math.Abs(v)))-1)
+	if other > v {
+		return math.Ceil(v/p) * p
+	}
+	return math.Floor(v/p) * p
 }
 
 // endTicks marks the ends of [lo, hi] and its middle.

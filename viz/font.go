@@ -111,7 +111,7 @@ const (
 	fontCap    = 7
 	fontHeight = 9
 	fontGap    = 1
-	spaceWidth = 3
+	spaceWidth = 4
 )
 
 var glyphs = parseGlyphs()

@@ -28,7 +28,7 @@ func runDemo(ctx context.Context, args []string, out io.Writer) error {
 	if err := parseFlags(fs, args, out, synopsis); err != nil {
 		return err
 	}
-	cfg.EvalEvery, cfg.CheckpointEvery = cfg.Steps, cfg.Steps
+	cfg.EvalEvery, cfg.CheckpointEvery = max(cfg.Steps/4, 1), cfg.Steps
 	if err := cfg.Validate(); err != nil {
 		return err
 	}
