@@ -22,10 +22,12 @@ func (c canvas) frame(r image.Rectangle) {
 	c.fill(image.Rect(r.Max.X-1, r.Min.Y, r.Max.X, r.Max.Y), axisColor)
 }
 
-// axis is the range of one plot axis, linear or logarithmic.
+// axis is the range of one plot axis, linear or logarithmic; the ticks of
+// an integer axis (steps, depths) are whole numbers.
 type axis struct {
-	lo, hi float64
-	log    bool
+	lo, hi  float64
+	log     bool
+	integer bool
 }
 
 // newAxis returns an axis over [lo, hi], widened when the range is empty
@@ -39,7 +41,7 @@ func newAxis(lo, hi float64, log bool) axis {
 			lo, hi = lo-d, hi+d
 		}
 	}
-	return axis{lo, hi, log}
+	return axis{lo: lo, hi: hi, log: log}
 }
 
 // frac returns where v falls on the axis, 0 at lo and 1 at hi.
@@ -52,11 +54,11 @@ func (a axis) frac(v float64) float64 {
 
 // ticks returns about five round values on the axis and their labels:
 // multiples of 1, 2 or 5 times a power of ten, or on a log axis the
-// powers of ten (with 2× and 5× when fewer than two fit).
+// powers of ten (with 2× and 5×, then 3×, when fewer than three fit).
 func (a axis) ticks() ([]float64, []string) {
 	if a.log {
 		var vs []float64
-		for _, mults := range [][]float64{{1}, {1, 2, 5}} {
+		for _, mults := range [][]float64{{1}, {1, 2, 5}, {1, 2, 3, 5}} {
 			vs = vs[:0]
 			for k := math.Floor(math.Log10(a.lo)); k <= math.Ceil(math.Log10(a.hi)); k++ {
 				for _, m := range mults {
@@ -65,7 +67,7 @@ func (a axis) ticks() ([]float64, []string) {
 					}
 				}
 			}
-			if len(vs) >= 2 {
+			if len(vs) >= 3 {
 				break
 			}
 		}
@@ -78,6 +80,9 @@ func (a axis) ticks() ([]float64, []string) {
 		}
 	}
 	step := niceStep((a.hi - a.lo) / 5)
+	if a.integer {
+		step = math.Max(step, 1)
+	}
 	var vs []float64
 	var labels []string
 	decimals := max(0, int(-math.Floor(math.Log10(step)+1e-9)))

@@ -166,7 +166,7 @@ func (s ColorScale) ticks(lo, hi float64, h int) ([]float64, []string) {
 		return []float64{lo}, []string{strconv.FormatFloat(lo, 'g', 3, 64)}
 	}
 	if !s.Log {
-		vs, ls := axis{lo, hi, false}.ticks()
+		vs, ls := axis{lo: lo, hi: hi}.ticks()
 		var values []float64
 		var labels []string
 		for i, v := range vs {

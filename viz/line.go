@@ -64,6 +64,7 @@ func (p LinePlot) Render() image.Image {
 		ylo, yhi = ylo-0.04*(yhi-ylo), yhi+0.04*(yhi-ylo)
 	}
 	xa, ya := newAxis(xlo, xhi, false), newAxis(ylo, yhi, p.LogY)
+	xa.integer = p.integerX()
 	full, area := axesPlot(xa, ya, w, h, p.Labels, 0)
 	r := area.img.Rect
 	toPixel := func(x, y float64) (float64, float64) {
@@ -131,6 +132,18 @@ func (c canvas) legend(series []Series, lw float64) {
 		c.text(box.Min.X+pad+swatch+pad, y, s.Name, textColor)
 		y += rowH
 	}
+}
+
+// integerX reports whether every x value is a whole number.
+func (p LinePlot) integerX() bool {
+	for _, s := range p.Series {
+		for k := range s.Y {
+			if x := s.xAt(k); x != math.Trunc(x) {
+				return false
+			}
+		}
+	}
+	return true
 }
 
 func (s Series) xAt(k int) float64 {

@@ -195,11 +195,13 @@ func TestTicks(t *testing.T) {
 		values []float64
 		labels []string
 	}{
-		{axis{0, 1, false}, []float64{0, 0.2, 0.4, 0.6, 0.8, 1}, []string{"0.0", "0.2", "0.4", "0.6", "0.8", "1.0"}},
-		{axis{-3, 7, false}, []float64{-2, 0, 2, 4, 6}, []string{"-2", "0", "2", "4", "6"}},
-		{axis{0, 300, false}, []float64{0, 100, 200, 300}, []string{"0", "100", "200", "300"}},
-		{axis{0.001, 20, true}, []float64{0.001, 0.01, 0.1, 1, 10}, []string{"0.001", "0.01", "0.1", "1", "10"}},
-		{axis{0.3, 3, true}, []float64{0.5, 1, 2}, []string{"0.5", "1", "2"}},
+		{axis{lo: 0, hi: 1}, []float64{0, 0.2, 0.4, 0.6, 0.8, 1}, []string{"0.0", "0.2", "0.4", "0.6", "0.8", "1.0"}},
+		{axis{lo: 1, hi: 3, integer: true}, []float64{1, 2, 3}, []string{"1", "2", "3"}},
+		{axis{lo: 0.11, hi: 0.75, log: true}, []float64{0.2, 0.3, 0.5}, []string{"0.2", "0.3", "0.5"}},
+		{axis{lo: -3, hi: 7}, []float64{-2, 0, 2, 4, 6}, []string{"-2", "0", "2", "4", "6"}},
+		{axis{lo: 0, hi: 300}, []float64{0, 100, 200, 300}, []string{"0", "100", "200", "300"}},
+		{axis{lo: 0.001, hi: 20, log: true}, []float64{0.001, 0.01, 0.1, 1, 10}, []string{"0.001", "0.01", "0.1", "1", "10"}},
+		{axis{lo: 0.3, hi: 3, log: true}, []float64{0.5, 1, 2}, []string{"0.5", "1", "2"}},
 	} {
 		vs, ls := tc.a.ticks()
 		if len(vs) != len(tc.values) || !slices.Equal(ls, tc.labels) {
