@@ -153,14 +153,14 @@ func (s ColorScale) value(t, lo, hi float64) float64 {
 }
 
 // maxBarTicks is the most ticks a color bar gets.
-const maxBarTicks = 8
+const maxBarTicks = 10
 
 // ticks returns the values to mark on a color bar of h pixels over
 // [lo, hi], with their labels. A linear scale gets evenly spaced round
 // values, as an axis does. A Log scale gets the roundest values (0, then
 // 1, 5, 2 and 3 times powers of ten, larger powers first, then the ends
-// rounded to two digits) that lie at least two and a half lines of text
-// apart on the bar.
+// rounded to two digits where the bar is bare) that lie at least two and
+// a half lines of text apart on the bar.
 func (s ColorScale) ticks(lo, hi float64, h int) ([]float64, []string) {
 	if hi <= lo {
 		return []float64{lo}, []string{strconv.FormatFloat(lo, 'g', 3, 64)}
@@ -185,16 +185,21 @@ func (s ColorScale) ticks(lo, hi float64, h int) ([]float64, []string) {
 		}
 	}
 	// Last, the ends rounded inwards to two digits, for a range that the
-	// round values leave unmarked near an end.
+	// round values leave unmarked over a sixth of the bar near an end.
+	ends := len(candidates)
 	candidates = append(candidates, roundIn(lo, hi), roundIn(hi, lo))
 	var values []float64
 	minGap := 2.5 * float64(fontHeight) / float64(h)
-	for _, v := range candidates {
+	for i, v := range candidates {
 		if v < lo || v > hi || len(values) == maxBarTicks {
 			continue
 		}
+		gap := minGap
+		if i >= ends {
+			gap = max(minGap, 1.0/6)
+		}
 		pos := s.position(v, lo, hi)
-		if slices.ContainsFunc(values, func(u float64) bool { return math.Abs(s.position(u, lo, hi)-pos) < minGap }) {
+		if slices.ContainsFunc(values, func(u float64) bool { return math.Abs(s.position(u, lo, hi)-pos) < gap }) {
 			continue
 		}
 		values = append(values, v)

@@ -247,8 +247,8 @@ func TestColorBarTicks(t *testing.T) {
 	}{
 		{"linear", ColorScale{}, -1, 9, []string{"0", "2", "4", "6", "8"}},
 		// No label starts with a stray minus: positive values print bare.
-		{"log", ColorScale{Log: true}, -11.3, 60, []string{"-10", "-5", "0", "5", "10", "20", "30", "50"}},
-		{"log positive", ColorScale{Log: true}, 2.8, 45, []string{"3", "5", "10", "20", "30", "45"}},
+		{"log", ColorScale{Log: true}, -11.3, 60, []string{"-10", "-5", "-3", "0", "5", "10", "20", "30", "50"}},
+		{"log positive", ColorScale{Log: true}, 2.8, 45, []string{"3", "5", "10", "20", "30"}},
 		// Round values only in the top half: the bottom end is marked too.
 		{"log end", ColorScale{Log: true}, 6.3, 52, []string{"6.3", "10", "20", "30", "50"}},
 		{"log flat", ColorScale{Log: true}, 10.1, 10.2, []string{"10.1", "10.1", "10.2"}},
