@@ -241,10 +241,13 @@ func (c Config) Validate() error {
 	for _, p := range []struct {
 		name string
 		v    float64
-	}{{"reinit", c.Reinit}, {"jump-uniform", c.JumpUniform}, {"hmc-target", c.HMCTarget}} {
+	}{{"reinit", c.Reinit}, {"jump-uniform", c.JumpUniform}} {
 		if !(p.v >= 0 && p.v <= 1) {
 			return train.Settingf(p.name, "must be in [0, 1], got %v", p.v)
 		}
+	}
+	if !(c.HMCTarget > 0 && c.HMCTarget < 1) {
+		return train.Settingf("hmc-target", "must be strictly between 0 and 1 (an acceptance probability to adapt to), got %v", c.HMCTarget)
 	}
 	if c.contrastive() && c.LangevinSteps == 0 {
 		what := "Langevin steps"

@@ -22,6 +22,7 @@ func TestValidateRefusesWithReason(t *testing.T) {
 		{"margin 0", func(c *Config) { c.Loss, c.Margin = "hinge", 0 }, ""},
 		{"alpha 0", func(c *Config) { c.Loss, c.Alpha = "contrastive", 0 }, ""},
 		{"beta 0", func(c *Config) { c.Beta = 0 }, "beta"},
+		{"HMC target 1", func(c *Config) { c.Sampler, c.HMCTarget = "hmc", 1 }, "hmc-target"},
 	} {
 		c := DefaultConfig()
 		tc.change(&c)
