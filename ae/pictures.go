@@ -5,6 +5,7 @@ import (
 	"image"
 	"image/color"
 	"math"
+	"strings"
 
 	"github.com/gibbsml/gibbs/data"
 	"github.com/gibbsml/gibbs/energy"
@@ -67,8 +68,8 @@ func plotSamples(c Common, samples *tensor.Tensor, title string) image.Image {
 		return viz.Annotate(imageGrid(c.Shape, samples, 8), viz.Labels{Title: title})
 	}
 	samples = plane(samples)
-	plot := viz.Scatter{Box: pointsBox(c.Data, samples), Sets: []viz.PointSet{viz.SamplePoints(samples)}}.Render()
-	return viz.Annotate(plot, viz.Labels{Title: title, X: "y1", Y: "y2"})
+	return viz.Scatter{Box: pointsBox(c.Data, samples), Sets: []viz.PointSet{viz.SamplePoints(samples)},
+		Labels: viz.Labels{Title: title, XLabel: "y1", YLabel: "y2"}}.Render()
 }
 
 // imageGrid tiles rows ([n, C*H*W]) as images of shape [C, H, W].
@@ -86,10 +87,9 @@ func (r *run) reconstructions() image.Image {
 		x := r.test.X.Narrow(0, 0, min(1000, r.test.X.Size(0)))
 		rec := plane(r.recon(x).DetachRelease())
 		x = plane(x)
-		plot := viz.Scatter{Box: pointsBox(r.common.Data, x), Sets: []viz.PointSet{
-			{Points: x, Color: viz.Palette(0)}, viz.SamplePoints(rec)}}.Render()
-		return viz.Annotate(plot, viz.Labels{Title: r.epochTitle("Test points and reconstructions"), X: "y1", Y: "y2",
-			Legend: []viz.Key{{Name: "test point", Color: viz.Palette(0)}, {Name: "reconstruction", Color: viz.SampleColor}}})
+		return viz.Scatter{Box: pointsBox(r.common.Data, x), Sets: []viz.PointSet{
+			{Points: x, Color: viz.Palette(0), Name: "test point"}, {Points: rec, Color: viz.SampleColor, Name: "reconstruction"}},
+			Labels: viz.Labels{Title: r.epochTitle("Test points and reconstructions"), XLabel: "y1", YLabel: "y2"}}.Render()
 	}
 	n := min(32, r.test.X.Size(0))
 	x := r.test.X.Narrow(0, 0, n)
@@ -110,7 +110,7 @@ func (r *run) reconstructions() image.Image {
 func (r *run) latentPlot() image.Image {
 	n := min(2000, r.test.X.Size(0))
 	codes := rowsInChunks(r.test.X.Narrow(0, 0, n), r.encode)
-	labels := viz.Labels{Title: r.epochTitle("Codes of test samples"), X: "z1", Y: "z2"}
+	labels := viz.Labels{Title: r.epochTitle("Codes of test samples"), XLabel: "z1", YLabel: "z2"}
 	switch k := codes.Size(1); {
 	case k == 1:
 		codes = tensor.Concat(1, codes, tensor.Zeros(n, 1))
@@ -118,7 +118,7 @@ func (r *run) latentPlot() image.Image {
 		if pca, err := energy.FitPCA(codes, 2); err == nil {
 			codes = pca.Encode(codes)
 			labels.Title = r.epochTitle(fmt.Sprintf("Codes of test samples, PCA of %d dimensions", k))
-			labels.X, labels.Y = "principal component 1", "principal component 2"
+			labels.XLabel, labels.YLabel = "principal component 1", "principal component 2"
 		} else {
 			codes = codes.Narrow(1, 0, 2)
 		}
@@ -135,12 +135,11 @@ func (r *run) latentPlot() image.Image {
 		}
 		for l := 0; l <= maxLabel; l++ {
 			if idx := byLabel[l]; len(idx) > 0 {
-				sets = append(sets, viz.PointSet{Points: codes.IndexSelect(0, idx), Color: labelColor(l)})
-				labels.Legend = append(labels.Legend, viz.Key{Name: fmt.Sprint(l), Color: labelColor(l)})
+				sets = append(sets, viz.PointSet{Points: codes.IndexSelect(0, idx), Color: labelColor(l), Name: fmt.Sprint(l)})
 			}
 		}
 	}
-	return viz.Annotate(viz.Scatter{Box: spanBox(codes), Sets: sets}.Render(), labels)
+	return viz.Scatter{Box: spanBox(codes), Sets: sets, Labels: labels}.Render()
 }
 
 // labelColor is the colour of class l: the eight of the palette, then grey
@@ -179,8 +178,8 @@ func (r *run) energyLandscape() image.Image {
 	shown := r.train.X.Narrow(0, 0, min(1000, r.train.X.Size(0)))
 	box := pointsBox(r.common.Data, shown)
 	field := viz.EvalGrid(box, 200, func(xs *tensor.Tensor) *tensor.Tensor { return r.model.Energy(nil, xs) })
-	plot := viz.EnergyPlot{Field: field, Scale: viz.ColorScale{High: 97, Log: true}, Points: []viz.PointSet{viz.DataPoints(shown)}, ColorBar: true}.Render()
-	return viz.Annotate(plot, viz.Labels{Title: r.epochTitle(r.energyName + ", training points in white"), X: "y1", Y: "y2"})
+	return viz.EnergyPlot{Field: field, Scale: viz.ColorScale{High: 97, Log: true}, Points: []viz.PointSet{viz.DataPoints(shown)}, ColorBar: true,
+		BarLabel: r.energyName, Labels: viz.Labels{Title: r.epochTitle(r.energyName + ", training points in white"), XLabel: "y1", YLabel: "y2"}}.Render()
 }
 
 // lossPlot draws the per-epoch train (blue) and test (vermillion) losses,
@@ -201,10 +200,9 @@ func (r *run) lossPlot() image.Image {
 		for j, s := range steps {
 			epochs[j] = s / float64(r.perEpoch)
 		}
-		series = append(series, viz.Series{X: epochs, Y: values, Color: viz.Palette(i)})
+		series = append(series, viz.Series{X: epochs, Y: values, Color: viz.Palette(i), Name: strings.TrimSuffix(key, "_loss")})
 	}
-	return viz.Annotate(viz.LinePlot{Series: series, LogY: positive}.Render(), viz.Labels{Title: "Loss per sample", X: "epoch", Y: "loss",
-		Legend: []viz.Key{{Name: "train", Color: viz.Palette(0)}, {Name: "test", Color: viz.Palette(1)}}})
+	return viz.LinePlot{Series: series, LogY: positive, Labels: viz.Labels{Title: "Loss per sample", XLabel: "epoch", YLabel: "loss"}}.Render()
 }
 
 // pointsBox is the box of a named toy data set, or else the span of pts.

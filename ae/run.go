@@ -80,7 +80,7 @@ func TrainAE(ctx context.Context, dir *train.Dir, cfg AEConfig, opts Options) (R
 	}
 	obj, _ := cfg.Objective()
 	a := NewAE(cfg)
-	r := &run{common: cfg.Common, kind: KindAE, module: a, model: a, partNames: []string{"recon", "penalty"}, energyName: "Reconstruction energy ||y - r(y)||^2",
+	r := &run{common: cfg.Common, kind: KindAE, module: a, model: a, partNames: []string{"recon", "penalty"}, energyName: "Reconstruction energy ||y - r(y)||²",
 		decode: func(z *tensor.Tensor) *tensor.Tensor { return a.Likelihood.Mean(a.Decode(z)) },
 		encode: a.Encode, recon: a.Reconstruct}
 	r.loss = func(y *tensor.Tensor, rng *tensor.RNG, _ int) (*tensor.Tensor, map[string]float64) {

@@ -1,6 +1,9 @@
 package ebm
 
 import (
+	"bytes"
+	"encoding/json"
+	"fmt"
 	"math"
 	"slices"
 	"strings"
@@ -31,6 +34,8 @@ type Config struct {
 	JumpWidth       float64 `json:"jump_width"`
 	JumpUniform     float64 `json:"jump_uniform"`
 	Leapfrog        int     `json:"leapfrog"`
+	HMCTarget       float64 `json:"hmc_target"`
+	HMCWarmUp       int     `json:"hmc_warmup"`
 	Margin          float64 `json:"margin"`
 	Alpha           float64 `json:"alpha"`
 	Beta            float64 `json:"beta"`
@@ -57,12 +62,17 @@ type Config struct {
 //     wells can stay merged into lines for thousands of steps;
 //   - Adam at 1e-2 with cosine decay to zero (Loshchilov & Hutter 2017),
 //     which settles the modes' relative depths at the end of the run.
+//
+// With --sampler hmc the leapfrog step starts at StepSize and adapts by
+// dual averaging (energy.DualAveraging) to an acceptance of 0.65 during
+// the first 100 training steps, then stays: the Langevin step, far too
+// small for HMC, left it accepting everything and moving nowhere.
 func DefaultConfig() Config {
 	return Config{
 		Data: "ring8", Loss: "nll", Sampler: "replay", Steps: 3000, Batch: 256, LR: 1e-2, LRSchedule: "cosine",
 		Hidden: []int{128, 128, 128}, Activation: "silu",
 		LangevinSteps: 10, StepSize: 0.0005, Noise: math.Sqrt(2 * 0.0005), BufferSize: 2048, Reinit: 0.05,
-		JumpWidth: 0.07, JumpUniform: 0.1, Leapfrog: 5,
+		JumpWidth: 0.07, JumpUniform: 0.1, Leapfrog: 5, HMCTarget: 0.65, HMCWarmUp: 100,
 		Margin: 1, Alpha: 0.01, Beta: 1, Sigma: 0.1,
 		TrainSize: 20000, EvalEvery: 500, CheckpointEvery: 250, MaxEnergy: 1e4, Seed: 1,
 	}
@@ -70,12 +80,94 @@ func DefaultConfig() Config {
 
 // DemoConfig is the recipe of 'gibbs demo': 1000 steps with two hidden
 // layers, which separate ring8's wells in about ten seconds (the third
-// layer of the full recipe pays off on grid25), evaluated once at the end.
+// layer of the full recipe pays off on grid25), evaluated four times.
 func DemoConfig() Config {
 	c := DefaultConfig()
-	c.Steps, c.EvalEvery, c.CheckpointEvery = 1000, 1000, 1000
+	c.Steps, c.EvalEvery, c.CheckpointEvery = 1000, 250, 1000
 	c.Hidden = []int{128, 128}
 	return c
+}
+
+// contrastive reports whether the config trains with a contrastive loss
+// and negatives, rather than by score matching.
+func (c Config) contrastive() bool {
+	_, score := scoreObjectives[c.Loss]
+	return !score
+}
+
+// unused returns the config.json keys that do not apply to the config's
+// recipe: the sampler's settings under score matching, the constants its
+// loss does not take, the replay buffer's settings for other samplers,
+// and so on. The Langevin settings always apply: pictures and 'gibbs
+// sample' draw from the model with them.
+func (c Config) unused() []string {
+	if !c.contrastive() {
+		out := []string{"sampler", "margin", "alpha", "beta", "max_energy", "buffer_size", "reinit", "jump_width", "jump_uniform", "leapfrog", "hmc_target", "hmc_warmup"}
+		if c.Loss != "dsm" {
+			out = append(out, "sigma")
+		}
+		return out
+	}
+	out := []string{"sigma"}
+	for _, k := range []string{"margin", "alpha", "beta"} {
+		if !slices.Contains(energy.LossConstants(c.Loss), k) {
+			out = append(out, k)
+		}
+	}
+	if c.Sampler != "replay" {
+		out = append(out, "buffer_size", "reinit", "jump_width", "jump_uniform")
+	}
+	if c.Sampler != "hmc" {
+		out = append(out, "leapfrog", "hmc_target", "hmc_warmup")
+	}
+	return out
+}
+
+// configFields is Config without its methods, for encoding/json.
+type configFields Config
+
+// MarshalJSON writes the settings that apply to the config's recipe (see
+// unused), so that config.json says what the run did.
+func (c Config) MarshalJSON() ([]byte, error) {
+	b, err := json.Marshal(configFields(c))
+	if err != nil {
+		return nil, err
+	}
+	var fields map[string]json.RawMessage
+	if err := json.Unmarshal(b, &fields); err != nil {
+		return nil, err
+	}
+	for _, k := range c.unused() {
+		delete(fields, k)
+	}
+	return json.Marshal(fields)
+}
+
+// UnmarshalJSON reads a config written by MarshalJSON, or one with every
+// setting: what is left out keeps its DefaultConfig value. Unknown keys
+// are an error.
+func (c *Config) UnmarshalJSON(b []byte) error {
+	f := configFields(DefaultConfig())
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&f); err != nil {
+		return err
+	}
+	*c = Config(f)
+	return nil
+}
+
+// Objective describes the training objective of the config in words:
+// the loss and sampler of a contrastive recipe, or the kind of score
+// matching.
+func (c Config) Objective() string {
+	switch c.Loss {
+	case "dsm":
+		return fmt.Sprintf("denoising score matching (sigma %g)", c.Sigma)
+	case "ssm":
+		return "sliced score matching"
+	}
+	return fmt.Sprintf("%s loss, %s sampler", c.Loss, c.Sampler)
 }
 
 var activations = map[string]func() nn.Layer{
@@ -109,7 +201,7 @@ func (c Config) Validate() error {
 		return train.Settingf("data", "unknown dataset %q (have %s)", c.Data, strings.Join(data.ToyNames(), ", "))
 	}
 	if _, ok := scoreObjectives[c.Loss]; !ok {
-		if _, err := energy.LossByName(c.Loss, energy.LossConfig{}); err != nil {
+		if _, err := energy.LossByName(c.Loss, energy.DefaultLossConfig()); err != nil {
 			return train.Settingf("loss", "unknown loss %q (have %s, dsm, ssm)", c.Loss, strings.Join(energy.LossNames(), ", "))
 		}
 	}
@@ -139,7 +231,7 @@ func (c Config) Validate() error {
 		v    float64
 	}{
 		{"langevin-steps", float64(c.LangevinSteps)}, {"noise", c.Noise}, {"clip-grad", c.ClipGrad},
-		{"margin", c.Margin}, {"alpha", c.Alpha}, {"max-energy", c.MaxEnergy}, {"jump-width", c.JumpWidth},
+		{"margin", c.Margin}, {"alpha", c.Alpha}, {"max-energy", c.MaxEnergy}, {"jump-width", c.JumpWidth}, {"hmc-warmup", float64(c.HMCWarmUp)},
 	}
 	for _, p := range nonNeg {
 		if !(p.v >= 0) || math.IsInf(p.v, 0) {
@@ -153,6 +245,16 @@ func (c Config) Validate() error {
 		if !(p.v >= 0 && p.v <= 1) {
 			return train.Settingf(p.name, "must be in [0, 1], got %v", p.v)
 		}
+	}
+	if !(c.HMCTarget > 0 && c.HMCTarget < 1) {
+		return train.Settingf("hmc-target", "must be strictly between 0 and 1 (an acceptance probability to adapt to), got %v", c.HMCTarget)
+	}
+	if c.contrastive() && c.LangevinSteps == 0 {
+		what := "Langevin steps"
+		if c.Sampler == "hmc" {
+			what = "HMC iterations"
+		}
+		return train.Settingf("langevin-steps", "must be positive for a contrastive loss: with 0 %s the negatives never leave where they start", what)
 	}
 	if len(c.Hidden) == 0 {
 		return train.Settingf("hidden", "needs at least one width")

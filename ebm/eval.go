@@ -1,6 +1,7 @@
 package ebm
 
 import (
+	"fmt"
 	"image/color"
 	"math"
 
@@ -16,11 +17,11 @@ import (
 const gridResolution = 256
 
 // evaluate writes an evaluation line to the metrics (test NLL, true NLL,
-// modes covered, acceptance rates) and the pictures.
+// mode statistics, acceptance rates) and the pictures.
 func (r *run) evaluate(done int, _ train.Metrics) error {
 	res := Result{Step: done, TestNLL: energy.GridNLL(r.model.Net, r.test, r.model.Box, gridResolution), TrueNLL: math.NaN()}
 	rec := train.Metrics{"step": done, "test_nll": res.TestNLL}
-	samples := r.samples(2000)
+	samples, source := r.samples(2000)
 	if logp, ok := data.ToyDensity(r.cfg.Data); ok {
 		var s float64
 		for i := 0; i < r.test.Size(0); i++ {
@@ -32,9 +33,11 @@ func (r *run) evaluate(done int, _ train.Metrics) error {
 		}
 	}
 	if modes, std, ok := data.ToyModes(r.cfg.Data); ok {
-		res.ModesCovered, _ = energy.ModeCoverage(samples, modes, std)
-		res.Modes = len(modes)
-		rec["modes_covered"], rec["modes"] = res.ModesCovered, res.Modes
+		res.Modes = energy.ModeCoverage(samples, modes, std)
+		rec["modes_covered"], rec["modes"], rec["high_quality"] = res.Modes.Covered, res.Modes.Modes, res.Modes.HighQuality
+		if !math.IsInf(res.Modes.ReverseKL, 0) {
+			rec["mode_kl"] = res.Modes.ReverseKL
+		}
 	}
 	for name, a := range r.acceptances() {
 		rec[name+"_acceptance"] = a.AcceptanceRate()
@@ -43,31 +46,47 @@ func (r *run) evaluate(done int, _ train.Metrics) error {
 	if err := r.dir.AppendMetrics(rec); err != nil {
 		return err
 	}
-	return r.drawPictures(samples)
+	return r.drawPictures(done, samples, source, res.TrueNLL)
 }
 
-// samples returns n model samples: replay-buffer chains when there is a
-// buffer, otherwise fresh long Langevin chains from uniform noise.
-func (r *run) samples(n int) *tensor.Tensor {
+// samples returns n model samples and where they come from:
+// replay-buffer chains when there is a buffer, otherwise fresh long chains
+// from uniform noise, by HMC with the run's (adapted) step for an HMC run
+// and by Langevin for the others.
+func (r *run) samples(n int) (*tensor.Tensor, string) {
 	if r.replay != nil {
-		return r.replay.Chains.Narrow(0, 0, min(n, r.replay.Chains.Size(0)))
+		s := r.replay.Chains.Narrow(0, 0, min(n, r.replay.Chains.Size(0)))
+		return s, fmt.Sprintf("%d replay-buffer chains", s.Size(0))
 	}
 	lo, hi := r.model.bounds()
 	steps := max(5*r.cfg.LangevinSteps, 100)
+	if r.hmc != nil {
+		h := energy.HMC{Iterations: steps, LeapfrogSteps: r.cfg.Leapfrog, StepSize: r.hmc.Step(), Lo: lo, Hi: hi}
+		s := h.Sample(r.model.Net, nil, tensor.Zeros(n, 2), tensor.NewRNG(r.cfg.Seed+6))
+		return s, fmt.Sprintf("%d HMC chains of %d iterations (step %.3g)", n, steps, h.StepSize)
+	}
 	lang := energy.Langevin{Steps: steps, StepSize: float32(r.cfg.StepSize), Noise: float32(r.cfg.Noise), ClipGrad: float32(r.cfg.ClipGrad)}
-	return lang.Run(r.model.Net, nil, tensor.Uniform(tensor.NewRNG(r.cfg.Seed+5), lo, hi, n, 2), tensor.NewRNG(r.cfg.Seed+6))
+	s := lang.Run(r.model.Net, nil, tensor.Uniform(tensor.NewRNG(r.cfg.Seed+5), lo, hi, n, 2), tensor.NewRNG(r.cfg.Seed+6))
+	return s, fmt.Sprintf("%d Langevin chains of %d steps", n, steps)
 }
 
-// drawPictures writes energy.png, samples.png and loss.png.
-func (r *run) drawPictures(samples *tensor.Tensor) error {
+// drawPictures writes energy.png, samples.png and loss.png, each titled
+// with the dataset, the objective and the step.
+func (r *run) drawPictures(done int, samples *tensor.Tensor, source string, trueNLL float64) error {
 	box := viz.Box(r.model.Box)
 	field := viz.EvalGrid(box, 200, func(xs *tensor.Tensor) *tensor.Tensor { return r.model.Net.Energy(nil, xs) })
 	shown := r.train.Narrow(0, 0, min(1000, r.train.Size(0)))
-	plot := viz.EnergyPlot{Field: field, Scale: viz.ColorScale{High: 97, Log: true}, Points: []viz.PointSet{viz.DataPoints(shown)}, ColorBar: true}
+	run := fmt.Sprintf("%s, %s, step %d", r.cfg.Data, r.cfg.Objective(), done)
+	plot := viz.EnergyPlot{
+		Field: field, Scale: viz.ColorScale{High: 97, Log: true}, Points: []viz.PointSet{viz.DataPoints(shown)},
+		Labels:   viz.Labels{Title: fmt.Sprintf("%s: energy, %d training points in white", run, shown.Size(0)), XLabel: "x", YLabel: "y"},
+		ColorBar: true, BarLabel: "energy",
+	}
 	if err := viz.SavePNG(r.dir.File("energy.png"), plot.Render()); err != nil {
 		return err
 	}
 	plot.Points = []viz.PointSet{viz.SamplePoints(samples)}
+	plot.Title = fmt.Sprintf("%s: samples of %s in red", run, source)
 	if err := viz.SavePNG(r.dir.File("samples.png"), plot.Render()); err != nil {
 		return err
 	}
@@ -83,9 +102,27 @@ func (r *run) drawPictures(samples *tensor.Tensor) error {
 			smooth[i] = 0.98*smooth[i-1] + 0.02*v
 		}
 	}
-	curve := viz.LinePlot{Series: []viz.Series{
-		{X: steps, Y: losses, Color: color.NRGBA{0, 114, 178, 60}},
-		{X: steps, Y: smooth, Color: viz.Palette(1)},
-	}}
-	return viz.SavePNG(r.dir.File("loss.png"), curve.Render())
+	curve := viz.LinePlot{
+		Series: []viz.Series{
+			{X: steps, Y: losses, Color: color.NRGBA{0, 114, 178, 60}, Name: "loss of each step"},
+			{X: steps, Y: smooth, Color: viz.Palette(1), Name: "moving average (weight 0.98)"},
+		},
+		Labels: viz.Labels{Title: fmt.Sprintf("training loss: %s, %s", r.cfg.Data, r.cfg.Objective()), XLabel: "step", YLabel: "loss"},
+	}
+	evalSteps, nll, err := r.dir.Series("test_nll")
+	if err != nil {
+		return err
+	}
+	progress := viz.LinePlot{
+		Series: []viz.Series{{X: evalSteps, Y: nll, Color: viz.Palette(2), Name: "test NLL, density normalised on a grid"}},
+		Labels: viz.Labels{Title: "test NLL (lower is better)", XLabel: "step", YLabel: "nats per point"},
+		Height: 200,
+	}
+	if !math.IsNaN(trueNLL) && !math.IsInf(trueNLL, 0) {
+		// A level line over the whole run, which also gives the panel the
+		// loss panel's steps.
+		progress.Series = append(progress.Series, viz.Series{X: []float64{steps[0], steps[len(steps)-1]}, Y: []float64{trueNLL, trueNLL},
+			Color: viz.Palette(7), Name: "NLL under the true density"})
+	}
+	return viz.SavePNG(r.dir.File("loss.png"), viz.Stack(curve.Render(), progress.Render()))
 }

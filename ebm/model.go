@@ -1,6 +1,7 @@
 package ebm
 
 import (
+	"fmt"
 	"image"
 
 	"github.com/gibbsml/gibbs/data"
@@ -78,7 +79,10 @@ func (m *Model) Sample(n, steps int, rng *tensor.RNG) *tensor.Tensor {
 	return lang.Run(m.Net, nil, tensor.Uniform(rng, lo, hi, n, 2), rng)
 }
 
-// Plot draws points ([N, 2]) over the dataset's box.
+// Plot draws points ([N, 2]) over the dataset's box, titled with the
+// model they are said to come from.
 func (m *Model) Plot(points *tensor.Tensor) image.Image {
-	return viz.Scatter{Box: viz.Box(m.Box), Sets: []viz.PointSet{viz.SamplePoints(points)}}.Render()
+	title := fmt.Sprintf("%d samples of the %s model (%s, step %d)", points.Size(0), m.Config.Data, m.Config.Objective(), m.Step)
+	return viz.Scatter{Box: viz.Box(m.Box), Sets: []viz.PointSet{viz.SamplePoints(points)},
+		Labels: viz.Labels{Title: title, XLabel: "x", YLabel: "y"}}.Render()
 }

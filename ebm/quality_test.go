@@ -24,7 +24,7 @@ func TestDefaultRecipeShortRun(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if res.Modes != 8 || math.IsNaN(res.TestNLL) || math.IsNaN(res.TrueNLL) {
+	if res.Modes.Modes != 8 || math.IsNaN(res.TestNLL) || math.IsNaN(res.TrueNLL) {
 		t.Errorf("result %+v", res)
 	}
 	for _, f := range []string{"config.json", "metrics.jsonl", "checkpoint.safetensors", "energy.png", "samples.png", "loss.png"} {
@@ -36,7 +36,7 @@ func TestDefaultRecipeShortRun(t *testing.T) {
 	if len(evals) != 2 {
 		t.Fatalf("%d evaluation lines, want 2", len(evals))
 	}
-	for _, key := range []string{"step", "test_nll", "true_nll", "modes_covered", "modes", "jump_acceptance"} {
+	for _, key := range []string{"step", "test_nll", "true_nll", "modes_covered", "modes", "high_quality", "mode_kl", "jump_acceptance"} {
 		if _, ok := evals[1][key]; !ok {
 			t.Errorf("evaluation line lacks %q: %v", key, evals[1])
 		}
@@ -91,12 +91,14 @@ func TestDefaultRecipeQuality(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			t.Logf("%s: test NLL %.3f, true %.3f, modes %d/%d, %v", name, res.TestNLL, res.TrueNLL, res.ModesCovered, res.Modes, time.Since(start).Round(time.Second))
+			m := res.Modes
+			t.Logf("%s: test NLL %.3f, true %.3f, modes %d/%d, high quality %.3f, reverse KL %.3f, %v",
+				name, res.TestNLL, res.TrueNLL, m.Covered, m.Modes, m.HighQuality, m.ReverseKL, time.Since(start).Round(time.Second))
 			if gap := res.TestNLL - res.TrueNLL; !(gap < 0.3) {
 				t.Errorf("test NLL %.3f is %.3f nats above the true density's %.3f", res.TestNLL, gap, res.TrueNLL)
 			}
-			if res.ModesCovered != res.Modes {
-				t.Errorf("samples cover %d of %d modes", res.ModesCovered, res.Modes)
+			if m.Covered != m.Modes {
+				t.Errorf("samples cover %d of %d modes", m.Covered, m.Modes)
 			}
 		})
 	}

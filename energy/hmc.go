@@ -11,12 +11,23 @@ import (
 // LeapfrogSteps leapfrog steps of size StepSize, and accepts the end point
 // with the Metropolis probability min(1, exp(H_start - H_end)), per sample.
 // Chains start at the data (like CD) unless Lo < Hi, in which case they
-// start from uniform noise in [Lo, Hi].
+// start from uniform noise in [Lo, Hi]. With Adapt set, the step is
+// Adapt's, updated after each iteration with the chains' mean acceptance
+// probability, and StepSize is not used.
 type HMC struct {
 	Iterations, LeapfrogSteps int
 	StepSize                  float32
 	Lo, Hi                    float32
+	Adapt                     *DualAveraging
 	Acceptance
+}
+
+// Step returns the leapfrog step of the next iteration.
+func (h *HMC) Step() float32 {
+	if h.Adapt != nil {
+		return h.Adapt.Step()
+	}
+	return h.StepSize
 }
 
 // Sample runs the chains and returns their states.
@@ -28,29 +39,37 @@ func (h *HMC) Sample(m Model, x, pos *tensor.Tensor, rng *tensor.RNG) *tensor.Te
 	n := y.Size(0)
 	row := y.Len() / n
 	for it := 0; it < h.Iterations; it++ {
+		eps := h.Step()
 		p := tensor.Randn(rng, y.Shape()...)
 		g, u0 := gradY(m, x, y)
 		k0 := rowSquares(p, n)
 		q := y.Clone()
-		axpy(p, -h.StepSize/2, g)
+		axpy(p, -eps/2, g)
 		for l := 0; l < h.LeapfrogSteps; l++ {
-			axpy(q, h.StepSize, p)
+			axpy(q, eps, p)
 			g, _ = gradY(m, x, q)
 			if l < h.LeapfrogSteps-1 {
-				axpy(p, -h.StepSize, g)
+				axpy(p, -eps, g)
 			}
 		}
-		axpy(p, -h.StepSize/2, g)
+		axpy(p, -eps/2, g)
 		u1 := m.Energy(x, q).DetachRelease()
 		k1 := rowSquares(p, n)
 		yd, qd := y.Data(), q.Data()
+		var prob float64 // summed acceptance probabilities
 		for i := 0; i < n; i++ {
 			dh := float64(u0.Data()[i]+k0[i]/2) - float64(u1.Data()[i]+k1[i]/2)
+			if !math.IsNaN(dh) {
+				prob += math.Min(1, math.Exp(dh))
+			}
 			ok := !math.IsNaN(dh) && (dh >= 0 || rng.Float64() < math.Exp(dh))
 			h.record(ok)
 			if ok {
 				copy(yd[i*row:(i+1)*row], qd[i*row:(i+1)*row])
 			}
+		}
+		if h.Adapt != nil {
+			h.Adapt.Update(prob / float64(n))
 		}
 	}
 	return y

@@ -3,6 +3,7 @@ package energy
 import (
 	"fmt"
 	"math"
+	"slices"
 	"sort"
 	"strings"
 
@@ -203,25 +204,41 @@ func (l contrastive) Finite(energies *tensor.Tensor, correct []int) *tensor.Tens
 	return l.Pair(Correct(energies, correct), MostOffending(energies, correct))
 }
 
-// LossConfig holds the constants the losses take; zero fields get the
-// defaults (margin 1, beta 1, gamma 1, delta 1, alpha 0.1).
+// LossConfig holds the constants the losses take. Each is used as given:
+// zero means zero; start from DefaultLossConfig for the usual values.
 type LossConfig struct {
 	Margin, Beta, Gamma, Delta, Alpha float32
 }
 
-var lossMakers = map[string]func(c LossConfig) Loss{
-	"energy":        func(LossConfig) Loss { return EnergyLoss() },
-	"perceptron":    func(LossConfig) Loss { return Perceptron() },
-	"hinge":         func(c LossConfig) Loss { return Hinge(c.Margin) },
-	"log":           func(LossConfig) Loss { return LogLoss() },
-	"lvq2":          func(c LossConfig) Loss { return LVQ2(c.Delta) },
-	"mce":           func(LossConfig) Loss { return MCE() },
-	"square-square": func(c LossConfig) Loss { return SquareSquare(c.Margin) },
-	"square-exp":    func(c LossConfig) Loss { return SquareExp(c.Gamma) },
-	"nll":           func(c LossConfig) Loss { return NLL(c.Beta) },
-	"mee":           func(c LossConfig) Loss { return MEE(c.Beta) },
-	"contrastive":   func(c LossConfig) Loss { return Contrastive(c.Alpha) },
+// DefaultLossConfig returns margin 1, beta 1, gamma 1, delta 1 and alpha 0.1.
+func DefaultLossConfig() LossConfig {
+	return LossConfig{Margin: 1, Beta: 1, Gamma: 1, Delta: 1, Alpha: 0.1}
 }
+
+// lossMaker builds a loss from the constants it lists.
+type lossMaker struct {
+	make      func(c LossConfig) Loss
+	constants []string
+}
+
+var lossMakers = map[string]lossMaker{
+	"energy":        {func(LossConfig) Loss { return EnergyLoss() }, nil},
+	"perceptron":    {func(LossConfig) Loss { return Perceptron() }, nil},
+	"hinge":         {func(c LossConfig) Loss { return Hinge(c.Margin) }, []string{"margin"}},
+	"log":           {func(LossConfig) Loss { return LogLoss() }, nil},
+	"lvq2":          {func(c LossConfig) Loss { return LVQ2(c.Delta) }, []string{"delta"}},
+	"mce":           {func(LossConfig) Loss { return MCE() }, nil},
+	"square-square": {func(c LossConfig) Loss { return SquareSquare(c.Margin) }, []string{"margin"}},
+	"square-exp":    {func(c LossConfig) Loss { return SquareExp(c.Gamma) }, []string{"gamma"}},
+	"nll":           {func(c LossConfig) Loss { return NLL(c.Beta) }, []string{"beta"}},
+	"mee":           {func(c LossConfig) Loss { return MEE(c.Beta) }, []string{"beta"}},
+	"contrastive":   {func(c LossConfig) Loss { return Contrastive(c.Alpha) }, []string{"alpha"}},
+}
+
+// LossConstants returns the names of the LossConfig fields (in lower
+// case: "margin", "beta", "gamma", "delta", "alpha") that the named loss
+// uses; nil for an unknown loss or one without constants.
+func LossConstants(name string) []string { return lossMakers[name].constants }
 
 // LossNames lists the names LossByName accepts.
 func LossNames() []string {
@@ -233,26 +250,20 @@ func LossNames() []string {
 	return names
 }
 
-// LossByName returns the named loss with the given constants.
+// LossByName returns the named loss with the given constants, which must
+// be finite and non-negative (beta positive).
 func LossByName(name string, c LossConfig) (Loss, error) {
 	mk, ok := lossMakers[name]
 	if !ok {
 		return nil, fmt.Errorf("energy: unknown loss %q (have %s)", name, strings.Join(LossNames(), ", "))
 	}
-	def := func(v *float32, d float32) {
-		if *v == 0 {
-			*v = d
-		}
-	}
-	def(&c.Margin, 1)
-	def(&c.Beta, 1)
-	def(&c.Gamma, 1)
-	def(&c.Delta, 1)
-	def(&c.Alpha, 0.1)
 	for _, v := range []float32{c.Margin, c.Beta, c.Gamma, c.Delta, c.Alpha} {
 		if v < 0 || math.IsNaN(float64(v)) || math.IsInf(float64(v), 0) {
 			return nil, fmt.Errorf("energy: loss %s: constants must be finite and non-negative, got %+v", name, c)
 		}
 	}
-	return mk(c), nil
+	if slices.Contains(mk.constants, "beta") && c.Beta == 0 {
+		return nil, fmt.Errorf("energy: loss %s: beta is an inverse temperature and must be positive", name)
+	}
+	return mk.make(c), nil
 }

@@ -75,14 +75,54 @@ func TestMostOffending(t *testing.T) {
 
 func TestLossByName(t *testing.T) {
 	for _, name := range energy.LossNames() {
-		if _, err := energy.LossByName(name, energy.LossConfig{}); err != nil {
+		if _, err := energy.LossByName(name, energy.DefaultLossConfig()); err != nil {
 			t.Errorf("%s: %v", name, err)
 		}
 	}
-	if _, err := energy.LossByName("hinje", energy.LossConfig{}); err == nil {
+	if _, err := energy.LossByName("hinje", energy.DefaultLossConfig()); err == nil {
 		t.Error("unknown loss accepted")
 	}
-	if _, err := energy.LossByName("hinge", energy.LossConfig{Margin: float32(math.NaN())}); err == nil {
-		t.Error("NaN margin accepted")
+	for _, tc := range []struct {
+		name string
+		c    energy.LossConfig
+		ok   bool
+	}{
+		{"hinge", energy.LossConfig{Margin: float32(math.NaN())}, false},
+		{"hinge", energy.LossConfig{Margin: -1}, false},
+		{"hinge", energy.LossConfig{}, true}, // margin 0 is a margin of 0
+		{"contrastive", energy.LossConfig{}, true},
+		{"nll", energy.LossConfig{}, false}, // beta 0 has no temperature
+	} {
+		if _, err := energy.LossByName(tc.name, tc.c); (err == nil) != tc.ok {
+			t.Errorf("%s %+v: error %v, want ok %v", tc.name, tc.c, err, tc.ok)
+		}
+	}
+	if c := energy.LossConstants("hinge"); len(c) != 1 || c[0] != "margin" {
+		t.Errorf("hinge uses %v, want [margin]", c)
+	}
+}
+
+// TestZeroMeansZero checks that a zero constant is used as given, not
+// replaced by the default: a hinge of margin 0 costs nothing once the
+// positive's energy is below the negative's.
+func TestZeroMeansZero(t *testing.T) {
+	e, ebar := tensor.New([]float32{0}, 1), tensor.New([]float32{0.5}, 1)
+	for _, tc := range []struct {
+		name string
+		c    energy.LossConfig
+		want float32
+	}{
+		{"hinge", energy.LossConfig{Margin: 0}, 0},
+		{"hinge", energy.LossConfig{Margin: 1}, 0.5},
+		{"contrastive", energy.LossConfig{Alpha: 0}, -0.5},
+		{"contrastive", energy.LossConfig{Alpha: 1}, -0.25},
+	} {
+		l, err := energy.LossByName(tc.name, tc.c)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := l.Pair(e, ebar).Item(); math.Abs(float64(got-tc.want)) > 1e-6 {
+			t.Errorf("%s %+v: loss %v, want %v", tc.name, tc.c, got, tc.want)
+		}
 	}
 }

@@ -59,12 +59,27 @@ func GridNLL(m Model, test *tensor.Tensor, b data.Box, res int) float64 {
 	return float64(e.Mean().Item()) + GridLogZ(m, b, res)
 }
 
-// ModeCoverage counts the modes of a mixture (centres and a common
-// standard deviation) that samples [N, 2] cover. A sample belongs to the
-// nearest centre when within 3 std of it; a mode is covered when it gets
-// at least a fifth of the samples it would get if all modes were equally
-// covered. It also returns the fraction of samples that lie near some mode.
-func ModeCoverage(samples *tensor.Tensor, centres [][2]float64, std float64) (covered int, quality float64) {
+// ModeStats measures how samples cover the modes of a mixture, as in
+// PacGAN (Lin et al. 2018): a sample is of high quality when it lies
+// within 3 standard deviations of some mode's centre, and then belongs to
+// the nearest one.
+type ModeStats struct {
+	Modes int // number of modes
+	// Covered is the number of modes with at least one high-quality sample.
+	Covered int
+	// HighQuality is the fraction of samples that are of high quality: a
+	// ring of samples smeared between the modes covers every mode but
+	// scores low here.
+	HighQuality float64
+	// ReverseKL is KL(q || uniform) in nats, q being the histogram of the
+	// high-quality samples over the modes: 0 when they are spread evenly,
+	// log(Modes) when all sit on one mode, +Inf when there are none.
+	ReverseKL float64
+}
+
+// ModeCoverage returns the ModeStats of samples [N, 2] for the modes of a
+// mixture with the given centres and common standard deviation.
+func ModeCoverage(samples *tensor.Tensor, centres [][2]float64, std float64) ModeStats {
 	if samples.Dim() != 2 || samples.Size(1) != 2 {
 		panic(fmt.Sprintf("energy: ModeCoverage: samples %v, want [N, 2]", samples.Shape()))
 	}
@@ -85,11 +100,19 @@ func ModeCoverage(samples *tensor.Tensor, centres [][2]float64, std float64) (co
 			near++
 		}
 	}
-	need := 0.2 * float64(n) / float64(len(centres))
+	st := ModeStats{Modes: len(centres), ReverseKL: math.Inf(1)}
+	if n > 0 {
+		st.HighQuality = float64(near) / float64(n)
+	}
+	if near > 0 {
+		st.ReverseKL = 0
+	}
 	for _, c := range counts {
-		if float64(c) >= need && c > 0 {
-			covered++
+		if c > 0 {
+			st.Covered++
+			q := float64(c) / float64(near)
+			st.ReverseKL += q * math.Log(q*float64(len(centres)))
 		}
 	}
-	return covered, float64(near) / float64(n)
+	return st
 }

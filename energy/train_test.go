@@ -33,7 +33,7 @@ func TestFiniteTrainingSeparates(t *testing.T) {
 	for _, name := range []string{"hinge", "log", "nll", "square-square", "mce"} {
 		t.Run(name, func(t *testing.T) {
 			rng := tensor.NewRNG(3)
-			loss, err := energy.LossByName(name, energy.LossConfig{})
+			loss, err := energy.LossByName(name, energy.DefaultLossConfig())
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -206,12 +206,37 @@ func TestGridNLLOfAKnownDensity(t *testing.T) {
 
 func TestModeCoverage(t *testing.T) {
 	centres := [][2]float64{{0, 0}, {5, 5}, {-5, 5}}
-	all := tensor.New([]float32{0, 0, 5, 5, -5, 5, 0.1, 0, 5, 5.1, -5, 4.9}, 6, 2)
-	if n, q := energy.ModeCoverage(all, centres, 0.1); n != 3 || q != 1 {
-		t.Errorf("covered %d quality %v, want 3 and 1", n, q)
+	// 1000 points evenly on the circle of radius 2 through three modes
+	// of std 0.1: each mode takes the arc within 0.3 of its centre,
+	// 4 asin(0.075) radians, so the ring is of high quality only there.
+	var ring []float32
+	for k := range 1000 {
+		a := 2 * math.Pi * float64(k) / 1000
+		ring = append(ring, float32(2*math.Cos(a)), float32(2*math.Sin(a)))
 	}
-	one := tensor.New([]float32{0, 0, 0.1, 0, 0, 0.1, 9, 9}, 4, 2)
-	if n, q := energy.ModeCoverage(one, centres, 0.1); n != 1 || q != 0.75 {
-		t.Errorf("covered %d quality %v, want 1 and 0.75", n, q)
+	ringShare := 3 * 4 * math.Asin(0.075) / (2 * math.Pi)
+	for _, tc := range []struct {
+		name    string
+		samples *tensor.Tensor
+		centres [][2]float64
+		want    energy.ModeStats
+	}{
+		{"two on each", tensor.New([]float32{0, 0, 5, 5, -5, 5, 0.1, 0, 5, 5.1, -5, 4.9}, 6, 2), centres,
+			energy.ModeStats{Modes: 3, Covered: 3, HighQuality: 1, ReverseKL: 0}},
+		{"one mode", tensor.New([]float32{0, 0, 0.1, 0, 0, 0.1, 9, 9}, 4, 2), centres,
+			energy.ModeStats{Modes: 3, Covered: 1, HighQuality: 0.75, ReverseKL: math.Log(3)}},
+		// A single stray sample covers a mode: PacGAN's count.
+		{"stray", tensor.New([]float32{0, 0, 0, 0, 0, 0, 5, 5}, 4, 2), centres[:2],
+			energy.ModeStats{Modes: 2, Covered: 2, HighQuality: 1, ReverseKL: 0.75*math.Log(1.5) + 0.25*math.Log(0.5)}},
+		{"ring", tensor.New(ring, 1000, 2), [][2]float64{{2, 0}, {0, 2}, {-2, 0}},
+			energy.ModeStats{Modes: 3, Covered: 3, HighQuality: ringShare, ReverseKL: 0}},
+		{"none", tensor.New([]float32{9, 9}, 1, 2), centres,
+			energy.ModeStats{Modes: 3, Covered: 0, HighQuality: 0, ReverseKL: math.Inf(1)}},
+	} {
+		got := energy.ModeCoverage(tc.samples, tc.centres, 0.1)
+		if got.Modes != tc.want.Modes || got.Covered != tc.want.Covered || math.Abs(got.HighQuality-tc.want.HighQuality) > 5e-3 ||
+			!(math.Abs(got.ReverseKL-tc.want.ReverseKL) < 1e-4 || got.ReverseKL == tc.want.ReverseKL) {
+			t.Errorf("%s: %+v, want %+v", tc.name, got, tc.want)
+		}
 	}
 }

@@ -19,19 +19,21 @@ import (
 // LISTA of depth T, and FISTAEquiv, the number of FISTA iterations needed
 // to do as well as that LISTA.
 type Point struct {
-	Depth              int
-	ISTA, FISTA, LISTA float64
-	FISTAEquiv         int
+	Depth      int     `json:"depth"`
+	ISTA       float64 `json:"ista"`
+	FISTA      float64 `json:"fista"`
+	LISTA      float64 `json:"lista"`
+	FISTAEquiv int     `json:"fista_equiv"`
 }
 
 // Comparison is the result of a run.
 type Comparison struct {
-	Points     []Point // one per depth, in increasing order
-	FISTAIters int
-	FISTAError float64 // code error of FISTAIters iterations of FISTA
+	Points     []Point `json:"points"` // one per depth, in increasing order
+	FISTAIters int     `json:"fista_iters"`
+	FISTAError float64 `json:"fista_error"` // code error of FISTAIters iterations of FISTA
 	// Match is the smallest depth whose LISTA error is at most FISTAError,
 	// 0 when no depth up to MaxDepth reaches it.
-	Match int
+	Match int `json:"match"`
 }
 
 // run is a live training run: the encoders of every depth are trained one
@@ -176,8 +178,8 @@ func (r *run) compare() *Comparison {
 	return c
 }
 
-// write stores the comparison in lista.json and draws the code errors by
-// depth in lista.png (ISTA blue, FISTA vermillion, LISTA green).
+// write stores the comparison in lista.json (keys in snake_case, like
+// metrics.jsonl) and draws the code errors by depth in lista.png.
 func (r *run) write(c *Comparison) error {
 	b, err := json.MarshalIndent(c, "", "  ")
 	if err != nil {
@@ -192,7 +194,12 @@ func (r *run) write(c *Comparison) error {
 		ista, fista, lista = append(ista, p.ISTA), append(fista, p.FISTA), append(lista, p.LISTA)
 	}
 	plot := viz.LinePlot{LogY: true, Series: []viz.Series{
-		{X: depth, Y: ista, Color: viz.Palette(0)}, {X: depth, Y: fista, Color: viz.Palette(1)}, {X: depth, Y: lista, Color: viz.Palette(2)},
+		{X: depth, Y: ista, Color: viz.Palette(0), Name: "ISTA, T iterations"},
+		{X: depth, Y: fista, Color: viz.Palette(1), Name: "FISTA, T iterations"},
+		{X: depth, Y: lista, Color: viz.Palette(2), Name: "LISTA, T layers (trained)"},
+	}, Labels: viz.Labels{
+		Title:  fmt.Sprintf("sparse codes of %d test signals: error against FISTA after %d iterations", r.cfg.Test, r.cfg.TargetIters),
+		XLabel: "T: iterations or encoder depth", YLabel: "relative code error (log scale)",
 	}}
 	return viz.SavePNG(r.dir.File("lista.png"), plot.Render())
 }

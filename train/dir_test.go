@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math/big"
 	"os"
 	"os/exec"
 	"testing"
@@ -84,6 +85,7 @@ type toyParts struct {
 	rng   *tensor.RNG
 	buf   *tensor.Tensor
 	count int
+	text  big.Int // a value kept as text
 }
 
 func newToyParts(t *testing.T, seed uint64) *toyParts {
@@ -96,7 +98,7 @@ func newToyParts(t *testing.T, seed uint64) *toyParts {
 }
 
 func (p *toyParts) list() []Stateful {
-	return []Stateful{Module("", p.model), Optimizer("", p.opt), RNG("rng", p.rng), Buffer("buf", p.buf), Counter("count", &p.count)}
+	return []Stateful{Module("", p.model), Optimizer("", p.opt), RNG("rng", p.rng), Buffer("buf", p.buf), Counter("count", &p.count), Text("text", &p.text)}
 }
 
 func TestSaveLoadCheckpoint(t *testing.T) {
@@ -109,6 +111,7 @@ func TestSaveLoadCheckpoint(t *testing.T) {
 	a.rng.Uint64()
 	a.buf.Data()[2] = 5
 	a.count = 9
+	a.text.SetString("123456789012345678901234567890", 10)
 	if err := SaveCheckpoint(path, 17, map[string]string{"note": "hi"}, a.list()...); err != nil {
 		t.Fatal(err)
 	}
@@ -120,8 +123,8 @@ func TestSaveLoadCheckpoint(t *testing.T) {
 	if b.rng.Uint64() != a.rng.Uint64() {
 		t.Error("RNG state not restored")
 	}
-	if b.buf.Data()[2] != 5 || b.count != 9 {
-		t.Error("buffer or counter not restored")
+	if b.buf.Data()[2] != 5 || b.count != 9 || b.text.Cmp(&a.text) != 0 {
+		t.Error("buffer, counter or text not restored")
 	}
 	for name, want := range nn.StateDict(a.model) {
 		got := nn.StateDict(b.model)[name]

@@ -1,6 +1,7 @@
 package train
 
 import (
+	"encoding"
 	"encoding/base64"
 	"fmt"
 	"strconv"
@@ -170,6 +171,42 @@ func (p counter) LoadState(s *State) error {
 		return fmt.Errorf("metadata %s: %v", p.name, err)
 	}
 	*p.n = n
+	return nil
+}
+
+// TextState is a value that writes its state as text and reads it back.
+type TextState interface {
+	encoding.TextMarshaler
+	encoding.TextUnmarshaler
+}
+
+// Text is the Stateful of a value kept as text in the metadata under name
+// (a sampler's adapted step size, ...). A checkpoint written without it
+// leaves the value as it is.
+func Text(name string, v TextState) Stateful { return text{name, v} }
+
+type text struct {
+	name string
+	v    TextState
+}
+
+func (p text) SaveState(s *State) error {
+	b, err := p.v.MarshalText()
+	if err != nil {
+		return fmt.Errorf("metadata %s: %w", p.name, err)
+	}
+	s.Meta[p.name] = string(b)
+	return nil
+}
+
+func (p text) LoadState(s *State) error {
+	v, ok := s.Meta[p.name]
+	if !ok {
+		return nil
+	}
+	if err := p.v.UnmarshalText([]byte(v)); err != nil {
+		return fmt.Errorf("metadata %s: %w", p.name, err)
+	}
 	return nil
 }
 

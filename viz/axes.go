@@ -9,6 +9,7 @@ import (
 
 var (
 	axisColor = color.NRGBA{60, 60, 60, 255}
+	textColor = color.NRGBA{20, 20, 20, 255}
 	gridColor = color.NRGBA{0, 0, 0, 30}
 )
 
@@ -21,10 +22,12 @@ func (c canvas) frame(r image.Rectangle) {
 	c.fill(image.Rect(r.Max.X-1, r.Min.Y, r.Max.X, r.Max.Y), axisColor)
 }
 
-// axis is the range of one plot axis, linear or logarithmic.
+// axis is the range of one plot axis, linear or logarithmic; the ticks of
+// an integer axis (steps, depths) are whole numbers.
 type axis struct {
-	lo, hi float64
-	log    bool
+	lo, hi  float64
+	log     bool
+	integer bool
 }
 
 // newAxis returns an axis over [lo, hi], widened when the range is empty
@@ -38,7 +41,7 @@ func newAxis(lo, hi float64, log bool) axis {
 			lo, hi = lo-d, hi+d
 		}
 	}
-	return axis{lo, hi, log}
+	return axis{lo: lo, hi: hi, log: log}
 }
 
 // frac returns where v falls on the axis, 0 at lo and 1 at hi.
@@ -51,11 +54,11 @@ func (a axis) frac(v float64) float64 {
 
 // ticks returns about five round values on the axis and their labels:
 // multiples of 1, 2 or 5 times a power of ten, or on a log axis the
-// powers of ten (with 2× and 5× when fewer than two fit).
+// powers of ten (with 2× and 5×, then 3×, when fewer than three fit).
 func (a axis) ticks() ([]float64, []string) {
 	if a.log {
 		var vs []float64
-		for _, mults := range [][]float64{{1}, {1, 2, 5}} {
+		for _, mults := range [][]float64{{1}, {1, 2, 5}, {1, 2, 3, 5}} {
 			vs = vs[:0]
 			for k := math.Floor(math.Log10(a.lo)); k <= math.Ceil(math.Log10(a.hi)); k++ {
 				for _, m := range mults {
@@ -64,7 +67,7 @@ func (a axis) ticks() ([]float64, []string) {
 					}
 				}
 			}
-			if len(vs) >= 2 {
+			if len(vs) >= 3 {
 				break
 			}
 		}
@@ -77,6 +80,9 @@ func (a axis) ticks() ([]float64, []string) {
 		}
 	}
 	step := niceStep((a.hi - a.lo) / 5)
+	if a.integer {
+		step = math.Max(step, 1)
+	}
 	var vs []float64
 	var labels []string
 	decimals := max(0, int(-math.Floor(math.Log10(step)+1e-9)))
@@ -108,23 +114,43 @@ func niceStep(raw float64) float64 {
 	return 10 * p
 }
 
-// axesPlot lays out a picture with a w×h plot area, grid lines and tick
-// labels for the x and y axes, and returns it with a canvas over the plot
-// area alone (drawing on it is clipped to the area).
-func axesPlot(xa, ya axis, w, h int) (full, area canvas) {
+// Labels are the texts around a plot: a title above it and the names of
+// its axes. Empty ones take no room.
+type Labels struct {
+	Title  string
+	XLabel string
+	YLabel string // drawn turned up, left of the tick labels
+}
+
+// axesPlot lays out a picture with a w×h plot area, the labels, grid
+// lines and tick labels for the x and y axes, and extra pixels right of
+// the area (for a color bar), and returns it with a canvas over the plot
+// area alone (drawing on it is clipped to the area; its bounds are the
+// area's place in the picture).
+func axesPlot(xa, ya axis, w, h int, l Labels, extra int) (full, area canvas) {
 	xs, xl := xa.ticks()
 	ys, yl := ya.ticks()
-	_, th := textSize("0")
 	left := 0
 	for _, s := range yl {
 		tw, _ := textSize(s)
 		left = max(left, tw)
 	}
 	left += margin + tickLen + 3
+	if l.YLabel != "" {
+		left += fontHeight + labelGap
+	}
 	lastW, _ := textSize(xl[len(xl)-1])
-	right := margin + lastW/2
-	bottom := margin + tickLen + 3 + th
-	top := margin + th/2
+	right := margin + max(lastW/2, extra)
+	bottom := margin + tickLen + 3 + fontHeight
+	if l.XLabel != "" {
+		bottom += labelGap + fontHeight
+	}
+	top := margin + fontCap/2
+	if l.Title != "" {
+		top = margin + fontHeight + labelGap
+	}
+	titleW, _ := boldSize(l.Title)
+	right = max(right, 2*margin+titleW-left-w)
 
 	full = newCanvas(left+w+right, top+h+bottom, color.White)
 	r := image.Rect(left, top, left+w, top+h)
@@ -140,8 +166,21 @@ func axesPlot(xa, ya axis, w, h int) (full, area canvas) {
 		full.fill(image.Rect(r.Min.X, y, r.Max.X, y+1), gridColor)
 		full.fill(image.Rect(r.Min.X-tickLen, y, r.Min.X, y+1), axisColor)
 		tw, _ := textSize(yl[i])
-		full.text(r.Min.X-tickLen-3-tw, y-th/2, yl[i], axisColor)
+		full.text(r.Min.X-tickLen-3-tw, y-fontCap/2, yl[i], axisColor)
 	}
 	full.frame(r)
+	if l.Title != "" {
+		x := (r.Min.X + r.Max.X - titleW) / 2
+		x = max(margin, min(x, full.img.Rect.Dx()-margin-titleW))
+		full.boldText(x, margin, l.Title, textColor)
+	}
+	if l.XLabel != "" {
+		tw, _ := textSize(l.XLabel)
+		full.text((r.Min.X+r.Max.X-tw)/2, r.Max.Y+tickLen+3+fontHeight+labelGap, l.XLabel, textColor)
+	}
+	if l.YLabel != "" {
+		tw, _ := textSize(l.YLabel)
+		full.textUp(margin, (r.Min.Y+r.Max.Y-tw)/2, l.YLabel, textColor)
+	}
 	return full, canvas{full.img.SubImage(r).(*image.RGBA)}
 }

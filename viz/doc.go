@@ -11,6 +11,7 @@
 // use the Okabe–Ito palette.
 //
 // Plot types are structs whose zero fields take sensible defaults; each has
-// a Render method that returns the picture. Numbers on axes and color bars
-// are drawn with a small built-in pixel font.
+// a Render method that returns the picture. Titles, axis labels, legends
+// and the numbers on axes and color bars are drawn with a small built-in
+// 5×7 pixel font; Stack puts plots together as the panels of one figure.
 package viz

@@ -30,8 +30,10 @@ func ExampleEnergyPlot() {
 		Field:    viz.EvalGrid(viz.Box(box), 128, energy),
 		Scale:    viz.ColorScale{High: 98, Log: true},
 		Points:   []viz.PointSet{viz.DataPoints(x), viz.SamplePoints(samples)},
+		Labels:   viz.Labels{Title: "ring8: exact energy", XLabel: "x", YLabel: "y"},
 		Size:     256,
 		ColorBar: true,
+		BarLabel: "energy",
 	}.Render()
 
 	dir, _ := os.MkdirTemp("", "viz")
@@ -40,5 +42,5 @@ func ExampleEnergyPlot() {
 		panic(err)
 	}
 	fmt.Println(img.Bounds().Dy())
-	// Output: 276
+	// Output: 322
 }

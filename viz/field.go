@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"slices"
+	"strconv"
 
 	"github.com/gibbsml/gibbs/tensor"
 )
@@ -149,4 +150,90 @@ func (s ColorScale) value(t, lo, hi float64) float64 {
 		return lo + math.Expm1(t*math.Log1p(hi-lo))
 	}
 	return lo + t*(hi-lo)
+}
+
+// maxBarTicks is the most ticks a color bar gets.
+const maxBarTicks = 10
+
+// ticks returns the values to mark on a color bar of h pixels over
+// [lo, hi], with their labels. A linear scale gets evenly spaced round
+// values, as an axis does. A Log scale gets the roundest values (0, then
+// 1, 5, 2 and 3 times powers of ten, larger powers first, then the ends
+// rounded to two digits where the bar is bare) that lie at least two and
+// a half lines of text apart on the bar.
+func (s ColorScale) ticks(lo, hi float64, h int) ([]float64, []string) {
+	if hi <= lo {
+		return []float64{lo}, []string{strconv.FormatFloat(lo, 'g', 3, 64)}
+	}
+	if !s.Log {
+		vs, ls := axis{lo: lo, hi: hi}.ticks()
+		var values []float64
+		var labels []string
+		for i, v := range vs {
+			if v >= lo-1e-9*(hi-lo) && v <= hi+1e-9*(hi-lo) {
+				values, labels = append(values, v), append(labels, ls[i])
+			}
+		}
+		return values, labels
+	}
+	top := math.Floor(math.Log10(math.Max(math.Abs(lo), math.Abs(hi))))
+	candidates := []float64{0}
+	for k := top; k >= top-3; k-- {
+		for _, m := range []float64{1, 5, 2, 3} {
+			v := m * math.Pow(10, k)
+			candidates = append(candidates, v, -v)
+		}
+	}
+	// Last, the ends rounded inwards to two digits, for a range that the
+	// round values leave unmarked over a sixth of the bar near an end.
+	ends := len(candidates)
+	candidates = append(candidates, roundIn(lo, hi), roundIn(hi, lo))
+	var values []float64
+	minGap := 2.5 * float64(fontHeight) / float64(h)
+	for i, v := range candidates {
+		if v < lo || v > hi || len(values) == maxBarTicks {
+			continue
+		}
+		gap := minGap
+		if i >= ends {
+			gap = max(minGap, 1.0/6)
+		}
+		pos := s.position(v, lo, hi)
+		if slices.ContainsFunc(values, func(u float64) bool { return math.Abs(s.position(u, lo, hi)-pos) < gap }) {
+			continue
+		}
+		values = append(values, v)
+	}
+	if len(values) < 2 {
+		return s.endTicks(lo, hi)
+	}
+	slices.Sort(values)
+	labels := make([]string, len(values))
+	for i, v := range values {
+		labels[i] = strconv.FormatFloat(v, 'g', 3, 64)
+	}
+	return values, labels
+}
+
+// roundIn rounds v to two significant digits, towards other.
+func roundIn(v, other float64) float64 {
+	if v == 0 {
+		return 0
+	}
+	p := math.Pow(10, math.Floor(math.Log10(math.Abs(v)))-1)
+	if other > v {
+		return math.Ceil(v/p) * p
+	}
+	return math.Floor(v/p) * p
+}
+
+// endTicks marks the ends of [lo, hi] and its middle.
+func (s ColorScale) endTicks(lo, hi float64) ([]float64, []string) {
+	var values []float64
+	var labels []string
+	for _, q := range []float64{0, 0.5, 1} {
+		v := s.value(q, lo, hi)
+		values, labels = append(values, v), append(labels, strconv.FormatFloat(v, 'g', 3, 64))
+	}
+	return values, labels
 }

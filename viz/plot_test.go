@@ -19,16 +19,20 @@ func near(a, b color.Color, tol int) bool {
 
 func TestEnergyPlotSizes(t *testing.T) {
 	f := Field{Box: Box{0, 2, 0, 1}, W: 3, H: 3, Values: make([]float64, 9)}
-	img := EnergyPlot{Field: f, Size: 200}.Render()
-	if got := img.Bounds(); got != image.Rect(0, 0, 200+2*margin, 100+2*margin) {
-		t.Errorf("bounds %v, want a 200×100 heat map with margins", got)
+	img, plot := EnergyPlot{Field: f, Size: 200}.render()
+	if plot.Dx() != 200 || plot.Dy() != 100 || !plot.In(img.Bounds()) {
+		t.Errorf("heat map %v in %v, want 200×100 inside", plot, img.Bounds())
 	}
-	withBar := EnergyPlot{Field: f, Size: 200, ColorBar: true}.Render()
+	withBar, _ := EnergyPlot{Field: f, Size: 200, ColorBar: true, BarLabel: "energy"}.render()
 	if withBar.Bounds().Dx() <= img.Bounds().Dx() || withBar.Bounds().Dy() != img.Bounds().Dy() {
 		t.Errorf("color bar: bounds %v vs %v without", withBar.Bounds(), img.Bounds())
 	}
-	if d := (EnergyPlot{Field: f}).Render().Bounds().Dx(); d != 512+2*margin {
-		t.Errorf("default width %d", d)
+	titled, tp := EnergyPlot{Field: f, Size: 200, Labels: Labels{Title: "t", XLabel: "x", YLabel: "y"}}.render()
+	if titled.Bounds().Dy() <= img.Bounds().Dy() || tp.Min.X <= plot.Min.X || tp.Min.Y <= plot.Min.Y {
+		t.Errorf("labels take no room: %v in %v, %v in %v without", tp, titled.Bounds(), plot, img.Bounds())
+	}
+	if _, p := (EnergyPlot{Field: f}).render(); p.Dx() != 512 {
+		t.Errorf("default width %d", p.Dx())
 	}
 }
 
@@ -42,16 +46,16 @@ func TestEnergyPlotLowIsDark(t *testing.T) {
 		10, 10, 20, // top row
 	}
 	f := Field{Box: Box{0, 3, 0, 3}, W: 3, H: 3, Values: vals}
-	img := EnergyPlot{Field: f, Size: 90}.Render()
-	bottomLeft := img.At(margin+2, margin+88)
-	topRight := img.At(margin+88, margin+2)
+	img, r := EnergyPlot{Field: f, Size: 90}.render()
+	bottomLeft := img.At(r.Min.X+2, r.Min.Y+88)
+	topRight := img.At(r.Min.X+88, r.Min.Y+2)
 	if !near(bottomLeft, Viridis(0), 2) {
 		t.Errorf("bottom-left pixel %v, want viridis low %v", bottomLeft, Viridis(0))
 	}
 	if !near(topRight, Viridis(1), 2) {
 		t.Errorf("top-right pixel %v, want viridis high %v", topRight, Viridis(1))
 	}
-	if mid := img.At(margin+45, margin+45); !near(mid, Viridis(0.5), 2) {
+	if mid := img.At(r.Min.X+45, r.Min.Y+45); !near(mid, Viridis(0.5), 2) {
 		t.Errorf("center pixel %v, want viridis middle %v", mid, Viridis(0.5))
 	}
 }
@@ -59,14 +63,14 @@ func TestEnergyPlotLowIsDark(t *testing.T) {
 func TestPointsLandWhereTheyShould(t *testing.T) {
 	pts := tensor.New([]float32{1, 1, -2, 4}, 2, 2) // center, top-left corner
 	f := Field{Box: Box{-2, 4, -2, 4}, W: 1, H: 1, Values: []float64{0}}
-	img := EnergyPlot{Field: f, Size: 60, Points: []PointSet{SamplePoints(pts)}}.Render()
-	if c := img.At(margin+30, margin+30); !near(c, blendOver(SampleColor, Viridis(0.5)), 3) {
+	img, r := EnergyPlot{Field: f, Size: 60, Points: []PointSet{SamplePoints(pts)}}.render()
+	if c := img.At(r.Min.X+30, r.Min.Y+30); !near(c, blendOver(SampleColor, Viridis(0.5)), 3) {
 		t.Errorf("center pixel %v, want a sample dot", c)
 	}
-	if c := img.At(margin, margin); !near(c, blendOver(SampleColor, Viridis(0.5)), 40) {
+	if c := img.At(r.Min.X, r.Min.Y); !near(c, blendOver(SampleColor, Viridis(0.5)), 40) {
 		t.Errorf("corner pixel %v, want (part of) a sample dot", c)
 	}
-	if c := img.At(margin+15, margin+45); !near(c, Viridis(0.5), 0) {
+	if c := img.At(r.Min.X+15, r.Min.Y+45); !near(c, Viridis(0.5), 0) {
 		t.Errorf("empty pixel %v, want the field color", c)
 	}
 
@@ -177,7 +181,7 @@ func TestLinePlot(t *testing.T) {
 				}
 			}
 		}
-		if red < 100 {
+		if red < 80 {
 			t.Errorf("LogY %v: only %d pixels of the red curve", logY, red)
 		}
 	}
@@ -191,11 +195,13 @@ func TestTicks(t *testing.T) {
 		values []float64
 		labels []string
 	}{
-		{axis{0, 1, false}, []float64{0, 0.2, 0.4, 0.6, 0.8, 1}, []string{"0.0", "0.2", "0.4", "0.6", "0.8", "1.0"}},
-		{axis{-3, 7, false}, []float64{-2, 0, 2, 4, 6}, []string{"-2", "0", "2", "4", "6"}},
-		{axis{0, 300, false}, []float64{0, 100, 200, 300}, []string{"0", "100", "200", "300"}},
-		{axis{0.001, 20, true}, []float64{0.001, 0.01, 0.1, 1, 10}, []string{"0.001", "0.01", "0.1", "1", "10"}},
-		{axis{0.3, 3, true}, []float64{0.5, 1, 2}, []string{"0.5", "1", "2"}},
+		{axis{lo: 0, hi: 1}, []float64{0, 0.2, 0.4, 0.6, 0.8, 1}, []string{"0.0", "0.2", "0.4", "0.6", "0.8", "1.0"}},
+		{axis{lo: 1, hi: 3, integer: true}, []float64{1, 2, 3}, []string{"1", "2", "3"}},
+		{axis{lo: 0.11, hi: 0.75, log: true}, []float64{0.2, 0.3, 0.5}, []string{"0.2", "0.3", "0.5"}},
+		{axis{lo: -3, hi: 7}, []float64{-2, 0, 2, 4, 6}, []string{"-2", "0", "2", "4", "6"}},
+		{axis{lo: 0, hi: 300}, []float64{0, 100, 200, 300}, []string{"0", "100", "200", "300"}},
+		{axis{lo: 0.001, hi: 20, log: true}, []float64{0.001, 0.01, 0.1, 1, 10}, []string{"0.001", "0.01", "0.1", "1", "10"}},
+		{axis{lo: 0.3, hi: 3, log: true}, []float64{0.5, 1, 2}, []string{"0.5", "1", "2"}},
 	} {
 		vs, ls := tc.a.ticks()
 		if len(vs) != len(tc.values) || !slices.Equal(ls, tc.labels) {
@@ -211,13 +217,70 @@ func TestTicks(t *testing.T) {
 }
 
 func TestText(t *testing.T) {
-	if w, h := textSize("1.5e+03"); w != (4*7-1)*textScale || h != 5*textScale {
+	// 1, '.', 5, e, +, 0, 3 are 3, 2, 5, 5, 5, 5, 5 pixels wide, 1 apart.
+	if w, h := textSize("1.5e+03"); w != 30+6 || h != fontHeight {
 		t.Errorf("textSize = %d×%d", w, h)
 	}
 	c := newCanvas(20, 12, color.White)
 	c.text(1, 1, "1", color.Black)
-	// The "1" glyph's bottom row is solid: pixels (1..6, 9..10) are black.
-	if !near(c.img.At(1, 9), color.Black, 0) || !near(c.img.At(6, 10), color.Black, 0) || !near(c.img.At(1, 1), color.White, 0) {
+	// The "1" glyph's bottom row is solid: pixels (1..3, 7) are black.
+	if !near(c.img.At(1, 7), color.Black, 0) || !near(c.img.At(3, 7), color.Black, 0) || !near(c.img.At(1, 1), color.White, 0) {
 		t.Error("glyph drawn in the wrong place")
+	}
+	up := newCanvas(12, 20, color.White)
+	up.textUp(1, 1, "1", color.Black)
+	// Turned up, that row is the right-most column, read from the bottom.
+	if !near(up.img.At(7, 1), color.Black, 0) || !near(up.img.At(7, 3), color.Black, 0) || !near(up.img.At(1, 3), color.White, 0) {
+		t.Error("turned glyph drawn in the wrong place")
+	}
+	if w, _ := textSize("\u2603"); w != glyphs['?'].width {
+		t.Errorf("a rune without a glyph is %d wide, want that of '?'", w)
+	}
+}
+
+func TestColorBarTicks(t *testing.T) {
+	for _, tc := range []struct {
+		name   string
+		s      ColorScale
+		lo, hi float64
+		labels []string
+	}{
+		{"linear", ColorScale{}, -1, 9, []string{"0", "2", "4", "6", "8"}},
+		// No label starts with a stray minus: positive values print bare.
+		{"log", ColorScale{Log: true}, -11.3, 60, []string{"-10", "-5", "-3", "0", "5", "10", "20", "30", "50"}},
+		{"log positive", ColorScale{Log: true}, 2.8, 45, []string{"3", "5", "10", "20", "30"}},
+		// Round values only in the top half: the bottom end is marked too.
+		{"log end", ColorScale{Log: true}, 6.3, 52, []string{"6.3", "10", "20", "30", "50"}},
+		{"log flat", ColorScale{Log: true}, 10.1, 10.2, []string{"10.1", "10.1", "10.2"}},
+	} {
+		vs, ls := tc.s.ticks(tc.lo, tc.hi, 400)
+		if !slices.Equal(ls, tc.labels) {
+			t.Errorf("%s: labels %q, want %q", tc.name, ls, tc.labels)
+		}
+		for _, v := range vs {
+			if v < tc.lo || v > tc.hi {
+				t.Errorf("%s: tick %v outside [%v, %v]", tc.name, v, tc.lo, tc.hi)
+			}
+		}
+	}
+}
+
+func TestLegendAndStack(t *testing.T) {
+	named := LinePlot{Series: []Series{{Y: []float64{0, 1}, Name: "loss"}}, Width: 200, Height: 100}.Render()
+	plain := LinePlot{Series: []Series{{Y: []float64{0, 1}}}, Width: 200, Height: 100}.Render()
+	// The legend sits in the top-right corner of the plot area.
+	differs := false
+	b := named.Bounds()
+	for y := b.Min.Y; y < b.Min.Y+40; y++ {
+		for x := b.Max.X - 80; x < b.Max.X; x++ {
+			differs = differs || named.At(x, y) != plain.At(x, y)
+		}
+	}
+	if !differs {
+		t.Error("a named series draws no legend")
+	}
+	s := Stack(named, plain)
+	if s.Bounds().Dy() != named.Bounds().Dy()+plain.Bounds().Dy() || s.Bounds().Dx() != b.Dx() {
+		t.Errorf("stack bounds %v", s.Bounds())
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"math"
 	"os"
 	"strconv"
 	"strings"
@@ -36,6 +37,8 @@ func bindEBM(c *ebm.Config, fs *flag.FlagSet) {
 	fs.Float64Var(&c.JumpWidth, "jump-width", c.JumpWidth, "replay: width of the Metropolis-Hastings jumps proposed near the data (0: no jumps)")
 	fs.Float64Var(&c.JumpUniform, "jump-uniform", c.JumpUniform, "replay: share of jump proposals drawn uniformly from the box")
 	fs.IntVar(&c.Leapfrog, "leapfrog", c.Leapfrog, "HMC leapfrog steps per iteration")
+	fs.Float64Var(&c.HMCTarget, "hmc-target", c.HMCTarget, "HMC: acceptance probability the step size is adapted to (dual averaging, Hoffman & Gelman 2014)")
+	fs.IntVar(&c.HMCWarmUp, "hmc-warmup", c.HMCWarmUp, "HMC: training steps during which the step size adapts, from --step-size; then it stays (0: --step-size throughout)")
 	fs.Float64Var(&c.Margin, "margin", c.Margin, "margin m of the hinge and square-square losses")
 	fs.Float64Var(&c.Alpha, "alpha", c.Alpha, "energy magnitude penalty of the contrastive loss")
 	fs.Float64Var(&c.Beta, "beta", c.Beta, "inverse temperature of the nll and mee losses")
@@ -95,12 +98,23 @@ func trainEBMCommand(ctx context.Context, args []string, out io.Writer) error {
 	if err != nil {
 		return err
 	}
-	if res.Modes > 0 {
-		fmt.Fprintf(out, "test NLL %.3f nats (true density %.3f), modes covered %d/%d; pictures in %s\n", res.TestNLL, res.TrueNLL, res.ModesCovered, res.Modes, *outDir)
-	} else {
-		fmt.Fprintf(out, "test NLL %.3f nats; pictures in %s\n", res.TestNLL, *outDir)
-	}
+	fmt.Fprintln(out, resultLine(res)+"; pictures in "+*outDir)
 	return nil
+}
+
+// resultLine says how good the run's last evaluation is: its test NLL
+// beside the true density's where that is known, and how its samples
+// cover the modes of a mixture.
+func resultLine(res ebm.Result) string {
+	s := fmt.Sprintf("test NLL %.3f nats (density normalised on a grid)", res.TestNLL)
+	if !math.IsNaN(res.TrueNLL) {
+		s += fmt.Sprintf(", true density %.3f", res.TrueNLL)
+	}
+	if m := res.Modes; m.Modes > 0 {
+		s += fmt.Sprintf("; modes with a sample within 3 std: %d/%d, samples that near a mode: %.0f%%, reverse KL of their modes to uniform %.3f nats",
+			m.Covered, m.Modes, 100*m.HighQuality, m.ReverseKL)
+	}
+	return s
 }
 
 // readResumedConfig reads into cfg the config of the run of kind in

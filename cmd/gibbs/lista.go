@@ -66,6 +66,6 @@ func trainLISTACommand(ctx context.Context, args []string, out io.Writer) error 
 	}
 	fmt.Fprintf(out, "FISTA after %d iterations: %.4f; smallest LISTA depth as good: %d (0: none up to %d)\n",
 		res.FISTAIters, res.FISTAError, res.Match, c.MaxDepth)
-	fmt.Fprintf(out, "wrote %s (code error by depth: ISTA blue, FISTA vermillion, LISTA green)\n", dir.File("lista.png"))
+	fmt.Fprintf(out, "wrote %s (code error by depth) and %s\n", dir.File("lista.png"), dir.File("lista.json"))
 	return nil
 }

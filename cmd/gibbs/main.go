@@ -5,7 +5,8 @@
 //	gibbs train lista               LISTA against ISTA and FISTA on sparse coding
 //	gibbs train ae --data mnist     train an autoencoder (plain, denoising, sparse, contractive)
 //	gibbs train vae --data mnist    train a variational autoencoder
-//	gibbs sample --run DIR          draw samples from a trained model
+//	gibbs sample --run DIR          draw samples from a trained model (PNG or CSV)
+//	gibbs version                   print the gibbs and Go versions
 //	gibbs help COMMAND              describe a command
 //
 // Errors in flags, files or input print one line and exit with status 2;
@@ -21,6 +22,8 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"runtime"
+	"slices"
 	"sort"
 	"strings"
 	"syscall"
@@ -41,13 +44,47 @@ var commands []command
 func init() {
 	commands = []command{
 		{"demo", "train a small energy model on 2-D data and write energy.png and samples.png", runDemo},
-		{"train", "train a model: gibbs train ae|ebm|lista|vae [flags]", runTrain},
-		{"sample", "draw samples from a trained run: gibbs sample --run DIR", runSample},
+		{"train", "train a model: gibbs train KIND [flags], KIND one of the kinds below", runTrain},
+		{"sample", "draw samples from a trained run: gibbs sample --run DIR [-o FILE.png|FILE.csv]", runSample},
 		{"bench", "run the reference workloads and print one JSON line per result",
 			func(_ context.Context, args []string, out io.Writer) error { return runBench(args, out) }},
 		{"help", "describe a command: gibbs help COMMAND", runHelp},
+		{"version", "print the gibbs version and the Go version it was built with", runVersion},
 	}
 }
+
+// trainKind is a model kind of 'gibbs train KIND'.
+type trainKind struct {
+	name, summary string
+	run           func(ctx context.Context, args []string, out io.Writer) error
+}
+
+// trainKinds are the model kinds 'gibbs train' trains.
+var trainKinds = []trainKind{
+	{"ae", "an autoencoder: plain, denoising, sparse or contractive (reconstruction energy)", trainAECommand},
+	{"ebm", "an energy model of 2-D toy data (contrastive losses with samplers, or score matching)", trainEBMCommand},
+	{"lista", "LISTA encoders against ISTA and FISTA on sparse coding", trainLISTACommand},
+	{"vae", "a variational autoencoder (ELBO, IWAE bound, samples from the prior)", trainVAECommand},
+}
+
+// trainKindNames returns the names of trainKinds, comma-separated.
+func trainKindNames() string {
+	names := make([]string, len(trainKinds))
+	for i, k := range trainKinds {
+		names[i] = k.name
+	}
+	return strings.Join(names, ", ")
+}
+
+// printKinds lists trainKinds with their summaries.
+func printKinds(out io.Writer) {
+	for _, k := range trainKinds {
+		fmt.Fprintf(out, "  %-8s %s\n", k.name, k.summary)
+	}
+}
+
+// isHelpFlag reports whether arg asks for help.
+func isHelpFlag(arg string) bool { return arg == "-h" || arg == "--help" || arg == "-help" }
 
 // usageError is a mistake in the command line; main prints it and exits 2.
 type usageError struct{ msg string }
@@ -97,7 +134,7 @@ func run(ctx context.Context, args []string, out, errOut io.Writer) (status int)
 			status = 2
 		}
 	}()
-	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "-help" {
+	if len(args) == 0 || isHelpFlag(args[0]) {
 		printUsage(out)
 		return 0
 	}
@@ -155,11 +192,15 @@ Commands:
 		c, _ := findCommand(n)
 		fmt.Fprintf(out, "  %-8s %s\n", c.name, c.summary)
 	}
-	fmt.Fprint(out, "\nRun 'gibbs COMMAND --help' for a command's flags.\n")
+	fmt.Fprint(out, "\nModel kinds (gibbs train KIND):\n")
+	printKinds(out)
+	fmt.Fprint(out, "\nRun 'gibbs COMMAND --help' or 'gibbs train KIND --help' for the flags.\n")
 }
 
+// runHelp is 'gibbs help [COMMAND]'; 'gibbs help help' and 'gibbs help'
+// print the list of commands.
 func runHelp(ctx context.Context, args []string, out io.Writer) error {
-	if len(args) == 0 {
+	if len(args) == 0 || args[0] == "help" || isHelpFlag(args[0]) {
 		printUsage(out)
 		return nil
 	}
@@ -194,28 +235,31 @@ func parseFlags(fs *flag.FlagSet, args []string, out io.Writer, synopsis string)
 	return nil
 }
 
+// runVersion is 'gibbs version'.
+func runVersion(_ context.Context, args []string, out io.Writer) error {
+	fs := flag.NewFlagSet("version", flag.ContinueOnError)
+	if err := parseFlags(fs, args, out, "gibbs version"); err != nil {
+		return err
+	}
+	fmt.Fprintf(out, "gibbs %s (%s, %s/%s)\n", train.Version, runtime.Version(), runtime.GOOS, runtime.GOARCH)
+	return nil
+}
+
 func runTrain(ctx context.Context, args []string, out io.Writer) error {
-	kinds := "ae, ebm, lista, vae"
 	if len(args) == 0 || strings.HasPrefix(args[0], "-") {
-		if len(args) > 0 && (args[0] == "-h" || args[0] == "--help" || args[0] == "-help") {
-			fmt.Fprintf(out, "Usage: gibbs train KIND [flags]\n\nKinds: %s\nRun 'gibbs train KIND --help' for its flags.\n", kinds)
+		if len(args) > 0 && isHelpFlag(args[0]) {
+			fmt.Fprint(out, "Usage: gibbs train KIND [flags]\n\nKinds:\n")
+			printKinds(out)
+			fmt.Fprint(out, "\nRun 'gibbs train KIND --help' for its flags.\n")
 			return flag.ErrHelp
 		}
-		return usagef("which model? gibbs train KIND [flags], with KIND one of: %s", kinds)
+		return usagef("which model? gibbs train KIND [flags], with KIND one of: %s", trainKindNames())
 	}
-	var err error
-	switch args[0] {
-	case "ebm":
-		err = trainEBMCommand(ctx, args[1:], out)
-	case "lista":
-		err = trainLISTACommand(ctx, args[1:], out)
-	case "ae":
-		err = trainAECommand(ctx, args[1:], out)
-	case "vae":
-		err = trainVAECommand(ctx, args[1:], out)
-	default:
-		return usagef("unknown model kind %q (have: %s)", args[0], kinds)
+	i := slices.IndexFunc(trainKinds, func(k trainKind) bool { return k.name == args[0] })
+	if i < 0 {
+		return usagef("unknown model kind %q (have: %s)", args[0], trainKindNames())
 	}
+	err := trainKinds[i].run(ctx, args[1:], out)
 	if ie := (*train.InterruptedError)(nil); errors.As(err, &ie) {
 		err = fmt.Errorf("%w; continue with: gibbs train %s --resume --out %s", err, args[0], ie.Dir)
 	}

@@ -12,6 +12,7 @@ import (
 
 	"github.com/gibbsml/gibbs/checkpoint"
 	"github.com/gibbsml/gibbs/tensor"
+	"github.com/gibbsml/gibbs/train"
 )
 
 // runCLI runs a command line and returns its status, stdout and stderr.
@@ -29,7 +30,11 @@ func TestUsageAndBadInput(t *testing.T) {
 	}{
 		{nil, 0, "Commands:"},
 		{[]string{"--help"}, 0, "demo"},
+		{[]string{"--help"}, 0, "lista"},
+		{[]string{"help", "help"}, 0, "Commands:"},
+		{[]string{"version"}, 0, "gibbs " + train.Version},
 		{[]string{"help", "demo"}, 0, "-steps"},
+		{[]string{"demo", "--help"}, 0, "'gibbs train ebm' defaults to 128,128,128"},
 		{[]string{"train", "ebm", "--help"}, 0, "-sampler"},
 		{[]string{"help", "train", "ebm"}, 0, "-langevin-steps"},
 		{[]string{"frobnicate"}, 2, `unknown command "frobnicate"`},
@@ -42,6 +47,7 @@ func TestUsageAndBadInput(t *testing.T) {
 		{[]string{"train", "ebm", "--loss", "hinje"}, 2, `unknown loss "hinje"`},
 		{[]string{"train", "ebm", "--sampler", "gibbs"}, 2, `unknown sampler "gibbs"`},
 		{[]string{"train", "ebm", "--reinit", "2"}, 2, "--reinit: must be in [0, 1]"},
+		{[]string{"train", "ebm", "--langevin-steps", "0"}, 2, "--langevin-steps: must be positive for a contrastive loss"},
 		{[]string{"train", "ebm", "--hidden", "12,x"}, 2, "want positive widths"},
 		{[]string{"train", "ebm", "extra"}, 2, `unexpected argument "extra"`},
 		{[]string{"train", "ebm", "--resume", "--out", "/nonexistent/run"}, 2, "reading run config"},
@@ -107,49 +113,85 @@ func TestTrainWritesRunFolder(t *testing.T) {
 	if status, out, errOut := runCLI("sample", "--run", dir, "-n", "50", "--steps", "5"); status != 0 || !strings.Contains(out, "wrote 50 samples") {
 		t.Errorf("sample: status %d, %q %q", status, out, errOut)
 	}
+	csvPath := filepath.Join(dir, "samples.csv")
+	if status, _, errOut := runCLI("sample", "--run", dir, "-n", "7", "--steps", "2", "-o", csvPath); status != 0 {
+		t.Fatalf("sample to CSV: status %d, %q", status, errOut)
+	}
+	b, err := os.ReadFile(csvPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows := strings.Split(strings.TrimSpace(string(b)), "\n")
+	for _, r := range rows {
+		f := strings.Split(r, ",")
+		_, e1 := strconv.ParseFloat(f[0], 64)
+		_, e2 := strconv.ParseFloat(f[len(f)-1], 64)
+		if len(f) != 2 || e1 != nil || e2 != nil {
+			t.Errorf("CSV row %q, want two numbers", r)
+		}
+	}
+	if len(rows) != 7 {
+		t.Errorf("CSV of %d rows, want 7", len(rows))
+	}
 }
 
 // TestResumeIsExact checks that a run stopped and resumed ends exactly
 // where an uninterrupted run does: weights, optimizer state, replay
-// buffer and RNG all travel in the checkpoint.
+// buffer, RNG and HMC's step adaptation (stopped mid-warm-up) all travel
+// in the checkpoint.
 func TestResumeIsExact(t *testing.T) {
-	whole := filepath.Join(t.TempDir(), "whole")
-	parts := filepath.Join(t.TempDir(), "parts")
-	if status, _, errOut := runCLI(smallRun(whole, 20)...); status != 0 {
-		t.Fatal(errOut)
-	}
-	if status, _, errOut := runCLI(smallRun(parts, 10)...); status != 0 {
-		t.Fatal(errOut)
-	}
-	if status, out, errOut := runCLI("train", "ebm", "--quiet", "--resume", "--out", parts, "--steps", "20"); status != 0 || !strings.Contains(out, "resuming") {
-		t.Fatalf("resume: status %d %q %q", status, out, errOut)
-	}
-	a, _, err := checkpoint.Load(filepath.Join(whole, "checkpoint.safetensors"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	b, _, err := checkpoint.Load(filepath.Join(parts, "checkpoint.safetensors"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(a) != len(b) {
-		t.Fatalf("%d tensors vs %d", len(a), len(b))
-	}
-	for name, ta := range a {
-		tb, ok := b[name]
-		if !ok {
-			t.Fatalf("resumed checkpoint lacks %s", name)
-		}
-		for i, v := range ta.Data() {
-			if tb.Data()[i] != v {
-				t.Fatalf("%s[%d]: %v uninterrupted, %v resumed", name, i, v, tb.Data()[i])
+	for _, tc := range []struct {
+		name  string
+		extra []string
+	}{
+		{"replay", nil},
+		{"hmc", []string{"--sampler", "hmc", "--hmc-warmup", "15"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			whole := filepath.Join(t.TempDir(), "whole")
+			parts := filepath.Join(t.TempDir(), "parts")
+			if status, _, errOut := runCLI(smallRun(whole, 20, tc.extra...)...); status != 0 {
+				t.Fatal(errOut)
 			}
-		}
-	}
-	ma, _ := os.ReadFile(filepath.Join(whole, "metrics.jsonl"))
-	mb, _ := os.ReadFile(filepath.Join(parts, "metrics.jsonl"))
-	if !bytes.Equal(ma, mb) {
-		t.Errorf("metrics differ:\n%s\nvs\n%s", ma, mb)
+			if status, _, errOut := runCLI(smallRun(parts, 10, tc.extra...)...); status != 0 {
+				t.Fatal(errOut)
+			}
+			if status, out, errOut := runCLI("train", "ebm", "--quiet", "--resume", "--out", parts, "--steps", "20"); status != 0 || !strings.Contains(out, "resuming") {
+				t.Fatalf("resume: status %d %q %q", status, out, errOut)
+			}
+			a, ma, err := checkpoint.Load(filepath.Join(whole, "checkpoint.safetensors"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			b, mb, err := checkpoint.Load(filepath.Join(parts, "checkpoint.safetensors"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(a) != len(b) {
+				t.Fatalf("%d tensors vs %d", len(a), len(b))
+			}
+			for name, ta := range a {
+				tb, ok := b[name]
+				if !ok {
+					t.Fatalf("resumed checkpoint lacks %s", name)
+				}
+				for i, v := range ta.Data() {
+					if tb.Data()[i] != v {
+						t.Fatalf("%s[%d]: %v uninterrupted, %v resumed", name, i, v, tb.Data()[i])
+					}
+				}
+			}
+			for k, v := range ma {
+				if k != "config" && mb[k] != v {
+					t.Errorf("metadata %s: %q uninterrupted, %q resumed", k, v, mb[k])
+				}
+			}
+			la, _ := os.ReadFile(filepath.Join(whole, "metrics.jsonl"))
+			lb, _ := os.ReadFile(filepath.Join(parts, "metrics.jsonl"))
+			if !bytes.Equal(la, lb) {
+				t.Errorf("metrics differ:\n%s\nvs\n%s", la, lb)
+			}
+		})
 	}
 }
 

@@ -1,0 +1,92 @@
+package ebm
+
+import (
+	"encoding/json"
+	"errors"
+	"reflect"
+	"testing"
+
+	"github.com/gibbsml/gibbs/train"
+)
+
+func TestValidateRefusesWithReason(t *testing.T) {
+	for _, tc := range []struct {
+		name    string
+		change  func(c *Config)
+		setting string // "" when valid
+	}{
+		{"defaults", func(*Config) {}, ""},
+		{"no Langevin steps", func(c *Config) { c.LangevinSteps = 0 }, "langevin-steps"},
+		{"no HMC iterations", func(c *Config) { c.Sampler, c.LangevinSteps = "hmc", 0 }, "langevin-steps"},
+		{"score matching needs no sampler", func(c *Config) { c.Loss, c.LangevinSteps = "dsm", 0 }, ""},
+		{"margin 0", func(c *Config) { c.Loss, c.Margin = "hinge", 0 }, ""},
+		{"alpha 0", func(c *Config) { c.Loss, c.Alpha = "contrastive", 0 }, ""},
+		{"beta 0", func(c *Config) { c.Beta = 0 }, "beta"},
+		{"HMC target 1", func(c *Config) { c.Sampler, c.HMCTarget = "hmc", 1 }, "hmc-target"},
+	} {
+		c := DefaultConfig()
+		tc.change(&c)
+		err := c.Validate()
+		var se *train.SettingError
+		switch {
+		case tc.setting == "" && err != nil:
+			t.Errorf("%s: %v", tc.name, err)
+		case tc.setting != "" && (!errors.As(err, &se) || se.Setting != tc.setting):
+			t.Errorf("%s: error %v, want one about %s", tc.name, err, tc.setting)
+		}
+	}
+}
+
+// TestConfigJSONPerRecipe checks that config.json holds the settings of
+// the run's recipe and no others, and reads back to the same config, as
+// does a config with every setting.
+func TestConfigJSONPerRecipe(t *testing.T) {
+	for _, tc := range []struct {
+		loss, sampler string
+		has, lacks    []string
+	}{
+		{"nll", "replay", []string{"sampler", "beta", "buffer_size", "jump_width", "step_size"}, []string{"margin", "alpha", "sigma", "leapfrog"}},
+		{"hinge", "hmc", []string{"margin", "leapfrog", "max_energy"}, []string{"beta", "buffer_size", "reinit", "sigma"}},
+		{"contrastive", "langevin", []string{"alpha"}, []string{"margin", "beta", "jump_uniform", "leapfrog"}},
+		{"dsm", "replay", []string{"sigma", "noise"}, []string{"sampler", "beta", "buffer_size", "leapfrog", "max_energy"}},
+		{"ssm", "replay", []string{"langevin_steps"}, []string{"sigma", "sampler"}},
+	} {
+		c := DefaultConfig()
+		c.Loss, c.Sampler = tc.loss, tc.sampler
+		if tc.loss == "hinge" {
+			c.Margin = 0 // a margin of 0 is kept as 0
+		}
+		b, err := json.Marshal(c)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var keys map[string]any
+		if err := json.Unmarshal(b, &keys); err != nil {
+			t.Fatal(err)
+		}
+		for _, k := range tc.has {
+			if _, ok := keys[k]; !ok {
+				t.Errorf("%s/%s: config.json lacks %s: %s", tc.loss, tc.sampler, k, b)
+			}
+		}
+		for _, k := range tc.lacks {
+			if _, ok := keys[k]; ok {
+				t.Errorf("%s/%s: config.json holds %s, which does not apply: %s", tc.loss, tc.sampler, k, b)
+			}
+		}
+		full, _ := json.Marshal(configFields(c)) // the earlier format, every setting
+		for _, enc := range [][]byte{b, full} {
+			var back Config
+			if err := json.Unmarshal(enc, &back); err != nil {
+				t.Fatal(err)
+			}
+			if !reflect.DeepEqual(back, c) {
+				t.Errorf("%s/%s: read back %+v, want %+v", tc.loss, tc.sampler, back, c)
+			}
+		}
+	}
+	var c Config
+	if err := json.Unmarshal([]byte(`{"data":"ring8","lerning_rate":1}`), &c); err == nil {
+		t.Error("unknown key accepted")
+	}
+}
