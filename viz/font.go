@@ -1,9 +1,13 @@
 package viz
 
-import "image/color"
+import (
+	"image/color"
+	"unicode"
+)
 
-// glyphs is a 3×5 pixel font for the characters of numbers: each row is
-// three bits, the leftmost the highest.
+// glyphs is a 3×5 pixel font for the characters of numbers (letters.go
+// adds capitals and signs): each row is three bits, the leftmost the
+// highest.
 var glyphs = map[rune][5]uint8{
 	'0': {7, 5, 5, 5, 7},
 	'1': {2, 6, 2, 2, 7},
@@ -18,7 +22,6 @@ var glyphs = map[rune][5]uint8{
 	'.': {0, 0, 0, 0, 2},
 	'-': {0, 0, 7, 0, 0},
 	'+': {0, 2, 7, 2, 0},
-	'e': {0, 3, 7, 4, 3},
 }
 
 // textScale is the size of one font pixel in picture pixels.
@@ -38,7 +41,7 @@ func textSize(s string) (w, h int) {
 func (c canvas) text(x, y int, s string, col color.Color) {
 	n := nrgba(col)
 	for _, r := range s {
-		g := glyphs[r]
+		g := glyphs[unicode.ToUpper(r)]
 		for row, bits := range g {
 			for b := range 3 {
 				if bits&(4>>b) == 0 {

@@ -4,6 +4,7 @@
 //	gibbs train ebm --data ring8    train an energy model, resumable
 //	gibbs train lista               LISTA against ISTA and FISTA on sparse coding
 //	gibbs sample --run DIR          draw samples from a trained model
+//	gibbs hopfield                  retrieval capacity of a modern Hopfield network
 //	gibbs help COMMAND              describe a command
 //
 // Errors in flags, files or input print one line and exit with status 2;
@@ -41,6 +42,7 @@ func init() {
 		{"demo", "train a small energy model on 2-D data and write energy.png and samples.png", runDemo},
 		{"train", "train a model: gibbs train ebm [flags]", runTrain},
 		{"sample", "draw samples from a trained run: gibbs sample --run DIR", runSample},
+		{"hopfield", "capacity of a modern Hopfield network (attention as an energy): gibbs hopfield --patterns binary|mnist", runHopfield},
 		{"bench", "run the reference workloads and print one JSON line per result",
 			func(_ context.Context, args []string, out io.Writer) error { return runBench(args, out) }},
 		{"help", "describe a command: gibbs help COMMAND", runHelp},
