@@ -46,6 +46,9 @@ func (f Figure) Render() image.Image {
 		right = gap + legendW + margin
 	}
 	w, h := left+pb.Dx()+right, top+pb.Dy()+bottom
+	if tw, _ := textSize(f.Title); tw+2*margin > w {
+		w = tw + 2*margin
+	}
 	h = max(h, top+len(f.Legend)*line+margin)
 	c := newCanvas(w, h, color.White)
 	draw.Draw(c.img, image.Rect(left, top, left+pb.Dx(), top+pb.Dy()), f.Plot, pb.Min, draw.Src)

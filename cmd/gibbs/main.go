@@ -3,6 +3,7 @@
 //	gibbs demo                      train a small energy model on 2-D data and draw it
 //	gibbs train ebm --data ring8    train an energy model, resumable
 //	gibbs train lista               LISTA against ISTA and FISTA on sparse coding
+//	gibbs train transformer         a transformer learns to reverse, copy or sort sequences
 //	gibbs sample --run DIR          draw samples from a trained model
 //	gibbs hopfield                  retrieval capacity of a modern Hopfield network
 //	gibbs help COMMAND              describe a command
@@ -195,7 +196,7 @@ func parseFlags(fs *flag.FlagSet, args []string, out io.Writer, synopsis string)
 }
 
 func runTrain(ctx context.Context, args []string, out io.Writer) error {
-	kinds := "ebm, lista"
+	kinds := "ebm, lista, transformer"
 	if len(args) == 0 || strings.HasPrefix(args[0], "-") {
 		if len(args) > 0 && (args[0] == "-h" || args[0] == "--help" || args[0] == "-help") {
 			fmt.Fprintf(out, "Usage: gibbs train KIND [flags]\n\nKinds: %s\nRun 'gibbs train KIND --help' for its flags.\n", kinds)
@@ -209,6 +210,8 @@ func runTrain(ctx context.Context, args []string, out io.Writer) error {
 		err = trainEBMCommand(ctx, args[1:], out)
 	case "lista":
 		err = trainLISTACommand(ctx, args[1:], out)
+	case "transformer":
+		err = trainTransformerCommand(ctx, args[1:], out)
 	default:
 		return usagef("unknown model kind %q (have: %s)", args[0], kinds)
 	}

@@ -1,0 +1,178 @@
+package attention
+
+import (
+	"context"
+	"fmt"
+	"image"
+	"strconv"
+
+	"github.com/gibbsml/gibbs/nn"
+	"github.com/gibbsml/gibbs/optim"
+	"github.com/gibbsml/gibbs/tensor"
+	"github.com/gibbsml/gibbs/train"
+	"github.com/gibbsml/gibbs/viz"
+)
+
+// Options are what a run needs apart from its config.
+type Options struct {
+	train.Output
+	// Hooks are added to the loop's, after the evaluation.
+	Hooks []train.Hook
+}
+
+// Result is the last evaluation of a run, on held-out sequences.
+type Result struct {
+	Step             int
+	TokenAccuracy    float64 // share of target tokens predicted right
+	SequenceAccuracy float64 // share of sequences predicted right in full
+	TestLoss         float64 // cross-entropy per token, nats
+}
+
+// run is a live training run.
+type run struct {
+	cfg    Config
+	dir    *train.Dir
+	model  *Transformer
+	rng    *tensor.RNG
+	opt    *optim.Adam
+	sched  optim.Schedule
+	test   [][]int // held-out inputs
+	result Result
+}
+
+// Train runs cfg in dir, or resumes the run there when dir holds a
+// checkpoint (cfg is then the run's config, with Steps possibly raised),
+// and returns its last evaluation. Every EvalEvery steps it appends
+// token_accuracy, sequence_accuracy and test_loss on cfg.TestSize held-out
+// sequences to metrics.jsonl and draws attention.png (the attention maps
+// of every layer and head for the first held-out sequence) and
+// accuracy.png. See train.Loop.Run for the errors of an interrupted,
+// diverged or finished run.
+func Train(ctx context.Context, dir *train.Dir, cfg Config, opts Options) (Result, error) {
+	if err := cfg.Validate(); err != nil {
+		return Result{}, err
+	}
+	r := &run{cfg: cfg, dir: dir, model: NewTransformer(cfg), rng: tensor.NewRNG(cfg.Seed)}
+	r.test = sequences(tensor.NewRNG(cfg.Seed+1), cfg.TestSize, cfg.Length, cfg.Vocab, true)
+	var err error
+	if r.opt, err = optim.NewAdam(nn.Tensors(r.model), optim.DefaultAdamConfig()); err != nil {
+		return Result{}, err
+	}
+	cosine, err := optim.NewCosineLR(cfg.LR, 0, max(1, cfg.Steps-cfg.Warmup))
+	if err != nil {
+		return Result{}, err
+	}
+	if r.sched, err = optim.NewWarmup(cfg.Warmup, 0.01, cosine); err != nil {
+		return Result{}, err
+	}
+	header, err := train.NewHeader(Kind, cfg)
+	if err != nil {
+		return Result{}, err
+	}
+	loop := &train.Loop{
+		Dir: dir, Header: header, Steps: cfg.Steps, CheckpointEvery: cfg.CheckpointEvery, Log: opts.Log,
+		Parts: []train.Stateful{train.Module("", r.model), train.Optimizer("", r.opt), train.RNG("rng", r.rng)},
+		Hooks: append([]train.Hook{{Every: cfg.EvalEvery, Run: r.evaluate}}, opts.Hooks...),
+	}
+	loop.Hooks = append(loop.Hooks, opts.ProgressHooks("train transformer", cfg.Steps,
+		func(m train.Metrics) string { return fmt.Sprintf("loss %.4f", m["loss"]) })...)
+	done, err := loop.Run(ctx, r.step)
+	r.result.Step = done
+	return r.result, err
+}
+
+// step trains on a batch of fresh training sequences.
+func (r *run) step(done int) (train.Metrics, error) {
+	optim.Apply(r.opt, r.sched, done)
+	src := sequences(r.rng, r.cfg.Batch, r.cfg.Length, r.cfg.Vocab, false)
+	v, err := train.Step(r.opt, r.loss(src))
+	if err != nil {
+		return nil, err
+	}
+	return train.Metrics{"loss": v}, nil
+}
+
+// loss returns the mean cross-entropy per token of the model on src.
+func (r *run) loss(src [][]int) *tensor.Tensor {
+	tgt := make([][]int, len(src))
+	for i, s := range src {
+		tgt[i] = target(r.cfg.Task, s)
+	}
+	logits := r.model.Logits(idTensor(src))
+	n := len(src) * r.cfg.Length
+	return nn.CrossEntropyLoss(logits.Reshape(n, r.cfg.Vocab), idTensor(tgt).Reshape(n))
+}
+
+// evaluate measures the model on the held-out sequences and draws the
+// pictures.
+func (r *run) evaluate(done int, _ train.Metrics) error {
+	res := Result{Step: done, TestLoss: float64(r.loss(r.test).DetachRelease().Item())}
+	pred := r.model.Predict(r.test)
+	tokens, seqs := 0, 0
+	for i, s := range r.test {
+		want := target(r.cfg.Task, s)
+		right := 0
+		for j, t := range want {
+			if pred[i][j] == t {
+				right++
+			}
+		}
+		tokens += right
+		if right == len(want) {
+			seqs++
+		}
+	}
+	res.TokenAccuracy = float64(tokens) / float64(len(r.test)*r.cfg.Length)
+	res.SequenceAccuracy = float64(seqs) / float64(len(r.test))
+	r.result = res
+	if err := r.dir.AppendMetrics(train.Metrics{"step": done, "token_accuracy": res.TokenAccuracy,
+		"sequence_accuracy": res.SequenceAccuracy, "test_loss": res.TestLoss}); err != nil {
+		return err
+	}
+	if err := viz.SavePNG(r.dir.File("attention.png"), r.model.AttentionPicture(r.test[0])); err != nil {
+		return err
+	}
+	return r.drawAccuracy()
+}
+
+// drawAccuracy writes accuracy.png: the held-out accuracies of every
+// evaluation so far.
+func (r *run) drawAccuracy() error {
+	steps, tok, err := r.dir.Series("token_accuracy")
+	if err != nil {
+		return err
+	}
+	_, seq, err := r.dir.Series("sequence_accuracy")
+	if err != nil {
+		return err
+	}
+	fig := viz.Figure{
+		Plot:   viz.LinePlot{Series: []viz.Series{{X: steps, Y: tok}, {X: steps, Y: seq}}, LineWidth: 2}.Render(),
+		Title:  "Held-out accuracy, task " + r.cfg.Task,
+		XLabel: "step", YLabel: "accuracy",
+		Legend: []viz.LegendEntry{{Label: "per token", Color: viz.Palette(0)}, {Label: "per sequence", Color: viz.Palette(1)}},
+	}
+	return viz.SavePNG(r.dir.File("accuracy.png"), fig.Render())
+}
+
+// AttentionPicture draws the attention maps of every layer (rows) and head
+// (columns) for one input sequence: queries down, keys across, each
+// labelled with its token.
+func (m *Transformer) AttentionPicture(seq []int) image.Image {
+	labels := make([]string, len(seq))
+	for i, t := range seq {
+		labels[i] = strconv.Itoa(t)
+	}
+	maps := m.AttentionMaps(seq)
+	var pics []image.Image
+	for li, heads := range maps {
+		for hi, w := range heads {
+			pics = append(pics, viz.Figure{
+				Plot:   viz.MatrixPlot{Values: w, RowLabels: labels, ColLabels: labels, Lo: 0, Hi: 1}.Render(),
+				Title:  fmt.Sprintf("%s: layer %d, head %d", m.Config.Task, li+1, hi+1),
+				XLabel: "keys", YLabel: "queries",
+			}.Render())
+		}
+	}
+	return viz.Tile(pics, m.Config.Heads)
+}

@@ -1,0 +1,39 @@
+package main
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func TestTrainTransformerCommand(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "rev")
+	tiny := []string{"train", "transformer", "--quiet", "--length", "5", "--steps", "20", "--eval-every", "10", "--test-size", "20", "--out", dir}
+	status, out, errOut := runCLI(tiny...)
+	if status != 0 || !strings.Contains(out, "per sequence") {
+		t.Fatalf("status %d, stdout %q, stderr %q", status, out, errOut)
+	}
+	for _, f := range []string{"config.json", "metrics.jsonl", "checkpoint.safetensors", "attention.png", "accuracy.png"} {
+		if _, err := os.Stat(filepath.Join(dir, f)); err != nil {
+			t.Error(err)
+		}
+	}
+	status, out, _ = runCLI("train", "transformer", "--resume", "--out", dir)
+	if status != 0 || !strings.Contains(out, "is finished at step 20") {
+		t.Errorf("resume of a finished run: status %d, %q", status, out)
+	}
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"--task", "fly"}, `--task: unknown task "fly"`},
+		{[]string{"--heads", "3"}, "--heads: 3 heads do not divide d-model 32"},
+		{[]string{"--length", "2", "--vocab", "3"}, "--length: 2 tokens from 3 give fewer than 1000 sequences"},
+	} {
+		status, _, errOut := runCLI(append([]string{"train", "transformer", "--out", filepath.Join(t.TempDir(), "x")}, tc.args...)...)
+		if status != 2 || !strings.Contains(errOut, tc.want) {
+			t.Errorf("%v: status %d, stderr %q, want 2 and %q", tc.args, status, errOut, tc.want)
+		}
+	}
+}
