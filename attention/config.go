@@ -12,7 +12,7 @@ import (
 // config.json.
 type Config struct {
 	Task   string `json:"task"`
-	Length int    `json:"length"` // tokens per sequence
+	Length int    `json:"length"` // tokens per sequence (addition: digits per number)
 	Vocab  int    `json:"vocab"`  // tokens 0..Vocab-1
 
 	DModel    int  `json:"d_model"`
@@ -63,14 +63,15 @@ func (c Config) Validate() error {
 			return train.Settingf(p.name, "must be positive, got %d", p.v)
 		}
 	}
-	if c.Length < 2 {
-		return train.Settingf("length", "must be at least 2, got %d", c.Length)
-	}
 	if c.Vocab < 2 || c.Vocab > 1000 {
 		return train.Settingf("vocab", "must be in [2, 1000], got %d", c.Vocab)
 	}
-	if math.Pow(float64(c.Vocab), float64(c.Length)) < 1000 {
-		return train.Settingf("length", "%d tokens from %d give fewer than 1000 sequences, too few to hold some out", c.Length, c.Vocab)
+	free := c.Length // tokens drawn at random
+	if seq2seq(c.Task) {
+		free *= 2
+	}
+	if math.Pow(float64(c.Vocab), float64(free)) < 1000 {
+		return train.Settingf("length", "%d tokens from %d give fewer than 1000 inputs, too few to hold some out", free, c.Vocab)
 	}
 	if c.DModel%c.Heads != 0 {
 		return train.Settingf("heads", "%d heads do not divide d-model %d", c.Heads, c.DModel)

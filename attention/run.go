@@ -3,8 +3,6 @@ package attention
 import (
 	"context"
 	"fmt"
-	"image"
-	"strconv"
 
 	"github.com/gibbsml/gibbs/nn"
 	"github.com/gibbsml/gibbs/optim"
@@ -53,7 +51,7 @@ func Train(ctx context.Context, dir *train.Dir, cfg Config, opts Options) (Resul
 		return Result{}, err
 	}
 	r := &run{cfg: cfg, dir: dir, model: NewTransformer(cfg), rng: tensor.NewRNG(cfg.Seed)}
-	r.test = sequences(tensor.NewRNG(cfg.Seed+1), cfg.TestSize, cfg.Length, cfg.Vocab, true)
+	r.test = cfg.sequences(tensor.NewRNG(cfg.Seed+1), cfg.TestSize, true)
 	var err error
 	if r.opt, err = optim.NewAdam(nn.Tensors(r.model), optim.DefaultAdamConfig()); err != nil {
 		return Result{}, err
@@ -84,7 +82,7 @@ func Train(ctx context.Context, dir *train.Dir, cfg Config, opts Options) (Resul
 // step trains on a batch of fresh training sequences.
 func (r *run) step(done int) (train.Metrics, error) {
 	optim.Apply(r.opt, r.sched, done)
-	src := sequences(r.rng, r.cfg.Batch, r.cfg.Length, r.cfg.Vocab, false)
+	src := r.cfg.sequences(r.rng, r.cfg.Batch, false)
 	v, err := train.Step(r.opt, r.loss(src))
 	if err != nil {
 		return nil, err
@@ -92,14 +90,24 @@ func (r *run) step(done int) (train.Metrics, error) {
 	return train.Metrics{"loss": v}, nil
 }
 
-// loss returns the mean cross-entropy per token of the model on src.
+// loss returns the mean cross-entropy per target token of the model on
+// src; an encoder-decoder reads the answer shifted right by the start
+// token (teacher forcing).
 func (r *run) loss(src [][]int) *tensor.Tensor {
 	tgt := make([][]int, len(src))
+	var tgtIn *tensor.Tensor
 	for i, s := range src {
-		tgt[i] = target(r.cfg.Task, s)
+		tgt[i] = r.cfg.target(s)
 	}
-	logits := r.model.Logits(idTensor(src))
-	n := len(src) * r.cfg.Length
+	if r.model.Decoder != nil {
+		shifted := make([][]int, len(src))
+		for i, t := range tgt {
+			shifted[i] = append([]int{startToken(r.cfg.Vocab)}, t[:len(t)-1]...)
+		}
+		tgtIn = idTensor(shifted)
+	}
+	logits := r.model.Logits(idTensor(src), tgtIn)
+	n := len(src) * r.cfg.targetLength()
 	return nn.CrossEntropyLoss(logits.Reshape(n, r.cfg.Vocab), idTensor(tgt).Reshape(n))
 }
 
@@ -110,7 +118,7 @@ func (r *run) evaluate(done int, _ train.Metrics) error {
 	pred := r.model.Predict(r.test)
 	tokens, seqs := 0, 0
 	for i, s := range r.test {
-		want := target(r.cfg.Task, s)
+		want := r.cfg.target(s)
 		right := 0
 		for j, t := range want {
 			if pred[i][j] == t {
@@ -122,7 +130,7 @@ func (r *run) evaluate(done int, _ train.Metrics) error {
 			seqs++
 		}
 	}
-	res.TokenAccuracy = float64(tokens) / float64(len(r.test)*r.cfg.Length)
+	res.TokenAccuracy = float64(tokens) / float64(len(r.test)*r.cfg.targetLength())
 	res.SequenceAccuracy = float64(seqs) / float64(len(r.test))
 	r.result = res
 	if err := r.dir.AppendMetrics(train.Metrics{"step": done, "token_accuracy": res.TokenAccuracy,
@@ -153,26 +161,4 @@ func (r *run) drawAccuracy() error {
 		Legend: []viz.LegendEntry{{Label: "per token", Color: viz.Palette(0)}, {Label: "per sequence", Color: viz.Palette(1)}},
 	}
 	return viz.SavePNG(r.dir.File("accuracy.png"), fig.Render())
-}
-
-// AttentionPicture draws the attention maps of every layer (rows) and head
-// (columns) for one input sequence: queries down, keys across, each
-// labelled with its token.
-func (m *Transformer) AttentionPicture(seq []int) image.Image {
-	labels := make([]string, len(seq))
-	for i, t := range seq {
-		labels[i] = strconv.Itoa(t)
-	}
-	maps := m.AttentionMaps(seq)
-	var pics []image.Image
-	for li, heads := range maps {
-		for hi, w := range heads {
-			pics = append(pics, viz.Figure{
-				Plot:   viz.MatrixPlot{Values: w, RowLabels: labels, ColLabels: labels, Lo: 0, Hi: 1}.Render(),
-				Title:  fmt.Sprintf("%s: layer %d, head %d", m.Config.Task, li+1, hi+1),
-				XLabel: "keys", YLabel: "queries",
-			}.Render())
-		}
-	}
-	return viz.Tile(pics, m.Config.Heads)
 }

@@ -4,31 +4,72 @@ import (
 	"fmt"
 	"hash/fnv"
 	"slices"
+	"strconv"
 
 	"github.com/gibbsml/gibbs/tensor"
 )
 
-// Tasks lists the sequence tasks of kind "transformer" (the algorithmic
-// tasks of the University of Amsterdam's deep learning tutorial 6): each
-// maps a sequence of Length tokens from a vocabulary of Vocab to a target
-// sequence of the same length.
+// Tasks lists the sequence tasks of kind "transformer", after the
+// algorithmic tasks of the University of Amsterdam's deep learning
+// tutorial 6. Tokens are 0..Vocab-1.
 //
-//	reverse   the sequence backwards
-//	copy      the sequence itself
-//	sort      the tokens in increasing order
-var Tasks = []string{"reverse", "copy", "sort"}
+//	reverse   Length tokens, backwards
+//	copy      Length tokens, unchanged
+//	sort      Length tokens, in increasing order
+//	addition  two numbers of Length digits in base Vocab joined by a plus
+//	          token: their sum in Length+1 digits; all numbers are written
+//	          least significant digit first, the order in which a carry
+//	          travels, so that each digit of the answer follows from the
+//	          operands' digits in its place and the digits before it
+//
+// The first three map a sequence to one of the same length, which an
+// encoder classifies position by position; addition is answered by an
+// encoder-decoder, one digit at a time.
+var Tasks = []string{"reverse", "copy", "sort", "addition"}
 
-// target returns the answer of task for src.
-func target(task string, src []int) []int {
+// seq2seq reports whether task is answered by an encoder-decoder.
+func seq2seq(task string) bool { return task == "addition" }
+
+// The tokens beyond the vocabulary of an addition: the plus sign between
+// the operands and the start token the decoder begins from.
+func plusToken(vocab int) int  { return vocab }
+func startToken(vocab int) int { return vocab + 1 }
+
+// sourceLength and targetLength are the lengths of a task's sequences.
+func (c Config) sourceLength() int {
+	if seq2seq(c.Task) {
+		return 2*c.Length + 1
+	}
+	return c.Length
+}
+
+func (c Config) targetLength() int {
+	if seq2seq(c.Task) {
+		return c.Length + 1
+	}
+	return c.Length
+}
+
+// target returns the answer of the config's task for src.
+func (c Config) target(src []int) []int {
 	out := slices.Clone(src)
-	switch task {
+	switch c.Task {
 	case "reverse":
 		slices.Reverse(out)
 	case "sort":
 		slices.Sort(out)
 	case "copy":
+	case "addition":
+		a, b := src[:c.Length], src[c.Length+1:]
+		out = make([]int, c.Length+1)
+		carry := 0
+		for i := range c.Length {
+			s := a[i] + b[i] + carry
+			out[i], carry = s%c.Vocab, s/c.Vocab
+		}
+		out[c.Length] = carry
 	default:
-		panic(fmt.Sprintf("attention: unknown task %q", task))
+		panic(fmt.Sprintf("attention: unknown task %q", c.Task))
 	}
 	return out
 }
@@ -44,20 +85,34 @@ func heldOut(src []int) bool {
 	return h.Sum64()%10 == 0
 }
 
-// sequences draws n sequences of length tokens below vocab from rng, all in
-// the held-out split when test is set and none of them otherwise.
-func sequences(rng *tensor.RNG, n, length, vocab int, test bool) [][]int {
+// sequences draws n inputs of the config's task from rng, all in the
+// held-out split when test is set and none of them otherwise.
+func (c Config) sequences(rng *tensor.RNG, n int, test bool) [][]int {
 	out := make([][]int, 0, n)
 	for len(out) < n {
-		s := make([]int, length)
+		s := make([]int, c.sourceLength())
 		for i := range s {
-			s[i] = rng.IntN(vocab)
+			s[i] = rng.IntN(c.Vocab)
+		}
+		if seq2seq(c.Task) {
+			s[c.Length] = plusToken(c.Vocab)
 		}
 		if heldOut(s) == test {
 			out = append(out, s)
 		}
 	}
 	return out
+}
+
+// tokenLabel is how a picture writes a token.
+func (c Config) tokenLabel(t int) string {
+	switch {
+	case !seq2seq(c.Task) || t < c.Vocab:
+		return strconv.Itoa(t)
+	case t == plusToken(c.Vocab):
+		return "+"
+	}
+	return "="
 }
 
 // idTensor turns sequences of equal length into a tensor [B, L] of token

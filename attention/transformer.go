@@ -13,11 +13,15 @@ const Kind = "transformer"
 
 func init() { train.Register(Kind, open) }
 
-// Transformer is an encoder-only transformer that reads a sequence of
-// tokens and classifies every position: token embeddings plus sinusoidal
-// positional encodings (Vaswani et al. 2017), nn.TransformerEncoder
-// layers, and a linear read-out to the vocabulary. Parameter names:
-// embed.weight, encoder.layers.N.*, out.weight, out.bias.
+// Transformer is the model of a sequence task: token embeddings plus
+// sinusoidal positional encodings (Vaswani et al. 2017), nn.TransformerEncoder
+// layers and a linear read-out to the vocabulary. For the tasks that keep
+// the length (reverse, copy, sort) the encoder alone classifies every
+// position; for addition an nn.TransformerDecoder, attending causally to
+// the answer so far and to the encoded question, writes the answer one
+// token at a time (greedy decoding), from a start token. Encoder and
+// decoder share the embedding. Parameter names: embed.weight,
+// encoder.layers.N.*, decoder.layers.N.* (addition), out.weight, out.bias.
 //
 // A trained one, as train.Open gives it back, predicts sequences
 // (Predict) and shows where each head looks (AttentionMaps).
@@ -25,6 +29,7 @@ type Transformer struct {
 	Config  Config
 	Embed   *nn.Embedding
 	Encoder *nn.TransformerEncoder
+	Decoder *nn.TransformerDecoder // nil for the tasks that keep the length
 	Out     *nn.Linear
 	Step    int // training steps behind the weights (set by train.Open)
 	pos     *tensor.Tensor
@@ -34,13 +39,21 @@ type Transformer struct {
 func NewTransformer(cfg Config) *Transformer {
 	rng := tensor.NewRNG(cfg.Seed + 3)
 	tc := nn.TransformerConfig{DModel: cfg.DModel, NHead: cfg.Heads, DimFeedforward: cfg.FF, NormFirst: cfg.NormFirst}
-	return &Transformer{
-		Config:  cfg,
-		Embed:   nn.NewEmbedding(rng, cfg.Vocab, cfg.DModel),
-		Encoder: nn.NewTransformerEncoder(rng, tc, cfg.Layers, cfg.NormFirst),
-		Out:     nn.NewLinear(rng, cfg.DModel, cfg.Vocab, true),
-		pos:     nn.SinusoidalEncoding(cfg.Length, cfg.DModel),
+	tokens := cfg.Vocab
+	if seq2seq(cfg.Task) {
+		tokens += 2 // plus and start
 	}
+	m := &Transformer{
+		Config:  cfg,
+		Embed:   nn.NewEmbedding(rng, tokens, cfg.DModel),
+		Encoder: nn.NewTransformerEncoder(rng, tc, cfg.Layers, cfg.NormFirst),
+		pos:     nn.SinusoidalEncoding(max(cfg.sourceLength(), cfg.targetLength()), cfg.DModel),
+	}
+	if seq2seq(cfg.Task) {
+		m.Decoder = nn.NewTransformerDecoder(rng, tc, cfg.Layers, cfg.NormFirst)
+	}
+	m.Out = nn.NewLinear(rng, cfg.DModel, cfg.Vocab, true)
+	return m
 }
 
 // open rebuilds the trained model of a run from its config and weights.
@@ -64,79 +77,92 @@ func open(r *train.Run) (train.Model, error) {
 // Kind returns "transformer".
 func (m *Transformer) Kind() string { return Kind }
 
-// Children returns embed, encoder and out.
+// Children returns embed, encoder, decoder (addition) and out.
 func (m *Transformer) Children() []nn.Child {
-	return []nn.Child{{Name: "embed", Module: m.Embed}, {Name: "encoder", Module: m.Encoder}, {Name: "out", Module: m.Out}}
+	cs := []nn.Child{{Name: "embed", Module: m.Embed}, {Name: "encoder", Module: m.Encoder}}
+	if m.Decoder != nil {
+		cs = append(cs, nn.Child{Name: "decoder", Module: m.Decoder})
+	}
+	return append(cs, nn.Child{Name: "out", Module: m.Out})
 }
 
 // Params returns the parameters of the children.
 func (m *Transformer) Params() []nn.Param { return nn.ChildParams(m.Children()) }
 
 // embed returns the token embeddings plus positional encodings of ids
-// [B, L].
+// [B, L], L at most the longest sequence of the task.
 func (m *Transformer) embed(ids *tensor.Tensor) *tensor.Tensor {
-	if ids.Dim() != 2 || ids.Size(1) != m.Config.Length {
-		panic(fmt.Sprintf("attention: Transformer: token ids of shape %v, want [B, %d]", ids.Shape(), m.Config.Length))
+	if ids.Dim() != 2 || ids.Size(1) > m.pos.Size(0) {
+		panic(fmt.Sprintf("attention: Transformer: token ids of shape %v, want [B, L <= %d]", ids.Shape(), m.pos.Size(0)))
 	}
-	return m.Embed.Forward(ids).Add(m.pos)
+	return m.Embed.Forward(ids).Add(m.pos.Narrow(0, 0, ids.Size(1)))
 }
 
-// Logits returns the scores of every token at every position for the
-// token ids [B, L]: shape [B, L, Vocab].
-func (m *Transformer) Logits(ids *tensor.Tensor) *tensor.Tensor {
-	return m.Out.Forward(m.Encoder.Forward(m.embed(ids)))
+// encode returns the encoder's output for src [B, sourceLength].
+func (m *Transformer) encode(src *tensor.Tensor) *tensor.Tensor {
+	if src.Dim() != 2 || src.Size(1) != m.Config.sourceLength() {
+		panic(fmt.Sprintf("attention: Transformer: source of shape %v, want [B, %d]", src.Shape(), m.Config.sourceLength()))
+	}
+	return m.Encoder.Forward(m.embed(src))
 }
 
-// Predict returns the most likely target sequence of each input sequence
-// (Length tokens below Vocab each). It panics on sequences of another
-// length or with tokens out of range.
+// decode returns the decoder's output for the answer so far tgtIn [B, T]
+// (beginning with the start token), each position seeing itself and those
+// before it, attending to memory, the encoded source.
+func (m *Transformer) decode(tgtIn, memory *tensor.Tensor) *tensor.Tensor {
+	return m.Decoder.Decode(m.embed(tgtIn), memory, nn.AttentionMask{Causal: true}, nn.AttentionMask{})
+}
+
+// Logits returns the scores of every token at every target position:
+// for the tasks that keep the length, of src [B, L] alone ([B, L,
+// Vocab], tgtIn nil); for addition, of the answer's next tokens given src
+// and the answer so far tgtIn [B, T] that starts with the start token
+// ([B, T, Vocab], teacher forcing in training).
+func (m *Transformer) Logits(src, tgtIn *tensor.Tensor) *tensor.Tensor {
+	h := m.encode(src)
+	if m.Decoder != nil {
+		h = m.decode(tgtIn, h)
+	}
+	return m.Out.Forward(h)
+}
+
+// Predict returns the most likely answer to each input sequence of the
+// task (see Tasks); addition is decoded greedily, one digit at a time. It
+// panics on sequences of another length or with tokens out of range.
 func (m *Transformer) Predict(seqs [][]int) [][]int {
-	logits := m.Logits(idTensor(seqs)).DetachRelease()
+	src := idTensor(seqs)
+	if m.Decoder == nil {
+		return argmaxRows(m.Logits(src, nil).DetachRelease(), len(seqs))
+	}
+	memory := m.encode(src).DetachRelease()
+	answer := make([][]int, len(seqs))
+	for i := range answer {
+		answer[i] = []int{startToken(m.Config.Vocab)}
+	}
+	for range m.Config.targetLength() {
+		logits := m.Out.Forward(m.decode(idTensor(answer), memory)).DetachRelease()
+		t := logits.Size(1)
+		next := argmaxRows(logits.Narrow(1, t-1, 1), len(seqs))
+		for i := range answer {
+			answer[i] = append(answer[i], next[i][0])
+		}
+	}
+	for i := range answer {
+		answer[i] = answer[i][1:]
+	}
+	return answer
+}
+
+// argmaxRows returns the best token of every position of logits [B, T, V].
+func argmaxRows(logits *tensor.Tensor, b int) [][]int {
 	best := logits.Argmax(-1).Data()
-	out := make([][]int, len(seqs))
-	l := m.Config.Length
+	t := len(best) / b
+	out := make([][]int, b)
 	for i := range out {
-		out[i] = make([]int, l)
-		for j := range l {
-			out[i][j] = int(best[i*l+j])
+		out[i] = make([]int, t)
+		for j := range t {
+			out[i][j] = int(best[i*t+j])
 		}
 	}
 	return out
-}
-
-// AttentionMaps returns, for one input sequence, the attention weights of
-// every layer and head: maps[layer][head] is [L, L], queries by keys.
-func (m *Transformer) AttentionMaps(seq []int) [][]*tensor.Tensor {
-	// Every intermediate is kept as values alone, cut from the graph.
-	x := m.embed(idTensor([][]int{seq})).DetachRelease()
-	var maps [][]*tensor.Tensor
-	for _, l := range m.Encoder.Layers {
-		h := x
-		if m.Config.NormFirst {
-			h = l.Norm1.Forward(x).DetachRelease()
-		}
-		maps = append(maps, headWeights(l.SelfAttn, h.Reshape(len(seq), m.Config.DModel)))
-		x = l.Forward(x).DetachRelease()
-	}
-	return maps
-}
-
-// headWeights returns the attention weights of each head of a for the
-// self-attention of x [L, E] (cut from the graph), each [L, L].
-func headWeights(a *nn.MultiHeadAttention, x *tensor.Tensor) []*tensor.Tensor {
-	e, nh := a.EmbedDim, a.NumHeads
-	dh := e / nh
-	project := func(i int) *tensor.Tensor {
-		y := tensor.MatmulT(x, a.InProjWeight.Narrow(0, i*e, e), false, true)
-		if a.InProjBias != nil {
-			y = y.Add(a.InProjBias.Narrow(0, i*e, e))
-		}
-		return y.DetachRelease()
-	}
-	q, k := project(0), project(1)
-	ws := make([]*tensor.Tensor, nh)
-	for j := range nh {
-		ws[j] = nn.AttentionWeights(q.Narrow(1, j*dh, dh), k.Narrow(1, j*dh, dh), nil)
-	}
-	return ws
 }

@@ -3,7 +3,7 @@
 //	gibbs demo                      train a small energy model on 2-D data and draw it
 //	gibbs train ebm --data ring8    train an energy model, resumable
 //	gibbs train lista               LISTA against ISTA and FISTA on sparse coding
-//	gibbs train transformer         a transformer learns to reverse, copy or sort sequences
+//	gibbs train transformer         a transformer learns to reverse, copy, sort or add
 //	gibbs sample --run DIR          draw samples from a trained model
 //	gibbs hopfield                  retrieval capacity of a modern Hopfield network
 //	gibbs help COMMAND              describe a command

@@ -16,11 +16,11 @@ func trainTransformerCommand(ctx context.Context, args []string, out io.Writer) 
 	c := attention.DefaultConfig()
 	fs := flag.NewFlagSet("train transformer", flag.ContinueOnError)
 	fs.StringVar(&c.Task, "task", c.Task, "sequence task: "+strings.Join(attention.Tasks, ", "))
-	fs.IntVar(&c.Length, "length", c.Length, "tokens per sequence")
+	fs.IntVar(&c.Length, "length", c.Length, "tokens per sequence (addition: digits per number)")
 	fs.IntVar(&c.Vocab, "vocab", c.Vocab, "vocabulary size (tokens 0..vocab-1)")
 	fs.IntVar(&c.DModel, "d-model", c.DModel, "model width")
 	fs.IntVar(&c.Heads, "heads", c.Heads, "attention heads per layer")
-	fs.IntVar(&c.Layers, "layers", c.Layers, "encoder layers")
+	fs.IntVar(&c.Layers, "layers", c.Layers, "encoder layers (and decoder layers for addition)")
 	fs.IntVar(&c.FF, "ff", c.FF, "hidden size of the feed-forward blocks")
 	fs.BoolVar(&c.NormFirst, "norm-first", c.NormFirst, "pre-norm layers (LayerNorm before each block)")
 	fs.IntVar(&c.Steps, "steps", c.Steps, "training steps (with --resume: a larger number continues a finished run)")
@@ -34,7 +34,7 @@ func trainTransformerCommand(ctx context.Context, args []string, out io.Writer) 
 	outDir := fs.String("out", "runs/transformer", "run folder (config, metrics, checkpoint, attention.png, accuracy.png)")
 	resume := fs.Bool("resume", false, "continue the run in --out from its checkpoint (a larger --steps continues a finished run)")
 	quiet := fs.Bool("quiet", false, "no progress bar")
-	if err := parseFlags(fs, args, out, "gibbs train transformer [--task reverse|copy|sort] [flags]"); err != nil {
+	if err := parseFlags(fs, args, out, "gibbs train transformer [--task reverse|copy|sort|addition] [flags]"); err != nil {
 		return err
 	}
 	if *resume {

@@ -29,7 +29,7 @@ func TestTrainTransformerCommand(t *testing.T) {
 	}{
 		{[]string{"--task", "fly"}, `--task: unknown task "fly"`},
 		{[]string{"--heads", "3"}, "--heads: 3 heads do not divide d-model 32"},
-		{[]string{"--length", "2", "--vocab", "3"}, "--length: 2 tokens from 3 give fewer than 1000 sequences"},
+		{[]string{"--length", "2", "--vocab", "3"}, "--length: 2 tokens from 3 give fewer than 1000 inputs"},
 	} {
 		status, _, errOut := runCLI(append([]string{"train", "transformer", "--out", filepath.Join(t.TempDir(), "x")}, tc.args...)...)
 		if status != 2 || !strings.Contains(errOut, tc.want) {
