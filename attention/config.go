@@ -13,7 +13,11 @@ import (
 type Config struct {
 	Task   string `json:"task"`
 	Length int    `json:"length"` // tokens per sequence (addition: digits per number)
-	Vocab  int    `json:"vocab"`  // tokens 0..Vocab-1
+	Vocab  int    `json:"vocab"`  // tokens 0..Vocab-1 (text: the alphabet's size)
+	// Text is the file of the text task ("": DefaultText) and Alphabet its
+	// characters in token order, set by Train from the file.
+	Text     string `json:"text,omitempty"`
+	Alphabet string `json:"alphabet,omitempty"`
 
 	DModel    int  `json:"d_model"`
 	Heads     int  `json:"heads"`
@@ -45,6 +49,17 @@ func DefaultConfig() Config {
 	}
 }
 
+// TextConfig is the recipe of the text task: a character-level language
+// model of two pre-norm layers of four heads, reading 64 characters.
+func TextConfig() Config {
+	return Config{
+		Task: "text", Length: 64, Vocab: 2,
+		DModel: 64, Heads: 4, Layers: 2, FF: 256, NormFirst: true,
+		Steps: 1500, Batch: 32, LR: 2e-3, Warmup: 100,
+		EvalEvery: 250, CheckpointEvery: 250, TestSize: 200, Seed: 1,
+	}
+}
+
 // Validate checks the config; its errors are *train.SettingError naming
 // the setting.
 func (c Config) Validate() error {
@@ -63,8 +78,14 @@ func (c Config) Validate() error {
 			return train.Settingf(p.name, "must be positive, got %d", p.v)
 		}
 	}
-	if c.Vocab < 2 || c.Vocab > 1000 {
+	if c.Vocab < 2 || (c.Vocab > 1000 && c.Task != "text") {
 		return train.Settingf("vocab", "must be in [2, 1000], got %d", c.Vocab)
+	}
+	if c.Task == "text" {
+		if n := len([]rune(c.Alphabet)); n > 0 && n != c.Vocab {
+			return train.Settingf("vocab", "%d for an alphabet of %d characters", c.Vocab, n)
+		}
+		return nil
 	}
 	free := c.Length // tokens drawn at random
 	if seq2seq(c.Task) {

@@ -31,11 +31,16 @@ func (m *Transformer) AttentionMaps(seq []int) []AttentionMap {
 		}
 	}
 	nf := m.Config.NormFirst
+	var mask *tensor.Tensor
+	encMask := nn.AttentionMask{Causal: m.Config.Task == "text"}
+	if encMask.Causal {
+		mask = nn.CausalMask(len(seq), len(seq))
+	}
 	x := m.embed(idTensor([][]int{seq})).DetachRelease()
 	for i, l := range m.Encoder.Layers {
 		h := prenorm(nf, l.Norm1, x)
-		add(fmt.Sprintf("encoder layer %d", i+1), seq, seq, headWeights(l.SelfAttn, h, h, nil))
-		x = l.Forward(x).DetachRelease()
+		add(fmt.Sprintf("encoder layer %d", i+1), seq, seq, headWeights(l.SelfAttn, h, h, mask))
+		x = l.Encode(x, encMask).DetachRelease()
 	}
 	if m.Decoder == nil {
 		return maps

@@ -3,7 +3,9 @@ package attention
 import (
 	"context"
 	"fmt"
+	"math"
 
+	"github.com/gibbsml/gibbs/internal/atomicfile"
 	"github.com/gibbsml/gibbs/nn"
 	"github.com/gibbsml/gibbs/optim"
 	"github.com/gibbsml/gibbs/tensor"
@@ -24,6 +26,7 @@ type Result struct {
 	TokenAccuracy    float64 // share of target tokens predicted right
 	SequenceAccuracy float64 // share of sequences predicted right in full
 	TestLoss         float64 // cross-entropy per token, nats
+	Sample           string  // text: a continuation of the held-out text
 }
 
 // run is a live training run.
@@ -34,7 +37,8 @@ type run struct {
 	rng    *tensor.RNG
 	opt    *optim.Adam
 	sched  optim.Schedule
-	test   [][]int // held-out inputs
+	draw   func(rng *tensor.RNG, n int) pairs // training batches
+	test   pairs                              // held-out inputs and targets
 	result Result
 }
 
@@ -47,11 +51,28 @@ type run struct {
 // accuracy.png. See train.Loop.Run for the errors of an interrupted,
 // diverged or finished run.
 func Train(ctx context.Context, dir *train.Dir, cfg Config, opts Options) (Result, error) {
+	var text *corpus
+	if cfg.Task == "text" {
+		var err error
+		if text, err = readCorpus(cfg.Text, cfg.Alphabet); err != nil {
+			return Result{}, err
+		}
+		cfg.Alphabet, cfg.Vocab = string(text.alphabet), len(text.alphabet)
+		if len(text.train) <= cfg.Length || len(text.test) <= cfg.Length {
+			return Result{}, train.Settingf("text", "%d characters are too few for windows of %d", len(text.train)+len(text.test), cfg.Length)
+		}
+	}
 	if err := cfg.Validate(); err != nil {
 		return Result{}, err
 	}
 	r := &run{cfg: cfg, dir: dir, model: NewTransformer(cfg), rng: tensor.NewRNG(cfg.Seed)}
-	r.test = cfg.sequences(tensor.NewRNG(cfg.Seed+1), cfg.TestSize, true)
+	if text != nil {
+		r.draw = func(rng *tensor.RNG, n int) pairs { return text.windows(rng, n, cfg.Length) }
+		r.test = text.chunks(cfg.TestSize, cfg.Length)
+	} else {
+		r.draw = func(rng *tensor.RNG, n int) pairs { return cfg.pairs(rng, n, false) }
+		r.test = cfg.pairs(tensor.NewRNG(cfg.Seed+1), cfg.TestSize, true)
+	}
 	var err error
 	if r.opt, err = optim.NewAdam(nn.Tensors(r.model), optim.DefaultAdamConfig()); err != nil {
 		return Result{}, err
@@ -82,8 +103,7 @@ func Train(ctx context.Context, dir *train.Dir, cfg Config, opts Options) (Resul
 // step trains on a batch of fresh training sequences.
 func (r *run) step(done int) (train.Metrics, error) {
 	optim.Apply(r.opt, r.sched, done)
-	src := r.cfg.sequences(r.rng, r.cfg.Batch, false)
-	v, err := train.Step(r.opt, r.loss(src))
+	v, err := train.Step(r.opt, r.loss(r.draw(r.rng, r.cfg.Batch)))
 	if err != nil {
 		return nil, err
 	}
@@ -91,14 +111,11 @@ func (r *run) step(done int) (train.Metrics, error) {
 }
 
 // loss returns the mean cross-entropy per target token of the model on
-// src; an encoder-decoder reads the answer shifted right by the start
-// token (teacher forcing).
-func (r *run) loss(src [][]int) *tensor.Tensor {
-	tgt := make([][]int, len(src))
+// the pairs; an encoder-decoder reads the answer shifted right by the
+// start token (teacher forcing).
+func (r *run) loss(p pairs) *tensor.Tensor {
+	src, tgt := p.src, p.tgt
 	var tgtIn *tensor.Tensor
-	for i, s := range src {
-		tgt[i] = r.cfg.target(s)
-	}
 	if r.model.Decoder != nil {
 		shifted := make([][]int, len(src))
 		for i, t := range tgt {
@@ -115,10 +132,9 @@ func (r *run) loss(src [][]int) *tensor.Tensor {
 // pictures.
 func (r *run) evaluate(done int, _ train.Metrics) error {
 	res := Result{Step: done, TestLoss: float64(r.loss(r.test).DetachRelease().Item())}
-	pred := r.model.Predict(r.test)
+	pred := r.model.Predict(r.test.src)
 	tokens, seqs := 0, 0
-	for i, s := range r.test {
-		want := r.cfg.target(s)
+	for i, want := range r.test.tgt {
 		right := 0
 		for j, t := range want {
 			if pred[i][j] == t {
@@ -130,17 +146,45 @@ func (r *run) evaluate(done int, _ train.Metrics) error {
 			seqs++
 		}
 	}
-	res.TokenAccuracy = float64(tokens) / float64(len(r.test)*r.cfg.targetLength())
-	res.SequenceAccuracy = float64(seqs) / float64(len(r.test))
+	res.TokenAccuracy = float64(tokens) / float64(len(r.test.tgt)*r.cfg.targetLength())
+	res.SequenceAccuracy = float64(seqs) / float64(len(r.test.tgt))
+	m := train.Metrics{"step": done, "token_accuracy": res.TokenAccuracy, "test_loss": res.TestLoss}
+	if r.cfg.Task == "text" {
+		m["test_bpc"] = res.TestLoss / math.Ln2
+		if err := r.writeSample(&res); err != nil {
+			return err
+		}
+	} else {
+		m["sequence_accuracy"] = res.SequenceAccuracy
+	}
 	r.result = res
-	if err := r.dir.AppendMetrics(train.Metrics{"step": done, "token_accuracy": res.TokenAccuracy,
-		"sequence_accuracy": res.SequenceAccuracy, "test_loss": res.TestLoss}); err != nil {
+	if err := r.dir.AppendMetrics(m); err != nil {
 		return err
 	}
-	if err := viz.SavePNG(r.dir.File("attention.png"), r.model.AttentionPicture(r.test[0])); err != nil {
+	if err := viz.SavePNG(r.dir.File("attention.png"), r.model.AttentionPicture(r.test.src[0])); err != nil {
 		return err
 	}
 	return r.drawAccuracy()
+}
+
+// sampleLength is the number of characters of sample.txt.
+const sampleLength = 400
+
+// writeSample writes sample.txt: the first held-out window, then what the
+// model writes after it at temperature 0.8, with a seed of its own so that
+// samples of a resumed run are those of an uninterrupted one.
+func (r *run) writeSample(res *Result) error {
+	alphabet := []rune(r.cfg.Alphabet)
+	var prompt []rune
+	for _, t := range r.test.src[0] {
+		prompt = append(prompt, alphabet[t])
+	}
+	s, err := r.model.Generate(string(prompt), sampleLength, 0.8, tensor.NewRNG(r.cfg.Seed+4))
+	if err != nil {
+		return err
+	}
+	res.Sample = s
+	return atomicfile.WriteBytes(r.dir.File("sample.txt"), []byte(string(prompt)+"\n---- generated ----\n"+s+"\n"))
 }
 
 // drawAccuracy writes accuracy.png: the held-out accuracies of every
@@ -150,15 +194,20 @@ func (r *run) drawAccuracy() error {
 	if err != nil {
 		return err
 	}
-	_, seq, err := r.dir.Series("sequence_accuracy")
-	if err != nil {
-		return err
-	}
 	fig := viz.Figure{
-		Plot:   viz.LinePlot{Series: []viz.Series{{X: steps, Y: tok}, {X: steps, Y: seq}}, LineWidth: 2}.Render(),
 		Title:  "Held-out accuracy, task " + r.cfg.Task,
 		XLabel: "step", YLabel: "accuracy",
-		Legend: []viz.LegendEntry{{Label: "per token", Color: viz.Palette(0)}, {Label: "per sequence", Color: viz.Palette(1)}},
+		Legend: []viz.LegendEntry{{Label: "per token", Color: viz.Palette(0)}},
 	}
+	series := []viz.Series{{X: steps, Y: tok}}
+	if r.cfg.Task != "text" {
+		_, seq, err := r.dir.Series("sequence_accuracy")
+		if err != nil {
+			return err
+		}
+		series = append(series, viz.Series{X: steps, Y: seq})
+		fig.Legend = append(fig.Legend, viz.LegendEntry{Label: "per sequence", Color: viz.Palette(1)})
+	}
+	fig.Plot = viz.LinePlot{Series: series, LineWidth: 2}.Render()
 	return viz.SavePNG(r.dir.File("accuracy.png"), fig.Render())
 }

@@ -21,11 +21,15 @@ import (
 //	          least significant digit first, the order in which a carry
 //	          travels, so that each digit of the answer follows from the
 //	          operands' digits in its place and the digits before it
+//	text      Length characters of a text file: the next character at
+//	          every position (a character-level language model; the
+//	          vocabulary is the file's characters)
 //
-// The first three map a sequence to one of the same length, which an
-// encoder classifies position by position; addition is answered by an
-// encoder-decoder, one digit at a time.
-var Tasks = []string{"reverse", "copy", "sort", "addition"}
+// reverse, copy and sort map a sequence to one of the same length, which
+// an encoder classifies position by position; addition is answered by an
+// encoder-decoder, one digit at a time; text by an encoder whose
+// self-attention is causal.
+var Tasks = []string{"reverse", "copy", "sort", "addition", "text"}
 
 // seq2seq reports whether task is answered by an encoder-decoder.
 func seq2seq(task string) bool { return task == "addition" }
@@ -48,6 +52,23 @@ func (c Config) targetLength() int {
 		return c.Length + 1
 	}
 	return c.Length
+}
+
+// pairs holds inputs and their targets.
+type pairs struct{ src, tgt [][]int }
+
+func (p *pairs) add(src, tgt []int) {
+	p.src, p.tgt = append(p.src, src), append(p.tgt, tgt)
+}
+
+// pairs draws n inputs of the config's (generated) task and their targets,
+// all in the held-out split when test is set and none of them otherwise.
+func (c Config) pairs(rng *tensor.RNG, n int, test bool) pairs {
+	var p pairs
+	for _, s := range c.sequences(rng, n, test) {
+		p.add(s, c.target(s))
+	}
+	return p
 }
 
 // target returns the answer of the config's task for src.
@@ -107,6 +128,8 @@ func (c Config) sequences(rng *tensor.RNG, n int, test bool) [][]int {
 // tokenLabel is how a picture writes a token.
 func (c Config) tokenLabel(t int) string {
 	switch {
+	case c.Task == "text":
+		return runeLabel([]rune(c.Alphabet)[t])
 	case !seq2seq(c.Task) || t < c.Vocab:
 		return strconv.Itoa(t)
 	case t == plusToken(c.Vocab):

@@ -98,12 +98,14 @@ func (m *Transformer) embed(ids *tensor.Tensor) *tensor.Tensor {
 	return m.Embed.Forward(ids).Add(m.pos.Narrow(0, 0, ids.Size(1)))
 }
 
-// encode returns the encoder's output for src [B, sourceLength].
+// encode returns the encoder's output for src [B, sourceLength] (for
+// text, [B, L <= Length], each position seeing itself and those before).
 func (m *Transformer) encode(src *tensor.Tensor) *tensor.Tensor {
-	if src.Dim() != 2 || src.Size(1) != m.Config.sourceLength() {
+	text := m.Config.Task == "text"
+	if src.Dim() != 2 || src.Size(1) != m.Config.sourceLength() && !(text && src.Size(1) <= m.Config.Length) {
 		panic(fmt.Sprintf("attention: Transformer: source of shape %v, want [B, %d]", src.Shape(), m.Config.sourceLength()))
 	}
-	return m.Encoder.Forward(m.embed(src))
+	return m.Encoder.Encode(m.embed(src), nn.AttentionMask{Causal: text})
 }
 
 // decode returns the decoder's output for the answer so far tgtIn [B, T]

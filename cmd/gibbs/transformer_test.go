@@ -37,3 +37,23 @@ func TestTrainTransformerCommand(t *testing.T) {
 		}
 	}
 }
+
+func TestTrainTransformerTextCommand(t *testing.T) {
+	text := filepath.Join(t.TempDir(), "text.txt")
+	if err := os.WriteFile(text, []byte(strings.Repeat("to be or not to be, that is the question.\n", 50)), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	dir := filepath.Join(t.TempDir(), "lm")
+	status, out, errOut := runCLI("train", "transformer", "--task", "text", "--text", text, "--quiet", "--length", "8", "--d-model", "16",
+		"--heads", "2", "--ff", "32", "--layers", "1", "--steps", "10", "--eval-every", "10", "--test-size", "5", "--out", dir)
+	if status != 0 || !strings.Contains(out, "bits per character") || !strings.Contains(out, "sample: ") {
+		t.Fatalf("status %d, stdout %q, stderr %q", status, out, errOut)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "sample.txt")); err != nil {
+		t.Error(err)
+	}
+	status, _, errOut = runCLI("train", "transformer", "--task", "text", "--text", filepath.Join(t.TempDir(), "none.txt"), "--out", filepath.Join(t.TempDir(), "x"))
+	if status != 2 || !strings.Contains(errOut, "reading the text") {
+		t.Errorf("missing text: status %d, stderr %q", status, errOut)
+	}
+}
