@@ -37,5 +37,17 @@
 // "Hopfield Networks is All You Need": an energy.Model of a state xi given
 // stored patterns X, whose energy-lowering update xi <- X^T softmax(beta X
 // xi) is soft attention with the state as query and the patterns as keys
-// and values.
+// and values. Its capacity experiment (MeasureCapacity, 'gibbs hopfield')
+// counts the patterns it retrieves from half-masked queries.
+//
+// # Transformers that learn
+//
+// Kind "transformer" (Train, 'gibbs train transformer') trains a
+// Transformer on one of Tasks through train.Loop: an encoder that
+// classifies every position (reverse, copy, sort), an encoder-decoder
+// with causal masking and greedy decoding (addition), or a causal encoder
+// over the characters of a text file (a character-level language model).
+// Runs report their accuracy on held-out sequences and draw the attention
+// maps of every layer and head; train.Open gives back a Transformer that
+// predicts sequences (Predict) and, for text, writes (Generate).
 package attention

@@ -14,7 +14,8 @@ import (
 //	E(xi) = -lse(beta, X xi) + 1/2 xi^T xi + 1/beta log N + 1/2 M^2
 //
 // with lse(beta, z) = 1/beta log sum_i exp(beta z_i) and M the largest
-// pattern norm; E is bounded: 0 <= E <= 2 M^2. The update
+// pattern norm. E >= 0 everywhere, and E <= 2 M^2 for states no longer
+// than M, such as every state after an update. The update
 //
 //	xi <- X^T softmax(beta X xi)
 //

@@ -37,6 +37,28 @@ func TestHopfieldUpdateLowersEnergy(t *testing.T) {
 	}
 }
 
+// TestHopfieldEnergyBounds checks 0 <= E everywhere and E <= 2 M^2 after
+// an update (a mixture of patterns, no longer than M).
+func TestHopfieldEnergyBounds(t *testing.T) {
+	rng := tensor.NewRNG(8)
+	for _, beta := range []float32{0.01, 0.3, 3} {
+		patterns := tensor.Randn(rng, 12, 7)
+		h, _ := NewHopfield(patterns, beta)
+		m2 := patterns.Square().Sum(1).Max().Item()
+		state := tensor.Randn(rng, 20, 7).MulScalar(3)
+		for i, e := range h.Energy(nil, state).Data() {
+			if e < -1e-4 {
+				t.Errorf("beta %v, state %d: energy %v < 0", beta, i, e)
+			}
+		}
+		for i, e := range h.Energy(nil, h.Update(state)).Data() {
+			if e > 2*m2*(1+1e-5) {
+				t.Errorf("beta %v, updated state %d: energy %v > 2 M^2 = %v", beta, i, e, 2*m2)
+			}
+		}
+	}
+}
+
 // TestHopfieldUpdateIsGradientStep checks xi - dE/dxi = update(xi).
 func TestHopfieldUpdateIsGradientStep(t *testing.T) {
 	rng := tensor.NewRNG(5)

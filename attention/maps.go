@@ -111,10 +111,13 @@ func (m *Transformer) AttentionPicture(seq []int) image.Image {
 		}
 		return out
 	}
+	// Cells of 16 pixels, smaller for long sequences down to the 8 a
+	// label needs.
+	cell := max(8, min(16, 512/len(seq)))
 	var pics []image.Image
 	for _, am := range m.AttentionMaps(seq) {
 		pics = append(pics, viz.Figure{
-			Plot:   viz.MatrixPlot{Values: am.Weights, RowLabels: labels(am.Queries), ColLabels: labels(am.Keys), Lo: 0, Hi: 1}.Render(),
+			Plot:   viz.MatrixPlot{Values: am.Weights, RowLabels: labels(am.Queries), ColLabels: labels(am.Keys), Cell: cell, Lo: 0, Hi: 1}.Render(),
 			Title:  fmt.Sprintf("%s: %s, head %d", m.Config.Task, am.Block, am.Head),
 			XLabel: "keys", YLabel: "queries",
 		}.Render())

@@ -48,8 +48,11 @@ type run struct {
 // token_accuracy, sequence_accuracy and test_loss on cfg.TestSize held-out
 // sequences to metrics.jsonl and draws attention.png (the attention maps
 // of every layer and head for the first held-out sequence) and
-// accuracy.png. See train.Loop.Run for the errors of an interrupted,
-// diverged or finished run.
+// accuracy.png. The text task reads its file (setting Alphabet and Vocab
+// from it on a new run), holds out the last tenth of it in windows of
+// Length, reports test_bpc (bits per character) in place of
+// sequence_accuracy, and writes sample.txt. See train.Loop.Run for the
+// errors of an interrupted, diverged or finished run.
 func Train(ctx context.Context, dir *train.Dir, cfg Config, opts Options) (Result, error) {
 	var text *corpus
 	if cfg.Task == "text" {
