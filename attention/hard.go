@@ -21,12 +21,12 @@ func Hard(q, k, v *tensor.Tensor) (c, a *tensor.Tensor) {
 // Gradients Through Stochastic Neurons"): the forward pass uses the one-hot
 // weights of the largest score, the backward pass the gradient of the soft
 // weights softmax(beta Q K^T), as if a = soft + (hard - soft) with the
-// bracket held constant. With rng not nil, Gumbel noise g is added to the
-// scores before both, so the key is drawn from the soft weights instead of
-// taken as their mode: the straight-through Gumbel-softmax of Jang, Gu &
-// Poole 2017 ("Categorical Reparameterization with Gumbel-Softmax"), here
-// with temperature 1/beta. It returns c [..., n, dv] and the (hard)
-// weights.
+// bracket held constant. With rng not nil, standard Gumbel noise is added
+// to the logits beta Q K^T before both, so that the key is drawn with the
+// probabilities of the soft weights instead of taken as their mode: the
+// straight-through Gumbel-softmax of Jang, Gu & Poole 2017 ("Categorical
+// Reparameterization with Gumbel-Softmax"), with beta in the role of the
+// inverse temperature. It returns c [..., n, dv] and the (hard) weights.
 func StraightThrough(q, k, v *tensor.Tensor, beta float32, rng *tensor.RNG) (c, a *tensor.Tensor) {
 	checkValues(k, v)
 	scores := Scores(q, k, beta)
