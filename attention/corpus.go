@@ -96,13 +96,9 @@ func (m *Transformer) Generate(prompt string, n int, temperature float64, rng *t
 		return "", fmt.Errorf("attention: Generate needs a model of the text task, not %s", m.Config.Task)
 	}
 	alphabet := []rune(m.Config.Alphabet)
-	var seq []int
-	for _, r := range prompt {
-		i := slices.Index(alphabet, r)
-		if i < 0 {
-			return "", fmt.Errorf("attention: prompt character %q is not in the model's alphabet", r)
-		}
-		seq = append(seq, i)
+	seq, err := m.Config.textTokens(prompt)
+	if err != nil {
+		return "", fmt.Errorf("attention: prompt: %w", err)
 	}
 	if len(seq) == 0 {
 		seq = []int{0}

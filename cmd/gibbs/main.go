@@ -5,6 +5,7 @@
 //	gibbs train lista               LISTA against ISTA and FISTA on sparse coding
 //	gibbs train transformer         a transformer learns to reverse, copy, sort or add
 //	gibbs sample --run DIR          draw samples from a trained model
+//	gibbs attend --run DIR --input  a trained transformer's answer and attention maps
 //	gibbs hopfield                  retrieval capacity of a modern Hopfield network
 //	gibbs help COMMAND              describe a command
 //
@@ -43,6 +44,7 @@ func init() {
 		{"demo", "train a small energy model on 2-D data and write energy.png and samples.png", runDemo},
 		{"train", "train a model: gibbs train ebm [flags]", runTrain},
 		{"sample", "draw samples from a trained run: gibbs sample --run DIR", runSample},
+		{"attend", "a trained transformer answers an input and draws its attention maps: gibbs attend --run DIR --input ...", runAttend},
 		{"hopfield", "capacity of a modern Hopfield network (attention as an energy): gibbs hopfield --patterns binary|mnist", runHopfield},
 		{"bench", "run the reference workloads and print one JSON line per result",
 			func(_ context.Context, args []string, out io.Writer) error { return runBench(args, out) }},

@@ -57,3 +57,29 @@ func TestTrainTransformerTextCommand(t *testing.T) {
 		t.Errorf("missing text: status %d, stderr %q", status, errOut)
 	}
 }
+
+func TestAttendCommand(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "sort")
+	if status, _, errOut := runCLI("train", "transformer", "--task", "sort", "--quiet", "--length", "4", "--steps", "5", "--eval-every", "5", "--test-size", "5", "--out", dir); status != 0 {
+		t.Fatal(errOut)
+	}
+	status, out, errOut := runCLI("attend", "--run", dir, "--input", "3 1 2 0")
+	if status != 0 || !strings.Contains(out, "3 1 2 0 -> ") {
+		t.Errorf("status %d, stdout %q, stderr %q", status, out, errOut)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "attend.png")); err != nil {
+		t.Error(err)
+	}
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"--run", dir}, "--run and --input are required"},
+		{[]string{"--run", dir, "--input", "3 1"}, "--input: 2 tokens, want 4"},
+	} {
+		status, _, errOut := runCLI(append([]string{"attend"}, tc.args...)...)
+		if status != 2 || !strings.Contains(errOut, tc.want) {
+			t.Errorf("%v: status %d, stderr %q, want 2 and %q", tc.args, status, errOut, tc.want)
+		}
+	}
+}
