@@ -4,10 +4,11 @@ import (
 	"fmt"
 	"math"
 	"os"
+	"os/exec"
 	"path/filepath"
-	"runtime"
 	"slices"
 	"strings"
+	"sync"
 	"unicode"
 
 	"github.com/gibbsml/gibbs/tensor"
@@ -15,8 +16,17 @@ import (
 
 // DefaultText is the corpus of the text task when Config.Text is empty:
 // the Go language specification, an HTML file of about 290 kB in every Go
-// distribution, read at run time.
-func DefaultText() string { return filepath.Join(runtime.GOROOT(), "doc", "go_spec.html") }
+// distribution, read at run time from the GOROOT of the environment or,
+// without one, of the go command ("go env GOROOT").
+var DefaultText = sync.OnceValue(func() string {
+	root := os.Getenv("GOROOT")
+	if root == "" {
+		if out, err := exec.Command("go", "env", "GOROOT").Output(); err == nil {
+			root = strings.TrimSpace(string(out))
+		}
+	}
+	return filepath.Join(root, "doc", "go_spec.html")
+})
 
 // corpus is a text as tokens: training part first, held-out part (the
 // last tenth) after.

@@ -21,7 +21,7 @@ type transformerFlags struct {
 func bindTransformer(c *attention.Config) transformerFlags {
 	fs := flag.NewFlagSet("train transformer", flag.ContinueOnError)
 	fs.StringVar(&c.Task, "task", c.Task, "sequence task: "+strings.Join(attention.Tasks, ", ")+" (text has defaults of its own: attention.TextConfig)")
-	fs.StringVar(&c.Text, "text", c.Text, "text file of the text task (default: the Go specification, "+attention.DefaultText()+")")
+	fs.StringVar(&c.Text, "text", c.Text, "text file of the text task (default: the Go specification, $(go env GOROOT)/doc/go_spec.html)")
 	fs.IntVar(&c.Length, "length", c.Length, "tokens per sequence (addition: digits per number; text: characters of context)")
 	fs.IntVar(&c.Vocab, "vocab", c.Vocab, "vocabulary size (tokens 0..vocab-1; text: the file's characters)")
 	fs.IntVar(&c.DModel, "d-model", c.DModel, "model width")
