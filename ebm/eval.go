@@ -2,6 +2,7 @@ package ebm
 
 import (
 	"fmt"
+	"image"
 	"image/color"
 	"math"
 
@@ -124,5 +125,5 @@ func (r *run) drawPictures(done int, samples *tensor.Tensor, source string, true
 		progress.Series = append(progress.Series, viz.Series{X: []float64{steps[0], steps[len(steps)-1]}, Y: []float64{trueNLL, trueNLL},
 			Color: viz.Palette(7), Name: "NLL under the true density"})
 	}
-	return viz.SavePNG(r.dir.File("loss.png"), viz.Stack(curve.Render(), progress.Render()))
+	return viz.SavePNG(r.dir.File("loss.png"), viz.Tile([]image.Image{curve.Render(), progress.Render()}, 1))
 }

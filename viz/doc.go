@@ -13,5 +13,7 @@
 // Plot types are structs whose zero fields take sensible defaults; each has
 // a Render method that returns the picture. Titles, axis labels, legends
 // and the numbers on axes and color bars are drawn with a small built-in
-// 5×7 pixel font; Stack puts plots together as the panels of one figure.
+// 5×7 pixel font. Annotate puts a title, axis labels and a legend around a
+// picture without axes (an image grid, a matrix); Tile lays pictures out
+// in rows, as the panels of one figure.
 package viz

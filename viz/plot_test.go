@@ -265,7 +265,7 @@ func TestColorBarTicks(t *testing.T) {
 	}
 }
 
-func TestLegendAndStack(t *testing.T) {
+func TestLegendAndTile(t *testing.T) {
 	named := LinePlot{Series: []Series{{Y: []float64{0, 1}, Name: "loss"}}, Width: 200, Height: 100}.Render()
 	plain := LinePlot{Series: []Series{{Y: []float64{0, 1}}}, Width: 200, Height: 100}.Render()
 	// The legend sits in the top-right corner of the plot area.
@@ -279,8 +279,8 @@ func TestLegendAndStack(t *testing.T) {
 	if !differs {
 		t.Error("a named series draws no legend")
 	}
-	s := Stack(named, plain)
+	s := Tile([]image.Image{named, plain}, 1)
 	if s.Bounds().Dy() != named.Bounds().Dy()+plain.Bounds().Dy() || s.Bounds().Dx() != b.Dx() {
-		t.Errorf("stack bounds %v", s.Bounds())
+		t.Errorf("bounds of two panels in one column: %v", s.Bounds())
 	}
 }

@@ -5,7 +5,10 @@
 //	gibbs train lista               LISTA against ISTA and FISTA on sparse coding
 //	gibbs train ae --data mnist     train an autoencoder (plain, denoising, sparse, contractive)
 //	gibbs train vae --data mnist    train a variational autoencoder
+//	gibbs train transformer         a transformer learns to reverse, copy, sort or add
 //	gibbs sample --run DIR          draw samples from a trained model (PNG or CSV)
+//	gibbs attend --run DIR --input  a trained transformer's answer and attention maps
+//	gibbs hopfield                  retrieval capacity of a modern Hopfield network
 //	gibbs version                   print the gibbs and Go versions
 //	gibbs help COMMAND              describe a command
 //
@@ -46,6 +49,8 @@ func init() {
 		{"demo", "train a small energy model on 2-D data and write energy.png and samples.png", runDemo},
 		{"train", "train a model: gibbs train KIND [flags], KIND one of the kinds below", runTrain},
 		{"sample", "draw samples from a trained run: gibbs sample --run DIR [-o FILE.png|FILE.csv]", runSample},
+		{"attend", "a trained transformer answers an input and draws its attention maps: gibbs attend --run DIR --input ...", runAttend},
+		{"hopfield", "capacity of a modern Hopfield network (attention as an energy): gibbs hopfield --patterns binary|mnist", runHopfield},
 		{"bench", "run the reference workloads and print one JSON line per result",
 			func(_ context.Context, args []string, out io.Writer) error { return runBench(args, out) }},
 		{"help", "describe a command: gibbs help COMMAND", runHelp},
@@ -64,6 +69,7 @@ var trainKinds = []trainKind{
 	{"ae", "an autoencoder: plain, denoising, sparse or contractive (reconstruction energy)", trainAECommand},
 	{"ebm", "an energy model of 2-D toy data (contrastive losses with samplers, or score matching)", trainEBMCommand},
 	{"lista", "LISTA encoders against ISTA and FISTA on sparse coding", trainLISTACommand},
+	{"transformer", "a transformer on a sequence task: reverse, copy, sort, addition, or a text's characters", trainTransformerCommand},
 	{"vae", "a variational autoencoder (ELBO, IWAE bound, samples from the prior)", trainVAECommand},
 }
 
