@@ -28,7 +28,7 @@ func TestTileSizes(t *testing.T) {
 	if b := Tile([]image.Image{plot, plot, plot}, 2).Bounds(); b.Dx() != 200 || b.Dy() != 100 {
 		t.Errorf("Tile of three 100×50 in rows of 2: %v, want 200×100", b)
 	}
-	if b := Tile([]image.Image{plot, image.NewRGBA(image.Rect(0, 0, 80, 30))}, 1).Bounds(); b.Dx() != 100 || b.Dy() != 100 {
-		t.Errorf("Tile of two panels in one column: %v, want 100×100", b)
+	if b := Tile([]image.Image{plot, image.NewRGBA(image.Rect(0, 0, 80, 30))}, 1).Bounds(); b.Dx() != 100 || b.Dy() != 80 {
+		t.Errorf("Tile of 100×50 and 80×30 in one column: %v, want 100×80", b)
 	}
 }
