@@ -2,6 +2,7 @@ package tensor
 
 import (
 	"fmt"
+	"sync"
 	"unsafe"
 )
 
@@ -36,35 +37,72 @@ func VJP(y, seed *Tensor, createGraph bool, wrt ...*Tensor) []*Tensor {
 func (t *Tensor) Backward() { backprop(t, nil, false, nil, true) }
 
 // pass is the bookkeeping of one backward pass, indexed by the tensors'
-// positions in order. It lives in the pass, never in the tensors.
+// positions in order. It lives in the pass, never in the tensors; its
+// buffers are recycled by the next pass (see passes).
 type pass struct {
 	order []*Tensor       // what y depends on through recorded operations, inputs first
 	slot  map[*Tensor]int // each tensor's position in order
 	// reach marks a tensor that is differentiated or lies on a path to
 	// one that is; feeds marks one with an operand in reach, whose rule
-	// runs.
-	reach, feeds []bool
-	grads        []*Tensor
+	// runs; target marks one of the tensors asked for.
+	reach, feeds, target []bool
+	grads                []*Tensor
 	// plain holds views cut from the graph, made as an unrecorded pass
 	// first hands a tensor to a rule.
 	plain []*Tensor
 	// b, in and need are reused by every rule the pass runs.
-	b    Backprop
-	in   []*Tensor
-	need []bool
+	b     Backprop
+	in    []*Tensor
+	need  []bool
+	stack []frame // of topoOrder
+	made  []*Tensor
+}
+
+// passes recycles the bookkeeping of finished passes, so that a sampler's
+// many small passes allocate almost nothing.
+var passes = sync.Pool{New: func() any { return &pass{slot: make(map[*Tensor]int)} }}
+
+// resized returns s with length n and every element zero, reusing its array.
+func resized[T any](s []T, n int) []T {
+	if cap(s) < n {
+		return make([]T, n)
+	}
+	s = s[:n]
+	clear(s)
+	return s
+}
+
+// free clears p, dropping every reference to tensors, and recycles it.
+func (p *pass) free() {
+	clear(p.slot)
+	clear(p.order)
+	clear(p.grads)
+	clear(p.plain)
+	clear(p.in)
+	clear(p.made)
+	p.order, p.grads, p.plain, p.in, p.made = p.order[:0], p.grads[:0], p.plain[:0], p.in[:0], p.made[:0]
+	p.b = Backprop{}
+	passes.Put(p)
+}
+
+// frame is a tensor on topoOrder's stack and the next of its operands to
+// visit.
+type frame struct {
+	t    *Tensor
+	next int
 }
 
 // newPass orders the graph behind y and marks the paths to the targets:
 // the tensors of wrt and, with leaves set, every leaf that requires a
 // gradient.
 func newPass(y *Tensor, wrt []*Tensor, leaves, recorded bool) *pass {
-	p := &pass{slot: make(map[*Tensor]int)}
+	p := passes.Get().(*pass)
 	p.topoOrder(y)
 	n := len(p.order)
-	p.reach, p.feeds, p.grads = make([]bool, n), make([]bool, n), make([]*Tensor, n)
+	p.reach, p.feeds, p.target, p.grads = resized(p.reach, n), resized(p.feeds, n), resized(p.target, n), resized(p.grads, n)
 	for _, x := range wrt {
 		if i, ok := p.slot[x]; ok {
-			p.reach[i] = true
+			p.reach[i], p.target[i] = true, true
 		}
 	}
 	for i, t := range p.order {
@@ -83,7 +121,7 @@ func newPass(y *Tensor, wrt []*Tensor, leaves, recorded bool) *pass {
 	}
 	p.b.rec = recorded
 	if !recorded {
-		p.plain = make([]*Tensor, n)
+		p.plain = resized(p.plain, n)
 	}
 	return p
 }
@@ -91,12 +129,7 @@ func newPass(y *Tensor, wrt []*Tensor, leaves, recorded bool) *pass {
 // topoOrder lists the tensors y depends on through recorded operations,
 // each after all of its operands (y last), and numbers them.
 func (p *pass) topoOrder(y *Tensor) {
-	type frame struct {
-		t    *Tensor
-		next int
-	}
-	stack := make([]frame, 1, 32)
-	stack[0] = frame{t: y}
+	stack := append(p.stack[:0], frame{t: y})
 	p.slot[y] = -1
 	for len(stack) > 0 {
 		f := &stack[len(stack)-1]
@@ -113,6 +146,7 @@ func (p *pass) topoOrder(y *Tensor) {
 		p.order = append(p.order, f.t)
 		stack = stack[:len(stack)-1]
 	}
+	p.stack = stack[:0]
 }
 
 // view returns t as the pass hands it to a rule: t itself in a recorded
@@ -170,24 +204,19 @@ func backprop(y, seed *Tensor, createGraph bool, wrt []*Tensor, accumulate bool)
 		return out
 	}
 	p := newPass(y, wrt, accumulate, createGraph)
-	target := make([]bool, len(p.order))
-	for _, x := range wrt {
-		if i, ok := p.slot[x]; ok {
-			target[i] = true
-		}
-	}
+	defer p.free()
 	last := len(p.order) - 1
 	p.grads[last] = seed
 	// Without a recorded pass, the gradients made on the way are
 	// temporaries: their buffers go back to the pool at the end.
 	start := allocs.Load()
-	var made []*Tensor
+	made := p.made
 	for i := last; i >= 0; i-- {
 		t, g := p.order[i], p.grads[i]
 		if g == nil || !p.feeds[i] {
 			continue
 		}
-		if !target[i] {
+		if !p.target[i] {
 			p.grads[i] = nil
 			made = append(made, g)
 		}
@@ -234,6 +263,7 @@ func backprop(y, seed *Tensor, createGraph bool, wrt []*Tensor, accumulate bool)
 		}
 		releaseTemps(made, start, out)
 	}
+	p.made = made
 	return out
 }
 
@@ -261,14 +291,22 @@ func (p *pass) storeLeafGrads(start uint64) {
 // allocated after start (so not the seed, nor any tensor of the forward
 // pass) and are not shared with a result in keep.
 func releaseTemps(made []*Tensor, start uint64, keep []*Tensor) {
-	kept := make(map[*float32]bool, len(keep))
-	for _, k := range keep {
-		kept[unsafe.SliceData(k.data)] = true
-	}
 	for _, t := range made {
 		o := t.owner()
-		if o.pooled && o.gen > start && !kept[unsafe.SliceData(o.data)] {
+		if o.pooled && o.gen > start && !sharesBuffer(o, keep) {
 			o.release()
 		}
 	}
+}
+
+// sharesBuffer reports whether o's buffer holds the values of a tensor in
+// keep (a few results of a pass: a scan beats a map).
+func sharesBuffer(o *Tensor, keep []*Tensor) bool {
+	d := unsafe.SliceData(o.data)
+	for _, k := range keep {
+		if unsafe.SliceData(k.data) == d {
+			return true
+		}
+	}
+	return false
 }
