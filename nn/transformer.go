@@ -31,17 +31,17 @@ type TransformerConfig struct {
 
 // block holds what every transformer layer builds from a config.
 type block struct {
-	normFirst  bool
-	activation *Func
+	NormFirst  bool  // LayerNorm before each sub-block (pre-norm)
+	Activation *Func // of the feed-forward block
 }
 
 func newBlock(op string, cfg TransformerConfig) block {
-	b := block{normFirst: cfg.NormFirst}
+	b := block{NormFirst: cfg.NormFirst}
 	switch cfg.Activation {
 	case "", "relu":
-		b.activation = ReLU()
+		b.Activation = ReLU()
 	case "gelu":
-		b.activation = GELU()
+		b.Activation = GELU()
 	default:
 		panic(fmt.Sprintf("nn: %s: activation %q, want relu or gelu", op, cfg.Activation))
 	}
@@ -66,7 +66,7 @@ func (cfg TransformerConfig) layerNorm() *LayerNorm {
 // residual returns x + drop(f(norm(x))) in pre-norm and norm(x + drop(f(x)))
 // in post-norm.
 func (b block) residual(norm *LayerNorm, drop *Dropout, x *tensor.Tensor, f func(*tensor.Tensor) *tensor.Tensor) *tensor.Tensor {
-	if b.normFirst {
+	if b.NormFirst {
 		return x.Add(drop.Forward(f(norm.Forward(x))))
 	}
 	return norm.Forward(x.Add(drop.Forward(f(x))))
@@ -74,7 +74,7 @@ func (b block) residual(norm *LayerNorm, drop *Dropout, x *tensor.Tensor, f func
 
 // feedForward returns linear2(drop(activation(linear1(x)))).
 func (b block) feedForward(linear1, linear2 *Linear, drop *Dropout, x *tensor.Tensor) *tensor.Tensor {
-	return linear2.Forward(drop.Forward(b.activation.Forward(linear1.Forward(x))))
+	return linear2.Forward(drop.Forward(b.Activation.Forward(linear1.Forward(x))))
 }
 
 // selfAttend returns the output of self-attention of x under mask.

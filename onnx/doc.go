@@ -10,9 +10,12 @@
 // the symbolic "N". The export is deterministic: the same weights give the
 // same bytes.
 //
-// The layers it knows: Sequential, Linear (on [N, D]), Conv2d,
-// ConvTranspose2d, LayerNorm, BatchNorm (with its running statistics, as in
-// evaluation), Dropout (the identity, as in evaluation), Unflatten,
-// Flatten, Identity and the activations ReLU, LeakyReLU, ELU, GELU (the
-// exact form, as Erf), SiLU, Tanh, Sigmoid and Softplus.
+// The layers it knows: Sequential, Linear, Conv2d, ConvTranspose2d,
+// LayerNorm, BatchNorm (with its running statistics, as in evaluation),
+// Dropout (the identity, as in evaluation), Unflatten, Flatten, Identity,
+// the activations ReLU, LeakyReLU, ELU, GELU (the exact form, as Erf),
+// SiLU, Tanh, Sigmoid and Softplus; and for transformers Embedding (its
+// ids given as float numbers, cast to int64), LearnedPositional,
+// MultiHeadAttention (self-attention without masks), TransformerEncoderLayer
+// (pre- and post-norm) and TransformerEncoder.
 package onnx

@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/gibbsml/gibbs/ae"
+	"github.com/gibbsml/gibbs/attention"
 	"github.com/gibbsml/gibbs/ebm"
 	"github.com/gibbsml/gibbs/energy"
 	"github.com/gibbsml/gibbs/nn"
@@ -64,6 +65,11 @@ func networks() []exported {
 	add("ae_mlp", mlpAE.Networks())
 	add("vae_conv", convVAE.Networks())
 	add("vae_mlp", mlpVAE.Networks())
+	for _, normFirst := range []bool{false, true} {
+		cfg := attention.DefaultConfig()
+		cfg.Length, cfg.Vocab, cfg.DModel, cfg.FF, cfg.Layers, cfg.NormFirst = 5, 4, 8, 6, 2, normFirst
+		add("transformer_"+map[bool]string{false: "post", true: "pre"}[normFirst], attention.NewTransformer(cfg).Networks())
+	}
 	add("layers", []train.Network{{Name: "net", In: "x", Out: "y", Input: []int{18}, Layers: []nn.Layer{layers}}})
 	return nets
 }
@@ -146,6 +152,13 @@ func TestRuntime(t *testing.T) {
 	for _, e := range networks() {
 		t.Run(e.name, func(t *testing.T) {
 			x := tensor.Randn(rng, append([]int{5}, e.net.Input...)...)
+			if emb, ok := e.net.Layers[0].(*nn.Embedding); ok {
+				ids := tensor.Uniform(rng, 0, float32(emb.Weight.Size(0)), x.Shape()...).Data()
+				for i, v := range ids {
+					ids[i] = float32(int(v))
+				}
+				x = tensor.New(ids, x.Shape()...)
+			}
 			want := x
 			for _, l := range e.net.Layers {
 				want = l.Forward(want)

@@ -25,6 +25,17 @@ func (g *graph) add(op string, in []string, attrs ...attr) string {
 	return out
 }
 
+// addN appends a node of op with n outputs and returns their names.
+func (g *graph) addN(op string, in []string, n int, attrs ...attr) []string {
+	at := strconv.Itoa(len(g.nodes))
+	out := make([]string, n)
+	for i := range out {
+		out[i] = "v" + at + "_" + strconv.Itoa(i)
+	}
+	g.nodes = append(g.nodes, node{name: op + "_" + at, op: op, in: in, out: out, attrs: attrs})
+	return out
+}
+
 // init adds an initializer and returns its name, which must be new.
 func (g *graph) init(t initializer) (string, error) {
 	for _, u := range g.inits {
@@ -89,26 +100,43 @@ func (g *graph) layer(prefix string, l nn.Layer, x value) (value, error) {
 		}
 		return x, nil
 	}
-	name, err := g.leaf(prefix, l, x)
+	name, err := g.leaf(prefix, l, x.name, x.probe.Dim())
 	if err != nil {
 		return value{}, err
 	}
 	return value{name: name, probe: l.Forward(x.probe).DetachRelease()}, nil
 }
 
-// leaf adds the nodes of a layer that is not a Sequential.
-func (g *graph) leaf(prefix string, l nn.Layer, x value) (string, error) {
-	in := []string{x.name}
+// leaf adds the nodes of a layer that is not a Sequential, applied to x
+// of the given rank.
+func (g *graph) leaf(prefix string, l nn.Layer, x string, rank int) (string, error) {
+	in := []string{x}
 	switch l := l.(type) {
 	case *nn.Linear:
-		if x.probe.Dim() != 2 {
-			return "", fmt.Errorf("onnx: %sLinear on inputs of shape %v: only [N, D] is exported", prefix, x.probe.Shape())
-		}
-		ws, err := g.weights(prefix, []string{"weight", "bias"}, l.Weight, l.Bias)
+		return g.linear(prefix, l.Weight, l.Bias, x, rank)
+	case *nn.Embedding:
+		w, err := g.weights(prefix, []string{"weight"}, l.Weight)
 		if err != nil {
 			return "", err
 		}
-		return g.add("Gemm", append(in, ws...), intAttr("transB", 1)), nil
+		return g.add("Gather", []string{w[0], g.add("Cast", in, intAttr("to", typeInt64))}), nil
+	case *nn.LearnedPositional:
+		return g.positions(prefix, l, x)
+	case *nn.MultiHeadAttention:
+		return g.selfAttention(prefix, l, x)
+	case *nn.TransformerEncoderLayer:
+		return g.encoderLayer(prefix, l, x)
+	case *nn.TransformerEncoder:
+		for i, layer := range l.Layers {
+			var err error
+			if x, err = g.encoderLayer(prefix+"layers."+strconv.Itoa(i)+".", layer, x); err != nil {
+				return "", err
+			}
+		}
+		if l.Norm == nil {
+			return x, nil
+		}
+		return g.leaf(prefix+"norm.", l.Norm, x, rank)
 	case *nn.Conv2d:
 		ws, err := g.weights(prefix, []string{"weight", "bias"}, l.Weight, l.Bias)
 		if err != nil {
@@ -145,11 +173,34 @@ func (g *graph) leaf(prefix string, l nn.Layer, x value) (string, error) {
 		for _, d := range l.Shape {
 			shape = append(shape, int64(d))
 		}
-		return g.reshape(x.name, shape...)
+		return g.reshape(x, shape...)
 	case *nn.Func:
-		return g.activation(prefix, l, x.name)
+		return g.activation(prefix, l, x)
 	}
 	return "", fmt.Errorf("onnx: layer %s%T has no ONNX form here", prefix, l)
+}
+
+// linear adds x w^T + b (b nil for none) for x of the given rank: a Gemm
+// for [N, D], a MatMul by the transposed weight otherwise.
+func (g *graph) linear(prefix string, w, b *tensor.Tensor, x string, rank int) (string, error) {
+	ws, err := g.weights(prefix, []string{"weight", "bias"}, w, b)
+	if err != nil {
+		return "", err
+	}
+	return g.affineNodes(x, ws, rank), nil
+}
+
+// affineNodes adds x w^T + b for the initializers ws: w and, if there,
+// b.
+func (g *graph) affineNodes(x string, ws []string, rank int) string {
+	if rank == 2 {
+		return g.add("Gemm", append([]string{x}, ws...), intAttr("transB", 1))
+	}
+	y := g.add("MatMul", []string{x, g.add("Transpose", ws[:1], intsAttr("perm", 1, 0))})
+	if len(ws) > 1 {
+		y = g.add("Add", []string{y, ws[1]})
+	}
+	return y
 }
 
 // affine returns the names of a normalisation's scale and bias: its

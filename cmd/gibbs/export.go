@@ -36,11 +36,13 @@ func runExport(_ context.Context, args []string, out io.Writer) error {
 	if err != nil {
 		return err
 	}
-	nm, ok := m.(train.Networks)
-	if !ok {
+	var nets []train.Network
+	if nm, ok := m.(train.Networks); ok {
+		nets = nm.Networks()
+	}
+	if len(nets) == 0 {
 		return usagef("%s holds a run of kind %s, which cannot be exported yet", *runPath, m.Kind())
 	}
-	nets := nm.Networks()
 	net, names := nets[0], make([]string, len(nets))
 	for i, n := range nets {
 		names[i] = n.Name
