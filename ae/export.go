@@ -8,13 +8,13 @@ import (
 // Networks returns the encoder (flattened samples x [N, D] to codes [N,
 // K]) and the decoder (codes to mean reconstructions [N, D]).
 func (t *TrainedAE) Networks() []train.Network {
-	enc := []nn.Layer{t.Encoder}
+	enc := []nn.Child{{Name: "encoder", Module: t.Encoder}}
 	if t.Code != nil {
-		enc = append(enc, t.Code)
+		enc = append(enc, nn.Child{Module: t.Code})
 	}
 	return []train.Network{
 		{Name: "encoder", In: "x", Out: "code", Input: []int{numel(t.Config.Shape)}, Layers: enc},
-		{Name: "decoder", In: "code", Out: "reconstruction", Input: []int{t.Config.Latent}, Layers: []nn.Layer{t.Decoder, t.Likelihood.MeanLayer()}},
+		{Name: "decoder", In: "code", Out: "reconstruction", Input: []int{t.Config.Latent}, Layers: []nn.Child{{Name: "decoder", Module: t.Decoder}, {Module: t.Likelihood.MeanLayer()}}},
 	}
 }
 
@@ -24,7 +24,7 @@ func (t *TrainedAE) Networks() []train.Network {
 // side by side, [N, 2K]).
 func (t *TrainedVAE) Networks() []train.Network {
 	return []train.Network{
-		{Name: "decoder", In: "z", Out: "mean", Input: []int{t.Latent}, Layers: []nn.Layer{t.Decoder, t.Likelihood.MeanLayer()}},
-		{Name: "encoder", In: "x", Out: "posterior", Input: []int{numel(t.Config.Shape)}, Layers: []nn.Layer{t.Encoder}},
+		{Name: "decoder", In: "z", Out: "mean", Input: []int{t.Latent}, Layers: []nn.Child{{Name: "decoder", Module: t.Decoder}, {Module: t.Likelihood.MeanLayer()}}},
+		{Name: "encoder", In: "x", Out: "posterior", Input: []int{numel(t.Config.Shape)}, Layers: []nn.Child{{Name: "encoder", Module: t.Encoder}}},
 	}
 }

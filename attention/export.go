@@ -16,6 +16,9 @@ func (m *Transformer) Networks() []train.Network {
 	}
 	return []train.Network{{
 		Name: "encoder", In: "tokens", Out: "logits", Input: []int{m.Config.sourceLength()},
-		Layers: []nn.Layer{m.Embed, &nn.LearnedPositional{Weight: m.pos}, m.Encoder, m.Out},
+		Layers: []nn.Child{
+			{Name: "embed", Module: m.Embed}, {Name: "positions", Module: &nn.LearnedPositional{Weight: m.pos}},
+			{Name: "encoder", Module: m.Encoder}, {Name: "out", Module: m.Out},
+		},
 	}}
 }

@@ -90,5 +90,5 @@ func (m *Model) Plot(points *tensor.Tensor) image.Image {
 
 // Networks returns the energy network: points [N, 2] in, energies [N] out.
 func (m *Model) Networks() []train.Network {
-	return []train.Network{{Name: "energy", In: "y", Out: "energy", Input: []int{2}, Layers: []nn.Layer{m.Net.Layer}, PerSample: true}}
+	return []train.Network{{Name: "energy", In: "y", Out: "energy", Input: []int{2}, Layers: []nn.Child{{Module: m.Net.Layer}}, PerSample: true}}
 }

@@ -5,15 +5,15 @@ import (
 	"io"
 
 	"github.com/gibbsml/gibbs/internal/atomicfile"
+	"github.com/gibbsml/gibbs/nn"
 	"github.com/gibbsml/gibbs/tensor"
 	"github.com/gibbsml/gibbs/train"
 )
 
 // Marshal returns the ONNX model of net: one input named net.In of shape
 // [N, net.Input...], one output named net.Out, its weights as
-// initializers named after the layers' parameters ("0.weight", ...;
-// the layers of net.Layers after the first prefixed "1.", ...), and doc as the
-// model's description. It returns an error naming the layer when a layer
+// initializers named as in the checkpoint ("decoder.0.weight", ...), and
+// doc as the model's description. It returns an error naming the layer when a layer
 // has no ONNX form.
 func Marshal(net train.Network, doc string) ([]byte, error) {
 	if len(net.Input) == 0 || net.In == "" || net.Out == "" || net.In == net.Out {
@@ -21,10 +21,14 @@ func Marshal(net train.Network, doc string) ([]byte, error) {
 	}
 	g := &graph{name: net.Name, input: net.In, output: net.Out, inDims: net.Input}
 	x := value{name: net.In, probe: tensor.Zeros(append([]int{1}, net.Input...)...)}
-	for i, l := range net.Layers {
+	for _, c := range net.Layers {
+		l, ok := c.Module.(nn.Layer)
+		if !ok {
+			return nil, fmt.Errorf("onnx: network %q: %s (%T) is not a layer", net.Name, c.Name, c.Module)
+		}
 		prefix := ""
-		if i > 0 {
-			prefix = fmt.Sprint(i) + "."
+		if c.Name != "" {
+			prefix = c.Name + "."
 		}
 		var err error
 		if x, err = g.layer(prefix, l, x); err != nil {

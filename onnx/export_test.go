@@ -70,7 +70,7 @@ func networks() []exported {
 		cfg.Length, cfg.Vocab, cfg.DModel, cfg.FF, cfg.Layers, cfg.NormFirst = 5, 4, 8, 6, 2, normFirst
 		add("transformer_"+map[bool]string{false: "post", true: "pre"}[normFirst], attention.NewTransformer(cfg).Networks())
 	}
-	add("layers", []train.Network{{Name: "net", In: "x", Out: "y", Input: []int{18}, Layers: []nn.Layer{layers}}})
+	add("layers", []train.Network{{Name: "net", In: "x", Out: "y", Input: []int{18}, Layers: []nn.Child{{Module: layers}}}})
 	return nets
 }
 
@@ -109,9 +109,9 @@ func TestGolden(t *testing.T) {
 
 func TestUnknownLayer(t *testing.T) {
 	pool := nn.NewMaxPool2d(2, 2, 0)
-	net := train.Network{Name: "pool", In: "x", Out: "y", Input: []int{1, 4, 4}, Layers: []nn.Layer{nn.NewSequential(nn.ReLU(), pool)}}
+	net := train.Network{Name: "pool", In: "x", Out: "y", Input: []int{1, 4, 4}, Layers: []nn.Child{{Name: "net", Module: nn.NewSequential(nn.ReLU(), pool)}}}
 	_, err := onnx.Marshal(net, "")
-	if err == nil || err.Error() != "onnx: layer 1.*nn.MaxPool2d has no ONNX form here" {
+	if err == nil || err.Error() != "onnx: layer net.1.*nn.MaxPool2d has no ONNX form here" {
 		t.Fatalf("error %v, want one naming the pooling layer", err)
 	}
 }
@@ -152,7 +152,7 @@ func TestRuntime(t *testing.T) {
 	for _, e := range networks() {
 		t.Run(e.name, func(t *testing.T) {
 			x := tensor.Randn(rng, append([]int{5}, e.net.Input...)...)
-			if emb, ok := e.net.Layers[0].(*nn.Embedding); ok {
+			if emb, ok := e.net.Layers[0].Module.(*nn.Embedding); ok {
 				ids := tensor.Uniform(rng, 0, float32(emb.Weight.Size(0)), x.Shape()...).Data()
 				for i, v := range ids {
 					ids[i] = float32(int(v))
@@ -160,8 +160,8 @@ func TestRuntime(t *testing.T) {
 				x = tensor.New(ids, x.Shape()...)
 			}
 			want := x
-			for _, l := range e.net.Layers {
-				want = l.Forward(want)
+			for _, c := range e.net.Layers {
+				want = c.Module.(nn.Layer).Forward(want)
 			}
 			want = want.DetachRelease()
 			if e.net.PerSample {
@@ -210,4 +210,21 @@ func equalInts(a, b []int) bool {
 		}
 	}
 	return true
+}
+
+// TestWeightNames checks that the initializers carry the checkpoint's
+// names of the weights.
+func TestWeightNames(t *testing.T) {
+	cfg := attention.DefaultConfig()
+	cfg.Length, cfg.Vocab, cfg.DModel, cfg.FF = 3, 4, 4, 4
+	m := attention.NewTransformer(cfg)
+	b, err := onnx.Marshal(m.Networks()[0], "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range m.Params() {
+		if !bytes.Contains(b, []byte(p.Name)) {
+			t.Errorf("no initializer named %s", p.Name)
+		}
+	}
 }
