@@ -13,8 +13,8 @@ import (
 // Marshal returns the ONNX model of net: one input named net.In of shape
 // [N, net.Input...], one output named net.Out, its weights as
 // initializers named as in the checkpoint ("decoder.0.weight", ...), and
-// doc as the model's description. It returns an error naming the layer when a layer
-// has no ONNX form.
+// doc as the model's description. It returns an error naming the layer
+// when a layer has no ONNX form or is in training mode.
 func Marshal(net train.Network, doc string) ([]byte, error) {
 	if len(net.Input) == 0 || net.In == "" || net.Out == "" || net.In == net.Out {
 		return nil, fmt.Errorf("onnx: network %q needs an input shape and two different names for its input and output", net.Name)
@@ -29,6 +29,9 @@ func Marshal(net train.Network, doc string) ([]byte, error) {
 		prefix := ""
 		if c.Name != "" {
 			prefix = c.Name + "."
+		}
+		if err := checkEvaluation(prefix, l); err != nil {
+			return nil, err
 		}
 		var err error
 		if x, err = g.layer(prefix, l, x); err != nil {
@@ -66,4 +69,30 @@ func Write(path string, net train.Network, doc string) error {
 		_, err := w.Write(b)
 		return err
 	})
+}
+
+// checkEvaluation returns an error naming the first layer of m that is in
+// training mode where that changes its output (BatchNorm, Dropout with a
+// rate): the export has the evaluation behaviour, and the probe batch
+// that gives the shapes must not move running statistics or draw random
+// numbers.
+func checkEvaluation(prefix string, m nn.Module) error {
+	training := false
+	switch l := m.(type) {
+	case *nn.BatchNorm:
+		training = l.Training
+	case *nn.Dropout:
+		training = l.Training && l.P != 0
+	}
+	if training {
+		return fmt.Errorf("onnx: layer %s%T is in training mode; switch the model to evaluation (nn.SetTraining(m, false)) before exporting it", prefix, m)
+	}
+	if p, ok := m.(nn.Parent); ok {
+		for _, c := range p.Children() {
+			if err := checkEvaluation(prefix+c.Name+".", c.Module); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }

@@ -107,12 +107,18 @@ func TestGolden(t *testing.T) {
 	}
 }
 
-func TestUnknownLayer(t *testing.T) {
-	pool := nn.NewMaxPool2d(2, 2, 0)
-	net := train.Network{Name: "pool", In: "x", Out: "y", Input: []int{1, 4, 4}, Layers: []nn.Child{{Name: "net", Module: nn.NewSequential(nn.ReLU(), pool)}}}
-	_, err := onnx.Marshal(net, "")
-	if err == nil || err.Error() != "onnx: layer net.1.*nn.MaxPool2d has no ONNX form here" {
-		t.Fatalf("error %v, want one naming the pooling layer", err)
+func TestCannotExport(t *testing.T) {
+	for _, c := range []struct {
+		layer nn.Layer
+		want  string
+	}{
+		{nn.NewSequential(nn.ReLU(), nn.NewMaxPool2d(2, 2, 0)), "onnx: layer net.1.*nn.MaxPool2d has no ONNX form here"},
+		{nn.NewSequential(nn.Flatten(), nn.NewBatchNorm1d(16)), "onnx: layer net.1.*nn.BatchNorm is in training mode; switch the model to evaluation (nn.SetTraining(m, false)) before exporting it"},
+	} {
+		net := train.Network{Name: "net", In: "x", Out: "y", Input: []int{1, 4, 4}, Layers: []nn.Child{{Name: "net", Module: c.layer}}}
+		if _, err := onnx.Marshal(net, ""); err == nil || err.Error() != c.want {
+			t.Errorf("error %v, want %q", err, c.want)
+		}
 	}
 }
 
