@@ -226,6 +226,9 @@ func finalNorm(norm *LayerNorm, x *tensor.Tensor) *tensor.Tensor {
 type TransformerEncoder struct {
 	Layers []*TransformerEncoderLayer
 	Norm   *LayerNorm // nil without a final norm
+	// Causal makes Forward mask causally, each position seeing itself
+	// and those before it (a language model's encoder as a Layer).
+	Causal bool
 }
 
 // NewTransformerEncoder returns numLayers encoder layers configured by cfg,
@@ -247,9 +250,10 @@ func (e *TransformerEncoder) Children() []Child { return stackChildren(e.Layers,
 // Params returns the parameters of the layers and the final norm.
 func (e *TransformerEncoder) Params() []Param { return ChildParams(e.Children()) }
 
-// Forward encodes x [B, T, DModel] without masks.
+// Forward encodes x [B, T, DModel], with the causal mask when Causal is
+// set and none otherwise.
 func (e *TransformerEncoder) Forward(x *tensor.Tensor) *tensor.Tensor {
-	return e.Encode(x, AttentionMask{})
+	return e.Encode(x, AttentionMask{Causal: e.Causal})
 }
 
 // Encode passes x [B, T, DModel] through every layer with the same mask.

@@ -100,7 +100,7 @@ func (g *graph) layer(prefix string, l nn.Layer, x value) (value, error) {
 		}
 		return x, nil
 	}
-	name, err := g.leaf(prefix, l, x.name, x.probe.Dim())
+	name, err := g.leaf(prefix, l, x.name, x.probe.Shape())
 	if err != nil {
 		return value{}, err
 	}
@@ -108,9 +108,9 @@ func (g *graph) layer(prefix string, l nn.Layer, x value) (value, error) {
 }
 
 // leaf adds the nodes of a layer that is not a Sequential, applied to x
-// of the given rank.
-func (g *graph) leaf(prefix string, l nn.Layer, x string, rank int) (string, error) {
-	in := []string{x}
+// of the given shape (that of the probe batch).
+func (g *graph) leaf(prefix string, l nn.Layer, x string, shape []int) (string, error) {
+	in, rank := []string{x}, len(shape)
 	switch l := l.(type) {
 	case *nn.Linear:
 		return g.linear(prefix, l.Weight, l.Bias, x, rank)
@@ -123,20 +123,11 @@ func (g *graph) leaf(prefix string, l nn.Layer, x string, rank int) (string, err
 	case *nn.LearnedPositional:
 		return g.positions(prefix, l, x)
 	case *nn.MultiHeadAttention:
-		return g.selfAttention(prefix, l, x)
+		return g.selfAttention(prefix, l, x, "")
 	case *nn.TransformerEncoderLayer:
-		return g.encoderLayer(prefix, l, x)
+		return g.encoderLayer(prefix, l, x, "")
 	case *nn.TransformerEncoder:
-		for i, layer := range l.Layers {
-			var err error
-			if x, err = g.encoderLayer(prefix+"layers."+strconv.Itoa(i)+".", layer, x); err != nil {
-				return "", err
-			}
-		}
-		if l.Norm == nil {
-			return x, nil
-		}
-		return g.leaf(prefix+"norm.", l.Norm, x, rank)
+		return g.encoder(prefix, l, x, shape)
 	case *nn.Conv2d:
 		ws, err := g.weights(prefix, []string{"weight", "bias"}, l.Weight, l.Bias)
 		if err != nil {
@@ -151,11 +142,7 @@ func (g *graph) leaf(prefix string, l nn.Layer, x string, rank int) (string, err
 		attrs := append(convAttrs(l.Weight, l.Geom), intsAttr("output_padding", int64(l.OutPadH), int64(l.OutPadW)))
 		return g.add("ConvTranspose", append(in, ws...), attrs...), nil
 	case *nn.LayerNorm:
-		ws, err := g.affine(prefix, l.Weight, l.Bias, l.Shape)
-		if err != nil {
-			return "", err
-		}
-		return g.add("LayerNormalization", append(in, ws...), intAttr("axis", int64(-len(l.Shape))), floatAttr("epsilon", l.Eps)), nil
+		return g.layerNorm(prefix, l, x)
 	case *nn.BatchNorm:
 		ws, err := g.affine(prefix, l.Weight, l.Bias, l.RunningMean.Shape())
 		if err != nil {
@@ -201,6 +188,15 @@ func (g *graph) affineNodes(x string, ws []string, rank int) string {
 		y = g.add("Add", []string{y, ws[1]})
 	}
 	return y
+}
+
+// layerNorm adds a LayerNorm applied to x.
+func (g *graph) layerNorm(prefix string, l *nn.LayerNorm, x string) (string, error) {
+	ws, err := g.affine(prefix, l.Weight, l.Bias, l.Shape)
+	if err != nil {
+		return "", err
+	}
+	return g.add("LayerNormalization", append([]string{x}, ws...), intAttr("axis", int64(-len(l.Shape))), floatAttr("epsilon", l.Eps)), nil
 }
 
 // affine returns the names of a normalisation's scale and bias: its

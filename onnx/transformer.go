@@ -34,8 +34,9 @@ func (g *graph) positions(prefix string, p *nn.LearnedPositional, x string) (str
 	return g.add("Add", []string{x, g.add("Slice", []string{w[0], zero, length, zero})}), nil
 }
 
-// selfAttention adds unmasked multi-head self-attention of x [N, T, E].
-func (g *graph) selfAttention(prefix string, m *nn.MultiHeadAttention, x string) (string, error) {
+// selfAttention adds multi-head self-attention of x [N, T, E], under the
+// additive mask [T, T] named mask ("" for none).
+func (g *graph) selfAttention(prefix string, m *nn.MultiHeadAttention, x, mask string) (string, error) {
 	e, h := m.EmbedDim, m.NumHeads
 	d := e / h
 	ws, err := g.weights(prefix, []string{"in_proj_weight", "in_proj_bias"}, m.InProjWeight, m.InProjBias)
@@ -55,7 +56,11 @@ func (g *graph) selfAttention(prefix string, m *nn.MultiHeadAttention, x string)
 	if err != nil {
 		return "", err
 	}
-	weights := g.add("Softmax", []string{g.add("Mul", []string{g.add("MatMul", []string{q, kT}), scale})}, intAttr("axis", -1))
+	scores := g.add("Mul", []string{g.add("MatMul", []string{q, kT}), scale})
+	if mask != "" {
+		scores = g.add("Add", []string{scores, mask})
+	}
+	weights := g.add("Softmax", []string{scores}, intAttr("axis", -1))
 	joined, err := g.ints("join", 0, 0, int64(e))
 	if err != nil {
 		return "", err
@@ -64,11 +69,37 @@ func (g *graph) selfAttention(prefix string, m *nn.MultiHeadAttention, x string)
 	return g.linear(prefix+"out_proj.", m.OutProj.Weight, m.OutProj.Bias, g.add("Reshape", []string{heads2, joined}), 3)
 }
 
-// encoderLayer adds a transformer encoder layer, without masks, applied
-// to x [N, T, E]: pre-norm or post-norm as the layer is.
-func (g *graph) encoderLayer(prefix string, l *nn.TransformerEncoderLayer, x string) (string, error) {
-	norm := func(name string, n *nn.LayerNorm, h string) (string, error) { return g.leaf(prefix+name+".", n, h, 3) }
-	attend := func(h string) (string, error) { return g.selfAttention(prefix+"self_attn.", l.SelfAttn, h) }
+// encoder adds a transformer encoder applied to x of the given shape [N,
+// T, E]; a causal one masks with a constant [T, T], so T is fixed.
+func (g *graph) encoder(prefix string, e *nn.TransformerEncoder, x string, shape []int) (string, error) {
+	mask := ""
+	if e.Causal {
+		var err error
+		c := nn.CausalMask(shape[1], shape[1])
+		if mask, err = g.init(initializer{name: prefix + "causal_mask", dims: c.Shape(), floats: c.Data()}); err != nil {
+			return "", err
+		}
+	}
+	for i, layer := range e.Layers {
+		var err error
+		if x, err = g.encoderLayer(prefix+"layers."+strconv.Itoa(i)+".", layer, x, mask); err != nil {
+			return "", err
+		}
+	}
+	if e.Norm == nil {
+		return x, nil
+	}
+	return g.layerNorm(prefix+"norm.", e.Norm, x)
+}
+
+// encoderLayer adds a transformer encoder layer applied to x [N, T, E],
+// its self-attention under the additive mask named mask ("" for none):
+// pre-norm or post-norm as the layer is.
+func (g *graph) encoderLayer(prefix string, l *nn.TransformerEncoderLayer, x, mask string) (string, error) {
+	norm := func(name string, n *nn.LayerNorm, h string) (string, error) {
+		return g.layerNorm(prefix+name+".", n, h)
+	}
+	attend := func(h string) (string, error) { return g.selfAttention(prefix+"self_attn.", l.SelfAttn, h, mask) }
 	feedForward := func(h string) (string, error) {
 		h, err := g.linear(prefix+"linear1.", l.Linear1.Weight, l.Linear1.Bias, h, 3)
 		if err != nil {
