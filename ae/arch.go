@@ -43,7 +43,7 @@ func (n Net) Encoder(rng *tensor.RNG, out int) nn.Layer {
 		return mlp(rng, append(append([]int{numel(n.Shape)}, n.Hidden...), out), act)
 	}
 	c, h, w := n.image()
-	layers := []nn.Layer{unflatten(c, h, w)}
+	layers := []nn.Layer{&nn.Unflatten{Shape: []int{c, h, w}}}
 	for _, ch := range n.Hidden {
 		layers = append(layers, nn.NewConv2d(rng, c, ch, downSpec), act())
 		c, h, w = ch, h/2, w/2
@@ -68,7 +68,7 @@ func (n Net) Decoder(rng *tensor.RNG, in int) nn.Layer {
 	k := len(n.Hidden)
 	c := n.Hidden[k-1]
 	h, w = h>>k, w>>k
-	layers := []nn.Layer{nn.NewLinear(rng, in, c*h*w, true), act(), unflatten(c, h, w)}
+	layers := []nn.Layer{nn.NewLinear(rng, in, c*h*w, true), act(), &nn.Unflatten{Shape: []int{c, h, w}}}
 	for i := k - 1; i >= 0; i-- {
 		next := c0
 		if i > 0 {
@@ -128,13 +128,6 @@ func mlp(rng *tensor.RNG, widths []int, act func() nn.Layer) nn.Layer {
 		layers = append(layers, nn.NewLinear(rng, widths[i], widths[i+1], true))
 	}
 	return nn.NewSequential(layers...)
-}
-
-// unflatten returns the layer that reshapes [N, c*h*w] to [N, c, h, w].
-func unflatten(c, h, w int) nn.Layer {
-	return &nn.Func{Name: fmt.Sprintf("Unflatten(%d, %d, %d)", c, h, w), F: func(x *tensor.Tensor) *tensor.Tensor {
-		return x.Reshape(x.Size(0), c, h, w)
-	}}
 }
 
 func (n Net) image() (c, h, w int) { return n.Shape[0], n.Shape[1], n.Shape[2] }

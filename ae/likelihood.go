@@ -15,6 +15,8 @@ type Likelihood interface {
 	// NLL returns -log p(y | z) per sample, shape [N], summed over the
 	// features.
 	NLL(out, y *tensor.Tensor) *tensor.Tensor
+	// MeanLayer returns Mean as a layer, for exporters.
+	MeanLayer() nn.Layer
 }
 
 // Bernoulli is independent Bernoulli pixels whose logits are the decoder's
@@ -26,6 +28,9 @@ type Bernoulli struct{}
 
 // Mean returns sigmoid(out).
 func (Bernoulli) Mean(out *tensor.Tensor) *tensor.Tensor { return out.Sigmoid() }
+
+// MeanLayer returns nn.Sigmoid.
+func (Bernoulli) MeanLayer() nn.Layer { return nn.Sigmoid() }
 
 // NLL returns the binary cross-entropy of sigmoid(out) against y, summed
 // over each row.
@@ -39,6 +44,9 @@ type Gaussian struct{ Sigma float64 }
 
 // Mean returns out.
 func (Gaussian) Mean(out *tensor.Tensor) *tensor.Tensor { return out }
+
+// MeanLayer returns nn.Identity.
+func (Gaussian) MeanLayer() nn.Layer { return nn.Identity() }
 
 // NLL returns ||y - out||^2 / (2 Sigma^2) + D/2 log(2 pi Sigma^2) per row.
 func (g Gaussian) NLL(out, y *tensor.Tensor) *tensor.Tensor {

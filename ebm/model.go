@@ -6,6 +6,7 @@ import (
 
 	"github.com/gibbsml/gibbs/data"
 	"github.com/gibbsml/gibbs/energy"
+	"github.com/gibbsml/gibbs/nn"
 	"github.com/gibbsml/gibbs/tensor"
 	"github.com/gibbsml/gibbs/train"
 	"github.com/gibbsml/gibbs/viz"
@@ -85,4 +86,9 @@ func (m *Model) Plot(points *tensor.Tensor) image.Image {
 	title := fmt.Sprintf("%d samples of the %s model (%s, step %d)", points.Size(0), m.Config.Data, m.Config.Objective(), m.Step)
 	return viz.Scatter{Box: viz.Box(m.Box), Sets: []viz.PointSet{viz.SamplePoints(points)},
 		Labels: viz.Labels{Title: title, XLabel: "x", YLabel: "y"}}.Render()
+}
+
+// Networks returns the energy network: points [N, 2] in, energies [N] out.
+func (m *Model) Networks() []train.Network {
+	return []train.Network{{Name: "energy", In: "y", Out: "energy", Input: []int{2}, Layers: []nn.Child{{Module: m.Net.Layer}}, PerSample: true}}
 }

@@ -31,17 +31,17 @@ type TransformerConfig struct {
 
 // block holds what every transformer layer builds from a config.
 type block struct {
-	normFirst  bool
-	activation *Func
+	NormFirst  bool  // LayerNorm before each sub-block (pre-norm)
+	Activation *Func // of the feed-forward block
 }
 
 func newBlock(op string, cfg TransformerConfig) block {
-	b := block{normFirst: cfg.NormFirst}
+	b := block{NormFirst: cfg.NormFirst}
 	switch cfg.Activation {
 	case "", "relu":
-		b.activation = ReLU()
+		b.Activation = ReLU()
 	case "gelu":
-		b.activation = GELU()
+		b.Activation = GELU()
 	default:
 		panic(fmt.Sprintf("nn: %s: activation %q, want relu or gelu", op, cfg.Activation))
 	}
@@ -66,7 +66,7 @@ func (cfg TransformerConfig) layerNorm() *LayerNorm {
 // residual returns x + drop(f(norm(x))) in pre-norm and norm(x + drop(f(x)))
 // in post-norm.
 func (b block) residual(norm *LayerNorm, drop *Dropout, x *tensor.Tensor, f func(*tensor.Tensor) *tensor.Tensor) *tensor.Tensor {
-	if b.normFirst {
+	if b.NormFirst {
 		return x.Add(drop.Forward(f(norm.Forward(x))))
 	}
 	return norm.Forward(x.Add(drop.Forward(f(x))))
@@ -74,7 +74,7 @@ func (b block) residual(norm *LayerNorm, drop *Dropout, x *tensor.Tensor, f func
 
 // feedForward returns linear2(drop(activation(linear1(x)))).
 func (b block) feedForward(linear1, linear2 *Linear, drop *Dropout, x *tensor.Tensor) *tensor.Tensor {
-	return linear2.Forward(drop.Forward(b.activation.Forward(linear1.Forward(x))))
+	return linear2.Forward(drop.Forward(b.Activation.Forward(linear1.Forward(x))))
 }
 
 // selfAttend returns the output of self-attention of x under mask.
@@ -226,6 +226,9 @@ func finalNorm(norm *LayerNorm, x *tensor.Tensor) *tensor.Tensor {
 type TransformerEncoder struct {
 	Layers []*TransformerEncoderLayer
 	Norm   *LayerNorm // nil without a final norm
+	// Causal makes Forward mask causally, each position seeing itself
+	// and those before it (a language model's encoder as a Layer).
+	Causal bool
 }
 
 // NewTransformerEncoder returns numLayers encoder layers configured by cfg,
@@ -247,9 +250,10 @@ func (e *TransformerEncoder) Children() []Child { return stackChildren(e.Layers,
 // Params returns the parameters of the layers and the final norm.
 func (e *TransformerEncoder) Params() []Param { return ChildParams(e.Children()) }
 
-// Forward encodes x [B, T, DModel] without masks.
+// Forward encodes x [B, T, DModel], with the causal mask when Causal is
+// set and none otherwise.
 func (e *TransformerEncoder) Forward(x *tensor.Tensor) *tensor.Tensor {
-	return e.Encode(x, AttentionMask{})
+	return e.Encode(x, AttentionMask{Causal: e.Causal})
 }
 
 // Encode passes x [B, T, DModel] through every layer with the same mask.

@@ -8,6 +8,7 @@
 //	gibbs train transformer         a transformer learns to reverse, copy, sort or add
 //	gibbs sample --run DIR          draw samples from a trained model (PNG or CSV)
 //	gibbs attend --run DIR --input  a trained transformer's answer and attention maps
+//	gibbs export onnx --run DIR     write a trained network as an ONNX file
 //	gibbs hopfield                  retrieval capacity of a modern Hopfield network
 //	gibbs version                   print the gibbs and Go versions
 //	gibbs help COMMAND              describe a command
@@ -49,6 +50,7 @@ func init() {
 		{"demo", "train a small energy model on 2-D data and write energy.png and samples.png", runDemo},
 		{"train", "train a model: gibbs train KIND [flags], KIND one of the kinds below", runTrain},
 		{"sample", "draw samples from a trained run: gibbs sample --run DIR [-o FILE.png|FILE.csv]", runSample},
+		{"export", "write a trained network for other runtimes: gibbs export onnx --run DIR --out FILE.onnx", runExport},
 		{"attend", "a trained transformer answers an input and draws its attention maps: gibbs attend --run DIR --input ...", runAttend},
 		{"hopfield", "capacity of a modern Hopfield network (attention as an energy): gibbs hopfield --patterns binary|mnist", runHopfield},
 		{"bench", "run the reference workloads and print one JSON line per result",
