@@ -95,24 +95,24 @@ func (s *Server) decodeInput(m *Model, in requestInput, c *call) error {
 		return badRequest("input %q: the model's input is %q", in.Name, m.input.Name)
 	}
 	if in.Datatype != m.input.Datatype {
-		return badRequest("input %s: datatype %q, want %q", in.Name, in.Datatype, m.input.Datatype)
+		return badRequest("input %q: datatype %q, want %q", in.Name, in.Datatype, m.input.Datatype)
 	}
 	if len(in.Shape) == 0 || in.Shape[0] < 1 {
-		return badRequest("input %s: shape %v, want %v with a batch of at least one row", in.Name, in.Shape, m.input.Shape)
+		return badRequest("input %q: shape %v, want %v with a batch of at least one row", in.Name, in.Shape, m.input.Shape)
 	}
 	n := in.Shape[0]
 	if n > s.cfg.MaxBatch {
-		return &requestError{http.StatusRequestEntityTooLarge, fmt.Sprintf("input %s: %d rows, over the limit of %d", in.Name, n, s.cfg.MaxBatch)}
+		return &requestError{http.StatusRequestEntityTooLarge, fmt.Sprintf("input %q: %d rows, over the limit of %d", in.Name, n, s.cfg.MaxBatch)}
 	}
 	if m.input.Datatype == "BYTES" {
 		if len(in.Shape) != 1 {
-			return badRequest("input %s: shape %v, want [N]", in.Name, in.Shape)
+			return badRequest("input %q: shape %v, want [N]", in.Name, in.Shape)
 		}
 		if err := json.Unmarshal(in.Data, &c.texts); err != nil {
-			return badRequest("input %s: data is not an array of strings: %v", in.Name, err)
+			return badRequest("input %q: data is not an array of strings: %v", in.Name, err)
 		}
 		if len(c.texts) != n {
-			return badRequest("input %s: %d strings for shape %v", in.Name, len(c.texts), in.Shape)
+			return badRequest("input %q: %d strings for shape %v", in.Name, len(c.texts), in.Shape)
 		}
 		return nil
 	}
@@ -121,14 +121,14 @@ func (s *Server) decodeInput(m *Model, in requestInput, c *call) error {
 		d *= k
 	}
 	if row := in.Shape[1:]; !slices.Equal(row, m.row) && !slices.Equal(row, []int{d}) {
-		return badRequest("input %s: shape %v, want [N %s] (%d features a row)", in.Name, in.Shape, strings.Trim(fmt.Sprint(m.row), "[]"), d)
+		return badRequest("input %q: shape %v, want [N %s] (%d features a row)", in.Name, in.Shape, strings.Trim(fmt.Sprint(m.row), "[]"), d)
 	}
 	values, err := readNumbers(in.Data)
 	if err != nil {
-		return badRequest("input %s: %v", in.Name, err)
+		return badRequest("input %q: %v", in.Name, err)
 	}
 	if len(values) != n*d {
-		return badRequest("input %s: %d values for shape %v (%d)", in.Name, len(values), in.Shape, n*d)
+		return badRequest("input %q: %d values for shape %v (%d)", in.Name, len(values), in.Shape, n*d)
 	}
 	c.rows, c.shape = tensor.New(values, n, d), slices.Clone(in.Shape)
 	return nil

@@ -8,6 +8,7 @@
 //	gibbs train transformer         a transformer learns to reverse, copy, sort or add
 //	gibbs sample --run DIR          draw samples from a trained model (PNG or CSV)
 //	gibbs attend --run DIR --input  a trained transformer's answer and attention maps
+//	gibbs serve --run DIR           answer inference requests over HTTP (Open Inference Protocol v2)
 //	gibbs hopfield                  retrieval capacity of a modern Hopfield network
 //	gibbs version                   print the gibbs and Go versions
 //	gibbs help COMMAND              describe a command
@@ -50,6 +51,7 @@ func init() {
 		{"train", "train a model: gibbs train KIND [flags], KIND one of the kinds below", runTrain},
 		{"sample", "draw samples from a trained run: gibbs sample --run DIR [-o FILE.png|FILE.csv]", runSample},
 		{"attend", "a trained transformer answers an input and draws its attention maps: gibbs attend --run DIR --input ...", runAttend},
+		{"serve", "answer inference requests for trained runs over HTTP (Open Inference Protocol v2): gibbs serve --run DIR [--addr 127.0.0.1:8080]", runServe},
 		{"hopfield", "capacity of a modern Hopfield network (attention as an energy): gibbs hopfield --patterns binary|mnist", runHopfield},
 		{"bench", "run the reference workloads and print one JSON line per result",
 			func(_ context.Context, args []string, out io.Writer) error { return runBench(args, out) }},
