@@ -21,7 +21,7 @@ import (
 )
 
 // runsRoot holds the tiny runs the tests serve, trained once by TestMain:
-// ebm (a ring of 8 Gaussians, 20 steps), ae and vae (moons, one epoch).
+// ebm (a ring of 8 Gaussians, 10 steps), ae and vae (moons, one epoch).
 var runsRoot string
 
 func TestMain(m *testing.M) {
@@ -55,7 +55,9 @@ func trainRuns(root string) error {
 	}
 	err := in("ebm", func(dir *train.Dir) error {
 		cfg := ebm.DefaultConfig()
-		cfg.Steps, cfg.EvalEvery, cfg.CheckpointEvery = 20, 20, 20
+		// Score matching needs no sampler; an evaluation (pictures) only
+		// after step 1000, never.
+		cfg.Loss, cfg.Steps, cfg.EvalEvery, cfg.CheckpointEvery = "dsm", 10, 1000, 10
 		cfg.Hidden, cfg.TrainSize = []int{16, 16}, 1000
 		_, err := ebm.Train(ctx, dir, cfg, ebm.Options{})
 		return err
@@ -67,7 +69,7 @@ func trainRuns(root string) error {
 		x, _ := data.Toy("moons", n, tensor.NewRNG(seed))
 		return &data.Set{Name: "moons", X: x, Shape: []int{2}}
 	}
-	opts := ae.Options{Train: moons(256, 1), Test: moons(64, 2)}
+	opts := ae.Options{Train: moons(128, 1), Test: moons(32, 2)}
 	common := func(c *ae.Common) {
 		c.Data, c.Hidden, c.Latent, c.Epochs, c.Batch, c.CheckpointEvery = "moons", []int{16}, 2, 1, 32, 100
 	}

@@ -8,6 +8,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"net/http/httptest"
 	"slices"
 	"strings"
 	"sync"
@@ -304,12 +305,19 @@ func TestGracefulShutdown(t *testing.T) {
 		time.Sleep(time.Millisecond)
 	}
 	cancel()
-	time.Sleep(50 * time.Millisecond)
-	if status, _ := get(t, base+"/v2/health/ready"); status != http.StatusServiceUnavailable {
-		t.Errorf("ready while shutting down: %d, want 503", status)
+	for s.ready.Load() {
+		time.Sleep(time.Millisecond)
 	}
-	if status, _ := get(t, base+"/v2/health/live"); status != http.StatusOK {
-		t.Errorf("live while shutting down: %d, want 200", status)
+	// The handler, as the listener still open for DrainDelay serves it.
+	for _, tc := range []struct {
+		path   string
+		status int
+	}{{"/v2/health/ready", http.StatusServiceUnavailable}, {"/v2/models/ebm/ready", http.StatusServiceUnavailable}, {"/v2/health/live", http.StatusOK}} {
+		rec := httptest.NewRecorder()
+		s.Handler().ServeHTTP(rec, httptest.NewRequest("GET", tc.path, nil))
+		if rec.Code != tc.status {
+			t.Errorf("GET %s while shutting down: %d, want %d", tc.path, rec.Code, tc.status)
+		}
 	}
 	if status := <-slow; status != http.StatusOK {
 		t.Errorf("the request in flight: %d, want 200", status)
