@@ -10,11 +10,14 @@
 //	POST /v2/models/{name}/infer             run the model
 //	GET  /metrics                            counters in Prometheus' text format
 //
+// The model paths also take a version, /v2/models/{name}/versions/{v}/...,
+// which is ignored: a run has one version.
+//
 // A model is a run folder opened by train.Open; what it answers depends on
 // what it can do. An energy.Model gives an "energy" per input row (a score
 // of how unlike the data the row is: an anomaly score); a model with
 // Reconstruct gives the "reconstruction" of each row, one with Encode its
-// "code", a VAE the mean and log-variance of its posterior; a
+// "code" (a VAE: the mean of its posterior q(z | y)); a
 // train.Sampler gives "samples" for a request with no inputs, sized by the
 // parameters n, seed and steps; a transformer answers its task's inputs,
 // written as people write them ("3 1 4 1", "12+34"), with its "output".
