@@ -13,7 +13,7 @@
 //	5  the model families: every other top-level package (ebm, lista, ae, gan,
 //	   attention, ...); a new top-level package lands here unless the table
 //	   in the test places it
-//	6  bench, cmd/...
+//	6  bench, serve, cmd/...
 //
 // A package may import packages on its own floor or below; Go already
 // rejects the cycles that same-floor imports could make. The check reads

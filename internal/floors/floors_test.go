@@ -40,6 +40,7 @@ var topLevelFloors = map[string]int{
 	"energy":     floorEnergy,
 	"train":      floorTrain,
 	"bench":      floorTop,
+	"serve":      floorTop,
 	"cmd":        floorTop,
 }
 
