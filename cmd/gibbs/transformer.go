@@ -16,6 +16,8 @@ type transformerFlags struct {
 	out    *string
 	resume *bool
 	quiet  *bool
+	// dashboard is the address of the run's live dashboard ("": none).
+	dashboard *string
 }
 
 func bindTransformer(c *attention.Config) transformerFlags {
@@ -38,10 +40,11 @@ func bindTransformer(c *attention.Config) transformerFlags {
 	fs.IntVar(&c.TestSize, "test-size", c.TestSize, "held-out sequences per evaluation")
 	fs.Uint64Var(&c.Seed, "seed", c.Seed, "random seed (data, initialisation)")
 	return transformerFlags{
-		fs:     fs,
-		out:    fs.String("out", "runs/transformer", "run folder (config, metrics, checkpoint, attention.png, accuracy.png; text: sample.txt)"),
-		resume: fs.Bool("resume", false, "continue the run in --out from its checkpoint (a larger --steps continues a finished run)"),
-		quiet:  fs.Bool("quiet", false, "no progress bar"),
+		fs:        fs,
+		out:       fs.String("out", "runs/transformer", "run folder (config, metrics, checkpoint, attention.png, accuracy.png; text: sample.txt)"),
+		resume:    fs.Bool("resume", false, "continue the run in --out from its checkpoint (a larger --steps continues a finished run)"),
+		quiet:     fs.Bool("quiet", false, "no progress bar"),
+		dashboard: dashboardFlag(fs),
 	}
 }
 
@@ -76,6 +79,11 @@ func trainTransformerCommand(ctx context.Context, args []string, out io.Writer) 
 		return err
 	}
 	defer dir.Close()
+	stop, err := startDashboard(ctx, *f.dashboard, dir.Path, out)
+	if err != nil {
+		return err
+	}
+	defer stop()
 	res, err := attention.Train(ctx, dir, c, attention.Options{Output: progressOut(out, *f.quiet)})
 	if reportFinished(err, out) {
 		return nil
