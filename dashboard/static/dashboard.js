@@ -14,6 +14,9 @@ let curves = new Map();
 let charts = new Map();
 let dirty = new Set();
 let frame = 0;
+// maxStep is the largest step of all runs: every chart's step axis ends
+// there, so that the charts line up.
+let maxStep = 0;
 
 const el = (id) => document.getElementById(id);
 
@@ -26,16 +29,27 @@ function make(tag, attrs, ...children) {
   return e;
 }
 
+// shortNames names runs in the charts' legends by their paths less the
+// folders all of them share (one run: its folder's name).
+function shortNames(paths) {
+  const parts = paths.map((p) => p.split("/"));
+  let common = 0;
+  while (parts.every((q) => common < q.length - 1 && q[common] === parts[0][common])) common++;
+  return parts.map((q) => q.slice(common).join("/"));
+}
+
 // reset forgets everything: a new stream starts from the beginning.
 function reset(infos) {
   for (const c of charts.values()) c.plot.destroy();
   charts = new Map();
   curves = new Map();
   dirty = new Set();
+  maxStep = 0;
   el("charts").replaceChildren();
   el("pictures").replaceChildren();
+  const labels = shortNames(infos.map((info) => info.path));
   runs = infos.map((info, i) => ({
-    path: info.path, color: palette[i % palette.length], header: null,
+    path: info.path, label: labels[i], color: palette[i % palette.length], header: null,
     lastStep: null, problem: "", pictures: new Map(),
   }));
   for (let i = 0; i < runs.length; i++) {
@@ -98,6 +112,7 @@ function onMetrics(ev) {
     for (const c of curves.values()) c[ev.run] = {x: [], y: []};
     for (const k of curves.keys()) dirty.add(k);
     run.lastStep = null;
+    maxStep = Math.max(0, ...runs.map((r) => r.lastStep || 0));
   }
   for (const line of ev.lines) {
     const step = line.step;
@@ -110,6 +125,10 @@ function onMetrics(ev) {
       dirty.add(k);
     }
     run.lastStep = step;
+    if (step > maxStep) {
+      maxStep = step;
+      for (const k of curves.keys()) dirty.add(k);
+    }
   }
   drawRuns();
   schedule();
@@ -153,10 +172,10 @@ function makeChart(key) {
     title: key + (log ? " (log scale)" : ""),
     width: chartWidth(card),
     height: 260,
-    scales: {x: {time: false}, y: log ? {distr: 3} : {}},
+    scales: {x: {time: false, range: () => [0, Math.max(maxStep, 1)]}, y: log ? {distr: 3} : {}},
     axes: [{label: "step"}, {label: key, size: 60}],
     series: [{label: "step"}, ...runs.map((r) => ({
-      label: r.path, stroke: r.color, width: 1.5, spanGaps: true, points: {size: 4},
+      label: r.label, stroke: r.color, width: 1.5, spanGaps: true, points: {size: 4},
     }))],
   };
   return {card, plot: new uPlot(opts, chartData(key), card), log};
