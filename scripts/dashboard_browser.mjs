@@ -10,7 +10,8 @@
 //	node --experimental-websocket scripts/dashboard_browser.mjs [OUTDIR]
 //
 // The screenshots go to OUTDIR (default: a temporary folder) as
-// dashboard-1.png and dashboard-2.png. Everything listens on 127.0.0.1
+// dashboard-1.png and dashboard-2.png, and dashboard-3.png after turning
+// on smoothing and the log scale. Everything listens on 127.0.0.1
 // and is stopped at the end.
 import {spawn, execFileSync} from "node:child_process";
 import {mkdtempSync, writeFileSync} from "node:fs";
@@ -54,8 +55,10 @@ function cdp(url) {
   const ws = new WebSocket(url);
   let id = 0;
   const pending = new Map();
+  const exceptions = [];
   ws.onmessage = (m) => {
     const msg = JSON.parse(m.data);
+    if (msg.method === "Runtime.exceptionThrown") exceptions.push(msg.params.exceptionDetails.exception?.description || msg.params.exceptionDetails.text);
     if (msg.id && pending.has(msg.id)) {
       const {resolve, reject} = pending.get(msg.id);
       pending.delete(msg.id);
@@ -67,7 +70,7 @@ function cdp(url) {
     pending.set(++id, {resolve, reject});
     ws.send(JSON.stringify({id, method, params, sessionId}));
   });
-  return {opened, send, close: () => ws.close()};
+  return {opened, send, exceptions, close: () => ws.close()};
 }
 
 async function main() {
@@ -86,6 +89,7 @@ async function main() {
   const send = (m, p) => c.send(m, p, sessionId);
   await send("Emulation.setDeviceMetricsOverride", {width: 1400, height: 1100, deviceScaleFactor: 1, mobile: false});
   await send("Page.enable");
+  await send("Runtime.enable");
   await send("Page.navigate", {url});
 
   const state = async () => JSON.parse((await send("Runtime.evaluate", {returnByValue: true, expression: `JSON.stringify({
@@ -104,9 +108,21 @@ async function main() {
     console.log(file + ": " + JSON.stringify(s));
     shots.push(s);
   }
+  // The controls redraw the charts without errors.
+  await send("Runtime.evaluate", {expression: `
+    document.getElementById("smoothing").value = "0.9";
+    document.getElementById("smoothing").dispatchEvent(new Event("input"));
+    document.getElementById("log").click();`});
+  await sleep(1000);
+  const after = await state();
+  const smoothed = join(outDir, "dashboard-3.png");
+  writeFileSync(smoothed, Buffer.from((await send("Page.captureScreenshot", {format: "png"})).data, "base64"));
+  console.log(smoothed + " (smoothing 0.9, log scale): " + JSON.stringify(after));
   c.close();
   const [a, b] = shots;
   const problems = [];
+  if (c.exceptions.length) problems.push("the page threw: " + c.exceptions.join("; "));
+  if (after.charts < b.charts) problems.push("the controls lost charts: " + after.charts + " of " + b.charts);
   if (b.status !== "live") problems.push("status " + JSON.stringify(b.status) + ", want live");
   if (!(a.step > 0 && b.step > a.step)) problems.push("the step shown went from " + a.step + " to " + b.step + ", want growth");
   if (b.charts < 3) problems.push(b.charts + " charts, want one per metric (at least e_pos, e_neg, loss)");
