@@ -340,6 +340,38 @@ func TestPage(t *testing.T) {
 	}
 }
 
+// A request that names another host is refused, even on the loopback
+// address.
+func TestOtherHostRefused(t *testing.T) {
+	srv := serve(t, newRun(t))
+	for _, tc := range []struct {
+		host   string
+		status int
+	}{
+		{"", http.StatusOK}, // the test server's own 127.0.0.1:PORT
+		{"localhost:8090", http.StatusOK},
+		{"[::1]:8090", http.StatusOK},
+		{"evil.example:8090", http.StatusForbidden},
+		{"192.168.1.1", http.StatusForbidden},
+	} {
+		req, err := http.NewRequest("GET", srv.URL+"/", nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if tc.host != "" {
+			req.Host = tc.host
+		}
+		resp, err := srv.Client().Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != tc.status {
+			t.Errorf("Host %q: status %d, want %d", tc.host, resp.StatusCode, tc.status)
+		}
+	}
+}
+
 func TestNew(t *testing.T) {
 	dir := t.TempDir()
 	file := filepath.Join(dir, "file")
