@@ -13,5 +13,10 @@
 //
 // The page is plain HTML, CSS and JavaScript embedded in the binary with
 // the chart library uPlot 1.6.32 (MIT license, static/uPlot.LICENSE), so
-// it needs no network. The server listens only on a loopback address.
+// it needs no network. The server listens only on a loopback address and
+// answers only requests addressed to one.
+//
+// FollowTFEvents gives the same metrics to TensorBoard: it follows
+// metrics.jsonl into an event file of scalars (TFRecord framing with
+// masked CRC-32C, Event and Summary protocol buffers, written by hand).
 package dashboard

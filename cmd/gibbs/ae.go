@@ -69,7 +69,7 @@ func trainAutoencoder(ctx context.Context, fs *flag.FlagSet, args []string, out 
 	outDir := fs.String("out", "runs/"+kind, "run folder (config, metrics, checkpoint, pictures)")
 	resume := fs.Bool("resume", false, "continue the run in --out from its checkpoint (a larger --epochs continues a finished run)")
 	quiet := fs.Bool("quiet", false, "no progress bar")
-	dashboardAddr := dashboardFlag(fs)
+	watch := bindWatch(fs)
 	if err := parseFlags(fs, args, out, "gibbs train "+kind+" [flags]"); err != nil {
 		return err
 	}
@@ -88,7 +88,7 @@ func trainAutoencoder(ctx context.Context, fs *flag.FlagSet, args []string, out 
 		return err
 	}
 	defer dir.Close()
-	stop, err := startDashboard(ctx, *dashboardAddr, dir.Path, out)
+	stop, err := watch.start(ctx, dir.Path, out)
 	if err != nil {
 		return err
 	}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"time"
 
 	"github.com/gibbsml/gibbs/dashboard"
 )
@@ -38,29 +39,56 @@ func runDashboard(ctx context.Context, args []string, out io.Writer) error {
 	return s.Serve(ctx, ln)
 }
 
-// dashboardFlag defines the --dashboard flag of a training command.
-func dashboardFlag(fs *flag.FlagSet) *string {
-	return fs.String("dashboard", "", "while training, serve a live dashboard of the run on this address, e.g. 127.0.0.1:8090 (port 0: a free one)")
+// watchFlags are the flags of a training command for what watches its
+// run folder while it trains: a live dashboard, TensorBoard's event file.
+type watchFlags struct {
+	dashboard *string
+	tfevents  *bool
 }
 
-// startDashboard serves the dashboard of the run folder dir on addr until
-// stop is called; with addr empty it serves nothing. The folder must
-// exist.
-func startDashboard(ctx context.Context, addr, dir string, out io.Writer) (stop func(), err error) {
-	if addr == "" {
-		return func() {}, nil
+// bindWatch defines the flags of watchFlags on fs.
+func bindWatch(fs *flag.FlagSet) watchFlags {
+	return watchFlags{
+		dashboard: fs.String("dashboard", "", "while training, serve a live dashboard of the run on this address, e.g. 127.0.0.1:8090 (port 0: a free one)"),
+		tfevents:  fs.Bool("tfevents", false, "while training, write the metrics as TensorBoard scalars to "+dashboard.TFEventsFile+" in the run folder"),
 	}
-	s, err := dashboard.New(dir)
-	if err != nil {
-		return nil, err
-	}
-	ln, err := dashboard.Listen(addr)
-	if err != nil {
-		return nil, usagef("--dashboard: %v", err)
-	}
-	fmt.Fprintf(out, "dashboard at http://%s/\n", ln.Addr())
+}
+
+// start starts what the flags ask for on the run folder dir, which must
+// exist, until stop is called; stop waits for a last look at the folder.
+func (f watchFlags) start(ctx context.Context, dir string, out io.Writer) (stop func(), err error) {
 	ctx, cancel := context.WithCancel(ctx)
-	served := make(chan error, 1)
-	go func() { served <- s.Serve(ctx, ln) }()
-	return func() { cancel(); <-served }, nil
+	var wait []func()
+	stop = func() {
+		cancel()
+		for _, w := range wait {
+			w()
+		}
+	}
+	if *f.dashboard != "" {
+		s, err := dashboard.New(dir)
+		if err != nil {
+			cancel()
+			return nil, err
+		}
+		ln, err := dashboard.Listen(*f.dashboard)
+		if err != nil {
+			cancel()
+			return nil, usagef("--dashboard: %v", err)
+		}
+		fmt.Fprintf(out, "dashboard at http://%s/\n", ln.Addr())
+		served := make(chan error, 1)
+		go func() { served <- s.Serve(ctx, ln) }()
+		wait = append(wait, func() { <-served })
+	}
+	if *f.tfevents {
+		written := make(chan error, 1)
+		go func() { written <- dashboard.FollowTFEvents(ctx, dir, time.Second) }()
+		wait = append(wait, func() {
+			if err := <-written; err != nil {
+				fmt.Fprintf(out, "TensorBoard events: %v\n", err)
+			}
+		})
+	}
+	return stop, nil
 }

@@ -2,13 +2,17 @@ package main
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"io"
 	"net/http"
+	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/gibbsml/gibbs/dashboard"
 )
 
 func TestDashboardBadInput(t *testing.T) {
@@ -31,29 +35,34 @@ func TestDashboardBadInput(t *testing.T) {
 	}
 }
 
-// Every training command has --dashboard.
+// Every training command has --dashboard and --tfevents.
 func TestTrainKindsHaveDashboard(t *testing.T) {
 	for _, k := range trainKinds {
 		status, out, _ := runCLI("train", k.name, "--help")
-		if status != 0 || !strings.Contains(out, "-dashboard") {
-			t.Errorf("gibbs train %s --help: status %d, no -dashboard in %q", k.name, status, out)
+		if status != 0 || !strings.Contains(out, "-dashboard") || !strings.Contains(out, "-tfevents") {
+			t.Errorf("gibbs train %s --help: status %d, no -dashboard or -tfevents in %q", k.name, status, out)
 		}
 	}
 }
 
 // A run trained with --dashboard prints the page's address, and so does
-// its resume, which may set --dashboard anew.
+// its resume, which may set --dashboard and --tfevents anew.
 func TestTrainWithDashboard(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "run")
 	address := regexp.MustCompile(`dashboard at http://127\.0\.0\.1:\d+/`)
 	for _, args := range [][]string{
 		smallRun(dir, 10, "--dashboard", "127.0.0.1:0"),
-		{"train", "ebm", "--quiet", "--resume", "--out", dir, "--steps", "20", "--dashboard", "127.0.0.1:0"},
+		{"train", "ebm", "--quiet", "--resume", "--out", dir, "--steps", "20", "--dashboard", "127.0.0.1:0", "--tfevents"},
 	} {
 		status, out, errOut := runCLI(args...)
 		if status != 0 || !address.MatchString(out) {
 			t.Errorf("%q: status %d, output %q %q; want the dashboard's address", args, status, out, errOut)
 		}
+	}
+	// The event file holds the metrics of all 20 steps, with the last.
+	events, err := os.ReadFile(filepath.Join(dir, dashboard.TFEventsFile))
+	if err != nil || !bytes.Contains(events, []byte("brain.Event:2")) || !bytes.Contains(events, []byte("\x10\x14")) {
+		t.Errorf("%s: %d bytes (%v), want the file version and step 20", dashboard.TFEventsFile, len(events), err)
 	}
 }
 

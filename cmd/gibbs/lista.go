@@ -33,7 +33,7 @@ func trainLISTACommand(ctx context.Context, args []string, out io.Writer) error 
 	outDir := fs.String("out", "runs/lista", "run folder (config, metrics, checkpoint, lista.json, lista.png)")
 	resume := fs.Bool("resume", false, "continue the run in --out from its checkpoint")
 	quiet := fs.Bool("quiet", false, "no progress bar")
-	dashboardAddr := dashboardFlag(fs)
+	watch := bindWatch(fs)
 	if err := parseFlags(fs, args, out, "gibbs train lista [flags]"); err != nil {
 		return err
 	}
@@ -50,7 +50,7 @@ func trainLISTACommand(ctx context.Context, args []string, out io.Writer) error 
 		return err
 	}
 	defer dir.Close()
-	stop, err := startDashboard(ctx, *dashboardAddr, dir.Path, out)
+	stop, err := watch.start(ctx, dir.Path, out)
 	if err != nil {
 		return err
 	}

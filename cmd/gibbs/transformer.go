@@ -16,8 +16,7 @@ type transformerFlags struct {
 	out    *string
 	resume *bool
 	quiet  *bool
-	// dashboard is the address of the run's live dashboard ("": none).
-	dashboard *string
+	watch  watchFlags
 }
 
 func bindTransformer(c *attention.Config) transformerFlags {
@@ -40,11 +39,11 @@ func bindTransformer(c *attention.Config) transformerFlags {
 	fs.IntVar(&c.TestSize, "test-size", c.TestSize, "held-out sequences per evaluation")
 	fs.Uint64Var(&c.Seed, "seed", c.Seed, "random seed (data, initialisation)")
 	return transformerFlags{
-		fs:        fs,
-		out:       fs.String("out", "runs/transformer", "run folder (config, metrics, checkpoint, attention.png, accuracy.png; text: sample.txt)"),
-		resume:    fs.Bool("resume", false, "continue the run in --out from its checkpoint (a larger --steps continues a finished run)"),
-		quiet:     fs.Bool("quiet", false, "no progress bar"),
-		dashboard: dashboardFlag(fs),
+		fs:     fs,
+		out:    fs.String("out", "runs/transformer", "run folder (config, metrics, checkpoint, attention.png, accuracy.png; text: sample.txt)"),
+		resume: fs.Bool("resume", false, "continue the run in --out from its checkpoint (a larger --steps continues a finished run)"),
+		quiet:  fs.Bool("quiet", false, "no progress bar"),
+		watch:  bindWatch(fs),
 	}
 }
 
@@ -79,7 +78,7 @@ func trainTransformerCommand(ctx context.Context, args []string, out io.Writer) 
 		return err
 	}
 	defer dir.Close()
-	stop, err := startDashboard(ctx, *f.dashboard, dir.Path, out)
+	stop, err := f.watch.start(ctx, dir.Path, out)
 	if err != nil {
 		return err
 	}
