@@ -162,6 +162,12 @@ function positive(key) {
   return curves.get(key).every((c) => c.y.every((y) => y > 0));
 }
 
+// tickLabels writes each tick value with as many digits as it has (up to
+// six significant ones), so that close ticks stay apart.
+function tickLabels(u, splits) {
+  return splits.map((v) => v === null ? "" : String(Number(v.toPrecision(6))));
+}
+
 function chartWidth(card) { return Math.max(300, card.clientWidth - 10); }
 
 function makeChart(key) {
@@ -173,7 +179,7 @@ function makeChart(key) {
     width: chartWidth(card),
     height: 260,
     scales: {x: {time: false, range: () => [0, Math.max(maxStep, 1)]}, y: log ? {distr: 3} : {}},
-    axes: [{label: "step"}, {label: key, size: 60}],
+    axes: [{label: "step"}, {label: key, size: 60, values: tickLabels}],
     series: [{label: "step"}, ...runs.map((r) => ({
       label: r.label, stroke: r.color, width: 1.5, spanGaps: true, points: {size: 4},
     }))],
@@ -217,8 +223,13 @@ function onPictures(ev) {
       const after = [...box.children].find((f) => f.dataset.name > p.name);
       box.insertBefore(fig, after || null);
     } else if (run.pictures.get(p.name) !== p.version) {
-      fig.querySelector("img").src = src;
-      fig.querySelector("a").href = src;
+      // Show the new picture once loaded, keeping the old one until then.
+      const next = new Image();
+      next.onload = () => {
+        fig.querySelector("img").src = src;
+        fig.querySelector("a").href = src;
+      };
+      next.src = src;
     }
     run.pictures.set(p.name, p.version);
   }
