@@ -104,7 +104,7 @@ func (d *Dir) AppendMetrics(v any) error {
 type metricLine struct {
 	raw    []byte
 	step   float64
-	fields map[string]any
+	fields Metrics
 }
 
 // metricLines parses metrics.jsonl, skipping lines that are not JSON
@@ -119,15 +119,22 @@ func (d *Dir) metricLines() ([]metricLine, error) {
 	}
 	var lines []metricLine
 	for _, raw := range bytes.Split(b, []byte{'\n'}) {
-		var fields map[string]any
-		if json.Unmarshal(raw, &fields) != nil {
-			continue
-		}
-		if step, ok := fields["step"].(float64); ok {
+		if fields, step, ok := ParseMetricsLine(raw); ok {
 			lines = append(lines, metricLine{raw: raw, step: step, fields: fields})
 		}
 	}
 	return lines, nil
+}
+
+// ParseMetricsLine decodes one line of metrics.jsonl (without its
+// newline). ok is false for a line that is not a JSON object with a
+// numeric step, such as a line torn by a kill.
+func ParseMetricsLine(line []byte) (m Metrics, step float64, ok bool) {
+	if json.Unmarshal(line, &m) != nil {
+		return nil, 0, false
+	}
+	step, ok = m["step"].(float64)
+	return m, step, ok
 }
 
 // TrimMetrics drops the metrics lines of steps after step (written after

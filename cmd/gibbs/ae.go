@@ -69,6 +69,7 @@ func trainAutoencoder(ctx context.Context, fs *flag.FlagSet, args []string, out 
 	outDir := fs.String("out", "runs/"+kind, "run folder (config, metrics, checkpoint, pictures)")
 	resume := fs.Bool("resume", false, "continue the run in --out from its checkpoint (a larger --epochs continues a finished run)")
 	quiet := fs.Bool("quiet", false, "no progress bar")
+	watch := bindWatch(fs)
 	if err := parseFlags(fs, args, out, "gibbs train "+kind+" [flags]"); err != nil {
 		return err
 	}
@@ -87,6 +88,11 @@ func trainAutoencoder(ctx context.Context, fs *flag.FlagSet, args []string, out 
 		return err
 	}
 	defer dir.Close()
+	stop, err := watch.start(ctx, dir.Path, out)
+	if err != nil {
+		return err
+	}
+	defer stop()
 	res, err := trainFn(ctx, dir, progressOut(out, *quiet))
 	var fin *train.FinishedError
 	if errors.As(err, &fin) {

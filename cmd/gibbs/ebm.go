@@ -75,6 +75,7 @@ func trainEBMCommand(ctx context.Context, args []string, out io.Writer) error {
 	outDir := fs.String("out", "runs/ebm", "run folder (config, metrics, checkpoint, pictures)")
 	resume := fs.Bool("resume", false, "continue the run in --out from its checkpoint (a larger --steps continues a finished run)")
 	quiet := fs.Bool("quiet", false, "no progress bar")
+	watch := bindWatch(fs)
 	if err := parseFlags(fs, args, out, "gibbs train ebm [flags]"); err != nil {
 		return err
 	}
@@ -91,6 +92,11 @@ func trainEBMCommand(ctx context.Context, args []string, out io.Writer) error {
 		return err
 	}
 	defer dir.Close()
+	stop, err := watch.start(ctx, dir.Path, out)
+	if err != nil {
+		return err
+	}
+	defer stop()
 	res, err := ebm.Train(ctx, dir, cfg, ebm.Options{Output: progressOut(out, *quiet)})
 	if reportFinished(err, out) {
 		return nil
@@ -129,7 +135,7 @@ func readResumedConfig(fs *flag.FlagSet, outDir, kind string, cfg any, lengthFla
 		switch f.Name {
 		case lengthFlag:
 			lengthSet = true
-		case "out", "resume", "quiet":
+		case "out", "resume", "quiet", "dashboard", "tfevents":
 		default:
 			changed = append(changed, "--"+f.Name)
 		}

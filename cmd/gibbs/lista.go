@@ -33,6 +33,7 @@ func trainLISTACommand(ctx context.Context, args []string, out io.Writer) error 
 	outDir := fs.String("out", "runs/lista", "run folder (config, metrics, checkpoint, lista.json, lista.png)")
 	resume := fs.Bool("resume", false, "continue the run in --out from its checkpoint")
 	quiet := fs.Bool("quiet", false, "no progress bar")
+	watch := bindWatch(fs)
 	if err := parseFlags(fs, args, out, "gibbs train lista [flags]"); err != nil {
 		return err
 	}
@@ -49,6 +50,11 @@ func trainLISTACommand(ctx context.Context, args []string, out io.Writer) error 
 		return err
 	}
 	defer dir.Close()
+	stop, err := watch.start(ctx, dir.Path, out)
+	if err != nil {
+		return err
+	}
+	defer stop()
 	if !*resume {
 		fmt.Fprintf(out, "training LISTA encoders of depth 1..%d on %d signals (dy %d, dz %d)\n", c.MaxDepth, c.Train, c.Dy, c.Dz)
 	}

@@ -6,6 +6,7 @@
 //	gibbs train ae --data mnist     train an autoencoder (plain, denoising, sparse, contractive)
 //	gibbs train vae --data mnist    train a variational autoencoder
 //	gibbs train transformer         a transformer learns to reverse, copy, sort or add
+//	gibbs dashboard --run DIR       a live page of runs: curves, pictures, configs
 //	gibbs sample --run DIR          draw samples from a trained model (PNG or CSV)
 //	gibbs attend --run DIR --input  a trained transformer's answer and attention maps
 //	gibbs export onnx --run DIR     write a trained network as an ONNX file
@@ -50,6 +51,7 @@ func init() {
 	commands = []command{
 		{"demo", "train a small energy model on 2-D data and write energy.png and samples.png", runDemo},
 		{"train", "train a model: gibbs train KIND [flags], KIND one of the kinds below", runTrain},
+		{"dashboard", "a live page of runs' curves, pictures and configs: gibbs dashboard --run DIR [--run DIR ...]", runDashboard},
 		{"sample", "draw samples from a trained run: gibbs sample --run DIR [-o FILE.png|FILE.csv]", runSample},
 		{"export", "write a trained network for other runtimes: gibbs export onnx --run DIR --out FILE.onnx", runExport},
 		{"attend", "a trained transformer answers an input and draws its attention maps: gibbs attend --run DIR --input ...", runAttend},

@@ -16,6 +16,7 @@ type transformerFlags struct {
 	out    *string
 	resume *bool
 	quiet  *bool
+	watch  watchFlags
 }
 
 func bindTransformer(c *attention.Config) transformerFlags {
@@ -42,6 +43,7 @@ func bindTransformer(c *attention.Config) transformerFlags {
 		out:    fs.String("out", "runs/transformer", "run folder (config, metrics, checkpoint, attention.png, accuracy.png; text: sample.txt)"),
 		resume: fs.Bool("resume", false, "continue the run in --out from its checkpoint (a larger --steps continues a finished run)"),
 		quiet:  fs.Bool("quiet", false, "no progress bar"),
+		watch:  bindWatch(fs),
 	}
 }
 
@@ -76,6 +78,11 @@ func trainTransformerCommand(ctx context.Context, args []string, out io.Writer) 
 		return err
 	}
 	defer dir.Close()
+	stop, err := f.watch.start(ctx, dir.Path, out)
+	if err != nil {
+		return err
+	}
+	defer stop()
 	res, err := attention.Train(ctx, dir, c, attention.Options{Output: progressOut(out, *f.quiet)})
 	if reportFinished(err, out) {
 		return nil
