@@ -91,7 +91,7 @@ func trainKindNames() string {
 // printKinds lists trainKinds with their summaries.
 func printKinds(out io.Writer) {
 	for _, k := range trainKinds {
-		fmt.Fprintf(out, "  %-8s %s\n", k.name, k.summary)
+		fmt.Fprintf(out, "  %-11s %s\n", k.name, k.summary)
 	}
 }
 
@@ -202,7 +202,7 @@ Commands:
 	sort.Strings(names)
 	for _, n := range names {
 		c, _ := findCommand(n)
-		fmt.Fprintf(out, "  %-8s %s\n", c.name, c.summary)
+		fmt.Fprintf(out, "  %-11s %s\n", c.name, c.summary)
 	}
 	fmt.Fprint(out, "\nModel kinds (gibbs train KIND):\n")
 	printKinds(out)
