@@ -8,6 +8,7 @@
 //	gibbs train transformer         a transformer learns to reverse, copy, sort or add
 //	gibbs sample --run DIR          draw samples from a trained model (PNG or CSV)
 //	gibbs attend --run DIR --input  a trained transformer's answer and attention maps
+//	gibbs score --run DIR --input   energies of samples as anomaly scores, with AUROC
 //	gibbs hopfield                  retrieval capacity of a modern Hopfield network
 //	gibbs version                   print the gibbs and Go versions
 //	gibbs help COMMAND              describe a command
@@ -50,6 +51,7 @@ func init() {
 		{"train", "train a model: gibbs train KIND [flags], KIND one of the kinds below", runTrain},
 		{"sample", "draw samples from a trained run: gibbs sample --run DIR [-o FILE.png|FILE.csv]", runSample},
 		{"attend", "a trained transformer answers an input and draws its attention maps: gibbs attend --run DIR --input ...", runAttend},
+		{"score", "energies of samples under a trained energy model, with AUROC for labelled input: gibbs score --run DIR --input FILE", runScore},
 		{"hopfield", "capacity of a modern Hopfield network (attention as an energy): gibbs hopfield --patterns binary|mnist", runHopfield},
 		{"bench", "run the reference workloads and print one JSON line per result",
 			func(_ context.Context, args []string, out io.Writer) error { return runBench(args, out) }},
