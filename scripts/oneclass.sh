@@ -9,7 +9,9 @@
 #
 #     sh scripts/oneclass.sh [RUNS_DIR] [extra flags of gibbs train ae]
 #
-# e.g. sh scripts/oneclass.sh runs/oneclass-dae --variant denoising
+# e.g. sh scripts/oneclass.sh runs/oneclass-dae --variant denoising;
+# DIGITS="8 9" limits the run to those digits. RUNS_DIR/d must not hold a
+# run yet.
 set -e
 runs=${1:-runs/oneclass}
 [ $# -gt 0 ] && shift
