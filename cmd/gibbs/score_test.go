@@ -133,3 +133,20 @@ func TestScoreBadInput(t *testing.T) {
 		})
 	}
 }
+
+func TestScoreBadFlags(t *testing.T) {
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{nil, "--run and --input are required"},
+		{[]string{"--run", "r"}, "--run and --input are required"},
+		{[]string{"--run", "r", "--input", "x.csv", "--batch", "0"}, "--batch must be positive"},
+		{[]string{"--run", "r", "--input", "x.csv", "--normal", "1,x"}, "want labels like 0,1"},
+	} {
+		status, _, errOut := runCLI(append([]string{"score"}, c.args...)...)
+		if status != 2 || strings.Count(errOut, "\n") != 1 || !strings.Contains(errOut, c.want) {
+			t.Errorf("%v: status %d, %q, want %q", c.args, status, errOut, c.want)
+		}
+	}
+}
