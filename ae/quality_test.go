@@ -48,7 +48,7 @@ func TestDefaultVAERecipe(t *testing.T) {
 // 0.948) and every digit above 0.85.
 func TestOneClassMNIST(t *testing.T) {
 	if os.Getenv("GIBBS_LONG") == "" {
-		t.Skip("set GIBBS_LONG=1 to train ten one-class autoencoders on MNIST (about 4 min on 2 cores)")
+		t.Skip("set GIBBS_LONG=1 to train ten one-class autoencoders on MNIST (about 2 min on 2 cores)")
 	}
 	test, err := data.Open("mnist", data.Test)
 	if err != nil {
