@@ -29,6 +29,10 @@ type Common struct {
 	Epochs     int     `json:"epochs"`
 	Batch      int     `json:"batch"`
 	LR         float64 `json:"lr"`
+	// Class, when set, keeps only the training samples of that label
+	// (one-class training, for anomaly detection); the test set stays
+	// whole. It applies before TrainSize.
+	Class *int `json:"class,omitempty"`
 	// TrainSize keeps the first TrainSize training samples; 0 keeps all.
 	TrainSize       int    `json:"train_size"`
 	CheckpointEvery int    `json:"checkpoint_every"` // steps
@@ -154,6 +158,9 @@ func (c Common) Validate() error {
 		if !(p.v > 0) || math.IsInf(p.v, 0) {
 			return train.Settingf(p.name, "must be positive, got %v", p.v)
 		}
+	}
+	if c.Class != nil && *c.Class < 0 {
+		return train.Settingf("class", "must be a label, zero or positive, got %d", *c.Class)
 	}
 	if c.TrainSize < 0 {
 		return train.Settingf("train-size", "must be zero (all) or positive, got %d", c.TrainSize)

@@ -24,6 +24,9 @@ type TrainedAE struct {
 // Kind returns "ae".
 func (*TrainedAE) Kind() string { return KindAE }
 
+// InputShape returns the shape of one sample of the run's data.
+func (t *TrainedAE) InputShape() []int { return t.Config.Shape }
+
 // TrainedVAE is the VAE of a run of kind "vae", as train.Open gives it
 // back: an energy.Model (see VAE.Energy), a train.Sampler (decoded draws
 // from the prior) and a train.Plotter (image grids, or points over the
@@ -36,6 +39,9 @@ type TrainedVAE struct {
 
 // Kind returns "vae".
 func (*TrainedVAE) Kind() string { return KindVAE }
+
+// InputShape returns the shape of one sample of the run's data.
+func (t *TrainedVAE) InputShape() []int { return t.Config.Shape }
 
 // Sample decodes n draws from the prior N(0, I) and returns the means of
 // p(y | z), shape [n, D]; steps is ignored (sampling is one pass).

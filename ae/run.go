@@ -165,7 +165,8 @@ func TrainVAE(ctx context.Context, dir *train.Dir, cfg VAEConfig, opts Options) 
 	return r.loop(ctx, cfg, opts)
 }
 
-// openData returns the data sets of opts, or opens c.Data.
+// openData returns the data sets of opts, or opens c.Data, and keeps the
+// training samples that c.Class and c.TrainSize choose.
 func openData(c Common, opts Options) (trainSet, testSet *data.Set, err error) {
 	trainSet, testSet = opts.Train, opts.Test
 	if trainSet == nil {
@@ -176,6 +177,14 @@ func openData(c Common, opts Options) (trainSet, testSet *data.Set, err error) {
 	if testSet == nil {
 		if testSet, err = data.Open(c.Data, data.Test); err != nil {
 			return nil, nil, err
+		}
+	}
+	if c.Class != nil {
+		if trainSet.Labels == nil {
+			return nil, nil, train.Settingf("class", "%s has no labels to choose a class by", trainSet.Name)
+		}
+		if trainSet = trainSet.OfClass(*c.Class); trainSet.X.Size(0) == 0 {
+			return nil, nil, train.Settingf("class", "%s has no training samples of class %d", trainSet.Name, *c.Class)
 		}
 	}
 	if c.TrainSize > 0 && c.TrainSize < trainSet.X.Size(0) {

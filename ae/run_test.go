@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/gibbsml/gibbs/data"
@@ -176,4 +177,54 @@ func toFloat(v any) float64 {
 		return float64(x)
 	}
 	return math.NaN()
+}
+
+// TestOpenDataClass keeps the training samples of one class, before
+// TrainSize, and leaves the test set whole.
+func TestOpenDataClass(t *testing.T) {
+	class := func(c int) *int { return &c }
+	for _, c := range []struct {
+		name      string
+		class     *int
+		trainSize int
+		opts      Options
+		want      int    // training samples; -1: all of the class
+		err       string // "" for none
+	}{
+		{"all", nil, 0, imageSets(), 256, ""},
+		{"class 1", class(1), 0, imageSets(), -1, ""},
+		{"class 0, first 10", class(0), 10, imageSets(), 10, ""},
+		{"absent class", class(5), 0, imageSets(), 0, "class: bars has no training samples of class 5"},
+		{"unlabelled", class(0), 0, pointSets(t), 0, "class: moons has no labels"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			common := tinyCommon("bars")
+			common.Class, common.TrainSize = c.class, c.trainSize
+			tr, te, err := openData(common, c.opts)
+			if c.err != "" {
+				if err == nil || !strings.Contains(err.Error(), c.err) {
+					t.Fatalf("error %v, want %q", err, c.err)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if te != c.opts.Test {
+				t.Error("the test set changed")
+			}
+			want := c.want
+			if want < 0 {
+				want = c.opts.Train.OfClass(*c.class).X.Size(0)
+			}
+			if tr.X.Size(0) != want || len(tr.Labels) != want {
+				t.Errorf("%d samples, %d labels, want %d", tr.X.Size(0), len(tr.Labels), want)
+			}
+			for _, l := range tr.Labels {
+				if c.class != nil && l != *c.class {
+					t.Errorf("label %d in a run of class %d", l, *c.class)
+				}
+			}
+		})
+	}
 }

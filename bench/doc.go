@@ -3,7 +3,7 @@
 // (bench/torch_ref.py in the project's shared notes) does, so that the two
 // can be run side by side and compared. It sits on the top floor, beside
 // cmd/gibbs: a workload's step is built from the public packages a user
-// trains with (tensor, nn, optim, energy, data), so what it times is what a
+// trains with (tensor, nn, optim, energy, data, ae), so what it times is what a
 // user runs.
 //
 // Each workload builds its model, optimizer and pre-staged data once and
@@ -23,9 +23,9 @@
 //	convnet      LeNet-like conv net on 28x28, cross-entropy, Adam, batch 128
 //	ebm2d        energy MLP 2-128-128-1 SiLU, 20 Langevin steps on 256 replay negatives
 //
-// The VAE and GAN models here are private stand-ins, written with nn and
-// optim, until the autoencoder and GAN family packages land; the vae and
-// gan workloads will then time those packages' models.
+// The vae workload times package ae's VAE and its training objective,
+// as gibbs train vae runs them. The GAN model here is a private stand-in,
+// written with nn and optim, until a GAN family package lands.
 //
 // The reference script reports the transformer twice, as
 // "transformer_nn" (nn.TransformerEncoderLayer) and "transformer_manual"

@@ -1,6 +1,7 @@
 package bench
 
 import (
+	"github.com/gibbsml/gibbs/ae"
 	"github.com/gibbsml/gibbs/nn"
 	"github.com/gibbsml/gibbs/optim"
 	"github.com/gibbsml/gibbs/tensor"
@@ -61,52 +62,27 @@ func mlpAECase(d *Data) *Case {
 	return imageCase(step, model, "784-256-64-256-784 ReLU, sigmoid out, BCE(mean), Adam lr 1e-3")
 }
 
-// vae is the variational autoencoder of the vae workload (Kingma & Welling
-// 2013): encoder 784-400-(20 mu, 20 log-variance), decoder 20-400-784.
-type vae struct {
-	fc1, fcMu, fcLV, fc3, fc4 *nn.Linear
-}
-
-func newVAE(rng *tensor.RNG) *vae {
-	return &vae{
-		fc1:  nn.NewLinear(rng, 784, 400, true),
-		fcMu: nn.NewLinear(rng, 400, 20, true),
-		fcLV: nn.NewLinear(rng, 400, 20, true),
-		fc3:  nn.NewLinear(rng, 20, 400, true),
-		fc4:  nn.NewLinear(rng, 400, 784, true),
-	}
-}
-
-// Children names the layers as the reference script's VAE module does.
-func (v *vae) Children() []nn.Child {
-	return []nn.Child{{Name: "fc1", Module: v.fc1}, {Name: "fc_mu", Module: v.fcMu}, {Name: "fc_lv", Module: v.fcLV}, {Name: "fc3", Module: v.fc3}, {Name: "fc4", Module: v.fc4}}
-}
-
-// Params returns the layers' parameters.
-func (v *vae) Params() []nn.Param { return nn.ChildParams(v.Children()) }
-
-// forward returns the reconstruction of x and the posterior's mean and
-// log-variance, with z = mu + eps*exp(logvar/2) drawn from rng.
-func (v *vae) forward(x *tensor.Tensor, rng *tensor.RNG) (recon, mu, logvar *tensor.Tensor) {
-	h := v.fc1.Forward(x).ReLU()
-	mu, logvar = v.fcMu.Forward(h), v.fcLV.Forward(h)
-	z := mu.Add(tensor.Randn(rng, mu.Shape()...).Mul(logvar.MulScalar(0.5).Exp()))
-	return v.fc4.Forward(v.fc3.Forward(z).ReLU()).Sigmoid(), mu, logvar
-}
-
-// vaeCase trains the VAE on BCE(sum) + KL, divided by the batch size.
+// vaeCase trains package ae's VAE in the shape of the reference script's:
+// encoder 784-400-(20 mean, 20 log-variance) with ReLU, decoder 20-400-784
+// giving Bernoulli logits, one z per sample, and the training objective
+// of gibbs train vae (ae.ELBO with beta 1): BCE summed over the pixels
+// plus the KL term, averaged over the batch.
 func vaeCase(d *Data) *Case {
+	cfg := ae.DefaultVAEConfig()
+	cfg.Shape, cfg.Hidden, cfg.Seed = []int{784}, []int{400}, 2
+	if err := cfg.Validate(); err != nil {
+		panic(err) // the settings above are valid
+	}
+	model := ae.NewVAE(cfg)
 	rng := tensor.NewRNG(2)
-	model := newVAE(rng)
 	opt := newAdam(1e-3, 0.9, model)
+	elbo := ae.ELBO{Beta: 1}
 	next := cycle(d.Batches)
 	step := func() float32 {
 		x := next().X
 		return trainStep(opt, func() *tensor.Tensor {
-			recon, mu, logvar := model.forward(x, rng)
-			bce := nn.BCELoss(recon, x, nn.ReduceSum)
-			kld := nn.GaussianKL(mu, logvar, nn.ReduceSum)
-			return bce.Add(kld).MulScalar(1 / float32(x.Size(0)))
+			loss, _ := elbo.Loss(model, x, rng, 0)
+			return loss
 		})
 	}
 	return imageCase(step, model, "enc 784-400-(20 mu,20 logvar) ReLU, reparam, dec 20-400-784 ReLU/sigmoid; "+

@@ -65,6 +65,7 @@ type csvRows struct {
 	header []string // the header row, nil when there is none
 	label  int      // index of the label column, -1 when there is none
 	width  int      // fields per row; 0 until known
+	line   int      // the line of the last data row read
 }
 
 func newCSVRows(r io.Reader, name string) *csvRows {
@@ -110,6 +111,7 @@ func (c *csvRows) next(x []float32) ([]float32, int, error) {
 				continue
 			}
 		}
+		c.line = line
 		return c.parseRow(x, rec, line)
 	}
 }

@@ -67,7 +67,7 @@ func (b *CSVBatches) Next() (CSVBatch, error) {
 			return CSVBatch{}, err
 		}
 		if b.opt.Features > 0 && b.rows.features() != b.opt.Features {
-			return CSVBatch{}, fmt.Errorf("data: %s has %d feature columns, want %d", b.opt.Name, b.rows.features(), b.opt.Features)
+			return CSVBatch{}, fmt.Errorf("data: %s line %d has %d feature columns, want %d", b.opt.Name, b.rows.line, b.rows.features(), b.opt.Features)
 		}
 		if b.rows.label >= 0 {
 			labels = append(labels, label)

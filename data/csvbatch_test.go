@@ -61,7 +61,7 @@ func TestCSVBatchesErrors(t *testing.T) {
 		{"negative features", "1,2\n", 1, -1, "data: reading in.csv in batches: -1 features, want 0 or more"},
 		{"empty", "", 4, 2, "data: in.csv holds no data rows"},
 		{"header only", "a,b\n", 4, 2, "data: in.csv holds no data rows"},
-		{"feature count", "a,b,label\n1,2,3\n", 4, 3, "data: in.csv has 2 feature columns, want 3"},
+		{"feature count", "a,b,label\n1,2,3\n", 4, 3, "data: in.csv line 2 has 2 feature columns, want 3"},
 		{"bad cell in a later batch", "a,b\n1,2\n3,4\n5,6\nNaN,8\n", 2, 2, `data: in.csv line 5, column 1 (a): "NaN" is not a finite number`},
 		{"ragged", "1,2\n3,4\n5\n", 2, 0, "data: in.csv line 3 has 1 fields, want 2 like the first data row"},
 		{"bad label", "label,a\n1,2\n-3,4\n", 8, 1, `data: in.csv line 3, column 1 (label): label "-3" is not a whole number`},

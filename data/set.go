@@ -98,6 +98,26 @@ func Open(spec string, split Split) (*Set, error) {
 		spec, strings.Join(ToyNames(), ", "))
 }
 
+// OfClass returns the samples of s labelled c, in their order, as a Set of
+// the same name, shape and number of classes; it holds no sample when s is
+// unlabelled or has none of class c.
+func (s *Set) OfClass(c int) *Set {
+	var idx []int
+	for i, l := range s.Labels {
+		if l == c {
+			idx = append(idx, i)
+		}
+	}
+	out := *s
+	out.Shape = slices.Clone(s.Shape)
+	out.Labels = make([]int, len(idx))
+	for i := range idx {
+		out.Labels[i] = c
+	}
+	out.X = s.X.IndexSelect(0, idx)
+	return &out
+}
+
 func openToy(name string, split Split) (*Set, error) {
 	n, seed := ToyTrainSize, uint64(ToyTrainSeed)
 	if split == Test {

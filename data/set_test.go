@@ -191,3 +191,25 @@ func TestOpenMNIST(t *testing.T) {
 		})
 	}
 }
+
+func TestOfClass(t *testing.T) {
+	s := &Set{Name: "s", X: tensor.New([]float32{0, 1, 2, 3, 4, 5, 6, 7}, 4, 2), Shape: []int{2}, Labels: []int{1, 0, 1, 2}, Classes: 3}
+	for _, c := range []struct {
+		class  int
+		values []float32
+	}{{1, []float32{0, 1, 4, 5}}, {0, []float32{2, 3}}, {2, []float32{6, 7}}, {5, nil}} {
+		got := s.OfClass(c.class)
+		n := len(c.values) / 2
+		if !slices.Equal(got.X.Data(), c.values) || got.X.Size(0) != n || len(got.Labels) != n || got.Classes != 3 || got.Name != "s" {
+			t.Errorf("class %d: values %v, %d labels, classes %d, want %v", c.class, got.X.Data(), len(got.Labels), got.Classes, c.values)
+		}
+		for _, l := range got.Labels {
+			if l != c.class {
+				t.Errorf("class %d: label %d", c.class, l)
+			}
+		}
+	}
+	if n := (&Set{X: tensor.Zeros(3, 2), Shape: []int{2}}).OfClass(0).X.Size(0); n != 0 {
+		t.Errorf("an unlabelled set has %d samples of class 0", n)
+	}
+}

@@ -59,6 +59,9 @@ func (m *Model) Kind() string { return Kind }
 // Energy returns F(y) for each row of y ([N, 2]), shape [N].
 func (m *Model) Energy(x, y *tensor.Tensor) *tensor.Tensor { return m.Net.Energy(x, y) }
 
+// InputShape returns [2]: the model reads points of the plane.
+func (m *Model) InputShape() []int { return []int{2} }
+
 // bounds returns the box as the interval Langevin chains start in.
 func (m *Model) bounds() (lo, hi float32) {
 	return float32(min(m.Box.XMin, m.Box.YMin)), float32(max(m.Box.XMax, m.Box.YMax))

@@ -17,8 +17,9 @@
 //     score matching (DenoisingScoreMatching, SlicedScoreMatching) needs no
 //     negatives at all;
 //   - architectural and regularized methods limit the volume of low energy:
-//     PCA and K-means read as energies, sparse coding (ISTA, FISTA), LISTA
-//     and the sparse autoencoder.
+//     PCA and K-means read as energies, sparse coding (ISTA, FISTA), LISTA,
+//     the sparse autoencoder and the discriminative recurrent sparse
+//     autoencoder (DrSAE).
 //
 // An Objective builds the loss of a batch: Contrast (a loss and a sampler
 // of negatives), DenoisingScore or SlicedScore; package train's Step turns

@@ -32,6 +32,13 @@ type Plotter interface {
 	Plot(points *tensor.Tensor) image.Image
 }
 
+// InputShaper is a model that says the shape of one sample it reads: [2]
+// for points of the plane, [1, 28, 28] for MNIST's images. Its input comes
+// flattened, [N, product of the shape].
+type InputShaper interface {
+	InputShape() []int
+}
+
 // Run is a run folder as seen by an Opener: its path and config.json.
 type Run struct {
 	Path   string

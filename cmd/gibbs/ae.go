@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"strconv"
 	"strings"
 
 	"github.com/gibbsml/gibbs/ae"
@@ -24,6 +25,14 @@ func bindCommon(c *ae.Common, fs *flag.FlagSet) {
 	fs.IntVar(&c.Epochs, "epochs", c.Epochs, "training epochs (with --resume: a larger number continues a finished run)")
 	fs.IntVar(&c.Batch, "batch", c.Batch, "samples per step")
 	fs.Float64Var(&c.LR, "lr", c.LR, "Adam learning rate")
+	fs.Func("class", "train on the training samples of this label only (one-class training; the test set stays whole)", func(s string) error {
+		n, err := strconv.Atoi(s)
+		if err != nil {
+			return fmt.Errorf("want a label like 3")
+		}
+		c.Class = &n
+		return nil
+	})
 	fs.IntVar(&c.TrainSize, "train-size", c.TrainSize, "train on the first N training samples (0: all)")
 	fs.IntVar(&c.CheckpointEvery, "checkpoint-every", c.CheckpointEvery, "steps between checkpoints (each epoch's end has one too)")
 	fs.Uint64Var(&c.Seed, "seed", c.Seed, "random seed (initialisation, data order, noise)")

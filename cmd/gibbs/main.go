@@ -11,6 +11,7 @@
 //	gibbs attend --run DIR --input  a trained transformer's answer and attention maps
 //	gibbs export onnx --run DIR     write a trained network as an ONNX file
 //	gibbs serve --run DIR           answer inference requests over HTTP (Open Inference Protocol v2)
+//	gibbs score --run DIR --input   energies of samples as anomaly scores, with AUROC
 //	gibbs hopfield                  retrieval capacity of a modern Hopfield network
 //	gibbs version                   print the gibbs and Go versions
 //	gibbs help COMMAND              describe a command
@@ -56,6 +57,7 @@ func init() {
 		{"export", "write a trained network for other runtimes: gibbs export onnx --run DIR --out FILE.onnx", runExport},
 		{"attend", "a trained transformer answers an input and draws its attention maps: gibbs attend --run DIR --input ...", runAttend},
 		{"serve", "answer inference requests for trained runs over HTTP (Open Inference Protocol v2): gibbs serve --run DIR [--addr 127.0.0.1:8080]", runServe},
+		{"score", "energies of samples under a trained energy model, with AUROC for labelled input: gibbs score --run DIR --input FILE", runScore},
 		{"hopfield", "capacity of a modern Hopfield network (attention as an energy): gibbs hopfield --patterns binary|mnist", runHopfield},
 		{"bench", "run the reference workloads and print one JSON line per result",
 			func(_ context.Context, args []string, out io.Writer) error { return runBench(args, out) }},
