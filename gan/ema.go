@@ -8,12 +8,15 @@ import (
 
 // EMA keeps Shadow, a copy of a model whose parameters are an exponential
 // moving average of the trained model's (Yazıcı et al. 2019): after each
-// update, shadow = Decay shadow + (1 - Decay) model. Buffers (BatchNorm's
-// running statistics) are copied as they are. The average of a
-// generator's weights gives better samples than its last weights.
+// update, shadow = d shadow + (1 - d) model with d = min(Decay, (1 + n) /
+// (10 + n)) at the n-th update, so that the average forgets the untrained
+// weights early. Buffers (BatchNorm's running statistics) are copied as
+// they are. The average of a generator's weights gives better samples
+// than its last weights.
 type EMA struct {
-	Decay  float32
-	Shadow nn.Module
+	Decay   float32
+	Updates int // updates so far, which a checkpoint keeps
+	Shadow  nn.Module
 	model  nn.Module
 	params map[string]bool // names of the parameters, apart from the buffers
 }
@@ -36,6 +39,8 @@ func NewEMA(model, shadow nn.Module, decay float32) (*EMA, error) {
 
 // Update moves the shadow weights towards the model's.
 func (e *EMA) Update() {
+	d := min(e.Decay, float32(1+e.Updates)/float32(10+e.Updates))
+	e.Updates++
 	sd := nn.StateDict(e.Shadow)
 	for name, t := range nn.StateDict(e.model) {
 		dst, src := sd[name].Data(), t.Data()
@@ -44,7 +49,7 @@ func (e *EMA) Update() {
 			continue
 		}
 		for i, v := range src {
-			dst[i] = e.Decay*dst[i] + (1-e.Decay)*v
+			dst[i] = d*dst[i] + (1-d)*v
 		}
 	}
 }

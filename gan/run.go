@@ -116,14 +116,14 @@ func newRun(cfg Config, dir *train.Dir, set *data.Set, out train.Output) (*run, 
 
 // parts is what the checkpoint holds: both networks (and the average
 // generator) under "generator.", "discriminator." and "ema.", both
-// optimizers and the RNG.
+// optimizers, the RNG and the count of the average's updates.
 func (r *run) parts() []train.Stateful {
 	ps := []train.Stateful{
 		train.Module("generator.", r.gan.Generator), train.Module("discriminator.", r.gan.Discriminator),
 		train.Optimizer("g.", r.optG), train.Optimizer("d.", r.optD), train.RNG("rng", r.rng),
 	}
 	if r.gan.Average != nil {
-		ps = append(ps, train.Module("ema.", r.gan.Average))
+		ps = append(ps, train.Module("ema.", r.gan.Average), train.Counter("ema_updates", &r.ema.Updates))
 	}
 	return ps
 }
