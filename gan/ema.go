@@ -17,8 +17,8 @@ type EMA struct {
 	Decay   float32
 	Updates int // updates so far, which a checkpoint keeps
 	Shadow  nn.Module
-	model  nn.Module
-	params map[string]bool // names of the parameters, apart from the buffers
+	model   nn.Module
+	params  map[string]bool // names of the parameters, apart from the buffers
 }
 
 // NewEMA starts the average of model's weights in shadow, a model of the
