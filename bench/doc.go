@@ -23,9 +23,9 @@
 //	convnet      LeNet-like conv net on 28x28, cross-entropy, Adam, batch 128
 //	ebm2d        energy MLP 2-128-128-1 SiLU, 20 Langevin steps on 256 replay negatives
 //
-// The VAE and GAN models here are private stand-ins, written with nn and
-// optim, until the autoencoder and GAN family packages land; the vae and
-// gan workloads will then time those packages' models.
+// The gan workload builds its networks with package gan (gan.MLP). The
+// VAE model here is a private stand-in, written with nn and optim, until
+// the vae workload times package ae's model.
 //
 // The reference script reports the transformer twice, as
 // "transformer_nn" (nn.TransformerEncoderLayer) and "transformer_manual"
