@@ -16,8 +16,8 @@ func bindGAN(c *gan.Config, fs *flag.FlagSet) {
 	fs.StringVar(&c.Loss, "loss", c.Loss, "objective: "+strings.Join(gan.Losses, ", "))
 	fs.StringVar(&c.Arch, "arch", c.Arch, "networks: mlp, or dcgan (convolutional, for images; the default for images)")
 	fs.IntVar(&c.Latent, "latent", c.Latent, "size of the noise z")
-	widthsFlag(fs, "g-hidden", "generator's hidden widths (mlp), comma-separated (default 400,400,400,400)", &c.GHidden)
-	widthsFlag(fs, "d-hidden", "discriminator's hidden widths (mlp, and EBGAN's mlp autoencoder), comma-separated (default 200,200,200)", &c.DHidden)
+	widthsFlag(fs, "g-hidden", "generator's hidden widths (mlp), comma-separated (default 128,128,128)", &c.GHidden)
+	widthsFlag(fs, "d-hidden", "discriminator's hidden widths (mlp, and EBGAN's mlp autoencoder), comma-separated (default 128,128,128)", &c.DHidden)
 	fs.Func("channels", "channels of the two stride-2 layers of the dcgan nets, as C1,C2 (default 64,128)", func(s string) error {
 		var ws []int
 		if err := parseWidths(s, &ws); err != nil || len(ws) != 2 {
