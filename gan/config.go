@@ -53,6 +53,9 @@ type Config struct {
 	LRD    float64    `json:"lr_d"`
 	BetasG [2]float64 `json:"betas_g"`
 	BetasD [2]float64 `json:"betas_d"`
+	// LRSchedule is "constant" or "cosine" (both rates decay to 0 over
+	// Steps; a resume that raises Steps stretches the decay).
+	LRSchedule string `json:"lr_schedule"`
 	// Penalty weighs WGAN-GP's gradient penalty (lambda) or R1's (gamma).
 	Penalty float64 `json:"penalty"`
 	// Margin and PullAway are EBGAN's margin m and pulling-away weight.
@@ -79,7 +82,7 @@ func DefaultConfig() Config {
 	return Config{
 		Data: "ring8", Loss: "ns", Latent: 2,
 		GHidden: []int{128, 128, 128}, DHidden: []int{128, 128, 128}, Channels: [2]int{64, 128}, Code: 16,
-		Pack: 4, NCritic: 1, Batch: 256, Steps: 8000, LRG: 1e-3, LRD: 1e-3, BetasG: [2]float64{0.5, 0.999}, BetasD: [2]float64{0.5, 0.999},
+		Pack: 4, NCritic: 1, Batch: 256, Steps: 8000, LRG: 1e-3, LRD: 1e-3, LRSchedule: "constant", BetasG: [2]float64{0.5, 0.999}, BetasD: [2]float64{0.5, 0.999},
 		Penalty: 10, Margin: 1, PullAway: 0.1, EMA: 0.999, EvalEvery: 500, CheckpointEvery: 1000, Seed: 1,
 	}
 }
@@ -147,6 +150,9 @@ func (c Config) Validate() error {
 		if !(b.v[0] >= 0 && b.v[0] < 1 && b.v[1] >= 0 && b.v[1] < 1) {
 			return train.Settingf(b.name, "Adam's betas must be in [0, 1), got %v", b.v)
 		}
+	}
+	if c.LRSchedule != "constant" && c.LRSchedule != "cosine" {
+		return train.Settingf("lr-schedule", "unknown schedule %q (have constant, cosine)", c.LRSchedule)
 	}
 	if !(c.EMA >= 0 && c.EMA < 1) {
 		return train.Settingf("ema", "the decay must be in [0, 1), got %v", c.EMA)

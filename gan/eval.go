@@ -107,6 +107,9 @@ func (c Config) describe() string {
 	if c.Pack > 1 {
 		s += fmt.Sprintf(", packing %d", c.Pack)
 	}
+	if c.LRSchedule == "cosine" {
+		s += ", cosine decay"
+	}
 	if c.EMA > 0 {
 		s += fmt.Sprintf(", EMA %g", c.EMA)
 	}
@@ -137,12 +140,14 @@ func (g *GAN) landscape(real, samples *tensor.Tensor, title string) image.Image 
 		what, bar = "critic's value", "critic"
 	}
 	sets := []viz.PointSet{{Points: samples, Color: viz.SampleColor, Name: "generated"}}
+	what = fmt.Sprintf("%s, %d samples in red", what, samples.Size(0))
 	if real != nil {
 		sets = append([]viz.PointSet{{Points: real, Color: viz.DataColor, Name: "data"}}, sets...)
+		what = fmt.Sprintf("%s, %d data points in white", what, real.Size(0))
 	}
 	return viz.EnergyPlot{
 		Field: field, Scale: viz.ColorScale{Low: 2, High: 98}, Points: sets, ColorBar: true, BarLabel: bar,
-		Labels: viz.Labels{Title: fmt.Sprintf("%s: samples over the %s", title, what), XLabel: "x", YLabel: "y"},
+		Labels: viz.Labels{Title: fmt.Sprintf("%s: %s", title, what), XLabel: "x", YLabel: "y"},
 	}.Render()
 }
 

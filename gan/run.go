@@ -42,6 +42,8 @@ type run struct {
 	real       *tensor.Tensor // training rows, in the generator's range
 	rng        *tensor.RNG
 	optG, optD *optim.Adam
+	schedG     optim.Schedule
+	schedD     optim.Schedule
 	ema        *EMA
 	modes      [][2]float64 // nil for data without known modes
 	modeStd    float64
@@ -106,6 +108,15 @@ func newRun(cfg Config, dir *train.Dir, set *data.Set, out train.Output) (*run, 
 	if r.optD, err = adam(r.gan.Discriminator, cfg.LRD, cfg.BetasD); err != nil {
 		return nil, err
 	}
+	r.schedG, r.schedD = optim.Constant(cfg.LRG), optim.Constant(cfg.LRD)
+	if cfg.LRSchedule == "cosine" {
+		if r.schedG, err = optim.NewCosineLR(cfg.LRG, 0, cfg.Steps); err != nil {
+			return nil, err
+		}
+		if r.schedD, err = optim.NewCosineLR(cfg.LRD, 0, cfg.Steps); err != nil {
+			return nil, err
+		}
+	}
 	if r.gan.Average != nil {
 		if r.ema, err = NewEMA(r.gan.Generator, r.gan.Average, float32(cfg.EMA)); err != nil {
 			return nil, err
@@ -138,7 +149,9 @@ func (r *run) batch() *tensor.Tensor {
 }
 
 // step makes NCritic discriminator updates and one generator update.
-func (r *run) step(int) (train.Metrics, error) {
+func (r *run) step(done int) (train.Metrics, error) {
+	optim.Apply(r.optG, r.schedG, done)
+	optim.Apply(r.optD, r.schedD, done)
 	g, d, m := r.gan.Generator, r.gan.Discriminator, r.cfg.Pack
 	var lossD float64
 	for range r.cfg.NCritic {

@@ -34,6 +34,7 @@ func bindGAN(c *gan.Config, fs *flag.FlagSet) {
 	fs.IntVar(&c.Steps, "steps", c.Steps, "generator steps (with --resume: a larger number continues a finished run)")
 	fs.Float64Var(&c.LRG, "lr-g", c.LRG, "generator's Adam learning rate")
 	fs.Float64Var(&c.LRD, "lr-d", c.LRD, "discriminator's Adam learning rate")
+	fs.StringVar(&c.LRSchedule, "lr-schedule", c.LRSchedule, "learning rate schedule of both: constant, or cosine (decay to 0 over --steps)")
 	fs.Float64Var(&c.BetasG[0], "beta1-g", c.BetasG[0], "generator's Adam beta1")
 	fs.Float64Var(&c.BetasG[1], "beta2-g", c.BetasG[1], "generator's Adam beta2")
 	fs.Float64Var(&c.BetasD[0], "beta1-d", c.BetasD[0], "discriminator's Adam beta1")
