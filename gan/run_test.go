@@ -46,7 +46,7 @@ func tinyConfigs(t testing.TB) map[string]struct {
 	base := DefaultConfig()
 	base.GHidden, base.DHidden, base.Steps, base.Batch, base.EvalEvery, base.CheckpointEvery, base.LRG, base.LRD = []int{16, 16}, []int{16}, 12, 16, 6, 5, 1e-3, 1e-3
 	ns := base
-	ns.EMA, ns.GBatchNorm = 0.9, true
+	ns.EMA, ns.GBatchNorm, ns.Pack = 0.9, true, 4
 	wgan := base
 	wgan.Loss, wgan.NCritic, wgan.Pack, wgan.GBatchNorm = "wgan-gp", 2, 1, false
 	eb := base
