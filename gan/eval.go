@@ -69,7 +69,7 @@ func (r *run) evaluate(done int, _ train.Metrics) error {
 // as samples-STEP.png), modes.png on data with known modes and loss.png.
 func (r *run) drawPictures(done int, samples *tensor.Tensor) error {
 	pics := map[string]image.Image{}
-	title := fmt.Sprintf("%s, %s, step %d", r.cfg.Data, r.describe(), done)
+	title := fmt.Sprintf("%s, %s, step %d", r.cfg.Data, r.cfg.describe(), done)
 	switch {
 	case IsImage(r.cfg.Shape):
 		grid := r.gan.Plot(samples.Narrow(0, 0, 64), "Samples of fixed noise: "+title)
@@ -99,9 +99,7 @@ func (r *run) drawPictures(done int, samples *tensor.Tensor) error {
 	return nil
 }
 
-// describe names the loss and the packing.
-func (r *run) describe() string { return r.cfg.describe() }
-
+// describe names the loss, the packing, the schedule and the average.
 func (c Config) describe() string {
 	s := c.Loss + " loss"
 	if c.Pack > 1 {
@@ -182,7 +180,7 @@ func (r *run) modesPlot() (image.Image, error) {
 	top := viz.LinePlot{
 		Series: []viz.Series{{X: steps, Y: covered, Color: viz.Palette(0), Name: "modes covered"},
 			{X: []float64{steps[0], steps[len(steps)-1]}, Y: []float64{n, n}, Color: viz.Palette(7), Name: "all modes"}},
-		Labels: viz.Labels{Title: fmt.Sprintf("Mode coverage of %d samples: %s, %s", coverageSamples, r.cfg.Data, r.describe()), XLabel: "step", YLabel: "modes with a sample within 3 std"},
+		Labels: viz.Labels{Title: fmt.Sprintf("Mode coverage of %d samples: %s, %s", coverageSamples, r.cfg.Data, r.cfg.describe()), XLabel: "step", YLabel: "modes with a sample within 3 std"},
 		Height: 220,
 	}
 	pct := make([]float64, len(hq))
@@ -217,5 +215,5 @@ func (r *run) lossPlot() (image.Image, error) {
 		}
 		series = append(series, viz.Series{X: steps, Y: smooth, Color: viz.Palette(i), Name: map[string]string{"d_loss": "discriminator", "g_loss": "generator"}[key]})
 	}
-	return viz.LinePlot{Series: series, Labels: viz.Labels{Title: fmt.Sprintf("Losses (moving average, weight 0.98): %s, %s", r.cfg.Data, r.describe()), XLabel: "step", YLabel: "loss"}}.Render(), nil
+	return viz.LinePlot{Series: series, Labels: viz.Labels{Title: fmt.Sprintf("Losses (moving average, weight 0.98): %s, %s", r.cfg.Data, r.cfg.describe()), XLabel: "step", YLabel: "loss"}}.Render(), nil
 }
