@@ -23,9 +23,9 @@
 //	convnet      LeNet-like conv net on 28x28, cross-entropy, Adam, batch 128
 //	ebm2d        energy MLP 2-128-128-1 SiLU, 20 Langevin steps on 256 replay negatives
 //
-// The vae workload times package ae's VAE and its training objective,
-// as gibbs train vae runs them. The GAN model here is a private stand-in,
-// written with nn and optim, until a GAN family package lands.
+// The vae workload times package ae's VAE and its training objective, as
+// gibbs train vae runs them; the gan workload builds its networks with
+// package gan (gan.MLP).
 //
 // The reference script reports the transformer twice, as
 // "transformer_nn" (nn.TransformerEncoderLayer) and "transformer_manual"

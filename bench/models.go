@@ -2,6 +2,7 @@ package bench
 
 import (
 	"github.com/gibbsml/gibbs/ae"
+	"github.com/gibbsml/gibbs/gan"
 	"github.com/gibbsml/gibbs/nn"
 	"github.com/gibbsml/gibbs/optim"
 	"github.com/gibbsml/gibbs/tensor"
@@ -90,20 +91,12 @@ func vaeCase(d *Data) *Case {
 }
 
 // ganCase runs one discriminator and one non-saturating generator step
-// per call (Goodfellow et al. 2014).
+// per call (Goodfellow et al. 2014), on MLPs built by package gan.
 func ganCase(d *Data) *Case {
 	const zdim = 64
 	rng := tensor.NewRNG(3)
-	g := nn.NewSequential(
-		nn.NewLinear(rng, zdim, 256, true), nn.ReLU(),
-		nn.NewLinear(rng, 256, 256, true), nn.ReLU(),
-		nn.NewLinear(rng, 256, 784, true), nn.Tanh(),
-	)
-	dis := nn.NewSequential(
-		nn.NewLinear(rng, 784, 256, true), nn.LeakyReLU(0.2),
-		nn.NewLinear(rng, 256, 256, true), nn.LeakyReLU(0.2),
-		nn.NewLinear(rng, 256, 1, true),
-	)
+	g := gan.MLP{Hidden: []int{256, 256}, Activation: func() nn.Layer { return nn.ReLU() }}.Build(rng, zdim, 784, nn.Tanh())
+	dis := gan.MLP{Hidden: []int{256, 256}, Activation: func() nn.Layer { return nn.LeakyReLU(0.2) }}.Build(rng, 784, 1, nil)
 	optG, optD := newAdam(2e-4, 0.5, g), newAdam(2e-4, 0.5, dis)
 	reals := make([]*tensor.Tensor, len(d.Batches))
 	for i, b := range d.Batches {

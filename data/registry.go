@@ -18,6 +18,10 @@ type Box struct {
 var (
 	ring8  = RingMixture(8, 2, 0.1)
 	grid25 = GridMixture(5, 1, 0.05)
+	// PacGAN's (Lin et al. 2018) 2D-ring and 2D-grid: 8 Gaussians of std
+	// 0.01 on the unit circle, 25 of std 0.05 on {-4, -2, 0, 2, 4}².
+	pacRing8  = RingMixture(8, 1, 0.01)
+	pacGrid25 = GridMixture(5, 2, 0.05)
 )
 
 // toySet describes one named toy distribution.
@@ -35,6 +39,8 @@ var toySets = []toySet{
 	}},
 	{name: "ring8", box: square(3), sample: ring8.Sample, mixture: &ring8, logDensity: ring8.LogDensity},
 	{name: "grid25", box: square(3), sample: grid25.Sample, mixture: &grid25, logDensity: grid25.LogDensity},
+	{name: "pacring8", box: square(1.5), sample: pacRing8.Sample, mixture: &pacRing8, logDensity: pacRing8.LogDensity},
+	{name: "pacgrid25", box: square(5.5), sample: pacGrid25.Sample, mixture: &pacGrid25, logDensity: pacGrid25.LogDensity},
 	{name: "spiral", box: square(4), sample: func(n int, rng *tensor.RNG) *tensor.Tensor {
 		return Spiral(n, 0.1, rng)
 	}},
@@ -74,6 +80,8 @@ func ToyNames() []string {
 //	moons         Moons with noise 0.1
 //	ring8         RingMixture(8, 2, 0.1): 8 Gaussians on a circle of radius 2
 //	grid25        GridMixture(5, 1, 0.05): 25 Gaussians on {-2, ..., 2}²
+//	pacring8      RingMixture(8, 1, 0.01): PacGAN's 2D-ring
+//	pacgrid25     GridMixture(5, 2, 0.05): PacGAN's 2D-grid, on {-4, -2, ..., 4}²
 //	spiral        Spiral with noise 0.1
 //	swissroll     SwissRoll with noise 1 (0.2 after scaling)
 //	checkerboard  Checkerboard
@@ -92,7 +100,7 @@ func Toy(name string, n int, rng *tensor.RNG) (*tensor.Tensor, error) {
 }
 
 // ToyDensity returns the exact log-density of the named toy distribution,
-// for the sets where it is known in closed form (ring8, grid25 and
+// for the sets where it is known in closed form (the mixtures and
 // checkerboard, whose log-density is -Inf off its squares). The second
 // result is false for the other names.
 func ToyDensity(name string) (func(x, y float64) float64, bool) {
@@ -104,7 +112,7 @@ func ToyDensity(name string) (func(x, y float64) float64, bool) {
 }
 
 // ToyModes returns the mode centers of the named Gaussian mixture (ring8,
-// grid25) and their common standard deviation, for mode-coverage metrics: a
+// grid25, pacring8, pacgrid25) and their common standard deviation, for mode-coverage metrics: a
 // sample counts for a mode when it lies within a few std of its center.
 // The last result is false for sets without isolated modes.
 func ToyModes(name string) (modes [][2]float64, std float64, ok bool) {

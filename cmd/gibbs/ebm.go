@@ -53,18 +53,21 @@ func bindEBM(c *ebm.Config, fs *flag.FlagSet) {
 // widthsFlag defines a flag of comma-separated positive widths stored in
 // dst.
 func widthsFlag(fs *flag.FlagSet, name, usage string, dst *[]int) {
-	fs.Func(name, usage, func(s string) error {
-		var ws []int
-		for _, f := range strings.Split(s, ",") {
-			w, err := strconv.Atoi(strings.TrimSpace(f))
-			if err != nil || w <= 0 {
-				return fmt.Errorf("want positive widths like 128,128")
-			}
-			ws = append(ws, w)
+	fs.Func(name, usage, func(s string) error { return parseWidths(s, dst) })
+}
+
+// parseWidths reads comma-separated positive widths into dst.
+func parseWidths(s string, dst *[]int) error {
+	var ws []int
+	for _, f := range strings.Split(s, ",") {
+		w, err := strconv.Atoi(strings.TrimSpace(f))
+		if err != nil || w <= 0 {
+			return fmt.Errorf("want positive widths like 128,128")
 		}
-		*dst = ws
-		return nil
-	})
+		ws = append(ws, w)
+	}
+	*dst = ws
+	return nil
 }
 
 // trainEBMCommand is 'gibbs train ebm'.

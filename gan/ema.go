@@ -1,0 +1,55 @@
+package gan
+
+import (
+	"fmt"
+
+	"github.com/gibbsml/gibbs/nn"
+)
+
+// EMA keeps Shadow, a copy of a model whose parameters are an exponential
+// moving average of the trained model's (Yazıcı et al. 2019): after each
+// update, shadow = d shadow + (1 - d) model with d = min(Decay, (1 + n) /
+// (10 + n)) at the n-th update, so that the average forgets the untrained
+// weights early. Buffers (BatchNorm's running statistics) are copied as
+// they are. The average of a generator's weights gives better samples
+// than its last weights.
+type EMA struct {
+	Decay   float32
+	Updates int // updates so far, which a checkpoint keeps
+	Shadow  nn.Module
+	model   nn.Module
+	params  map[string]bool // names of the parameters, apart from the buffers
+}
+
+// NewEMA starts the average of model's weights in shadow, a model of the
+// same architecture, copying model's weights into it.
+func NewEMA(model, shadow nn.Module, decay float32) (*EMA, error) {
+	if !(decay >= 0 && decay < 1) {
+		return nil, fmt.Errorf("gan: EMA decay must be in [0, 1), got %v", decay)
+	}
+	e := &EMA{Decay: decay, Shadow: shadow, model: model, params: map[string]bool{}}
+	for _, p := range model.Params() {
+		e.params[p.Name] = true
+	}
+	if err := nn.LoadStateDict(shadow, nn.StateDict(model)); err != nil {
+		return nil, fmt.Errorf("gan: EMA: %w", err)
+	}
+	return e, nil
+}
+
+// Update moves the shadow weights towards the model's.
+func (e *EMA) Update() {
+	d := min(e.Decay, float32(1+e.Updates)/float32(10+e.Updates))
+	e.Updates++
+	sd := nn.StateDict(e.Shadow)
+	for name, t := range nn.StateDict(e.model) {
+		dst, src := sd[name].Data(), t.Data()
+		if !e.params[name] {
+			copy(dst, src)
+			continue
+		}
+		for i, v := range src {
+			dst[i] = d*dst[i] + (1-d)*v
+		}
+	}
+}

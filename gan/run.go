@@ -1,0 +1,184 @@
+package gan
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/gibbsml/gibbs/data"
+	"github.com/gibbsml/gibbs/energy"
+	"github.com/gibbsml/gibbs/nn"
+	"github.com/gibbsml/gibbs/optim"
+	"github.com/gibbsml/gibbs/tensor"
+	"github.com/gibbsml/gibbs/train"
+)
+
+// Options are what a run needs apart from its config.
+type Options struct {
+	train.Output
+	// Train is the data the run learns; nil opens Config.Data (data.Open).
+	Train *data.Set
+}
+
+// Result is the last evaluation of a run.
+type Result struct {
+	Step int
+	// Modes measures the samples against the modes of a mixture data set
+	// (data.ToyModes); Modes.Modes is 0 for the others.
+	Modes energy.ModeStats
+	// Eval is the last evaluation line of metrics.jsonl.
+	Eval train.Metrics
+}
+
+// coverageSamples is the number of samples mode coverage is measured on.
+const coverageSamples = 2500
+
+// run is a live training run.
+type run struct {
+	cfg        Config
+	dir        *train.Dir
+	out        train.Output
+	gan        *GAN
+	loss       Loss
+	real       *tensor.Tensor // training rows, in the generator's range
+	rng        *tensor.RNG
+	optG, optD *optim.Adam
+	schedG     optim.Schedule
+	schedD     optim.Schedule
+	ema        *EMA
+	modes      [][2]float64 // nil for data without known modes
+	modeStd    float64
+	last       Result
+}
+
+// Train trains a GAN of cfg in dir, or resumes the run there when dir
+// holds a checkpoint, through train.Loop. Each step makes NCritic
+// discriminator updates and one generator update (and moves the average
+// of the generator's weights). Every EvalEvery steps it appends an
+// evaluation line to metrics.jsonl and redraws the pictures; on data with
+// known modes the line has "modes_covered", "modes", "high_quality" and
+// "mode_kl" (energy.ModeCoverage of 2500 samples), and a drop in the
+// modes covered writes a warning line to opts.Log. See train.Loop.Run for
+// the errors of an interrupted, diverged or finished run.
+func Train(ctx context.Context, dir *train.Dir, cfg Config, opts Options) (Result, error) {
+	set := opts.Train
+	if set == nil {
+		var err error
+		if set, err = data.Open(cfg.Data, data.Train); err != nil {
+			return Result{}, err
+		}
+	}
+	cfg.resolve(set.Shape)
+	if err := cfg.Validate(); err != nil {
+		return Result{}, err
+	}
+	r, err := newRun(cfg, dir, set, opts.Output)
+	if err != nil {
+		return Result{}, err
+	}
+	header, err := train.NewHeader(Kind, cfg)
+	if err != nil {
+		return Result{}, err
+	}
+	loop := &train.Loop{
+		Dir: dir, Header: header, Parts: r.parts(), Steps: cfg.Steps, CheckpointEvery: cfg.CheckpointEvery, Log: opts.Log,
+		Hooks: append([]train.Hook{{Every: cfg.EvalEvery, Start: r.start, Run: r.evaluate}}, opts.ProgressHooks("train gan", cfg.Steps, r.status)...),
+	}
+	done, err := loop.Run(ctx, r.step)
+	r.last.Step = done
+	return r.last, err
+}
+
+// newRun builds the models, optimizers and data of a run.
+func newRun(cfg Config, dir *train.Dir, set *data.Set, out train.Output) (*run, error) {
+	r := &run{cfg: cfg, dir: dir, out: out, gan: New(cfg), loss: cfg.Objective(), rng: tensor.NewRNG(cfg.Seed + 1), real: set.X}
+	if cfg.TrainSize > 0 && cfg.TrainSize < r.real.Size(0) {
+		r.real = r.real.Narrow(0, 0, cfg.TrainSize)
+	}
+	if IsImage(cfg.Shape) {
+		r.real = fromPixels(r.real)
+	}
+	r.modes, r.modeStd, _ = data.ToyModes(cfg.Data)
+	var err error
+	adam := func(m nn.Module, lr float64, betas [2]float64) (*optim.Adam, error) {
+		return optim.NewAdam(nn.Tensors(m), optim.AdamConfig{LR: lr, Beta1: betas[0], Beta2: betas[1], Eps: 1e-8})
+	}
+	if r.optG, err = adam(r.gan.Generator, cfg.LRG, cfg.BetasG); err != nil {
+		return nil, err
+	}
+	if r.optD, err = adam(r.gan.Discriminator, cfg.LRD, cfg.BetasD); err != nil {
+		return nil, err
+	}
+	r.schedG, r.schedD = optim.Constant(cfg.LRG), optim.Constant(cfg.LRD)
+	if cfg.LRSchedule == "cosine" {
+		if r.schedG, err = optim.NewCosineLR(cfg.LRG, 0, cfg.Steps); err != nil {
+			return nil, err
+		}
+		if r.schedD, err = optim.NewCosineLR(cfg.LRD, 0, cfg.Steps); err != nil {
+			return nil, err
+		}
+	}
+	if r.gan.Average != nil {
+		if r.ema, err = NewEMA(r.gan.Generator, r.gan.Average, float32(cfg.EMA)); err != nil {
+			return nil, err
+		}
+	}
+	return r, nil
+}
+
+// parts is what the checkpoint holds: both networks (and the average
+// generator) under "generator.", "discriminator." and "ema.", both
+// optimizers, the RNG and the count of the average's updates.
+func (r *run) parts() []train.Stateful {
+	ps := []train.Stateful{
+		train.Module("generator.", r.gan.Generator), train.Module("discriminator.", r.gan.Discriminator),
+		train.Optimizer("g.", r.optG), train.Optimizer("d.", r.optD), train.RNG("rng", r.rng),
+	}
+	if r.gan.Average != nil {
+		ps = append(ps, train.Module("ema.", r.gan.Average), train.Counter("ema_updates", &r.ema.Updates))
+	}
+	return ps
+}
+
+// batch returns Batch training rows drawn at random.
+func (r *run) batch() *tensor.Tensor {
+	idx := make([]int, r.cfg.Batch)
+	for i := range idx {
+		idx[i] = r.rng.IntN(r.real.Size(0))
+	}
+	return r.real.IndexSelect(0, idx)
+}
+
+// step makes NCritic discriminator updates and one generator update.
+func (r *run) step(done int) (train.Metrics, error) {
+	optim.Apply(r.optG, r.schedG, done)
+	optim.Apply(r.optD, r.schedD, done)
+	g, d, m := r.gan.Generator, r.gan.Discriminator, r.cfg.Pack
+	var lossD float64
+	for range r.cfg.NCritic {
+		fake := g.Forward(tensor.Randn(r.rng, r.cfg.Batch, r.cfg.Latent)).DetachRelease()
+		v, err := train.Step(r.optD, r.loss.Discriminator(d, Pack(r.batch(), m), Pack(fake, m), r.rng))
+		if err != nil {
+			return nil, err
+		}
+		lossD += v / float64(r.cfg.NCritic)
+	}
+	fake := g.Forward(tensor.Randn(r.rng, r.cfg.Batch, r.cfg.Latent))
+	lossG, err := train.Step(r.optG, r.loss.Generator(d, Pack(fake, m)))
+	if err != nil {
+		return nil, err
+	}
+	if r.ema != nil {
+		r.ema.Update()
+	}
+	return train.Metrics{"d_loss": lossD, "g_loss": lossG}, nil
+}
+
+// status is the progress line's text: the losses and, on data with known
+// modes, the last evaluation's coverage.
+func (r *run) status(m train.Metrics) string {
+	s := fmt.Sprintf("D %.3f G %.3f", m["d_loss"], m["g_loss"])
+	if st := r.last.Modes; st.Modes > 0 {
+		s += fmt.Sprintf(" modes %d/%d hq %.0f%% kl %.2f", st.Covered, st.Modes, 100*st.HighQuality, st.ReverseKL)
+	}
+	return s
+}

@@ -1,0 +1,150 @@
+package gan
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/gibbsml/gibbs/data"
+	"github.com/gibbsml/gibbs/energy"
+	"github.com/gibbsml/gibbs/tensor"
+	"github.com/gibbsml/gibbs/train"
+)
+
+// stopAfter is a context that reports cancellation from its n+1-th check
+// of Err on: the Loop checks once before each step, so a run under it
+// stops after n steps.
+type stopAfter struct {
+	context.Context
+	n int
+}
+
+func (c *stopAfter) Err() error {
+	if c.n == 0 {
+		return context.Canceled
+	}
+	c.n--
+	return nil
+}
+
+// tinyConfigs are small runs: packed non-saturating with BatchNorm and
+// EMA on ring8, WGAN-GP with two critic steps, EBGAN, and a DCGAN on 8x8
+// images.
+func tinyConfigs(t testing.TB) map[string]struct {
+	cfg Config
+	set *data.Set
+} {
+	ring, err := data.Toy("ring8", 512, tensor.NewRNG(1))
+	if err != nil {
+		t.Fatal(err)
+	}
+	points := &data.Set{Name: "ring8", X: ring, Shape: []int{2}}
+	images := &data.Set{Name: "blobs", X: tensor.Uniform(tensor.NewRNG(2), 0, 1, 64, 64), Shape: []int{1, 8, 8}}
+	base := DefaultConfig()
+	base.GHidden, base.DHidden, base.Steps, base.Batch, base.EvalEvery, base.CheckpointEvery, base.LRG, base.LRD = []int{16, 16}, []int{16}, 12, 16, 6, 5, 1e-3, 1e-3
+	ns := base
+	ns.EMA, ns.GBatchNorm, ns.Pack = 0.9, true, 4
+	wgan := base
+	wgan.Loss, wgan.NCritic, wgan.Pack, wgan.GBatchNorm = "wgan-gp", 2, 1, false
+	eb := base
+	eb.Loss, eb.Pack, eb.Code = "ebgan", 2, 2
+	conv := base
+	conv.Data, conv.Channels, conv.Pack, conv.Batch, conv.Latent, conv.EMA = "blobs", [2]int{4, 8}, 2, 8, 4, 0.9
+	return map[string]struct {
+		cfg Config
+		set *data.Set
+	}{"ns": {ns, points}, "wgan-gp": {wgan, points}, "ebgan": {eb, points}, "dcgan": {conv, images}}
+}
+
+func trainIn(t testing.TB, ctx context.Context, path string, cfg Config, set *data.Set) (Result, error) {
+	t.Helper()
+	dir, err := train.OpenDir(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer dir.Close()
+	return Train(ctx, dir, cfg, Options{Train: set})
+}
+
+// TestResumeExact stops runs twice and resumes them: checkpoint and
+// metrics end byte for byte as those of a run that never stopped.
+func TestResumeExact(t *testing.T) {
+	for name, c := range tinyConfigs(t) {
+		if name == "wgan-gp" || name == "ebgan" {
+			continue // the same loop and parts as ns
+		}
+		t.Run(name, func(t *testing.T) {
+			whole, parts := filepath.Join(t.TempDir(), "whole"), filepath.Join(t.TempDir(), "parts")
+			if _, err := trainIn(t, context.Background(), whole, c.cfg, c.set); err != nil {
+				t.Fatal(err)
+			}
+			for _, n := range []int{3, 4} { // stops at step 3 (before a checkpoint) and 7
+				_, err := trainIn(t, &stopAfter{context.Background(), n}, parts, c.cfg, c.set)
+				var ie *train.InterruptedError
+				if !errors.As(err, &ie) {
+					t.Fatalf("stopped run: %v", err)
+				}
+			}
+			if res, err := trainIn(t, context.Background(), parts, c.cfg, c.set); err != nil || res.Step != c.cfg.Steps {
+				t.Fatalf("resumed run: step %d, %v", res.Step, err)
+			}
+			for _, f := range []string{train.CheckpointFile, train.MetricsFile} {
+				a, _ := os.ReadFile(filepath.Join(whole, f))
+				b, _ := os.ReadFile(filepath.Join(parts, f))
+				if len(a) == 0 || !bytes.Equal(a, b) {
+					t.Errorf("%s differs between the whole and the resumed run", f)
+				}
+			}
+		})
+	}
+}
+
+// TestOpen trains each tiny run and opens it: a Sampler of the data's
+// shape, a Plotter, an energy.Model for EBGAN alone, and the mode
+// coverage in the evaluation lines of 2-D runs.
+func TestOpen(t *testing.T) {
+	for name, c := range tinyConfigs(t) {
+		t.Run(name, func(t *testing.T) {
+			path := filepath.Join(t.TempDir(), name)
+			res, err := trainIn(t, context.Background(), path, c.cfg, c.set)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if c.set.Name == "ring8" && (res.Modes.Modes != 8 || res.Eval["modes_covered"] == nil) {
+				t.Errorf("no mode coverage in %v", res.Eval)
+			}
+			for _, f := range []string{"samples.png", "loss.png"} {
+				if _, err := os.Stat(filepath.Join(path, f)); err != nil {
+					t.Error(err)
+				}
+			}
+			m, err := train.Open(path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			s, ok := m.(train.Sampler)
+			if !ok {
+				t.Fatalf("%T is not a train.Sampler", m)
+			}
+			x := s.Sample(8, 0, tensor.NewRNG(5))
+			if x.Size(0) != 8 || x.Size(1) != c.set.X.Size(1) {
+				t.Errorf("samples of shape %v", x.Shape())
+			}
+			if p, ok := m.(train.Plotter); !ok || p.Plot(x) == nil {
+				t.Errorf("%T draws no picture", m)
+			}
+			e, isEnergy := m.(energy.Model)
+			if isEnergy != (name == "ebgan") {
+				t.Errorf("%T: energy.Model %v", m, isEnergy)
+			}
+			if isEnergy {
+				if f := e.Energy(nil, x); f.Dim() != 1 || f.Size(0) != 8 {
+					t.Errorf("energies of shape %v", f.Shape())
+				}
+			}
+		})
+	}
+}
