@@ -23,8 +23,20 @@ func New(c Config) *GAN {
 	g := &GAN{Config: c, Generator: NewGenerator(c, rng), Discriminator: NewDiscriminator(c, rng)}
 	if c.EMA > 0 {
 		g.Average = NewGenerator(c, tensor.NewRNG(c.Seed))
+		nn.SetTraining(g.Average, false)
 	}
+	g.training(false)
 	return g
+}
+
+// training switches the generator and the discriminator between training
+// and evaluation behaviour (BatchNorm's batch or running statistics). A
+// GAN's networks are in evaluation mode but inside a training step, so
+// that a trained model is only read when it generates or scores, from
+// any number of goroutines.
+func (g *GAN) training(on bool) {
+	nn.SetTraining(g.Generator, on)
+	nn.SetTraining(g.Discriminator, on)
 }
 
 // sampler is the generator samples come from: the average when there is
@@ -41,10 +53,7 @@ func (g *GAN) sampler() *nn.Sequential {
 // generator in evaluation mode (BatchNorm on its running statistics) and
 // carrying no gradient.
 func (g *GAN) Generate(z *tensor.Tensor) *tensor.Tensor {
-	s := g.sampler()
-	nn.SetTraining(s, false)
-	defer nn.SetTraining(s, true)
-	out := s.Forward(z).DetachRelease()
+	out := g.sampler().Forward(z).DetachRelease()
 	if IsImage(g.Config.Shape) {
 		out = toPixels(out)
 	}
@@ -70,8 +79,6 @@ func (g *GAN) PointScores(x *tensor.Tensor) *tensor.Tensor {
 		}
 		x = tensor.Concat(1, copies...)
 	}
-	nn.SetTraining(g.Discriminator, false)
-	defer nn.SetTraining(g.Discriminator, true)
 	return g.Discriminator.Score(x).DetachRelease()
 }
 

@@ -152,6 +152,8 @@ func (r *run) batch() *tensor.Tensor {
 func (r *run) step(done int) (train.Metrics, error) {
 	optim.Apply(r.optG, r.schedG, done)
 	optim.Apply(r.optD, r.schedD, done)
+	r.gan.training(true)
+	defer r.gan.training(false)
 	g, d, m := r.gan.Generator, r.gan.Discriminator, r.cfg.Pack
 	var lossD float64
 	for range r.cfg.NCritic {

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"sync"
 	"testing"
 
 	"github.com/gibbsml/gibbs/data"
@@ -147,4 +148,35 @@ func TestOpen(t *testing.T) {
 			}
 		})
 	}
+}
+
+// A trained GAN with BatchNorm generates from several goroutines at once,
+// each getting the samples it gets alone: generating only reads the model.
+func TestConcurrentSamples(t *testing.T) {
+	c := tinyConfigs(t)["ns"] // BatchNorm generator, EMA
+	path := filepath.Join(t.TempDir(), "ns")
+	if _, err := trainIn(t, context.Background(), path, c.cfg, c.set); err != nil {
+		t.Fatal(err)
+	}
+	m, err := train.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := m.(train.Sampler)
+	want := s.Sample(64, 0, tensor.NewRNG(9)).Data()
+	var wg sync.WaitGroup
+	for g := range 4 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			got := s.Sample(64, 0, tensor.NewRNG(9)).Data()
+			for i := range want {
+				if got[i] != want[i] {
+					t.Errorf("goroutine %d: sample value %d is %v, alone %v", g, i, got[i], want[i])
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
 }
