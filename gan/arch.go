@@ -69,7 +69,7 @@ func (d DCGAN) Generator(rng *tensor.RNG, latent int) *nn.Sequential {
 	c, h, w := d.Shape[0], d.Shape[1]/4, d.Shape[2]/4
 	c1, c2 := d.Channels[0], d.Channels[1]
 	g := nn.NewSequential(
-		nn.NewLinear(rng, latent, c2*h*w, false), nn.NewBatchNorm1d(c2*h*w), nn.ReLU(), reshape(c2, h, w),
+		nn.NewLinear(rng, latent, c2*h*w, false), nn.NewBatchNorm1d(c2*h*w), nn.ReLU(), &nn.Unflatten{Shape: []int{c2, h, w}},
 		nn.NewConvTranspose2d(rng, c2, c1, down), nn.NewBatchNorm2d(c1), nn.ReLU(),
 		nn.NewConvTranspose2d(rng, c1, c, down), nn.Tanh(), nn.Flatten(),
 	)
@@ -83,7 +83,7 @@ func (d DCGAN) Discriminator(rng *tensor.RNG, pack int) *nn.Sequential {
 	c, h, w := d.Shape[0]*pack, d.Shape[1], d.Shape[2]
 	c1, c2 := d.Channels[0], d.Channels[1]
 	net := nn.NewSequential(
-		reshape(c, h, w),
+		&nn.Unflatten{Shape: []int{c, h, w}},
 		nn.NewConv2d(rng, c, c1, down), nn.LeakyReLU(0.2),
 		nn.NewConv2d(rng, c1, c2, down), nn.NewBatchNorm2d(c2), nn.LeakyReLU(0.2),
 		nn.Flatten(), nn.NewLinear(rng, c2*(h/4)*(w/4), 1, true),
@@ -128,11 +128,4 @@ func walk(m nn.Module, f func(nn.Module)) {
 			walk(c.Module, f)
 		}
 	}
-}
-
-// reshape returns the layer that views [N, c*h*w] as [N, c, h, w].
-func reshape(c, h, w int) nn.Layer {
-	return &nn.Func{Name: fmt.Sprintf("Unflatten(%d, %d, %d)", c, h, w), F: func(x *tensor.Tensor) *tensor.Tensor {
-		return x.Reshape(x.Size(0), c, h, w)
-	}}
 }
