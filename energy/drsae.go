@@ -93,7 +93,11 @@ func (a *DrSAE) Logits(y *tensor.Tensor) *tensor.Tensor {
 	if a.Classifier == nil {
 		panic("energy: DrSAE.Logits: the model has no classifier")
 	}
-	z := a.Encode(y)
+	return a.classify(a.Encode(y))
+}
+
+// classify returns the classifier's scores of the normalised codes z.
+func (a *DrSAE) classify(z *tensor.Tensor) *tensor.Tensor {
 	norm := z.Square().Sum(1).AddScalar(1e-8).Sqrt().Unsqueeze(1)
 	return tensor.MatmulT(z.Div(norm), a.Classifier, false, true)
 }
@@ -108,7 +112,8 @@ func TrainDrSAE(a *DrSAE, y *tensor.Tensor, labels []int, weight float64, cfg Fi
 	}
 	return fitAdam("TrainDrSAE", nn.Tensors(a), y.Size(0), cfg, func(idx []int) *tensor.Tensor {
 		rows := y.IndexSelect(0, idx)
-		loss := a.Energy(nil, rows).Mean()
+		z := a.Encode(rows)
+		loss := a.LatentEnergy(nil, rows, z).Mean()
 		if labels == nil {
 			return loss
 		}
@@ -116,6 +121,6 @@ func TrainDrSAE(a *DrSAE, y *tensor.Tensor, labels []int, weight float64, cfg Fi
 		for i, j := range idx {
 			targets.Data()[i] = float32(labels[j])
 		}
-		return loss.Add(nn.CrossEntropyLoss(a.Logits(rows), targets).MulScalar(float32(weight)))
+		return loss.Add(nn.CrossEntropyLoss(a.classify(z), targets).MulScalar(float32(weight)))
 	}, func() { unitColumns(a.D) })
 }
