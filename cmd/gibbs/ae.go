@@ -75,34 +75,19 @@ func trainVAECommand(ctx context.Context, args []string, out io.Writer) error {
 // last evaluation.
 func trainAutoencoder(ctx context.Context, fs *flag.FlagSet, args []string, out io.Writer, kind string, cfg interface{ Validate() error }, common *ae.Common,
 	trainFn func(context.Context, *train.Dir, train.Output) (ae.Result, error)) error {
-	outDir := fs.String("out", "runs/"+kind, "run folder (config, metrics, checkpoint, pictures)")
-	resume := fs.Bool("resume", false, "continue the run in --out from its checkpoint (a larger --epochs continues a finished run)")
-	quiet := fs.Bool("quiet", false, "no progress bar")
-	watch := bindWatch(fs)
+	run := bindRun(fs, kind, "config, metrics, checkpoint, pictures", "epochs")
 	if err := parseFlags(fs, args, out, "gibbs train "+kind+" [flags]"); err != nil {
 		return err
 	}
-	if *resume {
-		if err := readResumedConfig(fs, *outDir, kind, cfg, "epochs", &common.Epochs); err != nil {
-			return err
-		}
-	} else if common.Hidden == nil {
+	if !*run.resume && common.Hidden == nil {
 		common.Hidden = ae.DefaultHidden(common.Arch)
 	}
-	if err := cfg.Validate(); err != nil {
-		return err
-	}
-	dir, err := openRunDir(*outDir, *resume)
+	dir, closeRun, err := run.open(ctx, fs, out, kind, cfg, &common.Epochs)
 	if err != nil {
 		return err
 	}
-	defer dir.Close()
-	stop, err := watch.start(ctx, dir.Path, out)
-	if err != nil {
-		return err
-	}
-	defer stop()
-	res, err := trainFn(ctx, dir, progressOut(out, *quiet))
+	defer closeRun()
+	res, err := trainFn(ctx, dir, run.output(out))
 	var fin *train.FinishedError
 	if errors.As(err, &fin) {
 		fmt.Fprintf(out, "the run in %s is finished (%d epochs); nothing changed (a larger --epochs continues it)\n", fin.Dir, common.Epochs)
@@ -111,7 +96,7 @@ func trainAutoencoder(ctx context.Context, fs *flag.FlagSet, args []string, out 
 	if err != nil {
 		return err
 	}
-	fmt.Fprintln(out, summary(kind, res.Eval, *outDir))
+	fmt.Fprintln(out, summary(kind, res.Eval, *run.out))
 	return nil
 }
 

@@ -75,39 +75,23 @@ func trainEBMCommand(ctx context.Context, args []string, out io.Writer) error {
 	cfg := ebm.DefaultConfig()
 	fs := flag.NewFlagSet("train ebm", flag.ContinueOnError)
 	bindEBM(&cfg, fs)
-	outDir := fs.String("out", "runs/ebm", "run folder (config, metrics, checkpoint, pictures)")
-	resume := fs.Bool("resume", false, "continue the run in --out from its checkpoint (a larger --steps continues a finished run)")
-	quiet := fs.Bool("quiet", false, "no progress bar")
-	watch := bindWatch(fs)
+	run := bindRun(fs, ebm.Kind, "config, metrics, checkpoint, pictures", "steps")
 	if err := parseFlags(fs, args, out, "gibbs train ebm [flags]"); err != nil {
 		return err
 	}
-	if *resume {
-		if err := readResumedConfig(fs, *outDir, ebm.Kind, &cfg, "steps", &cfg.Steps); err != nil {
-			return err
-		}
-	}
-	if err := cfg.Validate(); err != nil {
-		return err
-	}
-	dir, err := openRunDir(*outDir, *resume)
+	dir, closeRun, err := run.open(ctx, fs, out, ebm.Kind, &cfg, &cfg.Steps)
 	if err != nil {
 		return err
 	}
-	defer dir.Close()
-	stop, err := watch.start(ctx, dir.Path, out)
-	if err != nil {
-		return err
-	}
-	defer stop()
-	res, err := ebm.Train(ctx, dir, cfg, ebm.Options{Output: progressOut(out, *quiet)})
+	defer closeRun()
+	res, err := ebm.Train(ctx, dir, cfg, ebm.Options{Output: run.output(out)})
 	if reportFinished(err, out) {
 		return nil
 	}
 	if err != nil {
 		return err
 	}
-	fmt.Fprintln(out, resultLine(res)+"; pictures in "+*outDir)
+	fmt.Fprintln(out, resultLine(res)+"; pictures in "+*run.out)
 	return nil
 }
 

@@ -54,32 +54,16 @@ func trainGANCommand(ctx context.Context, args []string, out io.Writer) error {
 	cfg := gan.DefaultConfig()
 	fs := flag.NewFlagSet("train gan", flag.ContinueOnError)
 	bindGAN(&cfg, fs)
-	outDir := fs.String("out", "runs/gan", "run folder (config, metrics, checkpoint, pictures)")
-	resume := fs.Bool("resume", false, "continue the run in --out from its checkpoint (a larger --steps continues a finished run)")
-	quiet := fs.Bool("quiet", false, "no progress bar")
-	watch := bindWatch(fs)
+	run := bindRun(fs, gan.Kind, "config, metrics, checkpoint, pictures", "steps")
 	if err := parseFlags(fs, args, out, "gibbs train gan [flags]"); err != nil {
 		return err
 	}
-	if *resume {
-		if err := readResumedConfig(fs, *outDir, gan.Kind, &cfg, "steps", &cfg.Steps); err != nil {
-			return err
-		}
-	}
-	if err := cfg.Validate(); err != nil {
-		return err
-	}
-	dir, err := openRunDir(*outDir, *resume)
+	dir, closeRun, err := run.open(ctx, fs, out, gan.Kind, &cfg, &cfg.Steps)
 	if err != nil {
 		return err
 	}
-	defer dir.Close()
-	stop, err := watch.start(ctx, dir.Path, out)
-	if err != nil {
-		return err
-	}
-	defer stop()
-	res, err := gan.Train(ctx, dir, cfg, gan.Options{Output: progressOut(out, *quiet)})
+	defer closeRun()
+	res, err := gan.Train(ctx, dir, cfg, gan.Options{Output: run.output(out)})
 	if reportFinished(err, out) {
 		return nil
 	}
@@ -90,6 +74,6 @@ func trainGANCommand(ctx context.Context, args []string, out io.Writer) error {
 	if m := res.Modes; m.Modes > 0 {
 		s += fmt.Sprintf(": modes covered %d/%d, high-quality samples %.1f%%, reverse KL to uniform %.3f nats", m.Covered, m.Modes, 100*m.HighQuality, m.ReverseKL)
 	}
-	fmt.Fprintln(out, s+"; pictures in "+*outDir)
+	fmt.Fprintln(out, s+"; pictures in "+*run.out)
 	return nil
 }

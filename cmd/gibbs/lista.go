@@ -30,35 +30,19 @@ func trainLISTACommand(ctx context.Context, args []string, out io.Writer) error 
 	fs.Float64Var(&c.LR, "lr", c.LR, "Adam learning rate")
 	fs.IntVar(&c.CheckpointEvery, "checkpoint-every", c.CheckpointEvery, "steps between checkpoints")
 	fs.Uint64Var(&c.Seed, "seed", c.Seed, "random seed")
-	outDir := fs.String("out", "runs/lista", "run folder (config, metrics, checkpoint, lista.json, lista.png)")
-	resume := fs.Bool("resume", false, "continue the run in --out from its checkpoint")
-	quiet := fs.Bool("quiet", false, "no progress bar")
-	watch := bindWatch(fs)
+	run := bindRun(fs, lista.Kind, "config, metrics, checkpoint, lista.json, lista.png", "steps")
 	if err := parseFlags(fs, args, out, "gibbs train lista [flags]"); err != nil {
 		return err
 	}
-	if *resume {
-		if err := readResumedConfig(fs, *outDir, lista.Kind, &c, "steps", &c.Steps); err != nil {
-			return err
-		}
-	}
-	if err := c.Validate(); err != nil {
-		return err
-	}
-	dir, err := openRunDir(*outDir, *resume)
+	dir, closeRun, err := run.open(ctx, fs, out, lista.Kind, &c, &c.Steps)
 	if err != nil {
 		return err
 	}
-	defer dir.Close()
-	stop, err := watch.start(ctx, dir.Path, out)
-	if err != nil {
-		return err
-	}
-	defer stop()
-	if !*resume {
+	defer closeRun()
+	if !*run.resume {
 		fmt.Fprintf(out, "training LISTA encoders of depth 1..%d on %d signals (dy %d, dz %d)\n", c.MaxDepth, c.Train, c.Dy, c.Dz)
 	}
-	res, err := lista.Train(ctx, dir, c, progressOut(out, *quiet))
+	res, err := lista.Train(ctx, dir, c, run.output(out))
 	if reportFinished(err, out) {
 		return nil
 	}

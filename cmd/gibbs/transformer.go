@@ -12,11 +12,8 @@ import (
 
 // transformerFlags are the flags of 'gibbs train transformer' bound to c.
 type transformerFlags struct {
-	fs     *flag.FlagSet
-	out    *string
-	resume *bool
-	quiet  *bool
-	watch  watchFlags
+	fs  *flag.FlagSet
+	run runFlags
 }
 
 func bindTransformer(c *attention.Config) transformerFlags {
@@ -38,13 +35,7 @@ func bindTransformer(c *attention.Config) transformerFlags {
 	fs.IntVar(&c.CheckpointEvery, "checkpoint-every", c.CheckpointEvery, "steps between checkpoints")
 	fs.IntVar(&c.TestSize, "test-size", c.TestSize, "held-out sequences per evaluation")
 	fs.Uint64Var(&c.Seed, "seed", c.Seed, "random seed (data, initialisation)")
-	return transformerFlags{
-		fs:     fs,
-		out:    fs.String("out", "runs/transformer", "run folder (config, metrics, checkpoint, attention.png, accuracy.png; text: sample.txt)"),
-		resume: fs.Bool("resume", false, "continue the run in --out from its checkpoint (a larger --steps continues a finished run)"),
-		quiet:  fs.Bool("quiet", false, "no progress bar"),
-		watch:  bindWatch(fs),
-	}
+	return transformerFlags{fs: fs, run: bindRun(fs, attention.Kind, "config, metrics, checkpoint, attention.png, accuracy.png; text: sample.txt", "steps")}
 }
 
 // trainTransformerCommand is 'gibbs train transformer': a transformer
@@ -65,25 +56,12 @@ func trainTransformerCommand(ctx context.Context, args []string, out io.Writer) 
 			return err
 		}
 	}
-	if *f.resume {
-		if err := readResumedConfig(f.fs, *f.out, attention.Kind, &c, "steps", &c.Steps); err != nil {
-			return err
-		}
-	}
-	if err := c.Validate(); err != nil {
-		return err
-	}
-	dir, err := openRunDir(*f.out, *f.resume)
+	dir, closeRun, err := f.run.open(ctx, f.fs, out, attention.Kind, &c, &c.Steps)
 	if err != nil {
 		return err
 	}
-	defer dir.Close()
-	stop, err := f.watch.start(ctx, dir.Path, out)
-	if err != nil {
-		return err
-	}
-	defer stop()
-	res, err := attention.Train(ctx, dir, c, attention.Options{Output: progressOut(out, *f.quiet)})
+	defer closeRun()
+	res, err := attention.Train(ctx, dir, c, attention.Options{Output: f.run.output(out)})
 	if reportFinished(err, out) {
 		return nil
 	}
@@ -92,11 +70,11 @@ func trainTransformerCommand(ctx context.Context, args []string, out io.Writer) 
 	}
 	if c.Task == "text" {
 		fmt.Fprintf(out, "step %d: held-out %.3f bits per character, next character right %.2f%% of the time; pictures and sample.txt in %s\nsample: %s\n",
-			res.Step, res.TestLoss/ln2, 100*res.TokenAccuracy, *f.out, res.Sample)
+			res.Step, res.TestLoss/ln2, 100*res.TokenAccuracy, *f.run.out, res.Sample)
 		return nil
 	}
 	fmt.Fprintf(out, "task %s, step %d: held-out accuracy %.2f%% per token, %.2f%% per sequence (test loss %.4f); pictures in %s\n",
-		c.Task, res.Step, 100*res.TokenAccuracy, 100*res.SequenceAccuracy, res.TestLoss, *f.out)
+		c.Task, res.Step, 100*res.TokenAccuracy, 100*res.SequenceAccuracy, res.TestLoss, *f.run.out)
 	return nil
 }
 
