@@ -15,23 +15,8 @@ import (
 	"github.com/gibbsml/gibbs/energy"
 	"github.com/gibbsml/gibbs/tensor"
 	"github.com/gibbsml/gibbs/train"
+	"github.com/gibbsml/gibbs/train/traintest"
 )
-
-// stopAfter is a context that reports cancellation from its n+1-th
-// check of Err on: the Loop checks once before each step, so a run under
-// it stops after n steps, at a point fixed in advance.
-type stopAfter struct {
-	context.Context
-	n int
-}
-
-func (c *stopAfter) Err() error {
-	if c.n == 0 {
-		return context.Canceled
-	}
-	c.n--
-	return nil
-}
 
 // runConfigs are a denoising AE (noise from the step RNG) and a VAE with
 // KL warm-up on the bars, and a VAE on moons.
@@ -76,7 +61,7 @@ func TestResumeExact(t *testing.T) {
 			// 24 steps in 3 epochs of 8: stop at 5 (mid-epoch, past a
 			// checkpoint) and at 13.
 			for _, n := range []int{5, 8} {
-				_, err := trainIn(t, &stopAfter{context.Background(), n}, parts, c.cfg, c.opts)
+				_, err := trainIn(t, traintest.StopAfter(n), parts, c.cfg, c.opts)
 				var ie *train.InterruptedError
 				if !errors.As(err, &ie) {
 					t.Fatalf("stopped run: %v", err)

@@ -13,23 +13,8 @@ import (
 	"github.com/gibbsml/gibbs/energy"
 	"github.com/gibbsml/gibbs/tensor"
 	"github.com/gibbsml/gibbs/train"
+	"github.com/gibbsml/gibbs/train/traintest"
 )
-
-// stopAfter is a context that reports cancellation from its n+1-th check
-// of Err on: the Loop checks once before each step, so a run under it
-// stops after n steps.
-type stopAfter struct {
-	context.Context
-	n int
-}
-
-func (c *stopAfter) Err() error {
-	if c.n == 0 {
-		return context.Canceled
-	}
-	c.n--
-	return nil
-}
 
 // tinyConfigs are small runs: packed non-saturating with BatchNorm and
 // EMA on ring8, WGAN-GP with two critic steps, EBGAN, and a DCGAN on 8x8
@@ -83,7 +68,7 @@ func TestResumeExact(t *testing.T) {
 				t.Fatal(err)
 			}
 			for _, n := range []int{3, 4} { // stops at step 3 (before a checkpoint) and 7
-				_, err := trainIn(t, &stopAfter{context.Background(), n}, parts, c.cfg, c.set)
+				_, err := trainIn(t, traintest.StopAfter(n), parts, c.cfg, c.set)
 				var ie *train.InterruptedError
 				if !errors.As(err, &ie) {
 					t.Fatalf("stopped run: %v", err)
