@@ -22,6 +22,10 @@ type Trained struct {
 // Kind returns "gan".
 func (*Trained) Kind() string { return Kind }
 
+// InputShape returns the shape of one sample of the data: what the
+// discriminator scores and the generator draws.
+func (t *Trained) InputShape() []int { return t.Config.Shape }
+
 // Sample draws n samples in the data's space; steps is ignored (sampling
 // is one pass).
 func (t *Trained) Sample(n, _ int, rng *tensor.RNG) *tensor.Tensor { return t.GAN.Sample(n, rng) }
