@@ -1,6 +1,7 @@
 package nn_test
 
 import (
+	"fmt"
 	"testing"
 
 	"github.com/gibbsml/gibbs/nn"
@@ -34,6 +35,16 @@ func BenchmarkMaxPool2d(b *testing.B) {
 
 func BenchmarkBatchNorm2d(b *testing.B) {
 	benchLayer(b, nn.NewBatchNorm2d(16), randn(1, 1, 32, 16, 28, 28))
+}
+
+// BatchNorm1d on [N, C] inputs, as in the hidden layers of an MLP
+// generator: every channel's values lie one row apart.
+func BenchmarkBatchNorm1d(b *testing.B) {
+	for _, s := range []struct{ n, c int }{{100, 400}, {128, 256}} {
+		b.Run(fmt.Sprintf("%dx%d", s.n, s.c), func(b *testing.B) {
+			benchLayer(b, nn.NewBatchNorm1d(s.c), randn(1, 1, s.n, s.c))
+		})
+	}
 }
 
 func BenchmarkLayerNorm(b *testing.B) {
