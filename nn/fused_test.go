@@ -20,7 +20,10 @@ func TestFusedBackwardPaths(t *testing.T) {
 		}
 	}
 	ln, bn1, bn3, bn2 := nn.NewLayerNorm(6), nn.NewBatchNorm1d(5), nn.NewBatchNorm1d(3), nn.NewBatchNorm2d(4)
-	for _, l := range []interface{ Params() []nn.Param }{ln, bn1, bn3, bn2} {
+	// bnWide is large enough for its loops to split across threads.
+	bnWide, bnPlain := nn.NewBatchNorm1d(600), nn.NewBatchNorm1d(5)
+	bnPlain.Weight, bnPlain.Bias = nil, nil
+	for _, l := range []interface{ Params() []nn.Param }{ln, bn1, bn3, bn2, bnWide} {
 		affine(l)
 	}
 	soft := tensor.Rand(tensor.NewRNG(45), 3, 4).SetRequiresGrad(true)
@@ -44,6 +47,8 @@ func TestFusedBackwardPaths(t *testing.T) {
 		{"LayerNorm", ln.Forward, []int{2, 5, 6}, nn.Tensors(ln)},
 		{"LayerNorm without affine map", noAffine.Forward, []int{4, 3, 4}, nil},
 		{"BatchNorm1d", bn1.Forward, []int{7, 5}, nn.Tensors(bn1)},
+		{"BatchNorm1d without affine map", bnPlain.Forward, []int{7, 5}, nil},
+		{"BatchNorm1d, wide", bnWide.Forward, []int{60, 600}, nn.Tensors(bnWide)},
 		{"BatchNorm1d 3-D", bn3.Forward, []int{4, 3, 6}, nn.Tensors(bn3)},
 		{"BatchNorm2d", bn2.Forward, []int{3, 4, 5, 2}, nn.Tensors(bn2)},
 		{"BCELoss mean", bce(nn.ReduceMean), []int{3, 4}, []*tensor.Tensor{soft}},

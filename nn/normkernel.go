@@ -46,6 +46,10 @@ func (l normLayout) each(c int, f func(off int)) {
 // summed in float64 in two passes.
 func normStats(x []float32, l normLayout) (mean, variance []float32) {
 	mean, variance = make([]float32, l.groups), make([]float32, l.groups)
+	if l.byRows() {
+		rowStats(x, mean, variance, l)
+		return mean, variance
+	}
 	n := float64(l.count())
 	l.split(l.groups, func(c0, c1 int) {
 		for c := c0; c < c1; c++ {
@@ -115,6 +119,10 @@ func rstd(variance []float32, eps float32) []float32 {
 // identity map, run by run with vector maps that round as the formula
 // reads.
 func normApply(y, x, mean, rs, w, b []float32, l normLayout) {
+	if l.byRows() {
+		rowApply(y, x, mean, rs, w, b, l)
+		return
+	}
 	l.split(l.groups, func(c0, c1 int) {
 		for c := c0; c < c1; c++ {
 			m, r := mean[c], rs[c]
@@ -148,6 +156,10 @@ func normApply(y, x, mean, rs, w, b []float32, l normLayout) {
 //
 // the means and sums being over each group.
 func normBackward(gx, gw, gb, g, x, mean, rs, w []float32, l normLayout) {
+	if l.byRows() {
+		rowBackward(gx, gw, gb, g, x, mean, rs, w, l)
+		return
+	}
 	perInner := w != nil && l.perInner
 	l.split(l.groups, func(c0, c1 int) {
 		scratch := make([]float32, 2*l.inner)

@@ -1,0 +1,160 @@
+package nn
+
+import "github.com/gibbsml/gibbs/internal/kernel"
+
+// normRowsMax is the longest run of a group's values (the layout's inner
+// length) for which BatchNorm goes along rows: its loops then view the
+// tensor as outer rows of groups*inner contiguous values and work on
+// whole rows with the vector maps, summing per column over the rows,
+// rather than on runs too short for the vector maps to repay their calls
+// ([N, C] inputs have runs of one value).
+const normRowsMax = 8
+
+// byRows tells whether the norm loops go along rows.
+func (l normLayout) byRows() bool { return !l.perInner && l.inner <= normRowsMax }
+
+// splitRows runs f over ranges [j0, j1) of the columns of the rows, each
+// range holding whole groups, across threads as split does.
+func (l normLayout) splitRows(f func(j0, j1 int)) {
+	l.split(l.groups, func(c0, c1 int) { f(c0*l.inner, c1*l.inner) })
+}
+
+// row returns columns j0..j1-1 of row a of x.
+func (l normLayout) row(x []float32, a, j0, j1 int) []float32 {
+	w := l.groups * l.inner
+	return x[a*w+j0 : a*w+j1]
+}
+
+// colSums returns, for each of k columns, the float64 sum over the rows
+// of the terms that add(a, part) adds into part for row a, in float32
+// partial sums of kernel.CarryRows rows carried into float64.
+func (l normLayout) colSums(k int, add func(a int, part []float32)) []float64 {
+	part, acc := make([]float32, k), make([]float64, k)
+	for a := 0; a < l.outer; a++ {
+		add(a, part)
+		if (a+1)%kernel.CarryRows == 0 {
+			kernel.Carry(acc, part)
+		}
+	}
+	kernel.Carry(acc, part)
+	return acc
+}
+
+// groupSum returns the sum of the inner columns of acc, which starts at
+// column j0, that belong to group c.
+func (l normLayout) groupSum(acc []float64, j0, c int) float64 {
+	var s float64
+	for _, v := range acc[c*l.inner-j0 : (c+1)*l.inner-j0] {
+		s += v
+	}
+	return s
+}
+
+// perColumn returns, for columns j0..j1-1, the value f(c) of each one's
+// group c.
+func (l normLayout) perColumn(j0, j1 int, f func(c int) float32) []float32 {
+	v := make([]float32, j1-j0)
+	for j := range v {
+		v[j] = f((j0 + j) / l.inner)
+	}
+	return v
+}
+
+// rowStats is normStats along rows.
+func rowStats(x, mean, variance []float32, l normLayout) {
+	n := float64(l.count())
+	l.splitRows(func(j0, j1 int) {
+		k := j1 - j0
+		s := l.colSums(k, func(a int, part []float32) { kernel.AddTo(part, l.row(x, a, j0, j1)) })
+		for c := j0 / l.inner; c < j1/l.inner; c++ {
+			mean[c] = float32(l.groupSum(s, j0, c) / n)
+		}
+		mc, d := l.perColumn(j0, j1, func(c int) float32 { return mean[c] }), make([]float32, k)
+		q := l.colSums(k, func(a int, part []float32) {
+			kernel.Map2(kernel.Sub, d, l.row(x, a, j0, j1), mc)
+			kernel.Map2(kernel.Mul, d, d, d)
+			kernel.AddTo(part, d)
+		})
+		for c := j0 / l.inner; c < j1/l.inner; c++ {
+			variance[c] = float32(l.groupSum(q, j0, c) / n)
+		}
+	})
+}
+
+// rowApply is normApply along rows: y = (x - mean) * (rs * w) + b.
+func rowApply(y, x, mean, rs, w, b []float32, l normLayout) {
+	l.splitRows(func(j0, j1 int) {
+		mc := l.perColumn(j0, j1, func(c int) float32 { return mean[c] })
+		sc := l.perColumn(j0, j1, func(c int) float32 {
+			if w == nil {
+				return rs[c]
+			}
+			return rs[c] * w[c]
+		})
+		var bc []float32
+		if w != nil {
+			bc = l.perColumn(j0, j1, func(c int) float32 { return b[c] })
+		}
+		for a := 0; a < l.outer; a++ {
+			ys := l.row(y, a, j0, j1)
+			kernel.Map2(kernel.Sub, ys, l.row(x, a, j0, j1), mc)
+			kernel.Map2(kernel.Mul, ys, ys, sc)
+			if bc != nil {
+				kernel.Map2(kernel.Add, ys, ys, bc)
+			}
+		}
+	})
+}
+
+// rowBackward is normBackward along rows, with one weight per group.
+func rowBackward(gx, gw, gb, g, x, mean, rs, w []float32, l normLayout) {
+	n := float64(l.count())
+	l.splitRows(func(j0, j1 int) {
+		k := j1 - j0
+		mc := l.perColumn(j0, j1, func(c int) float32 { return mean[c] })
+		rc := l.perColumn(j0, j1, func(c int) float32 { return rs[c] })
+		xhat := make([]float32, k)
+		// xhat = (x - mean) * rs for row a.
+		norm := func(a int) {
+			kernel.Map2(kernel.Sub, xhat, l.row(x, a, j0, j1), mc)
+			kernel.Map2(kernel.Mul, xhat, xhat, rc)
+		}
+		sb := l.colSums(k, func(a int, part []float32) { kernel.AddTo(part, l.row(g, a, j0, j1)) })
+		sw := l.colSums(k, func(a int, part []float32) {
+			norm(a)
+			kernel.Map2(kernel.Mul, xhat, xhat, l.row(g, a, j0, j1))
+			kernel.AddTo(part, xhat)
+		})
+		// The means of gxhat = g * w and of gxhat * xhat, per column,
+		// and the weight of each column (one without an affine map).
+		mg, mgx := make([]float32, k), make([]float32, k)
+		wc := l.perColumn(j0, j1, func(c int) float32 {
+			if w == nil {
+				return 1
+			}
+			return w[c]
+		})
+		for c := j0 / l.inner; c < j1/l.inner; c++ {
+			s, sx := l.groupSum(sb, j0, c), l.groupSum(sw, j0, c)
+			if w != nil {
+				gw[c] += float32(sx)
+				gb[c] += float32(s)
+			}
+			wf := float64(wc[c*l.inner-j0])
+			for j := c*l.inner - j0; j < (c+1)*l.inner-j0; j++ {
+				mg[j], mgx[j] = float32(wf*s/n), float32(wf*sx/n)
+			}
+		}
+		gh := make([]float32, k)
+		for a := 0; a < l.outer; a++ {
+			// rs (gxhat - mg - xhat mgx)
+			out := l.row(gx, a, j0, j1)
+			kernel.Map2(kernel.Mul, gh, l.row(g, a, j0, j1), wc)
+			kernel.Map2(kernel.Sub, out, gh, mg)
+			norm(a)
+			kernel.Map2(kernel.Mul, xhat, xhat, mgx)
+			kernel.Map2(kernel.Sub, out, out, xhat)
+			kernel.Map2(kernel.Mul, out, out, rc)
+		}
+	})
+}
