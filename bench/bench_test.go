@@ -31,10 +31,13 @@ func benchWorkloads(b *testing.B, name string) {
 	}
 }
 
-func BenchmarkSgemm(b *testing.B)       { benchWorkloads(b, "sgemm") }
-func BenchmarkMLPAE(b *testing.B)       { benchWorkloads(b, "mlp_ae") }
-func BenchmarkVAE(b *testing.B)         { benchWorkloads(b, "vae") }
-func BenchmarkGAN(b *testing.B)         { benchWorkloads(b, "gan") }
-func BenchmarkTransformer(b *testing.B) { benchWorkloads(b, "transformer") }
-func BenchmarkConvnet(b *testing.B)     { benchWorkloads(b, "convnet") }
-func BenchmarkEBM2D(b *testing.B)       { benchWorkloads(b, "ebm2d") }
+func BenchmarkSgemm(b *testing.B)              { benchWorkloads(b, "sgemm") }
+func BenchmarkMLPAE(b *testing.B)              { benchWorkloads(b, "mlp_ae") }
+func BenchmarkVAE(b *testing.B)                { benchWorkloads(b, "vae") }
+func BenchmarkGAN(b *testing.B)                { benchWorkloads(b, "gan") }
+func BenchmarkTransformer(b *testing.B)        { benchWorkloads(b, "transformer") }
+func BenchmarkConvnet(b *testing.B)            { benchWorkloads(b, "convnet") }
+func BenchmarkEBM2D(b *testing.B)              { benchWorkloads(b, "ebm2d") }
+func BenchmarkDCGAN(b *testing.B)              { benchWorkloads(b, "dcgan") }
+func BenchmarkConvAE(b *testing.B)             { benchWorkloads(b, "conv_ae") }
+func BenchmarkTransformerReverse(b *testing.B) { benchWorkloads(b, "transformer_reverse") }

@@ -22,10 +22,18 @@
 //	transformer  one post-norm encoder layer (d 128, 4 heads, ff 512), batch 32 x 64, MSE, Adam
 //	convnet      LeNet-like conv net on 28x28, cross-entropy, Adam, batch 128
 //	ebm2d        energy MLP 2-128-128-1 SiLU, 20 Langevin steps on 256 replay negatives
+//	dcgan        DCGAN on 28x28 (64, 128 channels), z 100, batch 64, one D + one G step
+//	conv_ae      conv autoencoder 3x3 stride 2 to 64x7x7, code 32, BCE, Adam, batch 128
+//	transformer_reverse  2 post-norm encoder layers (d 64, 4 heads, ff 128) reversing
+//	             16 tokens of 10, learned positions, cross-entropy, Adam, batch 128
 //
 // The vae workload times package ae's VAE and its training objective, as
 // gibbs train vae runs them; the gan workload builds its networks with
-// package gan (gan.MLP).
+// package gan (gan.MLP), and dcgan with gan.DCGAN. conv_ae and
+// transformer_reverse are built from nn layers, as package ae's conv nets
+// (4x4 kernels) and package attention's model (fixed positions) differ
+// from the reference's. The script's ebm_image waits for an image energy
+// family and has no gibbs counterpart yet.
 //
 // The reference script reports the transformer twice, as
 // "transformer_nn" (nn.TransformerEncoderLayer) and "transformer_manual"

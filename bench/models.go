@@ -97,16 +97,34 @@ func ganCase(d *Data) *Case {
 	rng := tensor.NewRNG(3)
 	g := gan.MLP{Hidden: []int{256, 256}, Activation: func() nn.Layer { return nn.ReLU() }}.Build(rng, zdim, 784, nn.Tanh())
 	dis := gan.MLP{Hidden: []int{256, 256}, Activation: func() nn.Layer { return nn.LeakyReLU(0.2) }}.Build(rng, 784, 1, nil)
-	optG, optD := newAdam(2e-4, 0.5, g), newAdam(2e-4, 0.5, dis)
+	return ganStepCase(rng, g, dis, zdim, tanhImages(d, BatchSize),
+		"G 64-256-256-784 ReLU/tanh, D 784-256-256-1 LeakyReLU(0.2), "+
+			"BCE-with-logits non-saturating, Adam(2e-4, 0.5, 0.999); "+
+			"1 iter = 1 D step (128 real + 128 fake) + 1 G step (same z)")
+}
+
+// tanhImages returns the first n images of each staged batch, [n, 784]
+// scaled to tanh's range [-1, 1].
+func tanhImages(d *Data, n int) []*tensor.Tensor {
 	reals := make([]*tensor.Tensor, len(d.Batches))
 	for i, b := range d.Batches {
-		reals[i] = b.X.MulScalar(2).AddScalar(-1) // tanh range
+		reals[i] = b.X.Narrow(0, 0, n).MulScalar(2).AddScalar(-1)
 	}
+	return reals
+}
+
+// ganStepCase is a GAN workload: each call takes one discriminator step on
+// a batch of reals and as many fakes from N(0, 1) codes of size zdim, then
+// one non-saturating generator step on the same fakes, both with BCE on
+// logits and Adam(2e-4, 0.5, 0.999). Its loss is the discriminator's.
+func ganStepCase(rng *tensor.RNG, g, dis nn.Layer, zdim int, reals []*tensor.Tensor, desc string) *Case {
+	bsz := reals[0].Size(0)
+	optG, optD := newAdam(2e-4, 0.5, g), newAdam(2e-4, 0.5, dis)
 	next := cycle(reals)
-	ones, zeros := tensor.Ones(BatchSize, 1), tensor.Zeros(BatchSize, 1)
+	ones, zeros := tensor.Ones(bsz, 1), tensor.Zeros(bsz, 1)
 	step := func() float32 {
 		real := next()
-		fake := g.Forward(tensor.Randn(rng, BatchSize, zdim))
+		fake := g.Forward(tensor.Randn(rng, bsz, zdim))
 		lossD := trainStep(optD, func() *tensor.Tensor {
 			return nn.BCEWithLogitsLoss(dis.Forward(real), ones).
 				Add(nn.BCEWithLogitsLoss(dis.Forward(fake.Detach()), zeros))
@@ -116,13 +134,8 @@ func ganCase(d *Data) *Case {
 	}
 	return &Case{
 		Step: step, Work: 1, Unit: "iters/s",
-		Extra: Record{
-			{"model", "G 64-256-256-784 ReLU/tanh, D 784-256-256-1 LeakyReLU(0.2), " +
-				"BCE-with-logits non-saturating, Adam(2e-4, 0.5, 0.999); " +
-				"1 iter = 1 D step (128 real + 128 fake) + 1 G step (same z)"},
-			{"batch", BatchSize},
-		},
-		Finish: func(med float64) (Record, error) { return Record{{"samples_per_s", BatchSize / med}}, nil },
+		Extra:  Record{{"model", desc}, {"batch", bsz}},
+		Finish: func(med float64) (Record, error) { return Record{{"samples_per_s", float64(bsz) / med}}, nil },
 	}
 }
 
@@ -168,15 +181,20 @@ func convnetCase(d *Data) *Case {
 		nn.NewLinear(rng, 128, 10, true),
 	)
 	opt := newAdam(1e-3, 0.9, model)
-	images := make([]Batch, len(d.Batches))
-	for i, b := range d.Batches {
-		images[i] = Batch{X: b.X.Reshape(BatchSize, 1, 28, 28), Y: b.Y}
-	}
-	next := cycle(images)
+	next := cycle(images(d))
 	step := func() float32 {
 		b := next()
 		return trainStep(opt, func() *tensor.Tensor { return nn.CrossEntropyLoss(model.Forward(b.X), b.Y) })
 	}
 	return imageCase(step, model, "conv1->32 3x3, ReLU, maxpool2, conv32->64 3x3, ReLU, maxpool2, "+
 		"fc 1600-128 ReLU, fc 128-10; cross-entropy; Adam lr 1e-3; NCHW, no padding")
+}
+
+// images returns the staged batches with X as [BatchSize, 1, 28, 28].
+func images(d *Data) []Batch {
+	out := make([]Batch, len(d.Batches))
+	for i, b := range d.Batches {
+		out[i] = Batch{X: b.X.Reshape(BatchSize, 1, 28, 28), Y: b.Y}
+	}
+	return out
 }

@@ -43,6 +43,9 @@ func Workloads() []Workload {
 		Workload{"transformer", transformerCase},
 		Workload{"convnet", convnetCase},
 		Workload{"ebm2d", ebm2dCase},
+		Workload{"dcgan", dcganCase},
+		Workload{"conv_ae", convAECase},
+		Workload{"transformer_reverse", transformerReverseCase},
 	)
 }
 

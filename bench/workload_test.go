@@ -9,9 +9,10 @@ import (
 // TestWorkloadsLearn runs a few steps of each model workload on fixed data
 // (one staged batch) and checks that every loss is finite and that the
 // loss goes down: the mean of the last two steps is below that of the
-// first two. For gan the loss is the discriminator's.
+// first two. For gan and dcgan the loss is the discriminator's.
 func TestWorkloadsLearn(t *testing.T) {
-	steps := map[string]int{"mlp_ae": 8, "vae": 8, "gan": 8, "transformer": 8, "convnet": 4, "ebm2d": 8}
+	steps := map[string]int{"mlp_ae": 8, "vae": 8, "gan": 8, "transformer": 8, "convnet": 4, "ebm2d": 8,
+		"dcgan": 4, "conv_ae": 4, "transformer_reverse": 8}
 	d := RandomData(1, 7)
 	for _, w := range Workloads() {
 		if w.Name == "sgemm" {
@@ -56,7 +57,10 @@ func TestSelect(t *testing.T) {
 		want    []string // names of the selected workloads
 		wantErr bool
 	}{
-		{nil, []string{"sgemm", "sgemm", "sgemm", "sgemm", "sgemm", "mlp_ae", "vae", "gan", "transformer", "convnet", "ebm2d"}, false},
+		{nil, []string{"sgemm", "sgemm", "sgemm", "sgemm", "sgemm", "mlp_ae", "vae", "gan", "transformer", "convnet", "ebm2d",
+			"dcgan", "conv_ae", "transformer_reverse"}, false},
+		{[]string{"transformer_reverse", "dcgan"}, []string{"transformer_reverse", "dcgan"}, false},
+		{[]string{"ebm_image"}, nil, true},
 		{[]string{"vae", "mlp_ae"}, []string{"vae", "mlp_ae"}, false},
 		{[]string{"sgemm"}, []string{"sgemm", "sgemm", "sgemm", "sgemm", "sgemm"}, false},
 		{[]string{"mlp_ae", "nope"}, nil, true},

@@ -30,7 +30,8 @@ import tempfile
 
 from atomic_write import write_text
 
-WORKLOADS = ["sgemm", "mlp_ae", "vae", "gan", "transformer", "convnet", "ebm2d"]
+WORKLOADS = ["sgemm", "mlp_ae", "vae", "gan", "transformer", "convnet", "ebm2d",
+             "dcgan", "conv_ae", "transformer_reverse"]
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 # torch_ref.py names the transformer twice; gibbs's "transformer" is
