@@ -29,6 +29,7 @@ func bindGAN(c *gan.Config, fs *flag.FlagSet) {
 	fs.BoolVar(&c.GBatchNorm, "g-batchnorm", c.GBatchNorm, "BatchNorm in the mlp generator's hidden layers")
 	fs.IntVar(&c.Code, "code", c.Code, "ebgan: code size of the autoencoder discriminator")
 	fs.IntVar(&c.Pack, "pack", c.Pack, "PacGAN packing: samples the discriminator judges at once (1: none)")
+	fs.BoolVar(&c.SpectralNorm, "spectral-norm", c.SpectralNorm, "spectral normalisation of the discriminator's Linear and convolution layers (not ebgan)")
 	fs.IntVar(&c.NCritic, "n-critic", c.NCritic, "discriminator steps per generator step")
 	fs.IntVar(&c.Batch, "batch", c.Batch, "samples per step (a multiple of --pack)")
 	fs.IntVar(&c.Steps, "steps", c.Steps, "generator steps (with --resume: a larger number continues a finished run)")
