@@ -99,9 +99,13 @@ func (r *run) drawPictures(done int, samples *tensor.Tensor) error {
 	return nil
 }
 
-// describe names the loss, the packing, the schedule and the average.
+// describe names the loss, the packing, spectral normalisation, the
+// schedule and the average.
 func (c Config) describe() string {
 	s := c.Loss + " loss"
+	if c.SpectralNorm {
+		s += ", spectral norm"
+	}
 	if c.Pack > 1 {
 		s += fmt.Sprintf(", packing %d", c.Pack)
 	}
