@@ -42,4 +42,3 @@ func TestFrechetDistance(t *testing.T) {
 		})
 	}
 }
-
