@@ -75,6 +75,10 @@ func trainGANCommand(ctx context.Context, args []string, out io.Writer) error {
 	if m := res.Modes; m.Modes > 0 {
 		s += fmt.Sprintf(": modes covered %d/%d, high-quality samples %.1f%%, reverse KL to uniform %.3f nats", m.Covered, m.Modes, 100*m.HighQuality, m.ReverseKL)
 	}
+	if fd, ok := res.Eval["classifier_fd"].(float64); ok {
+		s += fmt.Sprintf(": classes covered %v/%v, confident samples %.1f%%, Fréchet distance in the classifier's features %.3f",
+			res.Eval["classes_covered"], res.Eval["classes"], 100*res.Eval["class_confident"].(float64), fd)
+	}
 	fmt.Fprintln(out, s+"; pictures in "+*run.out)
 	return nil
 }
