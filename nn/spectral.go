@@ -12,7 +12,9 @@ import (
 // W's largest singular value (W seen as [out, in*KH*KW]), so that the
 // layer is 1-Lipschitz. sigma is estimated as u^T W v from vectors u
 // ([out]) and v ([in*KH*KW]) that one step of power iteration refines at
-// every forward pass in training; in evaluation they stay as they are.
+// every forward pass in training (so training passes through one layer
+// run one at a time); in evaluation they stay as they are and the layer
+// is only read.
 // The gradient flows through sigma with u and v held constant, as in
 // PyTorch's torch.nn.utils.spectral_norm, whose names the layer keeps:
 // parameters "weight_orig" (the raw W) and "bias", buffers "weight_u" and
