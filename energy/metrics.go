@@ -100,7 +100,42 @@ func ModeCoverage(samples *tensor.Tensor, centres [][2]float64, std float64) Mod
 			near++
 		}
 	}
-	st := ModeStats{Modes: len(centres), ReverseKL: math.Inf(1)}
+	return coverage(counts, near, n)
+}
+
+// ClassCoverage returns the ModeStats of samples over the classes of a
+// classifier, from its class probabilities probs ([N, classes]): a sample
+// is of high quality when its most probable class has probability at
+// least confidence, and then belongs to that class. Modes counts the
+// classes.
+func ClassCoverage(probs *tensor.Tensor, confidence float64) ModeStats {
+	if probs.Dim() != 2 {
+		panic(fmt.Sprintf("energy: ClassCoverage: probabilities %v, want [N, classes]", probs.Shape()))
+	}
+	n, k := probs.Size(0), probs.Size(1)
+	counts := make([]int, k)
+	near := 0
+	p := probs.Data()
+	for i := range n {
+		row := p[i*k : (i+1)*k]
+		best := 0
+		for c, v := range row {
+			if v > row[best] {
+				best = c
+			}
+		}
+		if float64(row[best]) >= confidence {
+			counts[best]++
+			near++
+		}
+	}
+	return coverage(counts, near, n)
+}
+
+// coverage returns the ModeStats of n samples of which near are of high
+// quality, counts[k] of them belonging to mode k.
+func coverage(counts []int, near, n int) ModeStats {
+	st := ModeStats{Modes: len(counts), ReverseKL: math.Inf(1)}
 	if n > 0 {
 		st.HighQuality = float64(near) / float64(n)
 	}
@@ -111,7 +146,7 @@ func ModeCoverage(samples *tensor.Tensor, centres [][2]float64, std float64) Mod
 		if c > 0 {
 			st.Covered++
 			q := float64(c) / float64(near)
-			st.ReverseKL += q * math.Log(q*float64(len(centres)))
+			st.ReverseKL += q * math.Log(q*float64(len(counts)))
 		}
 	}
 	return st

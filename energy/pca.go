@@ -45,34 +45,7 @@ func FitPCA(y *tensor.Tensor, k int) (*PCA, error) {
 	if k < 1 || k > d {
 		return nil, fmt.Errorf("energy: FitPCA: %d components asked for data of dimension %d", k, d)
 	}
-	data := y.Data()
-	mean := make([]float64, d)
-	for i := range n {
-		for j, v := range data[i*d : (i+1)*d] {
-			mean[j] += float64(v)
-		}
-	}
-	for j := range mean {
-		mean[j] /= float64(n)
-	}
-	cov := make([]float64, d*d)
-	r := make([]float64, d)
-	for i := range n {
-		for j, v := range data[i*d : (i+1)*d] {
-			r[j] = float64(v) - mean[j]
-		}
-		for a := range d {
-			for b := a; b < d; b++ {
-				cov[a*d+b] += r[a] * r[b]
-			}
-		}
-	}
-	for a := range d {
-		for b := a; b < d; b++ {
-			cov[a*d+b] /= float64(n)
-			cov[b*d+a] = cov[a*d+b]
-		}
-	}
+	mean, cov := meanCov(y.Data(), n, d)
 	vals, vecs := symEigen(cov, d)
 	w := tensor.Zeros(d, k)
 	for c := range k {
@@ -130,6 +103,39 @@ func matrixRows(op string, y *tensor.Tensor, d int) *tensor.Tensor {
 		return y
 	}
 	return y.Reshape(y.Size(0), d)
+}
+
+// meanCov returns the mean ([d]) and the covariance (d x d, row-major,
+// divided by n) of the n rows of data, accumulated in float64.
+func meanCov(data []float32, n, d int) (mean, cov []float64) {
+	mean = make([]float64, d)
+	for i := range n {
+		for j, v := range data[i*d : (i+1)*d] {
+			mean[j] += float64(v)
+		}
+	}
+	for j := range mean {
+		mean[j] /= float64(n)
+	}
+	cov = make([]float64, d*d)
+	r := make([]float64, d)
+	for i := range n {
+		for j, v := range data[i*d : (i+1)*d] {
+			r[j] = float64(v) - mean[j]
+		}
+		for a := range d {
+			for b := a; b < d; b++ {
+				cov[a*d+b] += r[a] * r[b]
+			}
+		}
+	}
+	for a := range d {
+		for b := a; b < d; b++ {
+			cov[a*d+b] /= float64(n)
+			cov[b*d+a] = cov[a*d+b]
+		}
+	}
+	return mean, cov
 }
 
 // symEigen returns the eigenvalues of the symmetric n x n matrix a

@@ -44,6 +44,10 @@ type Config struct {
 	// Pack is PacGAN's packing degree: the discriminator sees Pack samples
 	// at once (1: no packing).
 	Pack int `json:"pack"`
+	// SpectralNorm divides the weight of each Linear and convolution
+	// layer of the discriminator by its largest singular value (Miyato et
+	// al. 2018); not for EBGAN's autoencoder.
+	SpectralNorm bool `json:"spectral_norm"`
 	// NCritic is the number of discriminator steps per generator step.
 	NCritic int `json:"n_critic"`
 	Batch   int `json:"batch"` // samples per step, a multiple of Pack
@@ -151,6 +155,9 @@ func (c Config) Validate() error {
 			return train.Settingf(b.name, "Adam's betas must be in [0, 1), got %v", b.v)
 		}
 	}
+	if c.SpectralNorm && c.Loss == "ebgan" {
+		return train.Settingf("spectral-norm", "applies to the classifier and critic discriminators, not to ebgan's autoencoder")
+	}
 	if c.LRSchedule != "constant" && c.LRSchedule != "cosine" {
 		return train.Settingf("lr-schedule", "unknown schedule %q (have constant, cosine)", c.LRSchedule)
 	}
@@ -204,7 +211,8 @@ func NewGenerator(c Config, rng *tensor.RNG) *nn.Sequential {
 
 // NewDiscriminator returns the untrained discriminator of a resolved,
 // valid config, on rows of Pack samples: an autoencoder (EnergyCritic)
-// for EBGAN, a Critic otherwise.
+// for EBGAN, a Critic otherwise, its Linear and convolution layers
+// spectrally normalised when the config asks.
 func NewDiscriminator(c Config, rng *tensor.RNG) Discriminator {
 	if c.Loss == "ebgan" {
 		net := ae.Net{Arch: "mlp", Shape: []int{c.Pack * numel(c.Shape)}, Hidden: c.DHidden, Activation: "relu"}
@@ -213,8 +221,14 @@ func NewDiscriminator(c Config, rng *tensor.RNG) Discriminator {
 		}
 		return NewEnergyCritic(rng, net, c.Code)
 	}
+	var net *nn.Sequential
 	if c.Arch == "dcgan" {
-		return &Critic{Net: c.dcgan().Discriminator(rng, c.Pack)}
+		net = c.dcgan().Discriminator(rng, c.Pack)
+	} else {
+		net = MLP{Hidden: c.DHidden, Activation: func() nn.Layer { return nn.LeakyReLU(0.2) }}.Build(rng, c.Pack*numel(c.Shape), 1, nil)
 	}
-	return &Critic{Net: MLP{Hidden: c.DHidden, Activation: func() nn.Layer { return nn.LeakyReLU(0.2) }}.Build(rng, c.Pack*numel(c.Shape), 1, nil)}
+	if c.SpectralNorm {
+		nn.SpectralNormLayers(rng, net)
+	}
+	return &Critic{Net: net}
 }

@@ -24,8 +24,14 @@ type Critic struct {
 // Params returns the network's parameters.
 func (c *Critic) Params() []nn.Param { return c.Net.Params() }
 
-// Children names the network "net".
-func (c *Critic) Children() []nn.Child { return []nn.Child{{Name: "net", Module: c.Net}} }
+// Children are the network's children, so that buffers are named as the
+// parameters are ("1.weight", "4.running_mean").
+func (c *Critic) Children() []nn.Child {
+	if p, ok := c.Net.(nn.Parent); ok {
+		return p.Children()
+	}
+	return nil
+}
 
 // Score returns the network's output as [N].
 func (c *Critic) Score(x *tensor.Tensor) *tensor.Tensor {

@@ -30,10 +30,14 @@
 // Against mode collapse: packing (Pack, PacGAN of Lin et al. 2018, the
 // discriminator judging several samples at once), several discriminator
 // steps per generator step (Config.NCritic), learning rates and betas apart
-// for G and D, and a moving average of the generator's weights (EMA), kept
-// in the checkpoint. Collapse is measured, not guessed: on mixtures with
-// known modes (data.ToyModes) every evaluation measures
-// energy.ModeCoverage of 2500 samples.
+// for G and D, a moving average of the generator's weights (EMA), kept
+// in the checkpoint, and spectral normalisation of the discriminator
+// (Config.SpectralNorm, nn.SpectralNorm; Miyato et al. 2018). Collapse is
+// measured, not guessed: on mixtures with known modes (data.ToyModes)
+// every evaluation measures energy.ModeCoverage of 2500 samples; on
+// images a Classifier (for MNIST one trained once in the user's cache
+// folder, MNISTClassifier) gives the class coverage of the samples and
+// the Fréchet distance in its features.
 //
 // Train runs a GAN through train.Loop in a run folder of kind "gan";
 // importing the package registers the kind, so train.Open gives the

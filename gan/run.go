@@ -3,6 +3,7 @@ package gan
 import (
 	"context"
 	"fmt"
+	"slices"
 
 	"github.com/gibbsml/gibbs/data"
 	"github.com/gibbsml/gibbs/energy"
@@ -17,6 +18,11 @@ type Options struct {
 	train.Output
 	// Train is the data the run learns; nil opens Config.Data (data.Open).
 	Train *data.Set
+	// Classifier measures image samples at each evaluation (class
+	// coverage, Fréchet distance in its features); nil takes
+	// MNISTClassifier when Config.Data is mnist and measures nothing
+	// otherwise.
+	Classifier *Classifier
 }
 
 // Result is the last evaluation of a run.
@@ -47,6 +53,8 @@ type run struct {
 	ema        *EMA
 	modes      [][2]float64 // nil for data without known modes
 	modeStd    float64
+	classifier *Classifier    // nil: no image metrics
+	realFeats  *tensor.Tensor // the classifier's features of training images
 	last       Result
 }
 
@@ -74,6 +82,17 @@ func Train(ctx context.Context, dir *train.Dir, cfg Config, opts Options) (Resul
 	r, err := newRun(cfg, dir, set, opts.Output)
 	if err != nil {
 		return Result{}, err
+	}
+	if r.classifier = opts.Classifier; r.classifier == nil && cfg.Data == "mnist" {
+		if r.classifier, err = MNISTClassifier(ctx); err != nil {
+			return Result{}, fmt.Errorf("gan: the MNIST classifier of the image metrics: %w", err)
+		}
+	}
+	if r.classifier != nil {
+		if u, ok := r.classifier.Net.Layers[0].(*nn.Unflatten); !ok || !slices.Equal(u.Shape, cfg.Shape) {
+			return Result{}, fmt.Errorf("gan: the image classifier does not take samples of shape %v", cfg.Shape)
+		}
+		r.realFeats = r.classifier.Features(set.X.Narrow(0, 0, min(coverageSamples, set.X.Size(0))))
 	}
 	header, err := train.NewHeader(Kind, cfg)
 	if err != nil {

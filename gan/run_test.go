@@ -6,19 +6,23 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"slices"
 	"sync"
 	"testing"
 
+	"github.com/gibbsml/gibbs/checkpoint"
 	"github.com/gibbsml/gibbs/data"
 	"github.com/gibbsml/gibbs/energy"
+	"github.com/gibbsml/gibbs/nn"
 	"github.com/gibbsml/gibbs/tensor"
 	"github.com/gibbsml/gibbs/train"
 	"github.com/gibbsml/gibbs/train/traintest"
 )
 
 // tinyConfigs are small runs: packed non-saturating with BatchNorm and
-// EMA on ring8, WGAN-GP with two critic steps, EBGAN, and a DCGAN on 8x8
-// images.
+// EMA on ring8, WGAN-GP with two critic steps, EBGAN, a DCGAN on 8x8
+// images, and that DCGAN with the hinge loss and a spectrally normalised
+// discriminator.
 func tinyConfigs(t testing.TB) map[string]struct {
 	cfg Config
 	set *data.Set
@@ -39,10 +43,12 @@ func tinyConfigs(t testing.TB) map[string]struct {
 	eb.Loss, eb.Pack, eb.Code = "ebgan", 2, 2
 	conv := base
 	conv.Data, conv.Channels, conv.Pack, conv.Batch, conv.Latent, conv.EMA = "blobs", [2]int{4, 8}, 2, 8, 4, 0.9
+	sn := conv
+	sn.Loss, sn.SpectralNorm = "hinge", true
 	return map[string]struct {
 		cfg Config
 		set *data.Set
-	}{"ns": {ns, points}, "wgan-gp": {wgan, points}, "ebgan": {eb, points}, "dcgan": {conv, images}}
+	}{"ns": {ns, points}, "wgan-gp": {wgan, points}, "ebgan": {eb, points}, "dcgan": {conv, images}, "sn": {sn, images}}
 }
 
 func trainIn(t testing.TB, ctx context.Context, path string, cfg Config, set *data.Set) (Result, error) {
@@ -85,6 +91,32 @@ func TestResumeExact(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// A spectrally normalised discriminator keeps its power iteration's
+// vectors in the checkpoint under PyTorch's names, and they moved from
+// their first draw during training.
+func TestSpectralNormCheckpoint(t *testing.T) {
+	c := tinyConfigs(t)["sn"]
+	path := filepath.Join(t.TempDir(), "sn")
+	if _, err := trainIn(t, context.Background(), path, c.cfg, c.set); err != nil {
+		t.Fatal(err)
+	}
+	saved, _, err := checkpoint.Load(filepath.Join(path, train.CheckpointFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	c.cfg.resolve(c.set.Shape)
+	fresh := nn.StateDict(New(c.cfg).Discriminator)
+	for _, name := range []string{"1.weight_orig", "1.weight_u", "1.weight_v", "3.weight_u", "7.weight_v"} {
+		got, want := saved["discriminator."+name], fresh[name]
+		if got == nil || want == nil {
+			t.Fatalf("%q missing: saved %v, model %v", name, got != nil, want != nil)
+		}
+		if slices.Equal(got.Data(), want.Data()) {
+			t.Errorf("%s did not change in training", name)
+		}
 	}
 }
 

@@ -29,6 +29,7 @@ func bindGAN(c *gan.Config, fs *flag.FlagSet) {
 	fs.BoolVar(&c.GBatchNorm, "g-batchnorm", c.GBatchNorm, "BatchNorm in the mlp generator's hidden layers")
 	fs.IntVar(&c.Code, "code", c.Code, "ebgan: code size of the autoencoder discriminator")
 	fs.IntVar(&c.Pack, "pack", c.Pack, "PacGAN packing: samples the discriminator judges at once (1: none)")
+	fs.BoolVar(&c.SpectralNorm, "spectral-norm", c.SpectralNorm, "spectral normalisation of the discriminator's Linear and convolution layers (not ebgan)")
 	fs.IntVar(&c.NCritic, "n-critic", c.NCritic, "discriminator steps per generator step")
 	fs.IntVar(&c.Batch, "batch", c.Batch, "samples per step (a multiple of --pack)")
 	fs.IntVar(&c.Steps, "steps", c.Steps, "generator steps (with --resume: a larger number continues a finished run)")
@@ -73,6 +74,10 @@ func trainGANCommand(ctx context.Context, args []string, out io.Writer) error {
 	s := fmt.Sprintf("step %d", res.Step)
 	if m := res.Modes; m.Modes > 0 {
 		s += fmt.Sprintf(": modes covered %d/%d, high-quality samples %.1f%%, reverse KL to uniform %.3f nats", m.Covered, m.Modes, 100*m.HighQuality, m.ReverseKL)
+	}
+	if fd, ok := res.Eval["classifier_fd"].(float64); ok {
+		s += fmt.Sprintf(": classes covered %v/%v, confident samples %.1f%%, Fréchet distance in the classifier's features %.3f",
+			res.Eval["classes_covered"], res.Eval["classes"], 100*res.Eval["class_confident"].(float64), fd)
 	}
 	fmt.Fprintln(out, s+"; pictures in "+*run.out)
 	return nil

@@ -7,12 +7,13 @@ import (
 	"testing"
 )
 
-// TestTrainGANCommand trains a tiny packed GAN on ring8, resumes it to
-// more steps and samples it.
+// TestTrainGANCommand trains a tiny packed GAN with a spectrally
+// normalised discriminator on ring8, resumes it to more steps and samples
+// it.
 func TestTrainGANCommand(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "run")
 	args := []string{"train", "gan", "--quiet", "--data", "ring8", "--g-hidden", "16,16", "--d-hidden", "16", "--batch", "16",
-		"--pack", "2", "--ema", "0.9", "--steps", "6", "--eval-every", "3", "--out", dir}
+		"--pack", "2", "--spectral-norm", "--ema", "0.9", "--steps", "6", "--eval-every", "3", "--out", dir}
 	status, out, errOut := runCLI(args...)
 	if status != 0 || !strings.Contains(out, "modes covered") {
 		t.Fatalf("status %d, stdout %q, stderr %q", status, out, errOut)
@@ -43,6 +44,7 @@ func TestGANBadFlags(t *testing.T) {
 		{[]string{"--loss", "bogus"}, "loss: unknown loss"},
 		{[]string{"--pack", "3", "--batch", "100"}, "batch: must be a multiple of --pack"},
 		{[]string{"--ema", "1"}, "ema: the decay must be in [0, 1)"},
+		{[]string{"--loss", "ebgan", "--spectral-norm"}, "spectral-norm: applies to the classifier and critic"},
 	} {
 		args := append([]string{"train", "gan", "--quiet", "--out", filepath.Join(t.TempDir(), "run")}, c.args...)
 		status, _, errOut := runCLI(args...)
