@@ -3,6 +3,7 @@ package ae
 import (
 	"fmt"
 
+	"github.com/gibbsml/gibbs/data"
 	"github.com/gibbsml/gibbs/nn"
 	"github.com/gibbsml/gibbs/tensor"
 )
@@ -40,7 +41,7 @@ type Net struct {
 func (n Net) Encoder(rng *tensor.RNG, out int) nn.Layer {
 	act := activations[n.Activation]
 	if n.Arch == "mlp" {
-		return mlp(rng, append(append([]int{numel(n.Shape)}, n.Hidden...), out), act)
+		return mlp(rng, append(append([]int{data.Features(n.Shape)}, n.Hidden...), out), act)
 	}
 	c, h, w := n.image()
 	layers := []nn.Layer{&nn.Unflatten{Shape: []int{c, h, w}}}
@@ -62,7 +63,7 @@ func (n Net) Decoder(rng *tensor.RNG, in int) nn.Layer {
 		for i := len(n.Hidden) - 1; i >= 0; i-- {
 			widths = append(widths, n.Hidden[i])
 		}
-		return mlp(rng, append(widths, numel(n.Shape)), act)
+		return mlp(rng, append(widths, data.Features(n.Shape)), act)
 	}
 	c0, h, w := n.image()
 	k := len(n.Hidden)
@@ -131,11 +132,3 @@ func mlp(rng *tensor.RNG, widths []int, act func() nn.Layer) nn.Layer {
 }
 
 func (n Net) image() (c, h, w int) { return n.Shape[0], n.Shape[1], n.Shape[2] }
-
-func numel(shape []int) int {
-	n := 1
-	for _, d := range shape {
-		n *= d
-	}
-	return n
-}

@@ -1,6 +1,7 @@
 package ae
 
 import (
+	"github.com/gibbsml/gibbs/data"
 	"github.com/gibbsml/gibbs/nn"
 	"github.com/gibbsml/gibbs/train"
 )
@@ -13,7 +14,7 @@ func (t *TrainedAE) Networks() []train.Network {
 		enc = append(enc, nn.Child{Module: t.Code})
 	}
 	return []train.Network{
-		{Name: "encoder", In: "x", Out: "code", Input: []int{numel(t.Config.Shape)}, Layers: enc},
+		{Name: "encoder", In: "x", Out: "code", Input: []int{data.Features(t.Config.Shape)}, Layers: enc},
 		{Name: "decoder", In: "code", Out: "reconstruction", Input: []int{t.Config.Latent}, Layers: []nn.Child{{Name: "decoder", Module: t.Decoder}, {Module: t.Likelihood.MeanLayer()}}},
 	}
 }
@@ -25,6 +26,6 @@ func (t *TrainedAE) Networks() []train.Network {
 func (t *TrainedVAE) Networks() []train.Network {
 	return []train.Network{
 		{Name: "decoder", In: "z", Out: "mean", Input: []int{t.Latent}, Layers: []nn.Child{{Name: "decoder", Module: t.Decoder}, {Module: t.Likelihood.MeanLayer()}}},
-		{Name: "encoder", In: "x", Out: "posterior", Input: []int{numel(t.Config.Shape)}, Layers: []nn.Child{{Name: "encoder", Module: t.Encoder}}},
+		{Name: "encoder", In: "x", Out: "posterior", Input: []int{data.Features(t.Config.Shape)}, Layers: []nn.Child{{Name: "encoder", Module: t.Encoder}}},
 	}
 }

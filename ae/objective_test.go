@@ -5,6 +5,7 @@ import (
 	"slices"
 	"testing"
 
+	"github.com/gibbsml/gibbs/data"
 	"github.com/gibbsml/gibbs/nn"
 	"github.com/gibbsml/gibbs/optim"
 	"github.com/gibbsml/gibbs/tensor"
@@ -210,7 +211,7 @@ func TestShapes(t *testing.T) {
 		hidden []int
 	}{{"mlp", []int{1, 8, 8}, []int{16}}, {"conv", []int{1, 8, 8}, []int{4, 8}}, {"mlp", []int{2}, []int{8, 8}}} {
 		common := Common{Arch: c.arch, Shape: c.shape, Hidden: c.hidden, Latent: 3, Activation: "relu", Likelihood: "gaussian", Sigma: 1}
-		d := numel(c.shape)
+		d := data.Features(c.shape)
 		y := tensor.Rand(tensor.NewRNG(1), 5, d)
 		v := NewVAE(VAEConfig{Common: common})
 		a := NewAE(AEConfig{Common: common, Code: "linear"})

@@ -27,7 +27,7 @@ func (r *run) drawPictures() error {
 	if r.sample != nil {
 		pics["samples.png"] = plotSamples(r.common, r.sample(64, tensor.NewRNG(r.common.Seed+7)), r.epochTitle("Samples from the prior"))
 	}
-	if isImage(r.common.Shape) {
+	if data.IsImage(r.common.Shape) {
 		pics["interpolation.png"] = r.interpolation()
 	}
 	if r.common.Shape[0] == 2 && len(r.common.Shape) == 1 {
@@ -40,8 +40,6 @@ func (r *run) drawPictures() error {
 	}
 	return nil
 }
-
-func isImage(shape []int) bool { return len(shape) == 3 }
 
 // plane returns points ([N, D]) as points of the plane: D = 2 as they
 // are, their first two features when D > 2, and (y, 0) when D = 1.
@@ -64,7 +62,7 @@ func (r *run) epochTitle(title string) string {
 // a grid of eight columns, other samples in red in the plane (see plane)
 // over the data's box.
 func plotSamples(c Common, samples *tensor.Tensor, title string) image.Image {
-	if isImage(c.Shape) {
+	if data.IsImage(c.Shape) {
 		return viz.Annotate(imageGrid(c.Shape, samples, 8), viz.Labels{Title: title})
 	}
 	samples = plane(samples)
@@ -83,7 +81,7 @@ func imageGrid(shape []int, rows *tensor.Tensor, cols int) image.Image {
 // reconstructions; for points, the inputs (blue) and their
 // reconstructions (red), in the plane (see plane).
 func (r *run) reconstructions() image.Image {
-	if !isImage(r.common.Shape) {
+	if !data.IsImage(r.common.Shape) {
 		x := r.test.X.Narrow(0, 0, min(1000, r.test.X.Size(0)))
 		rec := plane(r.recon(x).DetachRelease())
 		x = plane(x)

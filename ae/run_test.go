@@ -143,8 +143,8 @@ func TestRunFolder(t *testing.T) {
 			if canSample {
 				d := slices.Clone(c.opts.Test.Shape)
 				got := s.Sample(7, 0, tensor.NewRNG(1)).Shape()
-				if !slices.Equal(got, []int{7, numel(d)}) {
-					t.Errorf("samples of shape %v, want [7 %d]", got, numel(d))
+				if !slices.Equal(got, []int{7, data.Features(d)}) {
+					t.Errorf("samples of shape %v, want [7 %d]", got, data.Features(d))
 				}
 				if m.(train.Plotter).Plot(s.Sample(7, 0, tensor.NewRNG(1))) == nil {
 					t.Error("no picture of samples")

@@ -96,7 +96,7 @@ func (c *Classifier) accuracy(s *data.Set) float64 {
 // is only loaded) and measures it on testSet; the accuracy is kept in
 // dir's metrics.jsonl as "test_accuracy".
 func TrainClassifier(ctx context.Context, dir *train.Dir, cfg ClassifierConfig, trainSet, testSet *data.Set) (*Classifier, error) {
-	if !IsImage(trainSet.Shape) || trainSet.Shape[1]%4 != 0 || trainSet.Shape[2]%4 != 0 || trainSet.Labels == nil {
+	if !data.IsImage(trainSet.Shape) || trainSet.Shape[1]%4 != 0 || trainSet.Shape[2]%4 != 0 || trainSet.Labels == nil {
 		return nil, fmt.Errorf("gan: the classifier needs labelled images of sides divisible by 4, %s has shape %v", trainSet.Name, trainSet.Shape)
 	}
 	rng := tensor.NewRNG(cfg.Seed)

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/gibbsml/gibbs/ae"
+	"github.com/gibbsml/gibbs/data"
 	"github.com/gibbsml/gibbs/nn"
 	"github.com/gibbsml/gibbs/tensor"
 	"github.com/gibbsml/gibbs/train"
@@ -91,15 +92,12 @@ func DefaultConfig() Config {
 	}
 }
 
-// IsImage reports whether samples of the shape are images.
-func IsImage(shape []int) bool { return len(shape) == 3 }
-
 // resolve fills the settings that follow from the data.
 func (c *Config) resolve(shape []int) {
 	c.Shape = append([]int(nil), shape...)
 	if c.Arch == "" {
 		c.Arch = "mlp"
-		if IsImage(shape) {
+		if data.IsImage(shape) {
 			c.Arch = "dcgan"
 		}
 	}
@@ -188,14 +186,6 @@ func (c Config) Objective() Loss {
 
 func (c Config) dcgan() DCGAN { return DCGAN{Shape: c.Shape, Channels: c.Channels} }
 
-func numel(shape []int) int {
-	n := 1
-	for _, d := range shape {
-		n *= d
-	}
-	return n
-}
-
 // NewGenerator returns the untrained generator of a resolved, valid
 // config: [N, Latent] noise to [N, D] samples (in [-1, 1] for images).
 func NewGenerator(c Config, rng *tensor.RNG) *nn.Sequential {
@@ -203,10 +193,10 @@ func NewGenerator(c Config, rng *tensor.RNG) *nn.Sequential {
 		return c.dcgan().Generator(rng, c.Latent)
 	}
 	var final nn.Layer
-	if IsImage(c.Shape) {
+	if data.IsImage(c.Shape) {
 		final = nn.Tanh()
 	}
-	return MLP{Hidden: c.GHidden, Activation: func() nn.Layer { return nn.ReLU() }, BatchNorm: c.GBatchNorm}.Build(rng, c.Latent, numel(c.Shape), final)
+	return MLP{Hidden: c.GHidden, Activation: func() nn.Layer { return nn.ReLU() }, BatchNorm: c.GBatchNorm}.Build(rng, c.Latent, data.Features(c.Shape), final)
 }
 
 // NewDiscriminator returns the untrained discriminator of a resolved,
@@ -215,7 +205,7 @@ func NewGenerator(c Config, rng *tensor.RNG) *nn.Sequential {
 // spectrally normalised when the config asks.
 func NewDiscriminator(c Config, rng *tensor.RNG) Discriminator {
 	if c.Loss == "ebgan" {
-		net := ae.Net{Arch: "mlp", Shape: []int{c.Pack * numel(c.Shape)}, Hidden: c.DHidden, Activation: "relu"}
+		net := ae.Net{Arch: "mlp", Shape: []int{c.Pack * data.Features(c.Shape)}, Hidden: c.DHidden, Activation: "relu"}
 		if c.Arch == "dcgan" {
 			net = ae.Net{Arch: "conv", Shape: []int{c.Pack * c.Shape[0], c.Shape[1], c.Shape[2]}, Hidden: c.Channels[:], Activation: "relu"}
 		}
@@ -225,7 +215,7 @@ func NewDiscriminator(c Config, rng *tensor.RNG) Discriminator {
 	if c.Arch == "dcgan" {
 		net = c.dcgan().Discriminator(rng, c.Pack)
 	} else {
-		net = MLP{Hidden: c.DHidden, Activation: func() nn.Layer { return nn.LeakyReLU(0.2) }}.Build(rng, c.Pack*numel(c.Shape), 1, nil)
+		net = MLP{Hidden: c.DHidden, Activation: func() nn.Layer { return nn.LeakyReLU(0.2) }}.Build(rng, c.Pack*data.Features(c.Shape), 1, nil)
 	}
 	if c.SpectralNorm {
 		nn.SpectralNormLayers(rng, net)

@@ -93,7 +93,7 @@ func (r *run) drawPictures(done int, samples *tensor.Tensor) error {
 	pics := map[string]image.Image{}
 	title := fmt.Sprintf("%s, %s, step %d", r.cfg.Data, r.cfg.describe(), done)
 	switch {
-	case IsImage(r.cfg.Shape):
+	case data.IsImage(r.cfg.Shape):
 		grid := r.gan.Plot(samples.Narrow(0, 0, 64), "Samples of fixed noise: "+title)
 		pics["samples.png"] = grid
 		pics[fmt.Sprintf("samples-%06d.png", done)] = grid
@@ -143,7 +143,7 @@ func (c Config) describe() string {
 // Plot draws samples ([n, D] in the data's space): images as a grid of
 // eight columns, 2-D points over the discriminator's landscape.
 func (g *GAN) Plot(samples *tensor.Tensor, title string) image.Image {
-	if IsImage(g.Config.Shape) {
+	if data.IsImage(g.Config.Shape) {
 		s := g.Config.Shape
 		grid := viz.ImageGrid{Images: samples.Reshape(append([]int{samples.Size(0)}, s...)...), Cols: 8, Zoom: max(2, 56/s[1])}.Render()
 		return viz.Annotate(grid, viz.Labels{Title: title})

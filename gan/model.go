@@ -1,6 +1,7 @@
 package gan
 
 import (
+	"github.com/gibbsml/gibbs/data"
 	"github.com/gibbsml/gibbs/nn"
 	"github.com/gibbsml/gibbs/tensor"
 )
@@ -54,7 +55,7 @@ func (g *GAN) sampler() *nn.Sequential {
 // carrying no gradient.
 func (g *GAN) Generate(z *tensor.Tensor) *tensor.Tensor {
 	out := g.sampler().Forward(z).DetachRelease()
-	if IsImage(g.Config.Shape) {
+	if data.IsImage(g.Config.Shape) {
 		out = toPixels(out)
 	}
 	return out
@@ -69,7 +70,7 @@ func (g *GAN) Sample(n int, rng *tensor.RNG) *tensor.Tensor {
 // ([N, D], in the data's space), the sample repeated Pack times when the
 // discriminator judges packs, carrying no gradient.
 func (g *GAN) PointScores(x *tensor.Tensor) *tensor.Tensor {
-	if IsImage(g.Config.Shape) {
+	if data.IsImage(g.Config.Shape) {
 		x = fromPixels(x)
 	}
 	if m := g.Config.Pack; m > 1 {

@@ -113,7 +113,7 @@ func newRun(cfg Config, dir *train.Dir, set *data.Set, out train.Output) (*run, 
 	if cfg.TrainSize > 0 && cfg.TrainSize < r.real.Size(0) {
 		r.real = r.real.Narrow(0, 0, cfg.TrainSize)
 	}
-	if IsImage(cfg.Shape) {
+	if data.IsImage(cfg.Shape) {
 		r.real = fromPixels(r.real)
 	}
 	r.modes, r.modeStd, _ = data.ToyModes(cfg.Data)
