@@ -64,6 +64,9 @@ func open(r *train.Run) (train.Model, error) {
 // Kind returns "lista".
 func (m *Model) Kind() string { return Kind }
 
+// InputShape returns the shape of one signal the encoders take: [Dy].
+func (m *Model) InputShape() []int { return []int{m.Config.Dy} }
+
 // Encode returns the codes of the rows of y ([N, dy]) by the deepest
 // encoder, shape [N, dz].
 func (m *Model) Encode(y *tensor.Tensor) *tensor.Tensor {

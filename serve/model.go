@@ -5,11 +5,8 @@ import (
 	"math"
 	"slices"
 
-	"github.com/gibbsml/gibbs/ae"
 	"github.com/gibbsml/gibbs/attention"
-	"github.com/gibbsml/gibbs/ebm"
 	"github.com/gibbsml/gibbs/energy"
-	"github.com/gibbsml/gibbs/lista"
 	"github.com/gibbsml/gibbs/nn"
 	"github.com/gibbsml/gibbs/tensor"
 	"github.com/gibbsml/gibbs/train"
@@ -117,17 +114,10 @@ func NewModel(name string, m train.Model) (*Model, error) {
 }
 
 // rowShape returns the shape of one input row of the kinds whose inputs
-// are numbers, nil for others.
+// are numbers (train.InputShaper), nil for others.
 func rowShape(m train.Model) []int {
-	switch t := m.(type) {
-	case *ebm.Model:
-		return []int{2}
-	case *ae.TrainedAE:
-		return slices.Clone(t.Config.Shape)
-	case *ae.TrainedVAE:
-		return slices.Clone(t.Config.Shape)
-	case *lista.Model:
-		return []int{t.Config.Dy}
+	if s, ok := m.(train.InputShaper); ok {
+		return slices.Clone(s.InputShape())
 	}
 	return nil
 }
