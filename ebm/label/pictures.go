@@ -1,0 +1,126 @@
+package label
+
+import (
+	"fmt"
+	"image"
+	"image/color"
+	"strings"
+
+	"github.com/gibbsml/gibbs/data"
+	"github.com/gibbsml/gibbs/energy"
+	"github.com/gibbsml/gibbs/tensor"
+	"github.com/gibbsml/gibbs/viz"
+)
+
+// fashionNames are Fashion-MNIST's class names, by label.
+var fashionNames = []string{"T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot"}
+
+// ClassName returns the name of label k of a data set: Fashion-MNIST's
+// class names, the label's number otherwise.
+func ClassName(dataName string, k int) string {
+	if dataName == "fashion-mnist" && k < len(fashionNames) {
+		return fashionNames[k]
+	}
+	return fmt.Sprint(k)
+}
+
+// The colours of the answers in energies.png.
+var (
+	correctColor   = viz.Palette(2) // bluish green
+	offendingColor = viz.Palette(1) // vermillion
+	otherColor     = color.RGBA{160, 160, 160, 255}
+)
+
+// drawPictures writes energies.png and curves.png.
+func (r *run) drawPictures() error {
+	n := min(8, r.test.X.Size(0))
+	x := r.test.X.Narrow(0, 0, n)
+	title := fmt.Sprintf("Energies of all answers for %d test samples, %s, epoch %d", n, r.cfg, r.epoch)
+	pics := map[string]image.Image{
+		"energies.png": EnergyBars(r.model, r.cfg.Data, r.cfg.Shape, x, r.test.Labels[:n], title),
+		"curves.png":   r.curves(),
+	}
+	for name, img := range pics {
+		if err := viz.SavePNG(r.dir.File(name), img); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// EnergyBars draws the energy of every answer for each sample of x
+// ([n, D], labels its labels) as a bar chart, the correct answer green,
+// the most offending incorrect one vermillion, beside the sample when it
+// is an image of the given shape: two samples a row, under the title.
+func EnergyBars(m *Model, dataName string, shape []int, x *tensor.Tensor, labels []int, title string) image.Image {
+	e := m.AllEnergies(x)
+	k := e.Size(1)
+	off := energy.MostOffending(e, labels).Data()
+	pred := m.Predict(x)
+	var panels []image.Image
+	for i, y := range labels {
+		row := e.Data()[i*k : (i+1)*k]
+		var series []viz.Series
+		for j, v := range row {
+			col := otherColor
+			switch {
+			case j == y:
+				col = correctColor
+			case v == off[i]:
+				col = offendingColor
+			}
+			series = append(series, viz.Series{X: []float64{float64(j), float64(j)}, Y: []float64{0, float64(v)}, Color: col})
+		}
+		verdict := "right"
+		if pred[i] != y {
+			verdict = "wrong"
+		}
+		const w = 300
+		bars := viz.LinePlot{Series: series, Width: w, Height: 110, LineWidth: max(1, 0.6*w/float64(k)), Labels: viz.Labels{
+			Title:  fmt.Sprintf("%s; argmin %s (%s)", ClassName(dataName, y), ClassName(dataName, pred[i]), verdict),
+			XLabel: "answer (label)", YLabel: "energy"}}.Render()
+		if data.IsImage(shape) {
+			img := viz.ImageGrid{Images: x.Narrow(0, i, 1).Reshape(append([]int{1}, shape...)...), Cols: 1, Zoom: max(2, 84/shape[1])}.Render()
+			panels = append(panels, img)
+		}
+		panels = append(panels, bars)
+	}
+	cols := 2
+	if data.IsImage(shape) {
+		cols = 4
+	}
+	labelsLine := ""
+	if dataName == "fashion-mnist" {
+		var names []string
+		for j := range min(k, len(fashionNames)) {
+			names = append(names, fmt.Sprintf("%d %s", j, fashionNames[j]))
+		}
+		labelsLine = "answers: " + strings.Join(names, ", ")
+	}
+	return viz.Annotate(viz.Tile(panels, cols), viz.Labels{Title: title, XLabel: labelsLine},
+		viz.Key{Name: "correct answer", Color: correctColor}, viz.Key{Name: "most offending incorrect answer", Color: offendingColor},
+		viz.Key{Name: "other answers", Color: otherColor})
+}
+
+// curves draws the train and test loss, the test accuracy and the mean
+// energy margin per epoch, side by side.
+func (r *run) curves() image.Image {
+	perEpoch := func(key string) viz.Series {
+		steps, values, _ := r.dir.Series(key)
+		epochs := make([]float64, len(steps))
+		for i, s := range steps {
+			epochs[i] = s / float64(r.perEpoch)
+		}
+		return viz.Series{X: epochs, Y: values, Name: strings.TrimSuffix(key, "_loss")}
+	}
+	train, test := perEpoch("train_loss"), perEpoch("test_loss")
+	train.Color, test.Color = viz.Palette(0), viz.Palette(1)
+	acc, margin := perEpoch("test_accuracy"), perEpoch("test_margin")
+	acc.Name, margin.Name = "", ""
+	size := func(p viz.LinePlot) image.Image { p.Width, p.Height = 360, 240; return p.Render() }
+	return viz.Tile([]image.Image{
+		size(viz.LinePlot{Series: []viz.Series{train, test}, Labels: viz.Labels{Title: fmt.Sprintf("%s loss per sample", r.cfg.Loss), XLabel: "epoch", YLabel: "loss"}}),
+		size(viz.LinePlot{Series: []viz.Series{acc}, Labels: viz.Labels{Title: "Test accuracy (argmin of the energy)", XLabel: "epoch", YLabel: "accuracy"}}),
+		size(viz.LinePlot{Series: []viz.Series{margin}, Labels: viz.Labels{Title: "Test margin: E(most offending) - E(correct)", XLabel: "epoch", YLabel: "mean energy margin"}}),
+	}, 3)
+}
