@@ -12,6 +12,7 @@
 //	gibbs export onnx --run DIR     write a trained network as an ONNX file
 //	gibbs serve --run DIR           answer inference requests over HTTP (Open Inference Protocol v2)
 //	gibbs score --run DIR --input   energies of samples as anomaly scores, with AUROC
+//	gibbs ood --run DIR --input     out-of-distribution AUROC of a label energy's scores
 //	gibbs hopfield                  retrieval capacity of a modern Hopfield network
 //	gibbs version                   print the gibbs and Go versions
 //	gibbs help COMMAND              describe a command
@@ -58,6 +59,7 @@ func init() {
 		{"attend", "a trained transformer answers an input and draws its attention maps: gibbs attend --run DIR --input ...", runAttend},
 		{"serve", "answer inference requests for trained runs over HTTP (Open Inference Protocol v2): gibbs serve --run DIR [--addr 127.0.0.1:8080]", runServe},
 		{"score", "energies of samples under a trained energy model, with AUROC for labelled input: gibbs score --run DIR --input FILE", runScore},
+		{"ood", "out-of-distribution detection by a label energy: AUROC of the free energy and of the maximum softmax probability: gibbs ood --run DIR --input DATA", runOOD},
 		{"hopfield", "capacity of a modern Hopfield network (attention as an energy): gibbs hopfield --patterns binary|mnist", runHopfield},
 		{"bench", "run the reference workloads and print one JSON line per result",
 			func(_ context.Context, args []string, out io.Writer) error { return runBench(args, out) }},
@@ -76,6 +78,7 @@ type trainKind struct {
 var trainKinds = []trainKind{
 	{"ae", "an autoencoder: plain, denoising, sparse or contractive (reconstruction energy)", trainAECommand},
 	{"ebm", "an energy model of 2-D toy data (contrastive losses with samplers, or score matching)", trainEBMCommand},
+	{"ebm-label", "an energy F(x, y) of a sample and its label (also: gibbs train ebm --target label): LeCun et al.'s losses, argmin inference", trainEBMLabelCommand},
 	{"gan", "a generative adversarial network: minimax, non-saturating, hinge, ls, wgan-gp, r1 or ebgan, with packing and mode coverage", trainGANCommand},
 	{"lista", "LISTA encoders against ISTA and FISTA on sparse coding", trainLISTACommand},
 	{"transformer", "a transformer on a sequence task: reverse, copy, sort, addition, or a text's characters", trainTransformerCommand},

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"image"
 	"image/color"
+	"slices"
 	"strings"
 
 	"github.com/gibbsml/gibbs/data"
@@ -33,11 +34,14 @@ var (
 
 // drawPictures writes energies.png and curves.png.
 func (r *run) drawPictures() error {
-	n := min(8, r.test.X.Size(0))
-	x := r.test.X.Narrow(0, 0, n)
-	title := fmt.Sprintf("Energies of all answers for %d test samples, %s, epoch %d", n, r.cfg, r.epoch)
+	idx := shownSamples(r.model, r.test, 8)
+	labels := make([]int, len(idx))
+	for i, j := range idx {
+		labels[i] = r.test.Labels[j]
+	}
+	title := fmt.Sprintf("Energies of all answers for %d test samples (the first, then the first the model gets wrong), %s, epoch %d", len(idx), r.cfg, r.epoch)
 	pics := map[string]image.Image{
-		"energies.png": EnergyBars(r.model, r.cfg.Data, r.cfg.Shape, x, r.test.Labels[:n], title),
+		"energies.png": EnergyBars(r.model, r.cfg.Data, r.cfg.Shape, r.test.X.IndexSelect(0, idx), labels, title),
 		"curves.png":   r.curves(),
 	}
 	for name, img := range pics {
@@ -46,6 +50,31 @@ func (r *run) drawPictures() error {
 		}
 	}
 	return nil
+}
+
+// shownSamples returns the indices of n samples of a labelled set to
+// draw: the first half of them, then the first that the model labels
+// wrong after those (or the next ones when it labels too few wrong).
+func shownSamples(m *Model, set *data.Set, n int) []int {
+	n = min(n, set.X.Size(0))
+	idx := make([]int, 0, n)
+	for i := range n / 2 {
+		idx = append(idx, i)
+	}
+	pred := m.Predict(set.X.Narrow(0, 0, min(set.X.Size(0), evalChunk)))
+	var right []int
+	for i := n / 2; i < len(pred) && len(idx) < n; i++ {
+		if pred[i] != set.Labels[i] {
+			idx = append(idx, i)
+		} else {
+			right = append(right, i)
+		}
+	}
+	for len(idx) < n {
+		idx, right = append(idx, right[0]), right[1:]
+	}
+	slices.Sort(idx)
+	return idx
 }
 
 // EnergyBars draws the energy of every answer for each sample of x
@@ -76,8 +105,8 @@ func EnergyBars(m *Model, dataName string, shape []int, x *tensor.Tensor, labels
 			verdict = "wrong"
 		}
 		const w = 300
-		bars := viz.LinePlot{Series: series, Width: w, Height: 110, LineWidth: max(1, 0.6*w/float64(k)), Labels: viz.Labels{
-			Title:  fmt.Sprintf("%s; argmin %s (%s)", ClassName(dataName, y), ClassName(dataName, pred[i]), verdict),
+		bars := viz.LinePlot{Series: series, Width: w, Height: 110, LineWidth: max(1, 0.4*w/float64(k)), Labels: viz.Labels{
+			Title:  fmt.Sprintf("label %s, argmin %s (%s)", ClassName(dataName, y), ClassName(dataName, pred[i]), verdict),
 			XLabel: "answer (label)", YLabel: "energy"}}.Render()
 		if data.IsImage(shape) {
 			img := viz.ImageGrid{Images: x.Narrow(0, i, 1).Reshape(append([]int{1}, shape...)...), Cols: 1, Zoom: max(2, 84/shape[1])}.Render()

@@ -1,0 +1,63 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+
+	"github.com/gibbsml/gibbs/data"
+	"github.com/gibbsml/gibbs/ebm/label"
+	"github.com/gibbsml/gibbs/train"
+)
+
+// runOOD is 'gibbs ood': how well a label energy tells the test samples
+// of its training distribution from those of another data set, by the
+// free energy over the labels and by the maximum softmax probability.
+func runOOD(_ context.Context, args []string, out io.Writer) error {
+	fs := flag.NewFlagSet("ood", flag.ContinueOnError)
+	runPath := fs.String("run", "", "run folder of a label energy (gibbs train ebm --target label) (required)")
+	input := fs.String("input", "", "out-of-distribution samples (required): mnist or fashion-mnist (their test splits), a .csv file or idx:IMAGES")
+	in := fs.String("in", "", "in-distribution samples (default: the run's test set)")
+	if err := parseFlags(fs, args, out, "gibbs ood --run DIR --input DATA [--in DATA]"); err != nil {
+		return err
+	}
+	if *runPath == "" || *input == "" {
+		return usagef("--run and --input are required")
+	}
+	m, err := train.Open(*runPath)
+	if err != nil {
+		return err
+	}
+	t, ok := m.(*label.Trained)
+	if !ok {
+		return usagef("%s holds a run of kind %s; gibbs ood reads runs of kind %s", *runPath, m.Kind(), label.Kind)
+	}
+	if *in == "" {
+		*in = t.Config.TestData
+		if *in == "" {
+			*in = t.Config.Data
+		}
+	}
+	inSet, err := data.Open(*in, data.Test)
+	if err != nil {
+		return err
+	}
+	outSet, err := data.Open(*input, data.Test)
+	if err != nil {
+		return err
+	}
+	if d := data.Features(t.Config.Shape); inSet.X.Size(1) != d || outSet.X.Size(1) != d {
+		return usagef("the run reads samples of %d features; %s has %d and %s %d", d, *in, inSet.X.Size(1), *input, outSet.X.Size(1))
+	}
+	res, err := label.OOD(t.Model, inSet.X, outSet.X)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(out, "in-distribution: %s (%d samples); out-of-distribution: %s (%d samples); AUROC with the outside samples as positives\n",
+		*in, res.In, *input, res.Out)
+	fmt.Fprintf(out, "%-58s %s\n", "score", "AUROC")
+	fmt.Fprintf(out, "%-58s %.4f\n", "energy: free energy -log sum_y exp(-F(x, y))", res.EnergyAUROC)
+	fmt.Fprintf(out, "%-58s %.4f\n", "maximum softmax probability of exp(-F(x, y)), negated", res.MSPAUROC)
+	return nil
+}
