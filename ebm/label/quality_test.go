@@ -31,10 +31,13 @@ func TestQualityAndOOD(t *testing.T) {
 		}
 		sets[name] = [2]*data.Set{tr, te}
 	}
-	// The least test accuracy: PyTorch's same recipe reaches 88.5% on
-	// Fashion-MNIST and 98.0% on MNIST (means of three seeds).
+	// The least test accuracy: PyTorch's same recipe reaches 88.35% on
+	// Fashion-MNIST (the mean of three seeds), gibbs 88.61%; both reach
+	// about 98% on MNIST. The least energy AUROC: gibbs reaches 0.89 to
+	// 0.91 from Fashion-MNIST to MNIST, and less the other way (see
+	// docs/ENERGY_LABELS.md).
 	least := map[string]float64{"fashion-mnist": 0.88, "mnist": 0.975}
-	leastAUROC := map[string]float64{"fashion-mnist": 0.5, "mnist": 0.5}
+	leastAUROC := map[string]float64{"fashion-mnist": 0.85, "mnist": 0.65}
 	other := map[string]string{"fashion-mnist": "mnist", "mnist": "fashion-mnist"}
 	for _, name := range []string{"fashion-mnist", "mnist"} {
 		cfg := DefaultConfig()

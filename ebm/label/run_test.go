@@ -150,6 +150,13 @@ func TestLosses(t *testing.T) {
 	}
 }
 
+func TestDefaultLossConstants(t *testing.T) {
+	c, d := DefaultConfig(), energy.DefaultLossConfig()
+	if float32(c.Margin) != d.Margin || float32(c.Beta) != d.Beta || float32(c.Gamma) != d.Gamma || float32(c.Delta) != d.Delta || float32(c.Alpha) != d.Alpha {
+		t.Errorf("loss constants %+v, energy's defaults %+v", c, d)
+	}
+}
+
 func TestValidateRefusesWithReason(t *testing.T) {
 	for _, tc := range []struct {
 		name    string
