@@ -34,8 +34,8 @@ func writeLabelCSV(t *testing.T, path string, n int, offset float32, seed uint64
 }
 
 // TestTrainLabelEnergy trains a label energy on a CSV file from the
-// command line, resumes it without --target, scores and OOD-scores it,
-// and checks that it says it has no samples.
+// command line, resumes it without --target, scores, exports and
+// OOD-scores it, and checks that it says it has no samples.
 func TestTrainLabelEnergy(t *testing.T) {
 	tmp := t.TempDir()
 	csv, far := filepath.Join(tmp, "train.csv"), filepath.Join(tmp, "far.csv")
@@ -63,6 +63,10 @@ func TestTrainLabelEnergy(t *testing.T) {
 	status, out, errOut = runCLI("score", "--run", dir, "--input", csv, "--out", scores)
 	if b, err := os.ReadFile(scores); status != 0 || err != nil || strings.Count(string(b), "\n") != 301 {
 		t.Errorf("score: status %d, %q %q, %v", status, out, errOut, err)
+	}
+	status, out, errOut = runCLI("export", "onnx", "--run", dir, "--out", filepath.Join(tmp, "energies.onnx"))
+	if status != 0 || !strings.Contains(out, `output "energies"`) {
+		t.Errorf("export: status %d, %q %q", status, out, errOut)
 	}
 	status, out, errOut = runCLI("ood", "--run", dir, "--input", far)
 	if status != 0 || !strings.Contains(out, "energy: free energy") || !strings.Contains(out, "maximum softmax probability") {
