@@ -93,7 +93,7 @@ type Scores struct {
 // Score returns the out-of-distribution scores of samples x ([N, D]).
 func (m *Model) Score(x *tensor.Tensor) Scores {
 	e := m.AllEnergies(x)
-	free := e.Neg().LogSumExp(1).Neg().Data()
+	free := freeEnergy(e).Data()
 	msp := e.Neg().Softmax(1).Max(1).Data()
 	s := Scores{Energy: make([]float64, len(free)), MSP: make([]float64, len(msp))}
 	for i := range free {

@@ -76,9 +76,10 @@ func (m *Model) Energy(x, y *tensor.Tensor) *tensor.Tensor {
 // low on samples to which some label fits well. With the NLL loss it is
 // the negative logsumexp of the logits, the energy score of Liu et al.
 // 2020.
-func (m *Model) FreeEnergy(x *tensor.Tensor) *tensor.Tensor {
-	return m.Energies(x).Neg().LogSumExp(1).Neg()
-}
+func (m *Model) FreeEnergy(x *tensor.Tensor) *tensor.Tensor { return freeEnergy(m.Energies(x)) }
+
+// freeEnergy returns -log sum_k exp(-e[i, k]) for energies e [N, K].
+func freeEnergy(e *tensor.Tensor) *tensor.Tensor { return e.Neg().LogSumExp(1).Neg() }
 
 // Predict returns argmin_k F(x, k) for every sample of x, computed without
 // gradients.
