@@ -16,9 +16,9 @@ import (
 // free energy over the labels and by the maximum softmax probability.
 func runOOD(_ context.Context, args []string, out io.Writer) error {
 	fs := flag.NewFlagSet("ood", flag.ContinueOnError)
-	runPath := fs.String("run", "", "run folder of a label energy (gibbs train ebm --target label) (required)")
+	runPath := fs.String("run", "", "run folder of a model with an energy per label, such as gibbs train ebm --target label makes (required)")
 	input := fs.String("input", "", "out-of-distribution samples (required): mnist or fashion-mnist (their test splits), a .csv file or idx:IMAGES")
-	in := fs.String("in", "", "in-distribution samples (default: the run's test set)")
+	in := fs.String("in", "", "in-distribution samples (default: the test set of a label energy's run)")
 	if err := parseFlags(fs, args, out, "gibbs ood --run DIR --input DATA [--in DATA]"); err != nil {
 		return err
 	}
@@ -29,15 +29,21 @@ func runOOD(_ context.Context, args []string, out io.Writer) error {
 	if err != nil {
 		return err
 	}
-	t, ok := m.(*label.Trained)
+	model, ok := m.(interface {
+		label.Energies
+		train.InputShaper
+	})
 	if !ok {
-		return usagef("%s holds a run of kind %s; gibbs ood reads runs of kind %s", *runPath, m.Kind(), label.Kind)
+		return usagef("%s holds a run of kind %s, which has no energy per label", *runPath, m.Kind())
 	}
-	if *in == "" {
+	if t, ok := m.(*label.Trained); ok && *in == "" {
 		*in = t.Config.TestData
 		if *in == "" {
 			*in = t.Config.Data
 		}
+	}
+	if *in == "" {
+		return usagef("--in is required for a run of kind %s", m.Kind())
 	}
 	inSet, err := data.Open(*in, data.Test)
 	if err != nil {
@@ -47,10 +53,10 @@ func runOOD(_ context.Context, args []string, out io.Writer) error {
 	if err != nil {
 		return err
 	}
-	if d := data.Features(t.Config.Shape); inSet.X.Size(1) != d || outSet.X.Size(1) != d {
+	if d := data.Features(model.InputShape()); inSet.X.Size(1) != d || outSet.X.Size(1) != d {
 		return usagef("the run reads samples of %d features; %s has %d and %s %d", d, *in, inSet.X.Size(1), *input, outSet.X.Size(1))
 	}
-	res, err := label.OOD(t.Model, inSet.X, outSet.X)
+	res, err := label.OOD(model, inSet.X, outSet.X)
 	if err != nil {
 		return err
 	}

@@ -90,8 +90,17 @@ type Scores struct {
 	MSP []float64
 }
 
-// Score returns the out-of-distribution scores of samples x ([N, D]).
-func (m *Model) Score(x *tensor.Tensor) Scores {
+// Energies is a model with an energy for each of a finite set of labels,
+// such as a *Model: AllEnergies returns them for samples x ([N, D]),
+// [N, K], without gradients. A classifier is one, its energies the
+// negated logits.
+type Energies interface {
+	AllEnergies(x *tensor.Tensor) *tensor.Tensor
+}
+
+// Score returns the out-of-distribution scores of samples x ([N, D])
+// under m.
+func Score(m Energies, x *tensor.Tensor) Scores {
 	e := m.AllEnergies(x)
 	free := freeEnergy(e).Data()
 	msp := e.Neg().Softmax(1).Max(1).Data()
@@ -115,11 +124,11 @@ type OODResult struct {
 // OOD scores the in-distribution samples in ([N, D], usually the test
 // split of the training data) and the out-of-distribution samples out,
 // and returns the AUROC of each score.
-func OOD(m *Model, in, out *tensor.Tensor) (OODResult, error) {
+func OOD(m Energies, in, out *tensor.Tensor) (OODResult, error) {
 	if in.Size(1) != out.Size(1) {
 		return OODResult{}, fmt.Errorf("label: in-distribution samples have %d features and out-of-distribution ones %d", in.Size(1), out.Size(1))
 	}
-	si, so := m.Score(in), m.Score(out)
+	si, so := Score(m, in), Score(m, out)
 	truth := make([]bool, len(si.Energy)+len(so.Energy))
 	for i := len(si.Energy); i < len(truth); i++ {
 		truth[i] = true

@@ -55,7 +55,7 @@ func ExampleTrain() {
 	fmt.Println("kind:", t.Kind(), "answers:", t.Predict(x))
 	fmt.Println("energies:", t.Energies(x).DetachRelease().Shape(), "free energies:", m.(energy.Model).Energy(nil, x).DetachRelease().Shape())
 	// Points around the origin belong to no class.
-	ood, _ := label.OOD(t.Model, points(90, 0, 3).X, tensor.Randn(tensor.NewRNG(4), 90, 3).MulScalar(0.5))
+	ood, _ := label.OOD(t, points(90, 0, 3).X, tensor.Randn(tensor.NewRNG(4), 90, 3).MulScalar(0.5))
 	fmt.Println("points of no class found by the energy score:", ood.EnergyAUROC > 0.9)
 	// Output:
 	// epoch 3, test accuracy above 90%: true

@@ -56,7 +56,7 @@ func TestQualityAndOOD(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		ood, err := OOD(m.(*Trained).Model, sets[name][1].X, sets[other[name]][1].X)
+		ood, err := OOD(m.(*Trained), sets[name][1].X, sets[other[name]][1].X)
 		if err != nil {
 			t.Fatal(err)
 		}
