@@ -68,9 +68,10 @@ func TestTrainLabelEnergy(t *testing.T) {
 	if status != 0 || !strings.Contains(out, `output "energies"`) {
 		t.Errorf("export: status %d, %q %q", status, out, errOut)
 	}
-	status, out, errOut = runCLI("ood", "--run", dir, "--input", far)
-	if status != 0 || !strings.Contains(out, "energy: free energy") || !strings.Contains(out, "maximum softmax probability") {
-		t.Errorf("ood: status %d, %q %q", status, out, errOut)
+	plot := filepath.Join(tmp, "ood.png")
+	status, out, errOut = runCLI("ood", "--run", dir, "--input", far, "--plot", plot)
+	if _, err := os.Stat(plot); status != 0 || err != nil || !strings.Contains(out, "energy: free energy") || !strings.Contains(out, "maximum softmax probability") {
+		t.Errorf("ood: status %d, %q %q, %v", status, out, errOut, err)
 	}
 }
 

@@ -9,6 +9,7 @@ import (
 	"github.com/gibbsml/gibbs/data"
 	"github.com/gibbsml/gibbs/ebm/label"
 	"github.com/gibbsml/gibbs/train"
+	"github.com/gibbsml/gibbs/viz"
 )
 
 // runOOD is 'gibbs ood': how well a label energy tells the test samples
@@ -18,8 +19,9 @@ func runOOD(_ context.Context, args []string, out io.Writer) error {
 	fs := flag.NewFlagSet("ood", flag.ContinueOnError)
 	runPath := fs.String("run", "", "run folder of a model with an energy per label, such as gibbs train ebm --target label makes (required)")
 	input := fs.String("input", "", "out-of-distribution samples (required): mnist or fashion-mnist (their test splits), a .csv file or idx:IMAGES")
+	plot := fs.String("plot", "ood.png", "picture of the scores' histograms to write (empty: none)")
 	in := fs.String("in", "", "in-distribution samples (default: the test set of a label energy's run)")
-	if err := parseFlags(fs, args, out, "gibbs ood --run DIR --input DATA [--in DATA]"); err != nil {
+	if err := parseFlags(fs, args, out, "gibbs ood --run DIR --input DATA [--in DATA] [--plot ood.png]"); err != nil {
 		return err
 	}
 	if *runPath == "" || *input == "" {
@@ -61,9 +63,16 @@ func runOOD(_ context.Context, args []string, out io.Writer) error {
 		return err
 	}
 	fmt.Fprintf(out, "in-distribution: %s (%d samples); out-of-distribution: %s (%d samples); AUROC with the outside samples as positives\n",
-		*in, res.In, *input, res.Out)
+		*in, len(res.Inside.Energy), *input, len(res.Outside.Energy))
 	fmt.Fprintf(out, "%-58s %s\n", "score", "AUROC")
 	fmt.Fprintf(out, "%-58s %.4f\n", "energy: free energy -log sum_y exp(-F(x, y))", res.EnergyAUROC)
 	fmt.Fprintf(out, "%-58s %.4f\n", "maximum softmax probability of exp(-F(x, y)), negated", res.MSPAUROC)
+	if *plot == "" {
+		return nil
+	}
+	if err := viz.SavePNG(*plot, res.Plot(*in, *input)); err != nil {
+		return err
+	}
+	fmt.Fprintf(out, "wrote the histograms of both scores to %s\n", *plot)
 	return nil
 }

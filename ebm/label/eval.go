@@ -114,7 +114,9 @@ func Score(m Energies, x *tensor.Tensor) Scores {
 // OODResult is how well two scores tell samples of the training
 // distribution (in) from others (out).
 type OODResult struct {
-	In, Out int // sample counts
+	// Inside and Outside are the scores of the in-distribution and the
+	// out-of-distribution samples.
+	Inside, Outside Scores
 	// EnergyAUROC and MSPAUROC are the areas under the ROC curve of the
 	// scores of Scores, out-of-distribution samples being the positives:
 	// the probability that an outside sample scores above an inside one.
@@ -133,7 +135,7 @@ func OOD(m Energies, in, out *tensor.Tensor) (OODResult, error) {
 	for i := len(si.Energy); i < len(truth); i++ {
 		truth[i] = true
 	}
-	res := OODResult{In: len(si.Energy), Out: len(so.Energy)}
+	res := OODResult{Inside: si, Outside: so}
 	var err error
 	if res.EnergyAUROC, err = energy.AUROC(append(si.Energy, so.Energy...), truth); err != nil {
 		return res, err

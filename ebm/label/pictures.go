@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"image"
 	"image/color"
+	"math"
 	"slices"
 	"strings"
 
@@ -152,4 +153,47 @@ func (r *run) curves() image.Image {
 		size(viz.LinePlot{Series: []viz.Series{acc}, Labels: viz.Labels{Title: "Test accuracy (argmin of the energy)", XLabel: "epoch", YLabel: "accuracy"}}),
 		size(viz.LinePlot{Series: []viz.Series{margin}, Labels: viz.Labels{Title: "Test margin: E(most offending) - E(correct)", XLabel: "epoch", YLabel: "mean energy margin"}}),
 	}, 3)
+}
+
+// Plot draws the histograms of both scores of the inside samples (blue)
+// and the outside ones (vermillion), side by side, each titled with its
+// AUROC; inside and outside name the two sets.
+func (r OODResult) Plot(inside, outside string) image.Image {
+	panel := func(in, out []float64, title, xlabel string) image.Image {
+		lo, hi := math.Inf(1), math.Inf(-1)
+		for _, v := range append(slices.Clone(in), out...) {
+			lo, hi = math.Min(lo, v), math.Max(hi, v)
+		}
+		a, b := histogram(in, lo, hi, 60), histogram(out, lo, hi, 60)
+		a.Name, a.Color = inside+" (inside)", viz.Palette(0)
+		b.Name, b.Color = outside+" (outside)", viz.Palette(1)
+		return viz.LinePlot{Series: []viz.Series{a, b}, Width: 420, Height: 260,
+			Labels: viz.Labels{Title: title, XLabel: xlabel, YLabel: "share of samples per bin"}}.Render()
+	}
+	return viz.Annotate(viz.Tile([]image.Image{
+		panel(r.Inside.Energy, r.Outside.Energy, fmt.Sprintf("Energy score, AUROC %.4f", r.EnergyAUROC), "free energy -log sum_y exp(-F(x, y))"),
+		panel(r.Inside.MSP, r.Outside.MSP, fmt.Sprintf("Max softmax probability, AUROC %.4f", r.MSPAUROC), "minus the largest probability of exp(-F(x, y))"),
+	}, 2), viz.Labels{Title: fmt.Sprintf("Out-of-distribution scores of %d inside samples (%s) and %d outside samples (%s); higher: farther from the training data",
+		len(r.Inside.Energy), inside, len(r.Outside.Energy), outside)})
+}
+
+// histogram returns the share of vs in each of bins equal bins over
+// [lo, hi] as a step curve.
+func histogram(vs []float64, lo, hi float64, bins int) viz.Series {
+	counts := make([]float64, bins)
+	width := (hi - lo) / float64(bins)
+	for _, v := range vs {
+		k := bins - 1
+		if width > 0 {
+			k = min(bins-1, int((v-lo)/width))
+		}
+		counts[k]++
+	}
+	var s viz.Series
+	for k, c := range counts {
+		x0 := lo + float64(k)*width
+		s.X = append(s.X, x0, x0+width)
+		s.Y = append(s.Y, c/float64(len(vs)), c/float64(len(vs)))
+	}
+	return s
 }

@@ -192,7 +192,7 @@ func TestValidateRefusesWithReason(t *testing.T) {
 
 // TestOOD checks the out-of-distribution scores on a small scale: a model
 // of the blocks tells them from faint noise without a block by its free
-// energy.
+// energy, and draws the histograms of the scores.
 func TestOOD(t *testing.T) {
 	opts := blockSets()
 	opts.NoPictures = true
@@ -211,8 +211,11 @@ func TestOOD(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if res.In != 96 || res.Out != 96 || res.EnergyAUROC < 0.9 || res.MSPAUROC < 0 || res.MSPAUROC > 1 {
-		t.Errorf("OOD of faint noise against blocks: %+v, want an energy AUROC of at least 0.9", res)
+	if len(res.Inside.Energy) != 96 || len(res.Outside.MSP) != 96 || res.EnergyAUROC < 0.9 || res.MSPAUROC < 0 || res.MSPAUROC > 1 {
+		t.Errorf("OOD of faint noise against blocks: AUROC %v (energy), %v (MSP), want an energy AUROC of at least 0.9", res.EnergyAUROC, res.MSPAUROC)
+	}
+	if b := res.Plot("blocks", "noise").Bounds(); b.Dx() < 400 || b.Dy() < 200 {
+		t.Errorf("OOD picture of %v", b)
 	}
 	if _, err := OOD(m, opts.Test.X, tensor.Rand(tensor.NewRNG(9), 4, 10)); err == nil {
 		t.Error("samples of another width accepted")
