@@ -106,7 +106,7 @@ func EnergyBars(m *Model, dataName string, shape []int, x *tensor.Tensor, labels
 			verdict = "wrong"
 		}
 		const w = 300
-		bars := viz.LinePlot{Series: series, Width: w, Height: 110, LineWidth: max(1, 0.4*w/float64(k)), Labels: viz.Labels{
+		bars := viz.LinePlot{Series: series, Width: w, Height: 110, LineWidth: min(14, max(1, 0.4*w/float64(k))), Labels: viz.Labels{
 			Title:  fmt.Sprintf("label %s, argmin %s (%s)", ClassName(dataName, y), ClassName(dataName, pred[i]), verdict),
 			XLabel: "answer (label)", YLabel: "energy"}}.Render()
 		if data.IsImage(shape) {
