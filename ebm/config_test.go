@@ -45,11 +45,11 @@ func TestConfigJSONPerRecipe(t *testing.T) {
 		loss, sampler string
 		has, lacks    []string
 	}{
-		{"nll", "replay", []string{"sampler", "beta", "buffer_size", "jump_width", "step_size"}, []string{"margin", "alpha", "sigma", "leapfrog"}},
+		{"nll", "replay", []string{"sampler", "beta", "buffer_size", "jump_width", "step_size"}, []string{"margin", "alpha", "sigma", "levels", "leapfrog"}},
 		{"hinge", "hmc", []string{"margin", "leapfrog", "max_energy"}, []string{"beta", "buffer_size", "reinit", "sigma"}},
 		{"contrastive", "langevin", []string{"alpha"}, []string{"margin", "beta", "jump_uniform", "leapfrog"}},
-		{"dsm", "replay", []string{"sigma", "noise"}, []string{"sampler", "beta", "buffer_size", "leapfrog", "max_energy"}},
-		{"ssm", "replay", []string{"langevin_steps"}, []string{"sigma", "sampler"}},
+		{"dsm", "replay", []string{"sigma", "sigma_max", "levels", "step_size"}, []string{"sampler", "noise", "beta", "buffer_size", "leapfrog", "max_energy"}},
+		{"ssm", "replay", []string{"langevin_steps", "sigma"}, []string{"noise", "sampler"}},
 	} {
 		c := DefaultConfig()
 		c.Loss, c.Sampler = tc.loss, tc.sampler

@@ -49,6 +49,8 @@ func TestUsageAndBadInput(t *testing.T) {
 		{[]string{"train", "ebm", "--reinit", "2"}, 2, "--reinit: must be in [0, 1]"},
 		{[]string{"train", "ebm", "--langevin-steps", "0"}, 2, "--langevin-steps: must be positive for a contrastive loss"},
 		{[]string{"train", "ebm", "--hidden", "12,x"}, 2, "want positive widths"},
+		{[]string{"train", "ebm", "--margin", "2"}, 2, "--margin: does not apply to nll loss, replay sampler"},
+		{[]string{"train", "ebm", "--loss", "dsm", "--buffer", "9"}, 2, "--buffer: does not apply to denoising score matching"},
 		{[]string{"train", "ebm", "extra"}, 2, `unexpected argument "extra"`},
 		{[]string{"train", "ebm", "--resume", "--out", "/nonexistent/run"}, 2, "reading run config"},
 		{[]string{"sample"}, 2, "--run is required"},
@@ -79,7 +81,7 @@ func TestUsageAndBadInput(t *testing.T) {
 // would follow another schedule than one started with the longer --steps.
 func smallRun(out string, steps int, extra ...string) []string {
 	return append([]string{"train", "ebm", "--quiet", "--out", out, "--steps", strconv.Itoa(steps), "--lr-schedule", "constant",
-		"--hidden", "16", "--batch", "32", "--langevin-steps", "3", "--buffer", "200", "--train-size", "500",
+		"--hidden", "16", "--batch", "32", "--langevin-steps", "3", "--train-size", "500",
 		"--eval-every", "10", "--checkpoint-every", "10"}, extra...)
 }
 
