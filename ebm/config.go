@@ -228,6 +228,9 @@ func (c Config) Validate() error {
 			return train.Settingf("loss", "unknown loss %q (have %s, dsm, ssm)", c.Loss, strings.Join(energy.LossNames(), ", "))
 		}
 	}
+	if why, ok := refusals[c.Loss]; ok {
+		return train.Settingf("loss", "%s", why)
+	}
 	for _, s := range []struct {
 		setting, value string
 		have           []string

@@ -22,6 +22,10 @@ func TestValidateRefusesWithReason(t *testing.T) {
 		{"margin 0", func(c *Config) { c.Loss, c.Margin = "hinge", 0 }, ""},
 		{"alpha 0", func(c *Config) { c.Loss, c.Alpha = "contrastive", 0 }, ""},
 		{"beta 0", func(c *Config) { c.Beta = 0 }, "beta"},
+		{"energy loss collapses", func(c *Config) { c.Loss = "energy" }, "loss"},
+		{"perceptron has no margin", func(c *Config) { c.Loss, c.Sampler = "perceptron", "cd" }, "loss"},
+		{"lvq2 needs positive energies", func(c *Config) { c.Loss = "lvq2" }, "loss"},
+		{"sigma-max below sigma", func(c *Config) { c.Loss, c.SigmaMax = "dsm", 0.001 }, "sigma-max"},
 		{"HMC target 1", func(c *Config) { c.Sampler, c.HMCTarget = "hmc", 1 }, "hmc-target"},
 	} {
 		c := DefaultConfig()

@@ -97,14 +97,13 @@ func (a AnnealedDenoisingScore) Loss(m Model, _, y *tensor.Tensor, rng *tensor.R
 // AnnealedSlicedScore is sliced score matching (Song et al. 2019) of the
 // data perturbed at levels drawn from Sigmas, each sample's loss weighted
 // by sigma^2 as in Song & Ermon 2019; it matches the scores of the blurred
-// data without using the noise drawn, so it carries over to any noise.
+// data without using the noise drawn.
 type AnnealedSlicedScore struct{ Sigmas []float32 }
 
 // Loss returns the loss of a batch y; m is the noise-conditional energy.
 func (a AnnealedSlicedScore) Loss(m Model, _, y *tensor.Tensor, rng *tensor.RNG) (*tensor.Tensor, Stats, error) {
 	noisy, sigma, x, _ := noisyBatch(y, a.Sigmas, rng)
-	rows := slicedScoreRows(m, x, noisy, rng)
-	return rows.Mul(sigma.Square().Reshape(-1)).Mean(), Stats{}, nil
+	return slicedScoreRows(m, x, noisy, rng).Mul(sigma.Square().Reshape(-1)).Mean(), Stats{}, nil
 }
 
 // AnnealedLangevin samples a noise-conditional energy by Langevin dynamics

@@ -96,6 +96,9 @@ func trainEBMCommand(ctx context.Context, args []string, out io.Writer) error {
 		return err
 	}
 	defer closeRun()
+	if w := cfg.Caveat(); w != "" {
+		fmt.Fprintln(out, "warning: "+w)
+	}
 	res, err := ebm.Train(ctx, dir, cfg, ebm.Options{Output: run.output(out)})
 	if reportFinished(err, out) {
 		return nil

@@ -49,6 +49,7 @@ func TestUsageAndBadInput(t *testing.T) {
 		{[]string{"train", "ebm", "--reinit", "2"}, 2, "--reinit: must be in [0, 1]"},
 		{[]string{"train", "ebm", "--langevin-steps", "0"}, 2, "--langevin-steps: must be positive for a contrastive loss"},
 		{[]string{"train", "ebm", "--hidden", "12,x"}, 2, "want positive widths"},
+		{[]string{"train", "ebm", "--loss", "energy"}, 2, "--loss: the energy loss has no contrastive term"},
 		{[]string{"train", "ebm", "--margin", "2"}, 2, "--margin: does not apply to nll loss, replay sampler"},
 		{[]string{"train", "ebm", "--loss", "dsm", "--buffer", "9"}, 2, "--buffer: does not apply to denoising score matching"},
 		{[]string{"train", "ebm", "extra"}, 2, `unexpected argument "extra"`},
