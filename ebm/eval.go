@@ -50,10 +50,10 @@ func (r *run) evaluate(done int, _ train.Metrics) error {
 	return r.drawPictures(done, samples, source, res.TrueNLL)
 }
 
-// samples returns n model samples and where they come from:
-// replay-buffer chains when there is a buffer, otherwise fresh long chains
-// from uniform noise, by HMC with the run's (adapted) step for an HMC run
-// and by Langevin for the others.
+// samples returns n model samples and where they come from: annealed
+// Langevin chains for score matching, replay-buffer chains when there is a
+// buffer, otherwise fresh long chains from uniform noise, by HMC with the
+// run's (adapted) step for an HMC run and by Langevin for the others.
 func (r *run) samples(n int) (*tensor.Tensor, string) {
 	if !r.cfg.contrastive() {
 		s := r.model.Sample(n, 0, tensor.NewRNG(r.cfg.Seed+6))

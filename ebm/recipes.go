@@ -10,23 +10,24 @@ import (
 // this choice needs changed. A user's explicit settings go on top of it.
 // Unknown names are left for Validate to report.
 //
-//   - dsm, ssm: noise-conditional score matching over 10 levels from 2
-//     (which merges the modes) down to 0.01 (Song & Ermon 2019); samples
-//     come from annealed Langevin dynamics, 50 steps per level with step
-//     2e-5 at the smallest (alpha_i/sigma_i^2 = 0.2 at every level).
+//   - dsm, ssm: 4000 steps of noise-conditional score matching over 10
+//     levels from 2 (which merges the modes) down to 0.01 (Song & Ermon
+//     2019); samples come from annealed Langevin dynamics, 50 steps per
+//     level with step 2e-5 at the smallest (alpha_i/sigma_i^2 = 0.2 at
+//     every level).
 //   - langevin: short-run chains from uniform noise, as Nijkamp et al.
-//     2019 run them: a fixed budget of 40 steps, large enough (step 0.005)
-//     to reach the modes from anywhere in the box, at temperature 1.
-//   - cd: CD-k from the data (Hinton 2002) with k = 40 steps of 0.005,
-//     long enough for chains to leave their mode and find the low energy
-//     that the model puts where there is no data.
-//   - hmc: 5 iterations of 5 leapfrog steps from the data, the step
-//     adapted to an acceptance of 0.65 over the first 100 training steps.
+//     2019 run them: a fixed budget of 40 steps at temperature 1 for each
+//     batch, over 1000 training steps.
+//   - cd: CD-k from the data (Hinton 2002), k = 10, each chain first
+//     making the replay recipe's Metropolis-Hastings jump.
+//   - hmc: 5 iterations of 5 leapfrog steps from the data for each batch,
+//     the step adapted to an acceptance of 0.65 over the first 100 of 1000
+//     training steps.
 func Recipe(loss, sampler string) Config {
 	c := DefaultConfig()
 	c.Loss, c.Sampler = loss, sampler
 	if _, score := scoreObjectives[loss]; score {
-		c.Steps, c.LangevinSteps, c.StepSize = 2000, 50, 2e-5
+		c.Steps, c.LangevinSteps, c.StepSize = 4000, 50, 2e-5
 		return c
 	}
 	switch sampler {
@@ -53,9 +54,9 @@ var refusals = map[string]string{
 
 // marginCaveat is the warning for the margin losses of LeCun et al.'s
 // table with sampled negatives.
-const marginCaveat = "the %s loss is not a likelihood: it stops pushing once the negatives are a margin above the data, " +
-	"and negatives drawn from the model at temperature 1 then still land between the modes " +
-	"(in docs/ENERGY.md's runs fewer than 90%% of its samples were within 3 std of a mode); use --loss nll for a density"
+const marginCaveat = "the %s loss is not a likelihood: it weighs each pair of a data point and a negative by the gap " +
+	"between their energies and stops once the negatives are a margin above the data, so the energy is not trained to be " +
+	"the data's density, and how well its samples cover the modes varies (docs/ENERGY.md); --loss nll learns the density"
 
 // Caveat returns a warning for a choice the CLI accepts but that, with its
 // defaults, did not learn ring8 (every mode, 90% of the samples within 3

@@ -95,15 +95,19 @@ func (a AnnealedDenoisingScore) Loss(m Model, _, y *tensor.Tensor, rng *tensor.R
 }
 
 // AnnealedSlicedScore is sliced score matching (Song et al. 2019) of the
-// data perturbed at levels drawn from Sigmas, each sample's loss weighted
-// by sigma^2 as in Song & Ermon 2019; it matches the scores of the blurred
-// data without using the noise drawn.
+// data perturbed at levels drawn from Sigmas; it matches the scores of the
+// blurred data without using the noise drawn. Each sample's loss is
+// weighted by sigma, not by the sigma^2 of denoising: this loss scales as
+// the squared score of the blurred data, about 1/(s^2 + sigma^2) for data
+// of local scale s, not as the 1/sigma^2 of the denoising target, so
+// sigma^2 would silence the levels below the data's own scale, the ones
+// that resolve its modes.
 type AnnealedSlicedScore struct{ Sigmas []float32 }
 
 // Loss returns the loss of a batch y; m is the noise-conditional energy.
 func (a AnnealedSlicedScore) Loss(m Model, _, y *tensor.Tensor, rng *tensor.RNG) (*tensor.Tensor, Stats, error) {
 	noisy, sigma, x, _ := noisyBatch(y, a.Sigmas, rng)
-	return slicedScoreRows(m, x, noisy, rng).Mul(sigma.Square().Reshape(-1)).Mean(), Stats{}, nil
+	return slicedScoreRows(m, x, noisy, rng).Mul(sigma.Reshape(-1)).Mean(), Stats{}, nil
 }
 
 // AnnealedLangevin samples a noise-conditional energy by Langevin dynamics
