@@ -29,8 +29,8 @@ func bindEBM(c *ebm.Config, fs *flag.FlagSet) {
 	fs.StringVar(&c.LRSchedule, "lr-schedule", c.LRSchedule, "learning rate schedule: cosine (decay to 0 over --steps; a resume that raises --steps stretches it) or constant")
 	widthsFlag(fs, "hidden", "hidden layer widths, comma-separated (default 128,128,128)", &c.Hidden)
 	fs.StringVar(&c.Activation, "activation", c.Activation, "activation: "+strings.Join(ebm.Activations, ", "))
-	fs.IntVar(&c.LangevinSteps, "langevin-steps", c.LangevinSteps, "Langevin steps per batch (k of CD-k; HMC iterations)")
-	fs.Float64Var(&c.StepSize, "step-size", c.StepSize, "Langevin step size (HMC leapfrog step)")
+	fs.IntVar(&c.LangevinSteps, "langevin-steps", c.LangevinSteps, "Langevin steps per batch (k of CD-k; HMC iterations; under score matching, steps per noise level of the annealed Langevin sampler)")
+	fs.Float64Var(&c.StepSize, "step-size", c.StepSize, "Langevin step size (HMC leapfrog step; under score matching, the annealed step at the smallest noise level)")
 	fs.Float64Var(&c.Noise, "noise", c.Noise, "Langevin noise scale (sqrt(2*step-size) samples exp(-E) exactly)")
 	fs.Float64Var(&c.ClipGrad, "clip-grad", c.ClipGrad, "clip Langevin gradients to [-v, v] (0: off)")
 	fs.IntVar(&c.BufferSize, "buffer", c.BufferSize, "replay buffer size")
@@ -81,8 +81,8 @@ func trainEBMCommand(ctx context.Context, args []string, out io.Writer) error {
 	fs := flag.NewFlagSet("train ebm", flag.ContinueOnError)
 	bindEBM(&cfg, fs)
 	run := bindRun(fs, ebm.Kind, "config, metrics, checkpoint, pictures", "steps")
-	synopsis := "gibbs train ebm [flags]\n\nThe defaults below are those of --loss nll --sampler replay; another\n" +
-		"loss or sampler has its own (see docs/ENERGY.md), and config.json records what a run used."
+	synopsis := "gibbs train ebm [flags]\n\nThe defaults below are those of the recipe of --loss and --sampler (here " + cfg.Objective() + ");\n" +
+		"each loss and sampler has its own (see docs/ENERGY.md), and config.json records what a run used."
 	if err := parseFlags(fs, args, out, synopsis); err != nil {
 		return err
 	}
