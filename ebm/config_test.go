@@ -94,3 +94,25 @@ func TestConfigJSONPerRecipe(t *testing.T) {
 		t.Error("unknown key accepted")
 	}
 }
+
+// TestRecipeDefaults checks that each choice starts from its own
+// defaults, the default choice from DefaultConfig's.
+func TestRecipeDefaults(t *testing.T) {
+	if !reflect.DeepEqual(Recipe("nll", "replay"), DefaultConfig()) {
+		t.Error("the default recipe differs from DefaultConfig")
+	}
+	for _, tc := range []struct {
+		loss, sampler          string
+		steps, langevin, valid int
+	}{
+		{"nll", "langevin", 1000, 40, 1},
+		{"hinge", "hmc", 1000, 5, 1},
+		{"dsm", "replay", 4000, 50, 1},
+		{"energy", "cd", 3000, 10, 0},
+	} {
+		c := Recipe(tc.loss, tc.sampler)
+		if c.Steps != tc.steps || c.LangevinSteps != tc.langevin || (c.Validate() == nil) != (tc.valid == 1) {
+			t.Errorf("%s/%s: steps %d, langevin steps %d, valid %v", tc.loss, tc.sampler, c.Steps, c.LangevinSteps, c.Validate() == nil)
+		}
+	}
+}

@@ -258,3 +258,23 @@ func TestDivergenceStopsAndKeepsCheckpoint(t *testing.T) {
 		}
 	}
 }
+
+// TestRecipeDefaultsReachConfig checks that a flag left out takes the
+// chosen sampler's default, and one given its value, in config.json.
+func TestRecipeDefaultsReachConfig(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "run")
+	status, _, errOut := runCLI("train", "ebm", "--quiet", "--out", dir, "--sampler", "hmc", "--steps", "2", "--hidden", "8",
+		"--batch", "8", "--train-size", "50", "--eval-every", "2", "--checkpoint-every", "2", "--leapfrog", "2")
+	if status != 0 {
+		t.Fatalf("status %d: %s", status, errOut)
+	}
+	b, err := os.ReadFile(filepath.Join(dir, "config.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{`"langevin_steps": 5`, `"leapfrog": 2`, `"steps": 2`} {
+		if !bytes.Contains(b, []byte(want)) {
+			t.Errorf("config.json lacks %s: %s", want, b)
+		}
+	}
+}
