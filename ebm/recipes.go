@@ -64,6 +64,11 @@ func (c Config) Caveat() string {
 		return "CD-k chains start at the data and see only its neighbourhood: the low energy the model puts between the modes " +
 			"is never sampled, so never raised, and the model's samples form a ring through the modes (Hinton 2002; " +
 			"Carreira-Perpinan & Hinton 2005 on its bias); use --sampler replay, whose persistent chains find it"
+	case c.Sampler == "langevin":
+		return "short-run chains of a fixed number of steps from noise are what this energy is trained for, not exp(-F): " +
+			"its test NLL is far from the data's (Nijkamp et al. 2019 say so of short-run models), and where the modes are " +
+			"as narrow as grid25's the chains do not reach the bottoms of the wells, so the data's energy falls without " +
+			"bound (grid25 diverged at step 734); use --sampler replay for a density"
 	case c.Loss == "mce" || c.Loss == "mee":
 		return fmt.Sprintf("the %s loss, sigmoid(E - Ebar) for a pair, stops where the model's samples match the data, "+
 			"but it gives no gradient to pairs far apart in energy, so nothing holds the energies' level and they can drift "+

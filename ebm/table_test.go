@@ -8,6 +8,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"syscall"
 	"testing"
@@ -56,7 +57,7 @@ func tableRows() []tableRow {
 			}
 		}
 		for _, loss := range []string{"dsm", "ssm"} {
-			rows = append(rows, tableRow{data, loss, "", 0})
+			rows = append(rows, tableRow{data, loss, DefaultConfig().Sampler, 0}) // the sampler does not apply
 		}
 	}
 	return rows
@@ -75,15 +76,24 @@ func cpuSeconds() float64 {
 // recipe the CLI accepts without a warning covers every mode of ring8
 // with at least 90% of its samples within 3 std of a mode, and that the
 // default recipe ends within 0.03 nats of the true NLL on ring8 and 0.15
-// on grid25. With GIBBS_TABLE=path it writes the table as Markdown there.
+// on grid25. With GIBBS_TABLE=path it writes the table as Markdown there;
+// GIBBS_TABLE_ROWS, a regular expression, keeps the rows whose command
+// matches it.
 func TestRecipeTable(t *testing.T) {
 	if os.Getenv("GIBBS_LONG") == "" {
 		t.Skip("set GIBBS_LONG=1 to train every recipe of docs/ENERGY.md's table (about 20 minutes of CPU)")
+	}
+	keep, err := regexp.Compile(os.Getenv("GIBBS_TABLE_ROWS"))
+	if err != nil {
+		t.Fatalf("GIBBS_TABLE_ROWS: %v", err)
 	}
 	var md strings.Builder
 	md.WriteString("| data | loss | sampler | test NLL | true NLL | modes | high quality | reverse KL | CPU s | wall s | command |\n")
 	md.WriteString("|---|---|---|---|---|---|---|---|---|---|---|\n")
 	for _, row := range tableRows() {
+		if !keep.MatchString(row.command()) {
+			continue
+		}
 		cfg := Recipe(row.loss, row.sampler)
 		cfg.Data = row.data
 		if row.steps > 0 {
