@@ -69,10 +69,6 @@ func (c Config) Caveat() string {
 			"its test NLL is far from the data's (Nijkamp et al. 2019 say so of short-run models), and where the modes are " +
 			"as narrow as grid25's the chains do not reach the bottoms of the wells, so the data's energy falls without " +
 			"bound (grid25 diverged at step 734); use --sampler replay for a density"
-	case c.Sampler == "hmc" && c.Loss == "nll":
-		return "HMC chains start at the data, like CD-k's, and 5 short trajectories a batch reach only the low energy near " +
-			"it: enough on ring8 (91.6% of the samples near a mode), not on grid25, where the channels between its 25 wells " +
-			"stay low (18.5%, docs/ENERGY.md); use --sampler replay"
 	case c.Loss == "mce" || c.Loss == "mee":
 		return fmt.Sprintf("the %s loss, sigmoid(E - Ebar) for a pair, stops where the model's samples match the data, "+
 			"but it gives no gradient to pairs far apart in energy, so nothing holds the energies' level and they can drift "+
@@ -82,6 +78,10 @@ func (c Config) Caveat() string {
 		return fmt.Sprintf("the %s loss is not a likelihood: even when the model's samples match the data, its pushes on "+
 			"the data and on the samples do not cancel, so where it stops is not the data's density, and how well its samples "+
 			"cover the modes varies (docs/ENERGY.md); --loss nll learns the density", c.Loss)
+	case c.Sampler == "hmc":
+		return "HMC chains start at the data, like CD-k's, and 5 short trajectories a batch reach only the low energy near " +
+			"it: enough on ring8 (91.6% of the samples near a mode), not on grid25, where the channels between its 25 wells " +
+			"stay low (18.5%, docs/ENERGY.md); use --sampler replay"
 	}
 	return ""
 }
