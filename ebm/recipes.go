@@ -53,9 +53,10 @@ var refusals = map[string]string{
 }
 
 // Caveat returns a warning for a choice the CLI accepts but that, with its
-// defaults, did not learn ring8 (every mode, 90% of the samples within 3
-// std of one) in the runs of docs/ENERGY.md, with the reason and what to
-// use instead; "" for the others.
+// defaults, did not learn ring8 or grid25 (every mode, 90% of the samples
+// within 3 std of one) in the runs of docs/ENERGY.md, or whose energy is
+// not the data's density, with the reason and what to use instead; "" for
+// the others.
 func (c Config) Caveat() string {
 	switch {
 	case c.Loss == "ssm":
