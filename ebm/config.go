@@ -59,7 +59,10 @@ type Config struct {
 //   - a small buffer (2048 chains, each continued every 8 steps) whose
 //     chains move between modes by a Metropolis-Hastings jump proposed near
 //     the data batch (energy.Jump), so that the mass of each mode follows
-//     the energy rather than where chains happened to start;
+//     the energy rather than where chains happened to start; 30% of the
+//     proposals are uniform over the box, which find the channels of low
+//     energy between grid25's wells and so raise them: with 10%, grid25
+//     ended 0.103 nats above the true NLL, with 30% 0.036 (50%: 0.057);
 //   - an MLP of three hidden SiLU layers: with two, grid25's 25 narrow
 //     wells can stay merged into lines for thousands of steps;
 //   - Adam at 1e-2 with cosine decay to zero (Loshchilov & Hutter 2017),
@@ -74,7 +77,7 @@ func DefaultConfig() Config {
 		Data: "ring8", Loss: "nll", Sampler: "replay", Steps: 3000, Batch: 256, LR: 1e-2, LRSchedule: "cosine",
 		Hidden: []int{128, 128, 128}, Activation: "silu",
 		LangevinSteps: 10, StepSize: 0.0005, Noise: math.Sqrt(2 * 0.0005), BufferSize: 2048, Reinit: 0.05,
-		JumpWidth: 0.07, JumpUniform: 0.1, Leapfrog: 5, HMCTarget: 0.65, HMCWarmUp: 100,
+		JumpWidth: 0.07, JumpUniform: 0.3, Leapfrog: 5, HMCTarget: 0.65, HMCWarmUp: 100,
 		Margin: 1, Alpha: 0.01, Beta: 1, Sigma: 0.01, SigmaMax: 2, Levels: 10,
 		TrainSize: 20000, EvalEvery: 500, CheckpointEvery: 250, MaxEnergy: 1e4, Seed: 1,
 	}
