@@ -22,6 +22,10 @@ func TestValidateRefusesWithReason(t *testing.T) {
 		{"margin 0", func(c *Config) { c.Loss, c.Margin = "hinge", 0 }, ""},
 		{"alpha 0", func(c *Config) { c.Loss, c.Alpha = "contrastive", 0 }, ""},
 		{"beta 0", func(c *Config) { c.Beta = 0 }, "beta"},
+		{"energy loss collapses", func(c *Config) { c.Loss = "energy" }, "loss"},
+		{"perceptron has no margin", func(c *Config) { c.Loss, c.Sampler = "perceptron", "cd" }, "loss"},
+		{"lvq2 needs positive energies", func(c *Config) { c.Loss = "lvq2" }, "loss"},
+		{"sigma-max below sigma", func(c *Config) { c.Loss, c.SigmaMax = "dsm", 0.001 }, "sigma-max"},
 		{"HMC target 1", func(c *Config) { c.Sampler, c.HMCTarget = "hmc", 1 }, "hmc-target"},
 	} {
 		c := DefaultConfig()
@@ -45,11 +49,11 @@ func TestConfigJSONPerRecipe(t *testing.T) {
 		loss, sampler string
 		has, lacks    []string
 	}{
-		{"nll", "replay", []string{"sampler", "beta", "buffer_size", "jump_width", "step_size"}, []string{"margin", "alpha", "sigma", "leapfrog"}},
+		{"nll", "replay", []string{"sampler", "beta", "buffer_size", "jump_width", "step_size"}, []string{"margin", "alpha", "sigma", "levels", "leapfrog"}},
 		{"hinge", "hmc", []string{"margin", "leapfrog", "max_energy"}, []string{"beta", "buffer_size", "reinit", "sigma"}},
 		{"contrastive", "langevin", []string{"alpha"}, []string{"margin", "beta", "jump_uniform", "leapfrog"}},
-		{"dsm", "replay", []string{"sigma", "noise"}, []string{"sampler", "beta", "buffer_size", "leapfrog", "max_energy"}},
-		{"ssm", "replay", []string{"langevin_steps"}, []string{"sigma", "sampler"}},
+		{"dsm", "replay", []string{"sigma", "sigma_max", "levels", "step_size"}, []string{"sampler", "noise", "beta", "buffer_size", "leapfrog", "max_energy"}},
+		{"ssm", "replay", []string{"langevin_steps", "sigma"}, []string{"noise", "sampler"}},
 	} {
 		c := DefaultConfig()
 		c.Loss, c.Sampler = tc.loss, tc.sampler
@@ -88,5 +92,27 @@ func TestConfigJSONPerRecipe(t *testing.T) {
 	var c Config
 	if err := json.Unmarshal([]byte(`{"data":"ring8","lerning_rate":1}`), &c); err == nil {
 		t.Error("unknown key accepted")
+	}
+}
+
+// TestRecipeDefaults checks that each choice starts from its own
+// defaults, the default choice from DefaultConfig's.
+func TestRecipeDefaults(t *testing.T) {
+	if !reflect.DeepEqual(Recipe("nll", "replay"), DefaultConfig()) {
+		t.Error("the default recipe differs from DefaultConfig")
+	}
+	for _, tc := range []struct {
+		loss, sampler          string
+		steps, langevin, valid int
+	}{
+		{"nll", "langevin", 1000, 40, 1},
+		{"hinge", "hmc", 1000, 5, 1},
+		{"dsm", "replay", 4000, 50, 1},
+		{"energy", "cd", 3000, 10, 0},
+	} {
+		c := Recipe(tc.loss, tc.sampler)
+		if c.Steps != tc.steps || c.LangevinSteps != tc.langevin || (c.Validate() == nil) != (tc.valid == 1) {
+			t.Errorf("%s/%s: steps %d, langevin steps %d, valid %v", tc.loss, tc.sampler, c.Steps, c.LangevinSteps, c.Validate() == nil)
+		}
 	}
 }

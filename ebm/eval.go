@@ -20,7 +20,7 @@ const gridResolution = 256
 // evaluate writes an evaluation line to the metrics (test NLL, true NLL,
 // mode statistics, acceptance rates) and the pictures.
 func (r *run) evaluate(done int, _ train.Metrics) error {
-	res := Result{Step: done, TestNLL: energy.GridNLL(r.model.Net, r.test, r.model.Box, gridResolution), TrueNLL: math.NaN()}
+	res := Result{Step: done, TestNLL: energy.GridNLL(r.model, r.test, r.model.Box, gridResolution), TrueNLL: math.NaN()}
 	rec := train.Metrics{"step": done, "test_nll": res.TestNLL}
 	samples, source := r.samples(2000)
 	if logp, ok := data.ToyDensity(r.cfg.Data); ok {
@@ -50,11 +50,15 @@ func (r *run) evaluate(done int, _ train.Metrics) error {
 	return r.drawPictures(done, samples, source, res.TrueNLL)
 }
 
-// samples returns n model samples and where they come from:
-// replay-buffer chains when there is a buffer, otherwise fresh long chains
-// from uniform noise, by HMC with the run's (adapted) step for an HMC run
-// and by Langevin for the others.
+// samples returns n model samples and where they come from: annealed
+// Langevin chains for score matching, replay-buffer chains when there is a
+// buffer, otherwise fresh long chains from uniform noise, by HMC with the
+// run's (adapted) step for an HMC run and by Langevin for the others.
 func (r *run) samples(n int) (*tensor.Tensor, string) {
+	if !r.cfg.contrastive() {
+		s := r.model.Sample(n, 0, tensor.NewRNG(r.cfg.Seed+6))
+		return s, fmt.Sprintf("%d chains of annealed Langevin dynamics (%d levels, %d steps each)", n, r.cfg.Levels, r.cfg.LangevinSteps)
+	}
 	if r.replay != nil {
 		s := r.replay.Chains.Narrow(0, 0, min(n, r.replay.Chains.Size(0)))
 		return s, fmt.Sprintf("%d replay-buffer chains", s.Size(0))
@@ -75,7 +79,7 @@ func (r *run) samples(n int) (*tensor.Tensor, string) {
 // with the dataset, the objective and the step.
 func (r *run) drawPictures(done int, samples *tensor.Tensor, source string, trueNLL float64) error {
 	box := viz.Box(r.model.Box)
-	field := viz.EvalGrid(box, 200, func(xs *tensor.Tensor) *tensor.Tensor { return r.model.Net.Energy(nil, xs) })
+	field := viz.EvalGrid(box, 200, func(xs *tensor.Tensor) *tensor.Tensor { return r.model.Energy(nil, xs) })
 	shown := r.train.Narrow(0, 0, min(1000, r.train.Size(0)))
 	run := fmt.Sprintf("%s, %s, step %d", r.cfg.Data, r.cfg.Objective(), done)
 	plot := viz.EnergyPlot{

@@ -21,6 +21,11 @@ func init() { train.Register(Kind, open) }
 // (F(y) for points y of shape [N, 2]; x is ignored), a train.Sampler
 // (Langevin chains from uniform noise over the dataset's box) and a
 // train.Plotter (points drawn over that box).
+//
+// A score matching run's network is noise-conditional, F(log sigma, y)
+// (see energy.AnnealedDenoisingScore): the model's energy is then that at
+// the smallest noise level, and its samples come from Langevin dynamics
+// annealed down the levels.
 type Model struct {
 	Net    *energy.Net
 	Config Config
@@ -31,8 +36,21 @@ type Model struct {
 // newModel builds the untrained network of cfg, which must be valid.
 func newModel(cfg Config) *Model {
 	box, _ := data.Bounds(cfg.Data)
-	net := energy.NewMLP(tensor.NewRNG(cfg.Seed+3), 2, cfg.Hidden, activations[cfg.Activation])
+	in := 2
+	if !cfg.contrastive() {
+		in = 3 // log sigma, y
+	}
+	net := energy.NewMLP(tensor.NewRNG(cfg.Seed+3), in, cfg.Hidden, activations[cfg.Activation])
 	return &Model{Net: net, Config: cfg, Box: box}
+}
+
+// density returns the model's unconditional energy F(y): the network
+// itself, or a noise-conditional network at its smallest level.
+func (m *Model) density() energy.Model {
+	if m.Config.contrastive() {
+		return m.Net
+	}
+	return energy.AtNoise{Model: m.Net, Sigma: float32(m.Config.Sigma)}
 }
 
 // open rebuilds the trained model of a run from its config and weights.
@@ -57,7 +75,7 @@ func open(r *train.Run) (train.Model, error) {
 func (m *Model) Kind() string { return Kind }
 
 // Energy returns F(y) for each row of y ([N, 2]), shape [N].
-func (m *Model) Energy(x, y *tensor.Tensor) *tensor.Tensor { return m.Net.Energy(x, y) }
+func (m *Model) Energy(_, y *tensor.Tensor) *tensor.Tensor { return m.density().Energy(nil, y) }
 
 // InputShape returns [2]: the model reads points of the plane.
 func (m *Model) InputShape() []int { return []int{2} }
@@ -73,14 +91,25 @@ const DefaultSampleSteps = 200
 // Sample runs n Langevin chains of steps steps (DefaultSampleSteps when
 // 0), with the run's step size, noise and gradient clipping, from uniform
 // noise over the box, kept inside it, and returns their ends ([n, 2]).
+// For a score matching run, steps is the number of steps at each noise
+// level of annealed Langevin dynamics (the run's --langevin-steps when 0),
+// whose step at the smallest level is the run's step size.
 func (m *Model) Sample(n, steps int, rng *tensor.RNG) *tensor.Tensor {
+	lo, hi := m.bounds()
+	c := m.Config
+	y0 := tensor.Uniform(rng, lo, hi, n, 2)
+	if !c.contrastive() {
+		if steps == 0 {
+			steps = c.LangevinSteps
+		}
+		a := energy.AnnealedLangevin{Sigmas: c.sigmas(), Steps: steps, Epsilon: float32(c.StepSize), Lo: lo, Hi: hi}
+		return a.Run(m.Net, y0, rng)
+	}
 	if steps == 0 {
 		steps = DefaultSampleSteps
 	}
-	lo, hi := m.bounds()
-	c := m.Config
 	lang := energy.Langevin{Steps: steps, StepSize: float32(c.StepSize), Noise: float32(c.Noise), ClipGrad: float32(c.ClipGrad), Lo: lo, Hi: hi}
-	return lang.Run(m.Net, nil, tensor.Uniform(rng, lo, hi, n, 2), rng)
+	return lang.Run(m.Net, nil, y0, rng)
 }
 
 // Plot draws points ([N, 2]) over the dataset's box, titled with the
@@ -91,7 +120,12 @@ func (m *Model) Plot(points *tensor.Tensor) image.Image {
 		Labels: viz.Labels{Title: title, XLabel: "x", YLabel: "y"}}.Render()
 }
 
-// Networks returns the energy network: points [N, 2] in, energies [N] out.
+// Networks returns the energy network: points [N, 2] in, energies [N] out;
+// for a score matching run, rows [log sigma, y] ([N, 3]) in.
 func (m *Model) Networks() []train.Network {
-	return []train.Network{{Name: "energy", In: "y", Out: "energy", Input: []int{2}, Layers: []nn.Child{{Module: m.Net.Layer}}, PerSample: true}}
+	in, shape := "y", []int{2}
+	if !m.Config.contrastive() {
+		in, shape = "log_sigma_y", []int{3}
+	}
+	return []train.Network{{Name: "energy", In: in, Out: "energy", Input: shape, Layers: []nn.Child{{Module: m.Net.Layer}}, PerSample: true}}
 }

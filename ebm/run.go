@@ -110,6 +110,9 @@ func newRun(cfg Config, dir *train.Dir) (*run, error) {
 	contrast := energy.Contrast{PairLoss: loss, MaxEnergy: float32(cfg.MaxEnergy)}
 	lang := energy.Langevin{Steps: cfg.LangevinSteps, StepSize: float32(cfg.StepSize), Noise: float32(cfg.Noise), ClipGrad: float32(cfg.ClipGrad)}
 	lo, hi := r.model.bounds()
+	if (cfg.Sampler == "replay" || cfg.Sampler == "cd") && cfg.JumpWidth > 0 {
+		r.jump = &energy.Jump{Width: float32(cfg.JumpWidth), Uniform: float32(cfg.JumpUniform), Lo: lo, Hi: hi}
+	}
 	switch cfg.Sampler {
 	case "langevin":
 		contrast.Sampler = energy.ShortRun{Langevin: lang, Lo: lo, Hi: hi}
@@ -117,12 +120,9 @@ func newRun(cfg Config, dir *train.Dir) (*run, error) {
 		if r.replay, err = energy.NewReplayBuffer(tensor.NewRNG(cfg.Seed+4), cfg.BufferSize, []int{2}, float32(cfg.Reinit), lo, hi); err != nil {
 			return nil, err
 		}
-		if cfg.JumpWidth > 0 {
-			r.jump = &energy.Jump{Width: float32(cfg.JumpWidth), Uniform: float32(cfg.JumpUniform), Lo: lo, Hi: hi}
-		}
 		contrast.Sampler = energy.Replay{Langevin: lang, Buffer: r.replay, Jump: r.jump}
 	case "cd":
-		contrast.Sampler = energy.CD{Langevin: lang}
+		contrast.Sampler = energy.CD{Langevin: lang, Jump: r.jump}
 	case "hmc":
 		r.hmc = &energy.HMC{Iterations: cfg.LangevinSteps, LeapfrogSteps: cfg.Leapfrog, StepSize: float32(cfg.StepSize)}
 		if cfg.HMCWarmUp > 0 {

@@ -94,15 +94,18 @@ func EnergyLoss() Loss {
 
 // Perceptron is the generalized perceptron loss L = E - min_Y E(Y). Its
 // finite form takes the minimum over all answers, the correct one included,
-// so it is zero once the correct answer wins; the pair form is E - Ebar.
-// Margin 0.
+// so it is zero once the correct answer wins; so is the pair form, where
+// the minimum is over the correct answer and the contrastive one:
+// max(0, E - Ebar). (Without the correct answer in the minimum, E - Ebar
+// averaged over sampled negatives would be the NLL's gradient estimate,
+// not the perceptron.) Margin 0.
 func Perceptron() Loss { return perceptron{} }
 
 type perceptron struct{}
 
 func (perceptron) Margin() string { return "0" }
 func (perceptron) Pair(e, ebar *tensor.Tensor) *tensor.Tensor {
-	return e.Sub(ebar).Mean()
+	return e.Sub(ebar).ReLU().Mean()
 }
 func (perceptron) Finite(energies *tensor.Tensor, correct []int) *tensor.Tensor {
 	return Correct(energies, correct).Sub(energies.Min(1)).Mean()

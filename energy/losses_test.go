@@ -126,3 +126,19 @@ func TestZeroMeansZero(t *testing.T) {
 		}
 	}
 }
+
+// TestPerceptronPairMatchesFinite checks that the perceptron's pair form
+// is its finite form over the two answers, max(0, E - Ebar), and not the
+// NLL's E - Ebar, which it once was.
+func TestPerceptronPairMatchesFinite(t *testing.T) {
+	e, ebar := tensor.New([]float32{0, 2}, 2), tensor.New([]float32{0.5, 1}, 2)
+	p := energy.Perceptron()
+	pair := p.Pair(e, ebar).Item()
+	finite := p.Finite(tensor.Stack(1, e, ebar), []int{0, 0}).Item()
+	if math.Abs(float64(pair-finite)) > 1e-6 || math.Abs(float64(pair)-0.5) > 1e-6 {
+		t.Errorf("perceptron pair %v, finite %v; want both (0 + 1)/2 = 0.5", pair, finite)
+	}
+	if nll := energy.NLL(1).Pair(e, ebar).Item(); math.Abs(float64(nll)-0.25) > 1e-6 {
+		t.Errorf("nll pair %v, want (-0.5 + 1)/2 = 0.25", nll)
+	}
+}

@@ -15,14 +15,18 @@
 //     from the most offending incorrect answer (MostOffending) or from
 //     samplers (Langevin, a Replay buffer of persistent chains, CD-k, HMC);
 //     score matching (DenoisingScoreMatching, SlicedScoreMatching) needs no
-//     negatives at all;
+//     negatives at all, and over several noise levels with a
+//     noise-conditional energy (AnnealedDenoisingScore,
+//     AnnealedSlicedScore, sampled by AnnealedLangevin) it learns
+//     multi-modal data;
 //   - architectural and regularized methods limit the volume of low energy:
 //     PCA and K-means read as energies, sparse coding (ISTA, FISTA), LISTA,
 //     the sparse autoencoder and the discriminative recurrent sparse
 //     autoencoder (DrSAE).
 //
 // An Objective builds the loss of a batch: Contrast (a loss and a sampler
-// of negatives), DenoisingScore or SlicedScore; package train's Step turns
+// of negatives), DenoisingScore, SlicedScore or their annealed forms;
+// package train's Step turns
 // it into an update, and its Loop into a run.
 //
 // Conditional models take x; unconditional ones are called with x == nil.

@@ -8,6 +8,7 @@ import (
 	"io"
 	"math"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -28,21 +29,23 @@ func bindEBM(c *ebm.Config, fs *flag.FlagSet) {
 	fs.StringVar(&c.LRSchedule, "lr-schedule", c.LRSchedule, "learning rate schedule: cosine (decay to 0 over --steps; a resume that raises --steps stretches it) or constant")
 	widthsFlag(fs, "hidden", "hidden layer widths, comma-separated (default 128,128,128)", &c.Hidden)
 	fs.StringVar(&c.Activation, "activation", c.Activation, "activation: "+strings.Join(ebm.Activations, ", "))
-	fs.IntVar(&c.LangevinSteps, "langevin-steps", c.LangevinSteps, "Langevin steps per batch (k of CD-k; HMC iterations)")
-	fs.Float64Var(&c.StepSize, "step-size", c.StepSize, "Langevin step size (HMC leapfrog step)")
+	fs.IntVar(&c.LangevinSteps, "langevin-steps", c.LangevinSteps, "Langevin steps per batch (k of CD-k; HMC iterations; under score matching, steps per noise level of the annealed Langevin sampler)")
+	fs.Float64Var(&c.StepSize, "step-size", c.StepSize, "Langevin step size (HMC leapfrog step; under score matching, the annealed step at the smallest noise level)")
 	fs.Float64Var(&c.Noise, "noise", c.Noise, "Langevin noise scale (sqrt(2*step-size) samples exp(-E) exactly)")
 	fs.Float64Var(&c.ClipGrad, "clip-grad", c.ClipGrad, "clip Langevin gradients to [-v, v] (0: off)")
 	fs.IntVar(&c.BufferSize, "buffer", c.BufferSize, "replay buffer size")
 	fs.Float64Var(&c.Reinit, "reinit", c.Reinit, "replay buffer re-initialisation rate")
-	fs.Float64Var(&c.JumpWidth, "jump-width", c.JumpWidth, "replay: width of the Metropolis-Hastings jumps proposed near the data (0: no jumps)")
-	fs.Float64Var(&c.JumpUniform, "jump-uniform", c.JumpUniform, "replay: share of jump proposals drawn uniformly from the box")
+	fs.Float64Var(&c.JumpWidth, "jump-width", c.JumpWidth, "replay, cd: width of the Metropolis-Hastings jumps proposed near the data (0: no jumps)")
+	fs.Float64Var(&c.JumpUniform, "jump-uniform", c.JumpUniform, "replay, cd: share of jump proposals drawn uniformly from the box")
 	fs.IntVar(&c.Leapfrog, "leapfrog", c.Leapfrog, "HMC leapfrog steps per iteration")
 	fs.Float64Var(&c.HMCTarget, "hmc-target", c.HMCTarget, "HMC: acceptance probability the step size is adapted to (dual averaging, Hoffman & Gelman 2014)")
 	fs.IntVar(&c.HMCWarmUp, "hmc-warmup", c.HMCWarmUp, "HMC: training steps during which the step size adapts, from --step-size; then it stays (0: --step-size throughout)")
 	fs.Float64Var(&c.Margin, "margin", c.Margin, "margin m of the hinge and square-square losses")
 	fs.Float64Var(&c.Alpha, "alpha", c.Alpha, "energy magnitude penalty of the contrastive loss")
 	fs.Float64Var(&c.Beta, "beta", c.Beta, "inverse temperature of the nll and mee losses")
-	fs.Float64Var(&c.Sigma, "sigma", c.Sigma, "noise level of denoising score matching")
+	fs.Float64Var(&c.Sigma, "sigma", c.Sigma, "score matching: smallest noise level, at which the model's density is read")
+	fs.Float64Var(&c.SigmaMax, "sigma-max", c.SigmaMax, "score matching: largest noise level (one that merges the modes)")
+	fs.IntVar(&c.Levels, "levels", c.Levels, "score matching: noise levels, in geometric progression from --sigma-max to --sigma")
 	fs.IntVar(&c.TrainSize, "train-size", c.TrainSize, "number of training points drawn from the dataset")
 	fs.IntVar(&c.EvalEvery, "eval-every", c.EvalEvery, "steps between evaluations and pictures")
 	fs.IntVar(&c.CheckpointEvery, "checkpoint-every", c.CheckpointEvery, "steps between checkpoints")
@@ -70,23 +73,35 @@ func parseWidths(s string, dst *[]int) error {
 	return nil
 }
 
-// trainEBMCommand is 'gibbs train ebm'.
+// trainEBMCommand is 'gibbs train ebm'. The flags' defaults are those of
+// the recipe that --loss and --sampler choose (ebm.Recipe); a flag that
+// does not apply to it is refused.
 func trainEBMCommand(ctx context.Context, args []string, out io.Writer) error {
 	if isLabelRun(args) {
 		return trainEBMLabelCommand(ctx, args, out)
 	}
-	cfg := ebm.DefaultConfig()
+	cfg := chosenRecipe(args)
 	fs := flag.NewFlagSet("train ebm", flag.ContinueOnError)
 	bindEBM(&cfg, fs)
 	run := bindRun(fs, ebm.Kind, "config, metrics, checkpoint, pictures", "steps")
-	if err := parseFlags(fs, args, out, "gibbs train ebm [flags]"); err != nil {
+	synopsis := "gibbs train ebm [flags]\n\nThe defaults below are those of the recipe of --loss and --sampler (here " + cfg.Objective() + ");\n" +
+		"each loss and sampler has its own (see docs/ENERGY.md), and config.json records what a run used."
+	if err := parseFlags(fs, args, out, synopsis); err != nil {
 		return err
+	}
+	if !*run.resume {
+		if err := refuseUnused(fs, cfg); err != nil {
+			return err
+		}
 	}
 	dir, closeRun, err := run.open(ctx, fs, out, ebm.Kind, &cfg, &cfg.Steps)
 	if err != nil {
 		return err
 	}
 	defer closeRun()
+	if w := cfg.Caveat(); w != "" {
+		fmt.Fprintln(out, "warning: "+w)
+	}
 	res, err := ebm.Train(ctx, dir, cfg, ebm.Options{Output: run.output(out)})
 	if reportFinished(err, out) {
 		return nil
@@ -95,6 +110,34 @@ func trainEBMCommand(ctx context.Context, args []string, out io.Writer) error {
 		return err
 	}
 	fmt.Fprintln(out, resultLine(res)+"; pictures in "+*run.out)
+	return nil
+}
+
+// chosenRecipe returns the defaults of the loss and sampler that args
+// choose (the default ones when they choose none).
+func chosenRecipe(args []string) ebm.Config {
+	c := ebm.DefaultConfig()
+	fs := flag.NewFlagSet("train ebm", flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	bindEBM(&c, fs)
+	bindRun(fs, ebm.Kind, "", "steps")
+	_ = fs.Parse(args) // a bad flag is reported by the parse that follows
+	return ebm.Recipe(c.Loss, c.Sampler)
+}
+
+// refuseUnused refuses the flags given that do not apply to the recipe of
+// cfg, rather than let them be ignored.
+func refuseUnused(fs *flag.FlagSet, cfg ebm.Config) error {
+	unused := cfg.Unused()
+	var bad []string
+	fs.Visit(func(f *flag.Flag) {
+		if slices.Contains(unused, f.Name) {
+			bad = append(bad, "--"+f.Name)
+		}
+	})
+	if len(bad) > 0 {
+		return usagef("%s: does not apply to %s", strings.Join(bad, ", "), cfg.Objective())
+	}
 	return nil
 }
 

@@ -49,6 +49,9 @@ func TestUsageAndBadInput(t *testing.T) {
 		{[]string{"train", "ebm", "--reinit", "2"}, 2, "--reinit: must be in [0, 1]"},
 		{[]string{"train", "ebm", "--langevin-steps", "0"}, 2, "--langevin-steps: must be positive for a contrastive loss"},
 		{[]string{"train", "ebm", "--hidden", "12,x"}, 2, "want positive widths"},
+		{[]string{"train", "ebm", "--loss", "energy"}, 2, "--loss: the energy loss has no contrastive term"},
+		{[]string{"train", "ebm", "--margin", "2"}, 2, "--margin: does not apply to nll loss, replay sampler"},
+		{[]string{"train", "ebm", "--loss", "dsm", "--buffer", "9"}, 2, "--buffer: does not apply to denoising score matching"},
 		{[]string{"train", "ebm", "extra"}, 2, `unexpected argument "extra"`},
 		{[]string{"train", "ebm", "--resume", "--out", "/nonexistent/run"}, 2, "reading run config"},
 		{[]string{"sample"}, 2, "--run is required"},
@@ -79,7 +82,7 @@ func TestUsageAndBadInput(t *testing.T) {
 // would follow another schedule than one started with the longer --steps.
 func smallRun(out string, steps int, extra ...string) []string {
 	return append([]string{"train", "ebm", "--quiet", "--out", out, "--steps", strconv.Itoa(steps), "--lr-schedule", "constant",
-		"--hidden", "16", "--batch", "32", "--langevin-steps", "3", "--buffer", "200", "--train-size", "500",
+		"--hidden", "16", "--batch", "32", "--langevin-steps", "3", "--train-size", "500",
 		"--eval-every", "10", "--checkpoint-every", "10"}, extra...)
 }
 
@@ -252,6 +255,26 @@ func TestDivergenceStopsAndKeepsCheckpoint(t *testing.T) {
 			if v != v {
 				t.Fatalf("checkpoint tensor %s holds NaN", name)
 			}
+		}
+	}
+}
+
+// TestRecipeDefaultsReachConfig checks that a flag left out takes the
+// chosen sampler's default, and one given its value, in config.json.
+func TestRecipeDefaultsReachConfig(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "run")
+	status, _, errOut := runCLI("train", "ebm", "--quiet", "--out", dir, "--sampler", "hmc", "--steps", "2", "--hidden", "8",
+		"--batch", "8", "--train-size", "50", "--eval-every", "2", "--checkpoint-every", "2", "--leapfrog", "2")
+	if status != 0 {
+		t.Fatalf("status %d: %s", status, errOut)
+	}
+	b, err := os.ReadFile(filepath.Join(dir, "config.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{`"langevin_steps": 5`, `"leapfrog": 2`, `"steps": 2`} {
+		if !bytes.Contains(b, []byte(want)) {
+			t.Errorf("config.json lacks %s: %s", want, b)
 		}
 	}
 }
