@@ -78,6 +78,7 @@ var trainKinds = []trainKind{
 	{"ebm", "an energy model of 2-D toy data (contrastive losses with samplers, or score matching)", trainEBMCommand},
 	{"gan", "a generative adversarial network: minimax, non-saturating, hinge, ls, wgan-gp, r1 or ebgan, with packing and mode coverage", trainGANCommand},
 	{"lista", "LISTA encoders against ISTA and FISTA on sparse coding", trainLISTACommand},
+	{"rbm", "a restricted Boltzmann machine on binarised images (CD-k or persistent CD, AIS log-likelihood)", trainRBMCommand},
 	{"transformer", "a transformer on a sequence task: reverse, copy, sort, addition, or a text's characters", trainTransformerCommand},
 	{"vae", "a variational autoencoder (ELBO, IWAE bound, samples from the prior)", trainVAECommand},
 }
