@@ -25,9 +25,7 @@ func (r *run) drawPictures(epoch int) error {
 	if data.IsImage(r.cfg.Shape) {
 		suffix := fmt.Sprintf(", %s, epoch %d", r.label(), epoch)
 		pics["filters.png"] = filterGrid(r.model, r.cfg.Shape, "Filters"+suffix)
-		rng := tensor.NewRNG(r.cfg.Seed + 7)
-		_, probs := r.model.Gibbs(r.model.RandomVisible(64, rng), SampleSteps, rng)
-		pics["samples.png"] = sampleGrid(r.cfg.Shape, probs, fmt.Sprintf("Gibbs samples after %d steps from random%s", SampleSteps, suffix))
+		pics["samples.png"] = r.samplePanels(fmt.Sprintf("Gibbs samples after %d steps%s", SampleSteps, suffix))
 		pics["chain.png"] = r.chainStrip("Gibbs chains from random states over their steps" + suffix)
 	}
 	for name, img := range pics {
@@ -36,6 +34,20 @@ func (r *run) drawPictures(epoch int) error {
 		}
 	}
 	return nil
+}
+
+// samplePanels draws 32 chains after SampleSteps steps from random
+// states beside 32 from test images.
+func (r *run) samplePanels(title string) image.Image {
+	const n = 32
+	rng := tensor.NewRNG(r.cfg.Seed + 7)
+	_, fromRandom := r.model.Gibbs(r.model.RandomVisible(n, rng), SampleSteps, rng)
+	_, fromTest := r.model.Gibbs(r.test.X.Narrow(0, 0, min(n, r.test.X.Size(0))), SampleSteps, rng)
+	panels := []image.Image{
+		viz.Annotate(imageGrid(r.cfg.Shape, fromRandom, 8), viz.Labels{Title: "chains from random states"}),
+		viz.Annotate(imageGrid(r.cfg.Shape, fromTest, 8), viz.Labels{Title: "chains from test images"}),
+	}
+	return viz.Annotate(viz.Tile(panels, 2), viz.Labels{Title: title, XLabel: "p(v | h) of each chain's last step"})
 }
 
 // imageGrid tiles rows ([n, C*H*W], values in [0, 1]) as images of shape
@@ -103,8 +115,9 @@ func (r *run) chainStrip(title string) image.Image {
 // value noisy.
 const plSmoothing = 50
 
-// plPlot draws the pseudo-likelihood of the batches (a running mean) and
-// of the training and test samples at the end of each epoch.
+// plPlot draws the negative pseudo-likelihood of the batches (a running
+// mean) and of the training and test samples at the end of each epoch, on
+// a log scale.
 func (r *run) plPlot() image.Image {
 	var series []viz.Series
 	for i, s := range []struct{ key, name string }{{"pl", fmt.Sprintf("batches, running mean of %d steps", plSmoothing)},
@@ -116,14 +129,17 @@ func (r *run) plPlot() image.Image {
 		if s.key == "pl" {
 			values = runningMean(values, plSmoothing)
 		}
+		for j, v := range values {
+			values[j] = -v
+		}
 		epochs := make([]float64, len(steps))
 		for j, st := range steps {
 			epochs[j] = st / float64(r.perEpoch)
 		}
 		series = append(series, viz.Series{X: epochs, Y: values, Color: viz.Palette(i), Name: s.name})
 	}
-	return viz.LinePlot{Series: series, Labels: viz.Labels{Title: "Pseudo-likelihood (one flipped unit per sample), " + r.label(),
-		XLabel: "epoch", YLabel: "pseudo-likelihood per sample (nats)"}}.Render()
+	return viz.LinePlot{Series: series, LogY: true, Labels: viz.Labels{Title: "Negative pseudo-likelihood (one flipped unit per sample), " + r.label(),
+		XLabel: "epoch", YLabel: "-PL per sample (nats, lower is better)"}}.Render()
 }
 
 // runningMean returns the mean of each value and the up to n-1 before it.
