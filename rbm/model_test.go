@@ -80,7 +80,7 @@ func TestAISMatchesExactLogZ(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			a := AIS{Runs: 100, Betas: 1000}
+			a := AIS{Runs: 100, Betas: 500}
 			if c.base {
 				samples, _ := r.Gibbs(r.RandomVisible(500, tensor.NewRNG(3)), 50, tensor.NewRNG(4))
 				a.BaseBias = BaseRate(samples)
