@@ -1,6 +1,7 @@
 package rbm
 
 import (
+	"context"
 	"fmt"
 	"math"
 
@@ -88,8 +89,9 @@ func BaseRate(v *tensor.Tensor) *tensor.Tensor {
 	return tensor.New(out, d)
 }
 
-// LogZ runs the annealing and returns the estimate of log Z of r.
-func (a AIS) LogZ(r *RBM, rng *tensor.RNG) (LogZ, error) {
+// LogZ runs the annealing and returns the estimate of log Z of r. A
+// cancelled ctx stops it with an error wrapping the context's cause.
+func (a AIS) LogZ(ctx context.Context, r *RBM, rng *tensor.RNG) (LogZ, error) {
 	if a.Runs < 2 || a.Betas < 1 {
 		return LogZ{}, fmt.Errorf("rbm: AIS needs at least 2 runs and 1 intermediate distribution, have %d and %d", a.Runs, a.Betas)
 	}
@@ -114,6 +116,9 @@ func (a AIS) LogZ(r *RBM, rng *tensor.RNG) (LogZ, error) {
 	logW := make([]float64, a.Runs)
 	betas := Schedule(a.Betas)
 	for k := 1; k < len(betas); k++ {
+		if k%100 == 0 && ctx.Err() != nil {
+			return LogZ{}, fmt.Errorf("rbm: AIS stopped at beta %d of %d: %w", k, a.Betas, context.Cause(ctx))
+		}
 		bPrev, bk := betas[k-1], betas[k]
 		x := f.hiddenInput(v)
 		xs := x.Values()

@@ -1,6 +1,7 @@
 package rbm
 
 import (
+	"context"
 	"math"
 	"testing"
 
@@ -85,7 +86,7 @@ func TestAISMatchesExactLogZ(t *testing.T) {
 				samples, _ := r.Gibbs(r.RandomVisible(500, tensor.NewRNG(3)), 50, tensor.NewRNG(4))
 				a.BaseBias = BaseRate(samples)
 			}
-			est, err := a.LogZ(r, tensor.NewRNG(5))
+			est, err := a.LogZ(context.Background(), r, tensor.NewRNG(5))
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -33,6 +33,7 @@ const evalTrainSize = 10000
 
 // run is a live training run.
 type run struct {
+	ctx         context.Context // stops the final AIS
 	cfg         Config
 	dir         *train.Dir
 	train, test *data.Set
@@ -70,7 +71,7 @@ func Train(ctx context.Context, dir *train.Dir, cfg Config, opts Options) (Resul
 		return Result{}, err
 	}
 	cfg.Shape = append([]int(nil), trainSet.Shape...)
-	r := &run{cfg: cfg, dir: dir, train: trainSet, test: testSet, model: NewModel(cfg), base: BaseRate(trainSet.X)}
+	r := &run{ctx: ctx, cfg: cfg, dir: dir, train: trainSet, test: testSet, model: NewModel(cfg), base: BaseRate(trainSet.X)}
 	r.model.VisibleBias.CopyFrom(r.base)
 	if r.loader, err = data.NewLoader(trainSet.X, nil, data.LoaderOptions{BatchSize: cfg.Batch, Shuffle: true, RNG: tensor.NewRNG(cfg.Seed + 1)}); err != nil {
 		return Result{}, err
@@ -147,9 +148,9 @@ func (r *run) evaluate(done int, _ train.Metrics) error {
 		"test_recon": mean(r.model.ReconstructionError(r.test.X)),
 	}
 	if done == r.cfg.Epochs*r.perEpoch && r.cfg.AISBetas > 0 {
-		est, err := AIS{Runs: r.cfg.AISRuns, Betas: r.cfg.AISBetas, BaseBias: r.base}.LogZ(r.model, tensor.NewRNG(r.cfg.Seed+2000))
+		est, err := AIS{Runs: r.cfg.AISRuns, Betas: r.cfg.AISBetas, BaseBias: r.base}.LogZ(r.ctx, r.model, tensor.NewRNG(r.cfg.Seed+2000))
 		if err != nil {
-			return err
+			return fmt.Errorf("%w; --resume redoes the steps since the last checkpoint and the AIS", err)
 		}
 		rec["ais_log_z"], rec["ais_log_z_hi"] = est.LogZ, est.Hi
 		if !math.IsInf(est.Lo, -1) { // JSON has no infinities
