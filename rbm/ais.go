@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 
+	"github.com/gibbsml/gibbs/internal/kernel"
 	"github.com/gibbsml/gibbs/tensor"
 )
 
@@ -123,13 +124,15 @@ func (a AIS) LogZ(ctx context.Context, r *RBM, rng *tensor.RNG) (LogZ, error) {
 		x := f.hiddenInput(v)
 		xs := x.Values()
 		dv := v.Matmul(diff.Unsqueeze(1)).Values()
-		for i := range logW {
-			s := (bk - bPrev) * float64(dv[i])
-			for _, xj := range xs[i*nh : (i+1)*nh] {
-				s += softplus(bk*float64(xj)) - softplus(bPrev*float64(xj))
+		kernel.Parallel(len(logW), func(lo, hi int) {
+			for i := lo; i < hi; i++ {
+				s := (bk - bPrev) * float64(dv[i])
+				for _, xj := range xs[i*nh : (i+1)*nh] {
+					s += softplus(bk*float64(xj)) - softplus(bPrev*float64(xj))
+				}
+				logW[i] += s
 			}
-			logW[i] += s
-		}
+		})
 		if k == len(betas)-1 {
 			break
 		}
