@@ -42,7 +42,7 @@ func (t *Trained) Sample(n, steps int, rng *tensor.RNG) *tensor.Tensor {
 // the first two units of each sample in the plane for data that are not
 // images.
 func (t *Trained) Plot(samples *tensor.Tensor) image.Image {
-	title := fmt.Sprintf("Gibbs samples of an RBM, %d training steps", t.Step)
+	title := fmt.Sprintf("Gibbs chains from random states, RBM of %d hidden units after %d updates", t.Hidden(), t.Step)
 	if data.IsImage(t.Config.Shape) {
 		return sampleGrid(t.Config.Shape, samples, title)
 	}
