@@ -13,11 +13,12 @@ import (
 // TestPCDOnMNIST trains docs/RBM.md's PCD-1 recipe (500 hidden units, 5
 // epochs, plain SGD at 0.05) on MNIST and checks its figures: an AIS test
 // log-likelihood above -125 nats (Salakhutdinov & Murray's long CD-1 run;
-// the documented run has -119.2) and a test pseudo-likelihood above
-// -90 (scikit-learn's BernoulliRBM on the same recipe: -97.8).
+// the documented run, which this test repeats, has -119.2) and a test
+// pseudo-likelihood above -90 (scikit-learn's BernoulliRBM on the same
+// recipe: -97.8).
 func TestPCDOnMNIST(t *testing.T) {
 	if os.Getenv("GIBBS_LONG") == "" {
-		t.Skip("set GIBBS_LONG=1 to train the PCD-1 RBM of docs/RBM.md on MNIST (about 10 minutes on 2 cores)")
+		t.Skip("set GIBBS_LONG=1 to train the PCD-1 RBM of docs/RBM.md on MNIST (about 7 minutes on 2 shared cores)")
 	}
 	cfg := DefaultConfig()
 	cfg.Persistent, cfg.Momentum, cfg.WeightDecay = true, 0, 0
