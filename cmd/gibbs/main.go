@@ -81,6 +81,7 @@ var trainKinds = []trainKind{
 	{"ebm-label", "an energy F(x, y) of a sample and its label (also: gibbs train ebm --target label): LeCun et al.'s losses, argmin inference", trainEBMLabelCommand},
 	{"gan", "a generative adversarial network: minimax, non-saturating, hinge, ls, wgan-gp, r1 or ebgan, with packing and mode coverage", trainGANCommand},
 	{"lista", "LISTA encoders against ISTA and FISTA on sparse coding", trainLISTACommand},
+	{"rbm", "a restricted Boltzmann machine on binarised images (CD-k or persistent CD, AIS log-likelihood)", trainRBMCommand},
 	{"transformer", "a transformer on a sequence task: reverse, copy, sort, addition, or a text's characters", trainTransformerCommand},
 	{"vae", "a variational autoencoder (ELBO, IWAE bound, samples from the prior)", trainVAECommand},
 }
