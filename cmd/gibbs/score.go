@@ -24,7 +24,7 @@ import (
 // when the input has labels, the AUROC of the energy as an anomaly score.
 func runScore(_ context.Context, args []string, out io.Writer) error {
 	fs := flag.NewFlagSet("score", flag.ContinueOnError)
-	runPath := fs.String("run", "", "run folder of a trained energy model: kind ebm, ae or vae (required)")
+	runPath := fs.String("run", "", "run folder of a trained model that gives energies (ebm, ebm-label, ae, vae, gan with ebgan, rbm, ...) (required)")
 	input := fs.String("input", "", "samples to score (required): a .csv file of numbers, one sample a row (read a batch at a time; "+
 		"a column named label holds classes), idx:IMAGES[,LABELS], or mnist or fashion-mnist for their test sets")
 	outPath := fs.String("out", "scores.csv", "CSV file to write: a column energy, and label when the input has labels")
