@@ -72,6 +72,9 @@ func parseWidths(s string, dst *[]int) error {
 
 // trainEBMCommand is 'gibbs train ebm'.
 func trainEBMCommand(ctx context.Context, args []string, out io.Writer) error {
+	if imageEnergyArgs(args) {
+		return trainImageEnergyCommand(ctx, args, out)
+	}
 	cfg := ebm.DefaultConfig()
 	fs := flag.NewFlagSet("train ebm", flag.ContinueOnError)
 	bindEBM(&cfg, fs)

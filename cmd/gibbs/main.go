@@ -77,6 +77,7 @@ var trainKinds = []trainKind{
 	{"ae", "an autoencoder: plain, denoising, sparse or contractive (reconstruction energy)", trainAECommand},
 	{"ebm", "an energy model of 2-D toy data (contrastive losses with samplers, or score matching)", trainEBMCommand},
 	{"gan", "a generative adversarial network: minimax, non-saturating, hinge, ls, wgan-gp, r1 or ebgan, with packing and mode coverage", trainGANCommand},
+	{"jem", "a classifier read as an energy model of images (JEM): cross-entropy plus Langevin contrastive training", trainJEMCommand},
 	{"lista", "LISTA encoders against ISTA and FISTA on sparse coding", trainLISTACommand},
 	{"transformer", "a transformer on a sequence task: reverse, copy, sort, addition, or a text's characters", trainTransformerCommand},
 	{"vae", "a variational autoencoder (ELBO, IWAE bound, samples from the prior)", trainVAECommand},
