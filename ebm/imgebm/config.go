@@ -51,26 +51,30 @@ type Config struct {
 	Seed            uint64  `json:"seed"`
 }
 
-// DefaultConfig is the recipe of the MNIST image energy: the network and
-// sampler of the reference benchmark (conv 1->32 and 32->64, 3x3 stride 2
-// with SiLU, a linear energy head; 64 negatives from a buffer of 10000
-// chains, 5% restarted from noise; 20 Langevin steps of size 1 with noise
-// 0.005; alpha 0.1; Adam 1e-4 with beta1 = 0), run for 2000 steps.
+// DefaultConfig is the recipe of the MNIST image energy: the sampler of
+// the reference benchmark (20 Langevin steps of size 1 with noise 0.005,
+// 5% of the chains restarted from noise; alpha 0.1; Adam 1e-4 with beta1
+// = 0) and its convolutions (1->32 and 32->64, 3x3 stride 2, SiLU), with
+// three changes that made digits appear within 30 minutes on two cores:
+// a hidden layer of 128 units before the energy (a linear head over the
+// convolutions' features sums local scores and draws strokes, not
+// digits), a buffer of 2000 chains instead of 10000 (each chain then
+// takes five times as many Langevin steps in a short run) and Gaussian
+// noise of std 0.005 on the data.
 func DefaultConfig() Config {
 	return Config{
-		Data: "mnist", Steps: 2000, Batch: 64, LR: 1e-4, Channels: []int{32, 64},
-		LangevinSteps: 20, StepSize: 1, Noise: 0.005, BufferSize: 10000, Reinit: 0.05, Alpha: 0.1,
-		DataNoise: 0, SampleSteps: 100, EvalEvery: 250, CheckpointEvery: 250, MaxEnergy: 1e4, Seed: 1,
+		Data: "mnist", Steps: 2500, Batch: 64, LR: 1e-4, Channels: []int{32, 64}, Hidden: 128,
+		LangevinSteps: 20, StepSize: 1, Noise: 0.005, BufferSize: 2000, Reinit: 0.05, Alpha: 0.1,
+		DataNoise: 0.005, SampleSteps: 100, EvalEvery: 250, CheckpointEvery: 250, MaxEnergy: 1e4, Seed: 1,
 	}
 }
 
-// DefaultJEMConfig is the JEM recipe on MNIST (Grathwohl et al. 2019's
-// sampler: 20 SGLD steps of size 1 with noise 0.01 from a buffer of 10000,
-// 5% restarted) with the small convnet of DefaultConfig and a hidden
-// layer of 128 units.
+// DefaultJEMConfig is the JEM recipe on MNIST: DefaultConfig's network
+// (with one output per class) and sampler, with Grathwohl et al. 2019's
+// SGLD noise of 0.01, for 1500 steps.
 func DefaultJEMConfig() Config {
 	c := DefaultConfig()
-	c.Hidden, c.Noise, c.LR = 128, 0.01, 1e-4
+	c.Noise, c.Steps = 0.01, 1500
 	return c
 }
 
