@@ -78,3 +78,25 @@ func TestTrainImageEnergies(t *testing.T) {
 		t.Errorf("jem on 2-D points: status %d, %q", status, errOut)
 	}
 }
+
+// TestImageEnergyArgs checks which 'gibbs train ebm' command lines go to
+// the image energy.
+func TestImageEnergyArgs(t *testing.T) {
+	for _, c := range []struct {
+		args []string
+		want bool
+	}{
+		{[]string{"--data", "mnist"}, true},
+		{[]string{"-data=fashion-mnist", "--steps", "3"}, true},
+		{[]string{"--data", "idx:a.idx"}, true},
+		{[]string{"--data", "mnist", "--target", "label"}, false},
+		{[]string{"--data", "ring8"}, false},
+		{[]string{"--data", "points.csv"}, false},
+		{[]string{"--steps", "3"}, false},
+		{[]string{"--resume", "--out", filepath.Join(t.TempDir(), "none")}, false},
+	} {
+		if got := imageEnergyArgs(c.args); got != c.want {
+			t.Errorf("%q: image energy %v, want %v", c.args, got, c.want)
+		}
+	}
+}

@@ -56,12 +56,11 @@ type Config struct {
 // 5% of the chains restarted from noise; alpha 0.1; Adam 1e-4 with beta1
 // = 0) and its convolutions (1->32 and 32->64, 3x3 stride 2, SiLU), with
 // three changes which, together, made digits appear within 30 minutes on
-// two cores (docs/IMAGE_ENERGY.md):
-// a hidden layer of 128 units before the energy (a linear head over the
-// convolutions' features sums local scores and draws strokes, not
-// digits), a buffer of 2000 chains instead of 10000 (each chain then
-// takes five times as many Langevin steps in a short run) and Gaussian
-// noise of std 0.005 on the data.
+// two cores (docs/IMAGE_ENERGY.md): a hidden layer of 128 units before
+// the energy (a linear head over the convolutions' features sums local
+// scores and draws strokes, not digits), a buffer of 2000 chains instead
+// of 10000 (each chain then takes five times as many Langevin steps in a
+// short run) and Gaussian noise of std 0.005 on the data.
 func DefaultConfig() Config {
 	return Config{
 		Data: "mnist", Steps: 2000, Batch: 64, LR: 1e-4, Channels: []int{32, 64}, Hidden: 128,
