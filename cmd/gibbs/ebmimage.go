@@ -8,7 +8,6 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/gibbsml/gibbs/data"
 	"github.com/gibbsml/gibbs/ebm/imgebm"
 	"github.com/gibbsml/gibbs/gan"
 	"github.com/gibbsml/gibbs/tensor"
@@ -16,8 +15,10 @@ import (
 )
 
 // imageEnergyArgs reports whether the arguments of 'gibbs train ebm' ask
-// for the image energy: --data names an image data set and no --target
-// is given, or --resume continues a run of kind ebm-image.
+// for the image energy: --data names an image data set (mnist,
+// fashion-mnist, idx:...) and no --target is given, or --resume continues
+// a run of kind ebm-image. Anything else, a misspelt data set included,
+// stays with the 2-D recipe.
 func imageEnergyArgs(args []string) bool {
 	value := func(name string) (string, bool) {
 		for i, a := range args {
@@ -35,7 +36,7 @@ func imageEnergyArgs(args []string) bool {
 		return false
 	}
 	if d, ok := value("data"); ok {
-		return !slices.Contains(data.ToyNames(), d) && !strings.HasSuffix(strings.ToLower(d), ".csv")
+		return d == "mnist" || d == "fashion-mnist" || strings.HasPrefix(d, "idx:")
 	}
 	if slices.Contains(args, "--resume") || slices.Contains(args, "-resume") {
 		out, ok := value("out")

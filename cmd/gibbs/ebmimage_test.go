@@ -92,6 +92,7 @@ func TestImageEnergyArgs(t *testing.T) {
 		{[]string{"--data", "mnist", "--target", "label"}, false},
 		{[]string{"--data", "ring8"}, false},
 		{[]string{"--data", "points.csv"}, false},
+		{[]string{"--data", "moon"}, false},
 		{[]string{"--steps", "3"}, false},
 		{[]string{"--resume", "--out", filepath.Join(t.TempDir(), "none")}, false},
 	} {
