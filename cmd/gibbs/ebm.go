@@ -80,6 +80,9 @@ func trainEBMCommand(ctx context.Context, args []string, out io.Writer) error {
 	if isLabelRun(args) {
 		return trainEBMLabelCommand(ctx, args, out)
 	}
+	if imageEnergyArgs(args) {
+		return trainImageEnergyCommand(ctx, args, out)
+	}
 	cfg := chosenRecipe(args)
 	fs := flag.NewFlagSet("train ebm", flag.ContinueOnError)
 	bindEBM(&cfg, fs)

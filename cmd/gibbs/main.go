@@ -80,6 +80,7 @@ var trainKinds = []trainKind{
 	{"ebm", "an energy model of 2-D toy data (contrastive losses with samplers, or score matching)", trainEBMCommand},
 	{"ebm-label", "an energy F(x, y) of a sample and its label (also: gibbs train ebm --target label): LeCun et al.'s losses, argmin inference", trainEBMLabelCommand},
 	{"gan", "a generative adversarial network: minimax, non-saturating, hinge, ls, wgan-gp, r1 or ebgan, with packing and mode coverage", trainGANCommand},
+	{"jem", "a classifier read as an energy model of images (JEM): cross-entropy plus Langevin contrastive training", trainJEMCommand},
 	{"lista", "LISTA encoders against ISTA and FISTA on sparse coding", trainLISTACommand},
 	{"rbm", "a restricted Boltzmann machine on binarised images (CD-k or persistent CD, AIS log-likelihood)", trainRBMCommand},
 	{"transformer", "a transformer on a sequence task: reverse, copy, sort, addition, or a text's characters", trainTransformerCommand},
