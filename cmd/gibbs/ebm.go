@@ -20,7 +20,7 @@ import (
 
 // bindEBM registers the flags of an ebm config on fs.
 func bindEBM(c *ebm.Config, fs *flag.FlagSet) {
-	fs.StringVar(&c.Data, "data", c.Data, "toy dataset: "+strings.Join(data.ToyNames(), ", "))
+	fs.StringVar(&c.Data, "data", c.Data, "toy dataset: "+strings.Join(data.ToyNames(), ", ")+" (mnist, fashion-mnist or idx: train an image energy; with --target label, a label energy)")
 	fs.StringVar(&c.Loss, "loss", c.Loss, "contrastive loss ("+strings.Join(energy.LossNames(), ", ")+") or score matching (dsm, ssm)")
 	fs.StringVar(&c.Sampler, "sampler", c.Sampler, "negative sampler: "+strings.Join(ebm.Samplers, ", "))
 	fs.IntVar(&c.Steps, "steps", c.Steps, "training steps (with --resume: a larger number continues a finished run)")

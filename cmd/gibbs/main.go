@@ -77,7 +77,7 @@ type trainKind struct {
 // trainKinds are the model kinds 'gibbs train' trains.
 var trainKinds = []trainKind{
 	{"ae", "an autoencoder: plain, denoising, sparse or contractive (reconstruction energy)", trainAECommand},
-	{"ebm", "an energy model of 2-D toy data (contrastive losses with samplers, or score matching)", trainEBMCommand},
+	{"ebm", "an energy model: of 2-D toy data (contrastive losses with samplers, or score matching), of images (--data mnist: Langevin from a replay buffer), or of a label (--target label)", trainEBMCommand},
 	{"ebm-label", "an energy F(x, y) of a sample and its label (also: gibbs train ebm --target label): LeCun et al.'s losses, argmin inference", trainEBMLabelCommand},
 	{"gan", "a generative adversarial network: minimax, non-saturating, hinge, ls, wgan-gp, r1 or ebgan, with packing and mode coverage", trainGANCommand},
 	{"jem", "a classifier read as an energy model of images (JEM): cross-entropy plus Langevin contrastive training", trainJEMCommand},
