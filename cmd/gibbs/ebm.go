@@ -89,6 +89,9 @@ func trainEBMCommand(ctx context.Context, args []string, out io.Writer) error {
 		return err
 	}
 	if !*run.resume {
+		if err := cfg.Validate(); err != nil { // a refused choice says why before its flags are judged
+			return err
+		}
 		if err := refuseUnused(fs, cfg); err != nil {
 			return err
 		}

@@ -52,7 +52,7 @@ func TestUsageAndBadInput(t *testing.T) {
 		{[]string{"train", "ebm", "--loss", "energy"}, 2, "--loss: the energy loss has no contrastive term"},
 		{[]string{"train", "ebm", "--alpha", "2"}, 2, "--alpha: does not apply to nll loss, replay sampler"},
 		{[]string{"train", "ebm", "--loss", "hinge"}, 2, "--loss: the hinge loss is not a density estimator with negatives sampled from the model"},
-		{[]string{"train", "ebm", "--sampler", "cd"}, 2, "--sampler: CD-k chains start at the data"},
+		{[]string{"train", "ebm", "--sampler", "cd", "--jump-width", "0.1"}, 2, "--sampler: CD-k chains start at the data"},
 		{[]string{"train", "ebm", "--loss", "dsm", "--buffer", "9"}, 2, "--buffer: does not apply to denoising score matching"},
 		{[]string{"train", "ebm", "extra"}, 2, `unexpected argument "extra"`},
 		{[]string{"train", "ebm", "--resume", "--out", "/nonexistent/run"}, 2, "reading run config"},
