@@ -36,7 +36,6 @@ type Config struct {
 	Leapfrog        int     `json:"leapfrog"`
 	HMCTarget       float64 `json:"hmc_target"`
 	HMCWarmUp       int     `json:"hmc_warmup"`
-	Margin          float64 `json:"margin"`
 	Alpha           float64 `json:"alpha"`
 	Beta            float64 `json:"beta"`
 	Sigma           float64 `json:"sigma"`
@@ -78,7 +77,7 @@ func DefaultConfig() Config {
 		Hidden: []int{128, 128, 128}, Activation: "silu",
 		LangevinSteps: 10, StepSize: 0.0005, Noise: math.Sqrt(2 * 0.0005), BufferSize: 2048, Reinit: 0.05,
 		JumpWidth: 0.07, JumpUniform: 0.3, Leapfrog: 5, HMCTarget: 0.65, HMCWarmUp: 100,
-		Margin: 1, Alpha: 0.01, Beta: 1, Sigma: 0.01, SigmaMax: 2, Levels: 10,
+		Alpha: 0.01, Beta: 1, Sigma: 0.01, SigmaMax: 2, Levels: 10,
 		TrainSize: 20000, EvalEvery: 500, CheckpointEvery: 250, MaxEnergy: 1e4, Seed: 1,
 	}
 }
@@ -108,19 +107,16 @@ func (c Config) contrastive() bool {
 // dynamics, whose noise follows from the step, under score matching).
 func (c Config) unused() []string {
 	if !c.contrastive() {
-		return []string{"sampler", "noise", "clip_grad", "margin", "alpha", "beta", "max_energy", "buffer_size", "reinit", "jump_width", "jump_uniform", "leapfrog", "hmc_target", "hmc_warmup"}
+		return []string{"sampler", "noise", "clip_grad", "alpha", "beta", "max_energy", "buffer_size", "reinit", "jump_width", "jump_uniform", "leapfrog", "hmc_target", "hmc_warmup"}
 	}
 	out := []string{"sigma", "sigma_max", "levels"}
-	for _, k := range []string{"margin", "alpha", "beta"} {
+	for _, k := range []string{"alpha", "beta"} {
 		if !slices.Contains(energy.LossConstants(c.Loss), k) {
 			out = append(out, k)
 		}
 	}
 	if c.Sampler != "replay" {
-		out = append(out, "buffer_size", "reinit")
-	}
-	if c.Sampler != "replay" && c.Sampler != "cd" {
-		out = append(out, "jump_width", "jump_uniform")
+		out = append(out, "buffer_size", "reinit", "jump_width", "jump_uniform")
 	}
 	if c.Sampler != "hmc" {
 		out = append(out, "leapfrog", "hmc_target", "hmc_warmup")
@@ -165,15 +161,19 @@ func (c Config) MarshalJSON() ([]byte, error) {
 
 // UnmarshalJSON reads a config written by MarshalJSON, or one with every
 // setting: what is left out keeps its DefaultConfig value. Unknown keys
-// are an error.
+// are an error, but for the margin that configs of every setting held
+// before the margin losses were refused, which is ignored.
 func (c *Config) UnmarshalJSON(b []byte) error {
-	f := configFields(DefaultConfig())
+	f := struct {
+		configFields
+		Margin float64 `json:"margin"`
+	}{configFields: configFields(DefaultConfig())}
 	dec := json.NewDecoder(bytes.NewReader(b))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&f); err != nil {
 		return err
 	}
-	*c = Config(f)
+	*c = Config(f.configFields)
 	return nil
 }
 
@@ -231,9 +231,6 @@ func (c Config) Validate() error {
 			return train.Settingf("loss", "unknown loss %q (have %s, dsm, ssm)", c.Loss, strings.Join(energy.LossNames(), ", "))
 		}
 	}
-	if why, ok := refusals[c.Loss]; ok {
-		return train.Settingf("loss", "%s", why)
-	}
 	for _, s := range []struct {
 		setting, value string
 		have           []string
@@ -241,6 +238,9 @@ func (c Config) Validate() error {
 		if !slices.Contains(s.have, s.value) {
 			return train.Settingf(s.setting, "unknown %s %q (have %s)", s.setting, s.value, strings.Join(s.have, ", "))
 		}
+	}
+	if setting, why := c.refusal(); why != "" {
+		return train.Settingf(setting, "%s", why)
 	}
 	positive := []struct {
 		name string
@@ -261,7 +261,7 @@ func (c Config) Validate() error {
 		v    float64
 	}{
 		{"langevin-steps", float64(c.LangevinSteps)}, {"noise", c.Noise}, {"clip-grad", c.ClipGrad},
-		{"margin", c.Margin}, {"alpha", c.Alpha}, {"max-energy", c.MaxEnergy}, {"jump-width", c.JumpWidth}, {"hmc-warmup", float64(c.HMCWarmUp)},
+		{"alpha", c.Alpha}, {"max-energy", c.MaxEnergy}, {"jump-width", c.JumpWidth}, {"hmc-warmup", float64(c.HMCWarmUp)},
 	}
 	for _, p := range nonNeg {
 		if !(p.v >= 0) || math.IsInf(p.v, 0) {

@@ -19,12 +19,16 @@ func TestValidateRefusesWithReason(t *testing.T) {
 		{"no Langevin steps", func(c *Config) { c.LangevinSteps = 0 }, "langevin-steps"},
 		{"no HMC iterations", func(c *Config) { c.Sampler, c.LangevinSteps = "hmc", 0 }, "langevin-steps"},
 		{"score matching needs no sampler", func(c *Config) { c.Loss, c.LangevinSteps = "dsm", 0 }, ""},
-		{"margin 0", func(c *Config) { c.Loss, c.Margin = "hinge", 0 }, ""},
 		{"alpha 0", func(c *Config) { c.Loss, c.Alpha = "contrastive", 0 }, ""},
 		{"beta 0", func(c *Config) { c.Beta = 0 }, "beta"},
 		{"energy loss collapses", func(c *Config) { c.Loss = "energy" }, "loss"},
 		{"perceptron has no margin", func(c *Config) { c.Loss, c.Sampler = "perceptron", "cd" }, "loss"},
 		{"lvq2 needs positive energies", func(c *Config) { c.Loss = "lvq2" }, "loss"},
+		{"a margin loss is no density estimator", func(c *Config) { c.Loss, c.Sampler = "log", "hmc" }, "loss"},
+		{"CD-k makes a ring", func(c *Config) { c.Sampler = "cd" }, "sampler"},
+		{"mce with short runs", func(c *Config) { c.Loss, c.Sampler = "mce", "langevin" }, "sampler"},
+		{"mce with replay", func(c *Config) { c.Loss = "mce" }, ""},
+		{"score matching ignores the sampler", func(c *Config) { c.Loss, c.Sampler = "dsm", "cd" }, ""},
 		{"sigma-max below sigma", func(c *Config) { c.Loss, c.SigmaMax = "dsm", 0.001 }, "sigma-max"},
 		{"HMC target 1", func(c *Config) { c.Sampler, c.HMCTarget = "hmc", 1 }, "hmc-target"},
 	} {
@@ -49,16 +53,16 @@ func TestConfigJSONPerRecipe(t *testing.T) {
 		loss, sampler string
 		has, lacks    []string
 	}{
-		{"nll", "replay", []string{"sampler", "beta", "buffer_size", "jump_width", "step_size"}, []string{"margin", "alpha", "sigma", "levels", "leapfrog"}},
-		{"hinge", "hmc", []string{"margin", "leapfrog", "max_energy"}, []string{"beta", "buffer_size", "reinit", "sigma"}},
-		{"contrastive", "langevin", []string{"alpha"}, []string{"margin", "beta", "jump_uniform", "leapfrog"}},
+		{"nll", "replay", []string{"sampler", "beta", "buffer_size", "jump_width", "step_size"}, []string{"alpha", "sigma", "levels", "leapfrog"}},
+		{"mce", "hmc", []string{"leapfrog", "max_energy"}, []string{"beta", "alpha", "buffer_size", "reinit", "jump_width", "sigma"}},
+		{"contrastive", "langevin", []string{"alpha"}, []string{"beta", "jump_uniform", "leapfrog"}},
 		{"dsm", "replay", []string{"sigma", "sigma_max", "levels", "step_size"}, []string{"sampler", "noise", "beta", "buffer_size", "leapfrog", "max_energy"}},
 		{"ssm", "replay", []string{"langevin_steps", "sigma"}, []string{"noise", "sampler"}},
 	} {
 		c := DefaultConfig()
 		c.Loss, c.Sampler = tc.loss, tc.sampler
-		if tc.loss == "hinge" {
-			c.Margin = 0 // a margin of 0 is kept as 0
+		if tc.loss == "contrastive" {
+			c.Alpha = 0 // an alpha of 0 is kept as 0
 		}
 		b, err := json.Marshal(c)
 		if err != nil {
@@ -93,6 +97,9 @@ func TestConfigJSONPerRecipe(t *testing.T) {
 	if err := json.Unmarshal([]byte(`{"data":"ring8","lerning_rate":1}`), &c); err == nil {
 		t.Error("unknown key accepted")
 	}
+	if err := json.Unmarshal([]byte(`{"data":"grid25","margin":1}`), &c); err != nil || c.Data != "grid25" {
+		t.Errorf("a config of the earlier format with a margin: %v, data %q", err, c.Data)
+	}
 }
 
 // TestRecipeDefaults checks that each choice starts from its own
@@ -106,7 +113,8 @@ func TestRecipeDefaults(t *testing.T) {
 		steps, langevin, valid int
 	}{
 		{"nll", "langevin", 1000, 40, 1},
-		{"hinge", "hmc", 1000, 5, 1},
+		{"nll", "hmc", 1000, 5, 1},
+		{"hinge", "hmc", 1000, 5, 0},
 		{"dsm", "replay", 4000, 50, 1},
 		{"energy", "cd", 3000, 10, 0},
 	} {

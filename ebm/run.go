@@ -102,7 +102,7 @@ func newRun(cfg Config, dir *train.Dir) (*run, error) {
 		return r, nil
 	}
 	lc := energy.DefaultLossConfig()
-	lc.Margin, lc.Beta, lc.Alpha = float32(cfg.Margin), float32(cfg.Beta), float32(cfg.Alpha)
+	lc.Beta, lc.Alpha = float32(cfg.Beta), float32(cfg.Alpha)
 	loss, err := energy.LossByName(cfg.Loss, lc)
 	if err != nil {
 		return nil, err
@@ -110,7 +110,7 @@ func newRun(cfg Config, dir *train.Dir) (*run, error) {
 	contrast := energy.Contrast{PairLoss: loss, MaxEnergy: float32(cfg.MaxEnergy)}
 	lang := energy.Langevin{Steps: cfg.LangevinSteps, StepSize: float32(cfg.StepSize), Noise: float32(cfg.Noise), ClipGrad: float32(cfg.ClipGrad)}
 	lo, hi := r.model.bounds()
-	if (cfg.Sampler == "replay" || cfg.Sampler == "cd") && cfg.JumpWidth > 0 {
+	if cfg.Sampler == "replay" && cfg.JumpWidth > 0 {
 		r.jump = &energy.Jump{Width: float32(cfg.JumpWidth), Uniform: float32(cfg.JumpUniform), Lo: lo, Hi: hi}
 	}
 	switch cfg.Sampler {
@@ -121,8 +121,6 @@ func newRun(cfg Config, dir *train.Dir) (*run, error) {
 			return nil, err
 		}
 		contrast.Sampler = energy.Replay{Langevin: lang, Buffer: r.replay, Jump: r.jump}
-	case "cd":
-		contrast.Sampler = energy.CD{Langevin: lang, Jump: r.jump}
 	case "hmc":
 		r.hmc = &energy.HMC{Iterations: cfg.LangevinSteps, LeapfrogSteps: cfg.Leapfrog, StepSize: float32(cfg.StepSize)}
 		if cfg.HMCWarmUp > 0 {

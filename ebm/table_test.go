@@ -73,8 +73,9 @@ func cpuSeconds() float64 {
 }
 
 // TestRecipeTable trains every row of tableRows and checks that each
-// recipe the CLI accepts without a warning covers every mode of ring8
-// with at least 90% of its samples within 3 std of a mode, and that the
+// recipe the CLI accepts covers every mode of ring8 with at least 90% of
+// its samples within 3 std of a mode, that one that diverges on grid25
+// carries a warning, and that the
 // default recipe ends within 0.03 nats of the true NLL on ring8 and 0.05
 // on grid25. With GIBBS_TABLE=path it writes the table as Markdown there;
 // GIBBS_TABLE_ROWS, a regular expression, keeps the rows whose command
@@ -123,8 +124,8 @@ func TestRecipeTable(t *testing.T) {
 				t.Fatalf("%s: %v", row.command(), err)
 			}
 			fmt.Fprintf(&md, "| %s | %s | %s | diverged at step %d | | | | | %.0f | %.0f | `%s` |\n", row.data, row.loss, sampler, div.Step, cpu, wall, row.command())
-			if cfg.Caveat() == "" {
-				t.Errorf("%s: %v, with no warning", row.command(), err)
+			if row.data == "ring8" || cfg.Caveat() == "" {
+				t.Errorf("%s: %v", row.command(), err)
 			}
 			continue
 		}
@@ -134,8 +135,8 @@ func TestRecipeTable(t *testing.T) {
 		fmt.Fprintf(&md, "| %s | %s | %s | %.3f | %.3f | %d/%d | %.1f%% | %.3f | %.0f | %.0f | `%s` |\n",
 			row.data, row.loss, sampler, res.TestNLL, res.TrueNLL, m.Covered, m.Modes, 100*m.HighQuality, m.ReverseKL, cpu, wall, row.command())
 		good := m.Covered == m.Modes && m.HighQuality >= 0.9
-		if row.data == "ring8" && !good && cfg.Caveat() == "" {
-			t.Errorf("%s: %d/%d modes, %.1f%% high quality, with no warning", row.command(), m.Covered, m.Modes, 100*m.HighQuality)
+		if row.data == "ring8" && !good {
+			t.Errorf("%s: %d/%d modes, %.1f%% high quality", row.command(), m.Covered, m.Modes, 100*m.HighQuality)
 		}
 		if cfg.Loss == "nll" && cfg.Sampler == "replay" {
 			bound := map[string]float64{"ring8": 0.03, "grid25": 0.05}[row.data]

@@ -29,18 +29,17 @@ func bindEBM(c *ebm.Config, fs *flag.FlagSet) {
 	fs.StringVar(&c.LRSchedule, "lr-schedule", c.LRSchedule, "learning rate schedule: cosine (decay to 0 over --steps; a resume that raises --steps stretches it) or constant")
 	widthsFlag(fs, "hidden", "hidden layer widths, comma-separated (default 128,128,128)", &c.Hidden)
 	fs.StringVar(&c.Activation, "activation", c.Activation, "activation: "+strings.Join(ebm.Activations, ", "))
-	fs.IntVar(&c.LangevinSteps, "langevin-steps", c.LangevinSteps, "Langevin steps per batch (k of CD-k; HMC iterations; under score matching, steps per noise level of the annealed Langevin sampler)")
+	fs.IntVar(&c.LangevinSteps, "langevin-steps", c.LangevinSteps, "Langevin steps per batch (HMC iterations; under score matching, steps per noise level of the annealed Langevin sampler)")
 	fs.Float64Var(&c.StepSize, "step-size", c.StepSize, "Langevin step size (HMC leapfrog step; under score matching, the annealed step at the smallest noise level)")
 	fs.Float64Var(&c.Noise, "noise", c.Noise, "Langevin noise scale (sqrt(2*step-size) samples exp(-E) exactly)")
 	fs.Float64Var(&c.ClipGrad, "clip-grad", c.ClipGrad, "clip Langevin gradients to [-v, v] (0: off)")
 	fs.IntVar(&c.BufferSize, "buffer", c.BufferSize, "replay buffer size")
 	fs.Float64Var(&c.Reinit, "reinit", c.Reinit, "replay buffer re-initialisation rate")
-	fs.Float64Var(&c.JumpWidth, "jump-width", c.JumpWidth, "replay, cd: width of the Metropolis-Hastings jumps proposed near the data (0: no jumps)")
-	fs.Float64Var(&c.JumpUniform, "jump-uniform", c.JumpUniform, "replay, cd: share of jump proposals drawn uniformly from the box")
+	fs.Float64Var(&c.JumpWidth, "jump-width", c.JumpWidth, "replay: width of the Metropolis-Hastings jumps proposed near the data (0: no jumps)")
+	fs.Float64Var(&c.JumpUniform, "jump-uniform", c.JumpUniform, "replay: share of jump proposals drawn uniformly from the box")
 	fs.IntVar(&c.Leapfrog, "leapfrog", c.Leapfrog, "HMC leapfrog steps per iteration")
 	fs.Float64Var(&c.HMCTarget, "hmc-target", c.HMCTarget, "HMC: acceptance probability the step size is adapted to (dual averaging, Hoffman & Gelman 2014)")
 	fs.IntVar(&c.HMCWarmUp, "hmc-warmup", c.HMCWarmUp, "HMC: training steps during which the step size adapts, from --step-size; then it stays (0: --step-size throughout)")
-	fs.Float64Var(&c.Margin, "margin", c.Margin, "margin m of the hinge and square-square losses")
 	fs.Float64Var(&c.Alpha, "alpha", c.Alpha, "energy magnitude penalty of the contrastive loss")
 	fs.Float64Var(&c.Beta, "beta", c.Beta, "inverse temperature of the nll and mee losses")
 	fs.Float64Var(&c.Sigma, "sigma", c.Sigma, "score matching: smallest noise level, at which the model's density is read")
@@ -93,6 +92,9 @@ func trainEBMCommand(ctx context.Context, args []string, out io.Writer) error {
 		return err
 	}
 	if !*run.resume {
+		if err := cfg.Validate(); err != nil { // a refused choice says why before its flags are judged
+			return err
+		}
 		if err := refuseUnused(fs, cfg); err != nil {
 			return err
 		}

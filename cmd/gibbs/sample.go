@@ -23,7 +23,7 @@ func runSample(_ context.Context, args []string, out io.Writer) error {
 	fs := flag.NewFlagSet("sample", flag.ContinueOnError)
 	runPath := fs.String("run", "", "run folder of a trained model (required)")
 	n := fs.Int("n", 1000, "number of samples")
-	steps := fs.Int("steps", 200, "sampler steps (Langevin steps from uniform noise; 0: the model's default)")
+	steps := fs.Int("steps", 200, "sampler steps: Langevin steps from uniform noise, or for a score-matching run (ebm --loss dsm or ssm) steps per noise level of annealed Langevin dynamics (0: the model's default)")
 	seed := fs.Uint64("seed", 1, "random seed")
 	outFile := fs.String("o", "", "file to write: FILE.csv for the samples as numbers, one a row; any other name for a PNG (default RUN/sampled.png)")
 	if err := parseFlags(fs, args, out, "gibbs sample --run DIR [-n 1000] [-o FILE]"); err != nil {
