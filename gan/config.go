@@ -40,6 +40,14 @@ type Config struct {
 	Channels [2]int `json:"channels"`
 	// GBatchNorm puts BatchNorm in the MLP generator's hidden layers.
 	GBatchNorm bool `json:"g_batchnorm"`
+	// DMaxout, when above 1, makes the MLP discriminator's hidden layers
+	// maxout layers of that many pieces (PacGAN's LinearMaxout) in place
+	// of LeakyReLU.
+	DMaxout int `json:"d_maxout"`
+	// Init is how the MLPs start: "pytorch" (or empty) for PyTorch's
+	// default initialisation, "normal" for weights from N(0, 0.02) and
+	// zero biases (PacGAN's, and DCGAN's, which its nets always take).
+	Init string `json:"init"`
 	// Code is the code size of EBGAN's autoencoder.
 	Code int `json:"code"`
 	// Pack is PacGAN's packing degree: the discriminator sees Pack samples
@@ -51,8 +59,11 @@ type Config struct {
 	SpectralNorm bool `json:"spectral_norm"`
 	// NCritic is the number of discriminator steps per generator step.
 	NCritic int `json:"n_critic"`
-	Batch   int `json:"batch"` // samples per step, a multiple of Pack
-	Steps   int `json:"steps"` // generator steps
+	// Batch is the number of rows the discriminator judges per step, real
+	// and generated each: Batch*Pack samples of each, as PacGAN keeps its
+	// minibatch of packed rows whatever the packing.
+	Batch int `json:"batch"`
+	Steps int `json:"steps"` // generator steps
 	// Adam's learning rates and betas, apart for G and D.
 	LRG    float64    `json:"lr_g"`
 	LRD    float64    `json:"lr_d"`
@@ -142,8 +153,14 @@ func (c Config) Validate() error {
 			return train.Settingf("hidden", "widths must be positive, got %v and %v", c.GHidden, c.DHidden)
 		}
 	}
-	if c.Batch%c.Pack != 0 || c.Batch/c.Pack < 2 {
-		return train.Settingf("batch", "must be a multiple of --pack (%d) holding at least two packs, got %d", c.Pack, c.Batch)
+	if c.Batch < 2 {
+		return train.Settingf("batch", "must hold at least two rows, got %d", c.Batch)
+	}
+	if c.DMaxout < 0 {
+		return train.Settingf("d-maxout", "must be zero or positive, got %d", c.DMaxout)
+	}
+	if c.Init != "" && c.Init != "pytorch" && c.Init != "normal" {
+		return train.Settingf("init", "unknown initialisation %q (have pytorch, normal)", c.Init)
 	}
 	for _, b := range []struct {
 		name string
@@ -196,7 +213,11 @@ func NewGenerator(c Config, rng *tensor.RNG) *nn.Sequential {
 	if data.IsImage(c.Shape) {
 		final = nn.Tanh()
 	}
-	return MLP{Hidden: c.GHidden, Activation: func() nn.Layer { return nn.ReLU() }, BatchNorm: c.GBatchNorm}.Build(rng, c.Latent, data.Features(c.Shape), final)
+	g := MLP{Hidden: c.GHidden, Activation: func() nn.Layer { return nn.ReLU() }, BatchNorm: c.GBatchNorm}.Build(rng, c.Latent, data.Features(c.Shape), final)
+	if c.Init == "normal" {
+		Init(rng, g)
+	}
+	return g
 }
 
 // NewDiscriminator returns the untrained discriminator of a resolved,
@@ -215,7 +236,10 @@ func NewDiscriminator(c Config, rng *tensor.RNG) Discriminator {
 	if c.Arch == "dcgan" {
 		net = c.dcgan().Discriminator(rng, c.Pack)
 	} else {
-		net = MLP{Hidden: c.DHidden, Activation: func() nn.Layer { return nn.LeakyReLU(0.2) }}.Build(rng, c.Pack*data.Features(c.Shape), 1, nil)
+		net = MLP{Hidden: c.DHidden, Activation: func() nn.Layer { return nn.LeakyReLU(0.2) }, Maxout: c.DMaxout}.Build(rng, c.Pack*data.Features(c.Shape), 1, nil)
+		if c.Init == "normal" {
+			Init(rng, net)
+		}
 	}
 	if c.SpectralNorm {
 		nn.SpectralNormLayers(rng, net)
