@@ -103,6 +103,22 @@ func DefaultConfig() Config {
 	}
 }
 
+// PacGANConfig is the protocol of PacGAN's 2-D experiments (Lin et al.
+// 2018, Table 1, as their code sets it) on data, with packing degree
+// pack: G four hidden layers of 400 with BatchNorm and ReLU, D three
+// maxout layers of 200 units with 5 pieces, z in R^2, weights from N(0,
+// 0.02), Adam at 1e-4 with beta1 0.8, the non-saturating loss, 100 packed
+// rows a step, no average of G, and a constant rate. The paper trains
+// 400,000 steps; Steps here is 2000 (docs/GANS.md says why).
+func PacGANConfig(data string, pack int) Config {
+	c := DefaultConfig()
+	c.Data, c.Pack = data, pack
+	c.GHidden, c.GBatchNorm, c.DHidden, c.DMaxout, c.Init = []int{400, 400, 400, 400}, true, []int{200, 200, 200}, 5, "normal"
+	c.LRG, c.LRD, c.BetasG, c.BetasD, c.LRSchedule = 1e-4, 1e-4, [2]float64{0.8, 0.999}, [2]float64{0.8, 0.999}, "constant"
+	c.Batch, c.EMA, c.Steps, c.EvalEvery = 100, 0, 2000, 250
+	return c
+}
+
 // resolve fills the settings that follow from the data.
 func (c *Config) resolve(shape []int) {
 	c.Shape = append([]int(nil), shape...)
