@@ -90,15 +90,14 @@ type Config struct {
 // DefaultConfig is the recipe for the 2-D mixtures (docs/GANS.md): MLPs
 // of three hidden layers of 128 (ReLU in G, LeakyReLU(0.2) in D), z in
 // R^2, the non-saturating loss without packing, Adam at 1e-3 with betas
-// (0.5, 0.999) for both and a cosine decay to 0, batches of 512, 10000
+// (0.5, 0.999) for both and a cosine decay to 0, batches of 256, 15000
 // steps, and samples from the moving average of G's weights (decay
-// 0.999). PacGAN's own networks are --g-hidden 400,400,400,400
-// --g-batchnorm --d-hidden 200,200,200.
+// 0.999). PacGANConfig is PacGAN's protocol instead.
 func DefaultConfig() Config {
 	return Config{
 		Data: "ring8", Loss: "ns", Latent: 2,
 		GHidden: []int{128, 128, 128}, DHidden: []int{128, 128, 128}, Channels: [2]int{64, 128}, Code: 16,
-		Pack: 1, NCritic: 1, Batch: 512, Steps: 10000, LRG: 1e-3, LRD: 1e-3, LRSchedule: "cosine", BetasG: [2]float64{0.5, 0.999}, BetasD: [2]float64{0.5, 0.999},
+		Pack: 1, NCritic: 1, Batch: 256, Steps: 15000, LRG: 1e-3, LRD: 1e-3, LRSchedule: "cosine", BetasG: [2]float64{0.5, 0.999}, BetasD: [2]float64{0.5, 0.999},
 		Penalty: 10, Margin: 1, PullAway: 0.1, EMA: 0.999, EvalEvery: 1000, CheckpointEvery: 1000, Seed: 1,
 	}
 }
