@@ -15,6 +15,11 @@ type MLP struct {
 	// BatchNorm puts a BatchNorm1d between each hidden Linear layer and
 	// its activation (PacGAN's generator).
 	BatchNorm bool
+	// Maxout, when above 1, makes each hidden layer a maxout layer of that
+	// many pieces (PacGAN's discriminator: LinearMaxout with 5) in place
+	// of Activation: a Linear layer to width*Maxout values, then the
+	// largest of each unit's pieces.
+	Maxout int
 }
 
 // Build returns the MLP from [N, in] to [N, out], with final after the
@@ -23,6 +28,11 @@ type MLP struct {
 func (m MLP) Build(rng *tensor.RNG, in, out int, final nn.Layer) *nn.Sequential {
 	var layers []nn.Layer
 	for _, w := range m.Hidden {
+		if m.Maxout > 1 {
+			layers = append(layers, nn.NewLinear(rng, in, w*m.Maxout, true), Maxout{Pieces: m.Maxout})
+			in = w
+			continue
+		}
 		layers = append(layers, nn.NewLinear(rng, in, w, true))
 		if m.BatchNorm {
 			layers = append(layers, nn.NewBatchNorm1d(w))
@@ -35,6 +45,25 @@ func (m MLP) Build(rng *tensor.RNG, in, out int, final nn.Layer) *nn.Sequential 
 		layers = append(layers, final)
 	}
 	return nn.NewSequential(layers...)
+}
+
+// Maxout is the activation of maxout units (Goodfellow et al. 2013): from
+// [N, U*Pieces] it keeps the largest of each unit's Pieces consecutive
+// values, [N, U].
+type Maxout struct {
+	Pieces int
+}
+
+// Params returns none: a maxout unit's weights are its Linear layer's.
+func (Maxout) Params() []nn.Param { return nil }
+
+// Forward returns the largest piece of each unit.
+func (m Maxout) Forward(x *tensor.Tensor) *tensor.Tensor {
+	n, d := x.Size(0), x.Size(1)
+	if d%m.Pieces != 0 {
+		panic(fmt.Sprintf("gan: Maxout: %d values do not split into units of %d pieces", d, m.Pieces))
+	}
+	return x.Reshape(n, d/m.Pieces, m.Pieces).Max(2)
 }
 
 // DCGAN describes the convolutional generator and discriminator of

@@ -40,6 +40,14 @@ type Config struct {
 	Channels [2]int `json:"channels"`
 	// GBatchNorm puts BatchNorm in the MLP generator's hidden layers.
 	GBatchNorm bool `json:"g_batchnorm"`
+	// DMaxout, when above 1, makes the MLP discriminator's hidden layers
+	// maxout layers of that many pieces (PacGAN's LinearMaxout) in place
+	// of LeakyReLU.
+	DMaxout int `json:"d_maxout"`
+	// Init is how the MLPs start: "pytorch" (or empty) for PyTorch's
+	// default initialisation, "normal" for weights from N(0, 0.02) and
+	// zero biases (PacGAN's, and DCGAN's, which its nets always take).
+	Init string `json:"init"`
 	// Code is the code size of EBGAN's autoencoder.
 	Code int `json:"code"`
 	// Pack is PacGAN's packing degree: the discriminator sees Pack samples
@@ -51,8 +59,11 @@ type Config struct {
 	SpectralNorm bool `json:"spectral_norm"`
 	// NCritic is the number of discriminator steps per generator step.
 	NCritic int `json:"n_critic"`
-	Batch   int `json:"batch"` // samples per step, a multiple of Pack
-	Steps   int `json:"steps"` // generator steps
+	// Batch is the number of rows the discriminator judges per step, real
+	// and generated each: Batch*Pack samples of each, as PacGAN keeps its
+	// minibatch of packed rows whatever the packing.
+	Batch int `json:"batch"`
+	Steps int `json:"steps"` // generator steps
 	// Adam's learning rates and betas, apart for G and D.
 	LRG    float64    `json:"lr_g"`
 	LRD    float64    `json:"lr_d"`
@@ -79,17 +90,32 @@ type Config struct {
 // DefaultConfig is the recipe for the 2-D mixtures (docs/GANS.md): MLPs
 // of three hidden layers of 128 (ReLU in G, LeakyReLU(0.2) in D), z in
 // R^2, the non-saturating loss without packing, Adam at 1e-3 with betas
-// (0.5, 0.999) for both and a cosine decay to 0, batches of 256, 10000
+// (0.5, 0.999) for both and a cosine decay to 0, batches of 256, 15000
 // steps, and samples from the moving average of G's weights (decay
-// 0.999). PacGAN's own networks are --g-hidden 400,400,400,400
-// --g-batchnorm --d-hidden 200,200,200.
+// 0.999). PacGANConfig is PacGAN's protocol instead.
 func DefaultConfig() Config {
 	return Config{
 		Data: "ring8", Loss: "ns", Latent: 2,
 		GHidden: []int{128, 128, 128}, DHidden: []int{128, 128, 128}, Channels: [2]int{64, 128}, Code: 16,
-		Pack: 1, NCritic: 1, Batch: 256, Steps: 10000, LRG: 1e-3, LRD: 1e-3, LRSchedule: "cosine", BetasG: [2]float64{0.5, 0.999}, BetasD: [2]float64{0.5, 0.999},
+		Pack: 1, NCritic: 1, Batch: 256, Steps: 15000, LRG: 1e-3, LRD: 1e-3, LRSchedule: "cosine", BetasG: [2]float64{0.5, 0.999}, BetasD: [2]float64{0.5, 0.999},
 		Penalty: 10, Margin: 1, PullAway: 0.1, EMA: 0.999, EvalEvery: 1000, CheckpointEvery: 1000, Seed: 1,
 	}
+}
+
+// PacGANConfig is the protocol of PacGAN's 2-D experiments (Lin et al.
+// 2018, Table 1, as their code sets it) on data, with packing degree
+// pack: G four hidden layers of 400 with BatchNorm and ReLU, D three
+// maxout layers of 200 units with 5 pieces, z in R^2, weights from N(0,
+// 0.02), Adam at 1e-4 with beta1 0.8, the non-saturating loss, 100 packed
+// rows a step, no average of G, and a constant rate. The paper trains
+// 400,000 steps; Steps here is 2000 (docs/GANS.md says why).
+func PacGANConfig(data string, pack int) Config {
+	c := DefaultConfig()
+	c.Data, c.Pack = data, pack
+	c.GHidden, c.GBatchNorm, c.DHidden, c.DMaxout, c.Init = []int{400, 400, 400, 400}, true, []int{200, 200, 200}, 5, "normal"
+	c.LRG, c.LRD, c.BetasG, c.BetasD, c.LRSchedule = 1e-4, 1e-4, [2]float64{0.8, 0.999}, [2]float64{0.8, 0.999}, "constant"
+	c.Batch, c.EMA, c.Steps, c.EvalEvery = 100, 0, 2000, 250
+	return c
 }
 
 // resolve fills the settings that follow from the data.
@@ -142,8 +168,14 @@ func (c Config) Validate() error {
 			return train.Settingf("hidden", "widths must be positive, got %v and %v", c.GHidden, c.DHidden)
 		}
 	}
-	if c.Batch%c.Pack != 0 || c.Batch/c.Pack < 2 {
-		return train.Settingf("batch", "must be a multiple of --pack (%d) holding at least two packs, got %d", c.Pack, c.Batch)
+	if c.Batch < 2 {
+		return train.Settingf("batch", "must hold at least two rows, got %d", c.Batch)
+	}
+	if c.DMaxout < 0 {
+		return train.Settingf("d-maxout", "must be zero or positive, got %d", c.DMaxout)
+	}
+	if c.Init != "" && c.Init != "pytorch" && c.Init != "normal" {
+		return train.Settingf("init", "unknown initialisation %q (have pytorch, normal)", c.Init)
 	}
 	for _, b := range []struct {
 		name string
@@ -196,7 +228,11 @@ func NewGenerator(c Config, rng *tensor.RNG) *nn.Sequential {
 	if data.IsImage(c.Shape) {
 		final = nn.Tanh()
 	}
-	return MLP{Hidden: c.GHidden, Activation: func() nn.Layer { return nn.ReLU() }, BatchNorm: c.GBatchNorm}.Build(rng, c.Latent, data.Features(c.Shape), final)
+	g := MLP{Hidden: c.GHidden, Activation: func() nn.Layer { return nn.ReLU() }, BatchNorm: c.GBatchNorm}.Build(rng, c.Latent, data.Features(c.Shape), final)
+	if c.Init == "normal" {
+		Init(rng, g)
+	}
+	return g
 }
 
 // NewDiscriminator returns the untrained discriminator of a resolved,
@@ -215,7 +251,10 @@ func NewDiscriminator(c Config, rng *tensor.RNG) Discriminator {
 	if c.Arch == "dcgan" {
 		net = c.dcgan().Discriminator(rng, c.Pack)
 	} else {
-		net = MLP{Hidden: c.DHidden, Activation: func() nn.Layer { return nn.LeakyReLU(0.2) }}.Build(rng, c.Pack*data.Features(c.Shape), 1, nil)
+		net = MLP{Hidden: c.DHidden, Activation: func() nn.Layer { return nn.LeakyReLU(0.2) }, Maxout: c.DMaxout}.Build(rng, c.Pack*data.Features(c.Shape), 1, nil)
+		if c.Init == "normal" {
+			Init(rng, net)
+		}
 	}
 	if c.SpectralNorm {
 		nn.SpectralNormLayers(rng, net)

@@ -4,7 +4,8 @@
 // other (Goodfellow et al. 2014).
 //
 // Networks: MLPs for vectors and 2-D points (MLP, with BatchNorm in the
-// generator as in PacGAN), and the DCGAN convolutional pair for small
+// generator and Maxout units in the discriminator as in PacGAN, whose
+// protocol PacGANConfig sets), and the DCGAN convolutional pair for small
 // images (DCGAN: ConvTranspose2d up, strided Conv2d down, BatchNorm,
 // weights from N(0, 0.02), Init).
 //

@@ -104,3 +104,39 @@ func TestPullingAway(t *testing.T) {
 		}
 	}
 }
+
+// TestMaxout checks that a maxout unit keeps the largest of its pieces,
+// that the gradient reaches that piece alone, and the shape of a maxout
+// MLP.
+func TestMaxout(t *testing.T) {
+	for _, tc := range []struct {
+		pieces int
+		x      []float32 // one row
+		want   []float32
+		grad   []float32 // of the sum of the outputs
+	}{
+		{2, []float32{1, 3, -2, -5}, []float32{3, -2}, []float32{0, 1, 1, 0}},
+		{3, []float32{0.5, -1, 2, 7, 4, 6}, []float32{2, 7}, []float32{0, 0, 1, 1, 0, 0}},
+	} {
+		x := tensor.New(tc.x, 1, len(tc.x)).SetRequiresGrad(true)
+		y := Maxout{Pieces: tc.pieces}.Forward(x)
+		g := tensor.Grad(y.Sum(), x)[0]
+		for i, w := range tc.want {
+			if y.At(0, i) != w {
+				t.Errorf("Maxout(%d) of %v: unit %d is %g, want %g", tc.pieces, tc.x, i, y.At(0, i), w)
+			}
+		}
+		for i, w := range tc.grad {
+			if g.At(0, i) != w {
+				t.Errorf("Maxout(%d) of %v: gradient %d is %g, want %g", tc.pieces, tc.x, i, g.At(0, i), w)
+			}
+		}
+	}
+	net := MLP{Hidden: []int{6, 4}, Maxout: 5}.Build(tensor.NewRNG(1), 8, 1, nil)
+	if got := net.Forward(tensor.Randn(tensor.NewRNG(2), 3, 8)).Shape(); got[0] != 3 || got[1] != 1 {
+		t.Errorf("maxout MLP output shape %v, want [3 1]", got)
+	}
+	if w := nn.StateDict(net)["2.weight"]; w.Size(0) != 20 || w.Size(1) != 6 {
+		t.Errorf("second maxout layer's weight is %v, want [20 6]", w.Shape())
+	}
+}

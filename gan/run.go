@@ -158,9 +158,13 @@ func (r *run) parts() []train.Stateful {
 	return ps
 }
 
-// batch returns Batch training rows drawn at random.
+// samples is the number of samples of each kind a discriminator step
+// takes: Batch rows of Pack samples.
+func (r *run) samples() int { return r.cfg.Batch * r.cfg.Pack }
+
+// batch returns samples() training rows drawn at random.
 func (r *run) batch() *tensor.Tensor {
-	idx := make([]int, r.cfg.Batch)
+	idx := make([]int, r.samples())
 	for i := range idx {
 		idx[i] = r.rng.IntN(r.real.Size(0))
 	}
@@ -176,14 +180,14 @@ func (r *run) step(done int) (train.Metrics, error) {
 	g, d, m := r.gan.Generator, r.gan.Discriminator, r.cfg.Pack
 	var lossD float64
 	for range r.cfg.NCritic {
-		fake := g.Forward(tensor.Randn(r.rng, r.cfg.Batch, r.cfg.Latent)).DetachRelease()
+		fake := g.Forward(tensor.Randn(r.rng, r.samples(), r.cfg.Latent)).DetachRelease()
 		v, err := train.Step(r.optD, r.loss.Discriminator(d, Pack(r.batch(), m), Pack(fake, m), r.rng))
 		if err != nil {
 			return nil, err
 		}
 		lossD += v / float64(r.cfg.NCritic)
 	}
-	fake := g.Forward(tensor.Randn(r.rng, r.cfg.Batch, r.cfg.Latent))
+	fake := g.Forward(tensor.Randn(r.rng, r.samples(), r.cfg.Latent))
 	lossG, err := train.Step(r.optG, r.loss.Generator(d, Pack(fake, m)))
 	if err != nil {
 		return nil, err

@@ -19,10 +19,10 @@ import (
 	"github.com/gibbsml/gibbs/train/traintest"
 )
 
-// tinyConfigs are small runs: packed non-saturating with BatchNorm and
-// EMA on ring8, WGAN-GP with two critic steps, EBGAN, a DCGAN on 8x8
-// images, and that DCGAN with the hinge loss and a spectrally normalised
-// discriminator.
+// tinyConfigs are small runs: packed non-saturating with BatchNorm, a
+// maxout discriminator, the normal initialisation and EMA on ring8,
+// WGAN-GP with two critic steps, EBGAN, a DCGAN on 8x8 images, and that
+// DCGAN with the hinge loss and a spectrally normalised discriminator.
 func tinyConfigs(t testing.TB) map[string]struct {
 	cfg Config
 	set *data.Set
@@ -36,7 +36,7 @@ func tinyConfigs(t testing.TB) map[string]struct {
 	base := DefaultConfig()
 	base.GHidden, base.DHidden, base.Steps, base.Batch, base.EvalEvery, base.CheckpointEvery, base.LRG, base.LRD = []int{16, 16}, []int{16}, 12, 16, 6, 5, 1e-3, 1e-3
 	ns := base
-	ns.EMA, ns.GBatchNorm, ns.Pack = 0.9, true, 4
+	ns.EMA, ns.GBatchNorm, ns.Pack, ns.DMaxout, ns.Init = 0.9, true, 4, 3, "normal"
 	wgan := base
 	wgan.Loss, wgan.NCritic, wgan.Pack, wgan.GBatchNorm = "wgan-gp", 2, 1, false
 	eb := base

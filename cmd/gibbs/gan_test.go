@@ -42,7 +42,9 @@ func TestGANBadFlags(t *testing.T) {
 		want string
 	}{
 		{[]string{"--loss", "bogus"}, "loss: unknown loss"},
-		{[]string{"--pack", "3", "--batch", "100"}, "batch: must be a multiple of --pack"},
+		{[]string{"--pack", "3", "--batch", "1"}, "batch: must hold at least two rows"},
+		{[]string{"--init", "xavier"}, "init: unknown initialisation"},
+		{[]string{"--d-maxout", "-2"}, "d-maxout: must be zero or positive"},
 		{[]string{"--ema", "1"}, "ema: the decay must be in [0, 1)"},
 		{[]string{"--loss", "ebgan", "--spectral-norm"}, "spectral-norm: applies to the classifier and critic"},
 	} {
