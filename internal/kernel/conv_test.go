@@ -2,9 +2,11 @@ package kernel
 
 import (
 	"fmt"
+	"math"
 	"math/rand/v2"
 	"slices"
 	"testing"
+	"time"
 )
 
 // convRef computes Forward (with bias), InputGrad (with ibias) and
@@ -97,6 +99,50 @@ func TestConv(t *testing.T) {
 					}
 				})
 			}
+		}
+	}
+}
+
+// BenchmarkConv times the three products on the convolutions of the
+// bench workloads, 16 images at a time (calls short enough that some run
+// undisturbed on a shared machine), in GFLOP/s of the fastest call.
+func BenchmarkConv(b *testing.B) {
+	s2 := func(k int) Window { return Window{KH: k, KW: k, StrideH: 2, StrideW: 2, PadH: 1, PadW: 1} }
+	cases := []struct {
+		name string
+		cv   Conv
+	}{
+		{"conv_ae-conv1", Conv{N: 16, C: 1, H: 28, W: 28, O: 32, Win: s2(3)}},
+		{"conv_ae-conv2", Conv{N: 16, C: 32, H: 14, W: 14, O: 64, Win: s2(3)}},
+		{"dcgan-conv2", Conv{N: 16, C: 64, H: 14, W: 14, O: 128, Win: s2(4)}},
+		{"convnet-conv2", Conv{N: 16, C: 32, H: 13, W: 13, O: 64, Win: Window{KH: 3, KW: 3}}},
+	}
+	r := rand.New(rand.NewPCG(1, 2))
+	for _, c := range cases {
+		cv := c.cv
+		_, _, l, k := cv.dims()
+		x, wt := randSlice(r, cv.N*cv.C*cv.H*cv.W), randSlice(r, cv.O*k)
+		y, dw := randSlice(r, cv.N*cv.O*l), make([]float32, cv.O*k)
+		flops := 2 * float64(cv.N*cv.O*k*l)
+		for _, p := range []struct {
+			name string
+			f    func()
+		}{
+			{"Forward", func() { cv.Forward(y, x, wt, nil) }},
+			{"InputGrad", func() { cv.InputGrad(x, y, wt, nil) }},
+			{"WeightGrad", func() { cv.WeightGrad(dw, x, y) }},
+		} {
+			b.Run(c.name+"/"+p.name, func(b *testing.B) {
+				best := time.Duration(math.MaxInt64)
+				for range b.N {
+					start := time.Now()
+					p.f()
+					best = min(best, time.Since(start))
+				}
+				// The fastest call is the one least disturbed by other
+				// work on a shared machine.
+				b.ReportMetric(flops/best.Seconds()/1e9, "best-GFLOP/s")
+			})
 		}
 	}
 }
