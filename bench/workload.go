@@ -46,6 +46,7 @@ func Workloads() []Workload {
 		Workload{"dcgan", dcganCase},
 		Workload{"conv_ae", convAECase},
 		Workload{"transformer_reverse", transformerReverseCase},
+		Workload{"ebm_image", ebmImageCase},
 	)
 }
 

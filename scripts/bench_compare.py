@@ -31,7 +31,7 @@ import tempfile
 from atomic_write import write_text
 
 WORKLOADS = ["sgemm", "mlp_ae", "vae", "gan", "transformer", "convnet", "ebm2d",
-             "dcgan", "conv_ae", "transformer_reverse"]
+             "dcgan", "conv_ae", "transformer_reverse", "ebm_image"]
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 # torch_ref.py names the transformer twice; gibbs's "transformer" is
