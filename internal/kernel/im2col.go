@@ -127,9 +127,15 @@ func clearOutside(dst []float32, ow, y0, y1, x0, x1 int) {
 	if x0 == 0 && x1 == ow {
 		return
 	}
+	// The padding columns are few: stores beat a clear call per run.
 	for y := y0; y < y1; y++ {
-		clear(dst[y*ow : y*ow+x0])
-		clear(dst[y*ow+x1 : (y+1)*ow])
+		row := dst[y*ow : (y+1)*ow]
+		for x := 0; x < x0; x++ {
+			row[x] = 0
+		}
+		for x := x1; x < ow; x++ {
+			row[x] = 0
+		}
 	}
 }
 
