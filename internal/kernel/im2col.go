@@ -70,6 +70,10 @@ func walkImages(cols, img []float32, n, c, h, w int, g Window, add bool) {
 // the width the rows of windows that read the plane form a block copied in
 // one call; otherwise each window row is copied alone.
 func walkImage(cols []float32, ld int, img []float32, c, h, w, oh, ow int, g Window, add bool) {
+	if phasesFit(h, w, oh, ow, g) {
+		walkPhases(cols, ld, img, c, h, w, g, add)
+		return
+	}
 	sh, sw := max(g.StrideH, 1), max(g.StrideW, 1)
 	dh, dw := max(g.DilationH, 1), max(g.DilationW, 1)
 	l := oh * ow
