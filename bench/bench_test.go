@@ -41,3 +41,4 @@ func BenchmarkEBM2D(b *testing.B)              { benchWorkloads(b, "ebm2d") }
 func BenchmarkDCGAN(b *testing.B)              { benchWorkloads(b, "dcgan") }
 func BenchmarkConvAE(b *testing.B)             { benchWorkloads(b, "conv_ae") }
 func BenchmarkTransformerReverse(b *testing.B) { benchWorkloads(b, "transformer_reverse") }
+func BenchmarkEBMImage(b *testing.B)           { benchWorkloads(b, "ebm_image") }

@@ -26,14 +26,16 @@
 //	conv_ae      conv autoencoder 3x3 stride 2 to 64x7x7, code 32, BCE, Adam, batch 128
 //	transformer_reverse  2 post-norm encoder layers (d 64, 4 heads, ff 128) reversing
 //	             16 tokens of 10, learned positions, cross-entropy, Adam, batch 128
+//	ebm_image    conv energy 3x3 stride 2 to 64x7x7, fc to 1, SiLU; 20 Langevin steps on
+//	             64 replay negatives in [0, 1], then one Adam step
 //
 // The vae workload times package ae's VAE and its training objective, as
 // gibbs train vae runs them; the gan workload builds its networks with
-// package gan (gan.MLP), and dcgan with gan.DCGAN. conv_ae and
-// transformer_reverse are built from nn layers, as package ae's conv nets
-// (4x4 kernels) and package attention's model (fixed positions) differ
-// from the reference's. The script's ebm_image waits for an image energy
-// family and has no gibbs counterpart yet.
+// package gan (gan.MLP), and dcgan with gan.DCGAN. conv_ae,
+// transformer_reverse and ebm_image are built from nn layers, as package
+// ae's conv nets (4x4 kernels) and package attention's model (fixed
+// positions) differ from the reference's; ebm_image samples with package
+// energy's Langevin chains and replay buffer, as ebm2d does.
 //
 // The reference script reports the transformer twice, as
 // "transformer_nn" (nn.TransformerEncoderLayer) and "transformer_manual"

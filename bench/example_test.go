@@ -28,6 +28,6 @@ func ExampleTime() {
 	unit, _ := r.Get("unit")
 	fmt.Println("unit:", unit)
 	// Output:
-	// bench value unit median_ms_per_call best worst spread_pct repeats inner model batch params
+	// bench value unit median_ms_per_call best worst spread_pct repeats inner allocs_per_call bytes_per_call model batch params
 	// unit: samples/s
 }

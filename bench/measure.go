@@ -2,6 +2,7 @@ package bench
 
 import (
 	"math"
+	"runtime"
 	"slices"
 	"time"
 )
@@ -60,4 +61,17 @@ func median(xs []float64) float64 {
 		return s[n/2]
 	}
 	return (s[n/2-1] + s[n/2]) / 2
+}
+
+// Allocs runs step n times (n >= 1) after timing and returns the heap
+// allocations and bytes allocated per call.
+func Allocs(step func(), n int) (allocs, bytes float64) {
+	n = max(n, 1)
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	for range n {
+		step()
+	}
+	runtime.ReadMemStats(&after)
+	return float64(after.Mallocs-before.Mallocs) / float64(n), float64(after.TotalAlloc-before.TotalAlloc) / float64(n)
 }

@@ -80,7 +80,7 @@ func TestTimeRecord(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	want := []string{"bench", "value", "unit", "median_ms_per_call", "best", "worst", "spread_pct", "repeats", "inner", "batch", "per_s"}
+	want := []string{"bench", "value", "unit", "median_ms_per_call", "best", "worst", "spread_pct", "repeats", "inner", "allocs_per_call", "bytes_per_call", "batch", "per_s"}
 	if !slices.Equal(keys, want) {
 		t.Fatalf("keys %q, want %q", keys, want)
 	}
@@ -100,4 +100,23 @@ func TestPeakRSS(t *testing.T) {
 	if kib <= 0 {
 		t.Errorf("PeakRSS = %d KiB, want > 0", kib)
 	}
+}
+
+// Allocs counts what a step allocates: nothing, or one slice per call.
+func TestAllocs(t *testing.T) {
+	var keep []byte
+	for _, tc := range []struct {
+		name   string
+		step   func()
+		allocs float64
+	}{
+		{"none", func() {}, 0},
+		{"one", func() { keep = make([]byte, 1<<16) }, 1},
+	} {
+		a, b := Allocs(tc.step, 4)
+		if a != tc.allocs || (tc.allocs == 1) != (b >= 1<<16) {
+			t.Errorf("%s: %v allocations, %v bytes per call", tc.name, a, b)
+		}
+	}
+	_ = keep
 }

@@ -46,6 +46,7 @@ func Workloads() []Workload {
 		Workload{"dcgan", dcganCase},
 		Workload{"conv_ae", convAECase},
 		Workload{"transformer_reverse", transformerReverseCase},
+		Workload{"ebm_image", ebmImageCase},
 	)
 }
 
@@ -84,7 +85,7 @@ func Select(names []string) ([]Workload, error) {
 
 // Time sets up w, times its step and returns its result record: bench,
 // value, unit, median_ms_per_call, best, worst, spread_pct, repeats, inner,
-// then the workload's own fields.
+// allocs_per_call, bytes_per_call, then the workload's own fields.
 func Time(w Workload, d *Data, cfg Config) (Record, error) {
 	c := w.Setup(d)
 	times, inner := Measure(func() { c.Step() }, cfg)
@@ -101,6 +102,8 @@ func Time(w Workload, d *Data, cfg Config) (Record, error) {
 		{"repeats", len(times)},
 		{"inner", inner},
 	}
+	allocs, bytes := Allocs(func() { c.Step() }, min(inner, 5))
+	r = append(r, Field{"allocs_per_call", allocs}, Field{"bytes_per_call", bytes})
 	r = append(r, c.Extra...)
 	if c.Finish != nil {
 		more, err := c.Finish(med)

@@ -12,7 +12,7 @@ import (
 // first two. For gan and dcgan the loss is the discriminator's.
 func TestWorkloadsLearn(t *testing.T) {
 	steps := map[string]int{"mlp_ae": 8, "vae": 8, "gan": 8, "transformer": 8, "convnet": 4, "ebm2d": 8,
-		"dcgan": 4, "conv_ae": 4, "transformer_reverse": 8}
+		"dcgan": 4, "conv_ae": 4, "transformer_reverse": 8, "ebm_image": 4}
 	d := RandomData(1, 7)
 	for _, w := range Workloads() {
 		if w.Name == "sgemm" {
@@ -58,9 +58,9 @@ func TestSelect(t *testing.T) {
 		wantErr bool
 	}{
 		{nil, []string{"sgemm", "sgemm", "sgemm", "sgemm", "sgemm", "mlp_ae", "vae", "gan", "transformer", "convnet", "ebm2d",
-			"dcgan", "conv_ae", "transformer_reverse"}, false},
+			"dcgan", "conv_ae", "transformer_reverse", "ebm_image"}, false},
 		{[]string{"transformer_reverse", "dcgan"}, []string{"transformer_reverse", "dcgan"}, false},
-		{[]string{"ebm_image"}, nil, true},
+		{[]string{"ebm_image"}, []string{"ebm_image"}, false},
 		{[]string{"vae", "mlp_ae"}, []string{"vae", "mlp_ae"}, false},
 		{[]string{"sgemm"}, []string{"sgemm", "sgemm", "sgemm", "sgemm", "sgemm"}, false},
 		{[]string{"mlp_ae", "nope"}, nil, true},

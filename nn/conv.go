@@ -69,8 +69,9 @@ func checkImage(layer string, x *tensor.Tensor, c int) []int {
 }
 
 // Conv2d is a 2-D cross-correlation over inputs [N, in, H, W], with weight
-// [out, in, KH, KW] and bias [out] as in PyTorch. It is computed as a
-// matrix product with the unfolded input (im2col).
+// [out, in, KH, KW] and bias [out] as in PyTorch. It is computed as
+// matrix products with the unfolded input (im2col), a chunk of images at a
+// time (see kernel.Conv).
 type Conv2d struct {
 	Weight, Bias *tensor.Tensor  // Bias is nil without a bias
 	Geom         tensor.ConvGeom // stride, padding, dilation; the kernel size follows Weight
@@ -95,21 +96,15 @@ func (c *Conv2d) Forward(x *tensor.Tensor) *tensor.Tensor {
 	if oh <= 0 || ow <= 0 {
 		panic(fmt.Sprintf("nn: Conv2d: kernel %dx%d with %+v does not fit input %v", g.KH, g.KW, g, s))
 	}
-	cols := x.Unfold(g)
-	y := sharedProduct(c.Weight.Reshape(ws[0], -1), cols, c.Bias, false) // [N, out, OH*OW]
-	if !cols.RequiresGrad() {
-		// Unrecorded (the input needs no gradient): it goes back to the
-		// pool with y's graph.
-		y.Adopt(cols)
-	}
-	return y.Reshape(s[0], ws[0], oh, ow)
+	op := convOp{kernel.Conv{N: s[0], C: s[1], H: s[2], W: s[3], O: ws[0], Win: window(g)}}
+	return op.forward(x, c.Weight, c.Bias)
 }
 
 // ConvTranspose2d is the transpose (gradient) of a Conv2d with the same
 // geometry, mapping [N, in, H, W] to [N, out, OH, OW] with
 // OH = (H-1)*stride - 2*padding + dilation*(KH-1) + output_padding + 1.
-// Its weight is [in, out, KH, KW] as in PyTorch. It is computed as a matrix
-// product followed by Fold (col2im).
+// Its weight is [in, out, KH, KW] as in PyTorch. It is computed as the
+// input gradient of that Conv2d: matrix products followed by col2im.
 type ConvTranspose2d struct {
 	Weight, Bias     *tensor.Tensor  // Bias is nil without a bias
 	Geom             tensor.ConvGeom // stride, padding, dilation; the kernel size follows Weight
@@ -141,80 +136,8 @@ func (c *ConvTranspose2d) Forward(x *tensor.Tensor) *tensor.Tensor {
 	if oh <= 0 || ow <= 0 {
 		panic(fmt.Sprintf("nn: ConvTranspose2d: input %v with kernel %dx%d and %+v gives output %dx%d", s, g.KH, g.KW, g, oh, ow))
 	}
-	cols := sharedProduct(c.Weight.Reshape(ws[0], -1), x.Reshape(s[0], s[1], -1), nil, true) // [N, out*KH*KW, H*W]
-	y := cols.Fold(g, oh, ow)
-	if c.Bias != nil {
-		y = y.Add(c.Bias.Reshape(ws[1], 1, 1))
-	}
-	return y
-}
-
-// sharedProduct returns y_i = op(w) x_i + bias for every matrix x_i of x
-// [N, k, n]: one batched product with the 2-D weight w ([m, k], or [k, m]
-// transposed when transW) shared by all of them, the optional bias [m]
-// written into the output first and added to every column. Its backward
-// pass is made of differentiable operations (sharedProduct itself for the
-// gradient of x), so it can be differentiated again.
-func sharedProduct(w, x, bias *tensor.Tensor, transW bool) *tensor.Tensor {
-	ws, xs := w.Shape(), x.Shape()
-	m, k := ws[0], ws[1]
-	if transW {
-		m, k = k, m
-	}
-	nb, n := xs[0], xs[2]
-	out := tensor.Empty(nb, m, n)
-	od := out.Values()
-	var beta float32
-	inputs := []*tensor.Tensor{w, x}
-	if bias != nil {
-		bd := bias.Values()
-		for i := 0; i < nb*m; i++ {
-			kernel.Fill(od[i*n:(i+1)*n], bd[i%m])
-		}
-		beta = 1
-		inputs = append(inputs, bias)
-	}
-	kernel.SgemmBatched(transW, false, nb, m, n, k, 1, w.Values(), ws[1], 0, x.Values(), n, k*n, beta, od, n, m*n)
-	return tensor.Custom("SharedProduct", out, inputs, func(b *tensor.Backprop) []*tensor.Tensor {
-		g, w, x := b.Grad, b.In[0], b.In[1]
-		grads := make([]*tensor.Tensor, len(inputs))
-		if b.Needs(0) {
-			if transW { // dW = sum_i x_i g_i^T
-				grads[0] = sumOuter(x, g)
-			} else { // dW = sum_i g_i x_i^T
-				grads[0] = sumOuter(g, x)
-			}
-		}
-		if b.Needs(1) {
-			grads[1] = sharedProduct(w, g, nil, !transW)
-		}
-		if bias != nil && b.Needs(2) {
-			grads[2] = biasGrad(g, b.Recorded())
-		}
-		return grads
-	})
-}
-
-// sumOuter returns a_0 b_0^T + ... + a_{N-1} b_{N-1}^T for a [N, p, n] and
-// b [N, q, n], of shape [p, q]: one batched product summed over the batch
-// as it goes, without the [N, p, q] products. Its backward pass is made of
-// sharedProduct, so it can be differentiated again.
-func sumOuter(a, b *tensor.Tensor) *tensor.Tensor {
-	as, bs := a.Shape(), b.Shape()
-	nb, p, n, q := as[0], as[1], as[2], bs[1]
-	out := tensor.Empty(p, q)
-	kernel.SgemmBatched(false, true, nb, p, q, n, 1, a.Values(), n, p*n, b.Values(), n, q*n, 0, out.Values(), q, 0)
-	return tensor.Custom("SumOuter", out, []*tensor.Tensor{a, b}, func(bp *tensor.Backprop) []*tensor.Tensor {
-		g, a, b := bp.Grad, bp.In[0], bp.In[1]
-		grads := make([]*tensor.Tensor, 2)
-		if bp.Needs(0) { // d a_i = G b_i
-			grads[0] = sharedProduct(g, b, nil, false)
-		}
-		if bp.Needs(1) { // d b_i = G^T a_i
-			grads[1] = sharedProduct(g, a, nil, true)
-		}
-		return grads
-	})
+	op := convOp{kernel.Conv{N: s[0], C: ws[1], H: oh, W: ow, O: ws[0], Win: window(g)}}
+	return op.transpose(x, c.Weight, c.Bias)
 }
 
 // biasGradMinWork is the size of g from which biasGrad splits the

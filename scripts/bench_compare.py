@@ -10,7 +10,10 @@ better thread count is taken per workload. Then mlp_ae runs once more on
 each side on random data to compare peak resident memory (VmHWM).
 
 Prints a Markdown table: workload, gibbs, PyTorch best (and its thread
-count), ratio gibbs / PyTorch (above 1: gibbs is faster).
+count), ratio gibbs / PyTorch (above 1: gibbs is faster), gibbs's heap
+allocations and bytes per step (after timing), and the peak resident
+memory of each side's process for the workload (PyTorch: the larger of
+its two thread settings; both load the data set).
 
     /usr/bin/python3 scripts/bench_compare.py --torch-ref PATH/torch_ref.py \\
         [--only mlp_ae,vae] [--repeats 7] [--min-time 0.5] [--warmup 1] \\
@@ -31,7 +34,9 @@ import tempfile
 from atomic_write import write_text
 
 WORKLOADS = ["sgemm", "mlp_ae", "vae", "gan", "transformer", "convnet", "ebm2d",
-             "dcgan", "conv_ae", "transformer_reverse"]
+             "dcgan", "conv_ae", "transformer_reverse", "ebm_image"]
+# Columns of allocations per step and peak memory per workload.
+MEM_HEAD = " gibbs allocs / step | gibbs KiB / step | gibbs peak MiB | PyTorch peak MiB |"
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 # torch_ref.py names the transformer twice; gibbs's "transformer" is
@@ -65,12 +70,15 @@ def torch_env(threads):
     return env
 
 
-def run_lines(cmd, env=None):
-    """Run cmd and return its stdout parsed as JSON lines."""
+def run_lines(cmd, env=None, optional=False):
+    """Run cmd and return its stdout parsed as JSON lines; if it fails, exit,
+    or with optional return no lines."""
     shown = ["<VmHWM wrapper>" if c == PEAK_WRAPPER else c for c in cmd]
     print("+ " + " ".join(shown), file=sys.stderr, flush=True)
     p = subprocess.run(cmd, env=env, stdout=subprocess.PIPE, text=True, check=False)
     if p.returncode != 0:
+        if optional:
+            return []
         sys.exit("bench_compare: %s exited with status %d" % (cmd[0], p.returncode))
     return [json.loads(line) for line in p.stdout.splitlines() if line.startswith("{")]
 
@@ -150,8 +158,9 @@ def main():
     raw = []
 
     def gibbs_run(only, data, timing, binary=gibbs, side="gibbs"):
+        # A baseline may predate a workload: it then has no figure.
         recs = run_lines([binary, "bench", "--only", only, "--threads", args.gibbs_threads,
-                          "--data", data] + timing)
+                          "--data", data] + timing, optional=side == "baseline")
         raw.extend(dict(r, side=side) for r in recs)
         return recs
 
@@ -165,15 +174,21 @@ def main():
         return recs
 
     gres, bres, tres = {}, {}, {}  # key -> record; tres key -> {threads: record}
+    gpeak, tpeak = {}, {}  # workload -> peak resident MiB of its process (PyTorch: the larger)
     for n in names:
         for r in gibbs_run(n, args.data, timing):
             gres[key(r)] = r
+            if r["bench"] == "env":
+                gpeak[n] = r["peak_rss_mib"]
         if base_gibbs:
             for r in gibbs_run(n, args.data, timing, base_gibbs, "baseline"):
                 bres[key(r)] = r
         for threads in (2, 1):
-            for r in torch_run(n, threads, args.data, timing):
-                tres.setdefault(key(r), {})[threads] = r
+            for r in torch_run(n, threads, args.data, timing, wrap=True):
+                if r["bench"] == "peak_rss":
+                    tpeak[n] = max(tpeak.get(n, 0), r["peak_rss_mib"])
+                else:
+                    tres.setdefault(key(r), {})[threads] = r
 
     # Peak memory of mlp_ae, both sides on random data (no loader in the figure).
     short = ["--repeats", "3", "--min-time", "0.2", "--warmup", "0.5"]
@@ -195,6 +210,11 @@ def main():
             t, threads = max((r["value"], th) for th, r in tres[tk].items())
             rows.append((k if tk == k else "%s (vs %s)" % (k, tk), g, t, threads))
 
+    def mem_cells(g):
+        return " %.0f | %.0f | %.0f | %.0f |" % (
+            g.get("allocs_per_call", float("nan")), g.get("bytes_per_call", float("nan")) / 1024,
+            gpeak.get(g["bench"], float("nan")), tpeak.get(g["bench"], float("nan")))
+
     print("gibbs commit %s; load average before %s, after %s (other processes on the"
           " machine distort both sides)" % (commit, load_before, loadavg()))
     print()
@@ -203,19 +223,20 @@ def main():
               % base_commit)
         print()
         print("| workload | unit | gibbs | baseline | PyTorch best | PyTorch threads |"
-              " gibbs / PyTorch | baseline / PyTorch | gibbs / baseline |")
-        print("|---|---|---:|---:|---:|---:|---:|---:|---:|")
+              " gibbs / PyTorch | baseline / PyTorch | gibbs / baseline |" + MEM_HEAD)
+        print("|---|---|---:|---:|---:|---:|---:|---:|---:|" + "---:|" * 4)
         for name, g, t, threads in rows:
             b = bres.get(key(g), {}).get("value", float("nan"))
             print("| %s | %s | %.4g | %.4g | %.4g | %d | %.2f | %.2f | %.2f |"
                   % (name, g["unit"], g["value"], b, t, threads, g["value"] / t, b / t,
-                     g["value"] / b))
+                     g["value"] / b) + mem_cells(g))
     else:
-        print("| workload | unit | gibbs | PyTorch best | PyTorch threads | gibbs / PyTorch |")
-        print("|---|---|---:|---:|---:|---:|")
+        print("| workload | unit | gibbs | PyTorch best | PyTorch threads | gibbs / PyTorch |"
+              + MEM_HEAD)
+        print("|---|---|---:|---:|---:|---:|" + "---:|" * 4)
         for name, g, t, threads in rows:
             print("| %s | %s | %.4g | %.4g | %d | %.2f |" % (name, g["unit"], g["value"], t,
-                                                           threads, g["value"] / t))
+                                                           threads, g["value"] / t) + mem_cells(g))
     print()
     for name, g, _, _ in rows:
         if g["bench"] == "sgemm":

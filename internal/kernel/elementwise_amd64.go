@@ -49,6 +49,8 @@ func useLevel(l int) {
 	maxPool2x2 = choose(l, maxPool2x2AVX512, nil, nil)
 	blockCopyVec = choose(l, blockCopyAVX512, blockCopyGo, blockCopyGo)
 	blockAddVec = choose(l, blockAddAVX512, blockAddGo, blockAddGo)
+	gather2Vec = choose(l, gather2AVX512, nil, nil)
+	scatterAdd2Vec = choose(l, scatterAdd2AVX512, nil, nil)
 	expVec = choose(l, expAVX512, expAVX2, expGo)
 	logVec = choose(l, logAVX512, logAVX2, logGo)
 	sigmoidVec = choose(l, sigmoidAVX512, sigmoidAVX2, sigmoidGo)
@@ -152,6 +154,12 @@ func maxPool2x2AVX512(dst, idx, plane []float32, w, oh, ow int) bool
 
 //go:noescape
 func blockCopyAVX512(dst []float32, ldd int, src []float32, lds, rows, n int)
+
+//go:noescape
+func gather2AVX512(dst []float32, ldd int, src []float32, lds, rows, n int, m1, m2, m3 uint32)
+
+//go:noescape
+func scatterAdd2AVX512(dst []float32, ldd int, src []float32, lds, rows, n int, m1, m2, m3 uint32)
 
 //go:noescape
 func blockAddAVX512(dst []float32, ldd int, src []float32, lds, rows, n int)

@@ -49,7 +49,7 @@ func walkImages(cols, img []float32, n, c, h, w int, g Window, add bool) {
 	}
 	imgSize, colSize := c*h*w, c*g.KH*g.KW*oh*ow
 	one := func(b int) {
-		walkImage(cols[b*colSize:(b+1)*colSize], img[b*imgSize:(b+1)*imgSize], c, h, w, oh, ow, g, add)
+		walkImage(cols[b*colSize:(b+1)*colSize], oh*ow, img[b*imgSize:(b+1)*imgSize], c, h, w, oh, ow, g, add)
 	}
 	nt := min(Threads(), n, max(n*colSize/im2colMinWork, 1))
 	if nt <= 1 {
@@ -65,10 +65,15 @@ func walkImages(cols, img []float32, n, c, h, w int, g Window, add bool) {
 	})
 }
 
-// walkImage handles one image: each (channel, tap) pair is one column row.
-// At stride 1 along the width the rows of windows that read the plane form
-// a block copied in one call; otherwise each window row is copied alone.
-func walkImage(cols, img []float32, c, h, w, oh, ow int, g Window, add bool) {
+// walkImage handles one image: each (channel, tap) pair is one column row
+// of oh*ow values, row r starting at cols[r*ld]. At stride 1 or 2 along
+// the width the rows of windows that read the plane form a block copied in
+// one call; otherwise each window row is copied alone.
+func walkImage(cols []float32, ld int, img []float32, c, h, w, oh, ow int, g Window, add bool) {
+	if phasesFit(h, w, oh, ow, g) {
+		walkPhases(cols, ld, img, c, h, w, g, add)
+		return
+	}
 	sh, sw := max(g.StrideH, 1), max(g.StrideW, 1)
 	dh, dw := max(g.DilationH, 1), max(g.DilationW, 1)
 	l := oh * ow
@@ -82,7 +87,7 @@ func walkImage(cols, img []float32, c, h, w, oh, ow int, g Window, add bool) {
 			for kj := 0; kj < g.KW; kj++ {
 				offX := kj*dw - g.PadW
 				x0, x1 := validRange(offX, sw, w, ow)
-				dst := cols[row*l : (row+1)*l]
+				dst := cols[row*ld : row*ld+l]
 				row++
 				if !add {
 					clearOutside(dst, ow, y0, y1, x0, x1)
@@ -91,12 +96,18 @@ func walkImage(cols, img []float32, c, h, w, oh, ow int, g Window, add bool) {
 					continue
 				}
 				start := (y0*sh+offY)*w + x0*sw + offX
-				if sw == 1 {
-					if add {
-						BlockAdd(plane[start:], sh*w, dst[y0*ow+x0:], ow, y1-y0, x1-x0)
-					} else {
-						BlockCopy(dst[y0*ow+x0:], ow, plane[start:], sh*w, y1-y0, x1-x0)
-					}
+				switch {
+				case sw == 1 && add:
+					BlockAdd(plane[start:], sh*w, dst[y0*ow+x0:], ow, y1-y0, x1-x0)
+					continue
+				case sw == 1:
+					BlockCopy(dst[y0*ow+x0:], ow, plane[start:], sh*w, y1-y0, x1-x0)
+					continue
+				case sw == 2 && add:
+					blockScatterAdd2(plane[start:], sh*w, dst[y0*ow+x0:], ow, y1-y0, x1-x0)
+					continue
+				case sw == 2:
+					blockGather2(dst[y0*ow+x0:], ow, plane[start:], sh*w, y1-y0, x1-x0)
 					continue
 				}
 				for y := y0; y < y1; y++ {
@@ -120,9 +131,15 @@ func clearOutside(dst []float32, ow, y0, y1, x0, x1 int) {
 	if x0 == 0 && x1 == ow {
 		return
 	}
+	// The padding columns are few: stores beat a clear call per run.
 	for y := y0; y < y1; y++ {
-		clear(dst[y*ow : y*ow+x0])
-		clear(dst[y*ow+x1 : (y+1)*ow])
+		row := dst[y*ow : (y+1)*ow]
+		for x := 0; x < x0; x++ {
+			row[x] = 0
+		}
+		for x := x1; x < ow; x++ {
+			row[x] = 0
+		}
 	}
 }
 

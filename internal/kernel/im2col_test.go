@@ -1,6 +1,7 @@
 package kernel
 
 import (
+	"fmt"
 	"math/rand/v2"
 	"testing"
 )
@@ -56,6 +57,22 @@ func TestIm2colCol2im(t *testing.T) {
 		// Rows of whole and partial vector steps.
 		{"wide", 1, 2, 5, 40, Window{KH: 3, KW: 3, PadH: 1, PadW: 1}},
 		{"wide unpadded", 2, 3, 6, 37, Window{KH: 3, KW: 3, StrideH: 2}},
+		{"stride 2, 4x4", 2, 3, 14, 14, Window{KH: 4, KW: 4, StrideH: 2, StrideW: 2, PadH: 1, PadW: 1}},
+		// Through the phases of the image.
+		{"phases 3x3", 2, 3, 6, 10, Window{KH: 3, KW: 3, StrideH: 2, StrideW: 2, PadH: 1, PadW: 1}},
+		{"phases 5x5 pad 2", 2, 2, 8, 12, Window{KH: 5, KW: 5, StrideH: 2, StrideW: 2, PadH: 2, PadW: 2}},
+		{"phases 1x1", 1, 3, 4, 6, Window{KH: 1, KW: 1, StrideH: 2, StrideW: 2}},
+		{"phases wide", 2, 2, 34, 36, Window{KH: 3, KW: 3, StrideH: 2, StrideW: 2, PadH: 1, PadW: 1}},
+		{"phases 2x2 rows", 1, 2, 2, 2, Window{KH: 4, KW: 4, StrideH: 2, StrideW: 2, PadH: 1, PadW: 1}},
+	}
+	// Stride 2 along rows of every length of a last vector step, and of
+	// one to three whole steps before it.
+	for w := 1; w <= 100; w += 3 {
+		cases = append(cases, struct {
+			name       string
+			n, c, h, w int
+			g          Window
+		}{fmt.Sprintf("stride 2 width %d", w), 1, 2, 5, w, Window{KH: 3, KW: 3, StrideH: 2, StrideW: 2, PadH: 1, PadW: 1}})
 	}
 	r := rand.New(rand.NewPCG(1, 2))
 	forEachLevel(t, func(t *testing.T) {

@@ -1,0 +1,87 @@
+package nn
+
+import (
+	"github.com/gibbsml/gibbs/internal/kernel"
+	"github.com/gibbsml/gibbs/tensor"
+)
+
+// convOp is the shape of one convolution, images [N, C, H, W] to maps
+// [N, O, OH, OW] with a weight [O, C, KH, KW], whose three products
+// (kernel.Conv) are differentiable operations here. The backward pass of
+// each is made of the other two, so a convolution can be differentiated
+// twice (gradient penalties, Langevin steps through a conv energy).
+type convOp struct{ kernel.Conv }
+
+// forward returns the convolution of images x with weight w, plus the
+// optional bias [O] on each output channel.
+func (c convOp) forward(x, w, bias *tensor.Tensor) *tensor.Tensor {
+	oh, ow := c.Win.OutSize(c.H, c.W)
+	out := tensor.Empty(c.N, c.O, oh, ow)
+	inputs := []*tensor.Tensor{x, w}
+	var bd []float32
+	if bias != nil {
+		bd = bias.Values()
+		inputs = append(inputs, bias)
+	}
+	c.Forward(out.Values(), x.Values(), w.Values(), bd)
+	return tensor.Custom("Conv2d", out, inputs, func(b *tensor.Backprop) []*tensor.Tensor {
+		g, x, w := b.Grad, b.In[0], b.In[1]
+		grads := make([]*tensor.Tensor, len(inputs))
+		if b.Needs(0) {
+			grads[0] = c.transpose(g, w, nil)
+		}
+		if b.Needs(1) {
+			grads[1] = c.weight(x, g, w.Shape())
+		}
+		if bias != nil && b.Needs(2) {
+			grads[2] = biasGrad(g.Reshape(c.N, c.O, -1), b.Recorded())
+		}
+		return grads
+	})
+}
+
+// transpose returns the transposed convolution of maps m with weight w,
+// images [N, C, H, W], plus the optional bias [C] on each image channel:
+// ConvTranspose2d, and the gradient of forward with respect to its images.
+func (c convOp) transpose(m, w, bias *tensor.Tensor) *tensor.Tensor {
+	out := tensor.Empty(c.N, c.C, c.H, c.W)
+	inputs := []*tensor.Tensor{m, w}
+	var bd []float32
+	if bias != nil {
+		bd = bias.Values()
+		inputs = append(inputs, bias)
+	}
+	c.InputGrad(out.Values(), m.Values(), w.Values(), bd)
+	return tensor.Custom("ConvTranspose2d", out, inputs, func(b *tensor.Backprop) []*tensor.Tensor {
+		g, m, w := b.Grad, b.In[0], b.In[1]
+		grads := make([]*tensor.Tensor, len(inputs))
+		if b.Needs(0) {
+			grads[0] = c.forward(g, w, nil)
+		}
+		if b.Needs(1) {
+			grads[1] = c.weight(g, m, w.Shape())
+		}
+		if bias != nil && b.Needs(2) {
+			grads[2] = biasGrad(g.Reshape(c.N, c.C, -1), b.Recorded())
+		}
+		return grads
+	})
+}
+
+// weight returns the gradient of forward with respect to its weight, of
+// the given shape, for images x and the gradient m of its maps.
+func (c convOp) weight(x, m *tensor.Tensor, shape []int) *tensor.Tensor {
+	out := tensor.Empty(shape...)
+	c.WeightGrad(out.Values(), x.Values(), m.Values())
+	return tensor.Custom("Conv2dWeight", out, []*tensor.Tensor{x, m}, func(b *tensor.Backprop) []*tensor.Tensor {
+		g, x, m := b.Grad, b.In[0], b.In[1]
+		grads := make([]*tensor.Tensor, 2)
+		if b.Needs(0) {
+			grads[0] = c.transpose(m, g, nil)
+		}
+		if b.Needs(1) {
+			grads[1] = c.forward(x, g, nil)
+		}
+		return grads
+	})
+}
