@@ -75,6 +75,9 @@ type ModeStats struct {
 	// high-quality samples over the modes: 0 when they are spread evenly,
 	// log(Modes) when all sit on one mode, +Inf when there are none.
 	ReverseKL float64
+	// Counts holds, per mode, how many high-quality samples belong to it:
+	// the histogram that ReverseKL measures.
+	Counts []int
 }
 
 // ModeCoverage returns the ModeStats of samples [N, 2] for the modes of a
@@ -135,7 +138,7 @@ func ClassCoverage(probs *tensor.Tensor, confidence float64) ModeStats {
 // coverage returns the ModeStats of n samples of which near are of high
 // quality, counts[k] of them belonging to mode k.
 func coverage(counts []int, near, n int) ModeStats {
-	st := ModeStats{Modes: len(counts), ReverseKL: math.Inf(1)}
+	st := ModeStats{Modes: len(counts), ReverseKL: math.Inf(1), Counts: counts}
 	if n > 0 {
 		st.HighQuality = float64(near) / float64(n)
 	}

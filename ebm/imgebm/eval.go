@@ -52,7 +52,7 @@ func (r *run) evaluate(done int, _ train.Metrics) error {
 			probs := r.classify(s)
 			st := energy.ClassCoverage(probs, confidence)
 			rec["classes_covered_"+name], rec["classes"], rec["class_confident_"+name] = st.Covered, st.Modes, st.HighQuality
-			rec["class_counts_"+name] = ClassCounts(probs, confidence)
+			rec["class_counts_"+name] = st.Counts
 		}
 	}
 	if r.kind == KindJEM {
@@ -95,29 +95,6 @@ func (r *run) accuracy() float64 {
 		}
 	}
 	return float64(right) / float64(max(1, n))
-}
-
-// ClassCounts returns, from class probabilities probs ([N, classes]),
-// how many samples fall in each class: those whose most probable class
-// has at least the given probability (the samples energy.ClassCoverage
-// counts as of high quality).
-func ClassCounts(probs *tensor.Tensor, confidence float64) []int {
-	n, k := probs.Size(0), probs.Size(1)
-	counts := make([]int, k)
-	p := probs.Data()
-	for i := range n {
-		row := p[i*k : (i+1)*k]
-		best := 0
-		for c, v := range row {
-			if v > row[best] {
-				best = c
-			}
-		}
-		if float64(row[best]) >= confidence {
-			counts[best]++
-		}
-	}
-	return counts
 }
 
 // drawPictures writes samples.png (replay-buffer chains), noise.png

@@ -17,7 +17,6 @@ import (
 	"os"
 
 	"github.com/gibbsml/gibbs/data"
-	"github.com/gibbsml/gibbs/ebm/imgebm"
 	"github.com/gibbsml/gibbs/energy"
 	"github.com/gibbsml/gibbs/gan"
 )
@@ -53,7 +52,8 @@ func run(path string, confidence float64) error {
 		return err
 	}
 	probs := c.Probs(set.X)
-	counts, st := imgebm.ClassCounts(probs, confidence), energy.ClassCoverage(probs, confidence)
+	st := energy.ClassCoverage(probs, confidence)
+	counts := st.Counts
 	fmt.Printf("%d samples: %d of %d classes, %.0f%% classified with probability >= %g; per class 0-9: %v\n",
 		probs.Size(0), st.Covered, st.Modes, 100*st.HighQuality, confidence, counts)
 	return nil
