@@ -87,6 +87,9 @@ func (r *run) drawPictures(done int, samples *tensor.Tensor, source string, true
 	field := viz.EvalGrid(box, 200, func(xs *tensor.Tensor) *tensor.Tensor { return m.Energy(nil, xs) })
 	shown := r.train.Narrow(0, 0, min(1000, r.train.Size(0)))
 	run := fmt.Sprintf("%s, %s, step %d", r.cfg.Data, r.cfg.Objective(), done)
+	if r.average != nil {
+		run += fmt.Sprintf(", weights averaged (EMA %g)", r.cfg.EMA)
+	}
 	plot := viz.EnergyPlot{
 		Field: field, Scale: viz.ColorScale{High: 97, Log: true}, Points: []viz.PointSet{viz.DataPoints(shown)},
 		Labels:   viz.Labels{Title: fmt.Sprintf("%s: energy, %d training points in white", run, shown.Size(0)), XLabel: "x", YLabel: "y"},
