@@ -45,7 +45,11 @@ type Config struct {
 	EvalEvery       int     `json:"eval_every"`
 	CheckpointEvery int     `json:"checkpoint_every"`
 	MaxEnergy       float64 `json:"max_energy"`
-	Seed            uint64  `json:"seed"`
+	// EMA is the decay of the moving average of the energy network's
+	// weights (train.EMA) that evaluations, pictures and the saved model
+	// use; training goes on with the raw weights. 0: none.
+	EMA  float64 `json:"ema"`
+	Seed uint64  `json:"seed"`
 }
 
 // DefaultConfig is the replay-buffer Langevin recipe, tuned on ring8 and
@@ -160,14 +164,16 @@ func (c Config) MarshalJSON() ([]byte, error) {
 }
 
 // UnmarshalJSON reads a config written by MarshalJSON, or one with every
-// setting: what is left out keeps its DefaultConfig value. Unknown keys
-// are an error, but for the margin that configs of every setting held
-// before the margin losses were refused, which is ignored.
+// setting: what is left out keeps its DefaultConfig value, but for the
+// moving average of the weights, which is then off. Unknown keys are an
+// error, but for the margin that configs of every setting held before the
+// margin losses were refused, which is ignored.
 func (c *Config) UnmarshalJSON(b []byte) error {
 	f := struct {
 		configFields
 		Margin float64 `json:"margin"`
 	}{configFields: configFields(DefaultConfig())}
+	f.EMA = 0 // a run from before the average has none in its checkpoint
 	dec := json.NewDecoder(bytes.NewReader(b))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&f); err != nil {
@@ -275,6 +281,9 @@ func (c Config) Validate() error {
 		if !(p.v >= 0 && p.v <= 1) {
 			return train.Settingf(p.name, "must be in [0, 1], got %v", p.v)
 		}
+	}
+	if !(c.EMA >= 0 && c.EMA < 1) {
+		return train.Settingf("ema", "the decay must be in [0, 1), got %v", c.EMA)
 	}
 	if !(c.HMCTarget > 0 && c.HMCTarget < 1) {
 		return train.Settingf("hmc-target", "must be strictly between 0 and 1 (an acceptance probability to adapt to), got %v", c.HMCTarget)

@@ -20,7 +20,8 @@ const gridResolution = 256
 // evaluate writes an evaluation line to the metrics (test NLL, true NLL,
 // mode statistics, acceptance rates) and the pictures.
 func (r *run) evaluate(done int, _ train.Metrics) error {
-	res := Result{Step: done, TestNLL: energy.GridNLL(r.model, r.test, r.model.Box, gridResolution), TrueNLL: math.NaN()}
+	m := r.evaluated()
+	res := Result{Step: done, TestNLL: energy.GridNLL(m, r.test, m.Box, gridResolution), TrueNLL: math.NaN()}
 	rec := train.Metrics{"step": done, "test_nll": res.TestNLL}
 	samples, source := r.samples(2000)
 	if logp, ok := data.ToyDensity(r.cfg.Data); ok {
@@ -51,37 +52,44 @@ func (r *run) evaluate(done int, _ train.Metrics) error {
 }
 
 // samples returns n model samples and where they come from: annealed
-// Langevin chains for score matching, replay-buffer chains when there is a
-// buffer, otherwise fresh long chains from uniform noise, by HMC with the
-// run's (adapted) step for an HMC run and by Langevin for the others.
+// Langevin chains for score matching, replay-buffer chains (of the raw
+// weights) when there is a buffer, otherwise fresh long chains from
+// uniform noise, by HMC with the run's (adapted) step for an HMC run and
+// by Langevin for the others; all but the buffer's sample the evaluated
+// model.
 func (r *run) samples(n int) (*tensor.Tensor, string) {
+	m := r.evaluated()
 	if !r.cfg.contrastive() {
-		s := r.model.Sample(n, 0, tensor.NewRNG(r.cfg.Seed+6))
+		s := m.Sample(n, 0, tensor.NewRNG(r.cfg.Seed+6))
 		return s, fmt.Sprintf("%d chains of annealed Langevin dynamics (%d levels, %d steps each)", n, r.cfg.Levels, r.cfg.LangevinSteps)
 	}
 	if r.replay != nil {
 		s := r.replay.Chains.Narrow(0, 0, min(n, r.replay.Chains.Size(0)))
 		return s, fmt.Sprintf("%d replay-buffer chains", s.Size(0))
 	}
-	lo, hi := r.model.bounds()
+	lo, hi := m.bounds()
 	steps := max(5*r.cfg.LangevinSteps, 100)
 	if r.hmc != nil {
 		h := energy.HMC{Iterations: steps, LeapfrogSteps: r.cfg.Leapfrog, StepSize: r.hmc.Step(), Lo: lo, Hi: hi}
-		s := h.Sample(r.model.Net, nil, tensor.Zeros(n, 2), tensor.NewRNG(r.cfg.Seed+6))
+		s := h.Sample(m.Net, nil, tensor.Zeros(n, 2), tensor.NewRNG(r.cfg.Seed+6))
 		return s, fmt.Sprintf("%d HMC chains of %d iterations (step %.3g)", n, steps, h.StepSize)
 	}
 	lang := energy.Langevin{Steps: steps, StepSize: float32(r.cfg.StepSize), Noise: float32(r.cfg.Noise), ClipGrad: float32(r.cfg.ClipGrad)}
-	s := lang.Run(r.model.Net, nil, tensor.Uniform(tensor.NewRNG(r.cfg.Seed+5), lo, hi, n, 2), tensor.NewRNG(r.cfg.Seed+6))
+	s := lang.Run(m.Net, nil, tensor.Uniform(tensor.NewRNG(r.cfg.Seed+5), lo, hi, n, 2), tensor.NewRNG(r.cfg.Seed+6))
 	return s, fmt.Sprintf("%d Langevin chains of %d steps", n, steps)
 }
 
 // drawPictures writes energy.png, samples.png and loss.png, each titled
 // with the dataset, the objective and the step.
 func (r *run) drawPictures(done int, samples *tensor.Tensor, source string, trueNLL float64) error {
-	box := viz.Box(r.model.Box)
-	field := viz.EvalGrid(box, 200, func(xs *tensor.Tensor) *tensor.Tensor { return r.model.Energy(nil, xs) })
+	m := r.evaluated()
+	box := viz.Box(m.Box)
+	field := viz.EvalGrid(box, 200, func(xs *tensor.Tensor) *tensor.Tensor { return m.Energy(nil, xs) })
 	shown := r.train.Narrow(0, 0, min(1000, r.train.Size(0)))
 	run := fmt.Sprintf("%s, %s, step %d", r.cfg.Data, r.cfg.Objective(), done)
+	if r.average != nil {
+		run += fmt.Sprintf(", weights averaged (EMA %g)", r.cfg.EMA)
+	}
 	plot := viz.EnergyPlot{
 		Field: field, Scale: viz.ColorScale{High: 97, Log: true}, Points: []viz.PointSet{viz.DataPoints(shown)},
 		Labels:   viz.Labels{Title: fmt.Sprintf("%s: energy, %d training points in white", run, shown.Size(0)), XLabel: "x", YLabel: "y"},

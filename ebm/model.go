@@ -53,7 +53,8 @@ func (m *Model) density() energy.Model {
 	return energy.AtNoise{Model: m.Net, Sigma: float32(m.Config.Sigma)}
 }
 
-// open rebuilds the trained model of a run from its config and weights.
+// open rebuilds the trained model of a run from its config and weights:
+// their moving average when the run kept one.
 func open(r *train.Run) (train.Model, error) {
 	var cfg Config
 	if err := r.Config(&cfg); err != nil {
@@ -63,7 +64,11 @@ func open(r *train.Run) (train.Model, error) {
 		return nil, err
 	}
 	m := newModel(cfg)
-	step, err := r.Load(train.Module("", m.Net))
+	prefix := ""
+	if cfg.EMA > 0 {
+		prefix = "ema." // the moving average of the weights
+	}
+	step, err := r.Load(train.Module(prefix, m.Net))
 	if err != nil {
 		return nil, err
 	}

@@ -10,6 +10,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/gibbsml/gibbs/checkpoint"
+	"github.com/gibbsml/gibbs/nn"
 	"github.com/gibbsml/gibbs/train"
 )
 
@@ -101,5 +103,37 @@ func TestDefaultRecipeQuality(t *testing.T) {
 				t.Errorf("samples cover %d of %d modes", m.Covered, m.Modes)
 			}
 		})
+	}
+}
+
+// TestOpenGivesTheAverage trains a few steps with a moving average of the
+// weights and checks that the saved model is the average (under "ema."
+// in the checkpoint), not the raw weights that training goes on with.
+func TestOpenGivesTheAverage(t *testing.T) {
+	cfg := DefaultConfig()
+	cfg.Steps, cfg.EvalEvery, cfg.CheckpointEvery, cfg.Hidden, cfg.EMA = 20, 20, 20, []int{16}, 0.9
+	path := filepath.Join(t.TempDir(), "run")
+	if _, err := trainIn(path, cfg); err != nil {
+		t.Fatal(err)
+	}
+	opened, err := train.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	saved, _, err := checkpoint.Load(filepath.Join(path, train.CheckpointFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, w := range nn.StateDict(opened.(*Model).Net) {
+		avg, raw := saved["ema."+name], saved[name]
+		if avg == nil || raw == nil {
+			t.Fatalf("checkpoint lacks %s or ema.%s", name, name)
+		}
+		if d := w.Sub(avg).Abs().Max().Item(); d != 0 {
+			t.Errorf("%s of the opened model off the average by %g", name, d)
+		}
+		if name == "0.weight" && w.Sub(raw).Abs().Max().Item() == 0 {
+			t.Errorf("%s of the opened model is the raw weight", name)
+		}
 	}
 }

@@ -39,6 +39,8 @@ type run struct {
 	cfg       Config
 	dir       *train.Dir
 	model     *Model
+	average   *Model     // the moving average of model's weights; nil without one
+	ema       *train.EMA // what updates average
 	rng       *tensor.RNG
 	opt       *optim.Adam
 	sched     optim.Schedule
@@ -91,6 +93,12 @@ func newRun(cfg Config, dir *train.Dir) (*run, error) {
 	if r.opt, err = optim.NewAdam(nn.Tensors(r.model.Net), optim.AdamConfig{LR: cfg.LR, Beta1: 0.9, Beta2: 0.999, Eps: 1e-8}); err != nil {
 		return nil, err
 	}
+	if cfg.EMA > 0 {
+		r.average = newModel(cfg)
+		if r.ema, err = train.NewEMA(r.model.Net, r.average.Net, float32(cfg.EMA)); err != nil {
+			return nil, err
+		}
+	}
 	r.sched = optim.Constant(cfg.LR)
 	if cfg.LRSchedule == "cosine" {
 		if r.sched, err = optim.NewCosineLR(cfg.LR, 0, cfg.Steps); err != nil {
@@ -132,11 +140,15 @@ func newRun(cfg Config, dir *train.Dir) (*run, error) {
 	return r, nil
 }
 
-// parts is what the run's checkpoint holds: weights, optimizer, RNG,
+// parts is what the run's checkpoint holds: weights (and their moving
+// average under "ema.", with its count of updates), optimizer, RNG,
 // replay buffer, the Metropolis counters of the samplers and HMC's step
 // size adaptation.
 func (r *run) parts() []train.Stateful {
 	ps := []train.Stateful{train.Module("", r.model.Net), train.Optimizer("", r.opt), train.RNG("rng", r.rng)}
+	if r.ema != nil {
+		ps = append(ps, train.Module("ema.", r.average.Net), train.Counter("ema_updates", &r.ema.Updates))
+	}
 	if r.replay != nil {
 		ps = append(ps, train.Buffer("replay_buffer", r.replay.Chains))
 	}
@@ -147,6 +159,15 @@ func (r *run) parts() []train.Stateful {
 		ps = append(ps, train.Text("hmc_step_adaptation", r.hmc.Adapt))
 	}
 	return ps
+}
+
+// evaluated is the model that evaluations, pictures and the saved model
+// use: the moving average of the weights when the run keeps one.
+func (r *run) evaluated() *Model {
+	if r.average != nil {
+		return r.average
+	}
+	return r.model
 }
 
 // acceptances names the Metropolis counters of the run's samplers.
@@ -179,6 +200,9 @@ func (r *run) step(done int) (train.Metrics, error) {
 	v, err := train.Step(r.opt, loss)
 	if err != nil {
 		return nil, err
+	}
+	if r.ema != nil {
+		r.ema.Update()
 	}
 	if !r.cfg.contrastive() { // score matching has no negatives
 		return train.Metrics{"loss": v}, nil

@@ -6,6 +6,7 @@ import (
 	"github.com/gibbsml/gibbs/gradcheck"
 	"github.com/gibbsml/gibbs/nn"
 	"github.com/gibbsml/gibbs/tensor"
+	"github.com/gibbsml/gibbs/train"
 )
 
 // TestPenaltiesAgainstFiniteDifferences checks the gradients of WGAN-GP's
@@ -65,7 +66,7 @@ func TestEMA(t *testing.T) {
 		return MLP{Hidden: []int{3}, Activation: func() nn.Layer { return nn.ReLU() }, BatchNorm: true}.Build(tensor.NewRNG(seed), 2, 1, nil)
 	}
 	model, shadow := build(1), build(2)
-	e, err := NewEMA(model, shadow, 0.9)
+	e, err := train.NewEMA(model, shadow, 0.9)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -86,7 +87,7 @@ func TestEMA(t *testing.T) {
 	if diff := rm.Sub(nn.StateDict(model)["1.running_mean"]).Abs().Max().Item(); diff != 0 {
 		t.Errorf("running mean not copied (off by %g)", diff)
 	}
-	if _, err := NewEMA(model, shadow, 1); err == nil {
+	if _, err := train.NewEMA(model, shadow, 1); err == nil {
 		t.Error("decay 1 accepted")
 	}
 }

@@ -50,7 +50,7 @@ type run struct {
 	optG, optD *optim.Adam
 	schedG     optim.Schedule
 	schedD     optim.Schedule
-	ema        *EMA
+	ema        *train.EMA
 	modes      [][2]float64 // nil for data without known modes
 	modeStd    float64
 	classifier *Classifier    // nil: no image metrics
@@ -137,7 +137,7 @@ func newRun(cfg Config, dir *train.Dir, set *data.Set, out train.Output) (*run, 
 		}
 	}
 	if r.gan.Average != nil {
-		if r.ema, err = NewEMA(r.gan.Generator, r.gan.Average, float32(cfg.EMA)); err != nil {
+		if r.ema, err = train.NewEMA(r.gan.Generator, r.gan.Average, float32(cfg.EMA)); err != nil {
 			return nil, err
 		}
 	}

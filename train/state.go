@@ -33,14 +33,18 @@ type Stateful interface {
 	LoadState(s *State) error
 }
 
-// Namespaces of the checkpoint's tensors that are not model weights.
+// Namespaces of the checkpoint's tensors that are not model weights, and
+// that of a moving average of a model's weights (EMA), which a module
+// under another prefix ("" included) leaves alone.
 const (
 	optimPrefix = "optim."
 	extraPrefix = "extra."
+	emaPrefix   = "ema."
 )
 
 // Module is the Stateful of a model's parameters and buffers, stored under
-// prefix + their names ("" keeps PyTorch's state dict names).
+// prefix + their names ("" keeps PyTorch's state dict names); the moving
+// average of a model's weights goes under "ema." + their names.
 func Module(prefix string, m nn.Module) Stateful { return module{prefix, m} }
 
 type module struct {
@@ -60,7 +64,8 @@ func (p module) SaveState(s *State) error {
 func (p module) LoadState(s *State) error {
 	sd := map[string]*tensor.Tensor{}
 	for name, t := range s.Tensors {
-		if strings.HasPrefix(name, optimPrefix) || strings.HasPrefix(name, extraPrefix) || !strings.HasPrefix(name, p.prefix) {
+		if strings.HasPrefix(name, optimPrefix) || strings.HasPrefix(name, extraPrefix) || !strings.HasPrefix(name, p.prefix) ||
+			strings.HasPrefix(name, emaPrefix) && !strings.HasPrefix(p.prefix, emaPrefix) {
 			continue
 		}
 		sd[strings.TrimPrefix(name, p.prefix)] = t

@@ -49,6 +49,7 @@ func bindEBM(c *ebm.Config, fs *flag.FlagSet) {
 	fs.IntVar(&c.EvalEvery, "eval-every", c.EvalEvery, "steps between evaluations and pictures")
 	fs.IntVar(&c.CheckpointEvery, "checkpoint-every", c.CheckpointEvery, "steps between checkpoints")
 	fs.Float64Var(&c.MaxEnergy, "max-energy", c.MaxEnergy, "stop as diverged when |E| exceeds this (0: only NaN)")
+	fs.Float64Var(&c.EMA, "ema", c.EMA, "decay of the moving average of the energy network's weights that evaluations, pictures and the saved model use (0: none)")
 	fs.Uint64Var(&c.Seed, "seed", c.Seed, "random seed (data, initialisation, sampling)")
 }
 

@@ -1,4 +1,4 @@
-package gan
+package train
 
 import (
 	"fmt"
@@ -12,7 +12,8 @@ import (
 // (10 + n)) at the n-th update, so that the average forgets the untrained
 // weights early. Buffers (BatchNorm's running statistics) are copied as
 // they are. The average of a generator's weights gives better samples
-// than its last weights.
+// than its last weights (gan), that of an energy network a smoother energy
+// (ebm).
 type EMA struct {
 	Decay   float32
 	Updates int // updates so far, which a checkpoint keeps
@@ -25,14 +26,14 @@ type EMA struct {
 // same architecture, copying model's weights into it.
 func NewEMA(model, shadow nn.Module, decay float32) (*EMA, error) {
 	if !(decay >= 0 && decay < 1) {
-		return nil, fmt.Errorf("gan: EMA decay must be in [0, 1), got %v", decay)
+		return nil, fmt.Errorf("train: EMA decay must be in [0, 1), got %v", decay)
 	}
 	e := &EMA{Decay: decay, Shadow: shadow, model: model, params: map[string]bool{}}
 	for _, p := range model.Params() {
 		e.params[p.Name] = true
 	}
 	if err := nn.LoadStateDict(shadow, nn.StateDict(model)); err != nil {
-		return nil, fmt.Errorf("gan: EMA: %w", err)
+		return nil, fmt.Errorf("train: EMA: %w", err)
 	}
 	return e, nil
 }
