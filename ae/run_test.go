@@ -1,7 +1,6 @@
 package ae
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"math"
@@ -71,13 +70,7 @@ func TestResumeExact(t *testing.T) {
 			if err != nil || res.Step != 24 {
 				t.Fatalf("resumed run: step %d, %v", res.Step, err)
 			}
-			for _, f := range []string{train.CheckpointFile, train.MetricsFile} {
-				a, _ := os.ReadFile(filepath.Join(whole, f))
-				b, _ := os.ReadFile(filepath.Join(parts, f))
-				if !bytes.Equal(a, b) {
-					t.Errorf("%s differs between the whole and the resumed run", f)
-				}
-			}
+			traintest.SameRuns(t, whole, parts)
 		})
 	}
 }

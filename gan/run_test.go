@@ -1,7 +1,6 @@
 package gan
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"os"
@@ -83,13 +82,7 @@ func TestResumeExact(t *testing.T) {
 			if res, err := trainIn(t, context.Background(), parts, c.cfg, c.set); err != nil || res.Step != c.cfg.Steps {
 				t.Fatalf("resumed run: step %d, %v", res.Step, err)
 			}
-			for _, f := range []string{train.CheckpointFile, train.MetricsFile} {
-				a, _ := os.ReadFile(filepath.Join(whole, f))
-				b, _ := os.ReadFile(filepath.Join(parts, f))
-				if len(a) == 0 || !bytes.Equal(a, b) {
-					t.Errorf("%s differs between the whole and the resumed run", f)
-				}
-			}
+			traintest.SameRuns(t, whole, parts)
 		})
 	}
 }
