@@ -17,9 +17,7 @@ It reads the gzipped IDX files itself from where gibbs finds them:
 """
 
 import argparse
-import gzip
 import os
-import subprocess
 import time
 
 import numpy as np
@@ -28,20 +26,11 @@ from sklearn.metrics import roc_auc_score
 from torch import nn
 from torch.nn import functional as F
 
-
-def read_idx(path):
-    with gzip.open(path, "rb") as f:
-        data = f.read()
-    ndim = data[3]
-    dims = [int.from_bytes(data[4 + 4 * i:8 + 4 * i], "big") for i in range(ndim)]
-    return np.frombuffer(data, dtype=np.uint8, offset=4 + 4 * ndim).reshape(dims)
+from idxfiles import FASHION_MNIST_DIR, default_dir, read_idx
 
 
 def folder(name):
-    if name == "fashion-mnist":
-        return "/usr/share/datasets/fashion-mnist"
-    cache = subprocess.run(["go", "env", "GOMODCACHE"], capture_output=True, text=True).stdout.strip()
-    return os.path.join(cache, "github.com/petar/!go!m!n!i!s!t@v0.0.0-20150320212226-2fbe10d0fa63/data")
+    return FASHION_MNIST_DIR if name == "fashion-mnist" else default_dir()
 
 
 def load(name, prefix):

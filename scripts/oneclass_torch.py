@@ -8,7 +8,7 @@ image by its reconstruction energy ||y - sigmoid(dec(enc(y)))||^2; print
 the AUROC with d normal and every other digit an anomaly (the rank
 statistic of Mann and Whitney, ties averaged).
 
-It reads MNIST's IDX files with gzip + numpy (see vae_mnist_torch.py):
+It reads MNIST's IDX files with gzip + numpy (idxfiles.py):
 
     /usr/bin/python3 scripts/oneclass_torch.py [MNIST_DIR] [--digits 0,1,...] [--seed 1]
 """
@@ -22,7 +22,7 @@ import torch
 from torch import nn
 from torch.nn import functional as F
 
-from vae_mnist_torch import default_dir, read_idx
+from idxfiles import default_dir, read_idx
 
 
 def load(folder, prefix):

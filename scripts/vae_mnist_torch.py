@@ -14,10 +14,8 @@ its first argument (default: the GoMNIST module in the Go module cache):
 """
 
 import argparse
-import gzip
 import math
 import os
-import subprocess
 import time
 
 import numpy as np
@@ -25,18 +23,7 @@ import torch
 from torch import nn
 from torch.nn import functional as F
 
-
-def read_idx(path):
-    with gzip.open(path, "rb") as f:
-        data = f.read()
-    ndim = data[3]
-    dims = [int.from_bytes(data[4 + 4 * i:8 + 4 * i], "big") for i in range(ndim)]
-    return np.frombuffer(data, dtype=np.uint8, offset=4 + 4 * ndim).reshape(dims)
-
-
-def default_dir():
-    cache = subprocess.run(["go", "env", "GOMODCACHE"], capture_output=True, text=True).stdout.strip()
-    return os.path.join(cache, "github.com/petar/!go!m!n!i!s!t@v0.0.0-20150320212226-2fbe10d0fa63/data")
+from idxfiles import default_dir, read_idx
 
 
 def load(folder, prefix):
