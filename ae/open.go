@@ -58,9 +58,6 @@ func openAE(r *train.Run) (train.Model, error) {
 	if err := r.Config(&cfg); err != nil {
 		return nil, err
 	}
-	if err := cfg.Validate(); err != nil {
-		return nil, err
-	}
 	m := &TrainedAE{AE: NewAE(cfg), Config: cfg}
 	step, err := r.Load(train.Module("", m.AE))
 	m.Step = step
@@ -70,9 +67,6 @@ func openAE(r *train.Run) (train.Model, error) {
 func openVAE(r *train.Run) (train.Model, error) {
 	var cfg VAEConfig
 	if err := r.Config(&cfg); err != nil {
-		return nil, err
-	}
-	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
 	m := &TrainedVAE{VAE: NewVAE(cfg), Config: cfg}

@@ -62,9 +62,6 @@ func open(r *train.Run) (train.Model, error) {
 	if err := r.Config(&cfg); err != nil {
 		return nil, err
 	}
-	if err := cfg.Validate(); err != nil {
-		return nil, err
-	}
 	m := NewTransformer(cfg)
 	step, err := r.Load(train.Module("", m))
 	if err != nil {

@@ -60,9 +60,6 @@ func open(r *train.Run) (train.Model, error) {
 	if err := r.Config(&cfg); err != nil {
 		return nil, err
 	}
-	if err := cfg.Validate(); err != nil {
-		return nil, err
-	}
 	m := newModel(cfg)
 	prefix := ""
 	if cfg.EMA > 0 {

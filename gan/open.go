@@ -51,9 +51,6 @@ func open(r *train.Run) (train.Model, error) {
 	if err := r.Config(&cfg); err != nil {
 		return nil, err
 	}
-	if err := cfg.Validate(); err != nil {
-		return nil, err
-	}
 	g := New(cfg)
 	parts := []train.Stateful{train.Module("generator.", g.Generator), train.Module("discriminator.", g.Discriminator)}
 	if g.Average != nil {

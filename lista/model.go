@@ -49,9 +49,6 @@ func open(r *train.Run) (train.Model, error) {
 	if err := r.Config(&cfg); err != nil {
 		return nil, err
 	}
-	if err := cfg.Validate(); err != nil {
-		return nil, err
-	}
 	m := newModel(cfg)
 	step, err := r.Load(m.weights()...)
 	if err != nil {

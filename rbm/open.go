@@ -55,9 +55,6 @@ func open(r *train.Run) (train.Model, error) {
 	if err := r.Config(&cfg); err != nil {
 		return nil, err
 	}
-	if err := cfg.Validate(); err != nil {
-		return nil, err
-	}
 	m := &Trained{RBM: NewModel(cfg), Config: cfg}
 	step, err := r.Load(train.Module("", m.RBM))
 	m.Step = step

@@ -45,8 +45,18 @@ type Run struct {
 	Header Header
 }
 
-// Config decodes the kind's configuration into cfg.
-func (r *Run) Config(cfg any) error { return r.Header.DecodeConfig(cfg) }
+// Config decodes the kind's configuration into cfg and, when cfg has a
+// Validate method (every kind's config does), checks it: an opener gets
+// settings it can build on, or the error that names the bad one.
+func (r *Run) Config(cfg any) error {
+	if err := r.Header.DecodeConfig(cfg); err != nil {
+		return err
+	}
+	if v, ok := cfg.(interface{ Validate() error }); ok {
+		return v.Validate()
+	}
+	return nil
+}
 
 // Load restores parts (usually the model's weights alone) from the run's
 // checkpoint and returns its step.

@@ -68,9 +68,6 @@ func open(r *train.Run, kind string) (train.Model, error) {
 	if err := r.Config(&cfg); err != nil {
 		return nil, err
 	}
-	if err := cfg.Validate(); err != nil {
-		return nil, err
-	}
 	if err := cfg.checkData(kind); err != nil {
 		return nil, err
 	}

@@ -39,9 +39,6 @@ func open(r *train.Run) (train.Model, error) {
 	if err := r.Config(&cfg); err != nil {
 		return nil, err
 	}
-	if err := cfg.Validate(); err != nil {
-		return nil, err
-	}
 	if err := cfg.checkShape(cfg.Shape); err != nil || len(cfg.Shape) == 0 || cfg.Classes < 2 {
 		return nil, train.Settingf("shape", "the config holds no usable sample shape %v and label count %d", cfg.Shape, cfg.Classes)
 	}
