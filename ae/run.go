@@ -168,16 +168,11 @@ func TrainVAE(ctx context.Context, dir *train.Dir, cfg VAEConfig, opts Options) 
 // openData returns the data sets of opts, or opens c.Data, and keeps the
 // training samples that c.Class and c.TrainSize choose.
 func openData(c Common, opts Options) (trainSet, testSet *data.Set, err error) {
-	trainSet, testSet = opts.Train, opts.Test
-	if trainSet == nil {
-		if trainSet, err = data.Open(c.Data, data.Train); err != nil {
-			return nil, nil, err
-		}
+	if trainSet, err = data.OpenUnlessGiven(opts.Train, c.Data, data.Train); err != nil {
+		return nil, nil, err
 	}
-	if testSet == nil {
-		if testSet, err = data.Open(c.Data, data.Test); err != nil {
-			return nil, nil, err
-		}
+	if testSet, err = data.OpenUnlessGiven(opts.Test, c.Data, data.Test); err != nil {
+		return nil, nil, err
 	}
 	if c.Class != nil {
 		if trainSet.Labels == nil {

@@ -98,6 +98,16 @@ func Open(spec string, split Split) (*Set, error) {
 		spec, strings.Join(ToyNames(), ", "))
 }
 
+// OpenUnlessGiven returns s when it is not nil (a set the caller built or
+// opened already) and otherwise opens spec's split: how a family takes
+// the sets its Options may give in place of its config's data.
+func OpenUnlessGiven(s *Set, spec string, split Split) (*Set, error) {
+	if s != nil {
+		return s, nil
+	}
+	return Open(spec, split)
+}
+
 // OfClass returns the samples of s labelled c, in their order, as a Set of
 // the same name, shape and number of classes; it holds no sample when s is
 // unlabelled or has none of class c.

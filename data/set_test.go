@@ -213,3 +213,19 @@ func TestOfClass(t *testing.T) {
 		t.Errorf("an unlabelled set has %d samples of class 0", n)
 	}
 }
+
+// TestOpenUnlessGiven checks that a given set is taken as it is, and that
+// without one the spec's split is opened (or its error returned).
+func TestOpenUnlessGiven(t *testing.T) {
+	given := &Set{Name: "given"}
+	if s, err := OpenUnlessGiven(given, "no-such-set", Train); s != given || err != nil {
+		t.Errorf("a given set: %v, %v", s, err)
+	}
+	s, err := OpenUnlessGiven(nil, "ring8", Test)
+	if err != nil || s.Name != "ring8" || s.X.Size(0) != ToyTestSize {
+		t.Errorf("ring8's test split: %v, %v", s, err)
+	}
+	if _, err := OpenUnlessGiven(nil, "no-such-set", Train); err == nil {
+		t.Error("an unknown spec opened without an error")
+	}
+}

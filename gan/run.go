@@ -68,12 +68,9 @@ type run struct {
 // modes covered writes a warning line to opts.Log. See train.Loop.Run for
 // the errors of an interrupted, diverged or finished run.
 func Train(ctx context.Context, dir *train.Dir, cfg Config, opts Options) (Result, error) {
-	set := opts.Train
-	if set == nil {
-		var err error
-		if set, err = data.Open(cfg.Data, data.Train); err != nil {
-			return Result{}, err
-		}
+	set, err := data.OpenUnlessGiven(opts.Train, cfg.Data, data.Train)
+	if err != nil {
+		return Result{}, err
 	}
 	cfg.resolve(set.Shape)
 	if err := cfg.Validate(); err != nil {

@@ -66,16 +66,12 @@ func splitmix64(x uint64) uint64 {
 // openData opens the config's data (or takes the sets given), keeps the
 // first TrainSize training samples and binarises both splits.
 func openData(c Config, trainSet, testSet *data.Set) (*data.Set, *data.Set, error) {
-	var err error
-	if trainSet == nil {
-		if trainSet, err = data.Open(c.Data, data.Train); err != nil {
-			return nil, nil, err
-		}
+	trainSet, err := data.OpenUnlessGiven(trainSet, c.Data, data.Train)
+	if err != nil {
+		return nil, nil, err
 	}
-	if testSet == nil {
-		if testSet, err = data.Open(c.Data, data.Test); err != nil {
-			return nil, nil, err
-		}
+	if testSet, err = data.OpenUnlessGiven(testSet, c.Data, data.Test); err != nil {
+		return nil, nil, err
 	}
 	binary := func(s *data.Set, split data.Split, stream uint64, n int) (*data.Set, error) {
 		b := *s

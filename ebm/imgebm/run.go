@@ -93,17 +93,13 @@ func trainKind(ctx context.Context, dir *train.Dir, cfg Config, opts Options, ki
 
 // newRun loads the data and builds the model, optimizer and sampler.
 func newRun(cfg Config, dir *train.Dir, opts Options, kind string) (*run, error) {
-	trainSet, testSet := opts.Train, opts.Test
-	var err error
-	if trainSet == nil {
-		if trainSet, err = data.Open(cfg.Data, data.Train); err != nil {
-			return nil, err
-		}
+	trainSet, err := data.OpenUnlessGiven(opts.Train, cfg.Data, data.Train)
+	if err != nil {
+		return nil, err
 	}
-	if testSet == nil {
-		if testSet, err = data.Open(cfg.Data, data.Test); err != nil {
-			return nil, err
-		}
+	testSet, err := data.OpenUnlessGiven(opts.Test, cfg.Data, data.Test)
+	if err != nil {
+		return nil, err
 	}
 	if !data.IsImage(trainSet.Shape) {
 		return nil, train.Settingf("data", "%s holds samples of shape %v, not images [C, H, W]", cfg.Data, trainSet.Shape)

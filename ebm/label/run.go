@@ -104,21 +104,15 @@ func Train(ctx context.Context, dir *train.Dir, cfg Config, opts Options) (Resul
 // training samples TrainSize chooses and checks that both are labelled
 // samples of one shape.
 func openData(c Config, opts Options) (trainSet, testSet *data.Set, err error) {
-	trainSet, testSet = opts.Train, opts.Test
-	if trainSet == nil {
-		if trainSet, err = data.Open(c.Data, data.Train); err != nil {
-			return nil, nil, err
-		}
+	if trainSet, err = data.OpenUnlessGiven(opts.Train, c.Data, data.Train); err != nil {
+		return nil, nil, err
 	}
-	if testSet == nil {
-		if c.TestData != "" {
-			testSet, err = data.Open(c.TestData, data.Test)
-		} else {
-			testSet, err = data.Open(c.Data, data.Test)
-		}
-		if err != nil {
-			return nil, nil, err
-		}
+	testData := c.Data
+	if c.TestData != "" {
+		testData = c.TestData
+	}
+	if testSet, err = data.OpenUnlessGiven(opts.Test, testData, data.Test); err != nil {
+		return nil, nil, err
 	}
 	if trainSet.Labels == nil {
 		return nil, nil, train.Settingf("data", "%s has no labels (a CSV file needs a column named label)", trainSet.Name)
