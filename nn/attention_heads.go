@@ -10,55 +10,27 @@ import (
 // selfAttentionHeads is the core of unmasked multi-head self-attention as
 // one operation. qkv [B*T, 3E] holds, row by row, the projected query, key
 // and value of every position side by side; the result [B, T, E] holds the
-// heads' outputs side by side, ready for the output projection. Each head
-// reads and writes its own columns in place through the leading dimensions
-// of batched products, so no head is ever permuted into a tensor of its
-// own, and the softmax and its first derivative are single row loops. The
-// gradients of gradients differentiate headsRef. The attention weights and
-// their gradient go back to the buffer pool with the graph.
+// heads' outputs side by side, ready for the output projection. Each
+// (sequence, head) pair is computed on its own while its scores are in
+// cache, reading and writing its columns in place (kernel.SelfAttention),
+// so no head is ever permuted into a tensor of its own. The gradients of
+// gradients differentiate headsRef. The attention weights, which the
+// backward pass reads, go back to the buffer pool with the graph.
 func selfAttentionHeads(qkv *tensor.Tensor, b, t, h int) *tensor.Tensor {
 	e := qkv.Size(1) / 3
 	dh := e / h
 	scale := float32(1 / math.Sqrt(float64(dh)))
 	x := qkv.Values()
-	// Head j of sequence i: query columns j*dh of rows i*t.., keys e
-	// further, values 2e further; w is [B, heads, T, T].
-	col := func(part, j int) []float32 { return x[part*e+j*dh:] }
 	wt := tensor.Empty(b, h, t, t)
 	w := wt.Values()
 	out := tensor.Empty(b, t, e)
-	o := out.Values()
-	for j := 0; j < h; j++ {
-		kernel.SgemmBatched(false, true, b, t, t, dh, scale, col(0, j), 3*e, t*3*e, col(1, j), 3*e, t*3*e, 0, w[j*t*t:], t, h*t*t)
-	}
-	kernel.SoftmaxRows(w, w, t, false)
-	for j := 0; j < h; j++ {
-		kernel.SgemmBatched(false, false, b, t, dh, t, 1, w[j*t*t:], t, h*t*t, col(2, j), 3*e, t*3*e, 0, o[j*dh:], e, t*e)
-	}
-	var res *tensor.Tensor
+	kernel.SelfAttention(out.Values(), w, x, b, t, h, dh, scale)
 	fast := func(bp *tensor.Backprop) []*tensor.Tensor {
-		gd := bp.Grad.Values()
 		dqkv := tensor.Empty(b*t, 3*e)
-		d := dqkv.Values()
-		dcol := func(part, j int) []float32 { return d[part*e+j*dh:] }
-		dwt := tensor.Empty(b, h, t, t)
-		res.Adopt(dwt)
-		dw := dwt.Values()
-		for j := 0; j < h; j++ {
-			// dW = G V^T, dV = W^T G.
-			kernel.SgemmBatched(false, true, b, t, t, dh, 1, gd[j*dh:], e, t*e, col(2, j), 3*e, t*3*e, 0, dw[j*t*t:], t, h*t*t)
-			kernel.SgemmBatched(true, false, b, t, dh, t, 1, w[j*t*t:], t, h*t*t, gd[j*dh:], e, t*e, 0, dcol(2, j), 3*e, t*3*e)
-		}
-		kernel.SoftmaxGradRows(dw, dw, w, t)
-		for j := 0; j < h; j++ {
-			// With dS the gradient of the scaled scores: dQ = s dS K, dK = s dS^T Q.
-			kernel.SgemmBatched(false, false, b, t, dh, t, scale, dw[j*t*t:], t, h*t*t, col(1, j), 3*e, t*3*e, 0, dcol(0, j), 3*e, t*3*e)
-			kernel.SgemmBatched(true, false, b, t, dh, t, scale, dw[j*t*t:], t, h*t*t, col(0, j), 3*e, t*3*e, 0, dcol(1, j), 3*e, t*3*e)
-		}
+		kernel.SelfAttentionGrad(dqkv.Values(), bp.Grad.Values(), w, x, b, t, h, dh, scale)
 		return []*tensor.Tensor{dqkv}
 	}
-	res = fused("SelfAttentionHeads", out, []*tensor.Tensor{qkv}, fast, func() *tensor.Tensor { return headsRef(qkv, b, t, h) }).Adopt(wt)
-	return res
+	return fused("SelfAttentionHeads", out, []*tensor.Tensor{qkv}, fast, func() *tensor.Tensor { return headsRef(qkv, b, t, h) }).Adopt(wt)
 }
 
 // headsRef is selfAttentionHeads written with differentiable operations.

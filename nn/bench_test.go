@@ -54,3 +54,14 @@ func BenchmarkLayerNorm(b *testing.B) {
 func BenchmarkAvgPool2d(b *testing.B) {
 	benchLayer(b, nn.NewAvgPool2d(2, 0, 0), randn(1, 1, 32, 16, 28, 28))
 }
+
+// Multi-head self-attention at the shapes of the bench workloads
+// transformer (32 sequences of 64 positions, 128 features, 4 heads) and
+// transformer_reverse (128 of 16, 64 features, 4 heads).
+func BenchmarkSelfAttention(b *testing.B) {
+	for _, s := range []struct{ b, t, e, h int }{{32, 64, 128, 4}, {128, 16, 64, 4}} {
+		b.Run(fmt.Sprintf("%dx%dx%d", s.b, s.t, s.e), func(b *testing.B) {
+			benchLayer(b, nn.NewMultiHeadAttention(tensor.NewRNG(1), s.e, s.h, 0, true), randn(1, 1, s.b, s.t, s.e))
+		})
+	}
+}

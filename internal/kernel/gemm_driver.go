@@ -106,9 +106,17 @@ func (p *gemmArgs) directPart(kern *gemmKernel, r0, r1, c0, c1 int) {
 	if r0 >= r1 || c0 >= c1 {
 		return
 	}
-	mr, nr, k := kern.mr, kern.nr, p.k
-	buf := getBuf(k*(mr+nr) + mr*nr)
+	buf := getBuf(directScratch(kern, p.k))
 	defer putBuf(buf)
+	p.directPartIn(kern, r0, r1, c0, c1, buf)
+}
+
+// directScratch is the scratch that directPartIn needs for depth k.
+func directScratch(kern *gemmKernel, k int) int { return k*(kern.mr+kern.nr) + kern.mr*kern.nr }
+
+// directPartIn is directPart with its scratch, directScratch values, in buf.
+func (p *gemmArgs) directPartIn(kern *gemmKernel, r0, r1, c0, c1 int, buf []float32) {
+	mr, nr, k := kern.mr, kern.nr, p.k
 	bpk, apk, tmp := buf[:k*nr], buf[k*nr:k*(nr+mr)], buf[k*(nr+mr):]
 	// The last row panel is copied, padded to mr rows, unless the
 	// micro-kernel reads exactly its rows (tiles of a transposed C go

@@ -65,11 +65,15 @@ func SoftmaxGradRows(dst, g, y []float32, n int) {
 	g, y = g[:rows*n], y[:rows*n]
 	splitBlocks(rows, n, func(lo, hi int) {
 		for r := lo; r < hi; r++ {
-			d, gr, yr := dst[r*n:(r+1)*n], g[r*n:(r+1)*n], y[r*n:(r+1)*n]
-			addVS(d, gr, -Dot(gr, yr))
-			mulVV(d, d, yr)
+			softmaxGradRow(dst[r*n:(r+1)*n], g[r*n:(r+1)*n], y[r*n:(r+1)*n])
 		}
 	})
+}
+
+// softmaxGradRow is SoftmaxGradRows on one row.
+func softmaxGradRow(dst, g, y []float32) {
+	addVS(dst, g, -Dot(g, y))
+	mulVV(dst, dst, y)
 }
 
 // rowMax returns the largest value of x (NaN if x holds one, -Inf if x is
