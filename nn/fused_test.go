@@ -38,6 +38,7 @@ func TestFusedBackwardPaths(t *testing.T) {
 	logits := func(r nn.Reduction) func(x *tensor.Tensor) *tensor.Tensor {
 		return func(x *tensor.Tensor) *tensor.Tensor { return nn.BCEWithLogitsLoss(x, soft, r) }
 	}
+	summand := randn(48, 1, 2, 5, 6).SetRequiresGrad(true)
 	cases := []struct {
 		name  string
 		f     func(x *tensor.Tensor) *tensor.Tensor
@@ -45,6 +46,7 @@ func TestFusedBackwardPaths(t *testing.T) {
 		wrt   []*tensor.Tensor // besides x
 	}{
 		{"LayerNorm", ln.Forward, []int{2, 5, 6}, nn.Tensors(ln)},
+		{"LayerNorm of a sum", func(x *tensor.Tensor) *tensor.Tensor { return ln.ForwardSum(x, summand) }, []int{2, 5, 6}, append(nn.Tensors(ln), summand)},
 		{"LayerNorm without affine map", noAffine.Forward, []int{4, 3, 4}, nil},
 		{"BatchNorm1d", bn1.Forward, []int{7, 5}, nn.Tensors(bn1)},
 		{"BatchNorm1d without affine map", bnPlain.Forward, []int{7, 5}, nil},

@@ -65,6 +65,11 @@ func layerCases() []gradCase {
 		l.Weight, l.Bias = xs[1], xs[2]
 		return l.Forward(xs[0])
 	}
+	layerNormSum := func(xs ...*tensor.Tensor) *tensor.Tensor {
+		l := nn.NewLayerNorm(4)
+		l.Weight, l.Bias = xs[2], xs[3]
+		return l.ForwardSum(xs[0], xs[1])
+	}
 	batchNorm := func(xs ...*tensor.Tensor) *tensor.Tensor {
 		b := nn.NewBatchNorm2d(2)
 		b.Weight, b.Bias = xs[1], xs[2]
@@ -96,6 +101,7 @@ func layerCases() []gradCase {
 		gradCase{"AvgPool2d", layer(nn.NewAvgPool2d(3, 2, 1)), []*tensor.Tensor{randn(11, 1, 2, 2, 5, 5)}, true},
 		gradCase{"Embedding", embedding, []*tensor.Tensor{randn(12, 1, 5, 3)}, false},
 		gradCase{"LayerNorm", layerNorm, []*tensor.Tensor{randn(13, 1, 2, 3, 4), randn(14, 0.5, 4).AddScalar(1), randn(15, 0.5, 4)}, true},
+		gradCase{"LayerNorm of a sum", layerNormSum, []*tensor.Tensor{randn(24, 1, 2, 3, 4), randn(25, 1, 2, 3, 4), randn(14, 0.5, 4).AddScalar(1), randn(15, 0.5, 4)}, true},
 		gradCase{"BatchNorm2d training", batchNorm, []*tensor.Tensor{randn(16, 1, 3, 2, 2, 2), randn(17, 0.5, 2).AddScalar(1), randn(18, 0.5, 2)}, true},
 		gradCase{"BatchNorm1d evaluation", batchNormEval, []*tensor.Tensor{randn(19, 1, 4, 3), randn(20, 0.5, 3), randn(21, 0.5, 3)}, false},
 		gradCase{"Dropout", dropout, []*tensor.Tensor{randn(22, 1, 4, 5)}, false},

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"slices"
 
+	"github.com/gibbsml/gibbs/internal/kernel"
 	"github.com/gibbsml/gibbs/tensor"
 )
 
@@ -41,6 +42,23 @@ func (l *LayerNorm) Params() []Param {
 
 // Forward normalises x, of shape [..., Shape...].
 func (l *LayerNorm) Forward(x *tensor.Tensor) *tensor.Tensor {
+	return l.forward([]*tensor.Tensor{x})
+}
+
+// ForwardSum returns Forward(x.Add(y)) for x and y of the same shape, the
+// residual connection of a post-norm transformer block, as one
+// operation: the sum is normalised as it is formed, and the backward pass
+// computes the one gradient that both summands receive.
+func (l *LayerNorm) ForwardSum(x, y *tensor.Tensor) *tensor.Tensor {
+	if !slices.Equal(x.Shape(), y.Shape()) {
+		panic(fmt.Sprintf("nn: LayerNorm: summands of shapes %v and %v, want the same", x.Shape(), y.Shape()))
+	}
+	return l.forward([]*tensor.Tensor{x, y})
+}
+
+// forward normalises the sum of xs.
+func (l *LayerNorm) forward(xs []*tensor.Tensor) *tensor.Tensor {
+	x := xs[0]
 	s := x.Shape()
 	k := len(l.Shape)
 	if len(s) < k || !slices.Equal(s[len(s)-k:], l.Shape) {
@@ -55,8 +73,12 @@ func (l *LayerNorm) Forward(x *tensor.Tensor) *tensor.Tensor {
 		d *= v
 	}
 	layout := normLayout{outer: 1, groups: x.Len() / max(d, 1), inner: d, perInner: true}
-	y, _, _ := normalize("LayerNorm", x, l.Weight, l.Bias, layout, l.Eps, func() *tensor.Tensor {
-		y := standardize(x, axes, l.Eps)
+	y, _, _ := normalize("LayerNorm", xs, l.Weight, l.Bias, layout, l.Eps, func() *tensor.Tensor {
+		sum := x
+		for _, v := range xs[1:] {
+			sum = sum.Add(v)
+		}
+		y := standardize(sum, axes, l.Eps)
 		if l.Weight != nil {
 			y = y.Mul(l.Weight).Add(l.Bias)
 		}
@@ -65,16 +87,24 @@ func (l *LayerNorm) Forward(x *tensor.Tensor) *tensor.Tensor {
 	return y
 }
 
-// normalize returns (x - mean) / sqrt(variance + eps) * w + b, with the
-// mean and the biased variance of each group of layout, w and b nil for
-// no affine map, computed in one pass over the groups, and the batch
-// statistics. ref is the same map written with differentiable operations,
-// which gradients of gradients go through.
-func normalize(name string, x, w, b *tensor.Tensor, layout normLayout, eps float32, ref func() *tensor.Tensor) (y *tensor.Tensor, mean, variance []float32) {
+// normalize returns (x - mean) / sqrt(variance + eps) * w + b, where x is
+// the sum of xs (one or two tensors of the same shape), with the mean and
+// the biased variance of each group of layout, w and b nil for no affine
+// map, computed in one pass over the groups, and the batch statistics.
+// ref is the same map written with differentiable operations, which
+// gradients of gradients go through.
+func normalize(name string, xs []*tensor.Tensor, w, b *tensor.Tensor, layout normLayout, eps float32, ref func() *tensor.Tensor) (y *tensor.Tensor, mean, variance []float32) {
+	x := xs[0]
 	xd := x.Values()
+	var sum *tensor.Tensor
+	if len(xs) > 1 {
+		sum = tensor.Empty(x.Shape()...)
+		xd = sum.Values()
+		kernel.Map2(kernel.Add, xd, x.Values(), xs[1].Values())
+	}
 	mean, variance = normStats(xd, layout)
 	rs := rstd(variance, eps)
-	inputs := []*tensor.Tensor{x}
+	inputs := slices.Clone(xs)
 	var wd, bd []float32
 	if w != nil {
 		wd, bd = w.Values(), b.Values()
@@ -91,8 +121,15 @@ func normalize(name string, x, w, b *tensor.Tensor, layout normLayout, eps float
 			gw, gb = grads[1].Values(), grads[2].Values()
 		}
 		normBackward(grads[0].Values(), gw, gb, g.Values(), xd, mean, rs, wd, layout)
+		if sum != nil {
+			// Both summands receive the gradient of their sum.
+			grads = slices.Insert(grads, 1, grads[0])
+		}
 		return grads
 	}, ref)
+	if sum != nil {
+		y.Adopt(sum)
+	}
 	return y, mean, variance
 }
 
@@ -206,7 +243,7 @@ func (b *BatchNorm) Forward(x *tensor.Tensor) *tensor.Tensor {
 		panic(fmt.Sprintf("nn: %s: input shape %v has one value per channel; training needs more", b.name, s))
 	}
 	layout := normLayout{outer: s[0], groups: c, inner: n / s[0]}
-	y, mean, variance := normalize(b.name, x, b.Weight, b.Bias, layout, b.Eps, func() *tensor.Tensor {
+	y, mean, variance := normalize(b.name, []*tensor.Tensor{x}, b.Weight, b.Bias, layout, b.Eps, func() *tensor.Tensor {
 		y := standardize(x, axes, b.Eps)
 		return affine(y)
 	})

@@ -69,7 +69,7 @@ func (b block) residual(norm *LayerNorm, drop *Dropout, x *tensor.Tensor, f func
 	if b.NormFirst {
 		return x.Add(drop.Forward(f(norm.Forward(x))))
 	}
-	return norm.Forward(x.Add(drop.Forward(f(x))))
+	return norm.ForwardSum(x, drop.Forward(f(x)))
 }
 
 // feedForward returns linear2(drop(activation(linear1(x)))).
