@@ -102,8 +102,6 @@ func normalize(name string, xs []*tensor.Tensor, w, b *tensor.Tensor, layout nor
 		xd = sum.Values()
 		kernel.Map2(kernel.Add, xd, x.Values(), xs[1].Values())
 	}
-	mean, variance = normStats(xd, layout)
-	rs := rstd(variance, eps)
 	inputs := slices.Clone(xs)
 	var wd, bd []float32
 	if w != nil {
@@ -111,7 +109,14 @@ func normalize(name string, xs []*tensor.Tensor, w, b *tensor.Tensor, layout nor
 		inputs = append(inputs, w, b)
 	}
 	out := tensor.Empty(x.Shape()...)
-	normApply(out.Values(), xd, mean, rs, wd, bd, layout)
+	var rs []float32
+	if layout.perInner {
+		mean, variance, rs = layerForward(out.Values(), xd, wd, bd, layout, eps)
+	} else {
+		mean, variance = normStats(xd, layout)
+		rs = rstd(variance, eps)
+		normApply(out.Values(), xd, mean, rs, wd, bd, layout)
+	}
 	y = fused(name, out, inputs, func(bp *tensor.Backprop) []*tensor.Tensor {
 		g := bp.Grad
 		grads := []*tensor.Tensor{tensor.Empty(x.Shape()...)}

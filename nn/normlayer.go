@@ -1,0 +1,67 @@
+package nn
+
+import (
+	"math"
+
+	"github.com/gibbsml/gibbs/internal/kernel"
+)
+
+// LayerNorm's layout (perInner: one group per row of inner contiguous
+// values, outer 1, the affine map per feature) has loops of its own: each row is normalised
+// while it is in cache, by a few vector maps over the whole row, with no
+// per-row closure or scalar pass.
+
+// layerForward writes y = (x - mean) * rs * w + b row by row (w and b nil
+// for no affine map) and returns the rows' means, biased variances and
+// 1/sqrt(variance + eps). The row's deviations are formed in y, where
+// the variance is summed from them before they are scaled.
+func layerForward(y, x, w, b []float32, l normLayout, eps float32) (mean, variance, rs []float32) {
+	d := l.inner
+	mean, variance, rs = make([]float32, l.groups), make([]float32, l.groups), make([]float32, l.groups)
+	l.split(l.groups, func(c0, c1 int) {
+		for c := c0; c < c1; c++ {
+			xs, ys := x[c*d:(c+1)*d], y[c*d:(c+1)*d]
+			m := kernel.Sum(xs) / float32(d)
+			kernel.Map2Scalar(kernel.Sub, ys, xs, m, false)
+			v := kernel.Dot(ys, ys) / float32(d)
+			r := float32(1 / math.Sqrt(float64(v)+float64(eps)))
+			mean[c], variance[c], rs[c] = m, v, r
+			kernel.Map2Scalar(kernel.Mul, ys, ys, r, false)
+			if w != nil {
+				kernel.Map2(kernel.Mul, ys, ys, w)
+				kernel.Map2(kernel.Add, ys, ys, b)
+			}
+		}
+	})
+	return mean, variance, rs
+}
+
+// layerBackward is normBackward's gradient with respect to x for
+// LayerNorm's rows: with xhat = (x - mean) * rs and gxhat = g * w,
+//
+//	dx = rs * (gxhat - mean(gxhat) - xhat * mean(gxhat * xhat))
+//
+// formed in dx from xhat.
+func layerBackward(gx, g, x, mean, rs, w []float32, l normLayout) {
+	d := l.inner
+	l.split(l.groups, func(c0, c1 int) {
+		var gh []float32
+		if w != nil {
+			gh = make([]float32, d)
+		}
+		for c := c0; c < c1; c++ {
+			out, gs := gx[c*d:(c+1)*d], g[c*d:(c+1)*d]
+			kernel.Map2Scalar(kernel.Sub, out, x[c*d:(c+1)*d], mean[c], false)
+			kernel.Map2Scalar(kernel.Mul, out, out, rs[c], false)
+			if w != nil {
+				kernel.Map2(kernel.Mul, gh, gs, w)
+				gs = gh
+			}
+			mg, mgx := kernel.Sum(gs)/float32(d), kernel.Dot(gs, out)/float32(d)
+			kernel.Map2Scalar(kernel.Mul, out, out, -mgx, false)
+			kernel.Map2(kernel.Add, out, out, gs)
+			kernel.Map2Scalar(kernel.Sub, out, out, mg, false)
+			kernel.Map2Scalar(kernel.Mul, out, out, rs[c], false)
+		}
+	})
+}
