@@ -61,7 +61,7 @@ func checkAttention(op string, o, w, qkv []float32, batch, t, heads, dh int) hea
 
 func selfAttention(kern *gemmKernel, out, w, qkv []float32, batch, t, heads, dh int, scale float32) {
 	hv := checkAttention("SelfAttention", out, w, qkv, batch, t, heads, dh)
-	forPairs(batch, heads, 2*t*t*dh, packedSize(kern, t, t, dh, t, dh, t), func(s, j int, buf []float32) {
+	forPairs(batch, heads, 2*t*t*dh, directScratch(kern, max(t, dh)), func(s, j int, buf []float32) {
 		wp := w[(s*heads+j)*t*t : (s*heads+j+1)*t*t]
 		smallProduct(kern, t, t, dh, scale, qkv[hv.q(s, j):], 3*hv.e, 1, qkv[hv.k(s, j):], 1, 3*hv.e, wp, t, buf)
 		for r := 0; r < t; r++ {
@@ -75,7 +75,7 @@ func selfAttentionGrad(kern *gemmKernel, dqkv, g, w, qkv []float32, batch, t, he
 	hv := checkAttention("SelfAttentionGrad", g, w, qkv, batch, t, heads, dh)
 	checkAttention("SelfAttentionGrad", g, w, dqkv, batch, t, heads, dh)
 	ld := 3 * hv.e
-	forPairs(batch, heads, 4*t*t*dh, t*t+packedSize(kern, t, t, dh, t, dh, t), func(s, j int, buf []float32) {
+	forPairs(batch, heads, 4*t*t*dh, t*t+directScratch(kern, max(t, dh)), func(s, j int, buf []float32) {
 		wp := w[(s*heads+j)*t*t : (s*heads+j+1)*t*t]
 		ds, pk := buf[:t*t], buf[t*t:]
 		q, k, v, o := hv.q(s, j), hv.k(s, j), hv.v(s, j), hv.o(s, j)
@@ -110,34 +110,17 @@ func forPairs(batch, heads, pairWork, size int, f func(s, j int, buf []float32))
 	})
 }
 
-// packedSize returns the scratch that smallProduct needs for the largest
-// of the m-by-n-by-k products given as triples.
-func packedSize(kern *gemmKernel, mnk ...int) int {
-	size := 0
-	for i := 0; i+2 < len(mnk); i += 3 {
-		size = max(size, directScratch(narrowerKernel(kern, mnk[i+1]), mnk[i+2]))
-	}
-	return size
-}
-
 // smallProduct sets the m-by-n matrix C (row stride ldc) to alpha*A*B on
 // the calling goroutine, where A(i,p) = a[i*rsa+p*csa] and B(p,j) =
-// b[p*rsb+j*csb], as gemmDirect does with its scratch in buf (packedSize
-// values).
+// b[p*rsb+j*csb], as gemmDirect does, with its scratch in buf
+// (directScratch values for depth k). It keeps kern for products
+// narrower than its tile: a masked tile of kern, which reads its rows of
+// A in place, costs less here than a narrower kernel's padded rows.
 func smallProduct(kern *gemmKernel, m, n, k int, alpha float32, a []float32, rsa, csa int, b []float32, rsb, csb int, c []float32, ldc int, buf []float32) {
 	p := gemmArgs{m: m, n: n, k: k, alpha: alpha, a: a, b: b, c: c, rsa: rsa, csa: csa, rsb: rsb, csb: csb, rsc: ldc, csc: 1}
 	if k == 0 {
 		p.scaleC()
 		return
 	}
-	p.directPartIn(narrowerKernel(kern, n), 0, m, 0, n, buf)
-}
-
-// narrowerKernel is narrowest for kern, except that the portable kernel
-// stays itself.
-func narrowerKernel(kern *gemmKernel, n int) *gemmKernel {
-	if kern == goKernel {
-		return kern
-	}
-	return narrowest(kern, n)
+	p.directPartIn(kern, 0, m, 0, n, buf)
 }
