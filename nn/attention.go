@@ -281,12 +281,13 @@ func (m *MultiHeadAttention) Attend(query, key, value *tensor.Tensor, mask Atten
 		panic(fmt.Sprintf("nn: MultiHeadAttention: query %v, key %v, value %v, want [B, Tq, %d], [B, Tk, %d], [B, Tk, %d]", qs, ks, vs, e, e, e))
 	}
 	b, tq, tk := qs[0], qs[1], ks[1]
-	additive := mask.additive("MultiHeadAttention", b, h, tq, tk)
-	if query == key && key == value && additive == nil && !needWeights && !m.Dropout.active() {
-		// Plain self-attention: one input projection, heads in place.
+	if query == key && key == value && mask.Attn == nil && mask.KeyPadding == nil && !needWeights && !m.Dropout.active() {
+		// Self-attention, unmasked or causal: one input projection,
+		// heads in place.
 		y := affine(query.Reshape(b*tq, e), m.InProjWeight, m.InProjBias)
-		return m.OutProj.Forward(selfAttentionHeads(y, b, tq, h)), nil
+		return m.OutProj.Forward(selfAttentionHeads(y, b, tq, h, mask.Causal)), nil
 	}
+	additive := mask.additive("MultiHeadAttention", b, h, tq, tk)
 	q, k, v := m.project(query, 0), m.project(key, 1), m.project(value, 2)
 	w := m.Dropout.Forward(AttentionWeights(q, k, additive))
 	out = m.OutProj.Forward(joinHeads(w.Matmul(v)))

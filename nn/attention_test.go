@@ -64,9 +64,13 @@ func TestMultiHeadAttentionGradients(t *testing.T) {
 		out, _ := m.Attend(xs[0], xs[1], xs[1], mask, false)
 		return out
 	}
-	// Unmasked self-attention takes the fused heads.
+	// Unmasked and causal self-attention take the fused heads.
 	self := func(xs ...*tensor.Tensor) *tensor.Tensor { return m.Forward(xs[0]) }
-	for _, f := range []gradcheck.Func{cross, self} {
+	causal := func(xs ...*tensor.Tensor) *tensor.Tensor {
+		out, _ := m.Attend(xs[0], xs[0], xs[0], AttentionMask{Causal: true}, false)
+		return out
+	}
+	for _, f := range []gradcheck.Func{cross, self, causal} {
 		for _, check := range []func(gradcheck.Func, []*tensor.Tensor, gradcheck.Options) error{gradcheck.Check, gradcheck.CheckSecond} {
 			if err := check(f, []*tensor.Tensor{x, mem}, gradcheck.Options{}); err != nil {
 				t.Fatal(err)
@@ -75,7 +79,9 @@ func TestMultiHeadAttentionGradients(t *testing.T) {
 	}
 	// The fused heads give the values of the composed operations.
 	y := tensor.Randn(rng, 6, 12)
-	attnClose(t, "fused heads", selfAttentionHeads(y, 2, 3, 2), headsRef(y, 2, 3, 2), 1e-5, 1e-6)
+	for _, c := range []bool{false, true} {
+		attnClose(t, fmt.Sprintf("fused heads, causal %v", c), selfAttentionHeads(y, 2, 3, 2, c), headsRef(y, 2, 3, 2, c), 1e-5, 1e-6)
+	}
 }
 
 func TestAttentionMasks(t *testing.T) {

@@ -61,6 +61,10 @@ func TestFusedBackwardPaths(t *testing.T) {
 		{"BCEWithLogitsLoss mean", logits(nn.ReduceMean), []int{3, 4}, []*tensor.Tensor{soft}},
 		{"BCEWithLogitsLoss none", logits(nn.ReduceNone), []int{3, 4}, []*tensor.Tensor{soft}},
 		{"MultiHeadAttention self-attention", mha.Forward, []int{3, 5, 8}, nn.Tensors(mha)},
+		{"MultiHeadAttention causal self-attention", func(x *tensor.Tensor) *tensor.Tensor {
+			out, _ := mha.Attend(x, x, x, nn.AttentionMask{Causal: true}, false)
+			return out
+		}, []int{3, 5, 8}, nn.Tensors(mha)},
 	}
 	for i, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

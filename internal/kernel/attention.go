@@ -1,6 +1,9 @@
 package kernel
 
-import "fmt"
+import (
+	"fmt"
+	"math"
+)
 
 // Multi-head self-attention (Vaswani et al. 2017, section 3.2) one
 // (sequence, head) pair at a time. A pair's score block is T-by-T, a few
@@ -16,87 +19,104 @@ import "fmt"
 // holds batch*t rows of heads*dh values, the heads side by side, and the
 // weights w are [batch, heads, t, t].
 
-// SelfAttention sets out to softmax(scale Q K^T) V for every sequence and
-// head of qkv, and w to the softmax weights, which SelfAttentionGrad
+// Heads describes multi-head self-attention over a batch of sequences in
+// the layout above.
+type Heads struct {
+	Batch, T, Heads, Dim int     // sequences, positions, heads, values per head
+	Scale                float32 // of the scores, usually 1/sqrt(Dim)
+	// Causal lets query i see keys 0..i only: the later keys' scores are
+	// -Inf, their weights 0.
+	Causal bool
+}
+
+// SelfAttention sets out to softmax(h.Scale Q K^T) V for every sequence
+// and head of qkv, and w to the softmax weights, which SelfAttentionGrad
 // needs. A row of weights is the softmax of its scores as SoftmaxRows
 // computes it.
-func SelfAttention(out, w, qkv []float32, batch, t, heads, dh int, scale float32) {
-	selfAttention(activeKernel, out, w, qkv, batch, t, heads, dh, scale)
-}
+func SelfAttention(out, w, qkv []float32, h Heads) { selfAttention(activeKernel, out, w, qkv, h) }
 
 // SelfAttentionGrad sets dqkv to the gradient with respect to qkv of
-// SelfAttention's out, given its gradient g and the weights w it returned.
-func SelfAttentionGrad(dqkv, g, w, qkv []float32, batch, t, heads, dh int, scale float32) {
-	selfAttentionGrad(activeKernel, dqkv, g, w, qkv, batch, t, heads, dh, scale)
+// SelfAttention's out for h, given its gradient g and the weights w it
+// returned.
+func SelfAttentionGrad(dqkv, g, w, qkv []float32, h Heads) {
+	selfAttentionGrad(activeKernel, dqkv, g, w, qkv, h)
 }
 
-// headView locates the operands of one (sequence, head) pair in the
-// layout above.
-type headView struct {
-	t, dh, e int // positions, values per head, heads*dh
+// e returns the width of the heads side by side.
+func (h Heads) e() int { return h.Heads * h.Dim }
+
+// q, k, v and o return the offsets of the query, key, value and output
+// blocks of sequence s and head j; rows are 3e (q, k, v) and e (o) apart.
+func (h Heads) q(s, j int) int { return s*h.T*3*h.e() + j*h.Dim }
+func (h Heads) k(s, j int) int { return h.q(s, j) + h.e() }
+func (h Heads) v(s, j int) int { return h.q(s, j) + 2*h.e() }
+func (h Heads) o(s, j int) int { return s*h.T*h.e() + j*h.Dim }
+
+// weights returns the weight block of sequence s and head j.
+func (h Heads) weights(w []float32, s, j int) []float32 {
+	i := s*h.Heads + j
+	return w[i*h.T*h.T : (i+1)*h.T*h.T]
 }
 
-// q, k, v and o return the offsets of the pair's query, key, value and
-// output blocks for sequence s and head j; rows are 3e (q, k, v) and e
-// (o) apart.
-func (h headView) q(s, j int) int { return s*h.t*3*h.e + j*h.dh }
-func (h headView) k(s, j int) int { return h.q(s, j) + h.e }
-func (h headView) v(s, j int) int { return h.q(s, j) + 2*h.e }
-func (h headView) o(s, j int) int { return s*h.t*h.e + j*h.dh }
-
-// checkAttention panics unless the sizes are non-negative and the
-// output-shaped (o), weight-shaped (w) and qkv-shaped slices are long
-// enough for them.
-func checkAttention(op string, o, w, qkv []float32, batch, t, heads, dh int) headView {
-	if batch < 0 || t < 0 || heads < 0 || dh < 0 {
-		panic(fmt.Sprintf("kernel: %s: negative size batch=%d t=%d heads=%d dh=%d", op, batch, t, heads, dh))
+// check panics unless the sizes are non-negative and the output-shaped
+// (o), weight-shaped (w) and qkv-shaped slices are long enough for them.
+func (h Heads) check(op string, o, w, qkv []float32) {
+	if h.Batch < 0 || h.T < 0 || h.Heads < 0 || h.Dim < 0 {
+		panic(fmt.Sprintf("kernel: %s: negative size in %+v", op, h))
 	}
-	hv := headView{t: t, dh: dh, e: heads * dh}
-	if len(o) < batch*t*hv.e || len(w) < batch*heads*t*t || len(qkv) < batch*t*3*hv.e {
-		panic(fmt.Sprintf("kernel: %s: lengths %d, %d, %d, want at least %d, %d, %d for batch=%d t=%d heads=%d dh=%d",
-			op, len(o), len(w), len(qkv), batch*t*hv.e, batch*heads*t*t, batch*t*3*hv.e, batch, t, heads, dh))
+	no, nw := h.Batch*h.T*h.e(), h.Batch*h.Heads*h.T*h.T
+	if len(o) < no || len(w) < nw || len(qkv) < 3*no {
+		panic(fmt.Sprintf("kernel: %s: lengths %d, %d, %d, want at least %d, %d, %d for %+v",
+			op, len(o), len(w), len(qkv), no, nw, 3*no, h))
 	}
-	return hv
 }
 
-func selfAttention(kern *gemmKernel, out, w, qkv []float32, batch, t, heads, dh int, scale float32) {
-	hv := checkAttention("SelfAttention", out, w, qkv, batch, t, heads, dh)
-	forPairs(batch, heads, 2*t*t*dh, directScratch(kern, max(t, dh)), func(s, j int, buf []float32) {
-		wp := w[(s*heads+j)*t*t : (s*heads+j+1)*t*t]
-		smallProduct(kern, t, t, dh, scale, qkv[hv.q(s, j):], 3*hv.e, 1, qkv[hv.k(s, j):], 1, 3*hv.e, wp, t, buf)
+func selfAttention(kern *gemmKernel, out, w, qkv []float32, h Heads) {
+	h.check("SelfAttention", out, w, qkv)
+	t, ld := h.T, 3*h.e()
+	inf := float32(math.Inf(-1))
+	forPairs(h, 2*t*t*h.Dim, directScratch(kern, max(t, h.Dim)), func(s, j int, buf []float32) {
+		wp := h.weights(w, s, j)
+		smallProduct(kern, t, t, h.Dim, h.Scale, qkv[h.q(s, j):], ld, 1, qkv[h.k(s, j):], 1, ld, wp, t, buf)
 		for r := 0; r < t; r++ {
-			softmaxRow(wp[r*t:(r+1)*t], wp[r*t:(r+1)*t], nil)
+			row := wp[r*t : (r+1)*t]
+			if h.Causal {
+				Fill(row[r+1:], inf)
+			}
+			softmaxRow(row, row, nil)
 		}
-		smallProduct(kern, t, dh, t, 1, wp, t, 1, qkv[hv.v(s, j):], 3*hv.e, 1, out[hv.o(s, j):], hv.e, buf)
+		smallProduct(kern, t, h.Dim, t, 1, wp, t, 1, qkv[h.v(s, j):], ld, 1, out[h.o(s, j):], h.e(), buf)
 	})
 }
 
-func selfAttentionGrad(kern *gemmKernel, dqkv, g, w, qkv []float32, batch, t, heads, dh int, scale float32) {
-	hv := checkAttention("SelfAttentionGrad", g, w, qkv, batch, t, heads, dh)
-	checkAttention("SelfAttentionGrad", g, w, dqkv, batch, t, heads, dh)
-	ld := 3 * hv.e
-	forPairs(batch, heads, 4*t*t*dh, t*t+directScratch(kern, max(t, dh)), func(s, j int, buf []float32) {
-		wp := w[(s*heads+j)*t*t : (s*heads+j+1)*t*t]
+// selfAttentionGrad needs no mask: the weights of hidden keys are 0, and
+// so are the gradients of their scores.
+func selfAttentionGrad(kern *gemmKernel, dqkv, g, w, qkv []float32, h Heads) {
+	h.check("SelfAttentionGrad", g, w, qkv)
+	h.check("SelfAttentionGrad", g, w, dqkv)
+	t, dh, e, ld := h.T, h.Dim, h.e(), 3*h.e()
+	forPairs(h, 4*t*t*dh, t*t+directScratch(kern, max(t, dh)), func(s, j int, buf []float32) {
+		wp := h.weights(w, s, j)
 		ds, pk := buf[:t*t], buf[t*t:]
-		q, k, v, o := hv.q(s, j), hv.k(s, j), hv.v(s, j), hv.o(s, j)
+		q, k, v, o := h.q(s, j), h.k(s, j), h.v(s, j), h.o(s, j)
 		// dW = G V^T, dV = W^T G.
-		smallProduct(kern, t, t, dh, 1, g[o:], hv.e, 1, qkv[v:], 1, ld, ds, t, pk)
-		smallProduct(kern, t, dh, t, 1, wp, 1, t, g[o:], hv.e, 1, dqkv[v:], ld, pk)
+		smallProduct(kern, t, t, dh, 1, g[o:], e, 1, qkv[v:], 1, ld, ds, t, pk)
+		smallProduct(kern, t, dh, t, 1, wp, 1, t, g[o:], e, 1, dqkv[v:], ld, pk)
 		for r := 0; r < t; r++ {
 			softmaxGradRow(ds[r*t:(r+1)*t], ds[r*t:(r+1)*t], wp[r*t:(r+1)*t])
 		}
 		// With dS the gradient of the scaled scores: dQ = s dS K, dK = s dS^T Q.
-		smallProduct(kern, t, dh, t, scale, ds, t, 1, qkv[k:], ld, 1, dqkv[q:], ld, pk)
-		smallProduct(kern, t, dh, t, scale, ds, 1, t, qkv[q:], ld, 1, dqkv[k:], ld, pk)
+		smallProduct(kern, t, dh, t, h.Scale, ds, t, 1, qkv[k:], ld, 1, dqkv[q:], ld, pk)
+		smallProduct(kern, t, dh, t, h.Scale, ds, 1, t, qkv[q:], ld, 1, dqkv[k:], ld, pk)
 	})
 }
 
-// forPairs runs f on every (sequence, head) pair with a scratch buffer of
+// forPairs runs f on every (sequence s, head j) pair of h with a scratch buffer of
 // size values, on the calling goroutine or, when the pass holds enough
 // work (pairWork multiply-adds a pair), in runs of pairs that the threads
 // claim as they come free, each with a buffer of its own.
-func forPairs(batch, heads, pairWork, size int, f func(s, j int, buf []float32)) {
-	pairs := batch * heads
+func forPairs(h Heads, pairWork, size int, f func(s, j int, buf []float32)) {
+	pairs := h.Batch * h.Heads
 	runs := 1
 	if threads := Threads(); threads > 1 && pairs*pairWork >= parallelMinWork {
 		runs = min(pairs, threads*chunksPerThread)
@@ -104,7 +124,7 @@ func forPairs(batch, heads, pairWork, size int, f func(s, j int, buf []float32))
 	parallelFor(runs, func(r int) {
 		buf := getBuf(size)
 		for p := r * pairs / runs; p < (r+1)*pairs/runs; p++ {
-			f(p/heads, p%heads, buf)
+			f(p/h.Heads, p%h.Heads, buf)
 		}
 		putBuf(buf)
 	})

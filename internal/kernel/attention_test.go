@@ -9,7 +9,7 @@ import (
 
 // attentionRef computes SelfAttention's out and w and, for the output
 // gradient g, SelfAttentionGrad's dqkv from their definitions in float64.
-func attentionRef(qkv, g []float32, batch, t, heads, dh int, scale float64) (out, w, dqkv []float64) {
+func attentionRef(qkv, g []float32, batch, t, heads, dh int, scale float64, causal bool) (out, w, dqkv []float64) {
 	e := heads * dh
 	out, w, dqkv = make([]float64, batch*t*e), make([]float64, batch*heads*t*t), make([]float64, len(qkv))
 	at := func(s, part, j, row, col int) int { return (s*t+row)*3*e + part*e + j*dh + col }
@@ -24,7 +24,10 @@ func attentionRef(qkv, g []float32, batch, t, heads, dh int, scale float64) (out
 						d += float64(qkv[at(s, 0, j, a, p)]) * float64(qkv[at(s, 1, j, b, p)])
 					}
 					wp[a*t+b] = d * scale
-					m = math.Max(m, d*scale)
+					if causal && b > a {
+						wp[a*t+b] = math.Inf(-1)
+					}
+					m = math.Max(m, wp[a*t+b])
 				}
 				var sum float64
 				for b := 0; b < t; b++ {
@@ -80,11 +83,13 @@ func attentionRef(qkv, g []float32, batch, t, heads, dh int, scale float64) (out
 // SelfAttention and SelfAttentionGrad against their definitions, with
 // every micro-kernel, every level of the vector loops and 1-3 threads,
 // on shapes with whole and partial register tiles (t and dh below, at and
-// above the tiles' widths) and pairs enough to split across threads.
+// above the tiles' widths) and pairs enough to split across threads,
+// with and without the causal mask.
 func TestSelfAttention(t *testing.T) {
 	defer SetThreads(0)
-	shapes := []struct{ batch, t, heads, dh int }{
-		{1, 1, 1, 1}, {2, 5, 3, 7}, {3, 16, 4, 16}, {2, 33, 2, 20}, {3, 64, 2, 32},
+	shapes := []Heads{
+		{Batch: 1, T: 1, Heads: 1, Dim: 1}, {Batch: 2, T: 5, Heads: 3, Dim: 7}, {Batch: 3, T: 16, Heads: 4, Dim: 16, Causal: true},
+		{Batch: 2, T: 33, Heads: 2, Dim: 20, Causal: true}, {Batch: 3, T: 64, Heads: 2, Dim: 32},
 	}
 	type input struct {
 		qkv, g                []float32
@@ -92,32 +97,32 @@ func TestSelfAttention(t *testing.T) {
 	}
 	rng := rand.New(rand.NewPCG(7, 8))
 	inputs := make([]input, len(shapes))
-	for i, sh := range shapes {
-		in := &inputs[i]
-		e := sh.heads * sh.dh
-		in.qkv, in.g = make([]float32, sh.batch*sh.t*3*e), make([]float32, sh.batch*sh.t*e)
+	for i := range shapes {
+		h, in := &shapes[i], &inputs[i]
+		h.Scale = float32(1 / math.Sqrt(float64(h.Dim)))
+		in.qkv, in.g = make([]float32, h.Batch*h.T*3*h.e()), make([]float32, h.Batch*h.T*h.e())
 		for i := range in.qkv {
 			in.qkv[i] = float32(rng.NormFloat64())
 		}
 		for i := range in.g {
 			in.g[i] = float32(rng.NormFloat64())
 		}
-		in.wantOut, in.wantW, in.wantD = attentionRef(in.qkv, in.g, sh.batch, sh.t, sh.heads, sh.dh, 1/math.Sqrt(float64(sh.dh)))
+		in.wantOut, in.wantW, in.wantD = attentionRef(in.qkv, in.g, h.Batch, h.T, h.Heads, h.Dim, float64(h.Scale), h.Causal)
 	}
 	forEachLevel(t, func(t *testing.T) {
 		for _, kern := range kernels {
 			for _, threads := range []int{1, 2, 3} {
 				SetThreads(threads)
-				for i, sh := range shapes {
+				for i, h := range shapes {
 					in := inputs[i]
-					name := fmt.Sprintf("%s/threads=%d/%+v", kern.name, threads, sh)
-					scale := float32(1 / math.Sqrt(float64(sh.dh)))
+					name := fmt.Sprintf("%s/threads=%d/%+v", kern.name, threads, h)
 					out, w, dqkv := make([]float32, len(in.g)), make([]float32, len(in.wantW)), make([]float32, len(in.qkv))
-					selfAttention(kern, out, w, in.qkv, sh.batch, sh.t, sh.heads, sh.dh, scale)
-					selfAttentionGrad(kern, dqkv, in.g, w, in.qkv, sh.batch, sh.t, sh.heads, sh.dh, scale)
-					closeTo(t, name+"/out", out, in.wantOut, 1e-5*float64(sh.t+sh.dh))
-					closeTo(t, name+"/w", w, in.wantW, 1e-6*float64(sh.dh))
-					closeTo(t, name+"/dqkv", dqkv, in.wantD, 1e-5*float64(sh.t+sh.dh))
+					selfAttention(kern, out, w, in.qkv, h)
+					selfAttentionGrad(kern, dqkv, in.g, w, in.qkv, h)
+					tol := 1e-5 * float64(h.T+h.Dim)
+					closeTo(t, name+"/out", out, in.wantOut, tol)
+					closeTo(t, name+"/w", w, in.wantW, 1e-6*float64(h.Dim))
+					closeTo(t, name+"/dqkv", dqkv, in.wantD, tol)
 				}
 			}
 		}
@@ -141,5 +146,5 @@ func TestSelfAttentionPanics(t *testing.T) {
 			t.Fatal("no panic for a short qkv")
 		}
 	}()
-	SelfAttention(make([]float32, 8), make([]float32, 8), make([]float32, 10), 1, 2, 2, 2, 1)
+	SelfAttention(make([]float32, 8), make([]float32, 8), make([]float32, 10), Heads{Batch: 1, T: 2, Heads: 2, Dim: 2, Scale: 1})
 }
