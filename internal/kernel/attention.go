@@ -9,15 +9,16 @@ import (
 // (sequence, head) pair at a time. A pair's score block is T-by-T, a few
 // KiB for the sequences of the models here, so the scores, their softmax
 // and the mix of the values are computed while the block is in cache,
-// instead of in passes over the weights of every pair; each product is
-// packed whole into a scratch buffer held for a run of pairs and handed to
-// the micro-kernel, so that a pass allocates nothing per pair.
+// instead of in passes over the weights of every pair. Each product runs
+// the micro-kernel as Sgemm's direct path does, reading the operands in
+// place where it can, with scratch held for a run of pairs, so that a pass
+// allocates nothing per pair.
 //
-// The layout is that of a fused input projection: qkv holds batch*t rows
-// of 3*heads*dh values, the query, key and value of one position side by
-// side, head j's columns at j*dh within each third. out (and its gradient)
-// holds batch*t rows of heads*dh values, the heads side by side, and the
-// weights w are [batch, heads, t, t].
+// The layout is that of a fused input projection: qkv holds Batch*T rows
+// of 3*Heads*Dim values, the query, key and value of one position side by
+// side, head j's columns at j*Dim within each third. out (and its
+// gradient) holds Batch*T rows of Heads*Dim values, the heads side by
+// side, and the weights w are [Batch, Heads, T, T].
 
 // Heads describes multi-head self-attention over a batch of sequences in
 // the layout above.
@@ -111,10 +112,10 @@ func selfAttentionGrad(kern *gemmKernel, dqkv, g, w, qkv []float32, h Heads) {
 	})
 }
 
-// forPairs runs f on every (sequence s, head j) pair of h with a scratch buffer of
-// size values, on the calling goroutine or, when the pass holds enough
-// work (pairWork multiply-adds a pair), in runs of pairs that the threads
-// claim as they come free, each with a buffer of its own.
+// forPairs runs f on every (sequence s, head j) pair of h with a scratch
+// buffer of size values, on the calling goroutine or, when the pass holds
+// enough work (pairWork multiply-adds a pair), in runs of pairs that the
+// threads claim as they come free, each with a buffer of its own.
 func forPairs(h Heads, pairWork, size int, f func(s, j int, buf []float32)) {
 	pairs := h.Batch * h.Heads
 	runs := 1
