@@ -39,6 +39,12 @@ func TestFusedBackwardPaths(t *testing.T) {
 		return func(x *tensor.Tensor) *tensor.Tensor { return nn.BCEWithLogitsLoss(x, soft, r) }
 	}
 	summand := randn(48, 1, 2, 5, 6).SetRequiresGrad(true)
+	classes := tensor.New([]float32{3, 0, 1, 3, 2}, 5)
+	// The per-sample losses as a column, so that they broadcast against
+	// the [5, 4] weights of the check.
+	ce := func(r nn.Reduction) func(x *tensor.Tensor) *tensor.Tensor {
+		return func(x *tensor.Tensor) *tensor.Tensor { return nn.CrossEntropyLoss(x, classes, r).Reshape(-1, 1) }
+	}
 	cases := []struct {
 		name  string
 		f     func(x *tensor.Tensor) *tensor.Tensor
@@ -60,6 +66,9 @@ func TestFusedBackwardPaths(t *testing.T) {
 		{"BCELoss none, wide", bceOn(wide, nn.ReduceNone), []int{3, 700}, []*tensor.Tensor{wide}},
 		{"BCEWithLogitsLoss mean", logits(nn.ReduceMean), []int{3, 4}, []*tensor.Tensor{soft}},
 		{"BCEWithLogitsLoss none", logits(nn.ReduceNone), []int{3, 4}, []*tensor.Tensor{soft}},
+		{"CrossEntropyLoss mean", ce(nn.ReduceMean), []int{5, 4}, nil},
+		{"CrossEntropyLoss sum", ce(nn.ReduceSum), []int{5, 4}, nil},
+		{"CrossEntropyLoss none", ce(nn.ReduceNone), []int{5, 4}, nil},
 		{"MultiHeadAttention self-attention", mha.Forward, []int{3, 5, 8}, nn.Tensors(mha)},
 		{"MultiHeadAttention causal self-attention", func(x *tensor.Tensor) *tensor.Tensor {
 			out, _ := mha.Attend(x, x, x, nn.AttentionMask{Causal: true}, false)

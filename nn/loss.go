@@ -173,10 +173,62 @@ var bceLogitsLoss = &elementLoss{
 
 // CrossEntropyLoss returns -log softmax(logits)[target] for logits [N, C]
 // and targets [N] holding class indices, averaged over the batch unless a
-// reduction says otherwise (ReduceNone gives [N]).
+// reduction says otherwise (ReduceNone gives [N]). It is one operation:
+// the log-softmax rows are kept for the backward pass, whose first
+// derivative, softmax(logits) - onehot(target) times the output's
+// gradient, is one loop; gradients of gradients go through the same loss
+// written with LogSoftmax.
 func CrossEntropyLoss(logits, targets *tensor.Tensor, r ...Reduction) *tensor.Tensor {
 	checkClasses("CrossEntropyLoss", logits, targets)
-	return nll("CrossEntropyLoss", logits.LogSoftmax(1), targets, r)
+	red := reduction("CrossEntropyLoss", r)
+	n, c := logits.Size(0), logits.Size(1)
+	lpt := tensor.Empty(n, c)
+	lp, td := lpt.Values(), targets.Values()
+	kernel.SoftmaxRows(lp, logits.Values(), c, true)
+	picked := func(i int) float32 { return lp[i*c+int(td[i])] }
+	var out *tensor.Tensor
+	if red == ReduceNone {
+		out = tensor.Empty(n)
+		od := out.Values()
+		for i := range od {
+			od[i] = -picked(i)
+		}
+	} else {
+		var s float64
+		for i := range n {
+			s -= float64(picked(i))
+		}
+		if red == ReduceMean {
+			s /= float64(n)
+		}
+		out = tensor.Scalar(float32(s))
+	}
+	fast := func(b *tensor.Backprop) []*tensor.Tensor {
+		// Row i of the gradient is w_i (softmax_i - onehot(target_i)).
+		g := b.Grad.Values()
+		gx := tensor.Empty(n, c)
+		gd := gx.Values()
+		kernel.Exp(gd, lp)
+		w := func(i int) float32 { return g[i] }
+		if red != ReduceNone {
+			scale := g[0]
+			if red == ReduceMean {
+				scale /= float32(n)
+			}
+			kernel.Map2Scalar(kernel.Mul, gd, gd, scale, false)
+			w = func(int) float32 { return scale }
+		} else {
+			for i := range n {
+				kernel.Map2Scalar(kernel.Mul, gd[i*c:(i+1)*c], gd[i*c:(i+1)*c], g[i], false)
+			}
+		}
+		for i := range n {
+			gd[i*c+int(td[i])] -= w(i)
+		}
+		return []*tensor.Tensor{gx}
+	}
+	ref := func() *tensor.Tensor { return nll("CrossEntropyLoss", logits.LogSoftmax(1), targets, r) }
+	return fused("CrossEntropyLoss", out, []*tensor.Tensor{logits}, fast, ref).Adopt(lpt)
 }
 
 // NLLLoss returns -logProbs[target] for log-probabilities [N, C] and
