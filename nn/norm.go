@@ -96,11 +96,15 @@ func (l *LayerNorm) forward(xs []*tensor.Tensor) *tensor.Tensor {
 func normalize(name string, xs []*tensor.Tensor, w, b *tensor.Tensor, layout normLayout, eps float32, ref func() *tensor.Tensor) (y *tensor.Tensor, mean, variance []float32) {
 	x := xs[0]
 	xd := x.Values()
-	var sum *tensor.Tensor
-	if len(xs) > 1 {
-		sum = tensor.Empty(x.Shape()...)
-		xd = sum.Values()
+	// aux holds the buffers the backward pass reads besides the inputs,
+	// released with the graph: the sum, and LayerNorm's statistics.
+	var aux []*tensor.Tensor
+	sum := len(xs) > 1
+	if sum {
+		st := tensor.Empty(x.Shape()...)
+		xd = st.Values()
 		kernel.Map2(kernel.Add, xd, x.Values(), xs[1].Values())
+		aux = append(aux, st)
 	}
 	inputs := slices.Clone(xs)
 	var wd, bd []float32
@@ -111,7 +115,12 @@ func normalize(name string, xs []*tensor.Tensor, w, b *tensor.Tensor, layout nor
 	out := tensor.Empty(x.Shape()...)
 	var rs []float32
 	if layout.perInner {
-		mean, variance, rs = layerForward(out.Values(), xd, wd, bd, layout, eps)
+		g := layout.groups
+		st := tensor.Empty(3, g)
+		sd := st.Values()
+		mean, variance, rs = sd[:g], sd[g:2*g], sd[2*g:]
+		layerForward(out.Values(), xd, wd, bd, mean, variance, rs, layout, eps)
+		aux = append(aux, st)
 	} else {
 		mean, variance = normStats(xd, layout)
 		rs = rstd(variance, eps)
@@ -126,15 +135,13 @@ func normalize(name string, xs []*tensor.Tensor, w, b *tensor.Tensor, layout nor
 			gw, gb = grads[1].Values(), grads[2].Values()
 		}
 		normBackward(grads[0].Values(), gw, gb, g.Values(), xd, mean, rs, wd, layout)
-		if sum != nil {
+		if sum {
 			// Both summands receive the gradient of their sum.
 			grads = slices.Insert(grads, 1, grads[0])
 		}
 		return grads
 	}, ref)
-	if sum != nil {
-		y.Adopt(sum)
-	}
+	y.Adopt(aux...)
 	return y, mean, variance
 }
 

@@ -12,12 +12,11 @@ import (
 // per-row closure or scalar pass.
 
 // layerForward writes y = (x - mean) * rs * w + b row by row (w and b nil
-// for no affine map) and returns the rows' means, biased variances and
+// for no affine map) and sets the rows' means, biased variances and
 // 1/sqrt(variance + eps). The row's deviations are formed in y, where
 // the variance is summed from them before they are scaled.
-func layerForward(y, x, w, b []float32, l normLayout, eps float32) (mean, variance, rs []float32) {
+func layerForward(y, x, w, b, mean, variance, rs []float32, l normLayout, eps float32) {
 	d := l.inner
-	mean, variance, rs = make([]float32, l.groups), make([]float32, l.groups), make([]float32, l.groups)
 	l.split(l.groups, func(c0, c1 int) {
 		for c := c0; c < c1; c++ {
 			xs, ys := x[c*d:(c+1)*d], y[c*d:(c+1)*d]
@@ -33,7 +32,6 @@ func layerForward(y, x, w, b []float32, l normLayout, eps float32) (mean, varian
 			}
 		}
 	})
-	return mean, variance, rs
 }
 
 // layerBackward is normBackward's gradient with respect to x for
