@@ -281,11 +281,21 @@ func (m *MultiHeadAttention) Attend(query, key, value *tensor.Tensor, mask Atten
 		panic(fmt.Sprintf("nn: MultiHeadAttention: query %v, key %v, value %v, want [B, Tq, %d], [B, Tk, %d], [B, Tk, %d]", qs, ks, vs, e, e, e))
 	}
 	b, tq, tk := qs[0], qs[1], ks[1]
-	if query == key && key == value && mask.Attn == nil && mask.KeyPadding == nil && !needWeights && !m.Dropout.active() {
+	fusable := mask.Attn == nil && mask.KeyPadding == nil && !needWeights && !m.Dropout.active()
+	switch {
+	case fusable && query == key && key == value:
 		// Self-attention, unmasked or causal: one input projection,
 		// heads in place.
 		y := affine(query.Reshape(b*tq, e), m.InProjWeight, m.InProjBias)
 		return m.OutProj.Forward(selfAttentionHeads(y, b, tq, h, mask.Causal)), nil
+	case fusable && key == value:
+		// Attention to a memory: the query's projection and one of the
+		// memory's keys and values, heads in place.
+		wq, bq := m.inProj(0, 1)
+		wkv, bkv := m.inProj(1, 2)
+		q := affine(query.Reshape(b*tq, e), wq, bq)
+		kv := affine(key.Reshape(b*tk, e), wkv, bkv)
+		return m.OutProj.Forward(crossAttentionHeads(q, kv, b, tq, tk, h, mask.Causal)), nil
 	}
 	additive := mask.additive("MultiHeadAttention", b, h, tq, tk)
 	q, k, v := m.project(query, 0), m.project(key, 1), m.project(value, 2)
@@ -300,11 +310,19 @@ func (m *MultiHeadAttention) Attend(query, key, value *tensor.Tensor, mask Atten
 // project applies the i-th input projection (0 query, 1 key, 2 value) to x
 // [B, T, E] and splits the heads: [B, heads, T, E/heads].
 func (m *MultiHeadAttention) project(x *tensor.Tensor, i int) *tensor.Tensor {
-	e, h := m.EmbedDim, m.NumHeads
 	b, t := x.Size(0), x.Size(1)
-	y := tensor.MatmulT(x.Reshape(b*t, e), m.InProjWeight.Narrow(0, i*e, e), false, true)
+	w, bias := m.inProj(i, 1)
+	return splitHeads(affine(x.Reshape(b*t, m.EmbedDim), w, bias), b, t, m.NumHeads)
+}
+
+// inProj returns n input projections from the i-th on (0 query, 1 key, 2
+// value) stacked: the weight [n*E, E] and the bias [n*E] (nil without
+// biases).
+func (m *MultiHeadAttention) inProj(i, n int) (w, b *tensor.Tensor) {
+	e := m.EmbedDim
+	w = m.InProjWeight.Narrow(0, i*e, n*e)
 	if m.InProjBias != nil {
-		y = y.Add(m.InProjBias.Narrow(0, i*e, e))
+		b = m.InProjBias.Narrow(0, i*e, n*e)
 	}
-	return splitHeads(y, b, t, h)
+	return w, b
 }

@@ -64,23 +64,37 @@ func TestMultiHeadAttentionGradients(t *testing.T) {
 		out, _ := m.Attend(xs[0], xs[1], xs[1], mask, false)
 		return out
 	}
-	// Unmasked and causal self-attention take the fused heads.
+	// Unmasked and causal attention take the fused heads, to itself or
+	// to a memory.
 	self := func(xs ...*tensor.Tensor) *tensor.Tensor { return m.Forward(xs[0]) }
 	causal := func(xs ...*tensor.Tensor) *tensor.Tensor {
 		out, _ := m.Attend(xs[0], xs[0], xs[0], AttentionMask{Causal: true}, false)
 		return out
 	}
-	for _, f := range []gradcheck.Func{cross, self, causal} {
+	memory := func(xs ...*tensor.Tensor) *tensor.Tensor {
+		out, _ := m.Attend(xs[0], xs[1], xs[1], AttentionMask{}, false)
+		return out
+	}
+	memoryCausal := func(xs ...*tensor.Tensor) *tensor.Tensor {
+		out, _ := m.Attend(xs[0], xs[1], xs[1], AttentionMask{Causal: true}, false)
+		return out
+	}
+	for _, f := range []gradcheck.Func{cross, self, causal, memory, memoryCausal} {
 		for _, check := range []func(gradcheck.Func, []*tensor.Tensor, gradcheck.Options) error{gradcheck.Check, gradcheck.CheckSecond} {
 			if err := check(f, []*tensor.Tensor{x, mem}, gradcheck.Options{}); err != nil {
 				t.Fatal(err)
 			}
 		}
 	}
-	// The fused heads give the values of the composed operations.
-	y := tensor.Randn(rng, 6, 12)
+	// The fused heads give the values of the composed operations, which
+	// Attend takes when it returns the weights.
 	for _, c := range []bool{false, true} {
-		attnClose(t, fmt.Sprintf("fused heads, causal %v", c), selfAttentionHeads(y, 2, 3, 2, c), headsRef(y, 2, 3, 2, c), 1e-5, 1e-6)
+		for _, kv := range []*tensor.Tensor{x, mem} {
+			mask := AttentionMask{Causal: c}
+			fast, _ := m.Attend(x, kv, kv, mask, false)
+			ref, _ := m.Attend(x, kv, kv, mask, true)
+			attnClose(t, fmt.Sprintf("fused heads, causal %v, keys %v", c, kv.Shape()), fast, ref, 1e-5, 1e-6)
+		}
 	}
 }
 

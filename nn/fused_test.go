@@ -39,6 +39,7 @@ func TestFusedBackwardPaths(t *testing.T) {
 		return func(x *tensor.Tensor) *tensor.Tensor { return nn.BCEWithLogitsLoss(x, soft, r) }
 	}
 	summand := randn(48, 1, 2, 5, 6).SetRequiresGrad(true)
+	memory := randn(49, 1, 3, 7, 8).SetRequiresGrad(true)
 	classes := tensor.New([]float32{3, 0, 1, 3, 2}, 5)
 	// The per-sample losses as a column, so that they broadcast against
 	// the [5, 4] weights of the check.
@@ -70,6 +71,10 @@ func TestFusedBackwardPaths(t *testing.T) {
 		{"CrossEntropyLoss sum", ce(nn.ReduceSum), []int{5, 4}, nil},
 		{"CrossEntropyLoss none", ce(nn.ReduceNone), []int{5, 4}, nil},
 		{"MultiHeadAttention self-attention", mha.Forward, []int{3, 5, 8}, nn.Tensors(mha)},
+		{"MultiHeadAttention attention to a memory", func(x *tensor.Tensor) *tensor.Tensor {
+			out, _ := mha.Attend(x, memory, memory, nn.AttentionMask{Causal: true}, false)
+			return out
+		}, []int{3, 5, 8}, append(nn.Tensors(mha), memory)},
 		{"MultiHeadAttention causal self-attention", func(x *tensor.Tensor) *tensor.Tensor {
 			out, _ := mha.Attend(x, x, x, nn.AttentionMask{Causal: true}, false)
 			return out

@@ -7,126 +7,200 @@ import (
 	"testing"
 )
 
-// attentionRef computes SelfAttention's out and w and, for the output
-// gradient g, SelfAttentionGrad's dqkv from their definitions in float64.
-func attentionRef(qkv, g []float32, batch, t, heads, dh int, scale float64, causal bool) (out, w, dqkv []float64) {
-	e := heads * dh
-	out, w, dqkv = make([]float64, batch*t*e), make([]float64, batch*heads*t*t), make([]float64, len(qkv))
-	at := func(s, part, j, row, col int) int { return (s*t+row)*3*e + part*e + j*dh + col }
-	for s := 0; s < batch; s++ {
-		for j := 0; j < heads; j++ {
-			wp := w[(s*heads+j)*t*t:]
+// attentionRef computes the weights w and the output out of attention for
+// h from their definitions in float64, and for the output gradient g the
+// gradients with respect to the operands, dq and dkv laid out as q and kv
+// (for self-attention, q is qkv and kv nil, and dq holds all three).
+func attentionRef(q, kv, g []float32, h Heads) (out, w, dq, dkv []float64) {
+	t, nk, dh, e := h.T, h.keys(), h.Dim, h.e()
+	x := h.crossOperands(q, kv)
+	if kv == nil {
+		x = h.selfOperands(q)
+	}
+	base := func(part []float32) int { return len(q) - len(part) } // offset of k or v in qkv
+	out, w, dq, dkv = make([]float64, h.Batch*t*e), make([]float64, h.Batch*h.Heads*t*nk), make([]float64, len(q)), make([]float64, len(kv))
+	dk, dv, kOff, vOff := dkv, dkv, 0, e
+	if kv == nil {
+		dk, dv, kOff, vOff = dq, dq, base(x.k), base(x.v)
+	}
+	for s := 0; s < h.Batch; s++ {
+		for j := 0; j < h.Heads; j++ {
+			qi := func(a, p int) int { return s*t*x.ldq + a*x.ldq + j*dh + p }
+			ki := func(b, p int) int { return s*nk*x.ldkv + b*x.ldkv + j*dh + p }
+			wp := w[(s*h.Heads+j)*t*nk:]
+			ds := make([]float64, t*nk)
 			for a := 0; a < t; a++ {
 				m := math.Inf(-1)
-				for b := 0; b < t; b++ {
+				for b := 0; b < nk; b++ {
 					var d float64
 					for p := 0; p < dh; p++ {
-						d += float64(qkv[at(s, 0, j, a, p)]) * float64(qkv[at(s, 1, j, b, p)])
+						d += float64(x.q[qi(a, p)]) * float64(x.k[ki(b, p)])
 					}
-					wp[a*t+b] = d * scale
-					if causal && b > a {
-						wp[a*t+b] = math.Inf(-1)
+					wp[a*nk+b] = d * float64(h.Scale)
+					if h.Causal && b > a {
+						wp[a*nk+b] = math.Inf(-1)
 					}
-					m = math.Max(m, wp[a*t+b])
+					m = math.Max(m, wp[a*nk+b])
 				}
 				var sum float64
-				for b := 0; b < t; b++ {
-					wp[a*t+b] = math.Exp(wp[a*t+b] - m)
-					sum += wp[a*t+b]
+				for b := 0; b < nk; b++ {
+					wp[a*nk+b] = math.Exp(wp[a*nk+b] - m)
+					sum += wp[a*nk+b]
 				}
-				for b := 0; b < t; b++ {
-					wp[a*t+b] /= sum
+				for b := 0; b < nk; b++ {
+					wp[a*nk+b] /= sum
 				}
-			}
-			// out = W V; dW = G V^T, dV = W^T G; dS = W (dW - <dW, W>);
-			// dQ = s dS K, dK = s dS^T Q.
-			ds := make([]float64, t*t)
-			for a := 0; a < t; a++ {
+				// out = W V; dW = G V^T; dS = W (dW - <dW, W>).
+				gi := func(p int) int { return (s*t+a)*e + j*dh + p }
 				for p := 0; p < dh; p++ {
 					var o float64
-					for b := 0; b < t; b++ {
-						o += wp[a*t+b] * float64(qkv[at(s, 2, j, b, p)])
+					for b := 0; b < nk; b++ {
+						o += wp[a*nk+b] * float64(x.v[ki(b, p)])
 					}
-					out[(s*t+a)*e+j*dh+p] = o
+					out[gi(p)] = o
 				}
 				var dot float64
-				for b := 0; b < t; b++ {
+				for b := 0; b < nk; b++ {
 					var d float64
 					for p := 0; p < dh; p++ {
-						d += float64(g[(s*t+a)*e+j*dh+p]) * float64(qkv[at(s, 2, j, b, p)])
+						d += float64(g[gi(p)]) * float64(x.v[ki(b, p)])
 					}
-					ds[a*t+b] = d
-					dot += d * wp[a*t+b]
+					ds[a*nk+b] = d
+					dot += d * wp[a*nk+b]
 				}
-				for b := 0; b < t; b++ {
-					ds[a*t+b] = wp[a*t+b] * (ds[a*t+b] - dot)
+				for b := 0; b < nk; b++ {
+					ds[a*nk+b] = wp[a*nk+b] * (ds[a*nk+b] - dot)
 				}
 			}
-			for a := 0; a < t; a++ {
-				for p := 0; p < dh; p++ {
-					var dv, dq, dk float64
-					for b := 0; b < t; b++ {
-						dv += wp[b*t+a] * float64(g[(s*t+b)*e+j*dh+p])
-						dq += ds[a*t+b] * float64(qkv[at(s, 1, j, b, p)])
-						dk += ds[b*t+a] * float64(qkv[at(s, 0, j, b, p)])
+			// dQ = s dS K; dV = W^T G, dK = s dS^T Q.
+			for p := 0; p < dh; p++ {
+				for a := 0; a < t; a++ {
+					var d float64
+					for b := 0; b < nk; b++ {
+						d += ds[a*nk+b] * float64(x.k[ki(b, p)])
 					}
-					dqkv[at(s, 0, j, a, p)] = scale * dq
-					dqkv[at(s, 1, j, a, p)] = scale * dk
-					dqkv[at(s, 2, j, a, p)] = dv
+					dq[qi(a, p)] = float64(h.Scale) * d
+				}
+				for b := 0; b < nk; b++ {
+					var dvb, dkb float64
+					for a := 0; a < t; a++ {
+						dvb += wp[a*nk+b] * float64(g[(s*t+a)*e+j*dh+p])
+						dkb += ds[a*nk+b] * float64(x.q[qi(a, p)])
+					}
+					dv[vOff+ki(b, p)] = dvb
+					dk[kOff+ki(b, p)] = float64(h.Scale) * dkb
 				}
 			}
 		}
 	}
-	return out, w, dqkv
+	return out, w, dq, dkv
 }
 
-// SelfAttention and SelfAttentionGrad against their definitions, with
-// every micro-kernel, every level of the vector loops and 1-3 threads,
-// on shapes with whole and partial register tiles (t and dh below, at and
-// above the tiles' widths) and pairs enough to split across threads,
-// with and without the causal mask.
-func TestSelfAttention(t *testing.T) {
+// Attention and SelfAttention and their gradients against their
+// definitions, with every micro-kernel, every level of the vector loops
+// and 1-3 threads, on shapes with whole and partial register tiles (T,
+// Keys and Dim below, at and above the tiles' widths) and pairs enough to
+// split across threads, with and without the causal mask.
+func TestAttention(t *testing.T) {
 	defer SetThreads(0)
-	shapes := []Heads{
+	cases := []Heads{
 		{Batch: 1, T: 1, Heads: 1, Dim: 1}, {Batch: 2, T: 5, Heads: 3, Dim: 7}, {Batch: 3, T: 16, Heads: 4, Dim: 16, Causal: true},
 		{Batch: 2, T: 33, Heads: 2, Dim: 20, Causal: true}, {Batch: 3, T: 64, Heads: 2, Dim: 32},
+		// Attention to other keys.
+		{Batch: 2, T: 5, Keys: 9, Heads: 3, Dim: 7}, {Batch: 3, T: 13, Keys: 4, Heads: 2, Dim: 16, Causal: true},
+		{Batch: 3, T: 64, Keys: 40, Heads: 2, Dim: 32},
 	}
 	type input struct {
-		qkv, g                []float32
-		wantOut, wantW, wantD []float64
+		q, kv, g                      []float32
+		wantOut, wantW, wantQ, wantKV []float64
 	}
 	rng := rand.New(rand.NewPCG(7, 8))
-	inputs := make([]input, len(shapes))
-	for i := range shapes {
-		h, in := &shapes[i], &inputs[i]
+	randn := func(n int) []float32 {
+		x := make([]float32, n)
+		for i := range x {
+			x[i] = float32(rng.NormFloat64())
+		}
+		return x
+	}
+	inputs := make([]input, len(cases))
+	for i := range cases {
+		h, in := &cases[i], &inputs[i]
 		h.Scale = float32(1 / math.Sqrt(float64(h.Dim)))
-		in.qkv, in.g = make([]float32, h.Batch*h.T*3*h.e()), make([]float32, h.Batch*h.T*h.e())
-		for i := range in.qkv {
-			in.qkv[i] = float32(rng.NormFloat64())
+		if h.Keys == 0 {
+			in.q = randn(h.Batch * h.T * 3 * h.e())
+		} else {
+			in.q, in.kv = randn(h.Batch*h.T*h.e()), randn(h.Batch*h.Keys*2*h.e())
 		}
-		for i := range in.g {
-			in.g[i] = float32(rng.NormFloat64())
-		}
-		in.wantOut, in.wantW, in.wantD = attentionRef(in.qkv, in.g, h.Batch, h.T, h.Heads, h.Dim, float64(h.Scale), h.Causal)
+		in.g = randn(h.Batch * h.T * h.e())
+		in.wantOut, in.wantW, in.wantQ, in.wantKV = attentionRef(in.q, in.kv, in.g, *h)
 	}
 	forEachLevel(t, func(t *testing.T) {
 		for _, kern := range kernels {
 			for _, threads := range []int{1, 2, 3} {
 				SetThreads(threads)
-				for i, h := range shapes {
+				for i, h := range cases {
 					in := inputs[i]
 					name := fmt.Sprintf("%s/threads=%d/%+v", kern.name, threads, h)
-					out, w, dqkv := make([]float32, len(in.g)), make([]float32, len(in.wantW)), make([]float32, len(in.qkv))
-					selfAttention(kern, out, w, in.qkv, h)
-					selfAttentionGrad(kern, dqkv, in.g, w, in.qkv, h)
-					tol := 1e-5 * float64(h.T+h.Dim)
+					out, w := make([]float32, len(in.g)), make([]float32, len(in.wantW))
+					dq, dkv := make([]float32, len(in.q)), make([]float32, len(in.kv))
+					x, d := h.selfOperands(in.q), h.selfOperands(dq)
+					if in.kv != nil {
+						x, d = h.crossOperands(in.q, in.kv), h.crossOperands(dq, dkv)
+					}
+					attend(kern, out, w, x, h)
+					attendGrad(kern, d, in.g, w, x, h)
+					tol := 1e-5 * float64(h.T+h.keys()+h.Dim)
 					closeTo(t, name+"/out", out, in.wantOut, tol)
 					closeTo(t, name+"/w", w, in.wantW, 1e-6*float64(h.Dim))
-					closeTo(t, name+"/dqkv", dqkv, in.wantD, tol)
+					closeTo(t, name+"/dq", dq, in.wantQ, tol)
+					closeTo(t, name+"/dkv", dkv, in.wantKV, tol)
 				}
 			}
 		}
 	})
+}
+
+// The exported functions check their arguments and run the same loops.
+func TestAttentionEntries(t *testing.T) {
+	h := Heads{Batch: 2, T: 3, Keys: 4, Heads: 2, Dim: 2, Scale: 0.5}
+	q, kv, g := make([]float32, 2*3*4), make([]float32, 2*4*8), make([]float32, 2*3*4)
+	for i := range kv {
+		kv[i] = float32(i%7) * 0.1
+		if i < len(q) {
+			q[i], g[i] = float32(i%5)*0.2, float32(i%3)
+		}
+	}
+	out, w, dq, dkv := make([]float32, len(g)), make([]float32, 2*2*3*4), make([]float32, len(q)), make([]float32, len(kv))
+	Attention(out, w, q, kv, h)
+	AttentionGrad(dq, dkv, g, w, q, kv, h)
+	wantOut, _, wantQ, wantKV := attentionRef(q, kv, g, h)
+	closeTo(t, "Attention", out, wantOut, 1e-5)
+	closeTo(t, "AttentionGrad dq", dq, wantQ, 1e-5)
+	closeTo(t, "AttentionGrad dkv", dkv, wantKV, 1e-5)
+	h.Keys = 0
+	qkv := make([]float32, 2*3*12)
+	copy(qkv, kv)
+	dqkv := make([]float32, len(qkv))
+	SelfAttention(out, w, qkv, h)
+	SelfAttentionGrad(dqkv, g, w, qkv, h)
+	wantOut, _, wantQKV, _ := attentionRef(qkv, nil, g, h)
+	closeTo(t, "SelfAttention", out, wantOut, 1e-5)
+	closeTo(t, "SelfAttentionGrad", dqkv, wantQKV, 1e-5)
+	for name, f := range map[string]func(){
+		"short qkv":          func() { SelfAttention(out, w, qkv[:10], h) },
+		"self with keys":     func() { SelfAttention(out, w, qkv, Heads{Batch: 2, T: 3, Keys: 4, Heads: 2, Dim: 2}) },
+		"short kv":           func() { Attention(out, w, q, kv[:5], Heads{Batch: 2, T: 3, Keys: 4, Heads: 2, Dim: 2}) },
+		"negative dimension": func() { Attention(out, w, q, kv, Heads{Batch: 2, T: 3, Heads: 2, Dim: -2}) },
+	} {
+		func() {
+			defer func() {
+				if recover() == nil {
+					t.Errorf("%s: no panic", name)
+				}
+			}()
+			f()
+		}()
+	}
 }
 
 // closeTo fails t unless got and want agree within tol, relative to the
@@ -138,13 +212,4 @@ func closeTo(t *testing.T, name string, got []float32, want []float64, tol float
 			t.Fatalf("%s: [%d] = %g, want %g", name, i, got[i], w)
 		}
 	}
-}
-
-func TestSelfAttentionPanics(t *testing.T) {
-	defer func() {
-		if recover() == nil {
-			t.Fatal("no panic for a short qkv")
-		}
-	}()
-	SelfAttention(make([]float32, 8), make([]float32, 8), make([]float32, 10), Heads{Batch: 1, T: 2, Heads: 2, Dim: 2, Scale: 1})
 }
