@@ -132,6 +132,10 @@ func normApply(y, x, mean, rs, w, b []float32, l normLayout) {
 				switch {
 				case w == nil:
 					kernel.Map2Scalar(kernel.Mul, ys, ys, r, false)
+				case l.perInner:
+					kernel.Map2Scalar(kernel.Mul, ys, ys, r, false)
+					kernel.Map2(kernel.Mul, ys, ys, w)
+					kernel.Map2(kernel.Add, ys, ys, b)
 				default:
 					kernel.Map2Scalar(kernel.Mul, ys, ys, r*w[c], false)
 					kernel.Map2Scalar(kernel.Add, ys, ys, b[c], false)
@@ -157,81 +161,55 @@ func normBackward(gx, gw, gb, g, x, mean, rs, w []float32, l normLayout) {
 		return
 	}
 	if l.perInner {
-		layerBackward(gx, g, x, mean, rs, w, l)
-	} else {
-		l.split(l.groups, func(c0, c1 int) {
-			scratch := make([]float32, 2*l.inner)
-			for c := c0; c < c1; c++ {
-				groupBackward(gx, gw, gb, g, x, mean, rs, w, l, c, scratch)
-			}
-		})
+		layerBackward(gx, gw, gb, g, x, mean, rs, w, l)
+		return
 	}
-	if w != nil && l.perInner {
-		// The per-feature weight gradients sum over every group: split
-		// them by feature so that each is summed by one thread, in
-		// float32 partial sums of kernel.CarryRows rows carried into
-		// float64, so that long batches lose no digits.
-		l.split(l.inner, func(i0, i1 int) {
-			k := i1 - i0
-			xhat, pw, pb := make([]float32, k), make([]float32, k), make([]float32, k)
-			sw, sb := make([]float64, k), make([]float64, k)
-			rows := 0
-			for c := 0; c < l.groups; c++ {
-				m, r := mean[c], rs[c]
-				l.each(c, func(off int) {
-					gs := g[off+i0 : off+i1]
-					kernel.Map2Scalar(kernel.Sub, xhat, x[off+i0:off+i1], m, false)
-					kernel.Map2Scalar(kernel.Mul, xhat, xhat, r, false)
-					kernel.Map2(kernel.Mul, xhat, xhat, gs)
-					kernel.AddTo(pw, xhat)
-					kernel.AddTo(pb, gs)
-					if rows++; rows == kernel.CarryRows {
-						rows = 0
-						kernel.Carry(sw, pw)
-						kernel.Carry(sb, pb)
-					}
-				})
-			}
-			kernel.Carry(sw, pw)
-			kernel.Carry(sb, pb)
-			for i := range sw {
-				gw[i0+i] += float32(sw[i])
-				gb[i0+i] += float32(sb[i])
-			}
-		})
-	}
+	l.split(l.groups, func(c0, c1 int) {
+		scratch := make([]float32, 2*l.inner)
+		for c := c0; c < c1; c++ {
+			groupBackward(gx, gw, gb, g, x, mean, rs, w, l, c, scratch)
+		}
+	})
 }
 
-// groupBackward is normBackward's work on group c of a layout with one
-// weight per group (LayerNorm's rows go through layerBackward): its part
-// of gx and its entries of gw and gb. scratch holds 2*l.inner values.
+// groupBackward is normBackward's work on group c: its part of gx and,
+// with one weight per group, its entries of gw and gb. scratch holds
+// 2*l.inner values.
 func groupBackward(gx, gw, gb, g, x, mean, rs, w []float32, l normLayout, c int, scratch []float32) {
+	perInner := w != nil && l.perInner
 	n := float64(l.count())
 	m, r := mean[c], rs[c]
 	wc := float32(1) // the weight of the whole group
-	if w != nil {
+	if w != nil && !perInner {
 		wc = w[c]
 	}
-	// gh is g, scaled by wc later, and xhat the normalised input of the
-	// current run.
+	// gh is gxhat (or g, scaled by wc later) and xhat the normalised
+	// input of the current run.
 	gh, xhat := scratch[:l.inner], scratch[l.inner:2*l.inner]
 	runParts := func(off int) {
 		kernel.Map2Scalar(kernel.Sub, xhat, x[off:off+l.inner], m, false)
 		kernel.Map2Scalar(kernel.Mul, xhat, xhat, r, false)
-		copy(gh, g[off:off+l.inner])
+		if perInner {
+			kernel.Map2(kernel.Mul, gh, g[off:off+l.inner], w)
+		} else {
+			copy(gh, g[off:off+l.inner])
+		}
 	}
-	// Sums of g and g*xhat over the group, and of gxhat = g * wc and
-	// gxhat * xhat, run by run.
-	var sb, sw, sg, sgx float64
+	// Sums of gxhat and gxhat*xhat over the group, run by run, and of g
+	// and g*xhat for a weight per group.
+	var sg, sgx, sb, sw float64
 	l.each(c, func(off int) {
 		runParts(off)
 		s, sx := kernel.Sum(gh), kernel.Dot(gh, xhat)
-		sb += float64(s)
-		sw += float64(sx)
-		sg += float64(s * wc)
-		sgx += float64(sx * wc)
+		if !perInner {
+			sb += float64(s)
+			sw += float64(sx)
+			s, sx = s*wc, sx*wc
+		}
+		sg += float64(s)
+		sgx += float64(sx)
 	})
-	if w != nil {
+	if w != nil && !perInner {
 		gw[c] += float32(sw)
 		gb[c] += float32(sb)
 	}
@@ -239,7 +217,9 @@ func groupBackward(gx, gw, gb, g, x, mean, rs, w []float32, l normLayout, c int,
 	l.each(c, func(off int) {
 		runParts(off)
 		out := gx[off : off+l.inner]
-		kernel.Map2Scalar(kernel.Mul, gh, gh, wc, false)
+		if !perInner {
+			kernel.Map2Scalar(kernel.Mul, gh, gh, wc, false)
+		}
 		// r (gxhat - mg - xhat mgx)
 		kernel.Map2Scalar(kernel.Sub, out, gh, mg, false)
 		kernel.Map2Scalar(kernel.Mul, xhat, xhat, mgx, false)

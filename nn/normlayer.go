@@ -34,13 +34,16 @@ func layerForward(y, x, w, b, mean, variance, rs []float32, l normLayout, eps fl
 	})
 }
 
-// layerBackward is normBackward's gradient with respect to x for
-// LayerNorm's rows: with xhat = (x - mean) * rs and gxhat = g * w,
+// layerBackward is normBackward for LayerNorm's rows. The gradient with
+// respect to x, with xhat = (x - mean) * rs and gxhat = g * w, is
 //
 //	dx = rs * (gxhat - mean(gxhat) - xhat * mean(gxhat * xhat))
 //
-// formed in dx from xhat.
-func layerBackward(gx, g, x, mean, rs, w []float32, l normLayout) {
+// formed in dx from xhat, row by row. The weight and bias gradients (w
+// non-nil) sum over the rows: they are split by feature so that each is
+// summed by one thread, in float32 partial sums of kernel.CarryRows rows
+// carried into float64, so that long batches lose no digits.
+func layerBackward(gx, gw, gb, g, x, mean, rs, w []float32, l normLayout) {
 	d := l.inner
 	l.split(l.groups, func(c0, c1 int) {
 		var gh []float32
@@ -60,6 +63,32 @@ func layerBackward(gx, g, x, mean, rs, w []float32, l normLayout) {
 			kernel.Map2(kernel.Add, out, out, gs)
 			kernel.Map2Scalar(kernel.Sub, out, out, mg, false)
 			kernel.Map2Scalar(kernel.Mul, out, out, rs[c], false)
+		}
+	})
+	if w == nil {
+		return
+	}
+	l.split(d, func(i0, i1 int) {
+		k := i1 - i0
+		xhat, pw, pb := make([]float32, k), make([]float32, k), make([]float32, k)
+		sw, sb := make([]float64, k), make([]float64, k)
+		for c := 0; c < l.groups; c++ {
+			gs := g[c*d+i0 : c*d+i1]
+			kernel.Map2Scalar(kernel.Sub, xhat, x[c*d+i0:c*d+i1], mean[c], false)
+			kernel.Map2Scalar(kernel.Mul, xhat, xhat, rs[c], false)
+			kernel.Map2(kernel.Mul, xhat, xhat, gs)
+			kernel.AddTo(pw, xhat)
+			kernel.AddTo(pb, gs)
+			if (c+1)%kernel.CarryRows == 0 {
+				kernel.Carry(sw, pw)
+				kernel.Carry(sb, pb)
+			}
+		}
+		kernel.Carry(sw, pw)
+		kernel.Carry(sb, pb)
+		for i := range sw {
+			gw[i0+i] += float32(sw[i])
+			gb[i0+i] += float32(sb[i])
 		}
 	})
 }
