@@ -113,6 +113,10 @@ func (cv Conv) InputGrad(dx, gy, wt, bias []float32) {
 				}
 			}
 		}
+		if phasesFit(cv.H, cv.W, oh, ow, cv.Win) {
+			walkPhases(cols, nc, dx[b0*img:b1*img], b1-b0, cv.C, cv.H, cv.W, cv.Win, true, threads)
+			return
+		}
 		cv.images(b0, b1, threads, func(b int) {
 			walkImage(cols[(b-b0)*l:], nc, dx[b*img:(b+1)*img], cv.C, cv.H, cv.W, oh, ow, cv.Win, true)
 		})
@@ -147,6 +151,10 @@ func (cv Conv) unfold(buf, x []float32, b0, b1, threads int) []float32 {
 	oh, ow, l, k := cv.dims()
 	nc, img := (b1-b0)*l, cv.C*cv.H*cv.W
 	cols := buf[:k*nc]
+	if phasesFit(cv.H, cv.W, oh, ow, cv.Win) {
+		walkPhases(cols, nc, x[b0*img:b1*img], b1-b0, cv.C, cv.H, cv.W, cv.Win, false, threads)
+		return cols
+	}
 	cv.images(b0, b1, threads, func(b int) {
 		walkImage(cols[(b-b0)*l:], nc, x[b*img:(b+1)*img], cv.C, cv.H, cv.W, oh, ow, cv.Win, false)
 	})

@@ -1,13 +1,49 @@
 package kernel
 
+import (
+	"math"
+	"slices"
+	"sync"
+	"sync/atomic"
+)
+
 // Stride-2 windows over images of even sides, whose window positions are
 // half the image along each axis (3x3 and 4x4 kernels with padding 1, 1x1
 // and 2x2 without), read the image through its four phases: the planes of
 // even and odd rows and columns, each of the output's size. A tap reads
 // one phase shifted by whole rows and columns, so its column row is one
-// contiguous copy of that phase (and in Col2im one contiguous sum into
-// it) with the few positions that fall on the padding cleared, in place
-// of a strided copy per window row.
+// contiguous run of that phase, with the positions that fall on the
+// padding (and so read a neighbouring row or image) masked to zero; in
+// Col2im it is one contiguous masked sum into the phase.
+//
+// The phases of a channel of several images lie one after the other, so
+// that a tap's column row for all of them, images side by side as
+// Conv's chunks lay them out, is a single masked copy: per-call work,
+// which rules the short rows of 7x7 and 14x14 maps, is paid once per
+// tap and channel rather than once per tap, channel and image.
+
+// The loops behind the masked copies, set by useLevel: keepVV sets
+// dst[i] = x[i] where mask[i] has all bits set and +0 where it is zero;
+// addKeepVV adds x[i] into dst[i] where mask[i] is set. Masks hold the
+// bit patterns maskOn and 0 (read as bits, never as numbers).
+var keepVV, addKeepVV func(dst, x, mask []float32)
+
+// maskOn is the mask value that keeps a position: all 32 bits set.
+var maskOn = math.Float32frombits(math.MaxUint32)
+
+func keepVVGo(dst, x, mask []float32) {
+	x, mask = x[:len(dst)], mask[:len(dst)]
+	for i := range dst {
+		dst[i] = math.Float32frombits(math.Float32bits(x[i]) & math.Float32bits(mask[i]))
+	}
+}
+
+func addKeepVVGo(dst, x, mask []float32) {
+	x, mask = x[:len(dst)], mask[:len(dst)]
+	for i := range dst {
+		dst[i] += math.Float32frombits(math.Float32bits(x[i]) & math.Float32bits(mask[i]))
+	}
+}
 
 // phasesFit reports whether the phase path serves an h-by-w image whose
 // windows g give oh by ow positions.
@@ -23,69 +59,148 @@ func phaseOf(off int) (phase, shift int) {
 	return phase, (off - phase) / 2
 }
 
-// walkPhases is walkImage for windows that phasesFit.
-func walkPhases(cols []float32, ld int, img []float32, c, h, w int, g Window, add bool) {
+// phaseTap is how one tap reads the phases: phase p shifted by d values,
+// through mask number mask (-1: every position reads the image; -2: none
+// does).
+type phaseTap struct{ p, d, mask int }
+
+// phasePlan is how the taps of a window read the phases of nb images of
+// oh-by-ow phase planes side by side: the taps in Im2col's row order, the
+// masks they read through (each nb*oh*ow values) and the largest shift.
+type phasePlan struct {
+	taps   []phaseTap
+	masks  []float32
+	margin int
+}
+
+// phaseKey names a phasePlan.
+type phaseKey struct {
+	g          Window
+	oh, ow, nb int
+}
+
+// phasePlans keeps the plans made so far, up to maxPhasePlans of them: a
+// program runs few shapes, and each plan is a few tens of kilobytes.
+var (
+	phasePlans     sync.Map
+	phasePlanCount atomic.Int64
+)
+
+const maxPhasePlans = 256
+
+// planPhases returns the phasePlan of g for nb images of oh by ow phases.
+func planPhases(g Window, oh, ow, nb int) *phasePlan {
+	key := phaseKey{g, oh, ow, nb}
+	if p, ok := phasePlans.Load(key); ok {
+		return p.(*phasePlan)
+	}
+	p := newPhasePlan(g, oh, ow, nb)
+	if phasePlanCount.Load() < maxPhasePlans {
+		if _, loaded := phasePlans.LoadOrStore(key, p); !loaded {
+			phasePlanCount.Add(1)
+		}
+	}
+	return p
+}
+
+// newPhasePlan makes the phasePlan of g for nb images of oh by ow phases.
+func newPhasePlan(g Window, oh, ow, nb int) *phasePlan {
+	l := oh * ow
+	type shift struct{ qy, qx int }
+	var seen []shift
+	p := &phasePlan{}
+	for ki := 0; ki < g.KH; ki++ {
+		a, qy := phaseOf(ki - g.PadH)
+		y0, y1 := max(0, -qy), min(oh, oh-qy)
+		for kj := 0; kj < g.KW; kj++ {
+			b, qx := phaseOf(kj - g.PadW)
+			x0, x1 := max(0, -qx), min(ow, ow-qx)
+			t := phaseTap{p: 2*a + b, d: qy*ow + qx, mask: -1}
+			switch {
+			case y0 >= y1 || x0 >= x1:
+				t.mask = -2
+			case y0 > 0 || y1 < oh || x0 > 0 || x1 < ow:
+				t.mask = slices.Index(seen, shift{qy, qx})
+				if t.mask < 0 {
+					t.mask = len(seen)
+					seen = append(seen, shift{qy, qx})
+					m := make([]float32, nb*l)
+					for y := y0; y < y1; y++ {
+						Fill(m[y*ow+x0:y*ow+x1], maskOn)
+					}
+					for b := 1; b < nb; b++ {
+						copy(m[b*l:(b+1)*l], m[:l])
+					}
+					p.masks = append(p.masks, m...)
+				}
+			}
+			if t.mask != -2 {
+				p.margin = max(p.margin, t.d, -t.d)
+			}
+			p.taps = append(p.taps, t)
+		}
+	}
+	return p
+}
+
+// walkPhases is walkImage for windows that phasesFit, over nb images of
+// imgs at once: image b's columns start at column b*oh*ow of each row of
+// cols (rows ld values apart). The channels are split across up to
+// threads goroutines when the work is large enough.
+func walkPhases(cols []float32, ld int, imgs []float32, nb, c, h, w int, g Window, add bool, threads int) {
 	oh, ow := h/2, w/2
 	l := oh * ow
-	buf := getBuf(5 * l)
-	defer putBuf(buf)
-	phases, tmp := buf[:4*l], buf[4*l:]
-	row := 0
-	for ch := 0; ch < c; ch++ {
-		plane := img[ch*h*w : (ch+1)*h*w]
+	nc, hw := nb*l, h*w
+	plan := planPhases(g, oh, ow, nb)
+	taps, masks, margin := plan.taps, plan.masks, plan.margin
+	// Each phase of a channel: margin values, nb planes, margin values.
+	span := nc + 2*margin
+	one := func(ch int, ph []float32) {
 		if add {
-			clear(phases)
+			clear(ph)
 		} else {
-			for p := range 4 {
-				blockGather2(phases[p*l:], ow, plane[p/2*w+p%2:], 2*w, oh, ow)
+			for b := range nb {
+				plane := imgs[b*c*hw+ch*hw:]
+				for p := range 4 {
+					blockGather2(ph[p*span+margin+b*l:], ow, plane[p/2*w+p%2:], 2*w, oh, ow)
+				}
 			}
 		}
-		for ki := 0; ki < g.KH; ki++ {
-			a, qy := phaseOf(ki - g.PadH)
-			y0, y1 := max(0, -qy), min(oh, oh-qy)
-			for kj := 0; kj < g.KW; kj++ {
-				b, qx := phaseOf(kj - g.PadW)
-				x0, x1 := max(0, -qx), min(ow, ow-qx)
-				dst := cols[row*ld : row*ld+l]
-				row++
-				if y0 >= y1 || x0 >= x1 {
-					if !add {
-						clear(dst)
-					}
-					continue
-				}
-				// Positions lo..hi, shifted by d, read the phase; those
-				// outside columns x0..x1 read the wrong column and are
-				// cleared (im2col) or left out (col2im).
-				ph := phases[(2*a+b)*l : (2*a+b+1)*l]
-				d := qy*ow + qx
-				lo, hi := y0*ow+x0, (y1-1)*ow+x1
+		for i, t := range taps {
+			dst := cols[(ch*len(taps)+i)*ld:][:nc]
+			if t.mask == -2 {
 				if !add {
-					copy(dst[lo:hi], ph[lo+d:hi+d])
-					clearOutside(dst, ow, y0, y1, x0, x1)
-					continue
+					clear(dst)
 				}
-				t := tmp[lo:hi]
-				copy(t, dst[lo:hi])
-				for y := y0; y < y1; y++ {
-					for x := 0; x < x0; x++ {
-						if j := y*ow + x; j >= lo {
-							tmp[j] = 0
-						}
-					}
-					for x := x1; x < ow; x++ {
-						if j := y*ow + x; j < hi {
-							tmp[j] = 0
-						}
-					}
-				}
-				addVV(ph[lo+d:hi+d], ph[lo+d:hi+d], t)
+				continue
+			}
+			src := ph[t.p*span+margin+t.d:][:nc]
+			switch {
+			case t.mask == -1 && add:
+				addVV(src, src, dst)
+			case t.mask == -1:
+				copy(dst, src)
+			case add:
+				addKeepVV(src, dst, masks[t.mask*nc:(t.mask+1)*nc])
+			default:
+				keepVV(dst, src, masks[t.mask*nc:(t.mask+1)*nc])
 			}
 		}
 		if add {
-			for p := range 4 {
-				blockScatterAdd2(plane[p/2*w+p%2:], 2*w, phases[p*l:], ow, oh, ow)
+			for b := range nb {
+				plane := imgs[b*c*hw+ch*hw:]
+				for p := range 4 {
+					blockScatterAdd2(plane[p/2*w+p%2:], 2*w, ph[p*span+margin+b*l:], ow, oh, ow)
+				}
 			}
 		}
 	}
+	nt := min(threads, c, max(c*len(taps)*nc/im2colMinWork, 1))
+	parallelFor(nt, func(t int) {
+		ph := getBuf(4 * span)
+		defer putBuf(ph)
+		for ch := t * c / nt; ch < (t+1)*c/nt; ch++ {
+			one(ch, ph)
+		}
+	})
 }
