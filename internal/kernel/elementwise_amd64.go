@@ -51,6 +51,8 @@ func useLevel(l int) {
 	blockAddVec = choose(l, blockAddAVX512, blockAddGo, blockAddGo)
 	gather2Vec = choose(l, gather2AVX512, nil, nil)
 	scatterAdd2Vec = choose(l, scatterAdd2AVX512, nil, nil)
+	phaseSplitVec = choose(l, phaseSplitAVX512, nil, nil)
+	phaseMergeVec = choose(l, phaseMergeAVX512, nil, nil)
 	keepVV = choose(l, keepVVAVX512, keepVVAVX2, keepVVGo)
 	addKeepVV = choose(l, addKeepVVAVX512, addKeepVVAVX2, addKeepVVGo)
 	expVec = choose(l, expAVX512, expAVX2, expGo)

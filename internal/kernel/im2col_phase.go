@@ -45,6 +45,47 @@ func addKeepVVGo(dst, x, mask []float32) {
 	}
 }
 
+// The loops behind phaseSplit and phaseMerge, set by useLevel; where
+// nil, the stride-2 block loops serve, one phase at a time.
+var phaseSplitVec, phaseMergeVec func(ph []float32, span int, plane []float32, w, oh, ow int, m1, m2, m3 uint32)
+
+// phaseSplit sets the four phases of a 2*oh by 2*ow plane: phase p, of
+// the rows p/2 and the columns p%2 mod 2, to the oh rows of ow values at
+// ph[p*span:].
+func phaseSplit(ph []float32, span int, plane []float32, oh, ow int) {
+	w := 2 * ow
+	if oh == 0 || ow == 0 {
+		return
+	}
+	ph, plane = ph[:3*span+oh*ow], plane[:2*oh*w]
+	if phaseSplitVec == nil {
+		for p := range 4 {
+			blockGather2(ph[p*span:], ow, plane[p/2*w+p%2:], 2*w, oh, ow)
+		}
+		return
+	}
+	t := (ow-1)%16 + 1 // values of a phase row's last step
+	phaseSplitVec(ph, span, plane, w, oh, ow, lowBits(t), lowBits(2*t), lowBits(2*t-16))
+}
+
+// phaseMerge adds the four phases at ph back into their plane, the
+// adjoint of phaseSplit.
+func phaseMerge(plane, ph []float32, span, oh, ow int) {
+	w := 2 * ow
+	if oh == 0 || ow == 0 {
+		return
+	}
+	ph, plane = ph[:3*span+oh*ow], plane[:2*oh*w]
+	if phaseMergeVec == nil {
+		for p := range 4 {
+			blockScatterAdd2(plane[p/2*w+p%2:], 2*w, ph[p*span:], ow, oh, ow)
+		}
+		return
+	}
+	t := (ow-1)%16 + 1
+	phaseMergeVec(ph, span, plane, w, oh, ow, lowBits(t), lowBits(2*t), lowBits(2*t-16))
+}
+
 // phasesFit reports whether the phase path serves an h-by-w image whose
 // windows g give oh by ow positions.
 func phasesFit(h, w, oh, ow int, g Window) bool {
@@ -160,10 +201,7 @@ func walkPhases(cols []float32, ld int, imgs []float32, nb, c, h, w int, g Windo
 			clear(ph)
 		} else {
 			for b := range nb {
-				plane := imgs[b*c*hw+ch*hw:]
-				for p := range 4 {
-					blockGather2(ph[p*span+margin+b*l:], ow, plane[p/2*w+p%2:], 2*w, oh, ow)
-				}
+				phaseSplit(ph[margin+b*l:], span, imgs[b*c*hw+ch*hw:], oh, ow)
 			}
 		}
 		for i, t := range taps {
@@ -188,10 +226,7 @@ func walkPhases(cols []float32, ld int, imgs []float32, nb, c, h, w int, g Windo
 		}
 		if add {
 			for b := range nb {
-				plane := imgs[b*c*hw+ch*hw:]
-				for p := range 4 {
-					blockScatterAdd2(plane[p/2*w+p%2:], 2*w, ph[p*span+margin+b*l:], ow, oh, ow)
-				}
+				phaseMerge(imgs[b*c*hw+ch*hw:], ph[margin+b*l:], span, oh, ow)
 			}
 		}
 	}
