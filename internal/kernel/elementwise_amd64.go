@@ -53,6 +53,7 @@ func useLevel(l int) {
 	scatterAdd2Vec = choose(l, scatterAdd2AVX512, nil, nil)
 	phaseSplitVec = choose(l, phaseSplitAVX512, nil, nil)
 	phaseMergeVec = choose(l, phaseMergeAVX512, nil, nil)
+	phaseMergeSetVec = choose(l, phaseMergeSetAVX512, nil, nil)
 	keepVV = choose(l, keepVVAVX512, keepVVAVX2, keepVVGo)
 	addKeepVV = choose(l, addKeepVVAVX512, addKeepVVAVX2, addKeepVVGo)
 	expVec = choose(l, expAVX512, expAVX2, expGo)

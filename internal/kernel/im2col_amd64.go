@@ -24,3 +24,6 @@ func phaseSplitAVX512(ph []float32, span int, plane []float32, w, oh, ow int, m1
 
 //go:noescape
 func phaseMergeAVX512(ph []float32, span int, plane []float32, w, oh, ow int, m1, m2, m3 uint32)
+
+//go:noescape
+func phaseMergeSetAVX512(ph []float32, span int, plane []float32, w, oh, ow int, m1, m2, m3 uint32)

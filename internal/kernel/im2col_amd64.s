@@ -185,3 +185,28 @@ TEXT ·phaseSplitAVX512(SB), NOSPLIT, $0-92
 TEXT ·phaseMergeAVX512(SB), NOSPLIT, $0-92
 	PHASEARGS(phasezip<>, 8)
 	PHASES(MERGEFULL, MERGETAIL)
+
+// MergeSet: as Merge, the interleaved phases stored in place of the plane
+// values.
+#define MERGESETFULL \
+	VMOVUPS   (BX), Z0 \
+	VMOVUPS   (BX)(R12*1), Z1 \
+	VMOVAPS   Z0, Z2 \
+	VPERMT2PS Z1, Z6, Z0 \
+	VPERMT2PS Z1, Z7, Z2 \
+	VMOVUPS   Z0, (AX) \
+	VMOVUPS   Z2, 64(AX)
+
+#define MERGESETTAIL \
+	VMOVUPS.Z (BX), K1, Z0 \
+	VMOVUPS.Z (BX)(R12*1), K1, Z1 \
+	VMOVAPS   Z0, Z2 \
+	VPERMT2PS Z1, Z6, Z0 \
+	VPERMT2PS Z1, Z7, Z2 \
+	VMOVUPS   Z0, K2, (AX) \
+	VMOVUPS   Z2, K3, 64(AX)
+
+// func phaseMergeSetAVX512(ph []float32, span int, plane []float32, w, oh, ow int, m1, m2, m3 uint32)
+TEXT ·phaseMergeSetAVX512(SB), NOSPLIT, $0-92
+	PHASEARGS(phasezip<>, 8)
+	PHASES(MERGESETFULL, MERGESETTAIL)

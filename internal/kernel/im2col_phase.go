@@ -47,7 +47,7 @@ func addKeepVVGo(dst, x, mask []float32) {
 
 // The loops behind phaseSplit and phaseMerge, set by useLevel; where
 // nil, the stride-2 block loops serve, one phase at a time.
-var phaseSplitVec, phaseMergeVec func(ph []float32, span int, plane []float32, w, oh, ow int, m1, m2, m3 uint32)
+var phaseSplitVec, phaseMergeVec, phaseMergeSetVec func(ph []float32, span int, plane []float32, w, oh, ow int, m1, m2, m3 uint32)
 
 // phaseSplit sets the four phases of a 2*oh by 2*ow plane: phase p, of
 // the rows p/2 and the columns p%2 mod 2, to the oh rows of ow values at
@@ -69,21 +69,29 @@ func phaseSplit(ph []float32, span int, plane []float32, oh, ow int) {
 }
 
 // phaseMerge adds the four phases at ph back into their plane, the
-// adjoint of phaseSplit.
-func phaseMerge(plane, ph []float32, span, oh, ow int) {
+// adjoint of phaseSplit; with set, it stores them in place of the plane's
+// values (the inverse of phaseSplit).
+func phaseMerge(plane, ph []float32, span, oh, ow int, set bool) {
 	w := 2 * ow
 	if oh == 0 || ow == 0 {
 		return
 	}
 	ph, plane = ph[:3*span+oh*ow], plane[:2*oh*w]
-	if phaseMergeVec == nil {
+	vec := phaseMergeVec
+	if set {
+		vec = phaseMergeSetVec
+	}
+	if vec == nil {
+		if set {
+			clear(plane)
+		}
 		for p := range 4 {
 			blockScatterAdd2(plane[p/2*w+p%2:], 2*w, ph[p*span:], ow, oh, ow)
 		}
 		return
 	}
 	t := (ow-1)%16 + 1
-	phaseMergeVec(ph, span, plane, w, oh, ow, lowBits(t), lowBits(2*t), lowBits(2*t-16))
+	vec(ph, span, plane, w, oh, ow, lowBits(t), lowBits(2*t), lowBits(2*t-16))
 }
 
 // phasesFit reports whether the phase path serves an h-by-w image whose
@@ -112,6 +120,9 @@ type phasePlan struct {
 	taps   []phaseTap
 	masks  []float32
 	margin int
+	// first[p] is a tap that reads all of phase p unshifted (-1: none):
+	// folding, it sets the phase, which the other taps then add to.
+	first [4]int
 }
 
 // phaseKey names a phasePlan.
@@ -149,7 +160,7 @@ func newPhasePlan(g Window, oh, ow, nb int) *phasePlan {
 	l := oh * ow
 	type shift struct{ qy, qx int }
 	var seen []shift
-	p := &phasePlan{}
+	p := &phasePlan{first: [4]int{-1, -1, -1, -1}}
 	for ki := 0; ki < g.KH; ki++ {
 		a, qy := phaseOf(ki - g.PadH)
 		y0, y1 := max(0, -qy), min(oh, oh-qy)
@@ -177,6 +188,9 @@ func newPhasePlan(g Window, oh, ow, nb int) *phasePlan {
 			}
 			if t.mask != -2 {
 				p.margin = max(p.margin, t.d, -t.d)
+				if t.d == 0 && p.first[t.p] < 0 {
+					p.first[t.p] = len(p.taps)
+				}
 			}
 			p.taps = append(p.taps, t)
 		}
@@ -184,11 +198,20 @@ func newPhasePlan(g Window, oh, ow, nb int) *phasePlan {
 	return p
 }
 
+// How walkPhases moves values between the images and their columns.
+type phaseWalk int
+
+const (
+	unfoldPhases  phaseWalk = iota // Im2col: the images' windows into the columns
+	foldAddPhases                  // Col2im: the columns added into the images
+	foldSetPhases                  // the columns folded in place of the images' values
+)
+
 // walkPhases is walkImage for windows that phasesFit, over nb images of
 // imgs at once: image b's columns start at column b*oh*ow of each row of
 // cols (rows ld values apart). The channels are split across up to
 // threads goroutines when the work is large enough.
-func walkPhases(cols []float32, ld int, imgs []float32, nb, c, h, w int, g Window, add bool, threads int) {
+func walkPhases(cols []float32, ld int, imgs []float32, nb, c, h, w int, g Window, walk phaseWalk, threads int) {
 	oh, ow := h/2, w/2
 	l := oh * ow
 	nc, hw := nb*l, h*w
@@ -196,37 +219,52 @@ func walkPhases(cols []float32, ld int, imgs []float32, nb, c, h, w int, g Windo
 	taps, masks, margin := plan.taps, plan.masks, plan.margin
 	// Each phase of a channel: margin values, nb planes, margin values.
 	span := nc + 2*margin
+	fold := walk != unfoldPhases
 	one := func(ch int, ph []float32) {
-		if add {
-			clear(ph)
-		} else {
+		if !fold {
 			for b := range nb {
 				phaseSplit(ph[margin+b*l:], span, imgs[b*c*hw+ch*hw:], oh, ow)
 			}
 		}
+		// Folding, each phase's first tap sets it (a phase no tap reads
+		// unshifted is cleared); then the other taps add to it.
+		for p, i := range plan.first {
+			switch {
+			case fold && i >= 0:
+				t := taps[i]
+				src, dst := cols[(ch*len(taps)+i)*ld:][:nc], ph[p*span+margin:][:nc]
+				if t.mask == -1 {
+					copy(dst, src)
+				} else {
+					keepVV(dst, src, masks[t.mask*nc:(t.mask+1)*nc])
+				}
+			case fold:
+				clear(ph[p*span : (p+1)*span])
+			}
+		}
 		for i, t := range taps {
 			dst := cols[(ch*len(taps)+i)*ld:][:nc]
-			if t.mask == -2 {
-				if !add {
+			if t.mask == -2 || fold && plan.first[t.p] == i {
+				if !fold && t.mask == -2 {
 					clear(dst)
 				}
 				continue
 			}
 			src := ph[t.p*span+margin+t.d:][:nc]
 			switch {
-			case t.mask == -1 && add:
+			case t.mask == -1 && fold:
 				addVV(src, src, dst)
 			case t.mask == -1:
 				copy(dst, src)
-			case add:
+			case fold:
 				addKeepVV(src, dst, masks[t.mask*nc:(t.mask+1)*nc])
 			default:
 				keepVV(dst, src, masks[t.mask*nc:(t.mask+1)*nc])
 			}
 		}
-		if add {
+		if fold {
 			for b := range nb {
-				phaseMerge(imgs[b*c*hw+ch*hw:], ph[margin+b*l:], span, oh, ow)
+				phaseMerge(imgs[b*c*hw+ch*hw:], ph[margin+b*l:], span, oh, ow, walk == foldSetPhases)
 			}
 		}
 	}
