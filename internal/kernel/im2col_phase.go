@@ -49,9 +49,9 @@ func addKeepVVGo(dst, x, mask []float32) {
 // nil, the stride-2 block loops serve, one phase at a time.
 var phaseSplitVec, phaseMergeVec, phaseMergeSetVec func(ph []float32, span int, plane []float32, w, oh, ow int, m1, m2, m3 uint32)
 
-// phaseSplit sets the four phases of a 2*oh by 2*ow plane: phase p, of
-// the rows p/2 and the columns p%2 mod 2, to the oh rows of ow values at
-// ph[p*span:].
+// phaseSplit sets the four phases of a 2*oh by 2*ow plane: phase p, the
+// values whose row is p/2 and whose column is p%2 modulo 2, to the oh
+// rows of ow values at ph[p*span:].
 func phaseSplit(ph []float32, span int, plane []float32, oh, ow int) {
 	w := 2 * ow
 	if oh == 0 || ow == 0 {
@@ -69,9 +69,10 @@ func phaseSplit(ph []float32, span int, plane []float32, oh, ow int) {
 }
 
 // phaseMerge adds the four phases at ph back into their plane, the
-// adjoint of phaseSplit; with set, it stores them in place of the plane's
-// values (the inverse of phaseSplit).
-func phaseMerge(plane, ph []float32, span, oh, ow int, set bool) {
+// adjoint of phaseSplit (foldAddPhases), or stores them in place of the
+// plane's values, its inverse (foldSetPhases).
+func phaseMerge(plane, ph []float32, span, oh, ow int, walk phaseWalk) {
+	set := walk == foldSetPhases
 	w := 2 * ow
 	if oh == 0 || ow == 0 {
 		return
@@ -131,14 +132,15 @@ type phaseKey struct {
 	oh, ow, nb int
 }
 
-// phasePlans keeps the plans made so far, up to maxPhasePlans of them: a
-// program runs few shapes, and each plan is a few tens of kilobytes.
+// phasePlans keeps the plans made so far, until their masks hold
+// phasePlanFloats values in all: a program runs few shapes, and the plan
+// of a chunk of small images holds a few tens of kilobytes.
 var (
 	phasePlans     sync.Map
-	phasePlanCount atomic.Int64
+	phasePlanSizes atomic.Int64
 )
 
-const maxPhasePlans = 256
+const phasePlanFloats = 1 << 22
 
 // planPhases returns the phasePlan of g for nb images of oh by ow phases.
 func planPhases(g Window, oh, ow, nb int) *phasePlan {
@@ -147,9 +149,9 @@ func planPhases(g Window, oh, ow, nb int) *phasePlan {
 		return p.(*phasePlan)
 	}
 	p := newPhasePlan(g, oh, ow, nb)
-	if phasePlanCount.Load() < maxPhasePlans {
+	if phasePlanSizes.Load()+int64(len(p.masks)) <= phasePlanFloats {
 		if _, loaded := phasePlans.LoadOrStore(key, p); !loaded {
-			phasePlanCount.Add(1)
+			phasePlanSizes.Add(int64(len(p.masks)))
 		}
 	}
 	return p
@@ -264,7 +266,7 @@ func walkPhases(cols []float32, ld int, imgs []float32, nb, c, h, w int, g Windo
 		}
 		if fold {
 			for b := range nb {
-				phaseMerge(imgs[b*c*hw+ch*hw:], ph[margin+b*l:], span, oh, ow, walk == foldSetPhases)
+				phaseMerge(imgs[b*c*hw+ch*hw:], ph[margin+b*l:], span, oh, ow, walk)
 			}
 		}
 	}
