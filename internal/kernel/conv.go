@@ -102,6 +102,12 @@ func (cv Conv) InputGrad(dx, gy, wt, bias []float32) {
 		cols := buf[:k*nc]
 		p := newGemmArgs(true, false, k, nc, cv.O, 1, wt, k, g, nc, 0, cols, nc)
 		p.run(activeKernel, threads, pathAuto)
+		phases := phasesFit(cv.H, cv.W, oh, ow, cv.Win)
+		if phases && bias == nil {
+			// Every image value is folded from its phase: no clearing.
+			walkPhases(cols, nc, dx[b0*img:b1*img], b1-b0, cv.C, cv.H, cv.W, cv.Win, foldSetPhases, threads)
+			return
+		}
 		hw := cv.H * cv.W
 		for b := b0; b < b1; b++ {
 			for c := range cv.C {
@@ -112,6 +118,10 @@ func (cv Conv) InputGrad(dx, gy, wt, bias []float32) {
 					clear(plane)
 				}
 			}
+		}
+		if phases {
+			walkPhases(cols, nc, dx[b0*img:b1*img], b1-b0, cv.C, cv.H, cv.W, cv.Win, foldAddPhases, threads)
+			return
 		}
 		cv.images(b0, b1, threads, func(b int) {
 			walkImage(cols[(b-b0)*l:], nc, dx[b*img:(b+1)*img], cv.C, cv.H, cv.W, oh, ow, cv.Win, true)
@@ -147,6 +157,10 @@ func (cv Conv) unfold(buf, x []float32, b0, b1, threads int) []float32 {
 	oh, ow, l, k := cv.dims()
 	nc, img := (b1-b0)*l, cv.C*cv.H*cv.W
 	cols := buf[:k*nc]
+	if phasesFit(cv.H, cv.W, oh, ow, cv.Win) {
+		walkPhases(cols, nc, x[b0*img:b1*img], b1-b0, cv.C, cv.H, cv.W, cv.Win, unfoldPhases, threads)
+		return cols
+	}
 	cv.images(b0, b1, threads, func(b int) {
 		walkImage(cols[(b-b0)*l:], nc, x[b*img:(b+1)*img], cv.C, cv.H, cv.W, oh, ow, cv.Win, false)
 	})

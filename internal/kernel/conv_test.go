@@ -62,9 +62,28 @@ func TestConv(t *testing.T) {
 		{N: 40, C: 8, H: 12, W: 12, O: 6, Win: Window{KH: 3, KW: 3, PadH: 1, PadW: 1}},
 		// One image per chunk.
 		{N: 3, C: 16, H: 40, W: 40, O: 3, Win: Window{KH: 3, KW: 3, PadH: 1, PadW: 1}},
+		// Through the phases of the images, several images per chunk,
+		// and one chunk whose channels are split across the threads.
+		{N: 6, C: 3, H: 14, W: 10, O: 5, Win: Window{KH: 3, KW: 3, StrideH: 2, StrideW: 2, PadH: 1, PadW: 1}},
+		{N: 5, C: 2, H: 8, W: 12, O: 3, Win: Window{KH: 4, KW: 4, StrideH: 2, StrideW: 2, PadH: 1, PadW: 1}},
+		{N: 3, C: 2, H: 6, W: 6, O: 2, Win: Window{KH: 5, KW: 5, StrideH: 2, StrideW: 2, PadH: 2, PadW: 2}},
+		{N: 8, C: 32, H: 14, W: 14, O: 4, Win: Window{KH: 3, KW: 3, StrideH: 2, StrideW: 2, PadH: 1, PadW: 1}},
 	}
+	// Every GEMM kernel with the best window loops; the fastest kernel
+	// with the other levels of those loops.
+	forEachLevel(t, func(t *testing.T) {
+		kerns := kernels
+		if t.Name() != fmt.Sprintf("TestConv/level%d", bestLevel) {
+			kerns = kernels[:1]
+		}
+		testConv(t, cases, kerns)
+	})
+}
+
+// testConv checks the cases with each of kerns at 1 to 3 threads.
+func testConv(t *testing.T, cases []Conv, kerns []*gemmKernel) {
 	r := rand.New(rand.NewPCG(7, 8))
-	for _, kern := range kernels {
+	for _, kern := range kerns {
 		activeKernel = kern
 		for _, threads := range []int{1, 2, 3} {
 			SetThreads(threads)
@@ -114,7 +133,9 @@ func BenchmarkConv(b *testing.B) {
 	}{
 		{"conv_ae-conv1", Conv{N: 16, C: 1, H: 28, W: 28, O: 32, Win: s2(3)}},
 		{"conv_ae-conv2", Conv{N: 16, C: 32, H: 14, W: 14, O: 64, Win: s2(3)}},
+		{"dcgan-conv1", Conv{N: 16, C: 1, H: 28, W: 28, O: 64, Win: s2(4)}},
 		{"dcgan-conv2", Conv{N: 16, C: 64, H: 14, W: 14, O: 128, Win: s2(4)}},
+		{"convnet-conv1", Conv{N: 16, C: 1, H: 28, W: 28, O: 32, Win: Window{KH: 3, KW: 3}}},
 		{"convnet-conv2", Conv{N: 16, C: 32, H: 13, W: 13, O: 64, Win: Window{KH: 3, KW: 3}}},
 	}
 	r := rand.New(rand.NewPCG(1, 2))

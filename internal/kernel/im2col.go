@@ -71,7 +71,11 @@ func walkImages(cols, img []float32, n, c, h, w int, g Window, add bool) {
 // one call; otherwise each window row is copied alone.
 func walkImage(cols []float32, ld int, img []float32, c, h, w, oh, ow int, g Window, add bool) {
 	if phasesFit(h, w, oh, ow, g) {
-		walkPhases(cols, ld, img, c, h, w, g, add)
+		walk := unfoldPhases
+		if add {
+			walk = foldAddPhases
+		}
+		walkPhases(cols, ld, img, 1, c, h, w, g, walk, 1)
 		return
 	}
 	sh, sw := max(g.StrideH, 1), max(g.StrideW, 1)

@@ -1,13 +1,99 @@
 package kernel
 
+import (
+	"math"
+	"slices"
+	"sync"
+	"sync/atomic"
+)
+
 // Stride-2 windows over images of even sides, whose window positions are
 // half the image along each axis (3x3 and 4x4 kernels with padding 1, 1x1
 // and 2x2 without), read the image through its four phases: the planes of
 // even and odd rows and columns, each of the output's size. A tap reads
 // one phase shifted by whole rows and columns, so its column row is one
-// contiguous copy of that phase (and in Col2im one contiguous sum into
-// it) with the few positions that fall on the padding cleared, in place
-// of a strided copy per window row.
+// contiguous run of that phase, with the positions that fall on the
+// padding (and so read a neighbouring row or image) masked to zero; in
+// Col2im it is one contiguous masked sum into the phase.
+//
+// The phases of a channel of several images lie one after the other, so
+// that a tap's column row for all of them, images side by side as
+// Conv's chunks lay them out, is a single masked copy: per-call work,
+// which rules the short rows of 7x7 and 14x14 maps, is paid once per
+// tap and channel rather than once per tap, channel and image.
+
+// The loops behind the masked copies, set by useLevel: keepVV sets
+// dst[i] = x[i] where mask[i] has all bits set and +0 where it is zero;
+// addKeepVV adds x[i] into dst[i] where mask[i] is set. Masks hold the
+// bit patterns maskOn and 0 (read as bits, never as numbers).
+var keepVV, addKeepVV func(dst, x, mask []float32)
+
+// maskOn is the mask value that keeps a position: all 32 bits set.
+var maskOn = math.Float32frombits(math.MaxUint32)
+
+func keepVVGo(dst, x, mask []float32) {
+	x, mask = x[:len(dst)], mask[:len(dst)]
+	for i := range dst {
+		dst[i] = math.Float32frombits(math.Float32bits(x[i]) & math.Float32bits(mask[i]))
+	}
+}
+
+func addKeepVVGo(dst, x, mask []float32) {
+	x, mask = x[:len(dst)], mask[:len(dst)]
+	for i := range dst {
+		dst[i] += math.Float32frombits(math.Float32bits(x[i]) & math.Float32bits(mask[i]))
+	}
+}
+
+// The loops behind phaseSplit and phaseMerge, set by useLevel; where
+// nil, the stride-2 block loops serve, one phase at a time.
+var phaseSplitVec, phaseMergeVec, phaseMergeSetVec func(ph []float32, span int, plane []float32, w, oh, ow int, m1, m2, m3 uint32)
+
+// phaseSplit sets the four phases of a 2*oh by 2*ow plane: phase p, the
+// values whose row is p/2 and whose column is p%2 modulo 2, to the oh
+// rows of ow values at ph[p*span:].
+func phaseSplit(ph []float32, span int, plane []float32, oh, ow int) {
+	w := 2 * ow
+	if oh == 0 || ow == 0 {
+		return
+	}
+	ph, plane = ph[:3*span+oh*ow], plane[:2*oh*w]
+	if phaseSplitVec == nil {
+		for p := range 4 {
+			blockGather2(ph[p*span:], ow, plane[p/2*w+p%2:], 2*w, oh, ow)
+		}
+		return
+	}
+	t := (ow-1)%16 + 1 // values of a phase row's last step
+	phaseSplitVec(ph, span, plane, w, oh, ow, lowBits(t), lowBits(2*t), lowBits(2*t-16))
+}
+
+// phaseMerge adds the four phases at ph back into their plane, the
+// adjoint of phaseSplit (foldAddPhases), or stores them in place of the
+// plane's values, its inverse (foldSetPhases).
+func phaseMerge(plane, ph []float32, span, oh, ow int, walk phaseWalk) {
+	set := walk == foldSetPhases
+	w := 2 * ow
+	if oh == 0 || ow == 0 {
+		return
+	}
+	ph, plane = ph[:3*span+oh*ow], plane[:2*oh*w]
+	vec := phaseMergeVec
+	if set {
+		vec = phaseMergeSetVec
+	}
+	if vec == nil {
+		if set {
+			clear(plane)
+		}
+		for p := range 4 {
+			blockScatterAdd2(plane[p/2*w+p%2:], 2*w, ph[p*span:], ow, oh, ow)
+		}
+		return
+	}
+	t := (ow-1)%16 + 1
+	vec(ph, span, plane, w, oh, ow, lowBits(t), lowBits(2*t), lowBits(2*t-16))
+}
 
 // phasesFit reports whether the phase path serves an h-by-w image whose
 // windows g give oh by ow positions.
@@ -23,69 +109,173 @@ func phaseOf(off int) (phase, shift int) {
 	return phase, (off - phase) / 2
 }
 
-// walkPhases is walkImage for windows that phasesFit.
-func walkPhases(cols []float32, ld int, img []float32, c, h, w int, g Window, add bool) {
+// phaseTap is how one tap reads the phases: phase p shifted by d values,
+// through mask number mask (-1: every position reads the image; -2: none
+// does).
+type phaseTap struct{ p, d, mask int }
+
+// phasePlan is how the taps of a window read the phases of nb images of
+// oh-by-ow phase planes side by side: the taps in Im2col's row order, the
+// masks they read through (each nb*oh*ow values) and the largest shift.
+type phasePlan struct {
+	taps   []phaseTap
+	masks  []float32
+	margin int
+	// first[p] is a tap that reads all of phase p unshifted (-1: none):
+	// folding, it sets the phase, which the other taps then add to.
+	first [4]int
+}
+
+// phaseKey names a phasePlan.
+type phaseKey struct {
+	g          Window
+	oh, ow, nb int
+}
+
+// phasePlans keeps the plans made so far, until their masks hold
+// phasePlanFloats values in all: a program runs few shapes, and the plan
+// of a chunk of small images holds a few tens of kilobytes.
+var (
+	phasePlans     sync.Map
+	phasePlanSizes atomic.Int64
+)
+
+const phasePlanFloats = 1 << 22
+
+// planPhases returns the phasePlan of g for nb images of oh by ow phases.
+func planPhases(g Window, oh, ow, nb int) *phasePlan {
+	key := phaseKey{g, oh, ow, nb}
+	if p, ok := phasePlans.Load(key); ok {
+		return p.(*phasePlan)
+	}
+	p := newPhasePlan(g, oh, ow, nb)
+	if phasePlanSizes.Load()+int64(len(p.masks)) <= phasePlanFloats {
+		if _, loaded := phasePlans.LoadOrStore(key, p); !loaded {
+			phasePlanSizes.Add(int64(len(p.masks)))
+		}
+	}
+	return p
+}
+
+// newPhasePlan makes the phasePlan of g for nb images of oh by ow phases.
+func newPhasePlan(g Window, oh, ow, nb int) *phasePlan {
+	l := oh * ow
+	type shift struct{ qy, qx int }
+	var seen []shift
+	p := &phasePlan{first: [4]int{-1, -1, -1, -1}}
+	for ki := 0; ki < g.KH; ki++ {
+		a, qy := phaseOf(ki - g.PadH)
+		y0, y1 := max(0, -qy), min(oh, oh-qy)
+		for kj := 0; kj < g.KW; kj++ {
+			b, qx := phaseOf(kj - g.PadW)
+			x0, x1 := max(0, -qx), min(ow, ow-qx)
+			t := phaseTap{p: 2*a + b, d: qy*ow + qx, mask: -1}
+			switch {
+			case y0 >= y1 || x0 >= x1:
+				t.mask = -2
+			case y0 > 0 || y1 < oh || x0 > 0 || x1 < ow:
+				t.mask = slices.Index(seen, shift{qy, qx})
+				if t.mask < 0 {
+					t.mask = len(seen)
+					seen = append(seen, shift{qy, qx})
+					m := make([]float32, nb*l)
+					for y := y0; y < y1; y++ {
+						Fill(m[y*ow+x0:y*ow+x1], maskOn)
+					}
+					for b := 1; b < nb; b++ {
+						copy(m[b*l:(b+1)*l], m[:l])
+					}
+					p.masks = append(p.masks, m...)
+				}
+			}
+			if t.mask != -2 {
+				p.margin = max(p.margin, t.d, -t.d)
+				if t.d == 0 && p.first[t.p] < 0 {
+					p.first[t.p] = len(p.taps)
+				}
+			}
+			p.taps = append(p.taps, t)
+		}
+	}
+	return p
+}
+
+// How walkPhases moves values between the images and their columns.
+type phaseWalk int
+
+const (
+	unfoldPhases  phaseWalk = iota // Im2col: the images' windows into the columns
+	foldAddPhases                  // Col2im: the columns added into the images
+	foldSetPhases                  // the columns folded in place of the images' values
+)
+
+// walkPhases is walkImage for windows that phasesFit, over nb images of
+// imgs at once: image b's columns start at column b*oh*ow of each row of
+// cols (rows ld values apart). The channels are split across up to
+// threads goroutines when the work is large enough.
+func walkPhases(cols []float32, ld int, imgs []float32, nb, c, h, w int, g Window, walk phaseWalk, threads int) {
 	oh, ow := h/2, w/2
 	l := oh * ow
-	buf := getBuf(5 * l)
-	defer putBuf(buf)
-	phases, tmp := buf[:4*l], buf[4*l:]
-	row := 0
-	for ch := 0; ch < c; ch++ {
-		plane := img[ch*h*w : (ch+1)*h*w]
-		if add {
-			clear(phases)
-		} else {
-			for p := range 4 {
-				blockGather2(phases[p*l:], ow, plane[p/2*w+p%2:], 2*w, oh, ow)
+	nc, hw := nb*l, h*w
+	plan := planPhases(g, oh, ow, nb)
+	taps, masks, margin := plan.taps, plan.masks, plan.margin
+	// Each phase of a channel: margin values, nb planes, margin values.
+	span := nc + 2*margin
+	fold := walk != unfoldPhases
+	one := func(ch int, ph []float32) {
+		if !fold {
+			for b := range nb {
+				phaseSplit(ph[margin+b*l:], span, imgs[b*c*hw+ch*hw:], oh, ow)
 			}
 		}
-		for ki := 0; ki < g.KH; ki++ {
-			a, qy := phaseOf(ki - g.PadH)
-			y0, y1 := max(0, -qy), min(oh, oh-qy)
-			for kj := 0; kj < g.KW; kj++ {
-				b, qx := phaseOf(kj - g.PadW)
-				x0, x1 := max(0, -qx), min(ow, ow-qx)
-				dst := cols[row*ld : row*ld+l]
-				row++
-				if y0 >= y1 || x0 >= x1 {
-					if !add {
-						clear(dst)
-					}
-					continue
+		// Folding, each phase's first tap sets it (a phase no tap reads
+		// unshifted is cleared); then the other taps add to it.
+		for p, i := range plan.first {
+			switch {
+			case fold && i >= 0:
+				t := taps[i]
+				src, dst := cols[(ch*len(taps)+i)*ld:][:nc], ph[p*span+margin:][:nc]
+				if t.mask == -1 {
+					copy(dst, src)
+				} else {
+					keepVV(dst, src, masks[t.mask*nc:(t.mask+1)*nc])
 				}
-				// Positions lo..hi, shifted by d, read the phase; those
-				// outside columns x0..x1 read the wrong column and are
-				// cleared (im2col) or left out (col2im).
-				ph := phases[(2*a+b)*l : (2*a+b+1)*l]
-				d := qy*ow + qx
-				lo, hi := y0*ow+x0, (y1-1)*ow+x1
-				if !add {
-					copy(dst[lo:hi], ph[lo+d:hi+d])
-					clearOutside(dst, ow, y0, y1, x0, x1)
-					continue
-				}
-				t := tmp[lo:hi]
-				copy(t, dst[lo:hi])
-				for y := y0; y < y1; y++ {
-					for x := 0; x < x0; x++ {
-						if j := y*ow + x; j >= lo {
-							tmp[j] = 0
-						}
-					}
-					for x := x1; x < ow; x++ {
-						if j := y*ow + x; j < hi {
-							tmp[j] = 0
-						}
-					}
-				}
-				addVV(ph[lo+d:hi+d], ph[lo+d:hi+d], t)
+			case fold:
+				clear(ph[p*span : (p+1)*span])
 			}
 		}
-		if add {
-			for p := range 4 {
-				blockScatterAdd2(plane[p/2*w+p%2:], 2*w, phases[p*l:], ow, oh, ow)
+		for i, t := range taps {
+			dst := cols[(ch*len(taps)+i)*ld:][:nc]
+			if t.mask == -2 || fold && plan.first[t.p] == i {
+				if !fold && t.mask == -2 {
+					clear(dst)
+				}
+				continue
+			}
+			src := ph[t.p*span+margin+t.d:][:nc]
+			switch {
+			case t.mask == -1 && fold:
+				addVV(src, src, dst)
+			case t.mask == -1:
+				copy(dst, src)
+			case fold:
+				addKeepVV(src, dst, masks[t.mask*nc:(t.mask+1)*nc])
+			default:
+				keepVV(dst, src, masks[t.mask*nc:(t.mask+1)*nc])
+			}
+		}
+		if fold {
+			for b := range nb {
+				phaseMerge(imgs[b*c*hw+ch*hw:], ph[margin+b*l:], span, oh, ow, walk)
 			}
 		}
 	}
+	nt := min(threads, c, max(c*len(taps)*nc/im2colMinWork, 1))
+	parallelFor(nt, func(t int) {
+		ph := getBuf(4 * span)
+		defer putBuf(ph)
+		for ch := t * c / nt; ch < (t+1)*c/nt; ch++ {
+			one(ch, ph)
+		}
+	})
 }

@@ -74,6 +74,14 @@ func TestIm2colCol2im(t *testing.T) {
 			g          Window
 		}{fmt.Sprintf("stride 2 width %d", w), 1, 2, 5, w, Window{KH: 3, KW: 3, StrideH: 2, StrideW: 2, PadH: 1, PadW: 1}})
 	}
+	// The same through the phases: rows of every length of a last step.
+	for w := 2; w <= 68; w += 2 {
+		cases = append(cases, struct {
+			name       string
+			n, c, h, w int
+			g          Window
+		}{fmt.Sprintf("phases width %d", w), 2, 2, 6, w, Window{KH: 4, KW: 4, StrideH: 2, StrideW: 2, PadH: 1, PadW: 1}})
+	}
 	r := rand.New(rand.NewPCG(1, 2))
 	forEachLevel(t, func(t *testing.T) {
 		for _, tc := range cases {
