@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 
+	"github.com/gibbsml/gibbs/internal/kernel"
 	"github.com/gibbsml/gibbs/tensor"
 )
 
@@ -66,9 +67,20 @@ func (j *Jump) Move(m Model, x, y, pos *tensor.Tensor, rng *tensor.RNG) {
 	}
 	eCur, eProp := m.Energy(x, y).DetachRelease(), m.Energy(x, prop).DetachRelease()
 	yd := y.Data()
+	// The proposal's log-densities at both ends of each move, the costly
+	// part (every chain against every kernel), are computed in parallel;
+	// the decisions, which draw from rng, in order.
+	qCur, qNext := make([]float64, n), make([]float64, n)
+	kernel.Parallel(n, func(lo, hi int) {
+		d2 := make([]float64, b)
+		for i := lo; i < hi; i++ {
+			qCur[i] = j.logQ(yd[i*row:(i+1)*row], cd, row, d2)
+			qNext[i] = j.logQ(pd[i*row:(i+1)*row], cd, row, d2)
+		}
+	})
 	for i := 0; i < n; i++ {
 		cur, next := yd[i*row:(i+1)*row], pd[i*row:(i+1)*row]
-		logR := float64(eCur.Data()[i]) - float64(eProp.Data()[i]) + j.logQ(cur, cd, row) - j.logQ(next, cd, row)
+		logR := float64(eCur.Data()[i]) - float64(eProp.Data()[i]) + qCur[i] - qNext[i]
 		ok := !math.IsNaN(logR) && (logR >= 0 || rng.Float64() < math.Exp(logR))
 		j.record(ok)
 		if ok {
@@ -78,25 +90,37 @@ func (j *Jump) Move(m Model, x, y, pos *tensor.Tensor, rng *tensor.RNG) {
 }
 
 // logQ returns the log-density of the proposal at the point v of length
-// row, given the kernel centres (rows of centres); it is computed as a
-// log-sum-exp so that it stays finite far from every centre.
-func (j *Jump) logQ(v, centres []float32, row int) float64 {
-	b := len(centres) / row
+// row, given the kernel centres (rows of centres), with d2 a scratch
+// slice of one value per centre. It is computed as a log-sum-exp so that
+// it stays finite far from every centre, over the kernels within 60 nats
+// of the nearest: the others add less than e^-60 of its term each, below
+// float64's precision.
+func (j *Jump) logQ(v, centres []float32, row int, d2 []float64) float64 {
 	h2 := float64(j.Width) * float64(j.Width)
-	logs := make([]float64, 0, b+1)
-	kernel := math.Log1p(-float64(j.Uniform)) - math.Log(float64(b)) - 0.5*float64(row)*math.Log(2*math.Pi*h2)
-	for c := 0; c < b; c++ {
-		var d2 float64
+	nearest := math.Inf(1)
+	for c := range d2 {
+		var s float64
 		for k, vk := range v {
 			d := float64(vk) - float64(centres[c*row+k])
-			d2 += d * d
+			s += d * d
 		}
-		logs = append(logs, kernel-d2/(2*h2))
+		d2[c] = s
+		nearest = min(nearest, s)
 	}
-	if j.Uniform > 0 && inBox(v, j.Lo, j.Hi) {
-		logs = append(logs, math.Log(float64(j.Uniform))-float64(row)*math.Log(float64(j.Hi-j.Lo)))
+	var sum float64
+	for _, s := range d2 {
+		if a := (s - nearest) / (2 * h2); a < 60 {
+			sum += math.Exp(-a)
+		}
 	}
-	return logSumExp(logs)
+	logK := math.Log1p(-float64(j.Uniform)) - math.Log(float64(len(d2))) - 0.5*float64(row)*math.Log(2*math.Pi*h2) -
+		nearest/(2*h2) + math.Log(sum)
+	if j.Uniform == 0 || !inBox(v, j.Lo, j.Hi) {
+		return logK
+	}
+	logU := math.Log(float64(j.Uniform)) - float64(row)*math.Log(float64(j.Hi-j.Lo))
+	top := max(logK, logU)
+	return top + math.Log(math.Exp(logK-top)+math.Exp(logU-top))
 }
 
 func inBox(v []float32, lo, hi float32) bool {
@@ -106,19 +130,4 @@ func inBox(v []float32, lo, hi float32) bool {
 		}
 	}
 	return true
-}
-
-func logSumExp(v []float64) float64 {
-	top := math.Inf(-1)
-	for _, x := range v {
-		top = max(top, x)
-	}
-	if math.IsInf(top, -1) {
-		return top
-	}
-	var s float64
-	for _, x := range v {
-		s += math.Exp(x - top)
-	}
-	return top + math.Log(s)
 }
