@@ -29,8 +29,8 @@ type Config struct {
 	StepSize      float64 `json:"step_size"`
 	Noise         float64 `json:"noise"`
 	// MALA makes the replay buffer's chains Metropolis-adjusted
-	// (energy.MALA): exact at temperature 1, so Noise and ClipGrad do not
-	// apply.
+	// (energy.MALA): exact at temperature 1, so Noise does not apply;
+	// ClipGrad clips the gradient of their drift.
 	MALA            bool    `json:"mala"`
 	ClipGrad        float64 `json:"clip_grad"`
 	BufferSize      int     `json:"buffer_size"`
@@ -126,7 +126,7 @@ func (c Config) unused() []string {
 	if c.Sampler != "replay" {
 		out = append(out, "buffer_size", "reinit", "jump_width", "jump_uniform", "mala")
 	} else if c.MALA {
-		out = append(out, "noise", "clip_grad")
+		out = append(out, "noise")
 	}
 	if c.Sampler != "hmc" {
 		out = append(out, "leapfrog", "hmc_target", "hmc_warmup")

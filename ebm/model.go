@@ -113,7 +113,7 @@ func (m *Model) Sample(n, steps int, rng *tensor.RNG) *tensor.Tensor {
 		steps = DefaultSampleSteps
 	}
 	if c.MALA {
-		return (&energy.MALA{Steps: steps, StepSize: float32(c.StepSize), Lo: lo, Hi: hi}).Run(m.Net, nil, y0, rng)
+		return (&energy.MALA{Steps: steps, StepSize: float32(c.StepSize), ClipGrad: float32(c.ClipGrad), Lo: lo, Hi: hi}).Run(m.Net, nil, y0, rng)
 	}
 	lang := energy.Langevin{Steps: steps, StepSize: float32(c.StepSize), Noise: float32(c.Noise), ClipGrad: float32(c.ClipGrad), Lo: lo, Hi: hi}
 	return lang.Run(m.Net, nil, y0, rng)

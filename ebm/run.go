@@ -131,7 +131,7 @@ func newRun(cfg Config, dir *train.Dir) (*run, error) {
 		}
 		var chain energy.Chain = lang
 		if cfg.MALA { // exp(-F) on the box, where the test NLL normalises it
-			r.mala = &energy.MALA{Steps: cfg.LangevinSteps, StepSize: float32(cfg.StepSize), Lo: lo, Hi: hi}
+			r.mala = &energy.MALA{Steps: cfg.LangevinSteps, StepSize: float32(cfg.StepSize), ClipGrad: float32(cfg.ClipGrad), Lo: lo, Hi: hi}
 			chain = r.mala
 		}
 		contrast.Sampler = energy.Replay{Chain: chain, Buffer: r.replay, Jump: r.jump}

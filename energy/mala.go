@@ -30,20 +30,30 @@ type Chain interface {
 // too narrow by that factor. The Metropolis test removes this bias, and
 // the chains sample exp(-F) exactly for any step. With Lo < Hi the target
 // is exp(-F) restricted to the box [Lo, Hi]^D: a proposal outside it is
-// rejected. Like Langevin, it reads the model's parameters and never
+// rejected.
+//
+// From a steep wall, far above the wells, the full drift overshoots and
+// nearly every proposal is rejected, so a chain started there (a replay
+// buffer's restarted chain) can stay stuck where the energy is high.
+// ClipGrad, when positive, clips each gradient value of the drift to
+// [-ClipGrad, ClipGrad], Roberts & Tweedie's truncated drift: the chain
+// then walks down by bounded steps, which are accepted, and since q is
+// the density of the clipped move the test still makes the chain exact.
+// Like Langevin, it reads the model's parameters and never
 // writes them; Acceptance counts its decisions, so one MALA must not run
 // from several goroutines at once.
 type MALA struct {
 	Steps    int
 	StepSize float32
+	ClipGrad float32
 	Lo, Hi   float32
 	Acceptance
 }
 
 // Validate reports a setting that cannot run.
 func (a *MALA) Validate() error {
-	if a.Steps < 0 || !(a.StepSize > 0) || isBad(a.StepSize) {
-		return fmt.Errorf("energy: MALA needs steps >= 0 and step size > 0, got %d, %v", a.Steps, a.StepSize)
+	if a.Steps < 0 || !(a.StepSize > 0) || !(a.ClipGrad >= 0) || isBad(a.StepSize) || isBad(a.ClipGrad) {
+		return fmt.Errorf("energy: MALA needs steps >= 0, step size > 0 and clip >= 0, got %+v", a)
 	}
 	return nil
 }
@@ -59,6 +69,7 @@ func (a *MALA) Run(m Model, x, y0 *tensor.Tensor, rng *tensor.RNG) *tensor.Tenso
 	eps := float64(a.StepSize)
 	noise := float32(math.Sqrt(2 * eps))
 	g, e := gradY(m, x, y)
+	a.clip(g)
 	prop := tensor.Zeros(y.Shape()...)
 	for s := 0; s < a.Steps; s++ {
 		yd, gd, pd := y.Data(), g.Data(), prop.Data()
@@ -66,6 +77,7 @@ func (a *MALA) Run(m Model, x, y0 *tensor.Tensor, rng *tensor.RNG) *tensor.Tenso
 			pd[i] = yd[i] - a.StepSize*gd[i] + noise*rng.Norm()
 		}
 		gp, ep := gradY(m, x, prop)
+		a.clip(gp)
 		gpd := gp.Data()
 		for i := 0; i < n; i++ {
 			cur, next := yd[i*row:(i+1)*row], pd[i*row:(i+1)*row]
@@ -92,4 +104,12 @@ func (a *MALA) Run(m Model, x, y0 *tensor.Tensor, rng *tensor.RNG) *tensor.Tenso
 		}
 	}
 	return y
+}
+
+// clip clips the gradient values in g to [-ClipGrad, ClipGrad] when
+// ClipGrad is positive.
+func (a *MALA) clip(g *tensor.Tensor) {
+	if a.ClipGrad > 0 {
+		clampInPlace(g, -a.ClipGrad, a.ClipGrad)
+	}
 }

@@ -59,3 +59,29 @@ func TestMALAKeepsToTheBox(t *testing.T) {
 		t.Error("zero step size accepted")
 	}
 }
+
+// TestMALAClippedDriftLeavesAWall starts chains high on the wall of a
+// narrow well, where the full drift overshoots to energies higher still:
+// every proposal is rejected and the chains stay put, while the clipped
+// drift walks them down into the well.
+func TestMALAClippedDriftLeavesAWall(t *testing.T) {
+	well := energy.Func(func(_, y *tensor.Tensor) *tensor.Tensor { return y.Square().Sum(1).MulScalar(2000) })
+	start := tensor.Full(1, 50, 2)
+	for _, c := range []struct {
+		clip    float32
+		maxDist float64 // largest distance from the centre at the end
+	}{{0, math.Inf(1)}, {100, 0.1}} {
+		a := &energy.MALA{Steps: 40, StepSize: 0.001, ClipGrad: c.clip}
+		y := a.Run(well, nil, start, tensor.NewRNG(1))
+		far := 0.0
+		for i := 0; i < y.Size(0); i++ {
+			far = max(far, math.Hypot(float64(y.At(i, 0)), float64(y.At(i, 1))))
+		}
+		switch {
+		case c.clip == 0 && a.Accepted != 0:
+			t.Errorf("full drift: %d proposals accepted, want none (each overshoots to a higher energy)", a.Accepted)
+		case c.clip > 0 && far > c.maxDist:
+			t.Errorf("clipped drift: a chain ends %.3f from the centre, want within %.1f", far, c.maxDist)
+		}
+	}
+}
