@@ -16,22 +16,18 @@ import (
 
 // Config is everything that defines a run; it is saved in config.json.
 type Config struct {
-	Data          string  `json:"data"`
-	Loss          string  `json:"loss"`
-	Sampler       string  `json:"sampler"`
-	Steps         int     `json:"steps"`
-	Batch         int     `json:"batch"`
-	LR            float64 `json:"lr"`
-	LRSchedule    string  `json:"lr_schedule"`
-	Hidden        []int   `json:"hidden"`
-	Activation    string  `json:"activation"`
-	LangevinSteps int     `json:"langevin_steps"`
-	StepSize      float64 `json:"step_size"`
-	Noise         float64 `json:"noise"`
-	// MALA makes the replay buffer's chains Metropolis-adjusted
-	// (energy.MALA): exact at temperature 1, so Noise does not apply;
-	// ClipGrad clips the gradient of their drift.
-	MALA            bool    `json:"mala"`
+	Data            string  `json:"data"`
+	Loss            string  `json:"loss"`
+	Sampler         string  `json:"sampler"`
+	Steps           int     `json:"steps"`
+	Batch           int     `json:"batch"`
+	LR              float64 `json:"lr"`
+	LRSchedule      string  `json:"lr_schedule"`
+	Hidden          []int   `json:"hidden"`
+	Activation      string  `json:"activation"`
+	LangevinSteps   int     `json:"langevin_steps"`
+	StepSize        float64 `json:"step_size"`
+	Noise           float64 `json:"noise"`
 	ClipGrad        float64 `json:"clip_grad"`
 	BufferSize      int     `json:"buffer_size"`
 	Reinit          float64 `json:"reinit"`
@@ -124,9 +120,7 @@ func (c Config) unused() []string {
 		}
 	}
 	if c.Sampler != "replay" {
-		out = append(out, "buffer_size", "reinit", "jump_width", "jump_uniform", "mala")
-	} else if c.MALA {
-		out = append(out, "noise")
+		out = append(out, "buffer_size", "reinit", "jump_width", "jump_uniform")
 	}
 	if c.Sampler != "hmc" {
 		out = append(out, "leapfrog", "hmc_target", "hmc_warmup")

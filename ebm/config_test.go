@@ -31,7 +31,6 @@ func TestValidateRefusesWithReason(t *testing.T) {
 		{"score matching ignores the sampler", func(c *Config) { c.Loss, c.Sampler = "dsm", "cd" }, ""},
 		{"sigma-max below sigma", func(c *Config) { c.Loss, c.SigmaMax = "dsm", 0.001 }, "sigma-max"},
 		{"HMC target 1", func(c *Config) { c.Sampler, c.HMCTarget = "hmc", 1 }, "hmc-target"},
-		{"MALA with replay", func(c *Config) { c.MALA, c.ClipGrad = true, 100 }, ""},
 	} {
 		c := DefaultConfig()
 		tc.change(&c)
@@ -54,8 +53,8 @@ func TestConfigJSONPerRecipe(t *testing.T) {
 		loss, sampler string
 		has, lacks    []string
 	}{
-		{"nll", "replay", []string{"sampler", "beta", "buffer_size", "jump_width", "step_size", "mala", "noise"}, []string{"alpha", "sigma", "levels", "leapfrog"}},
-		{"mce", "hmc", []string{"leapfrog", "max_energy"}, []string{"beta", "alpha", "buffer_size", "reinit", "jump_width", "sigma", "mala"}},
+		{"nll", "replay", []string{"sampler", "beta", "buffer_size", "jump_width", "step_size"}, []string{"alpha", "sigma", "levels", "leapfrog"}},
+		{"mce", "hmc", []string{"leapfrog", "max_energy"}, []string{"beta", "alpha", "buffer_size", "reinit", "jump_width", "sigma"}},
 		{"contrastive", "langevin", []string{"alpha"}, []string{"beta", "jump_uniform", "leapfrog"}},
 		{"dsm", "replay", []string{"sigma", "sigma_max", "levels", "step_size"}, []string{"sampler", "noise", "beta", "buffer_size", "leapfrog", "max_energy"}},
 		{"ssm", "replay", []string{"langevin_steps", "sigma"}, []string{"noise", "sampler"}},

@@ -91,10 +91,8 @@ func (m *Model) bounds() (lo, hi float32) {
 const DefaultSampleSteps = 200
 
 // Sample runs n Langevin chains of steps steps (DefaultSampleSteps when
-// 0), with the run's step size, noise and gradient clipping (or
-// Metropolis-adjusted ones, for a run whose replay chains were), from
-// uniform noise over the box, kept inside it, and returns their ends
-// ([n, 2]).
+// 0), with the run's step size, noise and gradient clipping, from uniform
+// noise over the box, kept inside it, and returns their ends ([n, 2]).
 // For a score matching run, steps is the number of steps at each noise
 // level of annealed Langevin dynamics (the run's --langevin-steps when 0),
 // whose step at the smallest level is the run's step size.
@@ -111,9 +109,6 @@ func (m *Model) Sample(n, steps int, rng *tensor.RNG) *tensor.Tensor {
 	}
 	if steps == 0 {
 		steps = DefaultSampleSteps
-	}
-	if c.MALA {
-		return (&energy.MALA{Steps: steps, StepSize: float32(c.StepSize), ClipGrad: float32(c.ClipGrad), Lo: lo, Hi: hi}).Run(m.Net, nil, y0, rng)
 	}
 	lang := energy.Langevin{Steps: steps, StepSize: float32(c.StepSize), Noise: float32(c.Noise), ClipGrad: float32(c.ClipGrad), Lo: lo, Hi: hi}
 	return lang.Run(m.Net, nil, y0, rng)

@@ -47,7 +47,6 @@ type run struct {
 	objective energy.Objective
 	replay    *energy.ReplayBuffer
 	jump      *energy.Jump
-	mala      *energy.MALA
 	hmc       *energy.HMC
 	train     *tensor.Tensor
 	test      *tensor.Tensor
@@ -129,12 +128,7 @@ func newRun(cfg Config, dir *train.Dir) (*run, error) {
 		if r.replay, err = energy.NewReplayBuffer(tensor.NewRNG(cfg.Seed+4), cfg.BufferSize, []int{2}, float32(cfg.Reinit), lo, hi); err != nil {
 			return nil, err
 		}
-		var chain energy.Chain = lang
-		if cfg.MALA { // exp(-F) on the box, where the test NLL normalises it
-			r.mala = &energy.MALA{Steps: cfg.LangevinSteps, StepSize: float32(cfg.StepSize), ClipGrad: float32(cfg.ClipGrad), Lo: lo, Hi: hi}
-			chain = r.mala
-		}
-		contrast.Sampler = energy.Replay{Chain: chain, Buffer: r.replay, Jump: r.jump}
+		contrast.Sampler = energy.Replay{Chain: lang, Buffer: r.replay, Jump: r.jump}
 	case "hmc":
 		r.hmc = &energy.HMC{Iterations: cfg.LangevinSteps, LeapfrogSteps: cfg.Leapfrog, StepSize: float32(cfg.StepSize)}
 		if cfg.HMCWarmUp > 0 {
@@ -184,9 +178,6 @@ func (r *run) acceptances() map[string]*energy.Acceptance {
 	}
 	if r.hmc != nil {
 		as["hmc"] = &r.hmc.Acceptance
-	}
-	if r.mala != nil {
-		as["mala"] = &r.mala.Acceptance
 	}
 	return as
 }

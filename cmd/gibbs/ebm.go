@@ -32,7 +32,6 @@ func bindEBM(c *ebm.Config, fs *flag.FlagSet) {
 	fs.IntVar(&c.LangevinSteps, "langevin-steps", c.LangevinSteps, "Langevin steps per batch (HMC iterations; under score matching, steps per noise level of the annealed Langevin sampler)")
 	fs.Float64Var(&c.StepSize, "step-size", c.StepSize, "Langevin step size (HMC leapfrog step; under score matching, the annealed step at the smallest noise level)")
 	fs.Float64Var(&c.Noise, "noise", c.Noise, "Langevin noise scale (sqrt(2*step-size) samples exp(-E) exactly)")
-	fs.BoolVar(&c.MALA, "mala", c.MALA, "replay: Metropolis-adjusted Langevin steps, which sample exp(-E) exactly (--noise is then sqrt(2*step-size))")
 	fs.Float64Var(&c.ClipGrad, "clip-grad", c.ClipGrad, "clip Langevin gradients to [-v, v] (0: off)")
 	fs.IntVar(&c.BufferSize, "buffer", c.BufferSize, "replay buffer size")
 	fs.Float64Var(&c.Reinit, "reinit", c.Reinit, "replay buffer re-initialisation rate")

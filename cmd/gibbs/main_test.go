@@ -142,9 +142,8 @@ func TestTrainWritesRunFolder(t *testing.T) {
 
 // TestResumeIsExact checks that a run stopped and resumed ends exactly
 // where an uninterrupted run does: weights, optimizer state, replay
-// buffer, RNG, HMC's step adaptation (stopped mid-warm-up), MALA's
-// acceptance counts and the moving average of the weights all travel in
-// the checkpoint.
+// buffer, RNG, HMC's step adaptation (stopped mid-warm-up) and the
+// moving average of the weights all travel in the checkpoint.
 func TestResumeIsExact(t *testing.T) {
 	for _, tc := range []struct {
 		name  string
@@ -153,7 +152,6 @@ func TestResumeIsExact(t *testing.T) {
 		{"replay", nil},
 		{"hmc", []string{"--sampler", "hmc", "--hmc-warmup", "15"}},
 		{"ema", []string{"--ema", "0.9"}},
-		{"mala", []string{"--mala", "--clip-grad", "100"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			whole := filepath.Join(t.TempDir(), "whole")
