@@ -26,7 +26,7 @@ func ebm2dCase(*Data) *Case {
 	if err != nil {
 		panic(err) // the settings above are valid
 	}
-	sampler := energy.Replay{Langevin: energy.Langevin{Steps: steps, StepSize: 0.01, Noise: 0.005}, Buffer: buf}
+	sampler := energy.Replay{Chain: energy.Langevin{Steps: steps, StepSize: 0.01, Noise: 0.005}, Buffer: buf}
 	idx := make([]int, nneg)
 	step := func() float32 {
 		for i := range idx {
@@ -72,7 +72,7 @@ func ebmImageCase(d *Data) *Case {
 	if err != nil {
 		panic(err) // the settings above are valid
 	}
-	sampler := energy.Replay{Langevin: energy.Langevin{Steps: steps, StepSize: 1, Noise: 0.005, Lo: 0, Hi: 1}, Buffer: buf}
+	sampler := energy.Replay{Chain: energy.Langevin{Steps: steps, StepSize: 1, Noise: 0.005, Lo: 0, Hi: 1}, Buffer: buf}
 	var reals []*tensor.Tensor
 	for _, b := range images(d) {
 		reals = append(reals, b.X.Narrow(0, 0, nneg))

@@ -128,7 +128,7 @@ func newRun(cfg Config, dir *train.Dir) (*run, error) {
 		if r.replay, err = energy.NewReplayBuffer(tensor.NewRNG(cfg.Seed+4), cfg.BufferSize, []int{2}, float32(cfg.Reinit), lo, hi); err != nil {
 			return nil, err
 		}
-		contrast.Sampler = energy.Replay{Langevin: lang, Buffer: r.replay, Jump: r.jump}
+		contrast.Sampler = energy.Replay{Chain: lang, Buffer: r.replay, Jump: r.jump}
 	case "hmc":
 		r.hmc = &energy.HMC{Iterations: cfg.LangevinSteps, LeapfrogSteps: cfg.Leapfrog, StepSize: float32(cfg.StepSize)}
 		if cfg.HMCWarmUp > 0 {

@@ -20,7 +20,7 @@ func ExampleContrast() {
 	buffer, _ := energy.NewReplayBuffer(rng, 2000, []int{2}, 0.05, -3, 3)
 	objective := energy.Contrast{
 		PairLoss: energy.NLL(1),
-		Sampler:  energy.Replay{Langevin: energy.Langevin{Steps: 10, StepSize: 0.002, Noise: 0.063}, Buffer: buffer},
+		Sampler:  energy.Replay{Chain: energy.Langevin{Steps: 10, StepSize: 0.002, Noise: 0.063}, Buffer: buffer},
 	}
 	for step := 0; step < 200; step++ {
 		idx := make([]int, 64)

@@ -1,9 +1,13 @@
 package energy
 
 import (
+	"cmp"
 	"fmt"
 	"math"
+	"slices"
+	"sort"
 
+	"github.com/gibbsml/gibbs/internal/kernel"
 	"github.com/gibbsml/gibbs/tensor"
 )
 
@@ -66,9 +70,20 @@ func (j *Jump) Move(m Model, x, y, pos *tensor.Tensor, rng *tensor.RNG) {
 	}
 	eCur, eProp := m.Energy(x, y).DetachRelease(), m.Energy(x, prop).DetachRelease()
 	yd := y.Data()
+	// The proposal's log-densities at both ends of each move, the costly
+	// part, are computed in parallel; the decisions, which draw from rng,
+	// in order.
+	q := j.density(cd, row)
+	qCur, qNext := make([]float64, n), make([]float64, n)
+	kernel.Parallel(n, func(lo, hi int) {
+		for i := lo; i < hi; i++ {
+			qCur[i] = q.log(yd[i*row : (i+1)*row])
+			qNext[i] = q.log(pd[i*row : (i+1)*row])
+		}
+	})
 	for i := 0; i < n; i++ {
 		cur, next := yd[i*row:(i+1)*row], pd[i*row:(i+1)*row]
-		logR := float64(eCur.Data()[i]) - float64(eProp.Data()[i]) + j.logQ(cur, cd, row) - j.logQ(next, cd, row)
+		logR := float64(eCur.Data()[i]) - float64(eProp.Data()[i]) + qCur[i] - qNext[i]
 		ok := !math.IsNaN(logR) && (logR >= 0 || rng.Float64() < math.Exp(logR))
 		j.record(ok)
 		if ok {
@@ -77,26 +92,88 @@ func (j *Jump) Move(m Model, x, y, pos *tensor.Tensor, rng *tensor.RNG) {
 	}
 }
 
-// logQ returns the log-density of the proposal at the point v of length
-// row, given the kernel centres (rows of centres); it is computed as a
-// log-sum-exp so that it stays finite far from every centre.
-func (j *Jump) logQ(v, centres []float32, row int) float64 {
+// proposal is the density of a Jump's proposal for one data batch: its
+// kernels' centres, sorted by their first coordinate, and its constants.
+type proposal struct {
+	centres []float64 // rows of row values
+	row     int
+	h2      float64 // the kernels' variance
+	logK    float64 // log of a kernel's weight times its peak density
+	logU    float64 // log of the uniform part's density inside the box, -Inf without one
+	lo, hi  float32
+	// reach is the distance beyond which a kernel's term is below e^-60
+	// of the uniform part's (+Inf without one): inside the box only the
+	// kernels within it need to be summed, in a slab of the first
+	// coordinate.
+	reach float64
+}
+
+// density returns the proposal of the data batch whose rows (of row
+// values) are centres.
+func (j *Jump) density(centres []float32, row int) *proposal {
 	b := len(centres) / row
-	h2 := float64(j.Width) * float64(j.Width)
-	logs := make([]float64, 0, b+1)
-	kernel := math.Log1p(-float64(j.Uniform)) - math.Log(float64(b)) - 0.5*float64(row)*math.Log(2*math.Pi*h2)
-	for c := 0; c < b; c++ {
-		var d2 float64
-		for k, vk := range v {
-			d := float64(vk) - float64(centres[c*row+k])
-			d2 += d * d
+	order := make([]int, b)
+	for i := range order {
+		order[i] = i
+	}
+	slices.SortFunc(order, func(p, q int) int { return cmp.Compare(centres[p*row], centres[q*row]) })
+	c := make([]float64, 0, len(centres))
+	for _, i := range order {
+		for _, v := range centres[i*row : (i+1)*row] {
+			c = append(c, float64(v))
 		}
-		logs = append(logs, kernel-d2/(2*h2))
 	}
-	if j.Uniform > 0 && inBox(v, j.Lo, j.Hi) {
-		logs = append(logs, math.Log(float64(j.Uniform))-float64(row)*math.Log(float64(j.Hi-j.Lo)))
+	h2 := float64(j.Width) * float64(j.Width)
+	q := &proposal{centres: c, row: row, h2: h2, lo: j.Lo, hi: j.Hi, logU: math.Inf(-1), reach: math.Inf(1),
+		logK: math.Log1p(-float64(j.Uniform)) - math.Log(float64(b)) - 0.5*float64(row)*math.Log(2*math.Pi*h2)}
+	if j.Uniform > 0 {
+		q.logU = math.Log(float64(j.Uniform)) - float64(row)*math.Log(float64(j.Hi-j.Lo))
+		// logK - d^2/(2 h2) < logU - 60 - log b for d beyond reach: b
+		// such terms add less than e^-60 of the uniform part.
+		q.reach = math.Sqrt(2 * h2 * max(0, q.logK-q.logU+60+math.Log(float64(b))))
 	}
-	return logSumExp(logs)
+	return q
+}
+
+// log returns the log-density of the proposal at v. The kernels' part is
+// a log-sum-exp, which stays finite far from every centre, over the
+// kernels within 60 nats of the nearest: the others add less than e^-60
+// of its term each, below float64's precision. Inside the box, where the
+// uniform part is, the kernels beyond reach are left out too.
+func (q *proposal) log(v []float32) float64 {
+	in := !math.IsInf(q.logU, -1) && inBox(v, q.lo, q.hi)
+	first, last := 0, len(q.centres)/q.row
+	if in {
+		x := float64(v[0])
+		first = sort.Search(last, func(c int) bool { return q.centres[c*q.row] >= x-q.reach })
+		last = sort.Search(last, func(c int) bool { return q.centres[c*q.row] > x+q.reach })
+	}
+	d2 := make([]float64, 0, last-first)
+	nearest := math.Inf(1)
+	for c := first; c < last; c++ {
+		var s float64
+		for k, vk := range v {
+			d := float64(vk) - q.centres[c*q.row+k]
+			s += d * d
+		}
+		d2 = append(d2, s)
+		nearest = min(nearest, s)
+	}
+	var sum float64
+	for _, s := range d2 {
+		if a := (s - nearest) / (2 * q.h2); a < 60 {
+			sum += math.Exp(-a)
+		}
+	}
+	logK := math.Inf(-1)
+	if sum > 0 {
+		logK = q.logK - nearest/(2*q.h2) + math.Log(sum)
+	}
+	if !in {
+		return logK
+	}
+	top := max(logK, q.logU)
+	return top + math.Log(math.Exp(logK-top)+math.Exp(q.logU-top))
 }
 
 func inBox(v []float32, lo, hi float32) bool {
@@ -106,19 +183,4 @@ func inBox(v []float32, lo, hi float32) bool {
 		}
 	}
 	return true
-}
-
-func logSumExp(v []float64) float64 {
-	top := math.Inf(-1)
-	for _, x := range v {
-		top = max(top, x)
-	}
-	if math.IsInf(top, -1) {
-		return top
-	}
-	var s float64
-	for _, x := range v {
-		s += math.Exp(x - top)
-	}
-	return top + math.Log(s)
 }

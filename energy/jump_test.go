@@ -70,7 +70,7 @@ func TestReplayJumps(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		r := energy.Replay{Langevin: energy.Langevin{Steps: 5, StepSize: 0.001, Noise: float32(math.Sqrt(0.002))}, Buffer: buf, Jump: jump}
+		r := energy.Replay{Chain: energy.Langevin{Steps: 5, StepSize: 0.001, Noise: float32(math.Sqrt(0.002))}, Buffer: buf, Jump: jump}
 		neg := r.Sample(m, nil, pos, rng)
 		right := 0
 		for _, v := range neg.Data() {

@@ -13,7 +13,8 @@
 //   - contrastive methods push F down on data and up on other points: the
 //     losses of LeCun et al.'s table (Hinge, Log, NLL, ...), with negatives
 //     from the most offending incorrect answer (MostOffending) or from
-//     samplers (Langevin, a Replay buffer of persistent chains, CD-k, HMC);
+//     samplers (Langevin, its Metropolis-adjusted form MALA, a Replay
+//     buffer of persistent chains moved by either, CD-k, HMC);
 //     score matching (DenoisingScoreMatching, SlicedScoreMatching) needs no
 //     negatives at all, and over several noise levels with a
 //     noise-conditional energy (AnnealedDenoisingScore,

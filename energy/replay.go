@@ -57,10 +57,10 @@ func (b *ReplayBuffer) Store(idx []int, y *tensor.Tensor) {
 	}
 }
 
-// Replay is the persistent sampler: Langevin chains continued from a
-// replay buffer.
+// Replay is the persistent sampler: chains continued from a replay
+// buffer, moved by Chain (Langevin, or MALA for exact steps).
 type Replay struct {
-	Langevin
+	Chain  Chain
 	Buffer *ReplayBuffer
 	// Jump, when not nil, moves each drawn chain by one Metropolis-Hastings
 	// jump with proposals near the data batch before the Langevin steps,
@@ -74,7 +74,7 @@ func (r Replay) Sample(m Model, x, pos *tensor.Tensor, rng *tensor.RNG) *tensor.
 	if r.Jump != nil {
 		r.Jump.Move(m, x, y0, pos, rng)
 	}
-	y := r.Run(m, x, y0, rng)
+	y := r.Chain.Run(m, x, y0, rng)
 	r.Buffer.Store(idx, y)
 	return y
 }

@@ -140,7 +140,7 @@ func newRun(cfg Config, dir *train.Dir, opts Options, kind string) (*run, error)
 	}
 	r.contrast = energy.Contrast{
 		PairLoss:  energy.Contrastive(float32(cfg.Alpha)),
-		Sampler:   energy.Replay{Langevin: r.model.langevin(cfg.LangevinSteps), Buffer: r.buffer},
+		Sampler:   energy.Replay{Chain: r.model.langevin(cfg.LangevinSteps), Buffer: r.buffer},
 		MaxEnergy: float32(cfg.MaxEnergy),
 	}
 	return r, nil
