@@ -135,29 +135,39 @@ func (p *gemmArgs) directPart(kern *gemmKernel, r0, r1, c0, c1 int) {
 			kern.tile(k, a, rsa, csa, b, rsb, p.c[i0*p.rsc+j0*p.csc:], p.rsc, p.csc, mv, nv, p.alpha, p.beta, tmp)
 		}
 	}
+	p.mapBlock(r0, r1, c0, c1)
 }
 
 // gemmPacked is the blocked product: for each nc-wide block of columns and
 // kc-deep slice of k, the threads pack op(B) into kc-by-nr panels together,
-// then each packs the rows of op(A) it owns into mr-by-kc panels and runs
-// the micro-kernel over its part of C.
+// then each packs the rows of op(A) of the parts of C it claims into
+// mr-by-kc panels and runs the micro-kernel over them. Both steps are cut
+// into several parts per thread, claimed as threads come free: with one
+// part per thread, a thread that lost its core for a moment (on a machine
+// shared with other work) held up the whole product, which made large
+// products run at anything from half to full speed from one run to the
+// next.
 func gemmPacked(kern *gemmKernel, p *gemmArgs, threads int) {
 	mr, nr := kern.mr, kern.nr
 	nc := min(kern.nc, roundUp(p.n, nr))
 	kc := ceilDiv(p.k, ceilDiv(p.k, kern.kc)) // equal depth blocks, none a sliver
 	bufB := getBuf(kc * roundUp(nc, nr))
 	defer putBuf(bufB)
+	parts := threads
+	if threads > 1 {
+		parts *= chunksPerThread
+	}
 	for jc := 0; jc < p.n; jc += nc {
 		ncur := min(nc, p.n-jc)
 		panels := ceilDiv(ncur, nr)
-		tm, tn := splitGrid(threads, p.m, ncur, mr, nr)
+		tm, tn := splitGrid(parts, p.m, ncur, mr, nr)
 		for pc := 0; pc < p.k; pc += kc {
 			kcur := min(kc, p.k-pc)
 			beta := p.beta
 			if pc > 0 {
 				beta = 1
 			}
-			nt := min(threads, panels)
+			nt := min(parts, panels)
 			parallelFor(nt, func(t int) {
 				q0, q1 := t*panels/nt, (t+1)*panels/nt
 				j0 := jc + q0*nr
@@ -198,26 +208,18 @@ func (p *gemmArgs) packedPart(kern *gemmKernel, bufB []float32, jc, ncur, pc, kc
 				kern.tile(kcur, bufA[ir*kcur:], 1, mr, bq, nr, p.c[i*p.rsc+j0*p.csc:], p.rsc, p.csc, min(mr, mcur-ir), nv, p.alpha, beta, tmp)
 			}
 		}
+		if pc+kcur == p.k {
+			p.mapBlock(ic, ic+mcur, jc+q0*nr, min(jc+ncur, jc+q1*nr))
+		}
 	}
 }
 
-// splitGrid divides an m-by-n block of C among up to threads parts as a
-// tm-by-tn grid, choosing the grid whose largest part (counted in whole
-// register tiles) is smallest and, among those, the one with most row
-// parts, since row parts share the packed B.
-func splitGrid(threads, m, n, mr, nr int) (tm, tn int) {
-	tm, tn = 1, 1
-	best := ceilDiv(m, mr) * ceilDiv(n, nr)
-	for rm := 1; rm <= threads; rm++ {
-		rn := threads / rm
-		if ceilDiv(m, mr) < rm || ceilDiv(n, nr) < rn {
-			continue
-		}
-		cost := ceilDiv(ceilDiv(m, mr), rm) * ceilDiv(ceilDiv(n, nr), rn)
-		if cost < best || cost == best && rm*rn > tm*tn || cost == best && rm*rn == tm*tn && rm > tm {
-			tm, tn, best = rm, rn, cost
-		}
-	}
+// splitGrid divides an m-by-n block of C into about parts parts as a
+// tm-by-tn grid of whole register tiles. It splits rows first: row parts
+// share the packed B, while each column part packs the rows of A again.
+func splitGrid(parts, m, n, mr, nr int) (tm, tn int) {
+	tm = min(ceilDiv(m, mr), parts)
+	tn = min(ceilDiv(n, nr), max(1, parts/tm))
 	return tm, tn
 }
 
