@@ -162,5 +162,8 @@ func work() {
 		}
 		j := <-pool.jobs
 		j.run()
+		// A caller that stopped polling for this job is now ready to
+		// run, queued on this worker's thread: let it run at once.
+		runtime.Gosched()
 	}
 }
