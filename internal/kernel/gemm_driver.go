@@ -83,18 +83,29 @@ func gemmDirect(kern *gemmKernel, p *gemmArgs, threads int) {
 	})
 }
 
-// Chunking of gemmDirect: about chunksPerThread chunks per thread, none
-// below minChunkWork multiply-adds (a few microseconds of work).
+// Products on several threads are cut into chunksPerThread parts per
+// thread (see parts); gemmDirect's chunks are none below minChunkWork
+// multiply-adds (a few microseconds of work).
 const (
 	chunksPerThread = 4
 	minChunkWork    = 1 << 18
 )
 
+// parts returns how many parts work on threads goroutines is cut into,
+// to be claimed as threads come free: several per thread, so that a
+// thread that starts late or loses its core for a moment holds up little.
+func parts(threads int) int {
+	if threads <= 1 {
+		return 1
+	}
+	return threads * chunksPerThread
+}
+
 // chunkGrid cuts rowPanels-by-colPanels register tiles, each tileWork
 // multiply-adds, into a tm-by-tn grid of chunks. It splits columns first:
 // a column strip packs its panels of B once, however many rows it spans.
 func chunkGrid(threads, rowPanels, colPanels, tileWork int) (tm, tn int) {
-	chunks := min(threads*chunksPerThread, rowPanels*colPanels*tileWork/minChunkWork)
+	chunks := min(parts(threads), rowPanels*colPanels*tileWork/minChunkWork)
 	chunks = max(chunks, 1)
 	tn = min(colPanels, chunks)
 	tm = min(rowPanels, max(1, chunks/tn))
@@ -153,21 +164,17 @@ func gemmPacked(kern *gemmKernel, p *gemmArgs, threads int) {
 	kc := ceilDiv(p.k, ceilDiv(p.k, kern.kc)) // equal depth blocks, none a sliver
 	bufB := getBuf(kc * roundUp(nc, nr))
 	defer putBuf(bufB)
-	parts := threads
-	if threads > 1 {
-		parts *= chunksPerThread
-	}
 	for jc := 0; jc < p.n; jc += nc {
 		ncur := min(nc, p.n-jc)
 		panels := ceilDiv(ncur, nr)
-		tm, tn := splitGrid(parts, p.m, ncur, mr, nr)
+		tm, tn := splitGrid(parts(threads), p.m, ncur, mr, nr)
 		for pc := 0; pc < p.k; pc += kc {
 			kcur := min(kc, p.k-pc)
 			beta := p.beta
 			if pc > 0 {
 				beta = 1
 			}
-			nt := min(parts, panels)
+			nt := min(parts(threads), panels)
 			parallelFor(nt, func(t int) {
 				q0, q1 := t*panels/nt, (t+1)*panels/nt
 				j0 := jc + q0*nr
