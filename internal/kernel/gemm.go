@@ -27,9 +27,9 @@ func Sgemm(transA, transB bool, m, n, k int, alpha float32, a []float32, lda int
 // the product applies to each block of C as it finishes the block, while
 // the block is still in cache: a dense layer's activation without a pass
 // of its own over the output. f(dst, x) must set dst[i] = g(x[i]) for one
-// function g and accept dst and x being the same slice (kernel.ReLU,
-// Tanh and Sigmoid do); it is called on runs of C of any length,
-// possibly from several goroutines at once.
+// function g and accept dst and x being the same slice (ReLU, Tanh and
+// Sigmoid do); it is called on runs of C of any length, possibly from
+// several goroutines at once. A nil f makes SgemmMap Sgemm.
 func SgemmMap(f func(dst, x []float32), transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
 	checkArgs("SgemmMap", transA, transB, 1, m, n, k, a, lda, 0, b, ldb, 0, c, ldc, 0)
 	p := newGemmArgs(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
