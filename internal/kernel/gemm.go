@@ -49,6 +49,9 @@ type gemmArgs struct {
 	rsb, csb    int
 	rsc, csc    int
 	epi         func(dst, x []float32) // applied to C as it is finished (SgemmMap)
+	// epiParts says that the path applies epi to each part of C it
+	// finishes; otherwise it applies it to all of C at the end.
+	epiParts bool
 }
 
 func newGemmArgs(transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) gemmArgs {
@@ -184,6 +187,20 @@ func narrowest(kern *gemmKernel, n int) *gemmKernel {
 		}
 	}
 	return kern
+}
+
+// mapParts sets whether p.epi goes to each part of a tm-by-tn grid over
+// C as it is finished: only where each part is whole rows of C as stored,
+// so one run of memory in a dense C. Narrower parts would cut the map into
+// calls on short runs, each costing more (tens of nanoseconds) than the
+// cache misses that applying the map at once saves; C then takes it in
+// one pass after the product, while it is still in cache.
+func (p *gemmArgs) mapParts(tm, tn int) {
+	if p.csc == 1 {
+		p.epiParts = tn == 1
+	} else {
+		p.epiParts = tm == 1
+	}
 }
 
 // mapBlock applies p.epi, if any, to rows r0..r1 and columns c0..c1 of C,

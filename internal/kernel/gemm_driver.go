@@ -76,11 +76,15 @@ func gemmDirect(kern *gemmKernel, p *gemmArgs, threads int) {
 	if threads > 1 {
 		tm, tn = chunkGrid(threads, rowPanels, colPanels, p.k*mr*nr)
 	}
+	p.mapParts(tm, tn)
 	parallelFor(tm*tn, func(t int) {
 		ti, tj := t%tm, t/tm
 		p.directPart(kern, ti*rowPanels/tm*mr, min(p.m, (ti+1)*rowPanels/tm*mr),
 			tj*colPanels/tn*nr, min(p.n, (tj+1)*colPanels/tn*nr))
 	})
+	if !p.epiParts {
+		p.mapBlock(0, p.m, 0, p.n)
+	}
 }
 
 // Products on several threads are cut into chunksPerThread parts per
@@ -146,7 +150,9 @@ func (p *gemmArgs) directPart(kern *gemmKernel, r0, r1, c0, c1 int) {
 			kern.tile(k, a, rsa, csa, b, rsb, p.c[i0*p.rsc+j0*p.csc:], p.rsc, p.csc, mv, nv, p.alpha, p.beta, tmp)
 		}
 	}
-	p.mapBlock(r0, r1, c0, c1)
+	if p.epiParts {
+		p.mapBlock(r0, r1, c0, c1)
+	}
 }
 
 // gemmPacked is the blocked product: for each nc-wide block of columns and
@@ -164,6 +170,9 @@ func gemmPacked(kern *gemmKernel, p *gemmArgs, threads int) {
 	kc := ceilDiv(p.k, ceilDiv(p.k, kern.kc)) // equal depth blocks, none a sliver
 	bufB := getBuf(kc * roundUp(nc, nr))
 	defer putBuf(bufB)
+	// Parts are whole rows of C only with one block of columns.
+	_, colParts := splitGrid(parts(threads), p.m, nc, mr, nr)
+	p.epiParts = p.csc == 1 && nc >= p.n && colParts == 1
 	for jc := 0; jc < p.n; jc += nc {
 		ncur := min(nc, p.n-jc)
 		panels := ceilDiv(ncur, nr)
@@ -188,6 +197,9 @@ func gemmPacked(kern *gemmKernel, p *gemmArgs, threads int) {
 				p.packedPart(kern, bufB, jc, ncur, pc, kcur, r0, r1, tj*panels/tn, (tj+1)*panels/tn, beta)
 			})
 		}
+	}
+	if !p.epiParts {
+		p.mapBlock(0, p.m, 0, p.n)
 	}
 }
 
@@ -215,7 +227,7 @@ func (p *gemmArgs) packedPart(kern *gemmKernel, bufB []float32, jc, ncur, pc, kc
 				kern.tile(kcur, bufA[ir*kcur:], 1, mr, bq, nr, p.c[i*p.rsc+j0*p.csc:], p.rsc, p.csc, min(mr, mcur-ir), nv, p.alpha, beta, tmp)
 			}
 		}
-		if pc+kcur == p.k {
+		if p.epiParts && pc+kcur == p.k {
 			p.mapBlock(ic, ic+mcur, jc+q0*nr, min(jc+ncur, jc+q1*nr))
 		}
 	}
