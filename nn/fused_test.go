@@ -1,9 +1,11 @@
 package nn_test
 
 import (
+	"fmt"
 	"math"
 	"testing"
 
+	"github.com/gibbsml/gibbs/internal/kernel"
 	"github.com/gibbsml/gibbs/nn"
 	"github.com/gibbsml/gibbs/tensor"
 )
@@ -158,6 +160,48 @@ func TestNormGradLongBatch(t *testing.T) {
 			if err := math.Abs(float64(g[1].Values()[i])-rows*tenth) / (rows * tenth); err > 4e-7 {
 				t.Errorf("%s bias gradient %d: relative error %.2g", c.name, i, err)
 			}
+		}
+	}
+}
+
+// A Linear layer and the activation after it in a Sequential run as one
+// operation (the activation applied by the product's store): its values
+// and first derivatives must be those of the two layers one after the
+// other, bit for bit, on one thread and more, and its second derivatives
+// those of the reference.
+func TestSequentialLinearActivation(t *testing.T) {
+	defer kernel.SetThreads(0)
+	for _, act := range []*nn.Func{nn.ReLU(), nn.LeakyReLU(0.2), nn.LeakyReLU(-0.5), nn.Tanh(), nn.Sigmoid(), nn.SiLU()} {
+		for _, threads := range []int{1, 2, 3} {
+			for _, bias := range []bool{true, false} {
+				kernel.SetThreads(threads)
+				lin := nn.NewLinear(tensor.NewRNG(70), 300, 70, bias)
+				seq := nn.NewSequential(lin, act)
+				x := randn(71, 1, 2, 37, 300).SetRequiresGrad(true)
+				r := randn(72, 1, 2, 37, 70)
+				wrt := append([]*tensor.Tensor{x}, nn.Tensors(lin)...)
+				fused := seq.Forward(x)
+				plain := act.Forward(lin.Forward(x))
+				name := fmt.Sprintf("%s/threads=%d/bias=%v", act.Name, threads, bias)
+				sameValues(t, name+" values", fused, plain)
+				gf := tensor.Grad(fused.Mul(r).Sum(), wrt...)
+				gp := tensor.Grad(plain.Mul(r).Sum(), wrt...)
+				for i := range wrt {
+					sameValues(t, fmt.Sprintf("%s gradient %d", name, i), gf[i], gp[i])
+				}
+			}
+		}
+	}
+}
+
+// sameValues fails unless got and want hold the same bits.
+func sameValues(t *testing.T, name string, got, want *tensor.Tensor) {
+	t.Helper()
+	g, w := got.Values(), want.Values()
+	for i := range w {
+		if math.Float32bits(g[i]) != math.Float32bits(w[i]) {
+			t.Errorf("%s: [%d] = %v, want %v", name, i, g[i], w[i])
+			return
 		}
 	}
 }

@@ -44,11 +44,29 @@ func mlp(act nn.Layer) gradcheck.Func {
 	}
 }
 
+// sequentialMLP is mlp as a Sequential, which runs Linear and act as one
+// operation where it can.
+func sequentialMLP(act nn.Layer) gradcheck.Func {
+	head := nn.NewLinear(tensor.NewRNG(9), 4, 2, true)
+	return func(xs ...*tensor.Tensor) *tensor.Tensor {
+		var bias *tensor.Tensor
+		if len(xs) > 2 {
+			bias = xs[2]
+		}
+		return nn.NewSequential(&nn.Linear{Weight: xs[1], Bias: bias}, act, head).Forward(xs[0])
+	}
+}
+
 func layerCases() []gradCase {
 	mlpInputs := []*tensor.Tensor{spaced(1, 3, 5), randn(2, 0.4, 4, 5), randn(3, 0.3, 4)}
 	cases := []gradCase{}
 	for _, act := range []*nn.Func{nn.ReLU(), nn.LeakyReLU(0.1), nn.ELU(1), nn.GELU(), nn.SiLU(), nn.Tanh(), nn.Sigmoid(), nn.Softplus(), nn.Identity()} {
 		cases = append(cases, gradCase{"Linear+" + act.Name, mlp(act), mlpInputs, true})
+	}
+	for _, act := range []*nn.Func{nn.ReLU(), nn.LeakyReLU(0.1), nn.LeakyReLU(-0.5), nn.Tanh(), nn.Sigmoid(), nn.SiLU()} {
+		cases = append(cases,
+			gradCase{"Sequential Linear+" + act.Name, sequentialMLP(act), mlpInputs, true},
+			gradCase{"Sequential Linear+" + act.Name + " without bias", sequentialMLP(act), mlpInputs[:2], true})
 	}
 	conv := func(stride, pad, dil int) gradcheck.Func {
 		return func(xs ...*tensor.Tensor) *tensor.Tensor {

@@ -3,6 +3,7 @@ package nn
 import (
 	"fmt"
 	"math"
+	"sync"
 
 	"github.com/gibbsml/gibbs/internal/kernel"
 	"github.com/gibbsml/gibbs/tensor"
@@ -36,13 +37,33 @@ func (l *Linear) Params() []Param {
 
 // Forward returns x W^T + b.
 func (l *Linear) Forward(x *tensor.Tensor) *tensor.Tensor {
+	x2, shape := l.rows(x)
+	return affine(x2, l.Weight, l.Bias).Reshape(shape...)
+}
+
+// forwardAct returns act(x W^T + b) as one operation whose product
+// applies act to each block of the result as it stores it (see
+// kernel.SgemmMap), or nil when act is not an activation it can apply so.
+// Values and gradients are those of Forward followed by act.
+func (l *Linear) forwardAct(x *tensor.Tensor, act *Func) *tensor.Tensor {
+	sa, ok := storeActivation(act)
+	if !ok {
+		return nil
+	}
+	x2, shape := l.rows(x)
+	return affineAct(x2, l.Weight, l.Bias, act, sa).Reshape(shape...)
+}
+
+// rows checks that x is [..., in] and returns it as [rows, in], with the
+// shape of the result, [..., out].
+func (l *Linear) rows(x *tensor.Tensor) (*tensor.Tensor, []int) {
 	in := l.Weight.Size(1)
 	shape := x.Shape()
 	if len(shape) == 0 || shape[len(shape)-1] != in {
 		panic(fmt.Sprintf("nn: Linear: input shape %v, want [..., %d]", shape, in))
 	}
 	shape[len(shape)-1] = l.Weight.Size(0)
-	return affine(x.Reshape(-1, in), l.Weight, l.Bias).Reshape(shape...)
+	return x.Reshape(-1, in), shape
 }
 
 // affine returns x w^T + b for x [rows, in], w [out, in] and b [out] (nil
@@ -53,23 +74,109 @@ func affine(x, w, b *tensor.Tensor) *tensor.Tensor {
 	if b == nil {
 		return tensor.MatmulT(x, w, false, true)
 	}
+	y, inputs := affineInto(nil, x, w, b)
+	return tensor.Custom("Linear", y, inputs, func(bp *tensor.Backprop) []*tensor.Tensor {
+		return affineGrads(bp, bp.Grad)
+	})
+}
+
+// affineInto computes x w^T + b into a new [rows, out] tensor, the bias
+// (if any) written first, applying f to the result as the product stores
+// it (nil for none). It returns the result and the operands to record.
+func affineInto(f func(dst, x []float32), x, w, b *tensor.Tensor) (*tensor.Tensor, []*tensor.Tensor) {
 	rows, in, out := x.Size(0), x.Size(1), w.Size(0)
 	y := tensor.Empty(rows, out)
 	yd := y.Values()
-	kernel.BlockCopy(yd, out, b.Values(), 0, rows, out)
-	kernel.Sgemm(false, true, rows, out, in, 1, x.Values(), in, w.Values(), in, 1, yd, out)
-	return tensor.Custom("Linear", y, []*tensor.Tensor{x, w, b}, func(bp *tensor.Backprop) []*tensor.Tensor {
-		g, x, w := bp.Grad, bp.In[0], bp.In[1]
-		grads := make([]*tensor.Tensor, 3)
-		if bp.Needs(0) {
-			grads[0] = tensor.MatmulT(g, w, false, false)
+	inputs := []*tensor.Tensor{x, w}
+	var beta float32
+	if b != nil {
+		kernel.BlockCopy(yd, out, b.Values(), 0, rows, out)
+		inputs, beta = append(inputs, b), 1
+	}
+	kernel.SgemmMap(f, false, true, rows, out, in, 1, x.Values(), in, w.Values(), in, beta, yd, out)
+	return y, inputs
+}
+
+// affineGrads returns the gradients of x w^T + b with respect to the
+// operands of bp (x, w and, if recorded, b) from g, the gradient of that
+// result, as differentiable operations.
+func affineGrads(bp *tensor.Backprop, g *tensor.Tensor) []*tensor.Tensor {
+	x, w := bp.In[0], bp.In[1]
+	grads := make([]*tensor.Tensor, len(bp.In))
+	if bp.Needs(0) {
+		grads[0] = tensor.MatmulT(g, w, false, false)
+	}
+	if bp.Needs(1) {
+		grads[1] = tensor.MatmulT(g, x, true, false)
+	}
+	if len(bp.In) > 2 && bp.Needs(2) {
+		grads[2] = g.Sum(0)
+	}
+	return grads
+}
+
+// affineAct returns act(x w^T + b), act applied by the product's store.
+// Its first derivatives come from the output alone; gradients of
+// gradients differentiate Forward followed by act.
+func affineAct(x, w, b *tensor.Tensor, act *Func, sa storeAct) *tensor.Tensor {
+	y, inputs := affineInto(sa.apply, x, w, b)
+	return fused("Linear+"+act.Name, y, inputs, func(bp *tensor.Backprop) []*tensor.Tensor {
+		yd := bp.Out.Values()
+		buf := actGrads.get(len(yd))
+		defer actGrads.p.Put(buf)
+		sa.grad(*buf, bp.Grad.Values(), yd)
+		return affineGrads(bp, tensor.New(*buf, bp.Out.Shape()...))
+	}, func() *tensor.Tensor { return act.Forward(affine(x, w, b)) })
+}
+
+// actGrads recycles the buffers of the activation gradients that
+// affineAct's first-derivative rule needs only while it runs (the
+// backward pass recycles only the gradients that rules return).
+var actGrads floatPool
+
+// floatPool recycles float32 buffers: get one, Put it back into p.
+type floatPool struct{ p sync.Pool }
+
+// get returns a buffer of n values, its contents undefined.
+func (fp *floatPool) get(n int) *[]float32 {
+	b, ok := fp.p.Get().(*[]float32)
+	if !ok || cap(*b) < n {
+		s := make([]float32, n)
+		return &s
+	}
+	*b = (*b)[:n]
+	return b
+}
+
+// storeAct is an activation a product can apply as it stores its result:
+// apply maps x to act(x) element by element, and grad sets dst = g *
+// act'(x) from y = act(x) alone, so that nothing but the output is kept.
+type storeAct struct {
+	apply func(dst, x []float32)
+	grad  func(dst, g, y []float32)
+}
+
+// storeActivation returns the storeAct of an activation layer, known by
+// its name as exporters know it, and false for the others: those whose
+// derivative needs the input (SiLU, GELU, ELU, Softplus) and LeakyReLU
+// with a negative slope, whose output's sign no longer tells the input's.
+func storeActivation(f *Func) (storeAct, bool) {
+	switch f.Name {
+	case "ReLU":
+		return storeAct{kernel.ReLU, kernel.ReLUGrad}, true
+	case "Tanh":
+		return storeAct{kernel.Tanh, kernel.TanhGrad}, true
+	case "Sigmoid":
+		return storeAct{kernel.Sigmoid, kernel.SigmoidGrad}, true
+	case "LeakyReLU":
+		slope := f.Alpha
+		if slope < 0 {
+			return storeAct{}, false
 		}
-		if bp.Needs(1) {
-			grads[1] = tensor.MatmulT(g, x, true, false)
-		}
-		if bp.Needs(2) {
-			grads[2] = g.Sum(0)
-		}
-		return grads
-	})
+		return storeAct{
+			func(dst, x []float32) { kernel.LeakyReLU(dst, x, slope) },
+			func(dst, g, y []float32) { kernel.LeakyReLUGrad(dst, g, y, slope) },
+		}, true
+	}
+	return storeAct{}, false
 }

@@ -15,10 +15,22 @@ type Sequential struct {
 // NewSequential returns the composition of layers.
 func NewSequential(layers ...Layer) *Sequential { return &Sequential{Layers: layers} }
 
-// Forward passes x through every layer.
+// Forward passes x through every layer. A Linear layer followed by ReLU,
+// LeakyReLU (slope >= 0), Tanh or Sigmoid runs with the next layer as one
+// operation, the activation applied as the product stores its result:
+// the values and gradients are those of the two layers one after the
+// other.
 func (s *Sequential) Forward(x *tensor.Tensor) *tensor.Tensor {
-	for _, l := range s.Layers {
-		x = l.Forward(x)
+	for i := 0; i < len(s.Layers); i++ {
+		if l, ok := s.Layers[i].(*Linear); ok && i+1 < len(s.Layers) {
+			if f, ok := s.Layers[i+1].(*Func); ok {
+				if y := l.forwardAct(x, f); y != nil {
+					x, i = y, i+1
+					continue
+				}
+			}
+		}
+		x = s.Layers[i].Forward(x)
 	}
 	return x
 }

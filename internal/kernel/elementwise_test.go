@@ -68,7 +68,7 @@ func sameBits(t *testing.T, name string, got, want []float32) {
 	t.Helper()
 	for i := range got {
 		if math.Float32bits(got[i]) != math.Float32bits(want[i]) && !(got[i] != got[i] && want[i] != want[i]) {
-			t.Errorf("%s: [%d] = %g, portable loop gives %g", name, i, got[i], want[i])
+			t.Errorf("%s: [%d] = %g, want %g", name, i, got[i], want[i])
 			return
 		}
 	}

@@ -23,6 +23,20 @@ func Sgemm(transA, transB bool, m, n, k int, alpha float32, a []float32, lda int
 	p.run(activeKernel, Threads(), pathAuto)
 }
 
+// SgemmMap is Sgemm followed by C = f(C) for an element-wise map f, which
+// the product applies to each block of C as it finishes the block, while
+// the block is still in cache: a dense layer's activation without a pass
+// of its own over the output. f(dst, x) must set dst[i] = g(x[i]) for one
+// function g and accept dst and x being the same slice (ReLU, Tanh and
+// Sigmoid do); it is called on runs of C of any length, possibly from
+// several goroutines at once. A nil f makes SgemmMap Sgemm.
+func SgemmMap(f func(dst, x []float32), transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
+	checkArgs("SgemmMap", transA, transB, 1, m, n, k, a, lda, 0, b, ldb, 0, c, ldc, 0)
+	p := newGemmArgs(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+	p.epi = f
+	p.run(activeKernel, Threads(), pathAuto)
+}
+
 // gemmArgs holds one product with each operand described by its element
 // strides: op(A)(i,p) = a[i*rsa+p*csa], op(B)(p,j) = b[p*rsb+j*csb] and
 // C(i,j) = c[i*rsc+j*csc]. Strides let the driver fold transposes into
@@ -34,6 +48,10 @@ type gemmArgs struct {
 	rsa, csa    int
 	rsb, csb    int
 	rsc, csc    int
+	epi         func(dst, x []float32) // applied to C as it is finished (SgemmMap)
+	// epiParts says that the path applies epi to each part of C it
+	// finishes; otherwise it applies it to all of C at the end.
+	epiParts bool
 }
 
 func newGemmArgs(transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) gemmArgs {
@@ -110,6 +128,7 @@ func (p *gemmArgs) run(kern *gemmKernel, threads int, path int) {
 	}
 	if p.k == 0 || p.alpha == 0 {
 		p.scaleC()
+		p.mapBlock(0, p.m, 0, p.n)
 		return
 	}
 	if p.m*p.n*p.k < parallelMinWork {
@@ -118,6 +137,7 @@ func (p *gemmArgs) run(kern *gemmKernel, threads int, path int) {
 	if path == pathDot || path == pathAuto && p.dotPays() {
 		if buf, ok := p.dotReady(); ok {
 			gemmDot(p, threads)
+			p.mapBlock(0, p.m, 0, p.n)
 			if buf != nil {
 				putBuf(buf)
 			}
@@ -167,6 +187,40 @@ func narrowest(kern *gemmKernel, n int) *gemmKernel {
 		}
 	}
 	return kern
+}
+
+// mapParts sets whether p.epi goes to each part of a tm-by-tn grid over
+// C as it is finished: only where each part is whole rows of C as stored,
+// so one run of memory in a dense C. Narrower parts would cut the map into
+// calls on short runs, each costing more (tens of nanoseconds) than the
+// cache misses that applying the map at once saves; C then takes it in
+// one pass after the product, while it is still in cache.
+func (p *gemmArgs) mapParts(tm, tn int) {
+	if p.csc == 1 {
+		p.epiParts = tn == 1
+	} else {
+		p.epiParts = tm == 1
+	}
+}
+
+// mapBlock applies p.epi, if any, to rows r0..r1 and columns c0..c1 of C,
+// one contiguous run of the stored block at a time.
+func (p *gemmArgs) mapBlock(r0, r1, c0, c1 int) {
+	if p.epi == nil || r0 >= r1 || c0 >= c1 {
+		return
+	}
+	runs, width, stride := r1-r0, c1-c0, p.rsc
+	if p.csc != 1 { // a transposed C: its columns are the runs
+		runs, width, stride = width, runs, p.csc
+	}
+	base := r0*p.rsc + c0*p.csc
+	if stride == width {
+		runs, width = 1, runs*width
+	}
+	for r := 0; r < runs; r++ {
+		x := p.c[base+r*stride : base+r*stride+width]
+		p.epi(x, x)
+	}
 }
 
 // scaleC sets C = beta*C, writing zeros when beta is 0.

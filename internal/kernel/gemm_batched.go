@@ -37,7 +37,7 @@ func SgemmBatched(transA, transB bool, batch, m, n, k int, alpha float32, a []fl
 		return
 	}
 	// Several runs of products per thread, claimed as threads come free.
-	nc := min(batch, threads*chunksPerThread)
+	nc := min(batch, parts(threads))
 	parallelFor(nc, func(t int) {
 		for i := t * batch / nc; i < (t+1)*batch/nc; i++ {
 			one(i, 1)

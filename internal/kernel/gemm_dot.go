@@ -66,7 +66,7 @@ func gemmDot(p *gemmArgs, threads int) {
 	rowTiles := ceilDiv(p.m, 4)
 	colTiles := ceilDiv(p.n, 4)
 	k16 := p.k &^ 15
-	nt := min(threads, rowTiles*colTiles)
+	nt := min(parts(threads), rowTiles*colTiles)
 	parallelFor(nt, func(t int) {
 		var a, b [4][]float32
 		for tile := t * rowTiles * colTiles / nt; tile < (t+1)*rowTiles*colTiles/nt; tile++ {
@@ -106,7 +106,7 @@ func gemmDotThin(p *gemmArgs, threads int) {
 	}
 	k, k16 := p.k, p.k&^15
 	groups := ceilDiv(nx, 8)
-	nt := min(threads, groups)
+	nt := min(parts(threads), groups)
 	parallelFor(nt, func(t int) {
 		var out [8]float32
 		for g := t * groups / nt; g < (t+1)*groups/nt; g++ {

@@ -76,25 +76,40 @@ func gemmDirect(kern *gemmKernel, p *gemmArgs, threads int) {
 	if threads > 1 {
 		tm, tn = chunkGrid(threads, rowPanels, colPanels, p.k*mr*nr)
 	}
+	p.mapParts(tm, tn)
 	parallelFor(tm*tn, func(t int) {
 		ti, tj := t%tm, t/tm
 		p.directPart(kern, ti*rowPanels/tm*mr, min(p.m, (ti+1)*rowPanels/tm*mr),
 			tj*colPanels/tn*nr, min(p.n, (tj+1)*colPanels/tn*nr))
 	})
+	if !p.epiParts {
+		p.mapBlock(0, p.m, 0, p.n)
+	}
 }
 
-// Chunking of gemmDirect: about chunksPerThread chunks per thread, none
-// below minChunkWork multiply-adds (a few microseconds of work).
+// Products on several threads are cut into chunksPerThread parts per
+// thread (see parts); gemmDirect's chunks are none below minChunkWork
+// multiply-adds (a few microseconds of work).
 const (
 	chunksPerThread = 4
 	minChunkWork    = 1 << 18
 )
 
+// parts returns how many parts work on threads goroutines is cut into,
+// to be claimed as threads come free: several per thread, so that a
+// thread that starts late or loses its core for a moment holds up little.
+func parts(threads int) int {
+	if threads <= 1 {
+		return 1
+	}
+	return threads * chunksPerThread
+}
+
 // chunkGrid cuts rowPanels-by-colPanels register tiles, each tileWork
 // multiply-adds, into a tm-by-tn grid of chunks. It splits columns first:
 // a column strip packs its panels of B once, however many rows it spans.
 func chunkGrid(threads, rowPanels, colPanels, tileWork int) (tm, tn int) {
-	chunks := min(threads*chunksPerThread, rowPanels*colPanels*tileWork/minChunkWork)
+	chunks := min(parts(threads), rowPanels*colPanels*tileWork/minChunkWork)
 	chunks = max(chunks, 1)
 	tn = min(colPanels, chunks)
 	tm = min(rowPanels, max(1, chunks/tn))
@@ -143,29 +158,40 @@ func (p *gemmArgs) directPartIn(kern *gemmKernel, r0, r1, c0, c1 int, buf []floa
 			kern.tile(k, a, rsa, csa, b, rsb, p.c[i0*p.rsc+j0*p.csc:], p.rsc, p.csc, mv, nv, p.alpha, p.beta, tmp)
 		}
 	}
+	if p.epiParts {
+		p.mapBlock(r0, r1, c0, c1)
+	}
 }
 
 // gemmPacked is the blocked product: for each nc-wide block of columns and
 // kc-deep slice of k, the threads pack op(B) into kc-by-nr panels together,
-// then each packs the rows of op(A) it owns into mr-by-kc panels and runs
-// the micro-kernel over its part of C.
+// then each packs the rows of op(A) of the parts of C it claims into
+// mr-by-kc panels and runs the micro-kernel over them. Both steps are cut
+// into several parts per thread, claimed as threads come free: with one
+// part per thread, a thread that lost its core for a moment (on a machine
+// shared with other work) held up the whole product, which made large
+// products run at anything from half to full speed from one run to the
+// next.
 func gemmPacked(kern *gemmKernel, p *gemmArgs, threads int) {
 	mr, nr := kern.mr, kern.nr
 	nc := min(kern.nc, roundUp(p.n, nr))
 	kc := ceilDiv(p.k, ceilDiv(p.k, kern.kc)) // equal depth blocks, none a sliver
 	bufB := getBuf(kc * roundUp(nc, nr))
 	defer putBuf(bufB)
+	// Parts are whole rows of C only with one block of columns.
+	_, colParts := splitGrid(parts(threads), p.m, nc, mr, nr)
+	p.epiParts = p.csc == 1 && nc >= p.n && colParts == 1
 	for jc := 0; jc < p.n; jc += nc {
 		ncur := min(nc, p.n-jc)
 		panels := ceilDiv(ncur, nr)
-		tm, tn := splitGrid(threads, p.m, ncur, mr, nr)
+		tm, tn := splitGrid(parts(threads), p.m, ncur, mr, nr)
 		for pc := 0; pc < p.k; pc += kc {
 			kcur := min(kc, p.k-pc)
 			beta := p.beta
 			if pc > 0 {
 				beta = 1
 			}
-			nt := min(threads, panels)
+			nt := min(parts(threads), panels)
 			parallelFor(nt, func(t int) {
 				q0, q1 := t*panels/nt, (t+1)*panels/nt
 				j0 := jc + q0*nr
@@ -179,6 +205,9 @@ func gemmPacked(kern *gemmKernel, p *gemmArgs, threads int) {
 				p.packedPart(kern, bufB, jc, ncur, pc, kcur, r0, r1, tj*panels/tn, (tj+1)*panels/tn, beta)
 			})
 		}
+	}
+	if !p.epiParts {
+		p.mapBlock(0, p.m, 0, p.n)
 	}
 }
 
@@ -206,26 +235,18 @@ func (p *gemmArgs) packedPart(kern *gemmKernel, bufB []float32, jc, ncur, pc, kc
 				kern.tile(kcur, bufA[ir*kcur:], 1, mr, bq, nr, p.c[i*p.rsc+j0*p.csc:], p.rsc, p.csc, min(mr, mcur-ir), nv, p.alpha, beta, tmp)
 			}
 		}
+		if p.epiParts && pc+kcur == p.k {
+			p.mapBlock(ic, ic+mcur, jc+q0*nr, min(jc+ncur, jc+q1*nr))
+		}
 	}
 }
 
-// splitGrid divides an m-by-n block of C among up to threads parts as a
-// tm-by-tn grid, choosing the grid whose largest part (counted in whole
-// register tiles) is smallest and, among those, the one with most row
-// parts, since row parts share the packed B.
-func splitGrid(threads, m, n, mr, nr int) (tm, tn int) {
-	tm, tn = 1, 1
-	best := ceilDiv(m, mr) * ceilDiv(n, nr)
-	for rm := 1; rm <= threads; rm++ {
-		rn := threads / rm
-		if ceilDiv(m, mr) < rm || ceilDiv(n, nr) < rn {
-			continue
-		}
-		cost := ceilDiv(ceilDiv(m, mr), rm) * ceilDiv(ceilDiv(n, nr), rn)
-		if cost < best || cost == best && rm*rn > tm*tn || cost == best && rm*rn == tm*tn && rm > tm {
-			tm, tn, best = rm, rn, cost
-		}
-	}
+// splitGrid divides an m-by-n block of C into about parts parts as a
+// tm-by-tn grid of whole register tiles. It splits rows first: row parts
+// share the packed B, while each column part packs the rows of A again.
+func splitGrid(parts, m, n, mr, nr int) (tm, tn int) {
+	tm = min(ceilDiv(m, mr), parts)
+	tn = min(ceilDiv(n, nr), max(1, parts/tm))
 	return tm, tn
 }
 
