@@ -49,8 +49,8 @@ func (j *Jump) Move(m Model, x, y, pos *tensor.Tensor, rng *tensor.RNG) {
 	if pos.Len()/b != row {
 		panic(fmt.Sprintf("energy: Jump: chains %v and data %v differ in sample shape", y.Shape(), pos.Shape()))
 	}
-	prop := tensor.Zeros(y.Shape()...)
-	pd, cd := prop.Data(), pos.Data()
+	prop := tensor.Empty(y.Shape()...) // every row is drawn below
+	pd, cd := prop.Values(), pos.Values()
 	for i := 0; i < n; i++ {
 		dst := pd[i*row : (i+1)*row]
 		if rng.Float32() < j.Uniform {
@@ -65,16 +65,17 @@ func (j *Jump) Move(m Model, x, y, pos *tensor.Tensor, rng *tensor.RNG) {
 		}
 	}
 	eCur, eProp := m.Energy(x, y).DetachRelease(), m.Energy(x, prop).DetachRelease()
-	yd := y.Data()
+	yd, ec, ep := y.Values(), eCur.Values(), eProp.Values()
 	for i := 0; i < n; i++ {
 		cur, next := yd[i*row:(i+1)*row], pd[i*row:(i+1)*row]
-		logR := float64(eCur.Data()[i]) - float64(eProp.Data()[i]) + j.logQ(cur, cd, row) - j.logQ(next, cd, row)
+		logR := float64(ec[i]) - float64(ep[i]) + j.logQ(cur, cd, row) - j.logQ(next, cd, row)
 		ok := !math.IsNaN(logR) && (logR >= 0 || rng.Float64() < math.Exp(logR))
 		j.record(ok)
 		if ok {
 			copy(cur, next)
 		}
 	}
+	prop.Recycle()
 }
 
 // logQ returns the log-density of the proposal at the point v of length

@@ -45,19 +45,23 @@ func isBad(v float32) bool { return math.IsNaN(float64(v)) || math.IsInf(float64
 // Run returns the end of the chains started at y0 (y0 is not changed).
 func (l Langevin) Run(m Model, x, y0 *tensor.Tensor, rng *tensor.RNG) *tensor.Tensor {
 	y := y0.Clone()
+	yd := y.Values()
 	for s := 0; s < l.Steps; s++ {
-		g, _ := gradY(m, x, y)
-		yd, gd := y.Data(), g.Data()
+		g, e := gradY(m, x, y)
+		e.Recycle()
+		gd := g.Values()[:len(yd)]
 		for i := range yd {
 			gi := gd[i]
 			if l.ClipGrad > 0 {
 				gi = min(max(gi, -l.ClipGrad), l.ClipGrad)
 			}
-			yd[i] += -l.StepSize*gi + l.Noise*rng.Norm()
+			v := yd[i] + (-l.StepSize*gi + l.Noise*rng.Norm())
+			if l.Lo < l.Hi {
+				v = min(max(v, l.Lo), l.Hi)
+			}
+			yd[i] = v
 		}
-		if l.Lo < l.Hi {
-			clampInPlace(y, l.Lo, l.Hi)
-		}
+		g.Recycle()
 	}
 	return y
 }
