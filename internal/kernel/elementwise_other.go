@@ -19,4 +19,5 @@ func useLevel(int) {
 	reluVec, leakyVec, leakyGV, adamVec = reluGo, leakyGo, leakyGradGo, adamPlain
 	blockCopyVec, blockAddVec, fillVec, sumVec = blockCopyGo, blockAddGo, fillGo, sumBlockGo
 	carryVec, dotVec = carryGo, dotBlockGo
+	normApplyVec, normGradVec = normApplyGo, normGradGo
 }

@@ -52,6 +52,9 @@ func TestLevelsBitExact(t *testing.T) {
 		two("ReLU", func(d, x, _ []float32) { ReLU(d, x) }, func(d, x, _ []float32) { reluGo(d, x) })(t)
 		two("LeakyReLU", func(d, x, _ []float32) { LeakyReLU(d, x, 0.2) }, func(d, x, _ []float32) { leakyGo(d, x, 0.2) })(t)
 		two("LeakyReLUGrad", func(d, x, y []float32) { LeakyReLUGrad(d, x, y, 0.2) }, func(d, x, y []float32) { leakyGradGo(d, x, y, 0.2) })(t)
+		two("NormApply", func(d, x, _ []float32) { NormApply(d, x, 0.3, -1.7, 0.45) }, func(d, x, _ []float32) { normApplyGo(d, x, 0.3, -1.7, 0.45) })(t)
+		ns := &NormGradStep{M: 0.3, R: 1.9, W: -0.8, MG: 0.07, MGX: -0.6}
+		two("NormGrad", func(d, x, y []float32) { NormGrad(d, x, y, ns) }, func(d, x, y []float32) { normGradGo(d, x, y, ns) })(t)
 		state := func() [4][]float32 {
 			return [4][]float32{append([]float32(nil), a...), append([]float32(nil), b...), append([]float32(nil), c...), append([]float32(nil), c...)}
 		}
