@@ -137,9 +137,9 @@ func normBackward(gx, gw, gb, g, x, mean, rs, w []float32, l normLayout) {
 	}
 	perInner := w != nil && l.perInner
 	l.split(l.groups, func(c0, c1 int) {
-		scratch := make([]float32, 2*l.inner)
+		scratch, step := make([]float32, 2*l.inner), new(kernel.NormGradStep)
 		for c := c0; c < c1; c++ {
-			groupBackward(gx, gw, gb, g, x, mean, rs, w, l, c, scratch)
+			groupBackward(gx, gw, gb, g, x, mean, rs, w, l, c, scratch, step)
 		}
 	})
 	if perInner {
@@ -180,8 +180,8 @@ func normBackward(gx, gw, gb, g, x, mean, rs, w []float32, l normLayout) {
 
 // groupBackward is normBackward's work on group c: its part of gx and,
 // with one weight per group, its entries of gw and gb. scratch holds
-// 2*l.inner values.
-func groupBackward(gx, gw, gb, g, x, mean, rs, w []float32, l normLayout, c int, scratch []float32) {
+// 2*l.inner values; step is filled in for kernel.NormGrad.
+func groupBackward(gx, gw, gb, g, x, mean, rs, w []float32, l normLayout, c int, scratch []float32, step *kernel.NormGradStep) {
 	perInner := w != nil && l.perInner
 	n := float64(l.count())
 	m, r := mean[c], rs[c]
@@ -219,8 +219,8 @@ func groupBackward(gx, gw, gb, g, x, mean, rs, w []float32, l normLayout, c int,
 		gb[c] += float32(sb)
 	}
 	// r (gxhat - mg - xhat mgx), gxhat = g wc with a weight per group.
-	step := kernel.NormGradStep{M: m, R: r, W: wc, MG: float32(sg / n), MGX: float32(sgx / n)}
+	*step = kernel.NormGradStep{M: m, R: r, W: wc, MG: float32(sg / n), MGX: float32(sgx / n)}
 	l.each(c, func(off int) {
-		kernel.NormGrad(gx[off:off+l.inner], runGrad(off), x[off:off+l.inner], &step)
+		kernel.NormGrad(gx[off:off+l.inner], runGrad(off), x[off:off+l.inner], step)
 	})
 }
