@@ -1,8 +1,8 @@
 package kernel
 
-// mapMinWork is the number of values from which the element-wise maps
-// split their slices across threads; below it waking a worker costs more
-// than it saves.
+// mapMinWork is the fewest values of a thread's piece of an element-wise
+// map (which splits from twice as many): below it waking a worker costs
+// more than it saves.
 const mapMinWork = 1 << 17
 
 // mapHeavyMinWork is mapMinWork for the maps that evaluate an exponential
@@ -23,7 +23,7 @@ func heavy1(f func(dst, x []float32), dst, x []float32) { map1From(mapHeavyMinWo
 // map1From is map1 splitting from minWork values.
 func map1From(minWork int, f func(dst, x []float32), dst, x []float32) {
 	x = x[:len(dst)]
-	if len(dst) < minWork {
+	if serial(len(dst), minWork) {
 		f(dst, x)
 		return
 	}
@@ -40,7 +40,7 @@ func heavy2(f func(dst, x, y []float32), dst, x, y []float32) {
 // map2From is map2 splitting from minWork values.
 func map2From(minWork int, f func(dst, x, y []float32), dst, x, y []float32) {
 	x, y = x[:len(dst)], y[:len(dst)]
-	if len(dst) < minWork {
+	if serial(len(dst), minWork) {
 		f(dst, x, y)
 		return
 	}
@@ -49,7 +49,7 @@ func map2From(minWork int, f func(dst, x, y []float32), dst, x, y []float32) {
 
 func map1s(f func(dst, x []float32, s float32), dst, x []float32, s float32) {
 	x = x[:len(dst)]
-	if len(dst) < mapMinWork {
+	if serial(len(dst), mapMinWork) {
 		f(dst, x, s)
 		return
 	}
@@ -58,12 +58,16 @@ func map1s(f func(dst, x []float32, s float32), dst, x []float32, s float32) {
 
 func map2s(f func(dst, x, y []float32, s float32), dst, x, y []float32, s float32) {
 	x, y = x[:len(dst)], y[:len(dst)]
-	if len(dst) < mapMinWork {
+	if serial(len(dst), mapMinWork) {
 		f(dst, x, y, s)
 		return
 	}
 	pieces(len(dst), mapMinWork, func(lo, hi int) { f(dst[lo:hi], x[lo:hi], y[lo:hi], s) })
 }
+
+// serial reports whether pieces would run n values as one piece, so that
+// the map runs its loop without building pieces' closure.
+func serial(n, minWork int) bool { return n < 2*minWork || Threads() == 1 }
 
 // pieces runs f on one contiguous piece of [0, n) per thread, at most one
 // per minWork values, the piece boundaries on multiples of 16 values

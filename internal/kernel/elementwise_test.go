@@ -101,7 +101,7 @@ func TestMapsSplit(t *testing.T) {
 		Exp(want[n/3:], x[n/3:])
 		sameBits(t, fmt.Sprintf("Exp, %d threads", threads), got, want)
 		// The maps of exponentials split from mapHeavyMinWork values.
-		h := mapHeavyMinWork + 37
+		h := 2*mapHeavyMinWork + 37
 		SiLUGrad(got[:h], y, x)
 		SiLUGrad(want[:h/3], y, x)
 		SiLUGrad(want[h/3:h], y[h/3:], x[h/3:])
