@@ -114,5 +114,7 @@ func (c CD) Sample(m Model, x, pos *tensor.Tensor, rng *tensor.RNG) *tensor.Tens
 	}
 	y := pos.Clone()
 	c.Jump.Move(m, x, y, pos, rng)
-	return c.Run(m, x, y, rng)
+	out := c.Run(m, x, y, rng)
+	y.Recycle()
+	return out
 }
