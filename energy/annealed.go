@@ -127,15 +127,19 @@ type AnnealedLangevin struct {
 
 // Run returns the end of the chains started at y0 (y0 is not changed).
 func (a AnnealedLangevin) Run(m Model, y0 *tensor.Tensor, rng *tensor.RNG) *tensor.Tensor {
-	y := y0.Clone()
 	if len(a.Sigmas) == 0 {
-		return y
+		return y0.Clone()
 	}
+	y := y0
 	last := a.Sigmas[len(a.Sigmas)-1]
 	for _, s := range a.Sigmas {
 		alpha := a.Epsilon * (s / last) * (s / last)
 		l := Langevin{Steps: a.Steps, StepSize: alpha / 2, Noise: float32(math.Sqrt(float64(alpha))), Lo: a.Lo, Hi: a.Hi}
-		y = l.Run(m, NoiseColumn(y.Size(0), s), y, rng)
+		next := l.Run(m, NoiseColumn(y.Size(0), s), y, rng)
+		if y != y0 {
+			y.Recycle()
+		}
+		y = next
 	}
 	return y
 }

@@ -47,18 +47,23 @@ func (h *HMC) Sample(m Model, x, pos *tensor.Tensor, rng *tensor.RNG) *tensor.Te
 		axpy(p, -eps/2, g)
 		for l := 0; l < h.LeapfrogSteps; l++ {
 			axpy(q, eps, p)
-			g, _ = gradY(m, x, q)
+			g.Recycle()
+			var e *tensor.Tensor
+			g, e = gradY(m, x, q)
+			e.Recycle()
 			if l < h.LeapfrogSteps-1 {
 				axpy(p, -eps, g)
 			}
 		}
 		axpy(p, -eps/2, g)
+		g.Recycle()
 		u1 := m.Energy(x, q).DetachRelease()
 		k1 := rowSquares(p, n)
-		yd, qd := y.Data(), q.Data()
+		yd, qd := y.Values(), q.Values()
+		u0d, u1d := u0.Values(), u1.Values()
 		var prob float64 // summed acceptance probabilities
 		for i := 0; i < n; i++ {
-			dh := float64(u0.Data()[i]+k0[i]/2) - float64(u1.Data()[i]+k1[i]/2)
+			dh := float64(u0d[i]+k0[i]/2) - float64(u1d[i]+k1[i]/2)
 			if !math.IsNaN(dh) {
 				prob += math.Min(1, math.Exp(dh))
 			}
@@ -68,6 +73,9 @@ func (h *HMC) Sample(m Model, x, pos *tensor.Tensor, rng *tensor.RNG) *tensor.Te
 				copy(yd[i*row:(i+1)*row], qd[i*row:(i+1)*row])
 			}
 		}
+		p.Recycle()
+		q.Recycle()
+		u0.Recycle()
 		if h.Adapt != nil {
 			h.Adapt.Update(prob / float64(n))
 		}
@@ -79,7 +87,7 @@ func (h *HMC) Sample(m Model, x, pos *tensor.Tensor, rng *tensor.RNG) *tensor.Te
 func rowSquares(t *tensor.Tensor, n int) []float32 {
 	row := t.Len() / n
 	out := make([]float32, n)
-	d := t.Data()
+	d := t.Values()
 	for i := range out {
 		for _, v := range d[i*row : (i+1)*row] {
 			out[i] += v * v

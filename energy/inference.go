@@ -88,7 +88,7 @@ func (d Descent) project(y *tensor.Tensor) {
 }
 
 func clampInPlace(y *tensor.Tensor, lo, hi float32) {
-	v := y.Data()
+	v := y.Values()
 	for i := range v {
 		v[i] = min(max(v[i], lo), hi)
 	}
@@ -104,8 +104,10 @@ func Descend(m Model, x, y0 *tensor.Tensor, d Descent) (y, energies *tensor.Tens
 	y = y0.Clone()
 	d.project(y)
 	for s := 0; s < d.Steps; s++ {
-		g, _ := gradY(m, x, y)
+		g, e := gradY(m, x, y)
 		axpy(y, -d.StepSize, g)
+		g.Recycle()
+		e.Recycle()
 		d.project(y)
 	}
 	return y, m.Energy(x, y).DetachRelease(), nil
@@ -113,7 +115,7 @@ func Descend(m Model, x, y0 *tensor.Tensor, d Descent) (y, energies *tensor.Tens
 
 // axpy sets y += a*x in place.
 func axpy(y *tensor.Tensor, a float32, x *tensor.Tensor) {
-	yd, xd := y.Data(), x.Data()
+	yd, xd := y.Values(), x.Values()
 	for i := range yd {
 		yd[i] += a * xd[i]
 	}

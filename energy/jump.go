@@ -53,8 +53,8 @@ func (j *Jump) Move(m Model, x, y, pos *tensor.Tensor, rng *tensor.RNG) {
 	if pos.Len()/b != row {
 		panic(fmt.Sprintf("energy: Jump: chains %v and data %v differ in sample shape", y.Shape(), pos.Shape()))
 	}
-	prop := tensor.Zeros(y.Shape()...)
-	pd, cd := prop.Data(), pos.Data()
+	prop := tensor.Empty(y.Shape()...) // every row is drawn below
+	pd, cd := prop.Values(), pos.Values()
 	for i := 0; i < n; i++ {
 		dst := pd[i*row : (i+1)*row]
 		if rng.Float32() < j.Uniform {
@@ -69,7 +69,7 @@ func (j *Jump) Move(m Model, x, y, pos *tensor.Tensor, rng *tensor.RNG) {
 		}
 	}
 	eCur, eProp := m.Energy(x, y).DetachRelease(), m.Energy(x, prop).DetachRelease()
-	yd := y.Data()
+	yd, ec, ep := y.Values(), eCur.Values(), eProp.Values()
 	// The proposal's log-densities at both ends of each move, the costly
 	// part, are computed in parallel; the decisions, which draw from rng,
 	// in order.
@@ -83,13 +83,14 @@ func (j *Jump) Move(m Model, x, y, pos *tensor.Tensor, rng *tensor.RNG) {
 	})
 	for i := 0; i < n; i++ {
 		cur, next := yd[i*row:(i+1)*row], pd[i*row:(i+1)*row]
-		logR := float64(eCur.Data()[i]) - float64(eProp.Data()[i]) + qCur[i] - qNext[i]
+		logR := float64(ec[i]) - float64(ep[i]) + qCur[i] - qNext[i]
 		ok := !math.IsNaN(logR) && (logR >= 0 || rng.Float64() < math.Exp(logR))
 		j.record(ok)
 		if ok {
 			copy(cur, next)
 		}
 	}
+	prop.Recycle()
 }
 
 // proposal is the density of a Jump's proposal for one data batch: its

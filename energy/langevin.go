@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 
+	"github.com/gibbsml/gibbs/internal/kernel"
 	"github.com/gibbsml/gibbs/tensor"
 )
 
@@ -45,21 +46,41 @@ func isBad(v float32) bool { return math.IsNaN(float64(v)) || math.IsInf(float64
 // Run returns the end of the chains started at y0 (y0 is not changed).
 func (l Langevin) Run(m Model, x, y0 *tensor.Tensor, rng *tensor.RNG) *tensor.Tensor {
 	y := y0.Clone()
+	noise := tensor.Empty(y.Shape()...)
+	yd, nd := y.Values(), noise.Values()
 	for s := 0; s < l.Steps; s++ {
-		g, _ := gradY(m, x, y)
-		yd, gd := y.Data(), g.Data()
-		for i := range yd {
-			gi := gd[i]
-			if l.ClipGrad > 0 {
-				gi = min(max(gi, -l.ClipGrad), l.ClipGrad)
-			}
-			yd[i] += -l.StepSize*gi + l.Noise*rng.Norm()
+		g, e := gradY(m, x, y)
+		e.Recycle()
+		for i := range nd {
+			nd[i] = rng.Norm()
 		}
-		if l.Lo < l.Hi {
-			clampInPlace(y, l.Lo, l.Hi)
+		l.move(yd, g.Values(), nd)
+		g.Recycle()
+	}
+	noise.Recycle()
+	return y
+}
+
+// move takes one step of the chains y for the gradient g and the standard
+// normal noise n: y + (-StepSize*clip(g) + Noise*n), kept in [Lo, Hi],
+// each operation rounded as written. It overwrites g and n.
+func (l Langevin) move(y, g, n []float32) {
+	g, n = g[:len(y)], n[:len(y)]
+	if c := l.ClipGrad; c > 0 {
+		for i, v := range g {
+			g[i] = min(max(v, -c), c)
 		}
 	}
-	return y
+	kernel.Map2Scalar(kernel.Mul, g, g, -l.StepSize, false)
+	kernel.Map2Scalar(kernel.Mul, n, n, l.Noise, false)
+	kernel.AddTo(g, n)
+	if !(l.Lo < l.Hi) {
+		kernel.AddTo(y, g)
+		return
+	}
+	for i, v := range g {
+		y[i] = min(max(y[i]+v, l.Lo), l.Hi)
+	}
 }
 
 // ShortRun starts fresh Langevin chains from uniform noise in [Lo, Hi]
@@ -93,5 +114,7 @@ func (c CD) Sample(m Model, x, pos *tensor.Tensor, rng *tensor.RNG) *tensor.Tens
 	}
 	y := pos.Clone()
 	c.Jump.Move(m, x, y, pos, rng)
-	return c.Run(m, x, y, rng)
+	out := c.Run(m, x, y, rng)
+	y.Recycle()
+	return out
 }

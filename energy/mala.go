@@ -70,15 +70,15 @@ func (a *MALA) Run(m Model, x, y0 *tensor.Tensor, rng *tensor.RNG) *tensor.Tenso
 	noise := float32(math.Sqrt(2 * eps))
 	g, e := gradY(m, x, y)
 	a.clip(g)
-	prop := tensor.Zeros(y.Shape()...)
+	prop := tensor.Empty(y.Shape()...) // every value is drawn below
+	yd, gd, pd, ed := y.Values(), g.Values(), prop.Values(), e.Values()
 	for s := 0; s < a.Steps; s++ {
-		yd, gd, pd := y.Data(), g.Data(), prop.Data()
 		for i := range pd {
 			pd[i] = yd[i] - a.StepSize*gd[i] + noise*rng.Norm()
 		}
 		gp, ep := gradY(m, x, prop)
 		a.clip(gp)
-		gpd := gp.Data()
+		gpd, epd := gp.Values(), ep.Values()
 		for i := 0; i < n; i++ {
 			cur, next := yd[i*row:(i+1)*row], pd[i*row:(i+1)*row]
 			ok := !(a.Lo < a.Hi) || inBox(next, a.Lo, a.Hi)
@@ -92,17 +92,22 @@ func (a *MALA) Run(m Model, x, y0 *tensor.Tensor, rng *tensor.RNG) *tensor.Tenso
 					fwd += df * df
 					back += db * db
 				}
-				logR := float64(e.Data()[i]) - float64(ep.Data()[i]) + (fwd-back)/(4*eps)
+				logR := float64(ed[i]) - float64(epd[i]) + (fwd-back)/(4*eps)
 				ok = !math.IsNaN(logR) && (logR >= 0 || rng.Float64() < math.Exp(logR))
 			}
 			a.record(ok)
 			if ok {
 				copy(cur, next)
 				copy(gd[i*row:(i+1)*row], gpd[i*row:(i+1)*row])
-				e.Data()[i] = ep.Data()[i]
+				ed[i] = epd[i]
 			}
 		}
+		gp.Recycle()
+		ep.Recycle()
 	}
+	g.Recycle()
+	e.Recycle()
+	prop.Recycle()
 	return y
 }
 

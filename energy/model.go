@@ -100,15 +100,19 @@ func (n *Net) Energy(x, y *tensor.Tensor) *tensor.Tensor {
 func (n *Net) Params() []nn.Param { return n.Layer.Params() }
 
 // gradY returns dF/dy summed over the batch, i.e. the per-sample gradient
-// of each energy with respect to its own y, and the energies. The graph of
-// the energy is released once its gradient is taken, so that the many
-// steps of a sampler reuse its buffers.
-func gradY(m Model, x, y *tensor.Tensor) (*tensor.Tensor, *tensor.Tensor) {
-	yv := y.Detach().SetRequiresGrad(true)
-	e := m.Energy(x, yv)
-	total := e.Sum()
-	g := tensor.Grad(total, yv)[0]
-	e = e.Detach()
+// of each energy with respect to its own y, and the energies. y is a leaf
+// the caller owns (a sampler's chains): it requires a gradient during the
+// pass only. The graph of the energy is released once its gradient is
+// taken, and the caller recycles the two results once read (see
+// tensor.Recycle), so that the many steps of a sampler reuse their buffers
+// instead of allocating.
+func gradY(m Model, x, y *tensor.Tensor) (g, e *tensor.Tensor) {
+	y.SetRequiresGrad(true)
+	defer y.SetRequiresGrad(false)
+	f := m.Energy(x, y)
+	total := f.Sum()
+	g = tensor.Grad(total, y)[0]
+	e = f.Clone()
 	total.Release()
 	return g, e
 }

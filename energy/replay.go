@@ -37,7 +37,7 @@ func (b *ReplayBuffer) Draw(n int, rng *tensor.RNG) (*tensor.Tensor, []int) {
 	}
 	y := b.Chains.IndexSelect(0, idx)
 	row := y.Len() / n
-	d := y.Data()
+	d := y.Values()
 	for i := 0; i < n; i++ {
 		if rng.Float32() < b.ReinitRate {
 			for j := i * row; j < (i+1)*row; j++ {
@@ -51,7 +51,7 @@ func (b *ReplayBuffer) Draw(n int, rng *tensor.RNG) (*tensor.Tensor, []int) {
 // Store writes chain states y back at the indices Draw returned.
 func (b *ReplayBuffer) Store(idx []int, y *tensor.Tensor) {
 	row := y.Len() / len(idx)
-	dst, src := b.Chains.Data(), y.Data()
+	dst, src := b.Chains.Data(), y.Values()
 	for i, k := range idx {
 		copy(dst[k*row:(k+1)*row], src[i*row:(i+1)*row])
 	}
@@ -75,6 +75,7 @@ func (r Replay) Sample(m Model, x, pos *tensor.Tensor, rng *tensor.RNG) *tensor.
 		r.Jump.Move(m, x, y0, pos, rng)
 	}
 	y := r.Chain.Run(m, x, y0, rng)
+	y0.Recycle()
 	r.Buffer.Store(idx, y)
 	return y
 }

@@ -15,7 +15,12 @@ func benchLayer(b *testing.B, l nn.Layer, x *tensor.Tensor) {
 	wrt := append([]*tensor.Tensor{x}, nn.Tensors(l)...)
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
-		tensor.Grad(l.Forward(x).Sum(), wrt...)
+		y := l.Forward(x).Sum()
+		gs := tensor.Grad(y, wrt...)
+		y.Release()
+		for _, g := range gs {
+			g.Recycle()
+		}
 	}
 }
 
@@ -33,8 +38,13 @@ func BenchmarkMaxPool2d(b *testing.B) {
 	benchLayer(b, nn.NewMaxPool2d(2, 0, 0), randn(1, 1, 32, 16, 28, 28))
 }
 
+// BatchNorm2d on an MNIST-sized batch and on DCGAN's two feature maps.
 func BenchmarkBatchNorm2d(b *testing.B) {
-	benchLayer(b, nn.NewBatchNorm2d(16), randn(1, 1, 32, 16, 28, 28))
+	for _, s := range []struct{ n, c, side int }{{32, 16, 28}, {64, 64, 14}, {64, 128, 7}} {
+		b.Run(fmt.Sprintf("%dx%dx%d", s.n, s.c, s.side), func(b *testing.B) {
+			benchLayer(b, nn.NewBatchNorm2d(s.c), randn(1, 1, s.n, s.c, s.side, s.side))
+		})
+	}
 }
 
 // BatchNorm1d on [N, C] inputs, as in the hidden layers of an MLP

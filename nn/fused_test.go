@@ -22,10 +22,13 @@ func TestFusedBackwardPaths(t *testing.T) {
 		}
 	}
 	ln, bn1, bn3, bn2 := nn.NewLayerNorm(6), nn.NewBatchNorm1d(5), nn.NewBatchNorm1d(3), nn.NewBatchNorm2d(4)
+	// bnMaps has runs of 49 values, whole vector steps and tails.
+	bnMaps, bnMapsPlain := nn.NewBatchNorm2d(3), nn.NewBatchNorm2d(3)
+	bnMapsPlain.Weight, bnMapsPlain.Bias = nil, nil
 	// bnWide is large enough for its loops to split across threads.
 	bnWide, bnPlain := nn.NewBatchNorm1d(600), nn.NewBatchNorm1d(5)
 	bnPlain.Weight, bnPlain.Bias = nil, nil
-	for _, l := range []interface{ Params() []nn.Param }{ln, bn1, bn3, bn2, bnWide} {
+	for _, l := range []interface{ Params() []nn.Param }{ln, bn1, bn3, bn2, bnWide, bnMaps} {
 		affine(l)
 	}
 	soft := tensor.Rand(tensor.NewRNG(45), 3, 4).SetRequiresGrad(true)
@@ -62,6 +65,8 @@ func TestFusedBackwardPaths(t *testing.T) {
 		{"BatchNorm1d, wide", bnWide.Forward, []int{60, 600}, nn.Tensors(bnWide)},
 		{"BatchNorm1d 3-D", bn3.Forward, []int{4, 3, 6}, nn.Tensors(bn3)},
 		{"BatchNorm2d", bn2.Forward, []int{3, 4, 5, 2}, nn.Tensors(bn2)},
+		{"BatchNorm2d, 7x7 maps", bnMaps.Forward, []int{4, 3, 7, 7}, nn.Tensors(bnMaps)},
+		{"BatchNorm2d, 7x7 maps without affine map", bnMapsPlain.Forward, []int{4, 3, 7, 7}, nil},
 		{"BCELoss mean", bce(nn.ReduceMean), []int{3, 4}, []*tensor.Tensor{soft}},
 		{"BCELoss sum", bce(nn.ReduceSum), []int{3, 4}, []*tensor.Tensor{soft}},
 		{"BCELoss none", bce(nn.ReduceNone), []int{3, 4}, []*tensor.Tensor{soft}},
@@ -202,6 +207,41 @@ func sameValues(t *testing.T, name string, got, want *tensor.Tensor) {
 		if math.Float32bits(g[i]) != math.Float32bits(w[i]) {
 			t.Errorf("%s: [%d] = %v, want %v", name, i, g[i], w[i])
 			return
+		}
+	}
+}
+
+// BatchNorm's batch statistics are those of float64 sums, to float32
+// precision, for channels far from zero and with runs of every length
+// around the vector widths.
+func TestBatchNormStats(t *testing.T) {
+	for _, side := range []int{3, 4, 5, 7, 17} {
+		const n, c = 6, 3
+		x := randn(uint64(side), 0.01, n, c, side, side).AddScalar(1e4)
+		bn := nn.NewBatchNorm2d(c)
+		bn.Momentum = 1 // the running statistics become the batch's
+		bn.Forward(x)
+		xs, m := x.Values(), side*side
+		for ch := range c {
+			var s, q float64
+			for i := range n {
+				for _, v := range xs[(i*c+ch)*m : (i*c+ch+1)*m] {
+					s += float64(v)
+				}
+			}
+			mean := s / float64(n*m)
+			for i := range n {
+				for _, v := range xs[(i*c+ch)*m : (i*c+ch+1)*m] {
+					q += (float64(v) - mean) * (float64(v) - mean)
+				}
+			}
+			unbiased := q / float64(n*m-1)
+			if got := float64(bn.RunningMean.Values()[ch]); math.Abs(got-mean) > 2e-7*mean {
+				t.Errorf("%dx%d maps, channel %d: mean %v, want %v", side, side, ch, got, mean)
+			}
+			if got := float64(bn.RunningVar.Values()[ch]); math.Abs(got-unbiased) > 1e-6*unbiased {
+				t.Errorf("%dx%d maps, channel %d: variance %v, want %v", side, side, ch, got, unbiased)
+			}
 		}
 	}
 }

@@ -43,7 +43,8 @@ func (l normLayout) each(c int, f func(off int)) {
 }
 
 // normStats returns the mean and the biased variance of every group of x,
-// summed in float64 in two passes.
+// in two passes: the sum, then the sum of squared deviations from the
+// mean.
 func normStats(x []float32, l normLayout) (mean, variance []float32) {
 	mean, variance = make([]float32, l.groups), make([]float32, l.groups)
 	if l.byRows() {
@@ -52,58 +53,34 @@ func normStats(x []float32, l normLayout) (mean, variance []float32) {
 	}
 	n := float64(l.count())
 	l.split(l.groups, func(c0, c1 int) {
+		d := make([]float32, l.inner)
 		for c := c0; c < c1; c++ {
-			mean[c], variance[c] = groupStats(x, l, c, n)
+			mean[c], variance[c] = groupStats(x, l, c, n, d)
 		}
 	})
 	return mean, variance
 }
 
 // groupStats returns the mean and biased variance of group c of x, which
-// holds n values.
-func groupStats(x []float32, l normLayout, c int, n float64) (mean, variance float32) {
+// holds n values; d is scratch of l.inner values. Each run is summed by
+// kernel.Sum and kernel.Dot, whose rounding error does not grow with its
+// length, and the runs' sums are added in float64. The second pass
+// corrects the first (the corrected two-pass algorithm): with d = x - m0
+// for the first pass's mean m0, mean = m0 + mean(d) and var = mean(d^2) -
+// mean(d)^2, whose sums hold only the small deviations, so that a mean
+// far from zero costs no digits of the variance.
+func groupStats(x []float32, l normLayout, c int, n float64, d []float32) (mean, variance float32) {
 	var s float64
-	l.each(c, func(off int) { s += sum64(x[off : off+l.inner]) })
-	m := s / n
-	var q float64
-	l.each(c, func(off int) { q += sqDev64(x[off:off+l.inner], m) })
-	return float32(m), float32(q / n)
-}
-
-// sum64 returns the sum of x in float64, as four interleaved sums.
-func sum64(x []float32) float64 {
-	var s0, s1, s2, s3 float64
-	i := 0
-	for ; i+4 <= len(x); i += 4 {
-		v := x[i : i+4 : i+4]
-		s0 += float64(v[0])
-		s1 += float64(v[1])
-		s2 += float64(v[2])
-		s3 += float64(v[3])
-	}
-	for _, v := range x[i:] {
-		s0 += float64(v)
-	}
-	return (s0 + s1) + (s2 + s3)
-}
-
-// sqDev64 returns the sum of (x - m)^2 in float64, as four interleaved sums.
-func sqDev64(x []float32, m float64) float64 {
-	var s0, s1, s2, s3 float64
-	i := 0
-	for ; i+4 <= len(x); i += 4 {
-		v := x[i : i+4 : i+4]
-		d0, d1, d2, d3 := float64(v[0])-m, float64(v[1])-m, float64(v[2])-m, float64(v[3])-m
-		s0 += d0 * d0
-		s1 += d1 * d1
-		s2 += d2 * d2
-		s3 += d3 * d3
-	}
-	for _, v := range x[i:] {
-		d := float64(v) - m
-		s0 += d * d
-	}
-	return (s0 + s1) + (s2 + s3)
+	l.each(c, func(off int) { s += float64(kernel.Sum(x[off : off+l.inner])) })
+	m0 := float32(s / n)
+	var sd, q float64
+	l.each(c, func(off int) {
+		kernel.NormApply(d, x[off:off+l.inner], m0, 1, 0)
+		sd += float64(kernel.Sum(d))
+		q += float64(kernel.Dot(d, d))
+	})
+	e := sd / n
+	return float32(float64(m0) + e), float32(max(q/n-e*e, 0))
 }
 
 // rstd returns 1/sqrt(variance + eps) for every group.
@@ -117,7 +94,7 @@ func rstd(variance []float32, eps float32) []float32 {
 
 // normApply writes y = (x - mean) * rs * w + b, with w and b nil for the
 // identity map, run by run with vector maps that round as the formula
-// reads.
+// reads; with a weight per group, (x - mean) * (rs * w) + b in one pass.
 func normApply(y, x, mean, rs, w, b []float32, l normLayout) {
 	if l.byRows() {
 		rowApply(y, x, mean, rs, w, b, l)
@@ -128,17 +105,15 @@ func normApply(y, x, mean, rs, w, b []float32, l normLayout) {
 			m, r := mean[c], rs[c]
 			l.each(c, func(off int) {
 				xs, ys := x[off:off+l.inner], y[off:off+l.inner]
-				kernel.Map2Scalar(kernel.Sub, ys, xs, m, false)
 				switch {
 				case w == nil:
-					kernel.Map2Scalar(kernel.Mul, ys, ys, r, false)
+					kernel.NormApply(ys, xs, m, r, 0)
 				case l.perInner:
-					kernel.Map2Scalar(kernel.Mul, ys, ys, r, false)
+					kernel.NormApply(ys, xs, m, r, 0)
 					kernel.Map2(kernel.Mul, ys, ys, w)
 					kernel.Map2(kernel.Add, ys, ys, b)
 				default:
-					kernel.Map2Scalar(kernel.Mul, ys, ys, r*w[c], false)
-					kernel.Map2Scalar(kernel.Add, ys, ys, b[c], false)
+					kernel.NormApply(ys, xs, m, r*w[c], b[c])
 				}
 			})
 		}
@@ -165,17 +140,17 @@ func normBackward(gx, gw, gb, g, x, mean, rs, w []float32, l normLayout) {
 		return
 	}
 	l.split(l.groups, func(c0, c1 int) {
-		scratch := make([]float32, 2*l.inner)
+		scratch, step := make([]float32, 2*l.inner), new(kernel.NormGradStep)
 		for c := c0; c < c1; c++ {
-			groupBackward(gx, gw, gb, g, x, mean, rs, w, l, c, scratch)
+			groupBackward(gx, gw, gb, g, x, mean, rs, w, l, c, scratch, step)
 		}
 	})
 }
 
 // groupBackward is normBackward's work on group c: its part of gx and,
 // with one weight per group, its entries of gw and gb. scratch holds
-// 2*l.inner values.
-func groupBackward(gx, gw, gb, g, x, mean, rs, w []float32, l normLayout, c int, scratch []float32) {
+// 2*l.inner values; step is filled in for kernel.NormGrad.
+func groupBackward(gx, gw, gb, g, x, mean, rs, w []float32, l normLayout, c int, scratch []float32, step *kernel.NormGradStep) {
 	perInner := w != nil && l.perInner
 	n := float64(l.count())
 	m, r := mean[c], rs[c]
@@ -183,24 +158,23 @@ func groupBackward(gx, gw, gb, g, x, mean, rs, w []float32, l normLayout, c int,
 	if w != nil && !perInner {
 		wc = w[c]
 	}
-	// gh is gxhat (or g, scaled by wc later) and xhat the normalised
-	// input of the current run.
+	// gh is gxhat (g itself with a weight per group, which scales the
+	// sums) and xhat the normalised input of the current run.
 	gh, xhat := scratch[:l.inner], scratch[l.inner:2*l.inner]
-	runParts := func(off int) {
-		kernel.Map2Scalar(kernel.Sub, xhat, x[off:off+l.inner], m, false)
-		kernel.Map2Scalar(kernel.Mul, xhat, xhat, r, false)
+	runGrad := func(off int) []float32 {
 		if perInner {
 			kernel.Map2(kernel.Mul, gh, g[off:off+l.inner], w)
-		} else {
-			copy(gh, g[off:off+l.inner])
+			return gh
 		}
+		return g[off : off+l.inner]
 	}
 	// Sums of gxhat and gxhat*xhat over the group, run by run, and of g
 	// and g*xhat for a weight per group.
 	var sg, sgx, sb, sw float64
 	l.each(c, func(off int) {
-		runParts(off)
-		s, sx := kernel.Sum(gh), kernel.Dot(gh, xhat)
+		kernel.NormApply(xhat, x[off:off+l.inner], m, r, 0)
+		gr := runGrad(off)
+		s, sx := kernel.Sum(gr), kernel.Dot(gr, xhat)
 		if !perInner {
 			sb += float64(s)
 			sw += float64(sx)
@@ -213,17 +187,9 @@ func groupBackward(gx, gw, gb, g, x, mean, rs, w []float32, l normLayout, c int,
 		gw[c] += float32(sw)
 		gb[c] += float32(sb)
 	}
-	mg, mgx := float32(sg/n), float32(sgx/n)
+	// r (gxhat - mg - xhat mgx), gxhat = g wc with a weight per group.
+	*step = kernel.NormGradStep{M: m, R: r, W: wc, MG: float32(sg / n), MGX: float32(sgx / n)}
 	l.each(c, func(off int) {
-		runParts(off)
-		out := gx[off : off+l.inner]
-		if !perInner {
-			kernel.Map2Scalar(kernel.Mul, gh, gh, wc, false)
-		}
-		// r (gxhat - mg - xhat mgx)
-		kernel.Map2Scalar(kernel.Sub, out, gh, mg, false)
-		kernel.Map2Scalar(kernel.Mul, xhat, xhat, mgx, false)
-		kernel.Map2(kernel.Sub, out, out, xhat)
-		kernel.Map2Scalar(kernel.Mul, out, out, r, false)
+		kernel.NormGrad(gx[off:off+l.inner], runGrad(off), x[off:off+l.inner], step)
 	})
 }

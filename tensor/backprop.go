@@ -261,6 +261,9 @@ func backprop(y, seed *Tensor, createGraph bool, wrt []*Tensor, accumulate bool)
 				made = append(made, g)
 			}
 		}
+		for i := range out {
+			ownBuffer(out, i, start)
+		}
 		releaseTemps(made, start, out)
 	}
 	p.made = made
@@ -285,6 +288,25 @@ func (p *pass) storeLeafGrads(start uint64) {
 		}
 		t.accumulate(g, uses[g] == 1 && g.pooled && g.base == nil && g.gen > start)
 	}
+}
+
+// ownBuffer makes out[i], a result of an unrecorded pass that views a
+// buffer the pass allocated (the gradient of a Reshape's operand), the
+// owner of that buffer, unless another result shares it: the caller can
+// then give the buffer back with Recycle.
+func ownBuffer(out []*Tensor, i int, start uint64) {
+	g := out[i]
+	o := g.base
+	if o == nil || !o.pooled || o.gen <= start {
+		return
+	}
+	for j, k := range out {
+		if j != i && k.owner() == o {
+			return
+		}
+	}
+	g.base, g.pooled, g.gen = nil, true, o.gen
+	o.base, o.pooled = g, false
 }
 
 // releaseTemps gives back the buffers of the gradients in made that were

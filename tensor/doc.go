@@ -24,6 +24,13 @@
 // their own inputs, or inference beside training, each get the bits they
 // would get alone. Backward adds to a shared leaf's gradient under a lock.
 //
+// Buffers come from a pool and go back to it so that a training step or a
+// sampler's step allocates almost nothing: Release ends a step's graph,
+// and Recycle gives back a tensor made outside any graph that the caller
+// alone holds (a gradient Grad returned, once read). Values reads a
+// tensor without taking its buffer out of the pool's reach; Data hands
+// the buffer out for good.
+//
 // Binary element-wise operations broadcast like NumPy: shapes are aligned on
 // their trailing axes and an axis of size 1 stretches to match the other.
 // Axis arguments may be negative, counting from the last axis.

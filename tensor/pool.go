@@ -1,6 +1,7 @@
 package tensor
 
 import (
+	"fmt"
 	"math/bits"
 	"sync"
 	"sync/atomic"
@@ -117,6 +118,25 @@ func (t *Tensor) Release() {
 		}
 		u.release()
 	}
+}
+
+// Recycle gives the buffer of t, a tensor that no recorded operation made
+// and that the caller alone holds (a gradient Grad returned, a sampler's
+// chains after their last read), back to the pool at once, so that the
+// next operations draw it instead of allocating: a loop of many small
+// passes (Langevin steps) then allocates nothing per step. Afterwards t,
+// and every view of it, is invalid: using it panics with "tensor used
+// after its graph was released". A buffer t does not own (t views
+// another tensor's values, or its buffer was handed out by Data or shared
+// by Detach) is left to the garbage collector. Read a tensor that is to
+// be recycled with Values, which leaves its buffer in the pool's reach.
+// Recycle panics on the result of a recorded operation: end its graph
+// with Release.
+func (t *Tensor) Recycle() {
+	if t.node != nil {
+		panic(fmt.Sprintf("tensor: Recycle: tensor %v is the result of %s; release its graph with Release", t.shape, t.node.op))
+	}
+	t.release()
 }
 
 // Adopt hands aux, tensors made outside the graph for the operation whose

@@ -218,3 +218,51 @@ func TestBackwardStoresGradients(t *testing.T) {
 		check(tc.name+" accumulated a", a.Grad(), scaled(tc.ga, 4))
 	}
 }
+
+// Recycle gives back the buffers of a pass's results, a Reshape's view of
+// a temporary included, so that a loop of passes (a sampler's steps)
+// allocates nothing once the pool is warm; a recycled tensor panics when
+// used, and the result of a recorded operation refuses Recycle.
+func TestRecycle(t *testing.T) {
+	rng := T.NewRNG(6)
+	w := T.Randn(rng, 256, 64).SetRequiresGrad(true)
+	y := T.Randn(rng, 64, 16, 16)
+	step := func() {
+		y.SetRequiresGrad(true)
+		e := y.Reshape(64, 256).Matmul(w).Tanh().Sum()
+		g := T.Grad(e, y)[0]
+		e.Release()
+		y.SetRequiresGrad(false)
+		yd := y.Values()
+		for i, v := range g.Values() {
+			yd[i] -= 1e-3 * v
+		}
+		g.Recycle()
+		if m := panicMsg(func() { g.Values() }); !strings.Contains(m, "tensor used after its graph was released") {
+			t.Fatalf("recycled gradient: panic %q", m)
+		}
+	}
+	step()
+	if !raceDetector {
+		defer debug.SetGCPercent(debug.SetGCPercent(-1))
+		var before, after runtime.MemStats
+		runtime.ReadMemStats(&before)
+		for range 8 {
+			step()
+		}
+		runtime.ReadMemStats(&after)
+		// The gradient is 64 KiB; allow a few misses of the per-thread pools.
+		if got := after.TotalAlloc - before.TotalAlloc; got > 3<<16 {
+			t.Errorf("8 warm steps allocated %d KiB", got>>10)
+		}
+	}
+	kept := y.Detach() // its buffer escapes: Recycle leaves it alone
+	y.Recycle()
+	if len(kept.Values()) != 64*256 {
+		t.Error("Recycle took a buffer shared by Detach")
+	}
+	r := w.Square()
+	if m := panicMsg(r.Recycle); !strings.Contains(m, "release its graph with Release") {
+		t.Errorf("Recycle on a recorded result: panic %q", m)
+	}
+}

@@ -52,7 +52,7 @@ func (g *RNG) UnmarshalBinary(b []byte) error {
 
 // Rand returns a tensor of uniform values in [0, 1).
 func Rand(g *RNG, shape ...int) *Tensor {
-	t := Zeros(shape...)
+	t := Empty(shape...) // every value is drawn below
 	for i := range t.data {
 		t.data[i] = g.Float32()
 	}
@@ -61,7 +61,7 @@ func Rand(g *RNG, shape ...int) *Tensor {
 
 // Uniform returns a tensor of uniform values in [lo, hi).
 func Uniform(g *RNG, lo, hi float32, shape ...int) *Tensor {
-	t := Zeros(shape...)
+	t := Empty(shape...) // every value is drawn below
 	for i := range t.data {
 		t.data[i] = lo + (hi-lo)*g.Float32()
 	}
@@ -70,7 +70,7 @@ func Uniform(g *RNG, lo, hi float32, shape ...int) *Tensor {
 
 // Randn returns a tensor of standard normal values.
 func Randn(g *RNG, shape ...int) *Tensor {
-	t := Zeros(shape...)
+	t := Empty(shape...) // every value is drawn below
 	for i := range t.data {
 		t.data[i] = g.Norm()
 	}
@@ -93,7 +93,7 @@ func Bernoulli(g *RNG, p float32, shape ...int) *Tensor {
 
 // Permutation returns a 1-D tensor holding a random permutation of 0..n-1.
 func Permutation(g *RNG, n int) *Tensor {
-	t := Zeros(n)
+	t := Empty(n) // every value is set below
 	for i, v := range g.Perm(n) {
 		t.data[i] = float32(v)
 	}

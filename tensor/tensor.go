@@ -136,8 +136,8 @@ func (t *Tensor) Data() []float32 {
 
 // Values returns the tensor's values like Data, but without taking the
 // buffer out of the pool's reach: the slice is valid only until the graph
-// that t belongs to is released (see Release), after which the buffer may
-// hold another tensor's values. Operations defined outside the package
+// that t belongs to is released (see Release), or t is recycled (see
+// Recycle), after which the buffer may hold another tensor's values. Operations defined outside the package
 // (see Custom) read their operands and write their results this way; keep
 // a slice across a Release only through Data or Clone.
 func (t *Tensor) Values() []float32 {

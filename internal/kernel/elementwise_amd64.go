@@ -46,6 +46,8 @@ func useLevel(l int) {
 	leakyVec = choose(l, leakyAVX512, leakyAVX2, leakyGo)
 	leakyGV = choose(l, leakyGradAVX512, leakyGradAVX2, leakyGradGo)
 	adamVec = choose(l, adamAVX512, adamAVX2, adamPlain)
+	normApplyVec = choose(l, normApplyAVX512, normApplyAVX2, normApplyGo)
+	normGradVec = choose(l, normGradAVX512, normGradAVX2, normGradGo)
 	maxPool2x2 = choose(l, maxPool2x2AVX512, nil, nil)
 	blockCopyVec = choose(l, blockCopyAVX512, blockCopyGo, blockCopyGo)
 	blockAddVec = choose(l, blockAddAVX512, blockAddGo, blockAddGo)
@@ -155,6 +157,12 @@ func leakyAVX512(dst, x []float32, s float32)
 func leakyGradAVX512(dst, x, y []float32, s float32)
 
 //go:noescape
+func normApplyAVX512(dst, x []float32, m, s, b float32)
+
+//go:noescape
+func normGradAVX512(dst, x, y []float32, c *NormGradStep)
+
+//go:noescape
 func maxPool2x2AVX512(dst, idx, plane []float32, w, oh, ow int) bool
 
 //go:noescape
@@ -210,6 +218,12 @@ func leakyAVX2(dst, x []float32, s float32)
 
 //go:noescape
 func leakyGradAVX2(dst, x, y []float32, s float32)
+
+//go:noescape
+func normApplyAVX2(dst, x []float32, m, s, b float32)
+
+//go:noescape
+func normGradAVX2(dst, x, y []float32, c *NormGradStep)
 
 //go:noescape
 func adamAVX2(x, g, m, v []float32, s *AdamStep)

@@ -172,6 +172,44 @@ TEXT ·leakyGradAVX512(SB), NOSPLIT, $0-76
 	VPXORD       Z29, Z29, Z29
 	MAP(ARGS2, LEAKYGRAD)
 
+// (x - m) s + b for NormApply: m, s and b in Z9-Z11.
+#define NORMAPPLY \
+	LOAD1 \
+	VSUBPS Z9, Z0, Z0 \
+	VMULPS Z10, Z0, Z0 \
+	VADDPS Z11, Z0, Z8 \
+	STORE
+
+// func normApplyAVX512(dst, x []float32, m, s, b float32)
+TEXT ·normApplyAVX512(SB), NOSPLIT, $0-60
+	VBROADCASTSS m+48(FP), Z9
+	VBROADCASTSS s+52(FP), Z10
+	VBROADCASTSS b+56(FP), Z11
+	MAP(ARGS1, NORMAPPLY)
+
+// ((g W - MG) - ((x - M) R) MGX) R for NormGrad: x is g, y is x; M, R,
+// W, MG and MGX in Z9-Z13.
+#define NORMGRAD \
+	LOAD2 \
+	VMULPS Z11, Z0, Z0 \
+	VSUBPS Z12, Z0, Z0 \
+	VSUBPS Z9, Z1, Z1 \
+	VMULPS Z10, Z1, Z1 \
+	VMULPS Z13, Z1, Z1 \
+	VSUBPS Z1, Z0, Z0 \
+	VMULPS Z10, Z0, Z8 \
+	STORE
+
+// func normGradAVX512(dst, x, y []float32, c *NormGradStep)
+TEXT ·normGradAVX512(SB), NOSPLIT, $0-80
+	MOVQ         c+72(FP), R8
+	VBROADCASTSS 0(R8), Z9
+	VBROADCASTSS 4(R8), Z10
+	VBROADCASTSS 8(R8), Z11
+	VBROADCASTSS 12(R8), Z12
+	VBROADCASTSS 16(R8), Z13
+	MAP(ARGS2, NORMGRAD)
+
 // func adamAVX512(x, g, m, v []float32, s *AdamStep)
 TEXT ·adamAVX512(SB), NOSPLIT, $0-104
 	MAP(ADAMARGS, ADAM)

@@ -161,6 +161,42 @@ TEXT ·leakyGradAVX2(SB), NOSPLIT, $0-76
 	YONES
 	YMAP(ARGS2, YLEAKYGRAD)
 
+// (x - m) s + b for NormApply: m, s and b in Y9-Y11.
+#define YNORMAPPLY \
+	YLOAD1 \
+	VSUBPS Y9, Y0, Y0 \
+	VMULPS Y10, Y0, Y0 \
+	VADDPS Y11, Y0, Y8
+
+// func normApplyAVX2(dst, x []float32, m, s, b float32)
+TEXT ·normApplyAVX2(SB), NOSPLIT, $0-60
+	VBROADCASTSS m+48(FP), Y9
+	VBROADCASTSS s+52(FP), Y10
+	VBROADCASTSS b+56(FP), Y11
+	YMAP(ARGS1, YNORMAPPLY)
+
+// ((g W - MG) - ((x - M) R) MGX) R for NormGrad: x is g, y is x; M, R,
+// W, MG and MGX in Y9-Y13.
+#define YNORMGRAD \
+	YLOAD2 \
+	VMULPS Y11, Y0, Y0 \
+	VSUBPS Y12, Y0, Y0 \
+	VSUBPS Y9, Y1, Y1 \
+	VMULPS Y10, Y1, Y1 \
+	VMULPS Y13, Y1, Y1 \
+	VSUBPS Y1, Y0, Y0 \
+	VMULPS Y10, Y0, Y8
+
+// func normGradAVX2(dst, x, y []float32, c *NormGradStep)
+TEXT ·normGradAVX2(SB), NOSPLIT, $0-80
+	MOVQ         c+72(FP), R8
+	VBROADCASTSS 0(R8), Y9
+	VBROADCASTSS 4(R8), Y10
+	VBROADCASTSS 8(R8), Y11
+	VBROADCASTSS 12(R8), Y12
+	VBROADCASTSS 16(R8), Y13
+	YMAP(ARGS2, YNORMGRAD)
+
 // func adamAVX2(x, g, m, v []float32, s *AdamStep)
 TEXT ·adamAVX2(SB), NOSPLIT, $0-104
 	YMAP(YADAMARGS, YADAM)

@@ -20,4 +20,5 @@ func useLevel(int) {
 	blockCopyVec, blockAddVec, fillVec, sumVec = blockCopyGo, blockAddGo, fillGo, sumBlockGo
 	carryVec, dotVec = carryGo, dotBlockGo
 	keepVV, addKeepVV = keepVVGo, addKeepVVGo
+	normApplyVec, normGradVec = normApplyGo, normGradGo
 }

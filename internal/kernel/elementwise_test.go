@@ -52,6 +52,9 @@ func TestLevelsBitExact(t *testing.T) {
 		two("ReLU", func(d, x, _ []float32) { ReLU(d, x) }, func(d, x, _ []float32) { reluGo(d, x) })(t)
 		two("LeakyReLU", func(d, x, _ []float32) { LeakyReLU(d, x, 0.2) }, func(d, x, _ []float32) { leakyGo(d, x, 0.2) })(t)
 		two("LeakyReLUGrad", func(d, x, y []float32) { LeakyReLUGrad(d, x, y, 0.2) }, func(d, x, y []float32) { leakyGradGo(d, x, y, 0.2) })(t)
+		two("NormApply", func(d, x, _ []float32) { NormApply(d, x, 0.3, -1.7, 0.45) }, func(d, x, _ []float32) { normApplyGo(d, x, 0.3, -1.7, 0.45) })(t)
+		ns := &NormGradStep{M: 0.3, R: 1.9, W: -0.8, MG: 0.07, MGX: -0.6}
+		two("NormGrad", func(d, x, y []float32) { NormGrad(d, x, y, ns) }, func(d, x, y []float32) { normGradGo(d, x, y, ns) })(t)
 		state := func() [4][]float32 {
 			return [4][]float32{append([]float32(nil), a...), append([]float32(nil), b...), append([]float32(nil), c...), append([]float32(nil), c...)}
 		}
@@ -97,6 +100,12 @@ func TestMapsSplit(t *testing.T) {
 		Exp(want[:n/3], x[:n/3])
 		Exp(want[n/3:], x[n/3:])
 		sameBits(t, fmt.Sprintf("Exp, %d threads", threads), got, want)
+		// The maps of exponentials split from mapHeavyMinWork values.
+		h := 2*mapHeavyMinWork + 37
+		SiLUGrad(got[:h], y, x)
+		SiLUGrad(want[:h/3], y, x)
+		SiLUGrad(want[h/3:h], y[h/3:], x[h/3:])
+		sameBits(t, fmt.Sprintf("SiLUGrad, %d threads", threads), got[:h], want[:h])
 	}
 }
 

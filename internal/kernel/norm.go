@@ -1,0 +1,46 @@
+package kernel
+
+// The maps of batch and layer normalisation, each one pass over a run of
+// a group's values where the normalisation would otherwise make three to
+// eight; every operation is rounded as written, without fused
+// multiply-adds, so that each level of loops gives the same bits.
+
+// NormGradStep holds the factors of NormGrad for one group: its mean M
+// and reciprocal standard deviation R, its weight W (1 without one), and
+// the group means MG of g W and MGX of g W xhat.
+type NormGradStep struct {
+	M, R, W, MG, MGX float32
+}
+
+var (
+	normApplyVec func(dst, x []float32, m, s, b float32)
+	normGradVec  func(dst, g, x []float32, c *NormGradStep)
+)
+
+// NormApply sets dst[i] = (x[i] - m) * s + b: a group's values
+// normalised (s the reciprocal standard deviation, times the group's
+// weight) and shifted. x must hold len(dst) values.
+func NormApply(dst, x []float32, m, s, b float32) { normApplyVec(dst, x[:len(dst)], m, s, b) }
+
+// NormGrad sets dst[i] = ((g[i] W - MG) - ((x[i] - M) R) MGX) R, the
+// gradient of a group's normalised values with respect to its inputs x
+// for the output gradient g, the batch statistics depending on x. g and x
+// must hold len(dst) values.
+func NormGrad(dst, g, x []float32, c *NormGradStep) {
+	normGradVec(dst, g[:len(dst)], x[:len(dst)], c)
+}
+
+func normApplyGo(dst, x []float32, m, s, b float32) {
+	x = x[:len(dst)]
+	for i, v := range x {
+		dst[i] = (v-m)*s + b
+	}
+}
+
+func normGradGo(dst, g, x []float32, c *NormGradStep) {
+	g, x = g[:len(dst)], x[:len(dst)]
+	for i, v := range x {
+		xhat := (v - c.M) * c.R
+		dst[i] = ((g[i]*c.W - c.MG) - xhat*c.MGX) * c.R
+	}
+}
