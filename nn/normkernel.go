@@ -92,9 +92,9 @@ func rstd(variance []float32, eps float32) []float32 {
 	return r
 }
 
-// normApply writes y = (x - mean) * rs * w + b, with w and b nil for the
-// identity map, run by run with vector maps that round as the formula
-// reads; with a weight per group, (x - mean) * (rs * w) + b in one pass.
+// normApply writes y = (x - mean) * rs * w + b for a weight per group
+// (not perInner: LayerNorm's rows run by layerForward), w and b nil for
+// the identity map, as (x - mean) * (rs * w) + b in one pass per run.
 func normApply(y, x, mean, rs, w, b []float32, l normLayout) {
 	if l.byRows() {
 		rowApply(y, x, mean, rs, w, b, l)
@@ -108,10 +108,6 @@ func normApply(y, x, mean, rs, w, b []float32, l normLayout) {
 				switch {
 				case w == nil:
 					kernel.NormApply(ys, xs, m, r, 0)
-				case l.perInner:
-					kernel.NormApply(ys, xs, m, r, 0)
-					kernel.Map2(kernel.Mul, ys, ys, w)
-					kernel.Map2(kernel.Add, ys, ys, b)
 				default:
 					kernel.NormApply(ys, xs, m, r*w[c], b[c])
 				}
@@ -140,56 +136,39 @@ func normBackward(gx, gw, gb, g, x, mean, rs, w []float32, l normLayout) {
 		return
 	}
 	l.split(l.groups, func(c0, c1 int) {
-		scratch, step := make([]float32, 2*l.inner), new(kernel.NormGradStep)
+		scratch, step := make([]float32, l.inner), new(kernel.NormGradStep)
 		for c := c0; c < c1; c++ {
 			groupBackward(gx, gw, gb, g, x, mean, rs, w, l, c, scratch, step)
 		}
 	})
 }
 
-// groupBackward is normBackward's work on group c: its part of gx and,
-// with one weight per group, its entries of gw and gb. scratch holds
-// 2*l.inner values; step is filled in for kernel.NormGrad.
-func groupBackward(gx, gw, gb, g, x, mean, rs, w []float32, l normLayout, c int, scratch []float32, step *kernel.NormGradStep) {
-	perInner := w != nil && l.perInner
+// groupBackward is normBackward's work on group c (a weight per group,
+// not perInner): its part of gx and, with a weight, its entries of gw and
+// gb. scratch holds l.inner values; step is filled in for kernel.NormGrad.
+func groupBackward(gx, gw, gb, g, x, mean, rs, w []float32, l normLayout, c int, xhat []float32, step *kernel.NormGradStep) {
 	n := float64(l.count())
 	m, r := mean[c], rs[c]
 	wc := float32(1) // the weight of the whole group
-	if w != nil && !perInner {
+	if w != nil {
 		wc = w[c]
 	}
-	// gh is gxhat (g itself with a weight per group, which scales the
-	// sums) and xhat the normalised input of the current run.
-	gh, xhat := scratch[:l.inner], scratch[l.inner:2*l.inner]
-	runGrad := func(off int) []float32 {
-		if perInner {
-			kernel.Map2(kernel.Mul, gh, g[off:off+l.inner], w)
-			return gh
-		}
-		return g[off : off+l.inner]
-	}
-	// Sums of gxhat and gxhat*xhat over the group, run by run, and of g
-	// and g*xhat for a weight per group.
-	var sg, sgx, sb, sw float64
+	// Sums of g and g*xhat over the group, run by run (xhat the
+	// normalised input of the run); gxhat = g wc scales them.
+	var sb, sw float64
 	l.each(c, func(off int) {
 		kernel.NormApply(xhat, x[off:off+l.inner], m, r, 0)
-		gr := runGrad(off)
-		s, sx := kernel.Sum(gr), kernel.Dot(gr, xhat)
-		if !perInner {
-			sb += float64(s)
-			sw += float64(sx)
-			s, sx = s*wc, sx*wc
-		}
-		sg += float64(s)
-		sgx += float64(sx)
+		gr := g[off : off+l.inner]
+		sb += float64(kernel.Sum(gr))
+		sw += float64(kernel.Dot(gr, xhat))
 	})
-	if w != nil && !perInner {
+	if w != nil {
 		gw[c] += float32(sw)
 		gb[c] += float32(sb)
 	}
-	// r (gxhat - mg - xhat mgx), gxhat = g wc with a weight per group.
-	*step = kernel.NormGradStep{M: m, R: r, W: wc, MG: float32(sg / n), MGX: float32(sgx / n)}
+	// r (gxhat - mg - xhat mgx), gxhat = g wc.
+	*step = kernel.NormGradStep{M: m, R: r, W: wc, MG: float32(sb * float64(wc) / n), MGX: float32(sw * float64(wc) / n)}
 	l.each(c, func(off int) {
-		kernel.NormGrad(gx[off:off+l.inner], runGrad(off), x[off:off+l.inner], step)
+		kernel.NormGrad(gx[off:off+l.inner], g[off:off+l.inner], x[off:off+l.inner], step)
 	})
 }
