@@ -138,7 +138,16 @@ func TestStepReusesBuffers(t *testing.T) {
 		loss.Release()
 	}
 	step()
-	// A collection would empty the pools; keep it off while measuring.
+	// One buffer of the batch is 512 KiB. A temporary kept from the pool
+	// would cost one per step; allow a few misses of the per-thread pools.
+	if got := warmAlloc(step); got > 3<<19 {
+		t.Errorf("8 warm steps allocated %d KiB", got>>10)
+	}
+}
+
+// warmAlloc returns the bytes that 8 calls of step allocate, with the
+// collector off (a collection would empty the pools).
+func warmAlloc(step func()) uint64 {
 	defer debug.SetGCPercent(debug.SetGCPercent(-1))
 	var before, after runtime.MemStats
 	runtime.ReadMemStats(&before)
@@ -146,11 +155,7 @@ func TestStepReusesBuffers(t *testing.T) {
 		step()
 	}
 	runtime.ReadMemStats(&after)
-	// One buffer of the batch is 512 KiB. A temporary kept from the pool
-	// would cost one per step; allow a few misses of the per-thread pools.
-	if got := after.TotalAlloc - before.TotalAlloc; got > 3<<19 {
-		t.Errorf("8 warm steps allocated %d KiB", got>>10)
-	}
+	return after.TotalAlloc - before.TotalAlloc
 }
 
 // Gradients recycled by Backward stay separate when one gradient tensor
@@ -244,15 +249,8 @@ func TestRecycle(t *testing.T) {
 	}
 	step()
 	if !raceDetector {
-		defer debug.SetGCPercent(debug.SetGCPercent(-1))
-		var before, after runtime.MemStats
-		runtime.ReadMemStats(&before)
-		for range 8 {
-			step()
-		}
-		runtime.ReadMemStats(&after)
 		// The gradient is 64 KiB; allow a few misses of the per-thread pools.
-		if got := after.TotalAlloc - before.TotalAlloc; got > 3<<16 {
+		if got := warmAlloc(step); got > 3<<16 {
 			t.Errorf("8 warm steps allocated %d KiB", got>>10)
 		}
 	}
