@@ -68,6 +68,11 @@ func TestConv(t *testing.T) {
 		{N: 5, C: 2, H: 8, W: 12, O: 3, Win: Window{KH: 4, KW: 4, StrideH: 2, StrideW: 2, PadH: 1, PadW: 1}},
 		{N: 3, C: 2, H: 6, W: 6, O: 2, Win: Window{KH: 5, KW: 5, StrideH: 2, StrideW: 2, PadH: 2, PadW: 2}},
 		{N: 8, C: 32, H: 14, W: 14, O: 4, Win: Window{KH: 3, KW: 3, StrideH: 2, StrideW: 2, PadH: 1, PadW: 1}},
+		// Through the strips of the images: several images per chunk, and
+		// one chunk whose channels are split across the threads.
+		{N: 7, C: 3, H: 13, W: 13, O: 4, Win: Window{KH: 3, KW: 3}},
+		{N: 5, C: 2, H: 9, W: 11, O: 3, Win: Window{KH: 5, KW: 3, PadH: 2, PadW: 1}},
+		{N: 8, C: 32, H: 13, W: 13, O: 4, Win: Window{KH: 3, KW: 3}},
 	}
 	// Every GEMM kernel with the best window loops; the fastest kernel
 	// with the other levels of those loops.

@@ -1,0 +1,72 @@
+package kernel
+
+// Stride-1 windows read the image through its strips: strip kj of a
+// plane holds, for each of the h+2*PadH rows of the padded plane, the ow
+// values that column kj of the windows reads along it (zero on the
+// padding). Tap (ki, kj)'s column row of the image is then strip kj from
+// its row ki on: one contiguous run of oh*ow values, where the plane
+// itself gives oh short rows. The strips are KW block copies of the
+// plane, in place of the KH*KW the taps would take, and the taps are
+// long plain copies (or sums, in Col2im) that pay their per-call work
+// once per image rather than once per window row.
+
+// stripsFit reports whether the strip path serves windows g: stride 1
+// and no dilation along both axes, and more than one window row, which
+// the strips would only copy once more.
+func stripsFit(g Window) bool {
+	return max(g.StrideH, 1) == 1 && max(g.StrideW, 1) == 1 &&
+		max(g.DilationH, 1) == 1 && max(g.DilationW, 1) == 1 && g.KH > 1
+}
+
+// walkStrips is walkImage for windows that stripsFit, over nb images of
+// imgs at once: image b's columns start at column b*oh*ow of each row of
+// cols (rows ld values apart). The channels are split across up to
+// threads goroutines when the work is large enough.
+func walkStrips(cols []float32, ld int, imgs []float32, nb, c, h, w int, g Window, add bool, threads int) {
+	oh, ow := g.OutSize(h, w)
+	l, hs := oh*ow, h+2*g.PadH
+	ls := hs * ow // one image's strip
+	span := nb * ls
+	// The strips are the column rows of a window one row high over the
+	// plane padded along its height.
+	row := Window{KH: 1, KW: g.KW, PadH: g.PadH, PadW: g.PadW}
+	hw, taps := h*w, g.KH*g.KW
+	one := func(ch int, st []float32) {
+		if !add {
+			for b := range nb {
+				walkBlocks(st[b*ls:], span, imgs[b*c*hw+ch*hw:][:hw], 1, h, w, hs, ow, row, false)
+			}
+		}
+		for ki := range g.KH {
+			for kj := range g.KW {
+				dst := cols[(ch*taps+ki*g.KW+kj)*ld:]
+				for b := range nb {
+					s, d := st[kj*span+b*ls:][:ls], dst[b*l:][:l]
+					switch {
+					case !add:
+						copy(d, s[ki*ow:])
+					case ki == 0:
+						// The first window row sets the strip's rows.
+						copy(s, d)
+						clear(s[l:])
+					default:
+						addVV(s[ki*ow:][:l], s[ki*ow:], d)
+					}
+				}
+			}
+		}
+		if add {
+			for b := range nb {
+				walkBlocks(st[b*ls:], span, imgs[b*c*hw+ch*hw:][:hw], 1, h, w, hs, ow, row, true)
+			}
+		}
+	}
+	nt := min(threads, c, max(c*taps*nb*l/im2colMinWork, 1))
+	parallelFor(nt, func(t int) {
+		st := getBuf(g.KW * span)
+		defer putBuf(st)
+		for ch := t * c / nt; ch < (t+1)*c/nt; ch++ {
+			one(ch, st)
+		}
+	})
+}
