@@ -123,7 +123,7 @@ func (cv Conv) InputGrad(dx, gy, wt, bias []float32) {
 		case phases:
 			walkPhases(cols, nc, dx[b0*img:b1*img], b1-b0, cv.C, cv.H, cv.W, cv.Win, foldAddPhases, threads)
 			return
-		case stripsFit(cv.Win):
+		case stripsFit(cv.H, cv.W, cv.Win):
 			walkStrips(cols, nc, dx[b0*img:b1*img], b1-b0, cv.C, cv.H, cv.W, cv.Win, true, threads)
 			return
 		}
@@ -165,7 +165,7 @@ func (cv Conv) unfold(buf, x []float32, b0, b1, threads int) []float32 {
 	case phasesFit(cv.H, cv.W, oh, ow, cv.Win):
 		walkPhases(cols, nc, x[b0*img:b1*img], b1-b0, cv.C, cv.H, cv.W, cv.Win, unfoldPhases, threads)
 		return cols
-	case stripsFit(cv.Win):
+	case stripsFit(cv.H, cv.W, cv.Win):
 		walkStrips(cols, nc, x[b0*img:b1*img], b1-b0, cv.C, cv.H, cv.W, cv.Win, false, threads)
 		return cols
 	}

@@ -77,7 +77,7 @@ func walkImage(cols []float32, ld int, img []float32, c, h, w, oh, ow int, g Win
 			walk = foldAddPhases
 		}
 		walkPhases(cols, ld, img, 1, c, h, w, g, walk, 1)
-	case stripsFit(g):
+	case stripsFit(h, w, g):
 		walkStrips(cols, ld, img, 1, c, h, w, g, add, 1)
 	default:
 		walkBlocks(cols, ld, img, c, h, w, oh, ow, g, add)
