@@ -46,21 +46,22 @@ func walkStrips(cols []float32, ld int, imgs []float32, nb, c, h, w int, g Windo
 				walkBlocks(st[b*ls:], span, imgs[b*c*hw+ch*hw:][:hw], 1, h, w, hs, ow, row, false)
 			}
 		}
+		// A tap's column rows of the nb images are one block copy (or
+		// sum) of nb rows of l values, ls values apart in the strips.
 		for ki := range g.KH {
 			for kj := range g.KW {
-				dst := cols[(ch*taps+ki*g.KW+kj)*ld:]
-				for b := range nb {
-					s, d := st[kj*span+b*ls:][:ls], dst[b*l:][:l]
-					switch {
-					case !add:
-						copy(d, s[ki*ow:])
-					case ki == 0:
-						// The first window row sets the strip's rows.
-						copy(s, d)
-						clear(s[l:])
-					default:
-						addVV(s[ki*ow:][:l], s[ki*ow:], d)
+				col, s := cols[(ch*taps+ki*g.KW+kj)*ld:], st[kj*span:]
+				switch {
+				case !add:
+					BlockCopy(col, l, s[ki*ow:], ls, nb, l)
+				case ki == 0:
+					// The first window row sets the strips' rows.
+					BlockCopy(s, ls, col, l, nb, l)
+					for b := range nb {
+						clear(s[b*ls+l : (b+1)*ls])
 					}
+				default:
+					BlockAdd(s[ki*ow:], ls, col, l, nb, l)
 				}
 			}
 		}
