@@ -5,10 +5,12 @@ package kernel
 // values that column kj of the windows reads along it (zero on the
 // padding). Tap (ki, kj)'s column row of the image is then strip kj from
 // its row ki on: one contiguous run of oh*ow values, where the plane
-// itself gives oh short rows. The strips are KW block copies of the
-// plane, in place of the KH*KW the taps would take, and the taps are
-// long plain copies (or sums, in Col2im) that pay their per-call work
-// once per image rather than once per window row.
+// itself gives oh short rows. The strips are KW block copies of the plane
+// in place of the KH*KW the taps would take, and the taps of a chunk's
+// images, whose strips lie one after the other, are one block copy (or
+// sum, in Col2im) of a run per image: per-call and per-row work is paid
+// once per tap and channel rather than once per window row, tap, channel
+// and image.
 
 // stripsFit reports whether the strip path serves windows g over images
 // h by w: stride 1 and no dilation along both axes, more than one window
