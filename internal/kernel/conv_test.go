@@ -142,6 +142,8 @@ func BenchmarkConv(b *testing.B) {
 		{"dcgan-conv2", Conv{N: 16, C: 64, H: 14, W: 14, O: 128, Win: s2(4)}},
 		{"convnet-conv1", Conv{N: 16, C: 1, H: 28, W: 28, O: 32, Win: Window{KH: 3, KW: 3}}},
 		{"convnet-conv2", Conv{N: 16, C: 32, H: 13, W: 13, O: 64, Win: Window{KH: 3, KW: 3}}},
+		// A padded stride-1 layer, as a residual block's.
+		{"same-3x3", Conv{N: 16, C: 32, H: 14, W: 14, O: 32, Win: Window{KH: 3, KW: 3, PadH: 1, PadW: 1}}},
 	}
 	r := rand.New(rand.NewPCG(1, 2))
 	for _, c := range cases {
