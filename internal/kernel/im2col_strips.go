@@ -24,9 +24,10 @@ func stripsFit(h, w int, g Window) bool {
 
 // stripMaxRow is the longest window row the strips serve: the block
 // copies pay their per-row work once per vector step, which rules rows
-// of one step and a short one (on one Zen 4 core, 13x13 and 20x20 images
-// through 3x3 windows unfold and fold 10-25% faster through the strips,
-// 28x28 ones 0-15% slower).
+// of one step and a short one (on one Zen 4 core, the 13x13 and 14x14
+// images of a chunk through 3x3 windows unfold and fold 25-35% faster
+// through the strips, 20x20 ones 0-23%, while 28x28 ones mostly lose,
+// up to 40%).
 const stripMaxRow = 20
 
 // walkStrips is walkImage for windows that stripsFit, over nb images of
