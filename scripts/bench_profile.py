@@ -22,7 +22,7 @@ REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 GROUPS = [
     ("Adam", r"(?i)adam"),
     ("GEMM", r"sgemm|sdot|packT16|packPanel|packRows|gemm|addTile|kernelAVX|directPart|packedPart"),
-    ("im2col/col2im", r"walkImage|walkPhases|gather2|scatterAdd2|blockCopy|blockAdd|clearOutside|"
+    ("im2col/col2im", r"walkImage|walkBlocks|walkStrips|walkPhases|gather2|scatterAdd2|blockCopy|blockAdd|clearOutside|"
                       r"validRange|copyRow|addRow|keepVV|addKeepVV|phaseSplit|phaseMerge|kernel\.Conv\."),
     ("element-wise maps and reductions", r"AVX512|AVX2|sumAVX|carry|map1|map2|Fold|sum64|rowMax|"
                                          r"kernel\.Sum|fill|reduce|Map|normApply"),

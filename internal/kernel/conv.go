@@ -119,8 +119,12 @@ func (cv Conv) InputGrad(dx, gy, wt, bias []float32) {
 				}
 			}
 		}
-		if phases {
+		switch {
+		case phases:
 			walkPhases(cols, nc, dx[b0*img:b1*img], b1-b0, cv.C, cv.H, cv.W, cv.Win, foldAddPhases, threads)
+			return
+		case stripsFit(cv.H, cv.W, cv.Win):
+			walkStrips(cols, nc, dx[b0*img:b1*img], b1-b0, cv.C, cv.H, cv.W, cv.Win, true, threads)
 			return
 		}
 		cv.images(b0, b1, threads, func(b int) {
@@ -157,8 +161,12 @@ func (cv Conv) unfold(buf, x []float32, b0, b1, threads int) []float32 {
 	oh, ow, l, k := cv.dims()
 	nc, img := (b1-b0)*l, cv.C*cv.H*cv.W
 	cols := buf[:k*nc]
-	if phasesFit(cv.H, cv.W, oh, ow, cv.Win) {
+	switch {
+	case phasesFit(cv.H, cv.W, oh, ow, cv.Win):
 		walkPhases(cols, nc, x[b0*img:b1*img], b1-b0, cv.C, cv.H, cv.W, cv.Win, unfoldPhases, threads)
+		return cols
+	case stripsFit(cv.H, cv.W, cv.Win):
+		walkStrips(cols, nc, x[b0*img:b1*img], b1-b0, cv.C, cv.H, cv.W, cv.Win, false, threads)
 		return cols
 	}
 	cv.images(b0, b1, threads, func(b int) {

@@ -68,6 +68,11 @@ func TestConv(t *testing.T) {
 		{N: 5, C: 2, H: 8, W: 12, O: 3, Win: Window{KH: 4, KW: 4, StrideH: 2, StrideW: 2, PadH: 1, PadW: 1}},
 		{N: 3, C: 2, H: 6, W: 6, O: 2, Win: Window{KH: 5, KW: 5, StrideH: 2, StrideW: 2, PadH: 2, PadW: 2}},
 		{N: 8, C: 32, H: 14, W: 14, O: 4, Win: Window{KH: 3, KW: 3, StrideH: 2, StrideW: 2, PadH: 1, PadW: 1}},
+		// Through the strips of the images: several images per chunk, and
+		// one chunk whose channels are split across the threads.
+		{N: 7, C: 3, H: 13, W: 13, O: 4, Win: Window{KH: 3, KW: 3}},
+		{N: 5, C: 2, H: 9, W: 11, O: 3, Win: Window{KH: 5, KW: 3, PadH: 2, PadW: 1}},
+		{N: 8, C: 32, H: 13, W: 13, O: 4, Win: Window{KH: 3, KW: 3}},
 	}
 	// Every GEMM kernel with the best window loops; the fastest kernel
 	// with the other levels of those loops.
@@ -137,6 +142,8 @@ func BenchmarkConv(b *testing.B) {
 		{"dcgan-conv2", Conv{N: 16, C: 64, H: 14, W: 14, O: 128, Win: s2(4)}},
 		{"convnet-conv1", Conv{N: 16, C: 1, H: 28, W: 28, O: 32, Win: Window{KH: 3, KW: 3}}},
 		{"convnet-conv2", Conv{N: 16, C: 32, H: 13, W: 13, O: 64, Win: Window{KH: 3, KW: 3}}},
+		// A padded stride-1 layer, as a residual block's.
+		{"same-3x3", Conv{N: 16, C: 32, H: 14, W: 14, O: 32, Win: Window{KH: 3, KW: 3, PadH: 1, PadW: 1}}},
 	}
 	r := rand.New(rand.NewPCG(1, 2))
 	for _, c := range cases {

@@ -66,18 +66,28 @@ func walkImages(cols, img []float32, n, c, h, w int, g Window, add bool) {
 }
 
 // walkImage handles one image: each (channel, tap) pair is one column row
-// of oh*ow values, row r starting at cols[r*ld]. At stride 1 or 2 along
-// the width the rows of windows that read the plane form a block copied in
-// one call; otherwise each window row is copied alone.
+// of oh*ow values, row r starting at cols[r*ld]. Stride-2 windows that
+// phasesFit read the image's phases, stride-1 windows that stripsFit its
+// strips; the others take walkBlocks.
 func walkImage(cols []float32, ld int, img []float32, c, h, w, oh, ow int, g Window, add bool) {
-	if phasesFit(h, w, oh, ow, g) {
+	switch {
+	case phasesFit(h, w, oh, ow, g):
 		walk := unfoldPhases
 		if add {
 			walk = foldAddPhases
 		}
 		walkPhases(cols, ld, img, 1, c, h, w, g, walk, 1)
-		return
+	case stripsFit(h, w, g):
+		walkStrips(cols, ld, img, 1, c, h, w, g, add, 1)
+	default:
+		walkBlocks(cols, ld, img, c, h, w, oh, ow, g, add)
 	}
+}
+
+// walkBlocks is walkImage tap by tap: at stride 1 or 2 along the width
+// the rows of windows that read the plane form a block copied in one
+// call; otherwise each window row is copied alone.
+func walkBlocks(cols []float32, ld int, img []float32, c, h, w, oh, ow int, g Window, add bool) {
 	sh, sw := max(g.StrideH, 1), max(g.StrideW, 1)
 	dh, dw := max(g.DilationH, 1), max(g.DilationW, 1)
 	l := oh * ow

@@ -64,6 +64,12 @@ func TestIm2colCol2im(t *testing.T) {
 		{"phases 1x1", 1, 3, 4, 6, Window{KH: 1, KW: 1, StrideH: 2, StrideW: 2}},
 		{"phases wide", 2, 2, 34, 36, Window{KH: 3, KW: 3, StrideH: 2, StrideW: 2, PadH: 1, PadW: 1}},
 		{"phases 2x2 rows", 1, 2, 2, 2, Window{KH: 4, KW: 4, StrideH: 2, StrideW: 2, PadH: 1, PadW: 1}},
+		// Through the strips of the image.
+		{"strips 5x5 pad 2", 2, 2, 7, 9, Window{KH: 5, KW: 5, PadH: 2, PadW: 2}},
+		{"strips 2x3 pad 1,0", 3, 2, 6, 5, Window{KH: 2, KW: 3, PadH: 1}},
+		{"strips pad beyond taps", 2, 1, 2, 3, Window{KH: 2, KW: 2, PadH: 3, PadW: 2}},
+		{"strips 3x1", 2, 2, 5, 4, Window{KH: 3, KW: 1}},
+		{"strips widest rows", 1, 2, 4, 22, Window{KH: 3, KW: 3}},
 	}
 	// Stride 2 along rows of every length of a last vector step, and of
 	// one to three whole steps before it.
