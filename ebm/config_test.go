@@ -3,9 +3,11 @@ package ebm
 import (
 	"encoding/json"
 	"errors"
+	"math"
 	"reflect"
 	"testing"
 
+	"github.com/gibbsml/gibbs/tensor"
 	"github.com/gibbsml/gibbs/train"
 )
 
@@ -31,6 +33,10 @@ func TestValidateRefusesWithReason(t *testing.T) {
 		{"score matching ignores the sampler", func(c *Config) { c.Loss, c.Sampler = "dsm", "cd" }, ""},
 		{"sigma-max below sigma", func(c *Config) { c.Loss, c.SigmaMax = "dsm", 0.001 }, "sigma-max"},
 		{"HMC target 1", func(c *Config) { c.Sampler, c.HMCTarget = "hmc", 1 }, "hmc-target"},
+		{"cosine-tail schedule", func(c *Config) { c.LRSchedule = "cosine-tail" }, ""},
+		{"unknown schedule", func(c *Config) { c.LRSchedule = "linear" }, "lr-schedule"},
+		{"negative Fourier harmonics", func(c *Config) { c.Fourier = -1 }, "fourier"},
+		{"negative weight decay", func(c *Config) { c.WeightDecay = -0.1 }, "weight-decay"},
 	} {
 		c := DefaultConfig()
 		tc.change(&c)
@@ -99,6 +105,52 @@ func TestConfigJSONPerRecipe(t *testing.T) {
 	}
 	if err := json.Unmarshal([]byte(`{"data":"grid25","margin":1}`), &c); err != nil || c.Data != "grid25" {
 		t.Errorf("a config of the earlier format with a margin: %v, data %q", err, c.Data)
+	}
+}
+
+// TestSchedules checks the learning rates of each schedule at its start,
+// its milestone and its last step.
+func TestSchedules(t *testing.T) {
+	for _, tc := range []struct {
+		name  string
+		steps []int
+		want  []float64
+	}{
+		{"constant", []int{0, 2000, 2999}, []float64{1e-2, 1e-2, 1e-2}},
+		{"cosine", []int{0, 1500, 3000}, []float64{1e-2, 5e-3, 0}},
+		{"cosine-tail", []int{0, 1000, 2000, 2500, 3000}, []float64{1e-2, 5.5e-3, 1e-3, 5e-4, 0}},
+	} {
+		c := DefaultConfig()
+		c.LRSchedule = tc.name
+		s, err := c.schedule()
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i, step := range tc.steps {
+			if got := s.LR(step); math.Abs(got-tc.want[i]) > 1e-12 {
+				t.Errorf("%s: LR(%d) = %v, want %v", tc.name, step, got, tc.want[i])
+			}
+		}
+	}
+}
+
+// TestFourierFeatures checks the network's input features: the point,
+// then sin and cos of 2 pi k times each coordinate.
+func TestFourierFeatures(t *testing.T) {
+	got := fourierFeatures(2).Forward(tensor.New([]float32{0.25, 0.5}, 1, 2)).Data()
+	want := []float32{0.25, 0.5, 1, 0, 0, -1, 0, 0, -1, 1}
+	if len(got) != len(want) {
+		t.Fatalf("features %v, want %v", got, want)
+	}
+	for i := range want {
+		if math.Abs(float64(got[i]-want[i])) > 1e-6 {
+			t.Fatalf("features %v, want %v", got, want)
+		}
+	}
+	c := DefaultConfig()
+	c.Fourier = 2
+	if e := newModel(c).Energy(nil, tensor.Zeros(3, 2)); e.Size(0) != 3 {
+		t.Errorf("energies of shape %v, want [3]", e.Shape())
 	}
 }
 
