@@ -17,23 +17,16 @@ import (
 
 // Config is everything that defines a run; it is saved in config.json.
 type Config struct {
-	Data       string  `json:"data"`
-	Loss       string  `json:"loss"`
-	Sampler    string  `json:"sampler"`
-	Steps      int     `json:"steps"`
-	Batch      int     `json:"batch"`
-	LR         float64 `json:"lr"`
-	LRSchedule string  `json:"lr_schedule"`
-	// WeightDecay is AdamW's decoupled weight decay (Loshchilov & Hutter
-	// 2019): each step shrinks the weights by lr * WeightDecay. 0: Adam.
-	WeightDecay float64 `json:"weight_decay"`
-	Hidden      []int   `json:"hidden"`
-	Activation  string  `json:"activation"`
-	// Fourier is the number of harmonics of the fixed Fourier features of
-	// period 1 (the spacing of grid25's lattice) that the network reads
-	// beside the point: sin and cos of 2 pi k x and 2 pi k y, k = 1..
-	// Fourier. 0: the point alone.
-	Fourier         int     `json:"fourier"`
+	Data            string  `json:"data"`
+	Loss            string  `json:"loss"`
+	Sampler         string  `json:"sampler"`
+	Steps           int     `json:"steps"`
+	Batch           int     `json:"batch"`
+	LR              float64 `json:"lr"`
+	LRSchedule      string  `json:"lr_schedule"`
+	WeightDecay     float64 `json:"weight_decay"` // AdamW's decoupled weight decay (Loshchilov & Hutter 2019): each step shrinks the weights by lr times it; 0: Adam
+	Hidden          []int   `json:"hidden"`
+	Activation      string  `json:"activation"`
 	LangevinSteps   int     `json:"langevin_steps"`
 	StepSize        float64 `json:"step_size"`
 	Noise           float64 `json:"noise"`
@@ -120,7 +113,7 @@ func (c Config) contrastive() bool {
 // dynamics, whose noise follows from the step, under score matching).
 func (c Config) unused() []string {
 	if !c.contrastive() {
-		return []string{"sampler", "fourier", "noise", "clip_grad", "alpha", "beta", "max_energy", "buffer_size", "reinit", "jump_width", "jump_uniform", "leapfrog", "hmc_target", "hmc_warmup"}
+		return []string{"sampler", "noise", "clip_grad", "alpha", "beta", "max_energy", "buffer_size", "reinit", "jump_width", "jump_uniform", "leapfrog", "hmc_target", "hmc_warmup"}
 	}
 	out := []string{"sigma", "sigma_max", "levels"}
 	for _, k := range []string{"alpha", "beta"} {
@@ -299,7 +292,7 @@ func (c Config) Validate() error {
 		name string
 		v    float64
 	}{
-		{"langevin-steps", float64(c.LangevinSteps)}, {"fourier", float64(c.Fourier)}, {"weight-decay", c.WeightDecay}, {"noise", c.Noise}, {"clip-grad", c.ClipGrad},
+		{"langevin-steps", float64(c.LangevinSteps)}, {"weight-decay", c.WeightDecay}, {"noise", c.Noise}, {"clip-grad", c.ClipGrad},
 		{"alpha", c.Alpha}, {"max-energy", c.MaxEnergy}, {"jump-width", c.JumpWidth}, {"hmc-warmup", float64(c.HMCWarmUp)},
 	}
 	for _, p := range nonNeg {

@@ -7,7 +7,6 @@ import (
 	"reflect"
 	"testing"
 
-	"github.com/gibbsml/gibbs/tensor"
 	"github.com/gibbsml/gibbs/train"
 )
 
@@ -35,7 +34,6 @@ func TestValidateRefusesWithReason(t *testing.T) {
 		{"HMC target 1", func(c *Config) { c.Sampler, c.HMCTarget = "hmc", 1 }, "hmc-target"},
 		{"cosine-tail schedule", func(c *Config) { c.LRSchedule = "cosine-tail" }, ""},
 		{"unknown schedule", func(c *Config) { c.LRSchedule = "linear" }, "lr-schedule"},
-		{"negative Fourier harmonics", func(c *Config) { c.Fourier = -1 }, "fourier"},
 		{"negative weight decay", func(c *Config) { c.WeightDecay = -0.1 }, "weight-decay"},
 	} {
 		c := DefaultConfig()
@@ -131,26 +129,6 @@ func TestSchedules(t *testing.T) {
 				t.Errorf("%s: LR(%d) = %v, want %v", tc.name, step, got, tc.want[i])
 			}
 		}
-	}
-}
-
-// TestFourierFeatures checks the network's input features: the point,
-// then sin and cos of 2 pi k times each coordinate.
-func TestFourierFeatures(t *testing.T) {
-	got := fourierFeatures(2).Forward(tensor.New([]float32{0.25, 0.5}, 1, 2)).Data()
-	want := []float32{0.25, 0.5, 1, 0, 0, -1, 0, 0, -1, 1}
-	if len(got) != len(want) {
-		t.Fatalf("features %v, want %v", got, want)
-	}
-	for i := range want {
-		if math.Abs(float64(got[i]-want[i])) > 1e-6 {
-			t.Fatalf("features %v, want %v", got, want)
-		}
-	}
-	c := DefaultConfig()
-	c.Fourier = 2
-	if e := newModel(c).Energy(nil, tensor.Zeros(3, 2)); e.Size(0) != 3 {
-		t.Errorf("energies of shape %v, want [3]", e.Shape())
 	}
 }
 

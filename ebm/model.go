@@ -3,7 +3,6 @@ package ebm
 import (
 	"fmt"
 	"image"
-	"math"
 
 	"github.com/gibbsml/gibbs/data"
 	"github.com/gibbsml/gibbs/energy"
@@ -41,27 +40,8 @@ func newModel(cfg Config) *Model {
 	if !cfg.contrastive() {
 		in = 3 // log sigma, y
 	}
-	if cfg.Fourier > 0 {
-		in += 4 * cfg.Fourier
-	}
 	net := energy.NewMLP(tensor.NewRNG(cfg.Seed+3), in, cfg.Hidden, activations[cfg.Activation])
-	if cfg.Fourier > 0 {
-		net.Layer = nn.NewSequential(fourierFeatures(cfg.Fourier), net.Layer)
-	}
 	return &Model{Net: net, Config: cfg, Box: box}
-}
-
-// fourierFeatures returns the layer that maps points [N, 2] to [N, 2+4n]:
-// the point, then sin and cos of 2 pi k times each coordinate for k = 1..n.
-func fourierFeatures(n int) *nn.Func {
-	return &nn.Func{Name: "FourierFeatures", F: func(y *tensor.Tensor) *tensor.Tensor {
-		parts := []*tensor.Tensor{y}
-		for k := 1; k <= n; k++ {
-			a := y.MulScalar(float32(2 * math.Pi * float64(k)))
-			parts = append(parts, a.Sin(), a.Cos())
-		}
-		return tensor.Concat(1, parts...)
-	}}
 }
 
 // density returns the model's unconditional energy F(y): the network

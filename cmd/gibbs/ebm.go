@@ -28,7 +28,6 @@ func bindEBM(c *ebm.Config, fs *flag.FlagSet) {
 	fs.Float64Var(&c.LR, "lr", c.LR, "Adam learning rate")
 	fs.Float64Var(&c.WeightDecay, "weight-decay", c.WeightDecay, "decoupled weight decay (AdamW): each step shrinks the weights by lr times this (0: Adam)")
 	fs.StringVar(&c.LRSchedule, "lr-schedule", c.LRSchedule, "learning rate schedule: cosine (decay to 0 over --steps; a resume that raises --steps stretches it), cosine-tail (to --lr/10 over the first two thirds of --steps, then to 0) or constant")
-	fs.IntVar(&c.Fourier, "fourier", c.Fourier, "contrastive: harmonics of the Fourier features of period 1 that the network reads beside the point (sin and cos of 2*pi*k*x and 2*pi*k*y, k = 1..n; 0: none)")
 	widthsFlag(fs, "hidden", "hidden layer widths, comma-separated (default 128,128,128)", &c.Hidden)
 	fs.StringVar(&c.Activation, "activation", c.Activation, "activation: "+strings.Join(ebm.Activations, ", "))
 	fs.IntVar(&c.LangevinSteps, "langevin-steps", c.LangevinSteps, "Langevin steps per batch (HMC iterations; under score matching, steps per noise level of the annealed Langevin sampler)")
