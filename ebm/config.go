@@ -11,6 +11,7 @@ import (
 	"github.com/gibbsml/gibbs/data"
 	"github.com/gibbsml/gibbs/energy"
 	"github.com/gibbsml/gibbs/nn"
+	"github.com/gibbsml/gibbs/optim"
 	"github.com/gibbsml/gibbs/train"
 )
 
@@ -23,6 +24,7 @@ type Config struct {
 	Batch           int     `json:"batch"`
 	LR              float64 `json:"lr"`
 	LRSchedule      string  `json:"lr_schedule"`
+	WeightDecay     float64 `json:"weight_decay"` // AdamW's decoupled weight decay (Loshchilov & Hutter 2019): each step shrinks the weights by lr times it; 0: Adam
 	Hidden          []int   `json:"hidden"`
 	Activation      string  `json:"activation"`
 	LangevinSteps   int     `json:"langevin_steps"`
@@ -212,7 +214,31 @@ var Activations = []string{"relu", "silu", "tanh", "softplus", "elu", "gelu"}
 var Samplers = []string{"langevin", "replay", "cd", "hmc"}
 
 // Schedules lists the names Config.LRSchedule takes.
-var Schedules = []string{"cosine", "constant"}
+var Schedules = []string{"cosine", "cosine-tail", "constant"}
+
+// schedule returns the learning-rate schedule of the config: "cosine"
+// decays from LR to 0 over Steps; "cosine-tail" decays from LR to LR/10
+// over the first two thirds of the steps and from LR/10 to 0 over the
+// last third: a third of the steps at LR/10 and below, where "cosine"
+// spends a fifth.
+func (c Config) schedule() (optim.Schedule, error) {
+	switch c.LRSchedule {
+	case "cosine":
+		return optim.NewCosineLR(c.LR, 0, c.Steps)
+	case "cosine-tail":
+		head := max(1, 2*c.Steps/3)
+		first, err := optim.NewCosineLR(c.LR, c.LR/10, head)
+		if err != nil {
+			return nil, err
+		}
+		tail, err := optim.NewCosineLR(c.LR/10, 0, max(1, c.Steps-head))
+		if err != nil {
+			return nil, err
+		}
+		return optim.NewSequential(first, head, tail)
+	}
+	return optim.Constant(c.LR), nil
+}
 
 // scoreObjectives maps the Config.Loss values that select score matching,
 // which is noise-conditional (Song & Ermon 2019): one network learns the
@@ -266,7 +292,7 @@ func (c Config) Validate() error {
 		name string
 		v    float64
 	}{
-		{"langevin-steps", float64(c.LangevinSteps)}, {"noise", c.Noise}, {"clip-grad", c.ClipGrad},
+		{"langevin-steps", float64(c.LangevinSteps)}, {"weight-decay", c.WeightDecay}, {"noise", c.Noise}, {"clip-grad", c.ClipGrad},
 		{"alpha", c.Alpha}, {"max-energy", c.MaxEnergy}, {"jump-width", c.JumpWidth}, {"hmc-warmup", float64(c.HMCWarmUp)},
 	}
 	for _, p := range nonNeg {

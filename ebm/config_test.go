@@ -3,6 +3,7 @@ package ebm
 import (
 	"encoding/json"
 	"errors"
+	"math"
 	"reflect"
 	"testing"
 
@@ -31,6 +32,9 @@ func TestValidateRefusesWithReason(t *testing.T) {
 		{"score matching ignores the sampler", func(c *Config) { c.Loss, c.Sampler = "dsm", "cd" }, ""},
 		{"sigma-max below sigma", func(c *Config) { c.Loss, c.SigmaMax = "dsm", 0.001 }, "sigma-max"},
 		{"HMC target 1", func(c *Config) { c.Sampler, c.HMCTarget = "hmc", 1 }, "hmc-target"},
+		{"cosine-tail schedule", func(c *Config) { c.LRSchedule = "cosine-tail" }, ""},
+		{"unknown schedule", func(c *Config) { c.LRSchedule = "linear" }, "lr-schedule"},
+		{"negative weight decay", func(c *Config) { c.WeightDecay = -0.1 }, "weight-decay"},
 	} {
 		c := DefaultConfig()
 		tc.change(&c)
@@ -99,6 +103,32 @@ func TestConfigJSONPerRecipe(t *testing.T) {
 	}
 	if err := json.Unmarshal([]byte(`{"data":"grid25","margin":1}`), &c); err != nil || c.Data != "grid25" {
 		t.Errorf("a config of the earlier format with a margin: %v, data %q", err, c.Data)
+	}
+}
+
+// TestSchedules checks the learning rates of each schedule at its start,
+// its milestone and its last step.
+func TestSchedules(t *testing.T) {
+	for _, tc := range []struct {
+		name  string
+		steps []int
+		want  []float64
+	}{
+		{"constant", []int{0, 2000, 2999}, []float64{1e-2, 1e-2, 1e-2}},
+		{"cosine", []int{0, 1500, 3000}, []float64{1e-2, 5e-3, 0}},
+		{"cosine-tail", []int{0, 1000, 2000, 2500, 3000}, []float64{1e-2, 5.5e-3, 1e-3, 5e-4, 0}},
+	} {
+		c := DefaultConfig()
+		c.LRSchedule = tc.name
+		s, err := c.schedule()
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i, step := range tc.steps {
+			if got := s.LR(step); math.Abs(got-tc.want[i]) > 1e-12 {
+				t.Errorf("%s: LR(%d) = %v, want %v", tc.name, step, got, tc.want[i])
+			}
+		}
 	}
 }
 

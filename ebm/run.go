@@ -90,7 +90,11 @@ func newRun(cfg Config, dir *train.Dir) (*run, error) {
 	if r.test, err = data.Toy(cfg.Data, 5000, tensor.NewRNG(cfg.Seed+2)); err != nil {
 		return nil, err
 	}
-	if r.opt, err = optim.NewAdam(nn.Tensors(r.model.Net), optim.AdamConfig{LR: cfg.LR, Beta1: 0.9, Beta2: 0.999, Eps: 1e-8}); err != nil {
+	adam := optim.NewAdam
+	if cfg.WeightDecay > 0 {
+		adam = optim.NewAdamW
+	}
+	if r.opt, err = adam(nn.Tensors(r.model.Net), optim.AdamConfig{LR: cfg.LR, Beta1: 0.9, Beta2: 0.999, Eps: 1e-8, WeightDecay: cfg.WeightDecay}); err != nil {
 		return nil, err
 	}
 	if cfg.EMA > 0 {
@@ -99,11 +103,8 @@ func newRun(cfg Config, dir *train.Dir) (*run, error) {
 			return nil, err
 		}
 	}
-	r.sched = optim.Constant(cfg.LR)
-	if cfg.LRSchedule == "cosine" {
-		if r.sched, err = optim.NewCosineLR(cfg.LR, 0, cfg.Steps); err != nil {
-			return nil, err
-		}
+	if r.sched, err = cfg.schedule(); err != nil {
+		return nil, err
 	}
 	if obj, ok := scoreObjectives[cfg.Loss]; ok {
 		r.objective = obj(cfg)

@@ -86,6 +86,37 @@ func (s *CosineLR) LR(t int) float64 {
 	return s.min + (s.base-s.min)*(1+math.Cos(math.Pi*float64(t)/float64(s.tMax)))/2
 }
 
+// Sequential follows one schedule up to a milestone step and another
+// after it, which starts from its own step 0, like
+// torch.optim.lr_scheduler.SequentialLR with two schedulers:
+//
+//	LR(t) = first.LR(t)               for t < milestone
+//	LR(t) = after.LR(t - milestone)   otherwise
+type Sequential struct {
+	first, after Schedule
+	milestone    int
+}
+
+// NewSequential returns a Sequential schedule, or an error if milestone is
+// negative or a schedule is nil.
+func NewSequential(first Schedule, milestone int, after Schedule) (*Sequential, error) {
+	if milestone < 0 {
+		return nil, fmt.Errorf("optim: Sequential: invalid milestone %d (must be >= 0)", milestone)
+	}
+	if first == nil || after == nil {
+		return nil, fmt.Errorf("optim: Sequential: needs two schedules")
+	}
+	return &Sequential{first: first, after: after, milestone: milestone}, nil
+}
+
+// LR returns the learning rate at step t.
+func (s *Sequential) LR(t int) float64 {
+	if t < s.milestone {
+		return s.first.LR(t)
+	}
+	return s.after.LR(t - s.milestone)
+}
+
 // Warmup ramps the learning rate up linearly over its first steps and then
 // hands over to another schedule, which starts from its own step 0:
 //

@@ -23,6 +23,8 @@ func TestSchedulesReject(t *testing.T) {
 		{"warmup zero start", second(NewWarmup(5, 0, cos)), "invalid start factor 0"},
 		{"warmup start above one", second(NewWarmup(5, 1.5, cos)), "invalid start factor 1.5"},
 		{"warmup without schedule", second(NewWarmup(5, 0.1, nil)), "no schedule"},
+		{"sequential negative milestone", second(NewSequential(cos, -1, cos)), "optim: Sequential: invalid milestone -1"},
+		{"sequential without schedule", second(NewSequential(cos, 3, nil)), "needs two schedules"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -43,6 +45,18 @@ func TestWarmupWithoutSteps(t *testing.T) {
 	for step := range 3 {
 		if got := w.LR(step); got != 0.3 {
 			t.Errorf("LR(%d) = %v, want 0.3", step, got)
+		}
+	}
+}
+
+func TestSequential(t *testing.T) {
+	s, err := NewSequential(Constant(0.5), 2, &StepLR{base: 0.1, gamma: 0.5, stepSize: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for step, want := range []float64{0.5, 0.5, 0.1, 0.05, 0.025} {
+		if got := s.LR(step); got != want {
+			t.Errorf("LR(%d) = %v, want %v", step, got, want)
 		}
 	}
 }
