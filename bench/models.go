@@ -25,12 +25,13 @@ func newAdam(lr, beta1 float64, ms ...nn.Module) *optim.Adam {
 }
 
 // trainStep clears the gradients of opt's parameters, computes the loss,
-// back-propagates it, updates the parameters, hands the step's buffers
-// back to the tensor pools and returns the loss.
+// back-propagates it to those parameters only (as train.Step does),
+// updates them, hands the step's buffers back to the tensor pools and
+// returns the loss.
 func trainStep(opt optim.Optimizer, loss func() *tensor.Tensor) float32 {
 	opt.ZeroGrad()
 	l := loss()
-	l.Backward()
+	l.BackwardTo(opt.Params()...)
 	opt.Step()
 	v := l.Item()
 	l.Release()

@@ -13,6 +13,9 @@ type Optimizer interface {
 	Step()
 	// ZeroGrad clears the gradients of all parameters.
 	ZeroGrad()
+	// Params returns the parameters it updates, in order; the caller
+	// must not modify the slice.
+	Params() []*tensor.Tensor
 	// LR returns the current learning rate.
 	LR() float64
 	// SetLR sets the learning rate used by the following steps.
@@ -63,6 +66,9 @@ func newBase(name string, params []*tensor.Tensor, lr float64, counted bool, buf
 
 // LR returns the current learning rate.
 func (b *base) LR() float64 { return b.lr }
+
+// Params returns the parameters, in the order they were given.
+func (b *base) Params() []*tensor.Tensor { return b.params }
 
 // SetLR sets the learning rate used by the following steps. It panics if
 // lr is negative or NaN.

@@ -36,6 +36,19 @@ func VJP(y, seed *Tensor, createGraph bool, wrt ...*Tensor) []*Tensor {
 // at once: each adds its gradients under the leaf's lock.
 func (t *Tensor) Backward() { backprop(t, nil, false, nil, true) }
 
+// BackwardTo is Backward for the listed leaves only: it adds the gradient
+// of the scalar t to the Grad of each of them and walks only the
+// operations on a path from t to them, so the weight gradients of a
+// network that only passes a gradient on (a GAN's discriminator in the
+// generator's step) are never computed. Other leaves' Grad is left as it
+// is; a listed tensor that is not a leaf t depends on gets nothing.
+func (t *Tensor) BackwardTo(leaves ...*Tensor) {
+	if leaves == nil {
+		leaves = []*Tensor{}
+	}
+	backprop(t, nil, false, leaves, true)
+}
+
 // pass is the bookkeeping of one backward pass, indexed by the tensors'
 // positions in order. It lives in the pass, never in the tensors; its
 // buffers are recycled by the next pass (see passes).
@@ -196,14 +209,20 @@ func backprop(y, seed *Tensor, createGraph bool, wrt []*Tensor, accumulate bool)
 	} else if !createGraph && seed.requiresGrad {
 		seed = seed.detached()
 	}
-	out := make([]*Tensor, len(wrt))
+	// An accumulating pass returns nothing: wrt, when not nil, only
+	// narrows it to those leaves.
+	nout := len(wrt)
+	if accumulate {
+		nout = 0
+	}
+	out := make([]*Tensor, nout)
 	if !y.requiresGrad {
-		for i, x := range wrt {
-			out[i] = ZerosLike(x)
+		for i := range out {
+			out[i] = ZerosLike(wrt[i])
 		}
 		return out
 	}
-	p := newPass(y, wrt, accumulate, createGraph)
+	p := newPass(y, wrt, accumulate && wrt == nil, createGraph)
 	defer p.free()
 	last := len(p.order) - 1
 	p.grads[last] = seed
@@ -248,7 +267,7 @@ func backprop(y, seed *Tensor, createGraph bool, wrt []*Tensor, accumulate bool)
 	if accumulate {
 		p.storeLeafGrads(start)
 	}
-	for i, x := range wrt {
+	for i, x := range wrt[:nout] {
 		if s, ok := p.slot[x]; ok && p.grads[s] != nil {
 			out[i] = p.grads[s]
 		} else {

@@ -308,6 +308,32 @@ func TestBackwardAccumulates(t *testing.T) {
 	wantValues(t, "after SetGrad and Backward", x.Grad(), []int{3}, []float32{9, 21, -35})
 }
 
+func TestBackwardTo(t *testing.T) {
+	x := T.New([]float32{1, 2, -3}).SetRequiresGrad(true)
+	w := T.New([]float32{4, 5, 6}).SetRequiresGrad(true)
+	var wRuns int
+	// Only w's rule knows its gradient; it counts how often it runs.
+	scale := func(w *T.Tensor) *T.Tensor {
+		return T.Custom("countW", w.Detach().MulScalar(1), []*T.Tensor{w}, func(b *T.Backprop) []*T.Tensor {
+			wRuns++
+			return []*T.Tensor{b.Grad}
+		})
+	}
+	loss := func() *T.Tensor { return x.Square().Mul(scale(w)).Sum() } // d/dx = 2 w x, d/dw = x^2
+	loss().BackwardTo(x)
+	wantValues(t, "dx after BackwardTo(x)", x.Grad(), []int{3}, []float32{8, 20, -36})
+	if w.Grad() != nil || wRuns != 0 {
+		t.Errorf("BackwardTo(x) reached w: grad %v, %d runs of its rule", w.Grad(), wRuns)
+	}
+	loss().BackwardTo(x, w)
+	wantValues(t, "dx after a second pass", x.Grad(), []int{3}, []float32{16, 40, -72})
+	wantValues(t, "dw", w.Grad(), []int{3}, []float32{1, 4, 9})
+	loss().BackwardTo()
+	wantValues(t, "dw after BackwardTo()", w.Grad(), []int{3}, []float32{1, 4, 9})
+	T.Ones(2).Sum().BackwardTo(x) // depends on nothing that takes a gradient
+	wantValues(t, "dx after a constant", x.Grad(), []int{3}, []float32{16, 40, -72})
+}
+
 func TestVJP(t *testing.T) {
 	x := T.New([]float32{1, 2, 3, 4, 5, 6}, 2, 3).SetRequiresGrad(true)
 	y := x.Square() // dy/dx is diagonal with 2x

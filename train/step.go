@@ -13,7 +13,10 @@ import (
 // value, clears the gradients, runs the backward pass, updates the
 // parameters and releases the loss's graph (its buffers go back to the
 // tensor pools), so code that builds a loss never releases anything
-// itself. A loss that is NaN or infinite updates nothing and comes back as
+// itself. The backward pass reaches only the optimizer's parameters
+// (tensor's BackwardTo): a network the loss runs through without being
+// updated (a GAN's discriminator in the generator's step) passes its
+// gradient on but gets none of its own. A loss that is NaN or infinite updates nothing and comes back as
 // a divergence (Diverged).
 func Step(opt optim.Optimizer, loss *tensor.Tensor) (float64, error) {
 	v := float64(loss.Item())
@@ -22,7 +25,7 @@ func Step(opt optim.Optimizer, loss *tensor.Tensor) (float64, error) {
 		return v, Diverged("loss reached %g", v)
 	}
 	opt.ZeroGrad()
-	loss.Backward()
+	loss.BackwardTo(opt.Params()...)
 	opt.Step()
 	loss.Release()
 	return v, nil
