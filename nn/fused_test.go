@@ -245,3 +245,35 @@ func TestBatchNormStats(t *testing.T) {
 		}
 	}
 }
+
+// A ReLU followed by MaxPool2d in a Sequential runs after the pooling: its
+// values and first derivatives must equal those of the two layers in
+// order, on inputs with ties, zeros and all-negative windows, with and
+// without padding, on one thread and more.
+func TestSequentialReLUMaxPool(t *testing.T) {
+	defer kernel.SetThreads(0)
+	for _, pool := range []*nn.MaxPool2d{nn.NewMaxPool2d(2, 0, 0), nn.NewMaxPool2d(3, 2, 1)} {
+		for _, threads := range []int{1, 2, 3} {
+			kernel.SetThreads(threads)
+			// Steps of 0.5 from -2.5 to 1.5, so that windows hold ties and zeros.
+			x := tensor.Zeros(3, 5, 13, 12)
+			for i := range x.Data() {
+				x.Data()[i] = float32(i*7919%9-5) * 0.5
+			}
+			x.SetRequiresGrad(true)
+			seq := nn.NewSequential(nn.ReLU(), pool)
+			swapped := seq.Forward(x)
+			plain := pool.Forward(nn.ReLU().Forward(x))
+			name := fmt.Sprintf("%+v/threads=%d", pool.Geom, threads)
+			sameValues(t, name+" values", swapped, plain)
+			r := randn(82, 1, plain.Shape()...)
+			gs := tensor.Grad(swapped.Mul(r).Sum(), x)[0].Values()
+			gp := tensor.Grad(plain.Mul(r).Sum(), x)[0].Values()
+			for i := range gp {
+				if gs[i] != gp[i] {
+					t.Fatalf("%s gradient [%d] = %v, want %v", name, i, gs[i], gp[i])
+				}
+			}
+		}
+	}
+}

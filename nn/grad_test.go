@@ -116,6 +116,7 @@ func layerCases() []gradCase {
 		gradCase{"Conv2d dilation 2", conv(1, 2, 2), []*tensor.Tensor{randn(4, 1, 1, 2, 5, 5), randn(5, 0.3, 2, 2, 2, 2), randn(6, 0.3, 2)}, false},
 		gradCase{"ConvTranspose2d", convT, []*tensor.Tensor{randn(7, 1, 2, 2, 3, 3), randn(8, 0.3, 2, 3, 3, 3), randn(9, 0.3, 3)}, true},
 		gradCase{"MaxPool2d", layer(nn.NewMaxPool2d(3, 2, 1)), []*tensor.Tensor{spaced(10, 2, 2, 5, 5)}, true},
+		gradCase{"Sequential ReLU+MaxPool2d", layer(nn.NewSequential(nn.ReLU(), nn.NewMaxPool2d(3, 2, 1), nn.Tanh())), []*tensor.Tensor{spaced(10, 2, 2, 5, 5)}, true},
 		gradCase{"AvgPool2d", layer(nn.NewAvgPool2d(3, 2, 1)), []*tensor.Tensor{randn(11, 1, 2, 2, 5, 5)}, true},
 		gradCase{"Embedding", embedding, []*tensor.Tensor{randn(12, 1, 5, 3)}, false},
 		gradCase{"LayerNorm", layerNorm, []*tensor.Tensor{randn(13, 1, 2, 3, 4), randn(14, 0.5, 4).AddScalar(1), randn(15, 0.5, 4)}, true},

@@ -19,9 +19,17 @@ func NewSequential(layers ...Layer) *Sequential { return &Sequential{Layers: lay
 // LeakyReLU (slope >= 0), Tanh or Sigmoid runs with the next layer as one
 // operation, the activation applied as the product stores its result:
 // the values and gradients are those of the two layers one after the
-// other.
+// other. A ReLU followed by MaxPool2d runs after it instead, on a
+// quarter of the values for 2x2 windows: max and ReLU commute, the
+// window's maximum is the same value at the same position when it is
+// positive, and the gradient is zero in both orders when it is not (the
+// sign of a zero, and where a NaN gradient lands, aside).
 func (s *Sequential) Forward(x *tensor.Tensor) *tensor.Tensor {
 	for i := 0; i < len(s.Layers); i++ {
+		if reluThenMaxPool(s.Layers, i) {
+			x, i = s.Layers[i].Forward(s.Layers[i+1].Forward(x)), i+1
+			continue
+		}
 		if l, ok := s.Layers[i].(*Linear); ok && i+1 < len(s.Layers) {
 			if f, ok := s.Layers[i+1].(*Func); ok {
 				if y := l.forwardAct(x, f); y != nil {
@@ -33,6 +41,17 @@ func (s *Sequential) Forward(x *tensor.Tensor) *tensor.Tensor {
 		x = s.Layers[i].Forward(x)
 	}
 	return x
+}
+
+// reluThenMaxPool reports whether layers[i] is ReLU and layers[i+1] a
+// MaxPool2d.
+func reluThenMaxPool(layers []Layer, i int) bool {
+	if i+1 >= len(layers) {
+		return false
+	}
+	f, ok := layers[i].(*Func)
+	_, pool := layers[i+1].(*MaxPool2d)
+	return ok && pool && f.Name == "ReLU"
 }
 
 // Children names the layers "0", "1", ...
