@@ -44,16 +44,26 @@ func (l Langevin) Validate() error {
 func isBad(v float32) bool { return math.IsNaN(float64(v)) || math.IsInf(float64(v), 0) }
 
 // Run returns the end of the chains started at y0 (y0 is not changed).
+// It draws each step's noise from rng while it differentiates m, on
+// another goroutine: m must not draw from rng itself.
 func (l Langevin) Run(m Model, x, y0 *tensor.Tensor, rng *tensor.RNG) *tensor.Tensor {
 	y := y0.Clone()
 	noise := tensor.Empty(y.Shape()...)
 	yd, nd := y.Values(), noise.Values()
+	drawn := make(chan struct{})
 	for s := 0; s < l.Steps; s++ {
+		// The step's noise is drawn while its gradient is computed: the
+		// draws are serial, and the gradient's products leave a core idle
+		// now and then.
+		go func() {
+			for i := range nd {
+				nd[i] = rng.Norm()
+			}
+			drawn <- struct{}{}
+		}()
 		g, e := gradY(m, x, y)
 		e.Recycle()
-		for i := range nd {
-			nd[i] = rng.Norm()
-		}
+		<-drawn
 		l.move(yd, g.Values(), nd)
 		g.Recycle()
 	}

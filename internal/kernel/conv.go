@@ -31,6 +31,12 @@ const (
 	convChunkCols   = 384
 	convChunkFloats = 1 << 20
 	convDeepFloats  = 1 << 17
+	// convImageCols is the window positions per image from which Forward
+	// writes each image's product in place instead of the chunk's product
+	// into scratch and then out image by image: such a product is wide
+	// enough alone, and the copy is saved (conv1 of ebm_image, 196
+	// positions: 7% faster on one Zen 4 core).
+	convImageCols = 192
 )
 
 // convAliasFloats is the row length (4 KiB) whose multiples make Forward
@@ -80,6 +86,22 @@ func (cv Conv) Forward(y, x, wt, bias []float32) {
 	cv.chunks(k, l, 0, func(b0, b1, threads int, buf []float32) {
 		cols := cv.unfold(buf, x, b0, b1, threads)
 		nc := (b1 - b0) * l
+		if l >= convImageCols {
+			// Each image's product is wide enough alone: write it in place.
+			for b := b0; b < b1; b++ {
+				out := y[b*cv.O*l : (b+1)*cv.O*l]
+				var beta float32
+				if bias != nil {
+					for o := range cv.O {
+						Fill(out[o*l:(o+1)*l], bias[o])
+					}
+					beta = 1
+				}
+				p := newGemmArgs(transA, false, cv.O, l, k, 1, a, lda, cols[(b-b0)*l:], nc, beta, out, l)
+				p.run(activeKernel, threads, pathAuto)
+			}
+			return
+		}
 		out, ldo := y[b0*cv.O*l:], l
 		if b1-b0 > 1 {
 			out, ldo = buf[k*nc:k*nc+cv.O*nc], nc

@@ -60,6 +60,8 @@ func TestConv(t *testing.T) {
 		{N: 0, C: 2, H: 5, W: 5, O: 2, Win: Window{KH: 3, KW: 3}},
 		// Several images per chunk and several chunks per thread.
 		{N: 40, C: 8, H: 12, W: 12, O: 6, Win: Window{KH: 3, KW: 3, PadH: 1, PadW: 1}},
+		// Two images per chunk, each image's product written in place.
+		{N: 5, C: 1, H: 28, W: 28, O: 3, Win: Window{KH: 3, KW: 3, StrideH: 2, StrideW: 2, PadH: 1, PadW: 1}},
 		// One image per chunk.
 		{N: 3, C: 16, H: 40, W: 40, O: 3, Win: Window{KH: 3, KW: 3, PadH: 1, PadW: 1}},
 		// Through the phases of the images, several images per chunk,
