@@ -50,7 +50,8 @@ func (l Langevin) Run(m Model, x, y0 *tensor.Tensor, rng *tensor.RNG) *tensor.Te
 	y := y0.Clone()
 	noise := tensor.Empty(y.Shape()...)
 	yd, nd := y.Values(), noise.Values()
-	drawn := make(chan struct{})
+	// Buffered, so that a drawing goroutine ends even when m panics.
+	drawn := make(chan struct{}, 1)
 	for s := 0; s < l.Steps; s++ {
 		// The step's noise is drawn while its gradient is computed: the
 		// draws are serial, and the gradient's products leave a core idle
