@@ -45,19 +45,20 @@ func (h *HMC) Sample(m Model, x, pos *tensor.Tensor, rng *tensor.RNG) *tensor.Te
 		k0 := rowSquares(p, n)
 		q := y.Clone()
 		axpy(p, -eps/2, g)
+		u1 := u0 // the energy at q, which the last leapfrog step computes
 		for l := 0; l < h.LeapfrogSteps; l++ {
 			axpy(q, eps, p)
 			g.Recycle()
-			var e *tensor.Tensor
-			g, e = gradY(m, x, q)
-			e.Recycle()
+			if u1 != u0 {
+				u1.Recycle()
+			}
+			g, u1 = gradY(m, x, q)
 			if l < h.LeapfrogSteps-1 {
 				axpy(p, -eps, g)
 			}
 		}
 		axpy(p, -eps/2, g)
 		g.Recycle()
-		u1 := m.Energy(x, q).DetachRelease()
 		k1 := rowSquares(p, n)
 		yd, qd := y.Values(), q.Values()
 		u0d, u1d := u0.Values(), u1.Values()
@@ -75,6 +76,9 @@ func (h *HMC) Sample(m Model, x, pos *tensor.Tensor, rng *tensor.RNG) *tensor.Te
 		}
 		p.Recycle()
 		q.Recycle()
+		if u1 != u0 {
+			u1.Recycle()
+		}
 		u0.Recycle()
 		if h.Adapt != nil {
 			h.Adapt.Update(prob / float64(n))

@@ -110,22 +110,9 @@ func (s ShortRun) Sample(m Model, x, pos *tensor.Tensor, rng *tensor.RNG) *tenso
 // Steps (k) steps started at the data.
 type CD struct {
 	Langevin
-	// Jump, when not nil, moves each chain by one Metropolis-Hastings jump
-	// before the Langevin steps. Like those steps it leaves exp(-F)
-	// invariant, so this is still CD-k, but chains started at the data
-	// can then reach the other modes and the low energy the model puts
-	// away from the data, which Langevin steps from the data never find.
-	Jump *Jump
 }
 
 // Sample runs short chains from pos.
 func (c CD) Sample(m Model, x, pos *tensor.Tensor, rng *tensor.RNG) *tensor.Tensor {
-	if c.Jump == nil {
-		return c.Run(m, x, pos, rng)
-	}
-	y := pos.Clone()
-	c.Jump.Move(m, x, y, pos, rng)
-	out := c.Run(m, x, y, rng)
-	y.Recycle()
-	return out
+	return c.Run(m, x, pos, rng)
 }
