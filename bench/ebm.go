@@ -101,8 +101,6 @@ func ebmImageCase(d *Data) *Case {
 func contrastiveStep(net energy.Model, sampler energy.Sampler, opt optim.Optimizer, pos *tensor.Tensor, alpha float32, rng *tensor.RNG) float32 {
 	neg := sampler.Sample(net, nil, pos, rng)
 	return trainStep(opt, func() *tensor.Tensor {
-		ePos, eNeg := net.Energy(nil, pos), net.Energy(nil, neg)
-		reg := ePos.Square().Mean().Add(eNeg.Square().Mean()).MulScalar(alpha)
-		return ePos.Mean().Sub(eNeg.Mean()).Add(reg)
+		return energy.Contrastive(alpha).Pair(net.Energy(nil, pos), net.Energy(nil, neg))
 	})
 }

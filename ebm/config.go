@@ -166,8 +166,7 @@ func (c Config) MarshalJSON() ([]byte, error) {
 }
 
 // UnmarshalJSON reads a config written by MarshalJSON, or one with every
-// setting: what is left out keeps its DefaultConfig value, but for the
-// moving average of the weights, which is then off. Unknown keys are an
+// setting: what is left out keeps its DefaultConfig value. Unknown keys are an
 // error, but for the margin that configs of every setting held before the
 // margin losses were refused, which is ignored.
 func (c *Config) UnmarshalJSON(b []byte) error {
@@ -175,7 +174,6 @@ func (c *Config) UnmarshalJSON(b []byte) error {
 		configFields
 		Margin float64 `json:"margin"`
 	}{configFields: configFields(DefaultConfig())}
-	f.EMA = 0 // a run from before the average has none in its checkpoint
 	dec := json.NewDecoder(bytes.NewReader(b))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&f); err != nil {

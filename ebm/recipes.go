@@ -2,7 +2,6 @@ package ebm
 
 import (
 	"fmt"
-	"math"
 	"slices"
 )
 
@@ -35,7 +34,6 @@ func Recipe(loss, sampler string) Config {
 	case "hmc":
 		c.Steps, c.LangevinSteps = 1000, 5
 	}
-	c.Noise = math.Sqrt(2 * c.StepSize)
 	return c
 }
 
