@@ -3,7 +3,6 @@ package nn
 import (
 	"fmt"
 	"math"
-	"sync"
 
 	"github.com/gibbsml/gibbs/internal/kernel"
 	"github.com/gibbsml/gibbs/tensor"
@@ -121,31 +120,13 @@ func affineGrads(bp *tensor.Backprop, g *tensor.Tensor) []*tensor.Tensor {
 func affineAct(x, w, b *tensor.Tensor, act *Func, sa storeAct) *tensor.Tensor {
 	y, inputs := affineInto(sa.apply, x, w, b)
 	return fused("Linear+"+act.Name, y, inputs, func(bp *tensor.Backprop) []*tensor.Tensor {
-		yd := bp.Out.Values()
-		buf := actGrads.get(len(yd))
-		defer actGrads.p.Put(buf)
-		sa.grad(*buf, bp.Grad.Values(), yd)
-		return affineGrads(bp, tensor.New(*buf, bp.Out.Shape()...))
+		// The activation's gradient is needed only while the rule runs.
+		g := tensor.Empty(bp.Out.Shape()...)
+		sa.grad(g.Values(), bp.Grad.Values(), bp.Out.Values())
+		grads := affineGrads(bp, g)
+		g.Recycle()
+		return grads
 	}, func() *tensor.Tensor { return act.Forward(affine(x, w, b)) })
-}
-
-// actGrads recycles the buffers of the activation gradients that
-// affineAct's first-derivative rule needs only while it runs (the
-// backward pass recycles only the gradients that rules return).
-var actGrads floatPool
-
-// floatPool recycles float32 buffers: get one, Put it back into p.
-type floatPool struct{ p sync.Pool }
-
-// get returns a buffer of n values, its contents undefined.
-func (fp *floatPool) get(n int) *[]float32 {
-	b, ok := fp.p.Get().(*[]float32)
-	if !ok || cap(*b) < n {
-		s := make([]float32, n)
-		return &s
-	}
-	*b = (*b)[:n]
-	return b
 }
 
 // storeAct is an activation a product can apply as it stores its result:

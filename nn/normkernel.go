@@ -145,7 +145,7 @@ func normBackward(gx, gw, gb, g, x, mean, rs, w []float32, l normLayout) {
 
 // groupBackward is normBackward's work on group c (a weight per group,
 // not perInner): its part of gx and, with a weight, its entries of gw and
-// gb. scratch holds l.inner values; step is filled in for kernel.NormGrad.
+// gb. xhat is scratch of l.inner values; step is filled in for kernel.NormGrad.
 func groupBackward(gx, gw, gb, g, x, mean, rs, w []float32, l normLayout, c int, xhat []float32, step *kernel.NormGradStep) {
 	n := float64(l.count())
 	m, r := mean[c], rs[c]
