@@ -160,7 +160,7 @@ func forPairs(h Heads, pairWork, size int, f func(s, j int, buf []float32)) {
 	pairs := h.Batch * h.Heads
 	runs := 1
 	if threads := Threads(); threads > 1 && pairs*pairWork >= parallelMinWork {
-		runs = min(pairs, threads*chunksPerThread)
+		runs = min(pairs, parts(threads))
 	}
 	parallelFor(runs, func(r int) {
 		buf := getBuf(size)

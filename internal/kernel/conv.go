@@ -14,8 +14,8 @@ import (
 // convolution as matrix products over chunks of images: the windows of a
 // chunk are unfolded side by side, [C*KH*KW, images*OH*OW], so that one
 // product serves the whole chunk with a wide right-hand side instead of
-// one narrow product per image. A chunk's columns fit in the L2 cache, and
-// the chunks go to the threads as they come free.
+// one narrow product per image (about convChunkCols columns a chunk),
+// and the chunks go to the threads as they come free.
 type Conv struct {
 	N, C, H, W, O int
 	Win           Window
@@ -269,10 +269,11 @@ func (cv Conv) chunkImages(rows, l, budget int) int {
 	return max(1, min(cv.N, cb, convChunkFloats/(rows*l)))
 }
 
-// chunks runs f on chunks of images b0..b1, each with a scratch buffer
-// for its columns and products. When there are at least as many chunks as
-// threads, each thread claims chunks as it comes free and runs them on its
-// own; otherwise the chunks run one after the other on all threads.
+// chunks runs f(b0, b1, ...) on each chunk of images b0..b1, with a
+// scratch buffer for its columns and products. When there are at least as
+// many chunks as threads, each thread claims chunks as it comes free and
+// runs them on its own; otherwise the chunks run one after the other on
+// all threads.
 func (cv Conv) chunks(k, l, budget int, f func(b0, b1, threads int, buf []float32)) {
 	if cv.N == 0 {
 		return

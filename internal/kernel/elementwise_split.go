@@ -75,10 +75,6 @@ func serial(n, minWork int) bool { return n < 2*minWork || Threads() == 1 }
 func pieces(n, minWork int, f func(lo, hi int)) {
 	nt := min(Threads(), max(n/minWork, 1))
 	bound := func(t int) int { return min(t*n/nt&^15, n) }
-	if nt <= 1 {
-		f(0, n)
-		return
-	}
 	parallelFor(nt, func(t int) {
 		hi := n
 		if t < nt-1 {

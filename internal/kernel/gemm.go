@@ -203,9 +203,18 @@ func (p *gemmArgs) mapParts(tm, tn int) {
 	}
 }
 
+// mapPart is mapBlock for a part of C that a thread of the product has
+// just finished: the map runs on that thread, in pieces short enough that
+// it does not split them across the threads again (they are busy with
+// the product's other parts).
+func (p *gemmArgs) mapPart(r0, r1, c0, c1 int) { p.mapRuns(r0, r1, c0, c1, mapHeavyMinWork) }
+
 // mapBlock applies p.epi, if any, to rows r0..r1 and columns c0..c1 of C,
 // one contiguous run of the stored block at a time.
-func (p *gemmArgs) mapBlock(r0, r1, c0, c1 int) {
+func (p *gemmArgs) mapBlock(r0, r1, c0, c1 int) { p.mapRuns(r0, r1, c0, c1, len(p.c)) }
+
+// mapRuns is mapBlock in calls of at most piece values.
+func (p *gemmArgs) mapRuns(r0, r1, c0, c1, piece int) {
 	if p.epi == nil || r0 >= r1 || c0 >= c1 {
 		return
 	}
@@ -218,8 +227,10 @@ func (p *gemmArgs) mapBlock(r0, r1, c0, c1 int) {
 		runs, width = 1, runs*width
 	}
 	for r := 0; r < runs; r++ {
-		x := p.c[base+r*stride : base+r*stride+width]
-		p.epi(x, x)
+		for lo := base + r*stride; lo < base+r*stride+width; lo += piece {
+			x := p.c[lo:min(lo+piece, base+r*stride+width)]
+			p.epi(x, x)
+		}
 	}
 }
 

@@ -159,7 +159,7 @@ func (p *gemmArgs) directPartIn(kern *gemmKernel, r0, r1, c0, c1 int, buf []floa
 		}
 	}
 	if p.epiParts {
-		p.mapBlock(r0, r1, c0, c1)
+		p.mapPart(r0, r1, c0, c1)
 	}
 }
 
@@ -236,7 +236,7 @@ func (p *gemmArgs) packedPart(kern *gemmKernel, bufB []float32, jc, ncur, pc, kc
 			}
 		}
 		if p.epiParts && pc+kcur == p.k {
-			p.mapBlock(ic, ic+mcur, jc+q0*nr, min(jc+ncur, jc+q1*nr))
+			p.mapPart(ic, ic+mcur, jc+q0*nr, min(jc+ncur, jc+q1*nr))
 		}
 	}
 }
