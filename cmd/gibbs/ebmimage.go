@@ -5,7 +5,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"slices"
 	"strings"
 
 	"github.com/gibbsml/gibbs/ebm/imgebm"
@@ -20,33 +19,14 @@ import (
 // a run of kind ebm-image. Anything else, a misspelt data set included,
 // stays with the 2-D recipe.
 func imageEnergyArgs(args []string) bool {
-	value := func(name string) (string, bool) {
-		for i, a := range args {
-			a = strings.TrimLeft(a, "-")
-			if v, ok := strings.CutPrefix(a, name+"="); ok {
-				return v, true
-			}
-			if a == name && i+1 < len(args) && len(args[i]) > len(a) {
-				return args[i+1], true
-			}
-		}
-		return "", false
-	}
-	if _, ok := value("target"); ok {
+	a := scanEBMArgs(args)
+	switch {
+	case a.hasTarget:
 		return false
+	case a.hasData:
+		return a.data == "mnist" || a.data == "fashion-mnist" || strings.HasPrefix(a.data, "idx:")
 	}
-	if d, ok := value("data"); ok {
-		return d == "mnist" || d == "fashion-mnist" || strings.HasPrefix(d, "idx:")
-	}
-	if slices.Contains(args, "--resume") || slices.Contains(args, "-resume") {
-		out, ok := value("out")
-		if !ok {
-			return false
-		}
-		h, err := train.ReadHeader(out)
-		return err == nil && h.Kind == imgebm.Kind
-	}
-	return false
+	return a.resumedKind() == imgebm.Kind
 }
 
 // bindImageEnergy registers the flags of an image energy or JEM config.

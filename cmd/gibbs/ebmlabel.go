@@ -15,31 +15,56 @@ import (
 // an energy over labels: --target label, or --resume of a folder (--out)
 // that holds one.
 func isLabelRun(args []string) bool {
-	resume, out := false, ""
-	for i, a := range args {
-		name, value, hasValue := strings.Cut(strings.TrimLeft(a, "-"), "=")
-		if !strings.HasPrefix(a, "-") {
+	a := scanEBMArgs(args)
+	return a.target == "label" || a.resumedKind() == label.Kind
+}
+
+// ebmArgs are the arguments by which 'gibbs train ebm' chooses the kind
+// of run it trains, read before its flags are parsed.
+type ebmArgs struct {
+	target, data, out  string
+	hasTarget, hasData bool
+	resume             bool
+}
+
+// scanEBMArgs reads --target, --data, --out and --resume from args, in
+// the forms the flag package takes (-name or --name, with =value or the
+// next argument as the value).
+func scanEBMArgs(args []string) ebmArgs {
+	var a ebmArgs
+	for i, arg := range args {
+		if !strings.HasPrefix(arg, "-") {
 			continue
 		}
+		name, value, hasValue := strings.Cut(strings.TrimLeft(arg, "-"), "=")
 		if !hasValue && i+1 < len(args) {
 			value = args[i+1]
 		}
 		switch name {
 		case "target":
-			if value == "label" {
-				return true
-			}
+			a.target, a.hasTarget = value, true
+		case "data":
+			a.data, a.hasData = value, true
 		case "resume":
-			resume = !hasValue || value == "true"
+			a.resume = !hasValue || value == "true"
 		case "out":
-			out = value
+			a.out = value
 		}
 	}
-	if !resume || out == "" {
-		return false
+	return a
+}
+
+// resumedKind returns the kind of the run that --resume continues in
+// --out, or "" when there is none.
+func (a ebmArgs) resumedKind() string {
+	if !a.resume || a.out == "" {
+		return ""
 	}
-	h, err := train.ReadHeader(out)
-	return err == nil && h.Kind == label.Kind
+	h, err := train.ReadHeader(a.out)
+	if err != nil {
+		return ""
+	}
+	return h.Kind
 }
 
 // withoutTarget returns args without --target label, which chose the

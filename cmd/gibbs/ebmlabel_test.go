@@ -101,3 +101,23 @@ func TestLabelEnergyBadInput(t *testing.T) {
 		t.Errorf("ood of a folder without a run: status %d, %q", status, errOut)
 	}
 }
+
+// scanEBMArgs reads the choosing flags in every form the flag package
+// takes.
+func TestScanEBMArgs(t *testing.T) {
+	for _, c := range []struct {
+		args []string
+		want ebmArgs
+	}{
+		{[]string{"--target", "label", "--data", "mnist"}, ebmArgs{target: "label", hasTarget: true, data: "mnist", hasData: true}},
+		{[]string{"-target=label", "-data=idx:a"}, ebmArgs{target: "label", hasTarget: true, data: "idx:a", hasData: true}},
+		{[]string{"--resume", "--out", "r"}, ebmArgs{resume: true, out: "r"}},
+		{[]string{"--resume=true", "-out=r"}, ebmArgs{resume: true, out: "r"}},
+		{[]string{"--resume=false", "--out", "r"}, ebmArgs{out: "r"}},
+		{[]string{"--steps", "3", "ring8"}, ebmArgs{}},
+	} {
+		if got := scanEBMArgs(c.args); got != c.want {
+			t.Errorf("%q: %+v, want %+v", c.args, got, c.want)
+		}
+	}
+}
