@@ -4,6 +4,7 @@ import (
 	"fmt"
 
 	"github.com/gibbsml/gibbs/nn"
+	"github.com/gibbsml/gibbs/tensor"
 )
 
 // EMA keeps Shadow, a copy of a model whose parameters are an exponential
@@ -18,8 +19,14 @@ type EMA struct {
 	Decay   float32
 	Updates int // updates so far, which a checkpoint keeps
 	Shadow  nn.Module
-	model   nn.Module
-	params  map[string]bool // names of the parameters, apart from the buffers
+	pairs   []emaPair
+}
+
+// emaPair is a tensor of the shadow and the model's tensor of the same
+// name: a parameter, averaged, or a buffer, copied.
+type emaPair struct {
+	dst, src *tensor.Tensor
+	average  bool
 }
 
 // NewEMA starts the average of model's weights in shadow, a model of the
@@ -28,12 +35,17 @@ func NewEMA(model, shadow nn.Module, decay float32) (*EMA, error) {
 	if !(decay >= 0 && decay < 1) {
 		return nil, fmt.Errorf("train: EMA decay must be in [0, 1), got %v", decay)
 	}
-	e := &EMA{Decay: decay, Shadow: shadow, model: model, params: map[string]bool{}}
-	for _, p := range model.Params() {
-		e.params[p.Name] = true
-	}
 	if err := nn.LoadStateDict(shadow, nn.StateDict(model)); err != nil {
 		return nil, fmt.Errorf("train: EMA: %w", err)
+	}
+	// Loading a checkpoint copies into these tensors, so the pairs last.
+	e := &EMA{Decay: decay, Shadow: shadow}
+	sd := nn.StateDict(shadow)
+	for _, p := range model.Params() {
+		e.pairs = append(e.pairs, emaPair{sd[p.Name], p.Tensor, true})
+	}
+	for _, p := range nn.Buffers(model) {
+		e.pairs = append(e.pairs, emaPair{sd[p.Name], p.Tensor, false})
 	}
 	return e, nil
 }
@@ -42,10 +54,9 @@ func NewEMA(model, shadow nn.Module, decay float32) (*EMA, error) {
 func (e *EMA) Update() {
 	d := min(e.Decay, float32(1+e.Updates)/float32(10+e.Updates))
 	e.Updates++
-	sd := nn.StateDict(e.Shadow)
-	for name, t := range nn.StateDict(e.model) {
-		dst, src := sd[name].Data(), t.Data()
-		if !e.params[name] {
+	for _, p := range e.pairs {
+		dst, src := p.dst.Values(), p.src.Values()
+		if !p.average {
 			copy(dst, src)
 			continue
 		}
