@@ -162,13 +162,25 @@ func transposeInto(dst, src []float32, rows, cols int) {
 // channel when bias is not nil: without bias, the gradient of a loss with
 // respect to Forward's x given its gradient gy with respect to y.
 // ConvTranspose2d is this product.
-func (cv Conv) InputGrad(dx, gy, wt, bias []float32) {
+func (cv Conv) InputGrad(dx, gy, wt, bias []float32) { cv.inputGrad(dx, gy, nil, wt, bias) }
+
+// InputGradScaled is InputGrad without bias of the maps gy times s [N, O,
+// OH, OW] value by value, each product taken as the maps are read: the
+// input gradient of a convolution followed by an activation whose
+// derivative at each value is s (see SiLUKeep).
+func (cv Conv) InputGradScaled(dx, gy, s, wt []float32) {
+	cv.check("Conv.InputGradScaled", dx, s, wt)
+	cv.inputGrad(dx, gy, s, wt, nil)
+}
+
+// inputGrad is InputGrad of the maps gy times s, or of gy when s is nil.
+func (cv Conv) inputGrad(dx, gy, s, wt, bias []float32) {
 	cv.check("Conv.InputGrad", dx, gy, wt)
 	oh, ow, l, k := cv.dims()
 	img := cv.C * cv.H * cv.W
 	cv.chunks(k, l, 0, func(b0, b1, threads int, buf []float32) {
 		nc := (b1 - b0) * l
-		cols := cv.inputCols(buf, gy, wt, b0, b1, threads)
+		cols := cv.inputCols(buf, gy, s, wt, b0, b1, threads)
 		phases := phasesFit(cv.H, cv.W, oh, ow, cv.Win)
 		if phases && bias == nil {
 			// Every image value is folded from its phase: no clearing.

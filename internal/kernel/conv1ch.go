@@ -24,6 +24,9 @@ type conv9Loops struct {
 	// bwd sets, for blocks blocks of columns, cols[t][j] = sum_o
 	// wt[o*9+t] g[o][j] for t < 9.
 	bwd func(blocks int, g *float32, ldg int, wt *float32, o int, cols *float32, ldc int)
+	// bwdScaled is bwd of the values of g times those of s, laid out
+	// as g.
+	bwdScaled func(blocks int, g *float32, ldg int, s *float32, wt *float32, o int, cols *float32, ldc int)
 }
 
 // direct9 reports whether Forward and InputGrad take conv9.
@@ -56,19 +59,35 @@ func (cv Conv) forward9(y, x, wt, bias []float32, act func(lo, hi int)) {
 
 // inputCols sets buf's first 9*(b1-b0)*l values to the unfolded input
 // gradient of images b0..b1, [k, (b1-b0)*l], the product of the weight's
-// transpose with the maps of gy side by side, and returns them.
-func (cv Conv) inputCols(buf, gy, wt []float32, b0, b1, threads int) []float32 {
+// transpose with the maps of gy side by side, times s value by value
+// when s is not nil, and returns them.
+func (cv Conv) inputCols(buf, gy, s, wt []float32, b0, b1, threads int) []float32 {
 	_, _, l, k := cv.dims()
 	nc := (b1 - b0) * l
 	cols := buf[:k*nc]
+	m := cv.O * l
 	if cv.direct9() {
-		m := cv.O * l
 		cv.images(b0, b1, threads, func(b int) {
-			conv9.backward(gy[b*m:(b+1)*m], l, wt, cv.O, cols[(b-b0)*l:], nc, l)
+			var sb []float32
+			if s != nil {
+				sb = s[b*m : (b+1)*m]
+			}
+			conv9.backward(gy[b*m:(b+1)*m], sb, l, wt, cv.O, cols[(b-b0)*l:], nc, l)
 		})
 		return cols
 	}
-	g := cv.gather(buf[k*nc:], gy, b0, b1)
+	var g []float32
+	if s == nil {
+		g = cv.gather(buf[k*nc:], gy, b0, b1)
+	} else {
+		g = buf[k*nc : k*nc+cv.O*nc]
+		for b := b0; b < b1; b++ {
+			for o := range cv.O {
+				at := b*m + o*l
+				mulVV(g[o*nc+(b-b0)*l:o*nc+(b-b0+1)*l], gy[at:at+l], s[at:at+l])
+			}
+		}
+	}
 	p := newGemmArgs(true, false, k, nc, cv.O, 1, wt, k, g, nc, 0, cols, nc)
 	p.run(activeKernel, threads, pathAuto)
 	return cols
@@ -87,12 +106,18 @@ func (c *conv9Loops) forward(cols []float32, ldc int, wt, bias []float32, o int,
 	}
 }
 
-// backward runs bwd over the n columns of g (rows ldg apart) into the
-// nine rows of cols (ldc apart), the last partial block as forward does.
-func (c *conv9Loops) backward(g []float32, ldg int, wt []float32, o int, cols []float32, ldc, n int) {
+// backward runs bwd over the n columns of g (rows ldg apart), or
+// bwdScaled over those of g and s when s is not nil, into the nine rows
+// of cols (ldc apart), the last partial block as forward does.
+func (c *conv9Loops) backward(g, s []float32, ldg int, wt []float32, o int, cols []float32, ldc, n int) {
 	_, _, _ = g[(o-1)*ldg+n-1], wt[9*o-1], cols[8*ldc+n-1]
-	c.bwd(n/c.width, &g[0], ldg, &wt[0], o, &cols[0], ldc)
-	if j := n - c.width; n%c.width != 0 {
-		c.bwd(1, &g[j], ldg, &wt[0], o, &cols[j], ldc)
+	run := func(j, blocks int) { c.bwd(blocks, &g[j], ldg, &wt[0], o, &cols[j], ldc) }
+	if s != nil {
+		_ = s[len(g)-1]
+		run = func(j, blocks int) { c.bwdScaled(blocks, &g[j], ldg, &s[j], &wt[0], o, &cols[j], ldc) }
+	}
+	run(0, n/c.width)
+	if n%c.width != 0 {
+		run(n-c.width, 1)
 	}
 }

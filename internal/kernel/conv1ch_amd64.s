@@ -150,81 +150,6 @@ f512_group:
 	VZEROUPPER
 	RET
 
-// func conv9BwdAVX512(blocks int, gy *float32, ldg int, wt *float32, o int, cols *float32, ldc int)
-//
-// For each of blocks blocks of 16 columns: cols[t][j] = sum_o wt[o*9+t]
-// g[o][j] for t < 9, summed in order o = 0..o-1. ldg and ldc are in
-// floats.
-TEXT ·conv9BwdAVX512(SB), NOSPLIT, $0-56
-	MOVQ blocks+0(FP), CX
-	MOVQ gy+8(FP), SI
-	MOVQ ldg+16(FP), DX
-	SHLQ $2, DX
-	MOVQ wt+24(FP), R8
-	MOVQ o+32(FP), R10
-	MOVQ cols+40(FP), DI
-	MOVQ ldc+48(FP), R11
-	SHLQ $2, R11
-
-b512_block:
-	MOVQ SI, AX
-	MOVQ R8, BX
-	VMOVUPS (AX), Z0
-	VMULPS.BCST 0(BX), Z0, Z16
-	VMULPS.BCST 4(BX), Z0, Z17
-	VMULPS.BCST 8(BX), Z0, Z18
-	VMULPS.BCST 12(BX), Z0, Z19
-	VMULPS.BCST 16(BX), Z0, Z20
-	VMULPS.BCST 20(BX), Z0, Z21
-	VMULPS.BCST 24(BX), Z0, Z22
-	VMULPS.BCST 28(BX), Z0, Z23
-	VMULPS.BCST 32(BX), Z0, Z24
-	MOVQ R10, R15
-	DECQ R15
-	JZ   b512_store
-
-b512_chan:
-	ADDQ DX, AX
-	ADDQ $36, BX
-	VMOVUPS (AX), Z0
-	VFMADD231PS.BCST 0(BX), Z0, Z16
-	VFMADD231PS.BCST 4(BX), Z0, Z17
-	VFMADD231PS.BCST 8(BX), Z0, Z18
-	VFMADD231PS.BCST 12(BX), Z0, Z19
-	VFMADD231PS.BCST 16(BX), Z0, Z20
-	VFMADD231PS.BCST 20(BX), Z0, Z21
-	VFMADD231PS.BCST 24(BX), Z0, Z22
-	VFMADD231PS.BCST 28(BX), Z0, Z23
-	VFMADD231PS.BCST 32(BX), Z0, Z24
-	DECQ R15
-	JNZ  b512_chan
-
-b512_store:
-	MOVQ DI, R14
-	VMOVUPS Z16, (R14)
-	ADDQ    R11, R14
-	VMOVUPS Z17, (R14)
-	ADDQ    R11, R14
-	VMOVUPS Z18, (R14)
-	ADDQ    R11, R14
-	VMOVUPS Z19, (R14)
-	ADDQ    R11, R14
-	VMOVUPS Z20, (R14)
-	ADDQ    R11, R14
-	VMOVUPS Z21, (R14)
-	ADDQ    R11, R14
-	VMOVUPS Z22, (R14)
-	ADDQ    R11, R14
-	VMOVUPS Z23, (R14)
-	ADDQ    R11, R14
-	VMOVUPS Z24, (R14)
-	ADDQ $64, SI
-	ADDQ $64, DI
-	DECQ CX
-	JNZ  b512_block
-	VZEROUPPER
-	RET
-
 // func conv9FwdAVX2(blocks int, cols *float32, ldc int, wt, bias *float32, groups int, y *float32, ldy int)
 //
 // conv9FwdAVX512 with blocks of 8 columns, four output channels at a
@@ -362,6 +287,162 @@ f256_group:
 	VZEROUPPER
 	RET
 
+// func conv9BwdAVX512(blocks int, gy *float32, ldg int, wt *float32, o int, cols *float32, ldc int)
+//
+// For each of blocks blocks of 16 columns: cols[t][j] = sum_o wt[o*9+t]
+// gy[o][j] for t < 9, summed in order o = 0..o-1. ldg and ldc are in
+// floats.
+TEXT ·conv9BwdAVX512(SB), NOSPLIT, $0-56
+	MOVQ blocks+0(FP), CX
+	MOVQ gy+8(FP), SI
+	MOVQ ldg+16(FP), DX
+	SHLQ $2, DX
+	MOVQ wt+24(FP), R8
+	MOVQ o+32(FP), R10
+	MOVQ cols+40(FP), DI
+	MOVQ ldc+48(FP), R11
+	SHLQ $2, R11
+
+conv9BwdAVX512_block:
+	MOVQ SI, AX
+	MOVQ R8, BX
+	VMOVUPS (AX), Z0
+	VMULPS.BCST 0(BX), Z0, Z16
+	VMULPS.BCST 4(BX), Z0, Z17
+	VMULPS.BCST 8(BX), Z0, Z18
+	VMULPS.BCST 12(BX), Z0, Z19
+	VMULPS.BCST 16(BX), Z0, Z20
+	VMULPS.BCST 20(BX), Z0, Z21
+	VMULPS.BCST 24(BX), Z0, Z22
+	VMULPS.BCST 28(BX), Z0, Z23
+	VMULPS.BCST 32(BX), Z0, Z24
+	MOVQ R10, R15
+	DECQ R15
+	JZ   conv9BwdAVX512_store
+
+conv9BwdAVX512_chan:
+	ADDQ DX, AX
+	ADDQ $36, BX
+	PREFETCHT0 128(AX)
+	VMOVUPS (AX), Z0
+	VFMADD231PS.BCST 0(BX), Z0, Z16
+	VFMADD231PS.BCST 4(BX), Z0, Z17
+	VFMADD231PS.BCST 8(BX), Z0, Z18
+	VFMADD231PS.BCST 12(BX), Z0, Z19
+	VFMADD231PS.BCST 16(BX), Z0, Z20
+	VFMADD231PS.BCST 20(BX), Z0, Z21
+	VFMADD231PS.BCST 24(BX), Z0, Z22
+	VFMADD231PS.BCST 28(BX), Z0, Z23
+	VFMADD231PS.BCST 32(BX), Z0, Z24
+	DECQ R15
+	JNZ  conv9BwdAVX512_chan
+
+conv9BwdAVX512_store:
+	MOVQ DI, R14
+	VMOVUPS Z16, (R14)
+	ADDQ    R11, R14
+	VMOVUPS Z17, (R14)
+	ADDQ    R11, R14
+	VMOVUPS Z18, (R14)
+	ADDQ    R11, R14
+	VMOVUPS Z19, (R14)
+	ADDQ    R11, R14
+	VMOVUPS Z20, (R14)
+	ADDQ    R11, R14
+	VMOVUPS Z21, (R14)
+	ADDQ    R11, R14
+	VMOVUPS Z22, (R14)
+	ADDQ    R11, R14
+	VMOVUPS Z23, (R14)
+	ADDQ    R11, R14
+	VMOVUPS Z24, (R14)
+	ADDQ $64, SI
+	ADDQ $64, DI
+	DECQ CX
+	JNZ  conv9BwdAVX512_block
+	VZEROUPPER
+	RET
+
+// func conv9BwdScaledAVX512(blocks int, gy *float32, ldg int, s *float32, wt *float32, o int, cols *float32, ldc int)
+//
+// conv9BwdAVX512 of the maps gy times s, value by value (s laid out as
+// gy), each product rounded before the sums as a separate pass would.
+TEXT ·conv9BwdScaledAVX512(SB), NOSPLIT, $0-64
+	MOVQ blocks+0(FP), CX
+	MOVQ gy+8(FP), SI
+	MOVQ ldg+16(FP), DX
+	SHLQ $2, DX
+	MOVQ s+24(FP), R9
+	SUBQ SI, R9 // s - gy: the offset of s's values from gy's
+	MOVQ wt+32(FP), R8
+	MOVQ o+40(FP), R10
+	MOVQ cols+48(FP), DI
+	MOVQ ldc+56(FP), R11
+	SHLQ $2, R11
+
+conv9BwdScaledAVX512_block:
+	MOVQ SI, AX
+	MOVQ R8, BX
+	VMOVUPS (AX), Z0
+	VMULPS (AX)(R9*1), Z0, Z0
+	VMULPS.BCST 0(BX), Z0, Z16
+	VMULPS.BCST 4(BX), Z0, Z17
+	VMULPS.BCST 8(BX), Z0, Z18
+	VMULPS.BCST 12(BX), Z0, Z19
+	VMULPS.BCST 16(BX), Z0, Z20
+	VMULPS.BCST 20(BX), Z0, Z21
+	VMULPS.BCST 24(BX), Z0, Z22
+	VMULPS.BCST 28(BX), Z0, Z23
+	VMULPS.BCST 32(BX), Z0, Z24
+	MOVQ R10, R15
+	DECQ R15
+	JZ   conv9BwdScaledAVX512_store
+
+conv9BwdScaledAVX512_chan:
+	ADDQ DX, AX
+	ADDQ $36, BX
+	PREFETCHT0 128(AX)
+	VMOVUPS (AX), Z0
+	PREFETCHT0 128(AX)(R9*1)
+	VMULPS (AX)(R9*1), Z0, Z0
+	VFMADD231PS.BCST 0(BX), Z0, Z16
+	VFMADD231PS.BCST 4(BX), Z0, Z17
+	VFMADD231PS.BCST 8(BX), Z0, Z18
+	VFMADD231PS.BCST 12(BX), Z0, Z19
+	VFMADD231PS.BCST 16(BX), Z0, Z20
+	VFMADD231PS.BCST 20(BX), Z0, Z21
+	VFMADD231PS.BCST 24(BX), Z0, Z22
+	VFMADD231PS.BCST 28(BX), Z0, Z23
+	VFMADD231PS.BCST 32(BX), Z0, Z24
+	DECQ R15
+	JNZ  conv9BwdScaledAVX512_chan
+
+conv9BwdScaledAVX512_store:
+	MOVQ DI, R14
+	VMOVUPS Z16, (R14)
+	ADDQ    R11, R14
+	VMOVUPS Z17, (R14)
+	ADDQ    R11, R14
+	VMOVUPS Z18, (R14)
+	ADDQ    R11, R14
+	VMOVUPS Z19, (R14)
+	ADDQ    R11, R14
+	VMOVUPS Z20, (R14)
+	ADDQ    R11, R14
+	VMOVUPS Z21, (R14)
+	ADDQ    R11, R14
+	VMOVUPS Z22, (R14)
+	ADDQ    R11, R14
+	VMOVUPS Z23, (R14)
+	ADDQ    R11, R14
+	VMOVUPS Z24, (R14)
+	ADDQ $64, SI
+	ADDQ $64, DI
+	DECQ CX
+	JNZ  conv9BwdScaledAVX512_block
+	VZEROUPPER
+	RET
+
 // func conv9BwdAVX2(blocks int, gy *float32, ldg int, wt *float32, o int, cols *float32, ldc int)
 //
 // conv9BwdAVX512 with blocks of 8 columns.
@@ -376,7 +457,7 @@ TEXT ·conv9BwdAVX2(SB), NOSPLIT, $0-56
 	MOVQ ldc+48(FP), R11
 	SHLQ $2, R11
 
-b256_block:
+conv9BwdAVX2_block:
 	MOVQ SI, AX
 	MOVQ R8, BX
 	VMOVUPS (AX), Y9
@@ -400,9 +481,9 @@ b256_block:
 	VMULPS Y9, Y10, Y8
 	MOVQ R10, R15
 	DECQ R15
-	JZ   b256_store
+	JZ   conv9BwdAVX2_store
 
-b256_chan:
+conv9BwdAVX2_chan:
 	ADDQ DX, AX
 	ADDQ $36, BX
 	VMOVUPS (AX), Y9
@@ -425,9 +506,9 @@ b256_chan:
 	VBROADCASTSS 32(BX), Y12
 	VFMADD231PS Y12, Y9, Y8
 	DECQ R15
-	JNZ  b256_chan
+	JNZ  conv9BwdAVX2_chan
 
-b256_store:
+conv9BwdAVX2_store:
 	MOVQ DI, R14
 	VMOVUPS Y0, (R14)
 	ADDQ    R11, R14
@@ -449,6 +530,101 @@ b256_store:
 	ADDQ $32, SI
 	ADDQ $32, DI
 	DECQ CX
-	JNZ  b256_block
+	JNZ  conv9BwdAVX2_block
+	VZEROUPPER
+	RET
+
+// func conv9BwdScaledAVX2(blocks int, gy *float32, ldg int, s *float32, wt *float32, o int, cols *float32, ldc int)
+//
+// conv9BwdScaledAVX512 with blocks of 8 columns.
+TEXT ·conv9BwdScaledAVX2(SB), NOSPLIT, $0-64
+	MOVQ blocks+0(FP), CX
+	MOVQ gy+8(FP), SI
+	MOVQ ldg+16(FP), DX
+	SHLQ $2, DX
+	MOVQ s+24(FP), R9
+	SUBQ SI, R9
+	MOVQ wt+32(FP), R8
+	MOVQ o+40(FP), R10
+	MOVQ cols+48(FP), DI
+	MOVQ ldc+56(FP), R11
+	SHLQ $2, R11
+
+conv9BwdScaledAVX2_block:
+	MOVQ SI, AX
+	MOVQ R8, BX
+	VMOVUPS (AX), Y9
+	VMULPS (AX)(R9*1), Y9, Y9
+	VBROADCASTSS 0(BX), Y10
+	VMULPS Y9, Y10, Y0
+	VBROADCASTSS 4(BX), Y11
+	VMULPS Y9, Y11, Y1
+	VBROADCASTSS 8(BX), Y10
+	VMULPS Y9, Y10, Y2
+	VBROADCASTSS 12(BX), Y11
+	VMULPS Y9, Y11, Y3
+	VBROADCASTSS 16(BX), Y10
+	VMULPS Y9, Y10, Y4
+	VBROADCASTSS 20(BX), Y11
+	VMULPS Y9, Y11, Y5
+	VBROADCASTSS 24(BX), Y10
+	VMULPS Y9, Y10, Y6
+	VBROADCASTSS 28(BX), Y11
+	VMULPS Y9, Y11, Y7
+	VBROADCASTSS 32(BX), Y10
+	VMULPS Y9, Y10, Y8
+	MOVQ R10, R15
+	DECQ R15
+	JZ   conv9BwdScaledAVX2_store
+
+conv9BwdScaledAVX2_chan:
+	ADDQ DX, AX
+	ADDQ $36, BX
+	VMOVUPS (AX), Y9
+	VMULPS (AX)(R9*1), Y9, Y9
+	VBROADCASTSS 0(BX), Y10
+	VFMADD231PS Y10, Y9, Y0
+	VBROADCASTSS 4(BX), Y11
+	VFMADD231PS Y11, Y9, Y1
+	VBROADCASTSS 8(BX), Y12
+	VFMADD231PS Y12, Y9, Y2
+	VBROADCASTSS 12(BX), Y10
+	VFMADD231PS Y10, Y9, Y3
+	VBROADCASTSS 16(BX), Y11
+	VFMADD231PS Y11, Y9, Y4
+	VBROADCASTSS 20(BX), Y12
+	VFMADD231PS Y12, Y9, Y5
+	VBROADCASTSS 24(BX), Y10
+	VFMADD231PS Y10, Y9, Y6
+	VBROADCASTSS 28(BX), Y11
+	VFMADD231PS Y11, Y9, Y7
+	VBROADCASTSS 32(BX), Y12
+	VFMADD231PS Y12, Y9, Y8
+	DECQ R15
+	JNZ  conv9BwdScaledAVX2_chan
+
+conv9BwdScaledAVX2_store:
+	MOVQ DI, R14
+	VMOVUPS Y0, (R14)
+	ADDQ    R11, R14
+	VMOVUPS Y1, (R14)
+	ADDQ    R11, R14
+	VMOVUPS Y2, (R14)
+	ADDQ    R11, R14
+	VMOVUPS Y3, (R14)
+	ADDQ    R11, R14
+	VMOVUPS Y4, (R14)
+	ADDQ    R11, R14
+	VMOVUPS Y5, (R14)
+	ADDQ    R11, R14
+	VMOVUPS Y6, (R14)
+	ADDQ    R11, R14
+	VMOVUPS Y7, (R14)
+	ADDQ    R11, R14
+	VMOVUPS Y8, (R14)
+	ADDQ $32, SI
+	ADDQ $32, DI
+	DECQ CX
+	JNZ  conv9BwdScaledAVX2_block
 	VZEROUPPER
 	RET

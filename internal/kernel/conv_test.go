@@ -132,6 +132,13 @@ func testConv(t *testing.T, cases []Conv, kerns []*gemmKernel) {
 					if !slices.Equal(y, wantY) || !slices.Equal(dx, wantDx) {
 						t.Errorf("Forward or InputGrad without bias differs from the reference")
 					}
+					scale, scaled := randSlice(r, len(gy)), make([]float32, len(gy))
+					Map2(Mul, scaled, gy, scale)
+					cv.InputGrad(wantDx, scaled, wt, nil)
+					cv.InputGradScaled(dx, gy, scale, wt)
+					if !slices.Equal(dx, wantDx) {
+						t.Errorf("InputGradScaled differs from InputGrad of the scaled maps")
+					}
 				})
 			}
 		}

@@ -66,6 +66,7 @@ func useLevel(l int) {
 	softplusV = choose(l, softplusAVX512, softplusAVX2, softplusGo)
 	siluGV = choose(l, siluGradAVX512, siluGradAVX2, siluGradGo)
 	conv9 = choose(l, conv9AVX512, conv9AVX2, nil)
+	siluKeepVec = choose(l, siluKeepAVX512, siluKeepAVX2, siluKeepGo)
 }
 
 // choose returns the loop of level l.
