@@ -3,15 +3,15 @@ package kernel
 // A convolution whose windows hold nine values (one input channel and a
 // 3x3 window: the first layer of an image model) makes products of depth
 // nine: a forward product [O, 9] by [9, positions] and an input gradient
-// of nine rows. The general products run those at a quarter of their
-// speed on deep ones, spending their time loading and storing the tile of
+// of nine rows. The general products run those at half their speed on
+// deep ones or less, spending their time loading and storing the tile of
 // the result for nine multiply-adds and packing edges. conv9 computes
 // them instead a block of positions at a time with the nine window rows
 // (or the nine sums) held in registers, reading the weight and the maps in
 // place: Forward and InputGrad take it where the CPU has it, for output
 // channels in multiples of eight and at least a block of positions per
 // image. The sums run in the order of the general products', so the
-// results are the same.
+// results are the same (but for the sign of a zero sum without bias).
 var conv9 *conv9Loops
 
 // conv9Loops are the vector loops of one instruction level
