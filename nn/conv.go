@@ -88,6 +88,12 @@ func (c *Conv2d) Params() []Param { return convParams(c.Weight, c.Bias) }
 
 // Forward returns the convolution of x, of shape [N, out, OH, OW].
 func (c *Conv2d) Forward(x *tensor.Tensor) *tensor.Tensor {
+	return c.op(x).forward(x, c.Weight, c.Bias)
+}
+
+// op checks that x fits the layer and returns the shape of its
+// convolution.
+func (c *Conv2d) op(x *tensor.Tensor) convOp {
 	ws := c.Weight.Shape()
 	s := checkImage("Conv2d", x, ws[1])
 	g := c.Geom
@@ -96,8 +102,7 @@ func (c *Conv2d) Forward(x *tensor.Tensor) *tensor.Tensor {
 	if oh <= 0 || ow <= 0 {
 		panic(fmt.Sprintf("nn: Conv2d: kernel %dx%d with %+v does not fit input %v", g.KH, g.KW, g, s))
 	}
-	op := convOp{kernel.Conv{N: s[0], C: s[1], H: s[2], W: s[3], O: ws[0], Win: window(g)}}
-	return op.forward(x, c.Weight, c.Bias)
+	return convOp{kernel.Conv{N: s[0], C: s[1], H: s[2], W: s[3], O: ws[0], Win: window(g)}}
 }
 
 // ConvTranspose2d is the transpose (gradient) of a Conv2d with the same

@@ -25,19 +25,37 @@ func (c convOp) forward(x, w, bias *tensor.Tensor) *tensor.Tensor {
 	}
 	c.Forward(out.Values(), x.Values(), w.Values(), bd)
 	return tensor.Custom("Conv2d", out, inputs, func(b *tensor.Backprop) []*tensor.Tensor {
-		g, x, w := b.Grad, b.In[0], b.In[1]
-		grads := make([]*tensor.Tensor, len(inputs))
-		if b.Needs(0) {
-			grads[0] = c.transpose(g, w, nil)
-		}
-		if b.Needs(1) {
-			grads[1] = c.weight(x, g, w.Shape())
-		}
-		if bias != nil && b.Needs(2) {
-			grads[2] = biasGrad(g.Reshape(c.N, c.O, -1), b.Recorded())
-		}
-		return grads
+		return c.grads(b, b.Grad)
 	})
+}
+
+// grads returns the gradients of forward with respect to the operands of
+// b (images, weight and, if recorded, bias) from g, the gradient of its
+// maps, as differentiable operations.
+func (c convOp) grads(b *tensor.Backprop, g *tensor.Tensor) []*tensor.Tensor {
+	grads := make([]*tensor.Tensor, len(b.In))
+	if b.Needs(0) {
+		grads[0] = c.transpose(g, b.In[1], nil)
+	}
+	c.paramGrads(b, g, grads)
+	return grads
+}
+
+// paramGrads sets grads[1] and grads[2] to the gradients of forward
+// with respect to its weight and bias, where b wants them.
+func (c convOp) paramGrads(b *tensor.Backprop, g *tensor.Tensor, grads []*tensor.Tensor) {
+	if b.Needs(1) {
+		grads[1] = c.weight(b.In[0], g, b.In[1].Shape())
+	}
+	if len(b.In) > 2 && b.Needs(2) {
+		grads[2] = biasGrad(g.Reshape(c.N, c.O, -1), b.Recorded())
+	}
+}
+
+// needsParams reports whether b wants the gradient of forward's weight
+// or bias.
+func needsParams(b *tensor.Backprop) bool {
+	return b.Needs(1) || len(b.In) > 2 && b.Needs(2)
 }
 
 // transpose returns the transposed convolution of maps m with weight w,

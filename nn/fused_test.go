@@ -51,12 +51,17 @@ func TestFusedBackwardPaths(t *testing.T) {
 	ce := func(r nn.Reduction) func(x *tensor.Tensor) *tensor.Tensor {
 		return func(x *tensor.Tensor) *tensor.Tensor { return nn.CrossEntropyLoss(x, classes, r).Reshape(-1, 1) }
 	}
+	convSiLU := nn.NewSequential(nn.NewConv2d(tensor.NewRNG(51), 1, 8, nn.ConvSpec{Kernel: 3, Stride: 2, Padding: 1}), nn.SiLU())
+	convR := randn(52, 1, 2, 8, 5, 6)
 	cases := []struct {
 		name  string
 		f     func(x *tensor.Tensor) *tensor.Tensor
 		shape []int
 		wrt   []*tensor.Tensor // besides x
 	}{
+		{"SiLU", (*tensor.Tensor).SiLU, []int{3, 50}, nil},
+		// Weighted by convR, summed, and broadcast to the input's shape.
+		{"Conv2d+SiLU", func(x *tensor.Tensor) *tensor.Tensor { return convSiLU.Forward(x).Mul(convR).Sum() }, []int{2, 1, 9, 11}, nn.Tensors(convSiLU)},
 		{"LayerNorm", ln.Forward, []int{2, 5, 6}, nn.Tensors(ln)},
 		{"LayerNorm of a sum", func(x *tensor.Tensor) *tensor.Tensor { return ln.ForwardSum(x, summand) }, []int{2, 5, 6}, append(nn.Tensors(ln), summand)},
 		{"LayerNorm without affine map", noAffine.Forward, []int{4, 3, 4}, nil},
@@ -194,6 +199,50 @@ func TestSequentialLinearActivation(t *testing.T) {
 				for i := range wrt {
 					sameValues(t, fmt.Sprintf("%s gradient %d", name, i), gf[i], gp[i])
 				}
+			}
+		}
+	}
+}
+
+// A Conv2d and the activation after it in a Sequential run as one
+// operation (the activation applied to each image's maps as they are
+// written, SiLU's derivative kept): its values and first derivatives must
+// be those of the two layers one after the other, bit for bit, on one
+// thread and more, through the general products and through those of
+// windows of nine values.
+func TestSequentialConvActivation(t *testing.T) {
+	defer kernel.SetThreads(0)
+	convs := []struct {
+		in, out int
+		spec    nn.ConvSpec
+		shape   []int
+	}{
+		{3, 5, nn.ConvSpec{Kernel: 3, Stride: 2, Padding: 1}, []int{4, 3, 10, 9}},
+		{1, 16, nn.ConvSpec{Kernel: 3, Stride: 2, Padding: 1}, []int{3, 1, 28, 28}},
+		{1, 8, nn.ConvSpec{Kernel: 3, NoBias: true}, []int{5, 1, 13, 12}},
+	}
+	for _, act := range []*nn.Func{nn.ReLU(), nn.LeakyReLU(0.2), nn.LeakyReLU(-0.5), nn.Tanh(), nn.Sigmoid(), nn.SiLU(), nn.GELU()} {
+		for _, threads := range []int{1, 2, 3} {
+			for i, c := range convs {
+				kernel.SetThreads(threads)
+				conv := nn.NewConv2d(tensor.NewRNG(uint64(73+i)), c.in, c.out, c.spec)
+				seq := nn.NewSequential(conv, act)
+				x := randn(74, 1, c.shape...).SetRequiresGrad(true)
+				wrt := append([]*tensor.Tensor{x}, nn.Tensors(conv)...)
+				fused := seq.Forward(x)
+				plain := act.Forward(conv.Forward(x))
+				name := fmt.Sprintf("%s/threads=%d/conv %d", act.Name, threads, i)
+				sameValues(t, name+" values", fused, plain)
+				r := randn(75, 1, plain.Shape()...)
+				gf := tensor.Grad(fused.Mul(r).Sum(), wrt...)
+				gp := tensor.Grad(plain.Mul(r).Sum(), wrt...)
+				for j := range wrt {
+					sameValues(t, fmt.Sprintf("%s gradient %d", name, j), gf[j], gp[j])
+				}
+				// The images' gradient alone, as Langevin steps take it.
+				sameValues(t, name+" gradient of the images alone", tensor.Grad(seq.Forward(x).Mul(r).Sum(), x)[0], gp[0])
+				// Without gradients, the same values.
+				sameValues(t, name+" values without gradients", seq.Forward(x.Detach()), plain)
 			}
 		}
 	}

@@ -185,9 +185,26 @@ func (t *Tensor) GELU() *Tensor {
 	})
 }
 
-// SiLU returns t * sigmoid(t) (also called swish).
+// SiLU returns t * sigmoid(t) (also called swish). When a gradient may
+// flow to t, the forward pass keeps SiLU's derivative as it evaluates the
+// sigmoid (kernel.SiLUKeep), and a first derivative multiplies by it
+// instead of evaluating the sigmoid again; gradients of gradients
+// differentiate the derivative's formula.
 func (t *Tensor) SiLU() *Tensor {
-	return unary("SiLU", t, kernel.SiLU, func(g, x, _ *Tensor) *Tensor { return gradMul(siluGrad, 0, g, x) })
+	if !t.requiresGrad {
+		return unary("SiLU", t, kernel.SiLU, nil)
+	}
+	t.live("SiLU")
+	out, d := empty(t.shape), empty(t.shape)
+	kernel.SiLUKeep(out.data, d.data, t.data)
+	return record(out, "SiLU", []*Tensor{t}, func(b *Backprop) []*Tensor {
+		if b.Recorded() {
+			return []*Tensor{gradMul(siluGrad, 0, b.Grad, b.In[0])}
+		}
+		g := empty(d.shape)
+		kernel.Map2(kernel.Mul, g.data, b.Grad.data[:len(d.data)], d.data)
+		return []*Tensor{g}
+	}).Adopt(d)
 }
 
 // Softplus returns log(1 + e^t), computed without overflow.

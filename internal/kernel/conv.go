@@ -73,8 +73,19 @@ func (cv Conv) check(op string, img, maps, wt []float32) {
 
 // Forward sets y [N, O, OH, OW] to the convolution of x [N, C, H, W] with
 // wt, plus bias [O] on every position of each channel when bias is not nil.
-func (cv Conv) Forward(y, x, wt, bias []float32) {
+func (cv Conv) Forward(y, x, wt, bias []float32) { cv.ForwardMap(y, x, wt, bias, nil) }
+
+// ForwardMap is Forward followed by act(lo, hi) on each run y[lo:hi] of
+// finished maps (whole images), called as soon as the run is written,
+// while it is still in cache: an activation without a pass of its own
+// over y. Runs are disjoint and may be handed to act from several
+// goroutines at once. A nil act makes ForwardMap Forward.
+func (cv Conv) ForwardMap(y, x, wt, bias []float32, act func(lo, hi int)) {
 	cv.check("Conv.Forward", x, y, wt)
+	if cv.direct9() {
+		cv.forward9(y, x, wt, bias, act)
+		return
+	}
 	_, _, l, k := cv.dims()
 	a, lda, transA := wt, k, false
 	if k%convAliasFloats == 0 && cv.N > 0 {
@@ -99,6 +110,9 @@ func (cv Conv) Forward(y, x, wt, bias []float32) {
 				}
 				p := newGemmArgs(transA, false, cv.O, l, k, 1, a, lda, cols[(b-b0)*l:], nc, beta, out, l)
 				p.run(activeKernel, threads, pathAuto)
+				if act != nil {
+					act(b*cv.O*l, (b+1)*cv.O*l)
+				}
 			}
 			return
 		}
@@ -121,6 +135,9 @@ func (cv Conv) Forward(y, x, wt, bias []float32) {
 			for b := b0; b < b1; b++ {
 				BlockCopy(y[b*cv.O*l:], l, out[(b-b0)*l:], nc, cv.O, l)
 			}
+		}
+		if act != nil {
+			act(b0*cv.O*l, b1*cv.O*l)
 		}
 	})
 }
@@ -145,16 +162,25 @@ func transposeInto(dst, src []float32, rows, cols int) {
 // channel when bias is not nil: without bias, the gradient of a loss with
 // respect to Forward's x given its gradient gy with respect to y.
 // ConvTranspose2d is this product.
-func (cv Conv) InputGrad(dx, gy, wt, bias []float32) {
+func (cv Conv) InputGrad(dx, gy, wt, bias []float32) { cv.inputGrad(dx, gy, nil, wt, bias) }
+
+// InputGradScaled is InputGrad without bias of the maps gy times s [N, O,
+// OH, OW] value by value, each product taken as the maps are read: the
+// input gradient of a convolution followed by an activation whose
+// derivative at each value is s (see SiLUKeep).
+func (cv Conv) InputGradScaled(dx, gy, s, wt []float32) {
+	cv.check("Conv.InputGradScaled", dx, s, wt)
+	cv.inputGrad(dx, gy, s, wt, nil)
+}
+
+// inputGrad is InputGrad of the maps gy times s, or of gy when s is nil.
+func (cv Conv) inputGrad(dx, gy, s, wt, bias []float32) {
 	cv.check("Conv.InputGrad", dx, gy, wt)
 	oh, ow, l, k := cv.dims()
 	img := cv.C * cv.H * cv.W
 	cv.chunks(k, l, 0, func(b0, b1, threads int, buf []float32) {
 		nc := (b1 - b0) * l
-		g := cv.gather(buf[k*nc:], gy, b0, b1)
-		cols := buf[:k*nc]
-		p := newGemmArgs(true, false, k, nc, cv.O, 1, wt, k, g, nc, 0, cols, nc)
-		p.run(activeKernel, threads, pathAuto)
+		cols := cv.inputCols(buf, gy, s, wt, b0, b1, threads)
 		phases := phasesFit(cv.H, cv.W, oh, ow, cv.Win)
 		if phases && bias == nil {
 			// Every image value is folded from its phase: no clearing.

@@ -75,6 +75,13 @@ func TestConv(t *testing.T) {
 		{N: 7, C: 3, H: 13, W: 13, O: 4, Win: Window{KH: 3, KW: 3}},
 		{N: 5, C: 2, H: 9, W: 11, O: 3, Win: Window{KH: 5, KW: 3, PadH: 2, PadW: 1}},
 		{N: 8, C: 32, H: 13, W: 13, O: 4, Win: Window{KH: 3, KW: 3}},
+		// Windows of nine values and channels in eights (conv9): strided,
+		// not, over nine channels, and too few positions for an AVX-512
+		// block but not for an AVX2 one.
+		{N: 5, C: 1, H: 28, W: 28, O: 16, Win: Window{KH: 3, KW: 3, StrideH: 2, StrideW: 2, PadH: 1, PadW: 1}},
+		{N: 3, C: 1, H: 13, W: 11, O: 8, Win: Window{KH: 3, KW: 3}},
+		{N: 3, C: 9, H: 5, W: 7, O: 24, Win: Window{KH: 1, KW: 1}},
+		{N: 4, C: 1, H: 6, W: 6, O: 8, Win: Window{KH: 3, KW: 3, StrideH: 2, StrideW: 2, PadH: 1, PadW: 1}},
 		// Weight rows of 1024 values, which Forward reads transposed.
 		{N: 3, C: 64, H: 6, W: 6, O: 13, Win: Window{KH: 4, KW: 4, StrideH: 2, StrideW: 2, PadH: 1, PadW: 1}},
 	}
@@ -124,6 +131,13 @@ func testConv(t *testing.T, cases []Conv, kerns []*gemmKernel) {
 					wantY, wantDx, _ = convRef(cv, x, wt, nil, nil, gy)
 					if !slices.Equal(y, wantY) || !slices.Equal(dx, wantDx) {
 						t.Errorf("Forward or InputGrad without bias differs from the reference")
+					}
+					scale, scaled := randSlice(r, len(gy)), make([]float32, len(gy))
+					Map2(Mul, scaled, gy, scale)
+					cv.InputGrad(wantDx, scaled, wt, nil)
+					cv.InputGradScaled(dx, gy, scale, wt)
+					if !slices.Equal(dx, wantDx) {
+						t.Errorf("InputGradScaled differs from InputGrad of the scaled maps")
 					}
 				})
 			}

@@ -65,6 +65,8 @@ func useLevel(l int) {
 	tanhVec = choose(l, tanhAVX512, tanhAVX2, tanhGo)
 	softplusV = choose(l, softplusAVX512, softplusAVX2, softplusGo)
 	siluGV = choose(l, siluGradAVX512, siluGradAVX2, siluGradGo)
+	conv9 = choose(l, conv9AVX512, conv9AVX2, nil)
+	siluKeepVec = choose(l, siluKeepAVX512, siluKeepAVX2, siluKeepGo)
 }
 
 // choose returns the loop of level l.

@@ -21,4 +21,5 @@ func useLevel(int) {
 	carryVec, dotVec = carryGo, dotBlockGo
 	keepVV, addKeepVV = keepVVGo, addKeepVVGo
 	normApplyVec, normGradVec = normApplyGo, normGradGo
+	siluKeepVec = siluKeepGo
 }

@@ -253,3 +253,25 @@ TEXT ·logAVX512(SB), NOSPLIT, $0-48
 TEXT ·siluGradAVX512(SB), NOSPLIT, $0-72
 	EXPCONSTS
 	MAP(ARGS2, LOAD1; SILUGRADBODY; STORE)
+
+// silu(x) to y as SILUBODY and silu'(x) as SILUGRADBODY (before its
+// product with the gradient), from one exponential; the derivative is
+// left in Z8 for STORE.
+#define SILUKEEPBODY \
+	SIGMOIDBODY \
+	VMOVAPS   Z0, Z6 \
+	VMULPS    Z4, Z0, K2, Z6 \
+	VDIVPS    Z5, Z6, Z11 \
+	VSCALEFPS Z2, Z11, K2, Z11 \
+	VCMPPS    $1, Z25, Z0, K3 \
+	VMULPS    Z29, Z0, K3, Z11 \
+	VMOVUPS   Z11, K1, (DX) \
+	VSUBPS    Z8, Z24, Z9 \
+	VMULPS    Z8, Z0, Z10 \
+	VMULPS    Z9, Z10, Z10 \
+	VADDPS    Z10, Z8, Z8
+
+// func siluKeepAVX512(dst, x, y []float32)
+TEXT ·siluKeepAVX512(SB), NOSPLIT, $0-72
+	EXPCONSTS
+	MAP(ARGS2, LOAD1; SILUKEEPBODY; STORE)

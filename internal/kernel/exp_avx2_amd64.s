@@ -311,3 +311,28 @@ TEXT ·logAVX2(SB), NOSPLIT, $0-48
 TEXT ·siluGradAVX2(SB), NOSPLIT, $0-72
 	YONES
 	YMAP(ARGS2, YSILUGRADBODY)
+
+// silu(x) to y as YSILUBODY and silu'(x) as YSILUGRADBODY (before its
+// product with the gradient), from one exponential; the derivative is
+// left in Y8 for YMAP.
+#define YSILUKEEPBODY \
+	YSIGMOIDBODY \
+	VMULPS     Y4, Y0, Y6 \
+	VBLENDVPS  Y9, Y6, Y0, Y6 \
+	VDIVPS     Y5, Y6, Y1 \
+	YSCALE(Y1, Y7) \
+	VBLENDVPS  Y9, Y7, Y1, Y1 \
+	C(32, Y6) \
+	VCMPPS     $1, Y6, Y0, Y6 \
+	VMULPS     Y13, Y0, Y7 \
+	VBLENDVPS  Y6, Y7, Y1, Y1 \
+	VMASKMOVPS Y1, Y15, (DX) \
+	VSUBPS     Y8, Y14, Y9 \
+	VMULPS     Y8, Y0, Y10 \
+	VMULPS     Y9, Y10, Y10 \
+	VADDPS     Y10, Y8, Y8
+
+// func siluKeepAVX2(dst, x, y []float32)
+TEXT ·siluKeepAVX2(SB), NOSPLIT, $0-72
+	YONES
+	YMAP(ARGS2, YSILUKEEPBODY)

@@ -1,0 +1,123 @@
+package kernel
+
+// A convolution whose windows hold nine values (one input channel and a
+// 3x3 window: the first layer of an image model) makes products of depth
+// nine: a forward product [O, 9] by [9, positions] and an input gradient
+// of nine rows. The general products run those at half their speed on
+// deep ones or less, spending their time loading and storing the tile of
+// the result for nine multiply-adds and packing edges. conv9 computes
+// them instead a block of positions at a time with the nine window rows
+// (or the nine sums) held in registers, reading the weight and the maps in
+// place: Forward and InputGrad take it where the CPU has it, for output
+// channels in multiples of eight and at least a block of positions per
+// image. The sums run in the order of the general products', so the
+// results are the same (but for the sign of a zero sum without bias).
+var conv9 *conv9Loops
+
+// conv9Loops are the vector loops of one instruction level
+// (conv1ch_amd64.s), over blocks of width columns.
+type conv9Loops struct {
+	width int
+	// fwd sets, for blocks blocks of columns and o = 8*groups channels,
+	// y[o][j] = sum_t wt[o*9+t] cols[t][j] + bias[o].
+	fwd func(blocks int, cols *float32, ldc int, wt, bias *float32, groups int, y *float32, ldy int)
+	// bwd sets, for blocks blocks of columns, cols[t][j] = sum_o
+	// wt[o*9+t] g[o][j] for t < 9.
+	bwd func(blocks int, g *float32, ldg int, wt *float32, o int, cols *float32, ldc int)
+	// bwdScaled is bwd of the values of g times those of s, laid out
+	// as g.
+	bwdScaled func(blocks int, g *float32, ldg int, s *float32, wt *float32, o int, cols *float32, ldc int)
+}
+
+// direct9 reports whether Forward and InputGrad take conv9.
+func (cv Conv) direct9() bool {
+	_, _, l, k := cv.dims()
+	return conv9 != nil && k == 9 && cv.O%8 == 0 && l >= conv9.width
+}
+
+// forward9 is ForwardMap through conv9: the windows of a chunk of images
+// are unfolded as there, and each image's maps computed from them.
+func (cv Conv) forward9(y, x, wt, bias []float32, act func(lo, hi int)) {
+	_, _, l, k := cv.dims()
+	if bias == nil {
+		bias = getBuf(cv.O)
+		defer putBuf(bias)
+		clear(bias)
+	}
+	m := cv.O * l
+	cv.chunks(k, l, 0, func(b0, b1, threads int, buf []float32) {
+		cols := cv.unfold(buf, x, b0, b1, threads)
+		nc := (b1 - b0) * l
+		cv.images(b0, b1, threads, func(b int) {
+			conv9.forward(cols[(b-b0)*l:], nc, wt, bias, cv.O, y[b*m:(b+1)*m], l)
+		})
+		if act != nil {
+			act(b0*m, b1*m)
+		}
+	})
+}
+
+// inputCols sets buf's first 9*(b1-b0)*l values to the unfolded input
+// gradient of images b0..b1, [k, (b1-b0)*l], the product of the weight's
+// transpose with the maps of gy side by side, times s value by value
+// when s is not nil, and returns them.
+func (cv Conv) inputCols(buf, gy, s, wt []float32, b0, b1, threads int) []float32 {
+	_, _, l, k := cv.dims()
+	nc := (b1 - b0) * l
+	cols := buf[:k*nc]
+	m := cv.O * l
+	if cv.direct9() {
+		cv.images(b0, b1, threads, func(b int) {
+			var sb []float32
+			if s != nil {
+				sb = s[b*m : (b+1)*m]
+			}
+			conv9.backward(gy[b*m:(b+1)*m], sb, l, wt, cv.O, cols[(b-b0)*l:], nc, l)
+		})
+		return cols
+	}
+	var g []float32
+	if s == nil {
+		g = cv.gather(buf[k*nc:], gy, b0, b1)
+	} else {
+		g = buf[k*nc : k*nc+cv.O*nc]
+		for b := b0; b < b1; b++ {
+			for o := range cv.O {
+				at := b*m + o*l
+				mulVV(g[o*nc+(b-b0)*l:o*nc+(b-b0+1)*l], gy[at:at+l], s[at:at+l])
+			}
+		}
+	}
+	p := newGemmArgs(true, false, k, nc, cv.O, 1, wt, k, g, nc, 0, cols, nc)
+	p.run(activeKernel, threads, pathAuto)
+	return cols
+}
+
+// forward runs fwd over the n columns of cols (rows ldc apart) into the
+// o rows of y (ldy apart). A last partial block is computed as the whole
+// block that ends at column n, writing again the same values to the
+// columns it shares with the block before.
+func (c *conv9Loops) forward(cols []float32, ldc int, wt, bias []float32, o int, y []float32, n int) {
+	ldy := n
+	_, _, _, _ = cols[8*ldc+n-1], wt[9*o-1], bias[o-1], y[(o-1)*ldy+n-1]
+	c.fwd(n/c.width, &cols[0], ldc, &wt[0], &bias[0], o/8, &y[0], ldy)
+	if j := n - c.width; n%c.width != 0 {
+		c.fwd(1, &cols[j], ldc, &wt[0], &bias[0], o/8, &y[j], ldy)
+	}
+}
+
+// backward runs bwd over the n columns of g (rows ldg apart), or
+// bwdScaled over those of g and s when s is not nil, into the nine rows
+// of cols (ldc apart), the last partial block as forward does.
+func (c *conv9Loops) backward(g, s []float32, ldg int, wt []float32, o int, cols []float32, ldc, n int) {
+	_, _, _ = g[(o-1)*ldg+n-1], wt[9*o-1], cols[8*ldc+n-1]
+	run := func(j, blocks int) { c.bwd(blocks, &g[j], ldg, &wt[0], o, &cols[j], ldc) }
+	if s != nil {
+		_ = s[len(g)-1]
+		run = func(j, blocks int) { c.bwdScaled(blocks, &g[j], ldg, &s[j], &wt[0], o, &cols[j], ldc) }
+	}
+	run(0, n/c.width)
+	if n%c.width != 0 {
+		run(n-c.width, 1)
+	}
+}

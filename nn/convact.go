@@ -1,0 +1,82 @@
+package nn
+
+import (
+	"github.com/gibbsml/gibbs/internal/kernel"
+	"github.com/gibbsml/gibbs/tensor"
+)
+
+// forwardAct returns act(c.Forward(x)) as one operation whose product
+// applies act to each image's maps as they are written (see
+// kernel.Conv.ForwardMap), or nil when act is not an activation it can
+// apply so: those of storeActivation, and SiLU, whose derivative it keeps
+// from the forward pass when a gradient may flow, so that the backward
+// pass does not evaluate the sigmoid again. Values and gradients are
+// those of Forward followed by act.
+func (c *Conv2d) forwardAct(x *tensor.Tensor, act *Func) *tensor.Tensor {
+	sa, ok := storeActivation(act)
+	if !ok && act.Name != "SiLU" {
+		return nil
+	}
+	op := c.op(x)
+	w, b := c.Weight, c.Bias
+	oh, ow := op.Win.OutSize(op.H, op.W)
+	out := tensor.Empty(op.N, op.O, oh, ow)
+	yd := out.Values()
+	inputs := []*tensor.Tensor{x, w}
+	var bd []float32
+	if b != nil {
+		bd = b.Values()
+		inputs = append(inputs, b)
+	}
+	var keep *tensor.Tensor // SiLU's derivative, kept for the backward pass
+	apply := func(lo, hi int) { sa.apply(yd[lo:hi], yd[lo:hi]) }
+	if !ok {
+		apply = func(lo, hi int) { kernel.SiLU(yd[lo:hi], yd[lo:hi]) }
+		if anyRequiresGrad(inputs) {
+			keep = tensor.Empty(op.N, op.O, oh, ow)
+			kd := keep.Values()
+			apply = func(lo, hi int) { kernel.SiLUKeep(yd[lo:hi], kd[lo:hi], yd[lo:hi]) }
+		}
+	}
+	op.ForwardMap(yd, x.Values(), w.Values(), bd, apply)
+	y := fused("Conv2d+"+act.Name, out, inputs, func(bp *tensor.Backprop) []*tensor.Tensor {
+		if keep == nil {
+			// The activation's gradient is needed only while the rule runs.
+			g := tensor.Empty(bp.Out.Shape()...)
+			sa.grad(g.Values(), bp.Grad.Values(), bp.Out.Values())
+			grads := op.grads(bp, g)
+			g.Recycle()
+			return grads
+		}
+		// The images' gradient multiplies by SiLU's derivative as the
+		// product reads the maps' gradient (Langevin steps want only
+		// it); the parameters' take the product of the two.
+		grads := make([]*tensor.Tensor, len(bp.In))
+		if bp.Needs(0) {
+			dx := tensor.Empty(op.N, op.C, op.H, op.W)
+			op.InputGradScaled(dx.Values(), bp.Grad.Values(), keep.Values(), bp.In[1].Values())
+			grads[0] = dx
+		}
+		if needsParams(bp) {
+			g := tensor.Empty(bp.Out.Shape()...)
+			kernel.Map2(kernel.Mul, g.Values(), bp.Grad.Values(), keep.Values())
+			op.paramGrads(bp, g, grads)
+			g.Recycle()
+		}
+		return grads
+	}, func() *tensor.Tensor { return act.Forward(op.forward(x, w, b)) })
+	if keep != nil {
+		y.Adopt(keep)
+	}
+	return y
+}
+
+// anyRequiresGrad reports whether a gradient may flow to one of ts.
+func anyRequiresGrad(ts []*tensor.Tensor) bool {
+	for _, t := range ts {
+		if t.RequiresGrad() {
+			return true
+		}
+	}
+	return false
+}
