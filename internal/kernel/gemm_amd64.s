@@ -127,6 +127,23 @@
 	ADDQ AX, SI \
 z_nextdone:
 
+// ZAHEAD sets up ZSTEP12AHEAD for an A read transposed in place, a
+// strided walk along k whose every step reads a new cache line of A and,
+// unless B is packed, new lines of B: SI and R8 are 16 steps of A and of
+// B in bytes, and each step fetches the lines that step 16 ahead reads.
+#define ZAHEAD \
+	MOVQ R13, SI \
+	SHLQ $4, SI \
+	MOVQ R14, R8 \
+	SHLQ $4, R8
+
+#define ZSTEP12AHEAD \
+	PREFETCHT0 (AX)(SI*1) \
+	PREFETCHT0 44(AX)(SI*1) \
+	PREFETCHT0 (BX)(R8*1) \
+	PREFETCHT0 64(BX)(R8*1) \
+	ZSTEP12
+
 // ZLOOPSETUP splits kc (CX) into DX groups of four steps and CX single ones.
 #define ZLOOPSETUP \
 	MOVQ  CX, DX \
@@ -208,7 +225,19 @@ TEXT ·sgemm12x32(SB), NOSPLIT, $0-84
 	TESTQ DX, DX
 	JZ    z_tail
 	TESTQ SI, SI
-	JZ    z_loop4
+	JNZ   z_loop4next
+	CMPQ  R13, $48
+	JEQ   z_loop4
+	ZAHEAD
+
+z_loop4ahead:
+	ZSTEP12AHEAD
+	ZSTEP12AHEAD
+	ZSTEP12AHEAD
+	ZSTEP12AHEAD
+	DECQ DX
+	JNZ  z_loop4ahead
+	JMP  z_tail
 
 z_loop4next:
 	ZSTEP12
