@@ -72,9 +72,15 @@ func (b block) residual(norm *LayerNorm, drop *Dropout, x *tensor.Tensor, f func
 	return norm.ForwardSum(x, drop.Forward(f(x)))
 }
 
-// feedForward returns linear2(drop(activation(linear1(x)))).
+// feedForward returns linear2(drop(activation(linear1(x)))), with the
+// activation applied by linear1's product where it can (ReLU): no pass of
+// its own over the hidden values, nor a tensor for them before it.
 func (b block) feedForward(linear1, linear2 *Linear, drop *Dropout, x *tensor.Tensor) *tensor.Tensor {
-	return linear2.Forward(drop.Forward(b.Activation.Forward(linear1.Forward(x))))
+	h := linear1.forwardAct(x, b.Activation)
+	if h == nil {
+		h = b.Activation.Forward(linear1.Forward(x))
+	}
+	return linear2.Forward(drop.Forward(h))
 }
 
 // selfAttend returns the output of self-attention of x under mask.

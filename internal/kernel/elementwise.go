@@ -30,7 +30,7 @@ var (
 	sigmoidGV, tanhGV, reluGV, siluGV   func(dst, g, x []float32)
 	reluVec                             func(dst, x []float32)
 	fillVec                             func(dst []float32, v float32)
-	sumVec                              func(x []float32) float32
+	sumVec, maxVec                      func(x []float32) float32
 	carryVec                            func(acc []float64, part []float32)
 	dotVec                              func(x, y []float32) float32
 	leakyVec                            func(dst, x []float32, slope float32)

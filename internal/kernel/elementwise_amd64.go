@@ -40,6 +40,7 @@ func useLevel(l int) {
 	reluGV = choose(l, reluGradAVX512, reluGradAVX2, reluGradGo)
 	fillVec = choose(l, fillAVX512, fillGo, fillGo)
 	sumVec = choose(l, sumAVX, sumAVX, sumBlockGo)
+	maxVec = choose(l, maxAVX512, maxGo, maxGo)
 	carryVec = choose(l, carryAVX512, carryAVX, carryGo)
 	dotVec = choose(l, dotAVX, dotAVX, dotBlockGo)
 	reluVec = choose(l, reluAVX512, reluAVX2, reluGo)
@@ -136,6 +137,9 @@ func siluGradAVX512(dst, x, y []float32)
 
 //go:noescape
 func sumAVX(x []float32) float32
+
+//go:noescape
+func maxAVX512(x []float32) float32
 
 //go:noescape
 func dotAVX(x, y []float32) float32

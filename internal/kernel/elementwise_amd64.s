@@ -280,3 +280,56 @@ carrytail:
 carrydone:
 	VZEROUPPER
 	RET
+
+// func maxAVX512(x []float32) float32
+//
+// The largest value of x sixteen lanes at a time, the lanes of the last
+// step past the end set to -Inf; K3 gathers the lanes that held a NaN, in
+// which case the result is NaN (VMAXPS alone would drop it).
+TEXT ·maxAVX512(SB), NOSPLIT, $0-28
+	MOVQ     x_base+0(FP), SI
+	MOVQ     x_len+8(FP), CX
+	BCAST(0xff800000, Z2)
+	VMOVAPS  Z2, Z0
+	KXORW    K3, K3, K3
+	MOVL     $0xffff, AX
+	KMOVW    AX, K1
+
+maxloop:
+	CMPQ  CX, $16
+	JAE   maxbody
+	TESTQ CX, CX
+	JEQ   maxdone
+	MOVL  $1, AX
+	SHLL  CX, AX
+	DECL  AX
+	KMOVW AX, K1
+
+maxbody:
+	VMOVAPS Z2, Z1
+	VMOVUPS (SI), K1, Z1
+	VCMPPS  $3, Z1, Z1, K2
+	KORW    K2, K3, K3
+	VMAXPS  Z1, Z0, Z0
+	ADDQ    $64, SI
+	SUBQ    $16, CX
+	JGT     maxloop
+
+maxdone:
+	VEXTRACTF64X4 $1, Z0, Y1
+	VMAXPS        Y1, Y0, Y0
+	VEXTRACTF128  $1, Y0, X1
+	VMAXPS        X1, X0, X0
+	VPERMILPS     $0x4e, X0, X1
+	VMAXPS        X1, X0, X0
+	VPERMILPS     $0xb1, X0, X1
+	VMAXPS        X1, X0, X0
+	KORTESTW      K3, K3
+	JZ            maxret
+	MOVL          $0x7fc00000, AX
+	VMOVD         AX, X0
+
+maxret:
+	VMOVSS X0, ret+24(FP)
+	VZEROUPPER
+	RET

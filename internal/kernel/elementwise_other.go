@@ -17,7 +17,7 @@ func useLevel(int) {
 	tanhVec, softplusV = tanhGo, softplusGo
 	sigmoidGV, tanhGV, reluGV, siluGV = sigmoidGradGo, tanhGradGo, reluGradGo, siluGradGo
 	reluVec, leakyVec, leakyGV, adamVec = reluGo, leakyGo, leakyGradGo, adamPlain
-	blockCopyVec, blockAddVec, fillVec, sumVec = blockCopyGo, blockAddGo, fillGo, sumBlockGo
+	blockCopyVec, blockAddVec, fillVec, sumVec, maxVec = blockCopyGo, blockAddGo, fillGo, sumBlockGo, maxGo
 	carryVec, dotVec = carryGo, dotBlockGo
 	keepVV, addKeepVV = keepVVGo, addKeepVVGo
 	normApplyVec, normGradVec = normApplyGo, normGradGo

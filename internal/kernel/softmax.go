@@ -31,7 +31,7 @@ func SoftmaxRows(dst, src []float32, n int, logOut bool) {
 // softmaxRow is SoftmaxRows on one row; a non-nil ex (scratch of the row's
 // length) asks for the log form.
 func softmaxRow(dst, src, ex []float32) {
-	m := rowMax(src)
+	m := maxVec(src)
 	if math.IsInf(float64(m), -1) {
 		m = 0
 	}
@@ -76,9 +76,10 @@ func softmaxGradRow(dst, g, y []float32) {
 	mulVV(dst, dst, y)
 }
 
-// rowMax returns the largest value of x (NaN if x holds one, -Inf if x is
-// empty), in eight lanes.
-func rowMax(x []float32) float32 {
+// maxGo returns the largest value of x (NaN if x holds one, -Inf if x is
+// empty), in eight lanes; maxVec is it or a vector loop that gives the
+// same value, but for the sign of a zero.
+func maxGo(x []float32) float32 {
 	inf := float32(math.Inf(-1))
 	m := [8]float32{inf, inf, inf, inf, inf, inf, inf, inf}
 	i := 0

@@ -65,3 +65,41 @@ func TestSoftmaxRows(t *testing.T) {
 		}
 	}
 }
+
+// maxVec gives maxGo's value at every level, over lengths with and
+// without a vector tail, with NaNs and -Infs anywhere.
+func TestMaxVec(t *testing.T) {
+	nan, inf := float32(math.NaN()), float32(math.Inf(-1))
+	cases := []struct {
+		name string
+		set  func(x []float32)
+	}{
+		{"plain", func([]float32) {}},
+		{"negative", func(x []float32) {
+			for i := range x {
+				x[i] = -1 - x[i]*x[i]
+			}
+		}},
+		{"allInf", func(x []float32) { Fill(x, inf) }},
+		{"nanFirst", func(x []float32) { x[0] = nan }},
+		{"nanLast", func(x []float32) { x[len(x)-1] = nan }},
+		{"maxLast", func(x []float32) { x[len(x)-1] = 100 }},
+	}
+	forEachLevel(t, func(t *testing.T) {
+		for _, c := range cases {
+			for n := 0; n <= 70; n++ {
+				x := make([]float32, n)
+				for i := range x {
+					x[i] = float32(math.Sin(float64(3*i + n)))
+				}
+				if n > 0 {
+					c.set(x)
+				}
+				got, want := maxVec(x), maxGo(x)
+				if got != want && !(got != got && want != want) {
+					t.Fatalf("%s, n=%d: maxVec = %v, want %v", c.name, n, got, want)
+				}
+			}
+		}
+	})
+}
