@@ -27,11 +27,17 @@ func (c convOp) forward(x, w, bias *tensor.Tensor) *tensor.Tensor {
 	return tensor.Custom("Conv2d", out, inputs, func(b *tensor.Backprop) []*tensor.Tensor {
 		g, x, w := b.Grad, b.In[0], b.In[1]
 		grads := make([]*tensor.Tensor, len(inputs))
-		if b.Needs(0) {
-			grads[0] = c.transpose(g, w, nil)
-		}
-		if b.Needs(1) {
-			grads[1] = c.weight(x, g, w.Shape())
+		if b.Needs(0) && b.Needs(1) && !b.Recorded() {
+			// First derivatives of both: one pass for the two products.
+			grads[0], grads[1] = tensor.Empty(x.Shape()...), tensor.Empty(w.Shape()...)
+			c.Backward(grads[0].Values(), grads[1].Values(), x.Values(), g.Values(), w.Values())
+		} else {
+			if b.Needs(0) {
+				grads[0] = c.transpose(g, w, nil)
+			}
+			if b.Needs(1) {
+				grads[1] = c.weight(x, g, w.Shape())
+			}
 		}
 		if bias != nil && b.Needs(2) {
 			grads[2] = biasGrad(g.Reshape(c.N, c.O, -1), b.Recorded())

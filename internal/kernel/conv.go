@@ -147,42 +147,50 @@ func transposeInto(dst, src []float32, rows, cols int) {
 // ConvTranspose2d is this product.
 func (cv Conv) InputGrad(dx, gy, wt, bias []float32) {
 	cv.check("Conv.InputGrad", dx, gy, wt)
-	oh, ow, l, k := cv.dims()
-	img := cv.C * cv.H * cv.W
+	_, _, l, k := cv.dims()
 	cv.chunks(k, l, 0, func(b0, b1, threads int, buf []float32) {
 		nc := (b1 - b0) * l
-		g := cv.gather(buf[k*nc:], gy, b0, b1)
-		cols := buf[:k*nc]
-		p := newGemmArgs(true, false, k, nc, cv.O, 1, wt, k, g, nc, 0, cols, nc)
-		p.run(activeKernel, threads, pathAuto)
-		phases := phasesFit(cv.H, cv.W, oh, ow, cv.Win)
-		if phases && bias == nil {
-			// Every image value is folded from its phase: no clearing.
-			walkPhases(cols, nc, dx[b0*img:b1*img], b1-b0, cv.C, cv.H, cv.W, cv.Win, foldSetPhases, threads)
-			return
-		}
-		hw := cv.H * cv.W
-		for b := b0; b < b1; b++ {
-			for c := range cv.C {
-				plane := dx[b*img+c*hw : b*img+(c+1)*hw]
-				if bias != nil {
-					Fill(plane, bias[c])
-				} else {
-					clear(plane)
-				}
+		cv.inputChunk(dx, cv.gather(buf[k*nc:], gy, b0, b1), wt, bias, b0, b1, threads, buf)
+	})
+}
+
+// inputChunk is InputGrad for images b0..b1, given their maps side by
+// side in g [O, (b1-b0)*l], with the start of buf as scratch for their
+// columns.
+func (cv Conv) inputChunk(dx, g, wt, bias []float32, b0, b1, threads int, buf []float32) {
+	oh, ow, l, k := cv.dims()
+	img := cv.C * cv.H * cv.W
+	nc := (b1 - b0) * l
+	cols := buf[:k*nc]
+	p := newGemmArgs(true, false, k, nc, cv.O, 1, wt, k, g, nc, 0, cols, nc)
+	p.run(activeKernel, threads, pathAuto)
+	phases := phasesFit(cv.H, cv.W, oh, ow, cv.Win)
+	if phases && bias == nil {
+		// Every image value is folded from its phase: no clearing.
+		walkPhases(cols, nc, dx[b0*img:b1*img], b1-b0, cv.C, cv.H, cv.W, cv.Win, foldSetPhases, threads)
+		return
+	}
+	hw := cv.H * cv.W
+	for b := b0; b < b1; b++ {
+		for c := range cv.C {
+			plane := dx[b*img+c*hw : b*img+(c+1)*hw]
+			if bias != nil {
+				Fill(plane, bias[c])
+			} else {
+				clear(plane)
 			}
 		}
-		switch {
-		case phases:
-			walkPhases(cols, nc, dx[b0*img:b1*img], b1-b0, cv.C, cv.H, cv.W, cv.Win, foldAddPhases, threads)
-			return
-		case stripsFit(cv.H, cv.W, cv.Win):
-			walkStrips(cols, nc, dx[b0*img:b1*img], b1-b0, cv.C, cv.H, cv.W, cv.Win, true, threads)
-			return
-		}
-		cv.images(b0, b1, threads, func(b int) {
-			walkImage(cols[(b-b0)*l:], nc, dx[b*img:(b+1)*img], cv.C, cv.H, cv.W, oh, ow, cv.Win, true)
-		})
+	}
+	switch {
+	case phases:
+		walkPhases(cols, nc, dx[b0*img:b1*img], b1-b0, cv.C, cv.H, cv.W, cv.Win, foldAddPhases, threads)
+		return
+	case stripsFit(cv.H, cv.W, cv.Win):
+		walkStrips(cols, nc, dx[b0*img:b1*img], b1-b0, cv.C, cv.H, cv.W, cv.Win, true, threads)
+		return
+	}
+	cv.images(b0, b1, threads, func(b int) {
+		walkImage(cols[(b-b0)*l:], nc, dx[b*img:(b+1)*img], cv.C, cv.H, cv.W, oh, ow, cv.Win, true)
 	})
 }
 
@@ -270,31 +278,42 @@ func (cv Conv) chunkImages(rows, l, budget int) int {
 }
 
 // chunks runs f(b0, b1, ...) on each chunk of images b0..b1, with a
-// scratch buffer for its columns and products. When there are at least as
-// many chunks as threads, each thread claims chunks as it comes free and
-// runs them on its own; otherwise the chunks run one after the other on
-// all threads.
+// scratch buffer for its columns and products (see spread).
 func (cv Conv) chunks(k, l, budget int, f func(b0, b1, threads int, buf []float32)) {
 	if cv.N == 0 {
 		return
 	}
 	cb := cv.chunkImages(k+cv.O, l, budget)
-	n := ceilDiv(cv.N, cb)
+	spread(ceilDiv(cv.N, cb), cb*l*(k+cv.O), func(i, threads int, buf []float32) {
+		f(i*cb, min(cv.N, (i+1)*cb), threads, buf)
+	})
+}
+
+// spread runs f(i, threads, buf) for i in 0..n-1, each with a scratch
+// buffer of size values. When there are at least as many units as
+// threads, each thread claims units as it comes free and runs them on its
+// own (threads 1); otherwise the units run one after the other on all
+// threads.
+func spread(n, size int, f func(i, threads int, buf []float32)) {
 	threads := Threads()
 	if n < threads {
-		cv.serialChunks(k, l, budget, f)
+		buf := getBuf(size)
+		defer putBuf(buf)
+		for i := range n {
+			f(i, threads, buf)
+		}
 		return
 	}
 	var next atomic.Int64
 	parallelFor(threads, func(int) {
-		buf := getBuf(cb * l * (k + cv.O))
+		buf := getBuf(size)
 		defer putBuf(buf)
 		for {
 			i := int(next.Add(1) - 1)
 			if i >= n {
 				return
 			}
-			f(i*cb, min(cv.N, (i+1)*cb), 1, buf)
+			f(i, 1, buf)
 		}
 	})
 }

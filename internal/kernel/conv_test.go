@@ -125,6 +125,15 @@ func testConv(t *testing.T, cases []Conv, kerns []*gemmKernel) {
 					if !slices.Equal(y, wantY) || !slices.Equal(dx, wantDx) {
 						t.Errorf("Forward or InputGrad without bias differs from the reference")
 					}
+					for _, s := range [][]float32{dx, dw} {
+						for i := range s {
+							s[i] = 1e9 // overwritten
+						}
+					}
+					cv.Backward(dx, dw, x, gy, wt)
+					if !slices.Equal(dx, wantDx) || !slices.Equal(dw, wantDw) {
+						t.Errorf("Backward differs from the reference")
+					}
 				})
 			}
 		}
