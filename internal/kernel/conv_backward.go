@@ -25,13 +25,9 @@ func (cv Conv) Backward(dx, dw, x, gy, wt []float32) {
 	cb := cv.chunkImages(k+cv.O, l, 0)
 	n := ceilDiv(cv.N, cb)
 	groups := min(n, convGradGroups, max(1, convChunkFloats/ok))
-	sums := getBuf((groups - 1) * ok)
+	sums := getBuf(groups * ok)
 	defer putBuf(sums)
 	spread(groups, cb*l*(k+cv.O), func(gi, threads int, buf []float32) {
-		acc := dw[:ok]
-		if gi > 0 {
-			acc = sums[(gi-1)*ok : gi*ok]
-		}
 		var beta float32
 		for i := gi * n / groups; i < (gi+1)*n/groups; i++ {
 			b0, b1 := i*cb, min(cv.N, (i+1)*cb)
@@ -39,12 +35,16 @@ func (cv Conv) Backward(dx, dw, x, gy, wt []float32) {
 			g := cv.gather(buf[k*nc:], gy, b0, b1)
 			cv.inputChunk(dx, g, wt, nil, b0, b1, threads, buf)
 			cols := cv.unfold(buf, x, b0, b1, threads)
-			p := newGemmArgs(false, true, cv.O, k, nc, 1, g, nc, cols, nc, beta, acc, k)
-			p.run(activeKernel, threads, pathAuto)
+			cv.addWeightGrad(sums[gi*ok:(gi+1)*ok], g, cols, nc, beta, threads)
 			beta = 1
 		}
 	})
 	for gi := 1; gi < groups; gi++ {
-		AddTo(dw[:ok], sums[(gi-1)*ok:gi*ok])
+		AddTo(sums[:ok], sums[gi*ok:(gi+1)*ok])
+	}
+	if cv.dwTransposed() {
+		transposeInto(dw, sums, k, cv.O)
+	} else {
+		copy(dw[:ok], sums)
 	}
 }
