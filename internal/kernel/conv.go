@@ -196,31 +196,10 @@ func (cv Conv) inputChunk(dx, g, wt, bias []float32, b0, b1, threads int, buf []
 
 // WeightGrad sets dw [O, C*KH*KW] to the sum over the images of each map
 // of gy [N, O, OH, OW] times the unfolded windows of x [N, C, H, W]: the
-// gradient with respect to Forward's weight. Chunks add into dw one after
-// the other, in an order fixed by the shape, so the result does not depend
-// on the thread count.
+// gradient with respect to Forward's weight. The result does not depend
+// on the thread count (see weightGrad).
 func (cv Conv) WeightGrad(dw, x, gy []float32) {
-	cv.check("Conv.WeightGrad", x, gy, dw)
-	_, _, l, k := cv.dims()
-	if cv.N == 0 {
-		clear(dw[:cv.O*k])
-		return
-	}
-	acc := dw[:cv.O*k]
-	if cv.dwTransposed() {
-		acc = getBuf(cv.O * k)
-		defer putBuf(acc)
-	}
-	var beta float32
-	cv.serialChunks(k, l, convDeepFloats, func(b0, b1, threads int, buf []float32) {
-		nc := (b1 - b0) * l
-		cols := cv.unfold(buf, x, b0, b1, threads)
-		cv.addWeightGrad(acc, cv.gather(buf[k*nc:], gy, b0, b1), cols, nc, beta, threads)
-		beta = 1
-	})
-	if cv.dwTransposed() {
-		transposeInto(dw, acc, k, cv.O)
-	}
+	cv.weightGrad("Conv.WeightGrad", dw, x, gy, nil)
 }
 
 // dwTransposed reports whether WeightGrad and Backward sum the weight's
@@ -346,18 +325,4 @@ func spread(n, size int, f func(i, threads int, buf []float32)) {
 			f(i, 1, buf)
 		}
 	})
-}
-
-// serialChunks runs f on chunks of images one after the other, each on
-// all threads.
-func (cv Conv) serialChunks(k, l, budget int, f func(b0, b1, threads int, buf []float32)) {
-	if cv.N == 0 {
-		return
-	}
-	cb := cv.chunkImages(k+cv.O, l, budget)
-	buf := getBuf(cb * l * (k + cv.O))
-	defer putBuf(buf)
-	for b0 := 0; b0 < cv.N; b0 += cb {
-		f(b0, min(cv.N, b0+cb), Threads(), buf)
-	}
 }
