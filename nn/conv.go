@@ -88,6 +88,11 @@ func (c *Conv2d) Params() []Param { return convParams(c.Weight, c.Bias) }
 
 // Forward returns the convolution of x, of shape [N, out, OH, OW].
 func (c *Conv2d) Forward(x *tensor.Tensor) *tensor.Tensor {
+	return c.op(x).forward(x, c.Weight, c.Bias)
+}
+
+// op returns the convolution of inputs of x's shape, checked.
+func (c *Conv2d) op(x *tensor.Tensor) convOp {
 	ws := c.Weight.Shape()
 	s := checkImage("Conv2d", x, ws[1])
 	g := c.Geom
@@ -96,8 +101,41 @@ func (c *Conv2d) Forward(x *tensor.Tensor) *tensor.Tensor {
 	if oh <= 0 || ow <= 0 {
 		panic(fmt.Sprintf("nn: Conv2d: kernel %dx%d with %+v does not fit input %v", g.KH, g.KW, g, s))
 	}
-	op := convOp{kernel.Conv{N: s[0], C: s[1], H: s[2], W: s[3], O: ws[0], Win: window(g)}}
-	return op.forward(x, c.Weight, c.Bias)
+	return convOp{kernel.Conv{N: s[0], C: s[1], H: s[2], W: s[3], O: ws[0], Win: window(g)}}
+}
+
+// forwardMaxPool returns p.Forward(c.Forward(x)) without storing the
+// convolution's maps: each chunk of images is pooled while its maps are
+// in cache (kernel.Conv.ForwardMaxPool). Its first derivatives scatter
+// the gradient back to the maps, as MaxPool2d's do, and go on from there
+// as Forward's; a recorded pass differentiates the two layers one after
+// the other.
+func (c *Conv2d) forwardMaxPool(x *tensor.Tensor, p *MaxPool2d) *tensor.Tensor {
+	op := c.op(x)
+	oh, ow := op.Win.OutSize(op.H, op.W)
+	ph, pw := p.Geom.OutSize(oh, ow)
+	if ph <= 0 || pw <= 0 {
+		panic(fmt.Sprintf("nn: MaxPool2d: window %dx%d with %+v does not fit input %v", p.Geom.KH, p.Geom.KW, p.Geom, []int{op.N, op.O, oh, ow}))
+	}
+	planes := op.N * op.O
+	out, idx := tensor.Empty(op.N, op.O, ph, pw), tensor.Empty(planes, ph*pw)
+	inputs := []*tensor.Tensor{x, c.Weight}
+	var bd []float32
+	if c.Bias != nil {
+		bd = c.Bias.Values()
+		inputs = append(inputs, c.Bias)
+	}
+	op.ForwardMaxPool(out.Values(), idx.Values(), x.Values(), c.Weight.Values(), bd, window(p.Geom))
+	return fused("Conv2d+MaxPool2d", out, inputs, func(b *tensor.Backprop) []*tensor.Tensor {
+		// The maps' gradient is needed only while the rule runs.
+		g := tensor.Empty(op.N, op.O, oh, ow)
+		if !kernel.ScatterSum(g.Values(), b.Grad.Values(), idx.Values(), planes, ph*pw, oh*ow, 1) {
+			panic("nn: MaxPool2d: a saved position lies outside its plane")
+		}
+		grads := op.grads(b, g)
+		g.Recycle()
+		return grads
+	}, func() *tensor.Tensor { return p.Forward(c.Forward(x)) }).Adopt(idx)
 }
 
 // ConvTranspose2d is the transpose (gradient) of a Conv2d with the same

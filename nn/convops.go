@@ -25,25 +25,31 @@ func (c convOp) forward(x, w, bias *tensor.Tensor) *tensor.Tensor {
 	}
 	c.Forward(out.Values(), x.Values(), w.Values(), bd)
 	return tensor.Custom("Conv2d", out, inputs, func(b *tensor.Backprop) []*tensor.Tensor {
-		g, x, w := b.Grad, b.In[0], b.In[1]
-		grads := make([]*tensor.Tensor, len(inputs))
-		if b.Needs(0) && b.Needs(1) && !b.Recorded() {
-			// First derivatives of both: one pass for the two products.
-			grads[0], grads[1] = tensor.Empty(x.Shape()...), tensor.Empty(w.Shape()...)
-			c.Backward(grads[0].Values(), grads[1].Values(), x.Values(), g.Values(), w.Values())
-		} else {
-			if b.Needs(0) {
-				grads[0] = c.transpose(g, w, nil)
-			}
-			if b.Needs(1) {
-				grads[1] = c.weight(x, g, w.Shape())
-			}
-		}
-		if bias != nil && b.Needs(2) {
-			grads[2] = biasGrad(g.Reshape(c.N, c.O, -1), b.Recorded())
-		}
-		return grads
+		return c.grads(b, b.Grad)
 	})
+}
+
+// grads returns the gradients of forward's inputs (images, weight and,
+// when b has a third input, bias) given g, the gradient of its maps.
+func (c convOp) grads(b *tensor.Backprop, g *tensor.Tensor) []*tensor.Tensor {
+	x, w := b.In[0], b.In[1]
+	grads := make([]*tensor.Tensor, len(b.In))
+	if b.Needs(0) && b.Needs(1) && !b.Recorded() {
+		// First derivatives of both: one pass for the two products.
+		grads[0], grads[1] = tensor.Empty(x.Shape()...), tensor.Empty(w.Shape()...)
+		c.Backward(grads[0].Values(), grads[1].Values(), x.Values(), g.Values(), w.Values())
+	} else {
+		if b.Needs(0) {
+			grads[0] = c.transpose(g, w, nil)
+		}
+		if b.Needs(1) {
+			grads[1] = c.weight(x, g, w.Shape())
+		}
+	}
+	if len(b.In) > 2 && b.Needs(2) {
+		grads[2] = biasGrad(g.Reshape(c.N, c.O, -1), b.Recorded())
+	}
+	return grads
 }
 
 // transpose returns the transposed convolution of maps m with weight w,

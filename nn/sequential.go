@@ -23,9 +23,27 @@ func NewSequential(layers ...Layer) *Sequential { return &Sequential{Layers: lay
 // quarter of the values for 2x2 windows: max and ReLU commute, the
 // window's maximum is the same value at the same position when it is
 // positive, and the gradient is zero in both orders when it is not (the
-// sign of a zero, and where a NaN gradient lands, aside).
+// sign of a zero, and where a NaN gradient lands, aside). A Conv2d
+// followed by MaxPool2d, with or without such a ReLU between, pools the
+// convolution's maps a chunk of images at a time, never storing them
+// all, with the values and gradients of the layers one after the other.
 func (s *Sequential) Forward(x *tensor.Tensor) *tensor.Tensor {
 	for i := 0; i < len(s.Layers); i++ {
+		if c, ok := s.Layers[i].(*Conv2d); ok {
+			relu := reluThenMaxPool(s.Layers, i+1)
+			j := i + 1
+			if relu {
+				j++
+			}
+			if p, ok := layerAt(s.Layers, j).(*MaxPool2d); ok {
+				x = c.forwardMaxPool(x, p)
+				if relu {
+					x = s.Layers[i+1].Forward(x)
+				}
+				i = j
+				continue
+			}
+		}
 		if reluThenMaxPool(s.Layers, i) {
 			x, i = s.Layers[i].Forward(s.Layers[i+1].Forward(x)), i+1
 			continue
@@ -41,6 +59,14 @@ func (s *Sequential) Forward(x *tensor.Tensor) *tensor.Tensor {
 		x = s.Layers[i].Forward(x)
 	}
 	return x
+}
+
+// layerAt returns layers[i], or nil past the end.
+func layerAt(layers []Layer, i int) Layer {
+	if i >= len(layers) {
+		return nil
+	}
+	return layers[i]
 }
 
 // reluThenMaxPool reports whether layers[i] is ReLU and layers[i+1] a

@@ -56,7 +56,14 @@ func (cv Conv) dims() (oh, ow, l, k int) {
 
 // check panics unless the sizes are valid and the slices hold them.
 func (cv Conv) check(op string, img, maps, wt []float32) {
-	oh, ow, l, k := cv.dims()
+	_, _, l, _ := cv.dims()
+	cv.checkWith(op, img, wt, "map", maps, cv.N*cv.O*l)
+}
+
+// checkWith is check with an output named name of n values in place of
+// the maps.
+func (cv Conv) checkWith(op string, img, wt []float32, name string, out []float32, n int) {
+	oh, ow, _, k := cv.dims()
 	if cv.N < 0 || cv.C <= 0 || cv.O <= 0 || oh <= 0 || ow <= 0 {
 		panic(fmt.Sprintf("kernel: %s: invalid convolution %+v", op, cv))
 	}
@@ -64,7 +71,7 @@ func (cv Conv) check(op string, img, maps, wt []float32) {
 		name string
 		x    []float32
 		n    int
-	}{{"image", img, cv.N * cv.C * cv.H * cv.W}, {"map", maps, cv.N * cv.O * l}, {"weight", wt, cv.O * k}} {
+	}{{"image", img, cv.N * cv.C * cv.H * cv.W}, {name, out, n}, {"weight", wt, cv.O * k}} {
 		if len(s.x) < s.n {
 			panic(fmt.Sprintf("kernel: %s: %s holds %d values, want %d for %+v", op, s.name, len(s.x), s.n, cv))
 		}
@@ -76,29 +83,15 @@ func (cv Conv) check(op string, img, maps, wt []float32) {
 func (cv Conv) Forward(y, x, wt, bias []float32) {
 	cv.check("Conv.Forward", x, y, wt)
 	_, _, l, k := cv.dims()
-	a, lda, transA := wt, k, false
-	if k%convAliasFloats == 0 && cv.N > 0 {
-		wtT := getBuf(k * cv.O)
-		defer putBuf(wtT)
-		transposeInto(wtT, wt, cv.O, k)
-		a, lda, transA = wtT, cv.O, true
-	}
+	fw := cv.forwardWeight(wt)
+	defer fw.release()
 	cv.chunks(k, l, 0, func(b0, b1, threads int, buf []float32) {
 		cols := cv.unfold(buf, x, b0, b1, threads)
 		nc := (b1 - b0) * l
 		if l >= convImageCols {
 			// Each image's product is wide enough alone: write it in place.
 			for b := b0; b < b1; b++ {
-				out := y[b*cv.O*l : (b+1)*cv.O*l]
-				var beta float32
-				if bias != nil {
-					for o := range cv.O {
-						Fill(out[o*l:(o+1)*l], bias[o])
-					}
-					beta = 1
-				}
-				p := newGemmArgs(transA, false, cv.O, l, k, 1, a, lda, cols[(b-b0)*l:], nc, beta, out, l)
-				p.run(activeKernel, threads, pathAuto)
+				fw.product(y[b*cv.O*l:], l, cols[(b-b0)*l:], nc, bias, 1, threads)
 			}
 			return
 		}
@@ -106,23 +99,60 @@ func (cv Conv) Forward(y, x, wt, bias []float32) {
 		if b1-b0 > 1 {
 			out, ldo = buf[k*nc:k*nc+cv.O*nc], nc
 		}
-		var beta float32
-		if bias != nil {
-			for o := range cv.O {
-				for b := range b1 - b0 {
-					Fill(out[o*ldo+b*l:o*ldo+(b+1)*l], bias[o])
-				}
-			}
-			beta = 1
-		}
-		p := newGemmArgs(transA, false, cv.O, nc, k, 1, a, lda, cols, nc, beta, out, ldo)
-		p.run(activeKernel, threads, pathAuto)
+		fw.product(out, ldo, cols, nc, bias, b1-b0, threads)
 		if b1-b0 > 1 {
 			for b := b0; b < b1; b++ {
 				BlockCopy(y[b*cv.O*l:], l, out[(b-b0)*l:], nc, cv.O, l)
 			}
 		}
 	})
+}
+
+// convWeight is a weight as Forward's products read it.
+type convWeight struct {
+	cv     Conv
+	a      []float32
+	lda    int
+	transA bool
+	tmp    []float32 // the transposed copy, if any, to release
+}
+
+// forwardWeight returns wt as Forward's products read it: in place, or
+// transposed when its rows are a multiple of 4 KiB long.
+func (cv Conv) forwardWeight(wt []float32) convWeight {
+	_, _, _, k := cv.dims()
+	if k%convAliasFloats != 0 || cv.N == 0 {
+		return convWeight{cv: cv, a: wt, lda: k}
+	}
+	wtT := getBuf(k * cv.O)
+	transposeInto(wtT, wt, cv.O, k)
+	return convWeight{cv: cv, a: wtT, lda: cv.O, transA: true, tmp: wtT}
+}
+
+// release returns the transposed copy, if any, to the pool.
+func (fw convWeight) release() {
+	if fw.tmp != nil {
+		putBuf(fw.tmp)
+	}
+}
+
+// product sets out [O, images*l], rows ldo values apart, to the maps of
+// images whose columns lie side by side in cols [k, images*l], rows ldc
+// values apart, plus bias [O] when it is not nil.
+func (fw convWeight) product(out []float32, ldo int, cols []float32, ldc int, bias []float32, images, threads int) {
+	cv := fw.cv
+	_, _, l, k := cv.dims()
+	var beta float32
+	if bias != nil {
+		for o := range cv.O {
+			for b := range images {
+				Fill(out[o*ldo+b*l:o*ldo+(b+1)*l], bias[o])
+			}
+		}
+		beta = 1
+	}
+	p := newGemmArgs(fw.transA, false, cv.O, images*l, k, 1, fw.a, fw.lda, cols, ldc, beta, out, ldo)
+	p.run(activeKernel, threads, pathAuto)
 }
 
 // transposeInto sets dst [cols, rows] to the transpose of src [rows,

@@ -134,8 +134,30 @@ func testConv(t *testing.T, cases []Conv, kerns []*gemmKernel) {
 					if !slices.Equal(dx, wantDx) || !slices.Equal(dw, wantDw) {
 						t.Errorf("Backward differs from the reference")
 					}
+					testForwardMaxPool(t, cv, x, wt, bias)
 				})
 			}
+		}
+	}
+}
+
+// testForwardMaxPool checks that ForwardMaxPool gives MaxPool2d of
+// Forward's maps, through halving windows and overlapping padded ones.
+func testForwardMaxPool(t *testing.T, cv Conv, x, wt, bias []float32) {
+	oh, ow, l, _ := cv.dims()
+	y := make([]float32, cv.N*cv.O*l)
+	cv.Forward(y, x, wt, bias)
+	for _, pool := range []Window{{KH: 2, KW: 2, StrideH: 2, StrideW: 2}, {KH: 3, KW: 3, StrideH: 2, StrideW: 2, PadH: 1, PadW: 1}} {
+		ph, pw := pool.OutSize(oh, ow)
+		if ph <= 0 || pw <= 0 {
+			continue
+		}
+		n := cv.N * cv.O * ph * pw
+		wantM, wantI, m, idx := make([]float32, n), make([]float32, n), make([]float32, n), make([]float32, n)
+		MaxPool2d(wantM, wantI, y, cv.N*cv.O, oh, ow, pool)
+		cv.ForwardMaxPool(m, idx, x, wt, bias, pool)
+		if !slices.Equal(m, wantM) || !slices.Equal(idx, wantI) {
+			t.Errorf("ForwardMaxPool with %+v differs from Forward then MaxPool2d", pool)
 		}
 	}
 }
