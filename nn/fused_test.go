@@ -282,7 +282,7 @@ func TestSequentialReLUMaxPool(t *testing.T) {
 // between, pools the convolution's maps as they are made: its values and
 // first derivatives must equal those of the layers one after the other,
 // with and without a bias, for chunks of one image and of several, on
-// one thread and more.
+// one thread and more, with the weight's gradient wanted or not.
 func TestSequentialConvMaxPool(t *testing.T) {
 	defer kernel.SetThreads(0)
 	for _, tc := range []struct {
@@ -321,6 +321,8 @@ func TestSequentialConvMaxPool(t *testing.T) {
 			for i := range gp {
 				sameValues(t, fmt.Sprintf("%s gradient %d", name, i), gf[i], gp[i])
 			}
+			// The images' gradient alone stores the maps' gradient.
+			sameValues(t, name+" images' gradient alone", tensor.Grad(fusedOut.Mul(r).Sum(), x)[0], gp[0])
 		}
 	}
 }

@@ -57,21 +57,23 @@ func (cv Conv) dims() (oh, ow, l, k int) {
 // check panics unless the sizes are valid and the slices hold them.
 func (cv Conv) check(op string, img, maps, wt []float32) {
 	_, _, l, _ := cv.dims()
-	cv.checkWith(op, img, wt, "map", maps, cv.N*cv.O*l)
+	cv.checkWith(op, img, wt, convOut{"map", maps, cv.N * cv.O * l})
 }
 
-// checkWith is check with an output named name of n values in place of
-// the maps.
-func (cv Conv) checkWith(op string, img, wt []float32, name string, out []float32, n int) {
+// convOut is an output slice that check and checkWith check.
+type convOut struct {
+	name string
+	x    []float32
+	n    int // values it must hold
+}
+
+// checkWith is check with the outputs outs in place of the maps.
+func (cv Conv) checkWith(op string, img, wt []float32, outs ...convOut) {
 	oh, ow, _, k := cv.dims()
 	if cv.N < 0 || cv.C <= 0 || cv.O <= 0 || oh <= 0 || ow <= 0 {
 		panic(fmt.Sprintf("kernel: %s: invalid convolution %+v", op, cv))
 	}
-	for _, s := range []struct {
-		name string
-		x    []float32
-		n    int
-	}{{"image", img, cv.N * cv.C * cv.H * cv.W}, {name, out, n}, {"weight", wt, cv.O * k}} {
+	for _, s := range append(outs, convOut{"image", img, cv.N * cv.C * cv.H * cv.W}, convOut{"weight", wt, cv.O * k}) {
 		if len(s.x) < s.n {
 			panic(fmt.Sprintf("kernel: %s: %s holds %d values, want %d for %+v", op, s.name, len(s.x), s.n, cv))
 		}
@@ -229,7 +231,8 @@ func (cv Conv) inputChunk(dx, g, wt, bias []float32, b0, b1, threads int, buf []
 // gradient with respect to Forward's weight. The result does not depend
 // on the thread count (see weightGrad).
 func (cv Conv) WeightGrad(dw, x, gy []float32) {
-	cv.weightGrad("Conv.WeightGrad", dw, x, gy, nil)
+	cv.check("Conv.WeightGrad", x, gy, dw)
+	cv.weightGrad(dw, x, cv.gathered(gy), nil)
 }
 
 // dwTransposed reports whether WeightGrad and Backward sum the weight's

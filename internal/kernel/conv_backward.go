@@ -11,20 +11,36 @@ const convGradGroups = 12
 // the second.
 func (cv Conv) Backward(dx, dw, x, gy, wt []float32) {
 	cv.check("Conv.Backward", dx, gy, wt)
-	cv.weightGrad("Conv.Backward", dw, x, gy, func(g []float32, b0, b1, threads int, buf []float32) {
-		cv.inputChunk(dx, g, wt, nil, b0, b1, threads, buf)
-	})
+	cv.check("Conv.Backward", x, gy, dw)
+	cv.weightGrad(dw, x, cv.gathered(gy), cv.inputGrad(dx, wt))
 }
 
-// weightGrad is WeightGrad, running also, when not nil, on each chunk's
-// maps g [O, (b1-b0)*l] before the chunk's weight product, with the start
-// of buf free for its columns. The chunks fall into groups fixed by the
-// shape, which run side by side on the threads, each summing its weight
-// gradient on its own; the groups' sums are added in order, so the result
-// does not depend on the thread count. Alone, the chunks are deeper (see
-// convDeepFloats); with also, they are those of InputGrad.
-func (cv Conv) weightGrad(op string, dw, x, gy []float32, also func(g []float32, b0, b1, threads int, buf []float32)) {
-	cv.check(op, x, gy, dw)
+// gathered returns the maps of gy as weightGrad takes them (see gather).
+func (cv Conv) gathered(gy []float32) func(buf []float32, b0, b1 int) []float32 {
+	return func(buf []float32, b0, b1 int) []float32 { return cv.gather(buf, gy, b0, b1) }
+}
+
+// inputGrad returns the step that sets a chunk's images of dx as
+// weightGrad runs it, or nil when dx is nil.
+func (cv Conv) inputGrad(dx, wt []float32) func(g []float32, b0, b1, threads int, buf []float32) {
+	if dx == nil {
+		return nil
+	}
+	return func(g []float32, b0, b1, threads int, buf []float32) {
+		cv.inputChunk(dx, g, wt, nil, b0, b1, threads, buf)
+	}
+}
+
+// weightGrad is WeightGrad for the maps' gradient that maps(buf, b0, b1)
+// returns for images b0..b1, [O, (b1-b0)*l], given buf to write them to,
+// running also, when not nil, on them before the chunk's weight product,
+// with the start of buf free for its columns. The chunks fall into
+// groups fixed by the shape, which run side by side on the threads, each
+// summing its weight gradient on its own; the groups' sums are added in
+// order, so the result does not depend on the thread count. Alone, the
+// chunks are deeper (see convDeepFloats); with also, they are those of
+// InputGrad.
+func (cv Conv) weightGrad(dw, x []float32, maps func(buf []float32, b0, b1 int) []float32, also func(g []float32, b0, b1, threads int, buf []float32)) {
 	_, _, l, k := cv.dims()
 	ok := cv.O * k
 	if cv.N == 0 {
@@ -45,7 +61,7 @@ func (cv Conv) weightGrad(op string, dw, x, gy []float32, also func(g []float32,
 		for i := gi * n / groups; i < (gi+1)*n/groups; i++ {
 			b0, b1 := i*cb, min(cv.N, (i+1)*cb)
 			nc := (b1 - b0) * l
-			g := cv.gather(buf[k*nc:], gy, b0, b1)
+			g := maps(buf[k*nc:], b0, b1)
 			if also != nil {
 				also(g, b0, b1, threads, buf)
 			}

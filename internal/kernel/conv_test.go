@@ -142,9 +142,11 @@ func testConv(t *testing.T, cases []Conv, kerns []*gemmKernel) {
 }
 
 // testForwardMaxPool checks that ForwardMaxPool gives MaxPool2d of
-// Forward's maps, through halving windows and overlapping padded ones.
+// Forward's maps, through halving windows and overlapping padded ones,
+// and BackwardMaxPool the gradients of the maps' gradient scattered from
+// the pooled one, through halving windows.
 func testForwardMaxPool(t *testing.T, cv Conv, x, wt, bias []float32) {
-	oh, ow, l, _ := cv.dims()
+	oh, ow, l, k := cv.dims()
 	y := make([]float32, cv.N*cv.O*l)
 	cv.Forward(y, x, wt, bias)
 	for _, pool := range []Window{{KH: 2, KW: 2, StrideH: 2, StrideW: 2}, {KH: 3, KW: 3, StrideH: 2, StrideW: 2, PadH: 1, PadW: 1}} {
@@ -158,6 +160,35 @@ func testForwardMaxPool(t *testing.T, cv Conv, x, wt, bias []float32) {
 		cv.ForwardMaxPool(m, idx, x, wt, bias, pool)
 		if !slices.Equal(m, wantM) || !slices.Equal(idx, wantI) {
 			t.Errorf("ForwardMaxPool with %+v differs from Forward then MaxPool2d", pool)
+		}
+		if !pool.halving() {
+			continue
+		}
+		gm, gy := randSlice(rand.New(rand.NewPCG(5, 6)), n), make([]float32, len(y))
+		ScatterSum(gy, gm, wantI, cv.N*cv.O, ph*pw, l, 1)
+		wantDx, wantDw, wantDb := make([]float32, len(x)), make([]float32, cv.O*k), make([]float32, cv.O)
+		cv.InputGrad(wantDx, gy, wt, nil)
+		cv.WeightGrad(wantDw, x, gy)
+		for o := range cv.O {
+			var s float64
+			for b := range cv.N {
+				s += float64(Sum(gy[(b*cv.O+o)*l : (b*cv.O+o+1)*l]))
+			}
+			wantDb[o] = float32(s)
+		}
+		dx, dw, db := make([]float32, len(x)), make([]float32, cv.O*k), make([]float32, cv.O)
+		if !cv.BackwardMaxPool(dx, dw, db, x, gm, wantI, wt, pool) ||
+			!slices.Equal(dx, wantDx) || !slices.Equal(dw, wantDw) || !slices.Equal(db, wantDb) {
+			t.Errorf("BackwardMaxPool with %+v differs from the gradients of the scattered maps", pool)
+		}
+		if !cv.BackwardMaxPool(nil, dw, nil, x, gm, wantI, wt, pool) || !slices.Equal(dw, wantDw) {
+			t.Errorf("BackwardMaxPool with %+v for the weight alone differs from WeightGrad", pool)
+		}
+		if n > 0 {
+			wantI[n-1] = float32(l)
+			if cv.BackwardMaxPool(nil, dw, nil, x, gm, wantI, wt, pool) {
+				t.Errorf("BackwardMaxPool took a position outside its plane")
+			}
 		}
 	}
 }
