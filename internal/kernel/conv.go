@@ -15,7 +15,11 @@ import (
 // chunk are unfolded side by side, [C*KH*KW, images*OH*OW], so that one
 // product serves the whole chunk with a wide right-hand side instead of
 // one narrow product per image (about convChunkCols columns a chunk),
-// and the chunks go to the threads as they come free.
+// and the chunks go to the threads as they come free. Backward takes
+// InputGrad and WeightGrad in one pass over the chunks; ForwardMaxPool
+// and BackwardMaxPool are Forward followed by max pooling, and the
+// gradients through both, with the maps and their gradient held a chunk
+// at a time, never all stored.
 type Conv struct {
 	N, C, H, W, O int
 	Win           Window
