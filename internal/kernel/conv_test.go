@@ -211,7 +211,9 @@ func testForwardMaxPool(t *testing.T, cv Conv, x, wt, bias []float32) {
 
 // BenchmarkConv times the three products on the convolutions of the
 // bench workloads, 16 images at a time (calls short enough that some run
-// undisturbed on a shared machine), in GFLOP/s of the fastest call.
+// undisturbed on a shared machine), in GFLOP/s of the fastest call; also
+// Backward (both gradients) and, with 2x2 pooling, ForwardMaxPool and
+// BackwardMaxPool, each counted as the products it takes.
 func BenchmarkConv(b *testing.B) {
 	s2 := func(k int) Window { return Window{KH: k, KW: k, StrideH: 2, StrideW: 2, PadH: 1, PadW: 1} }
 	cases := []struct {
@@ -232,15 +234,23 @@ func BenchmarkConv(b *testing.B) {
 		cv := c.cv
 		_, _, l, k := cv.dims()
 		x, wt := randSlice(r, cv.N*cv.C*cv.H*cv.W), randSlice(r, cv.O*k)
-		y, dw := randSlice(r, cv.N*cv.O*l), make([]float32, cv.O*k)
+		y, dw, dx := randSlice(r, cv.N*cv.O*l), make([]float32, cv.O*k), make([]float32, len(x))
 		flops := 2 * float64(cv.N*cv.O*k*l)
+		oh, ow := cv.Win.OutSize(cv.H, cv.W)
+		pool := Window{KH: 2, KW: 2, StrideH: 2, StrideW: 2}
+		ph, pw := pool.OutSize(oh, ow)
+		m, idx := make([]float32, cv.N*cv.O*ph*pw), make([]float32, cv.N*cv.O*ph*pw)
 		for _, p := range []struct {
-			name string
-			f    func()
+			name     string
+			products float64
+			f        func()
 		}{
-			{"Forward", func() { cv.Forward(y, x, wt, nil) }},
-			{"InputGrad", func() { cv.InputGrad(x, y, wt, nil) }},
-			{"WeightGrad", func() { cv.WeightGrad(dw, x, y) }},
+			{"Forward", 1, func() { cv.Forward(y, x, wt, nil) }},
+			{"InputGrad", 1, func() { cv.InputGrad(x, y, wt, nil) }},
+			{"WeightGrad", 1, func() { cv.WeightGrad(dw, x, y) }},
+			{"Backward", 2, func() { cv.Backward(dx, dw, x, y, wt) }},
+			{"ForwardMaxPool", 1, func() { cv.ForwardMaxPool(m, idx, x, wt, nil, pool) }},
+			{"BackwardMaxPool", 2, func() { cv.BackwardMaxPool(dx, dw, nil, x, m, idx, wt, pool) }},
 		} {
 			b.Run(c.name+"/"+p.name, func(b *testing.B) {
 				best := time.Duration(math.MaxInt64)
@@ -251,7 +261,7 @@ func BenchmarkConv(b *testing.B) {
 				}
 				// The fastest call is the one least disturbed by other
 				// work on a shared machine.
-				b.ReportMetric(flops/best.Seconds()/1e9, "best-GFLOP/s")
+				b.ReportMetric(p.products*flops/best.Seconds()/1e9, "best-GFLOP/s")
 			})
 		}
 	}
