@@ -105,6 +105,61 @@ func (c *Conv2d) op(x *tensor.Tensor) convOp {
 	return convOp{kernel.Conv{N: s[0], C: s[1], H: s[2], W: s[3], O: ws[0], Win: window(g)}}
 }
 
+// forwardMaxPool returns p.Forward(c.Forward(x)) without storing the
+// convolution's maps: each chunk of images is pooled while its maps are
+// in cache (kernel.Conv.ForwardMaxPool). Its first derivatives are those
+// of the two layers, the maps' gradient scattered a chunk at a time
+// where the weight's is wanted (kernel.Conv.BackwardMaxPool) and stored
+// otherwise; a recorded pass differentiates the two layers one after the
+// other.
+func (c *Conv2d) forwardMaxPool(x *tensor.Tensor, p *MaxPool2d) *tensor.Tensor {
+	op := c.op(x)
+	oh, ow := op.Win.OutSize(op.H, op.W)
+	ph, pw := p.Geom.OutSize(oh, ow)
+	if ph <= 0 || pw <= 0 {
+		panic(fmt.Sprintf("nn: MaxPool2d: window %dx%d with %+v does not fit input %v", p.Geom.KH, p.Geom.KW, p.Geom, []int{op.N, op.O, oh, ow}))
+	}
+	planes := op.N * op.O
+	out, idx := tensor.Empty(op.N, op.O, ph, pw), tensor.Empty(planes, ph*pw)
+	inputs := []*tensor.Tensor{x, c.Weight}
+	var bd []float32
+	if c.Bias != nil {
+		bd = c.Bias.Values()
+		inputs = append(inputs, c.Bias)
+	}
+	win := window(p.Geom)
+	op.ForwardMaxPool(out.Values(), idx.Values(), x.Values(), c.Weight.Values(), bd, win)
+	return fused("Conv2d+MaxPool2d", out, inputs, func(b *tensor.Backprop) []*tensor.Tensor {
+		// The bias's gradient sums the maps' as biasGrad does where it
+		// sums each plane apart.
+		if b.Needs(1) && op.O > 1 && oh*ow > 1 {
+			grads := make([]*tensor.Tensor, len(b.In))
+			grads[1] = tensor.Empty(b.In[1].Shape()...)
+			var dx, db []float32
+			if b.Needs(0) {
+				grads[0] = tensor.Empty(b.In[0].Shape()...)
+				dx = grads[0].Values()
+			}
+			if len(b.In) > 2 && b.Needs(2) {
+				grads[2] = tensor.Empty(op.O)
+				db = grads[2].Values()
+			}
+			if !op.BackwardMaxPool(dx, grads[1].Values(), db, b.In[0].Values(), b.Grad.Values(), idx.Values(), b.In[1].Values(), win) {
+				panic("nn: MaxPool2d: a saved position lies outside its plane")
+			}
+			return grads
+		}
+		// The maps' gradient is needed only while the rule runs.
+		g := tensor.Empty(op.N, op.O, oh, ow)
+		if !kernel.ScatterSum(g.Values(), b.Grad.Values(), idx.Values(), planes, ph*pw, oh*ow, 1) {
+			panic("nn: MaxPool2d: a saved position lies outside its plane")
+		}
+		grads := op.grads(b, g)
+		g.Recycle()
+		return grads
+	}, func() *tensor.Tensor { return p.Forward(c.Forward(x)) }).Adopt(idx)
+}
+
 // ConvTranspose2d is the transpose (gradient) of a Conv2d with the same
 // geometry, mapping [N, in, H, W] to [N, out, OH, OW] with
 // OH = (H-1)*stride - 2*padding + dilation*(KH-1) + output_padding + 1.

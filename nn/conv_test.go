@@ -38,8 +38,8 @@ func convRef(x, w, b *tensor.Tensor, g tensor.ConvGeom, transposed bool, oh, ow 
 }
 
 // Conv2d and ConvTranspose2d match convRef in their outputs and in the
-// gradients of input, weight and bias, for batches that make chunks of
-// one and of several images, and for the second derivative with respect
+// gradients of input, weight and bias, recorded or not, for batches that
+// make chunks of one and of several images, and for the second derivative with respect
 // to the input that a gradient penalty takes.
 func TestConvMatchesReference(t *testing.T) {
 	cases := []struct {
@@ -77,6 +77,8 @@ func TestConvMatchesReference(t *testing.T) {
 			r := tensor.Randn(rng, want.Shape()...)
 			gg := tensor.GradGraph(got.Mul(r).Sum(), x, w, b)
 			gw := tensor.GradGraph(want.Mul(r).Sum(), x, w, b)
+			// A plain first derivative takes both products in one pass.
+			gp := tensor.Grad(got.Mul(r).Sum(), x, w)
 			// The penalty's gradient goes through the input gradient's own
 			// backward pass.
 			pg := tensor.Grad(gg[0].Square().Sum(), x, w)
@@ -85,6 +87,7 @@ func TestConvMatchesReference(t *testing.T) {
 				name      string
 				got, want *tensor.Tensor
 			}{{"output", got, want}, {"dx", gg[0], gw[0]}, {"dw", gg[1], gw[1]}, {"db", gg[2], gw[2]},
+				{"plain dx", gp[0], gw[0]}, {"plain dw", gp[1], gw[1]},
 				{"penalty dx", pg[0], pw[0]}, {"penalty dw", pg[1], pw[1]}} {
 				a, e := c.got.Values(), c.want.Values()
 				if len(a) != len(e) {

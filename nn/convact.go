@@ -48,21 +48,23 @@ func (c *Conv2d) forwardAct(x *tensor.Tensor, act *Func) *tensor.Tensor {
 			g.Recycle()
 			return grads
 		}
-		// The images' gradient multiplies by SiLU's derivative as the
-		// product reads the maps' gradient (Langevin steps want only
-		// it); the parameters' take the product of the two.
-		grads := make([]*tensor.Tensor, len(bp.In))
-		if bp.Needs(0) {
-			dx := tensor.Empty(op.N, op.C, op.H, op.W)
-			op.InputGradScaled(dx.Values(), bp.Grad.Values(), keep.Values(), bp.In[1].Values())
-			grads[0] = dx
+		if !needsParams(bp) {
+			// The images' gradient alone (as Langevin steps take it)
+			// multiplies by SiLU's derivative as the product reads the
+			// maps' gradient.
+			grads := make([]*tensor.Tensor, len(bp.In))
+			if bp.Needs(0) {
+				grads[0] = tensor.Empty(op.N, op.C, op.H, op.W)
+				op.InputGradScaled(grads[0].Values(), bp.Grad.Values(), keep.Values(), bp.In[1].Values())
+			}
+			return grads
 		}
-		if needsParams(bp) {
-			g := tensor.Empty(bp.Out.Shape()...)
-			kernel.Map2(kernel.Mul, g.Values(), bp.Grad.Values(), keep.Values())
-			op.paramGrads(bp, g, grads)
-			g.Recycle()
-		}
+		// The parameters' gradients, and the images' with them, take
+		// the product of the two.
+		g := tensor.Empty(bp.Out.Shape()...)
+		kernel.Map2(kernel.Mul, g.Values(), bp.Grad.Values(), keep.Values())
+		grads := op.grads(bp, g)
+		g.Recycle()
 		return grads
 	}, func() *tensor.Tensor { return act.Forward(op.forward(x, w, b)) })
 	if keep != nil {

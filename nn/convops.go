@@ -30,26 +30,28 @@ func (c convOp) forward(x, w, bias *tensor.Tensor) *tensor.Tensor {
 }
 
 // grads returns the gradients of forward with respect to the operands of
-// b (images, weight and, if recorded, bias) from g, the gradient of its
-// maps, as differentiable operations.
+// b (images, weight and, when b has a third, bias) from g, the gradient
+// of its maps: as differentiable operations when b is recorded, and the
+// first derivatives of images and weight in one pass (Backward) when b
+// wants both.
 func (c convOp) grads(b *tensor.Backprop, g *tensor.Tensor) []*tensor.Tensor {
+	x, w := b.In[0], b.In[1]
 	grads := make([]*tensor.Tensor, len(b.In))
-	if b.Needs(0) {
-		grads[0] = c.transpose(g, b.In[1], nil)
-	}
-	c.paramGrads(b, g, grads)
-	return grads
-}
-
-// paramGrads sets grads[1] and grads[2] to the gradients of forward
-// with respect to its weight and bias, where b wants them.
-func (c convOp) paramGrads(b *tensor.Backprop, g *tensor.Tensor, grads []*tensor.Tensor) {
-	if b.Needs(1) {
-		grads[1] = c.weight(b.In[0], g, b.In[1].Shape())
+	if b.Needs(0) && b.Needs(1) && !b.Recorded() {
+		grads[0], grads[1] = tensor.Empty(x.Shape()...), tensor.Empty(w.Shape()...)
+		c.Backward(grads[0].Values(), grads[1].Values(), x.Values(), g.Values(), w.Values())
+	} else {
+		if b.Needs(0) {
+			grads[0] = c.transpose(g, w, nil)
+		}
+		if b.Needs(1) {
+			grads[1] = c.weight(x, g, w.Shape())
+		}
 	}
 	if len(b.In) > 2 && b.Needs(2) {
 		grads[2] = biasGrad(g.Reshape(c.N, c.O, -1), b.Recorded())
 	}
+	return grads
 }
 
 // needsParams reports whether b wants the gradient of forward's weight

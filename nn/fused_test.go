@@ -326,3 +326,59 @@ func TestSequentialReLUMaxPool(t *testing.T) {
 		}
 	}
 }
+
+// A Conv2d followed by MaxPool2d in a Sequential, with or without a ReLU
+// between, pools the convolution's maps as they are made, and one with
+// another activation between applies it as the maps are written: the
+// values and first derivatives must equal those of the layers one after
+// the other, with and without a bias, for chunks of one image and of
+// several, through the general products and those of windows of nine
+// values, on one thread and more, with the weight's gradient wanted or
+// not.
+func TestSequentialConvMaxPool(t *testing.T) {
+	defer kernel.SetThreads(0)
+	for _, tc := range []struct {
+		name       string
+		n, c, h, o int
+		act        *nn.Func // between the two, if not nil
+		bias       bool
+		pool       *nn.MaxPool2d
+	}{
+		{"3x3 relu 2x2", 9, 3, 13, 4, nn.ReLU(), true, nn.NewMaxPool2d(2, 0, 0)},
+		{"3x3 2x2 no bias", 5, 2, 12, 3, nil, false, nn.NewMaxPool2d(2, 0, 0)},
+		{"large maps relu 3x3 s2 p1", 3, 1, 28, 5, nn.ReLU(), true, nn.NewMaxPool2d(3, 2, 1)},
+		{"windows of nine relu 2x2", 3, 1, 28, 32, nn.ReLU(), true, nn.NewMaxPool2d(2, 0, 0)},
+		{"windows of nine silu 2x2", 3, 1, 20, 16, nn.SiLU(), true, nn.NewMaxPool2d(2, 0, 0)},
+		{"3x3 tanh 2x2", 4, 2, 12, 3, nn.Tanh(), false, nn.NewMaxPool2d(2, 0, 0)},
+	} {
+		for _, threads := range []int{1, 2, 3} {
+			kernel.SetThreads(threads)
+			name := fmt.Sprintf("%s/threads=%d", tc.name, threads)
+			rng := tensor.NewRNG(9)
+			conv := nn.NewConv2d(rng, tc.c, tc.o, nn.ConvSpec{Kernel: 3, NoBias: !tc.bias})
+			layers := []nn.Layer{conv, tc.pool}
+			if tc.act != nil {
+				layers = []nn.Layer{conv, tc.act, tc.pool}
+			}
+			x := tensor.Randn(rng, tc.n, tc.c, tc.h, tc.h).SetRequiresGrad(true)
+			fusedOut := nn.NewSequential(layers...).Forward(x)
+			plain := x
+			for _, l := range layers {
+				plain = l.Forward(plain)
+			}
+			sameValues(t, name+" values", fusedOut, plain)
+			r := randn(83, 1, plain.Shape()...)
+			wrt := []*tensor.Tensor{x, conv.Weight}
+			if tc.bias {
+				wrt = append(wrt, conv.Bias)
+			}
+			gf := tensor.Grad(fusedOut.Mul(r).Sum(), wrt...)
+			gp := tensor.Grad(plain.Mul(r).Sum(), wrt...)
+			for i := range gp {
+				sameValues(t, fmt.Sprintf("%s gradient %d", name, i), gf[i], gp[i])
+			}
+			// The images' gradient alone stores the maps' gradient.
+			sameValues(t, name+" images' gradient alone", tensor.Grad(fusedOut.Mul(r).Sum(), x)[0], gp[0])
+		}
+	}
+}

@@ -74,6 +74,10 @@ func layerCases() []gradCase {
 			return c.Forward(xs[0]).Tanh()
 		}
 	}
+	convPool := func(xs ...*tensor.Tensor) *tensor.Tensor {
+		c := &nn.Conv2d{Weight: xs[1], Bias: xs[2], Geom: tensor.ConvGeom{StrideH: 1, StrideW: 1, DilationH: 1, DilationW: 1}}
+		return nn.NewSequential(c, nn.ReLU(), nn.NewMaxPool2d(2, 0, 0)).Forward(xs[0]).Tanh()
+	}
 	convT := func(xs ...*tensor.Tensor) *tensor.Tensor {
 		c := &nn.ConvTranspose2d{Weight: xs[1], Bias: xs[2], Geom: tensor.ConvGeom{StrideH: 2, StrideW: 2, PadH: 1, PadW: 1}, OutPadH: 1, OutPadW: 1}
 		return c.Forward(xs[0]).Tanh()
@@ -114,6 +118,7 @@ func layerCases() []gradCase {
 		gradCase{"Conv2d", conv(1, 0, 1), []*tensor.Tensor{randn(4, 1, 2, 2, 5, 5), randn(5, 0.3, 3, 2, 3, 3), randn(6, 0.3, 3)}, true},
 		gradCase{"Conv2d stride 2 padding 1", conv(2, 1, 1), []*tensor.Tensor{randn(4, 1, 1, 2, 6, 5), randn(5, 0.3, 3, 2, 3, 3), randn(6, 0.3, 3)}, true},
 		gradCase{"Conv2d dilation 2", conv(1, 2, 2), []*tensor.Tensor{randn(4, 1, 1, 2, 5, 5), randn(5, 0.3, 2, 2, 2, 2), randn(6, 0.3, 2)}, false},
+		gradCase{"Sequential Conv2d+ReLU+MaxPool2d", convPool, []*tensor.Tensor{spaced(4, 1, 2, 7, 7), randn(5, 0.3, 3, 2, 3, 3), randn(6, 0.3, 3)}, true},
 		gradCase{"ConvTranspose2d", convT, []*tensor.Tensor{randn(7, 1, 2, 2, 3, 3), randn(8, 0.3, 2, 3, 3, 3), randn(9, 0.3, 3)}, true},
 		gradCase{"MaxPool2d", layer(nn.NewMaxPool2d(3, 2, 1)), []*tensor.Tensor{spaced(10, 2, 2, 5, 5)}, true},
 		gradCase{"Sequential ReLU+MaxPool2d", layer(nn.NewSequential(nn.ReLU(), nn.NewMaxPool2d(3, 2, 1), nn.Tanh())), []*tensor.Tensor{spaced(10, 2, 2, 5, 5)}, true},

@@ -15,32 +15,51 @@ type Sequential struct {
 // NewSequential returns the composition of layers.
 func NewSequential(layers ...Layer) *Sequential { return &Sequential{Layers: layers} }
 
-// Forward passes x through every layer. A Linear layer followed by ReLU,
-// LeakyReLU (slope >= 0), Tanh or Sigmoid runs with the next layer as one
-// operation, the activation applied as the product stores its result:
-// the values and gradients are those of the two layers one after the
-// other. So does a Conv2d followed by one of those or SiLU (unless a
-// MaxPool2d comes after a ReLU), the activation applied to each image's
-// maps as they are written. A ReLU followed by MaxPool2d runs after it
-// instead, on a quarter of the values for 2x2 windows: max and ReLU
-// commute, the window's maximum is the same value at the same position
-// when it is positive, and the gradient is zero in both orders when it
-// is not (the sign of a zero, and where a NaN gradient lands, aside).
+// Forward passes x through every layer, some runs of layers as one
+// operation with the values and gradients of the layers one after the
+// other. At each layer the first of these rules that fits is taken:
+//   - A Conv2d followed by MaxPool2d, with a ReLU between or not, pools
+//     the convolution's maps a chunk of images at a time, never storing
+//     them all, and applies the ReLU to the pooled maps: this stores and
+//     reads the fewest values of the rules that fit such a run.
+//   - A Conv2d followed by ReLU, LeakyReLU (slope >= 0), Tanh, Sigmoid or
+//     SiLU applies the activation to each image's maps as they are
+//     written, SiLU keeping its derivative for the backward pass.
+//   - A ReLU followed by MaxPool2d runs after it instead, on a quarter of
+//     the values for 2x2 windows: max and ReLU commute, the window's
+//     maximum is the same value at the same position when it is
+//     positive, and the gradient is zero in both orders when it is not
+//     (the sign of a zero, and where a NaN gradient lands, aside).
+//   - A Linear layer followed by ReLU, LeakyReLU (slope >= 0), Tanh or
+//     Sigmoid applies the activation as the product stores its result.
 func (s *Sequential) Forward(x *tensor.Tensor) *tensor.Tensor {
 	for i := 0; i < len(s.Layers); i++ {
+		if c, ok := s.Layers[i].(*Conv2d); ok {
+			relu := reluThenMaxPool(s.Layers, i+1)
+			j := i + 1
+			if relu {
+				j++
+			}
+			if p, ok := layerAt(s.Layers, j).(*MaxPool2d); ok {
+				x = c.forwardMaxPool(x, p)
+				if relu {
+					x = s.Layers[i+1].Forward(x)
+				}
+				i = j
+				continue
+			}
+		}
 		if reluThenMaxPool(s.Layers, i) {
 			x, i = s.Layers[i].Forward(s.Layers[i+1].Forward(x)), i+1
 			continue
 		}
-		if f, ok := nextFunc(s.Layers, i); ok {
+		if f, ok := layerAt(s.Layers, i+1).(*Func); ok {
 			var y *tensor.Tensor
 			switch l := s.Layers[i].(type) {
 			case *Linear:
 				y = l.forwardAct(x, f)
 			case *Conv2d:
-				if !reluThenMaxPool(s.Layers, i+1) {
-					y = l.forwardAct(x, f)
-				}
+				y = l.forwardAct(x, f)
 			}
 			if y != nil {
 				x, i = y, i+1
@@ -52,13 +71,12 @@ func (s *Sequential) Forward(x *tensor.Tensor) *tensor.Tensor {
 	return x
 }
 
-// nextFunc returns layers[i+1] when it is a Func.
-func nextFunc(layers []Layer, i int) (*Func, bool) {
-	if i+1 >= len(layers) {
-		return nil, false
+// layerAt returns layers[i], or nil past the end.
+func layerAt(layers []Layer, i int) Layer {
+	if i >= len(layers) {
+		return nil
 	}
-	f, ok := layers[i+1].(*Func)
-	return f, ok
+	return layers[i]
 }
 
 // reluThenMaxPool reports whether layers[i] is ReLU and layers[i+1] a

@@ -8,7 +8,8 @@ package kernel
 // the result for nine multiply-adds and packing edges. conv9 computes
 // them instead a block of positions at a time with the nine window rows
 // (or the nine sums) held in registers, reading the weight and the maps in
-// place: Forward and InputGrad take it where the CPU has it, for output
+// place: the products of Forward, ForwardMaxPool, InputGrad and
+// Backward's input gradient take it where the CPU has it, for output
 // channels in multiples of eight and at least a block of positions per
 // image. The sums run in the order of the general products', so the
 // results are the same (but for the sign of a zero sum without bias).
@@ -29,66 +30,33 @@ type conv9Loops struct {
 	bwdScaled func(blocks int, g *float32, ldg int, s *float32, wt *float32, o int, cols *float32, ldc int)
 }
 
-// direct9 reports whether Forward and InputGrad take conv9.
+// direct9 reports whether the products take conv9.
 func (cv Conv) direct9() bool {
 	_, _, l, k := cv.dims()
 	return conv9 != nil && k == 9 && cv.O%8 == 0 && l >= conv9.width
 }
 
-// forward9 is ForwardMap through conv9: the windows of a chunk of images
-// are unfolded as there, and each image's maps computed from them.
-func (cv Conv) forward9(y, x, wt, bias []float32, act func(lo, hi int)) {
-	_, _, l, k := cv.dims()
-	if bias == nil {
-		bias = getBuf(cv.O)
-		defer putBuf(bias)
-		clear(bias)
-	}
-	m := cv.O * l
-	cv.chunks(k, l, 0, func(b0, b1, threads int, buf []float32) {
-		cols := cv.unfold(buf, x, b0, b1, threads)
-		nc := (b1 - b0) * l
-		cv.images(b0, b1, threads, func(b int) {
-			conv9.forward(cols[(b-b0)*l:], nc, wt, bias, cv.O, y[b*m:(b+1)*m], l)
-		})
-		if act != nil {
-			act(b0*m, b1*m)
-		}
-	})
-}
-
-// inputCols sets buf's first 9*(b1-b0)*l values to the unfolded input
+// inputCols sets buf's first k*(b1-b0)*l values to the unfolded input
 // gradient of images b0..b1, [k, (b1-b0)*l], the product of the weight's
-// transpose with the maps of gy side by side, times s value by value
-// when s is not nil, and returns them.
-func (cv Conv) inputCols(buf, gy, s, wt []float32, b0, b1, threads int) []float32 {
+// transpose with their maps g side by side, and returns them. conv9 reads
+// g in place; the general product, where g's maps do not lie side by
+// side or are scaled, reads a copy of them after the columns in buf.
+func (cv Conv) inputCols(buf []float32, g convMaps, wt []float32, b0, b1, threads int) []float32 {
 	_, _, l, k := cv.dims()
 	nc := (b1 - b0) * l
 	cols := buf[:k*nc]
-	m := cv.O * l
 	if cv.direct9() {
-		cv.images(b0, b1, threads, func(b int) {
-			var sb []float32
-			if s != nil {
-				sb = s[b*m : (b+1)*m]
+		cv.images(0, b1-b0, threads, func(i int) {
+			var s []float32
+			if g.s != nil {
+				s = g.s[i*g.step:]
 			}
-			conv9.backward(gy[b*m:(b+1)*m], sb, l, wt, cv.O, cols[(b-b0)*l:], nc, l)
+			conv9.backward(g.g[i*g.step:], s, g.ld, wt, cv.O, cols[i*l:], nc, l)
 		})
 		return cols
 	}
-	var g []float32
-	if s == nil {
-		g = cv.gather(buf[k*nc:], gy, b0, b1)
-	} else {
-		g = buf[k*nc : k*nc+cv.O*nc]
-		for b := b0; b < b1; b++ {
-			for o := range cv.O {
-				at := b*m + o*l
-				mulVV(g[o*nc+(b-b0)*l:o*nc+(b-b0+1)*l], gy[at:at+l], s[at:at+l])
-			}
-		}
-	}
-	p := newGemmArgs(true, false, k, nc, cv.O, 1, wt, k, g, nc, 0, cols, nc)
+	gs := cv.sideBySide(buf[k*nc:], g, b1-b0)
+	p := newGemmArgs(true, false, k, nc, cv.O, 1, wt, k, gs, nc, 0, cols, nc)
 	p.run(activeKernel, threads, pathAuto)
 	return cols
 }
@@ -97,8 +65,7 @@ func (cv Conv) inputCols(buf, gy, s, wt []float32, b0, b1, threads int) []float3
 // o rows of y (ldy apart). A last partial block is computed as the whole
 // block that ends at column n, writing again the same values to the
 // columns it shares with the block before.
-func (c *conv9Loops) forward(cols []float32, ldc int, wt, bias []float32, o int, y []float32, n int) {
-	ldy := n
+func (c *conv9Loops) forward(cols []float32, ldc int, wt, bias []float32, o int, y []float32, ldy, n int) {
 	_, _, _, _ = cols[8*ldc+n-1], wt[9*o-1], bias[o-1], y[(o-1)*ldy+n-1]
 	c.fwd(n/c.width, &cols[0], ldc, &wt[0], &bias[0], o/8, &y[0], ldy)
 	if j := n - c.width; n%c.width != 0 {

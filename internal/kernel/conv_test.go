@@ -82,6 +82,8 @@ func TestConv(t *testing.T) {
 		{N: 3, C: 1, H: 13, W: 11, O: 8, Win: Window{KH: 3, KW: 3}},
 		{N: 3, C: 9, H: 5, W: 7, O: 24, Win: Window{KH: 1, KW: 1}},
 		{N: 4, C: 1, H: 6, W: 6, O: 8, Win: Window{KH: 3, KW: 3, StrideH: 2, StrideW: 2, PadH: 1, PadW: 1}},
+		// convnet's conv1, whose maps are pooled as they are made.
+		{N: 3, C: 1, H: 28, W: 28, O: 32, Win: Window{KH: 3, KW: 3}},
 		// Weight rows of 1024 values, which Forward reads transposed.
 		{N: 3, C: 64, H: 6, W: 6, O: 13, Win: Window{KH: 4, KW: 4, StrideH: 2, StrideW: 2, PadH: 1, PadW: 1}},
 	}
@@ -132,6 +134,16 @@ func testConv(t *testing.T, cases []Conv, kerns []*gemmKernel) {
 					if !slices.Equal(y, wantY) || !slices.Equal(dx, wantDx) {
 						t.Errorf("Forward or InputGrad without bias differs from the reference")
 					}
+					for _, s := range [][]float32{dx, dw} {
+						for i := range s {
+							s[i] = 1e9 // overwritten
+						}
+					}
+					cv.Backward(dx, dw, x, gy, wt)
+					if !slices.Equal(dx, wantDx) || !slices.Equal(dw, wantDw) {
+						t.Errorf("Backward differs from the reference")
+					}
+					testForwardMaxPool(t, cv, x, wt, bias)
 					scale, scaled := randSlice(r, len(gy)), make([]float32, len(gy))
 					Map2(Mul, scaled, gy, scale)
 					cv.InputGrad(wantDx, scaled, wt, nil)
@@ -145,9 +157,63 @@ func testConv(t *testing.T, cases []Conv, kerns []*gemmKernel) {
 	}
 }
 
+// testForwardMaxPool checks that ForwardMaxPool gives MaxPool2d of
+// Forward's maps, through halving windows and overlapping padded ones,
+// and BackwardMaxPool the gradients of the maps' gradient scattered from
+// the pooled one, through halving windows.
+func testForwardMaxPool(t *testing.T, cv Conv, x, wt, bias []float32) {
+	oh, ow, l, k := cv.dims()
+	y := make([]float32, cv.N*cv.O*l)
+	cv.Forward(y, x, wt, bias)
+	for _, pool := range []Window{{KH: 2, KW: 2, StrideH: 2, StrideW: 2}, {KH: 3, KW: 3, StrideH: 2, StrideW: 2, PadH: 1, PadW: 1}} {
+		ph, pw := pool.OutSize(oh, ow)
+		if ph <= 0 || pw <= 0 {
+			continue
+		}
+		n := cv.N * cv.O * ph * pw
+		wantM, wantI, m, idx := make([]float32, n), make([]float32, n), make([]float32, n), make([]float32, n)
+		MaxPool2d(wantM, wantI, y, cv.N*cv.O, oh, ow, pool)
+		cv.ForwardMaxPool(m, idx, x, wt, bias, pool)
+		if !slices.Equal(m, wantM) || !slices.Equal(idx, wantI) {
+			t.Errorf("ForwardMaxPool with %+v differs from Forward then MaxPool2d", pool)
+		}
+		if !pool.halving() {
+			continue
+		}
+		gm, gy := randSlice(rand.New(rand.NewPCG(5, 6)), n), make([]float32, len(y))
+		ScatterSum(gy, gm, wantI, cv.N*cv.O, ph*pw, l, 1)
+		wantDx, wantDw, wantDb := make([]float32, len(x)), make([]float32, cv.O*k), make([]float32, cv.O)
+		cv.InputGrad(wantDx, gy, wt, nil)
+		cv.WeightGrad(wantDw, x, gy)
+		for o := range cv.O {
+			var s float64
+			for b := range cv.N {
+				s += float64(Sum(gy[(b*cv.O+o)*l : (b*cv.O+o+1)*l]))
+			}
+			wantDb[o] = float32(s)
+		}
+		dx, dw, db := make([]float32, len(x)), make([]float32, cv.O*k), make([]float32, cv.O)
+		if !cv.BackwardMaxPool(dx, dw, db, x, gm, wantI, wt, pool) ||
+			!slices.Equal(dx, wantDx) || !slices.Equal(dw, wantDw) || !slices.Equal(db, wantDb) {
+			t.Errorf("BackwardMaxPool with %+v differs from the gradients of the scattered maps", pool)
+		}
+		if !cv.BackwardMaxPool(nil, dw, nil, x, gm, wantI, wt, pool) || !slices.Equal(dw, wantDw) {
+			t.Errorf("BackwardMaxPool with %+v for the weight alone differs from WeightGrad", pool)
+		}
+		if n > 0 {
+			wantI[n-1] = float32(l)
+			if cv.BackwardMaxPool(nil, dw, nil, x, gm, wantI, wt, pool) {
+				t.Errorf("BackwardMaxPool took a position outside its plane")
+			}
+		}
+	}
+}
+
 // BenchmarkConv times the three products on the convolutions of the
 // bench workloads, 16 images at a time (calls short enough that some run
-// undisturbed on a shared machine), in GFLOP/s of the fastest call.
+// undisturbed on a shared machine), in GFLOP/s of the fastest call; also
+// Backward (both gradients) and, with 2x2 pooling, ForwardMaxPool and
+// BackwardMaxPool, each counted as the products it takes.
 func BenchmarkConv(b *testing.B) {
 	s2 := func(k int) Window { return Window{KH: k, KW: k, StrideH: 2, StrideW: 2, PadH: 1, PadW: 1} }
 	cases := []struct {
@@ -168,15 +234,23 @@ func BenchmarkConv(b *testing.B) {
 		cv := c.cv
 		_, _, l, k := cv.dims()
 		x, wt := randSlice(r, cv.N*cv.C*cv.H*cv.W), randSlice(r, cv.O*k)
-		y, dw := randSlice(r, cv.N*cv.O*l), make([]float32, cv.O*k)
+		y, dw, dx := randSlice(r, cv.N*cv.O*l), make([]float32, cv.O*k), make([]float32, len(x))
 		flops := 2 * float64(cv.N*cv.O*k*l)
+		oh, ow := cv.Win.OutSize(cv.H, cv.W)
+		pool := Window{KH: 2, KW: 2, StrideH: 2, StrideW: 2}
+		ph, pw := pool.OutSize(oh, ow)
+		m, idx := make([]float32, cv.N*cv.O*ph*pw), make([]float32, cv.N*cv.O*ph*pw)
 		for _, p := range []struct {
-			name string
-			f    func()
+			name     string
+			products float64
+			f        func()
 		}{
-			{"Forward", func() { cv.Forward(y, x, wt, nil) }},
-			{"InputGrad", func() { cv.InputGrad(x, y, wt, nil) }},
-			{"WeightGrad", func() { cv.WeightGrad(dw, x, y) }},
+			{"Forward", 1, func() { cv.Forward(y, x, wt, nil) }},
+			{"InputGrad", 1, func() { cv.InputGrad(x, y, wt, nil) }},
+			{"WeightGrad", 1, func() { cv.WeightGrad(dw, x, y) }},
+			{"Backward", 2, func() { cv.Backward(dx, dw, x, y, wt) }},
+			{"ForwardMaxPool", 1, func() { cv.ForwardMaxPool(m, idx, x, wt, nil, pool) }},
+			{"BackwardMaxPool", 2, func() { cv.BackwardMaxPool(dx, dw, nil, x, m, idx, wt, pool) }},
 		} {
 			b.Run(c.name+"/"+p.name, func(b *testing.B) {
 				best := time.Duration(math.MaxInt64)
@@ -187,7 +261,7 @@ func BenchmarkConv(b *testing.B) {
 				}
 				// The fastest call is the one least disturbed by other
 				// work on a shared machine.
-				b.ReportMetric(flops/best.Seconds()/1e9, "best-GFLOP/s")
+				b.ReportMetric(p.products*flops/best.Seconds()/1e9, "best-GFLOP/s")
 			})
 		}
 	}

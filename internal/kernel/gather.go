@@ -45,17 +45,10 @@ func ScatterSum(dst, src, idx []float32, outer, m, n, inner int) bool {
 	return byBlock(outer, (m+n)*inner, func(o int) bool {
 		d := dst[o*n*inner : (o+1)*n*inner]
 		s, ix := src[o*m*inner:(o+1)*m*inner], idx[o*m*inner:(o+1)*m*inner]
-		clear(d)
 		if inner == 1 {
-			for j, f := range ix {
-				k := int(f)
-				if uint(k) >= uint(n) || float32(k) != f {
-					return false
-				}
-				d[k] += s[j]
-			}
-			return true
+			return scatterRow(d, s, ix)
 		}
+		clear(d)
 		for p, f := range ix {
 			k := int(f)
 			if uint(k) >= uint(n) || float32(k) != f {
@@ -65,6 +58,20 @@ func ScatterSum(dst, src, idx []float32, outer, m, n, inner int) bool {
 		}
 		return true
 	})
+}
+
+// scatterRow is ScatterSum of one block with inner 1: it sets d to zero
+// and adds each s[j] to d[idx[j]].
+func scatterRow(d, s, idx []float32) bool {
+	clear(d)
+	for j, f := range idx {
+		k := int(f)
+		if uint(k) >= uint(len(d)) || float32(k) != f {
+			return false
+		}
+		d[k] += s[j]
+	}
+	return true
 }
 
 // byBlock runs f on the blocks 0 to outer-1, each of about size values,

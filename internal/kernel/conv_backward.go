@@ -1,0 +1,82 @@
+package kernel
+
+// convGradGroups is how many groups of chunks the weight gradient is
+// summed in: enough to keep three threads busy to the end, few enough
+// that adding the groups' sums costs little.
+const convGradGroups = 12
+
+// Backward sets dx to InputGrad(dx, gy, wt, nil) and dw to
+// WeightGrad(dw, x, gy) in one pass over chunks of images: each chunk's
+// maps are gathered once for both products, and are still in cache for
+// the second.
+func (cv Conv) Backward(dx, dw, x, gy, wt []float32) {
+	cv.check("Conv.Backward", dx, gy, wt)
+	cv.check("Conv.Backward", x, gy, dw)
+	cv.weightGrad(dw, x, cv.gathered(gy), cv.inputStep(dx, wt))
+}
+
+// gathered returns the maps of gy as weightGrad takes them (see gather).
+func (cv Conv) gathered(gy []float32) func(buf []float32, b0, b1 int) []float32 {
+	return func(buf []float32, b0, b1 int) []float32 { return cv.gather(buf, gy, b0, b1) }
+}
+
+// inputStep returns the step that sets a chunk's images of dx as
+// weightGrad runs it, or nil when dx is nil.
+func (cv Conv) inputStep(dx, wt []float32) func(g []float32, b0, b1, threads int, buf []float32) {
+	if dx == nil {
+		return nil
+	}
+	_, _, l, _ := cv.dims()
+	return func(g []float32, b0, b1, threads int, buf []float32) {
+		cv.inputChunk(dx, convMaps{g: g, step: l, ld: (b1 - b0) * l}, wt, nil, b0, b1, threads, buf)
+	}
+}
+
+// weightGrad is WeightGrad for the maps' gradient that maps(buf, b0, b1)
+// returns for images b0..b1, [O, (b1-b0)*l], given buf to write them to,
+// running also, when not nil, on them before the chunk's weight product,
+// with the start of buf free for its columns. The chunks fall into
+// groups fixed by the shape, which run side by side on the threads, each
+// summing its weight gradient on its own; the groups' sums are added in
+// order, so the result does not depend on the thread count. Alone, the
+// chunks are deeper (see convDeepFloats); with also, they are those of
+// InputGrad.
+func (cv Conv) weightGrad(dw, x []float32, maps func(buf []float32, b0, b1 int) []float32, also func(g []float32, b0, b1, threads int, buf []float32)) {
+	_, _, l, k := cv.dims()
+	ok := cv.O * k
+	if cv.N == 0 {
+		clear(dw[:ok])
+		return
+	}
+	budget := 0
+	if also == nil {
+		budget = convDeepFloats
+	}
+	cb := cv.chunkImages(k+cv.O, l, budget)
+	n := ceilDiv(cv.N, cb)
+	groups := min(n, convGradGroups, max(1, convChunkFloats/ok))
+	sums := getBuf(groups * ok)
+	defer putBuf(sums)
+	spread(groups, cb*l*(k+cv.O), func(gi, threads int, buf []float32) {
+		var beta float32
+		for i := gi * n / groups; i < (gi+1)*n/groups; i++ {
+			b0, b1 := i*cb, min(cv.N, (i+1)*cb)
+			nc := (b1 - b0) * l
+			g := maps(buf[k*nc:], b0, b1)
+			if also != nil {
+				also(g, b0, b1, threads, buf)
+			}
+			cols := cv.unfold(buf, x, b0, b1, threads)
+			cv.addWeightGrad(sums[gi*ok:(gi+1)*ok], g, cols, nc, beta, threads)
+			beta = 1
+		}
+	})
+	for gi := 1; gi < groups; gi++ {
+		AddTo(sums[:ok], sums[gi*ok:(gi+1)*ok])
+	}
+	if cv.dwTransposed() {
+		transposeInto(dw, sums, k, cv.O)
+	} else {
+		copy(dw[:ok], sums)
+	}
+}

@@ -1,0 +1,100 @@
+package kernel
+
+import (
+	"fmt"
+	"sync/atomic"
+)
+
+// ForwardMaxPool sets m and idx to MaxPool2d of Forward's maps with the
+// window pool, [N, O, PH, PW] for maps of OH by OW, without storing the
+// maps: each chunk's maps are pooled from the scratch its product wrote
+// them to, while they are in cache, where a convolution followed by
+// pooling would write them all out and read them back.
+func (cv Conv) ForwardMaxPool(m, idx, x, wt, bias []float32, pool Window) {
+	_, _, l, k := cv.dims()
+	oh, ow, pl := cv.checkPooled("Conv.ForwardMaxPool", x, wt, m, idx, pool)
+	ph, pw := pool.OutSize(oh, ow)
+	fw := cv.forwardWeight(wt)
+	defer fw.release()
+	cv.chunks(k, l, 0, func(b0, b1, threads int, buf []float32) {
+		nc := (b1 - b0) * l
+		cols := cv.unfold(buf, x, b0, b1, threads)
+		out := buf[k*nc : k*nc+cv.O*nc]
+		fw.product(out, l, nc, cols, nc, bias, b1-b0, threads)
+		for b := b0; b < b1; b++ {
+			for o := range cv.O {
+				p := b*cv.O + o
+				maxPlane(m[p*pl:(p+1)*pl], idx[p*pl:(p+1)*pl], out[o*nc+(b-b0)*l:][:l], oh, ow, ph, pw, pool)
+			}
+		}
+	})
+}
+
+// checkPooled is check for the pooled maps m and their positions idx
+// through pool; it returns the maps' size and the pooled planes'.
+func (cv Conv) checkPooled(op string, img, wt, m, idx []float32, pool Window) (oh, ow, pl int) {
+	oh, ow = cv.Win.OutSize(cv.H, cv.W)
+	ph, pw := pool.OutSize(oh, ow)
+	if ph <= 0 || pw <= 0 {
+		panic(fmt.Sprintf("kernel: %s: window %+v does not fit maps of %dx%d", op, pool, oh, ow))
+	}
+	pl = ph * pw
+	cv.checkWith(op, img, wt, convOut{"pooled map", m, cv.N * cv.O * pl}, convOut{"position", idx, cv.N * cv.O * pl})
+	return oh, ow, pl
+}
+
+// BackwardMaxPool sets dw, and dx and db when they are not nil, to the
+// gradients of ForwardMaxPool's weight, images and bias given gm, the
+// gradient of its pooled maps, and idx, their positions: Backward (or
+// WeightGrad when dx is nil) of the maps' gradient, gm scattered to idx
+// as MaxPool2d's gradient is (ScatterSum), and that gradient summed over
+// each channel with each image's plane summed by Sum and the images
+// added in float64 in order. The maps' gradient is never stored: each
+// chunk's is scattered into scratch. It reports false on a position
+// outside its plane, with the gradients then partly written.
+func (cv Conv) BackwardMaxPool(dx, dw, db, x, gm, idx, wt []float32, pool Window) bool {
+	const op = "Conv.BackwardMaxPool"
+	_, _, pl := cv.checkPooled(op, x, wt, gm, idx, pool)
+	_, _, l, k := cv.dims()
+	outs := []convOut{{"weight gradient", dw, cv.O * k}}
+	if dx != nil {
+		outs = append(outs, convOut{"image gradient", dx, cv.N * cv.C * cv.H * cv.W})
+	}
+	if db != nil {
+		outs = append(outs, convOut{"bias gradient", db, cv.O})
+	}
+	cv.checkWith(op, x, wt, outs...)
+	var sums []float32 // each image's plane of each channel, summed
+	if db != nil {
+		sums = getBuf(cv.N * cv.O)
+		defer putBuf(sums)
+	}
+	var failed atomic.Bool
+	cv.weightGrad(dw, x, func(buf []float32, b0, b1 int) []float32 {
+		nc := (b1 - b0) * l
+		g := buf[:cv.O*nc]
+		for b := b0; b < b1; b++ {
+			for o := range cv.O {
+				p := b*cv.O + o
+				row := g[o*nc+(b-b0)*l:][:l]
+				if !scatterRow(row, gm[p*pl:(p+1)*pl], idx[p*pl:(p+1)*pl]) {
+					failed.Store(true)
+				}
+				if sums != nil {
+					sums[p] = Sum(row)
+				}
+			}
+		}
+		return g
+	}, cv.inputStep(dx, wt))
+	if db != nil {
+		for o := range cv.O {
+			var t float64
+			for b := range cv.N {
+				t += float64(sums[b*cv.O+o])
+			}
+			db[o] = float32(t)
+		}
+	}
+	return !failed.Load()
+}
