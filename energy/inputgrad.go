@@ -1,32 +1,33 @@
 package energy
 
 import (
+	"sync"
+
+	"github.com/gibbsml/gibbs/internal/kernel"
 	"github.com/gibbsml/gibbs/nn"
 	"github.com/gibbsml/gibbs/tensor"
 )
 
-// cacheBytes is the memory one pass of inputGrad should keep live: a
-// core's L2 cache (1 MiB on the machines the kernels are tuned for, see
-// the cache blocks of internal/kernel).
+// cacheBytes is a core's L2 cache: 1 MiB on the machines the kernels are
+// tuned for (see the cache blocks of internal/kernel).
 const cacheBytes = 1 << 20
 
 // inputGrad computes what a sampler needs at each of its steps on one
 // model, dF/dy and the energies (see gradY). For a model that computes
 // each sample's energy from that sample alone (nn.SampleWise reporting
 // true) and a batch whose maps outgrow the cache, it runs a few samples
-// at a time, as many as keep one pass's graph within cacheBytes (see
-// partSize): every layer then reads what the one before wrote from the
-// cache rather than from memory. The first call runs the whole batch and
+// at a time, as many as keep one pass's graph within a core's L2 cache
+// (see partSize): every layer then reads what the one before wrote from
+// the cache rather than from memory. The first call runs the whole batch and
 // measures its graph (tensor.GraphValues); the later ones use the parts
 // it sets. Any other model is differentiated on the whole batch at once.
 //
-// The results are those of the whole batch within float32 rounding, not
-// bit for bit: the products pick their kernels, whose sums run in
-// different orders, by the number of rows. The parts run one after the
-// other, each product split across the kernel's threads as before
-// (running them side by side, one a thread, measured no faster on the
-// image energy of package bench). An inputGrad belongs to one sampler's
-// run: it is not safe for concurrent use.
+// The parts run side by side, a share on each of the kernel's threads,
+// each on one thread (see at). The results are those of the whole batch
+// within float32 rounding, not bit for bit: the products pick their
+// kernels, whose sums run in different orders, by the number of rows. An
+// inputGrad belongs to one sampler's run: it is not safe for concurrent
+// use.
 type inputGrad struct {
 	m     Model
 	split bool // m's energies are per sample
@@ -46,7 +47,7 @@ func (ig *inputGrad) at(x, y *tensor.Tensor) (g, e *tensor.Tensor) {
 	if ig.part == 0 {
 		var values int
 		g, e = gradY(ig.m, x, y, &values)
-		ig.part = partSize(n, values)
+		ig.part = partSize(n, values, cacheBytes, kernel.Threads())
 		return g, e
 	}
 	if ig.part >= n {
@@ -67,24 +68,46 @@ func (ig *inputGrad) at(x, y *tensor.Tensor) (g, e *tensor.Tensor) {
 			}
 		}
 	}
-	for i := 0; i < n; i += ig.part {
-		one(i)
+	// The parts run side by side, a share of them on each of the kernel's
+	// threads; the products of a part, asked for from a thread that is
+	// already busy, run on that thread alone. A panic of the model on
+	// another thread is raised again on this one.
+	var (
+		mu     sync.Mutex
+		failed any
+	)
+	kernel.Parallel((n+ig.part-1)/ig.part, func(lo, hi int) {
+		defer func() {
+			if r := recover(); r != nil {
+				mu.Lock()
+				failed = r
+				mu.Unlock()
+			}
+		}()
+		for p := lo; p < hi; p++ {
+			one(p * ig.part)
+		}
+	})
+	if failed != nil {
+		panic(failed)
 	}
 	return g, e
 }
 
 // partSize returns the samples per pass for a batch of n whose pass held
 // values values: as many as keep the pass's graph (the maps, and what the
-// backward pass keeps of them) within cacheBytes, in parts of equal size.
+// backward pass keeps of them) within cache bytes, in parts of equal size
+// whose number is a multiple of threads, so that each thread runs as many.
 // The gradients of the maps are left out: each is read once, by the layer
 // below, as soon as it is written.
-func partSize(n, values int) int {
+func partSize(n, values, cache, threads int) int {
 	perSample := max(1, 4*values/n)
-	part := max(1, cacheBytes/perSample)
+	part := max(1, cache/perSample)
 	if part >= n {
 		return n
 	}
 	parts := (n + part - 1) / part
+	parts = min(n, (parts+threads-1)/threads*threads)
 	return (n + parts - 1) / parts
 }
 

@@ -2,6 +2,7 @@ package energy
 
 import (
 	"math"
+	"sync"
 	"testing"
 
 	"github.com/gibbsml/gibbs/nn"
@@ -87,18 +88,56 @@ func TestInputGradSplits(t *testing.T) {
 	}
 }
 
-// Parts keep a pass's values within cacheBytes, in parts of equal size.
+// Parts keep a pass's values within the cache, in parts of equal size,
+// as many for each thread.
 func TestPartSize(t *testing.T) {
-	for _, c := range []struct{ n, values, want int }{
-		{64, 64 * 1000, 64},     // 4 kB a sample: all fit
-		{64, 64 * 18816, 13},    // 75 kB a sample: 13 fit, five parts of 13 (the last 12)
-		{256, 256 * 769, 256},   // 3 kB a sample: all fit
-		{512, 512 * 769, 256},   // 340 fit: two parts of 256
-		{10, 10 * (1 << 20), 1}, // over the cache alone
-		{1, 1 << 10, 1},
+	for _, c := range []struct{ n, values, cache, threads, want int }{
+		{64, 64 * 1000, cacheBytes, 1, 64},     // 4 kB a sample: all fit
+		{64, 64 * 18816, cacheBytes, 1, 13},    // 75 kB a sample: 13 fit, five parts of 13 (the last 12)
+		{64, 64 * 18816, cacheBytes, 2, 11},    // two threads: six parts of 11 (the last two 10)
+		{64, 64 * 1000, cacheBytes, 2, 64},     // all fit: one thread
+		{256, 256 * 769, cacheBytes, 2, 256},   // 3 kB a sample: all fit
+		{512, 512 * 769, cacheBytes, 1, 256},   // 340 fit: two parts of 256
+		{10, 10 * (1 << 20), cacheBytes, 1, 1}, // over the cache alone
+		{3, 3 * (1 << 20), cacheBytes, 2, 1},   // no more parts than samples
 	} {
-		if got := partSize(c.n, c.values); got != c.want {
-			t.Errorf("partSize(%d, %d) = %d, want %d", c.n, c.values, got, c.want)
+		if got := partSize(c.n, c.values, c.cache, c.threads); got != c.want {
+			t.Errorf("partSize(%d, %d, %d, %d) = %d, want %d", c.n, c.values, c.cache, c.threads, got, c.want)
 		}
 	}
+}
+
+// Goroutines taking gradients in parts on one shared model get the bits
+// of the same calls made one after another.
+func TestInputGradPartsConcurrent(t *testing.T) {
+	rng := tensor.NewRNG(5)
+	m := NewMLP(rng, 2, []int{32, 32}, func() nn.Layer { return nn.SiLU() })
+	const workers = 4
+	ys := make([]*tensor.Tensor, workers)
+	want := make([][]float32, workers)
+	for w := range ys {
+		ys[w] = tensor.Randn(rng, 11, 2)
+		ig := newInputGrad(m)
+		ig.part = 3
+		g, _ := ig.at(nil, ys[w])
+		want[w] = g.Clone().Values()
+	}
+	var wg sync.WaitGroup
+	for w := range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			ig := newInputGrad(m)
+			ig.part = 3
+			for range 20 {
+				g, e := ig.at(nil, ys[w])
+				if d := maxDiff(g.Values(), want[w]); d != 0 {
+					t.Errorf("worker %d: gradients differ from the serial call's by %g", w, d)
+				}
+				g.Recycle()
+				e.Recycle()
+			}
+		}()
+	}
+	wg.Wait()
 }
