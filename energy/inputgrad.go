@@ -18,9 +18,9 @@ const cacheBytes = 1 << 20
 // true) and a batch whose maps outgrow the cache, it runs a few samples
 // at a time, as many as keep one pass's graph within a core's L2 cache
 // (see partSize): every layer then reads what the one before wrote from
-// the cache rather than from memory. The first call runs the whole batch and
-// measures its graph (tensor.GraphValues); the later ones use the parts
-// it sets. Any other model is differentiated on the whole batch at once.
+// the cache rather than from memory. The first call runs the whole
+// batch and measures its graph (tensor.GraphValues); the later ones use
+// the parts it sets. Any other model is differentiated on the whole batch at once.
 //
 // The parts run side by side, a share on each of the kernel's threads,
 // each on one thread (see at). The results are those of the whole batch
@@ -69,9 +69,9 @@ func (ig *inputGrad) at(x, y *tensor.Tensor) (g, e *tensor.Tensor) {
 		}
 	}
 	// The parts run side by side, a share of them on each of the kernel's
-	// threads; the products of a part, asked for from a thread that is
-	// already busy, run on that thread alone. A panic of the model on
-	// another thread is raised again on this one.
+	// threads; the products of a part run on its thread, the others being
+	// busy with parts of their own (one that is done helps). A panic of
+	// the model on another thread is raised again on this one.
 	var (
 		mu     sync.Mutex
 		failed any
