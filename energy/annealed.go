@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 
+	"github.com/gibbsml/gibbs/nn"
 	"github.com/gibbsml/gibbs/tensor"
 )
 
@@ -59,6 +60,10 @@ func (a AtNoise) Energy(x, y *tensor.Tensor) *tensor.Tensor {
 	}
 	return a.Model.Energy(NoiseColumn(y.Size(0), a.Sigma), y)
 }
+
+// PerSample reports whether the model computes each sample's energy from
+// that sample alone (see nn.PerSample).
+func (a AtNoise) PerSample() bool { return nn.PerSample(a.Model) }
 
 // noisyBatch perturbs each row of y at a noise level drawn uniformly from
 // sigmas and returns the perturbed rows, their levels as a column [N, 1],

@@ -38,10 +38,11 @@ func (h *HMC) Sample(m Model, x, pos *tensor.Tensor, rng *tensor.RNG) *tensor.Te
 	}
 	n := y.Size(0)
 	row := y.Len() / n
+	grads := newInputGrad(m)
 	for it := 0; it < h.Iterations; it++ {
 		eps := h.Step()
 		p := tensor.Randn(rng, y.Shape()...)
-		g, u0 := gradY(m, x, y)
+		g, u0 := grads.at(x, y)
 		k0 := rowSquares(p, n)
 		q := y.Clone()
 		axpy(p, -eps/2, g)
@@ -52,7 +53,7 @@ func (h *HMC) Sample(m Model, x, pos *tensor.Tensor, rng *tensor.RNG) *tensor.Te
 			if u1 != u0 {
 				u1.Recycle()
 			}
-			g, u1 = gradY(m, x, q)
+			g, u1 = grads.at(x, q)
 			if l < h.LeapfrogSteps-1 {
 				axpy(p, -eps, g)
 			}

@@ -103,8 +103,9 @@ func Descend(m Model, x, y0 *tensor.Tensor, d Descent) (y, energies *tensor.Tens
 	}
 	y = y0.Clone()
 	d.project(y)
+	grads := newInputGrad(m)
 	for s := 0; s < d.Steps; s++ {
-		g, e := gradY(m, x, y)
+		g, e := grads.at(x, y)
 		axpy(y, -d.StepSize, g)
 		g.Recycle()
 		e.Recycle()

@@ -52,6 +52,7 @@ func (l Langevin) Run(m Model, x, y0 *tensor.Tensor, rng *tensor.RNG) *tensor.Te
 	yd, nd := y.Values(), noise.Values()
 	// Buffered, so that a drawing goroutine ends even when m panics.
 	drawn := make(chan struct{}, 1)
+	grads := newInputGrad(m)
 	for s := 0; s < l.Steps; s++ {
 		// The step's noise is drawn while its gradient is computed: the
 		// draws are serial, and the gradient's products leave a core idle
@@ -62,7 +63,7 @@ func (l Langevin) Run(m Model, x, y0 *tensor.Tensor, rng *tensor.RNG) *tensor.Te
 			}
 			drawn <- struct{}{}
 		}()
-		g, e := gradY(m, x, y)
+		g, e := grads.at(x, y)
 		e.Recycle()
 		<-drawn
 		l.move(yd, g.Values(), nd)

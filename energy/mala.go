@@ -68,7 +68,8 @@ func (a *MALA) Run(m Model, x, y0 *tensor.Tensor, rng *tensor.RNG) *tensor.Tenso
 	row := y.Len() / n
 	eps := float64(a.StepSize)
 	noise := float32(math.Sqrt(2 * eps))
-	g, e := gradY(m, x, y)
+	grads := newInputGrad(m)
+	g, e := grads.at(x, y)
 	a.clip(g)
 	prop := tensor.Empty(y.Shape()...) // every value is drawn below
 	yd, gd, pd, ed := y.Values(), g.Values(), prop.Values(), e.Values()
@@ -76,7 +77,7 @@ func (a *MALA) Run(m Model, x, y0 *tensor.Tensor, rng *tensor.RNG) *tensor.Tenso
 		for i := range pd {
 			pd[i] = yd[i] - a.StepSize*gd[i] + noise*rng.Norm()
 		}
-		gp, ep := gradY(m, x, prop)
+		gp, ep := grads.at(x, prop)
 		a.clip(gp)
 		gpd, epd := gp.Values(), ep.Values()
 		for i := 0; i < n; i++ {

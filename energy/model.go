@@ -99,20 +99,29 @@ func (n *Net) Energy(x, y *tensor.Tensor) *tensor.Tensor {
 // Params returns the network's parameters (names of the inner layer).
 func (n *Net) Params() []nn.Param { return n.Layer.Params() }
 
+// PerSample reports whether the network computes each sample's energy
+// from that sample alone (see nn.PerSample), so that samplers may take its
+// gradients a few samples at a time.
+func (n *Net) PerSample() bool { return nn.PerSample(n.Layer) }
+
 // gradY returns dF/dy summed over the batch, i.e. the per-sample gradient
 // of each energy with respect to its own y, and the energies. y is a leaf
 // the caller owns (a sampler's chains): it requires a gradient during the
 // pass only. The graph of the energy is released once its gradient is
 // taken, and the caller recycles the two results once read (see
 // tensor.Recycle), so that the many steps of a sampler reuse their buffers
-// instead of allocating.
-func gradY(m Model, x, y *tensor.Tensor) (g, e *tensor.Tensor) {
+// instead of allocating. When values is not nil, it receives the number
+// of values the pass's graph held (see tensor.GraphValues).
+func gradY(m Model, x, y *tensor.Tensor, values *int) (g, e *tensor.Tensor) {
 	y.SetRequiresGrad(true)
 	defer y.SetRequiresGrad(false)
 	f := m.Energy(x, y)
 	total := f.Sum()
 	g = tensor.Grad(total, y)[0]
 	e = f.Clone()
+	if values != nil {
+		*values = total.GraphValues()
+	}
 	total.Release()
 	return g, e
 }

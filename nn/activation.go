@@ -25,6 +25,15 @@ func (f *Func) Forward(x *tensor.Tensor) *tensor.Tensor { return f.F(x) }
 // String returns the layer's name.
 func (f *Func) String() string { return f.Name }
 
+// perSampleFuncs names the Funcs of this package that work on each sample
+// alone.
+var perSampleFuncs = map[string]bool{"ReLU": true, "LeakyReLU": true, "ELU": true, "GELU": true, "SiLU": true,
+	"Tanh": true, "Sigmoid": true, "Softplus": true, "Identity": true, "Flatten": true}
+
+// PerSample reports whether the layer is one of the activations, Flatten
+// or Identity of this package, recognised by its Name.
+func (f *Func) PerSample() bool { return perSampleFuncs[f.Name] }
+
 // ReLU returns the layer max(x, 0).
 func ReLU() *Func { return &Func{Name: "ReLU", F: (*tensor.Tensor).ReLU} }
 
@@ -74,6 +83,9 @@ type Unflatten struct {
 
 // Params returns nothing: Unflatten has no parameters.
 func (u *Unflatten) Params() []Param { return nil }
+
+// PerSample reports true: each sample is reshaped alone.
+func (u *Unflatten) PerSample() bool { return true }
 
 // Forward returns x reshaped to [N, Shape...].
 func (u *Unflatten) Forward(x *tensor.Tensor) *tensor.Tensor {

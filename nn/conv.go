@@ -86,6 +86,9 @@ func NewConv2d(rng *tensor.RNG, in, out int, spec ConvSpec) *Conv2d {
 // Params returns "weight" and, when present, "bias".
 func (c *Conv2d) Params() []Param { return convParams(c.Weight, c.Bias) }
 
+// PerSample reports true: each image is convolved alone.
+func (c *Conv2d) PerSample() bool { return true }
+
 // Forward returns the convolution of x, of shape [N, out, OH, OW].
 func (c *Conv2d) Forward(x *tensor.Tensor) *tensor.Tensor {
 	return c.op(x).forward(x, c.Weight, c.Bias)
@@ -180,6 +183,9 @@ func NewConvTranspose2d(rng *tensor.RNG, in, out int, spec ConvSpec) *ConvTransp
 
 // Params returns "weight" and, when present, "bias".
 func (c *ConvTranspose2d) Params() []Param { return convParams(c.Weight, c.Bias) }
+
+// PerSample reports true: each image is convolved alone.
+func (c *ConvTranspose2d) PerSample() bool { return true }
 
 // Forward returns the transposed convolution of x.
 func (c *ConvTranspose2d) Forward(x *tensor.Tensor) *tensor.Tensor {

@@ -32,6 +32,10 @@ func (d *Dropout) active() bool { return d.Training && d.P != 0 }
 // SetTraining switches dropping on or off.
 func (d *Dropout) SetTraining(on bool) { d.Training = on }
 
+// PerSample reports whether the layer is the identity (not training, or
+// P = 0): in training its masks are drawn for the whole batch at once.
+func (d *Dropout) PerSample() bool { return !d.active() }
+
 // Forward applies a fresh random mask in training and is the identity otherwise.
 func (d *Dropout) Forward(x *tensor.Tensor) *tensor.Tensor {
 	if !d.active() {

@@ -24,6 +24,9 @@ func NewEmbedding(rng *tensor.RNG, num, dim int) *Embedding {
 // Params returns "weight".
 func (e *Embedding) Params() []Param { return []Param{{"weight", e.Weight}} }
 
+// PerSample reports true: each index is looked up alone.
+func (e *Embedding) PerSample() bool { return true }
+
 // Forward looks up the rows named by idx, a tensor of whole numbers in
 // [0, num) of any shape, and returns a tensor of shape idx.shape + [dim].
 // The gradient flows to the weight, not to idx.

@@ -34,6 +34,9 @@ func (l *Linear) Params() []Param {
 	return ps
 }
 
+// PerSample reports true: each row is multiplied alone.
+func (l *Linear) PerSample() bool { return true }
+
 // Forward returns x W^T + b.
 func (l *Linear) Forward(x *tensor.Tensor) *tensor.Tensor {
 	x2, shape := l.rows(x)

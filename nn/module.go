@@ -172,3 +172,23 @@ func NumParams(m Module) int {
 	}
 	return n
 }
+
+// SampleWise is a module (or a model built on modules, such as an energy)
+// that says whether each sample's output depends on that sample's input
+// alone. When it does, a batch may be computed a few samples at a time
+// with the same results within rounding: samplers do so to keep a
+// network's maps in cache, running the forward pass on several parts at
+// once from different goroutines, as nn's layers allow. A BatchNorm in
+// training mode, or any layer that mixes samples or draws random numbers
+// per call, is not per sample.
+type SampleWise interface {
+	PerSample() bool
+}
+
+// PerSample reports whether m, a layer or a model, computes each sample's
+// output from that sample alone: what m says when it is SampleWise, false
+// otherwise.
+func PerSample(m any) bool {
+	s, ok := m.(SampleWise)
+	return ok && s.PerSample()
+}

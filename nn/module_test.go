@@ -104,3 +104,35 @@ func TestSetTrainingReachesChildren(t *testing.T) {
 		t.Error("SetTraining(true) did not reach BatchNorm and Dropout")
 	}
 }
+
+// A layer is per sample when it says so; Sequential when all its layers
+// are; BatchNorm and Dropout only out of training; anything else not.
+func TestPerSample(t *testing.T) {
+	rng := tensor.NewRNG(1)
+	bn, drop := nn.NewBatchNorm2d(2), nn.NewDropout(rng, 0.5)
+	evalBN, evalDrop := nn.NewBatchNorm2d(2), nn.NewDropout(rng, 0.5)
+	evalBN.SetTraining(false)
+	evalDrop.SetTraining(false)
+	conv := nn.NewConv2d(rng, 1, 2, nn.ConvSpec{Kernel: 3, Padding: 1})
+	for _, c := range []struct {
+		name string
+		m    any
+		want bool
+	}{
+		{"linear", nn.NewLinear(rng, 2, 2, true), true},
+		{"silu", nn.SiLU(), true},
+		{"flatten", nn.Flatten(), true},
+		{"custom func", &nn.Func{Name: "mine", F: func(x *tensor.Tensor) *tensor.Tensor { return x }}, false},
+		{"conv net", nn.NewSequential(&nn.Unflatten{Shape: []int{1, 4, 4}}, conv, nn.SiLU(), nn.NewMaxPool2d(2, 2, 0), nn.Flatten()), true},
+		{"batchnorm training", nn.NewSequential(conv, bn), false},
+		{"batchnorm eval", nn.NewSequential(conv, evalBN), true},
+		{"dropout training", drop, false},
+		{"dropout eval", evalDrop, true},
+		{"attention, which does not say", nn.NewMultiHeadAttention(rng, 4, 2, 0, true), false},
+		{"not a module", 3, false},
+	} {
+		if got := nn.PerSample(c.m); got != c.want {
+			t.Errorf("%s: PerSample %v, want %v", c.name, got, c.want)
+		}
+	}
+}

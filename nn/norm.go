@@ -40,6 +40,9 @@ func (l *LayerNorm) Params() []Param {
 	return []Param{{"weight", l.Weight}, {"bias", l.Bias}}
 }
 
+// PerSample reports true: each sample is normalised over its own values.
+func (l *LayerNorm) PerSample() bool { return true }
+
 // Forward normalises x, of shape [..., Shape...].
 func (l *LayerNorm) Forward(x *tensor.Tensor) *tensor.Tensor {
 	return l.forward([]*tensor.Tensor{x})
@@ -218,6 +221,10 @@ func (b *BatchNorm) Buffers() []Param {
 // SetTraining switches between batch statistics (and updating the running
 // ones) and the running statistics.
 func (b *BatchNorm) SetTraining(on bool) { b.Training = on }
+
+// PerSample reports whether the layer evaluates (not training): in
+// training it normalises with the statistics of the whole batch.
+func (b *BatchNorm) PerSample() bool { return !b.Training }
 
 // Forward normalises x per channel.
 func (b *BatchNorm) Forward(x *tensor.Tensor) *tensor.Tensor {

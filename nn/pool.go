@@ -50,6 +50,12 @@ func (p *MaxPool2d) Params() []Param { return nil }
 // Params returns nothing: pooling has no parameters.
 func (p *AvgPool2d) Params() []Param { return nil }
 
+// PerSample reports true: each image is pooled alone.
+func (p *MaxPool2d) PerSample() bool { return true }
+
+// PerSample reports true: each image is pooled alone.
+func (p *AvgPool2d) PerSample() bool { return true }
+
 // Forward returns the window maxima, of shape [N, C, OH, OW]. It records
 // the position of each maximum; the gradient is scattered back there with
 // ScatterAdd, whose own gradient is a Gather, so it can be differentiated

@@ -101,3 +101,13 @@ func (s *Sequential) Children() []Child {
 
 // Params returns the layers' parameters, prefixed with their index.
 func (s *Sequential) Params() []Param { return ChildParams(s.Children()) }
+
+// PerSample reports whether every layer computes each sample alone.
+func (s *Sequential) PerSample() bool {
+	for _, l := range s.Layers {
+		if !PerSample(l) {
+			return false
+		}
+	}
+	return true
+}

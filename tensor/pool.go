@@ -156,3 +156,38 @@ func (t *Tensor) Adopt(aux ...*Tensor) *Tensor {
 // detached is Detach for the package's own use: a view cut from the graph
 // whose buffer does not escape.
 func (t *Tensor) detached() *Tensor { return t.view(t.shape) }
+
+// GraphValues returns the number of values held by the graph recorded
+// behind t: the results of its operations, t included, and the buffers
+// handed to them by Adopt, each buffer once (a view shares its owner's).
+// Leaves are not counted. It is what Release gives back to the pool, and
+// tells a caller how much memory a pass over one batch keeps live.
+func (t *Tensor) GraphValues() int {
+	n := 0
+	walked, counted := map[*Tensor]bool{}, map[*Tensor]bool{}
+	count := func(o *Tensor) {
+		if !counted[o] {
+			counted[o] = true
+			n += len(o.data)
+		}
+	}
+	stack := []*Tensor{t}
+	for len(stack) > 0 {
+		u := stack[len(stack)-1]
+		stack = stack[:len(stack)-1]
+		if u.node == nil || walked[u] {
+			continue
+		}
+		walked[u] = true
+		if o := u.owner(); o.node != nil {
+			count(o) // a view of a leaf holds nothing of its own
+		}
+		for _, in := range u.node.inputs {
+			stack = append(stack, in)
+		}
+		for _, a := range u.node.aux {
+			count(a.owner())
+		}
+	}
+	return n
+}

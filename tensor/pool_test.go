@@ -121,6 +121,24 @@ func TestAdopt(t *testing.T) {
 	}
 }
 
+// GraphValues counts each result of the graph and each adopted buffer
+// once, views and leaves not at all.
+func TestGraphValues(t *testing.T) {
+	x := T.Randn(T.NewRNG(3), 8, 16).SetRequiresGrad(true)
+	flat := x.Reshape(128)         // a view of a leaf: nothing
+	e := x.Exp().Adopt(T.Empty(4)) // 128 + 4
+	s := e.Mul(e)                  // 128, e reached twice
+	total := s.Reshape(128).Add(flat).Sum()
+	// Add: 128; Sum: 1; s's view: nothing.
+	if got, want := total.GraphValues(), 128+4+128+128+1; got != want {
+		t.Errorf("GraphValues = %d, want %d", got, want)
+	}
+	if got := x.GraphValues(); got != 0 {
+		t.Errorf("GraphValues of a leaf = %d, want 0", got)
+	}
+	total.Release()
+}
+
 // A training step whose backward pass makes temporaries (a gradient for a
 // target that needs none, a broadcast product reduced to its operand's
 // shape) takes every buffer back from the pool once the pool is warm.

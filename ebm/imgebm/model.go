@@ -114,6 +114,10 @@ func (m *Model) Energy(x, y *tensor.Tensor) *tensor.Tensor {
 	return out.Mul(x).Sum(1).Neg()
 }
 
+// PerSample reports whether the network computes each image's energy
+// from that image alone (see nn.PerSample), as JEM's energies then are.
+func (m *Model) PerSample() bool { return nn.PerSample(m.Net) }
+
 // langevin is the run's sampler with chains kept in the pixels' range.
 func (m *Model) langevin(steps int) energy.Langevin {
 	c := m.Config

@@ -1,0 +1,125 @@
+package energy
+
+import (
+	"sync"
+
+	"github.com/gibbsml/gibbs/internal/kernel"
+	"github.com/gibbsml/gibbs/nn"
+	"github.com/gibbsml/gibbs/tensor"
+)
+
+// cacheBytes is a core's L2 cache: 1 MiB on the machines the kernels are
+// tuned for (see the cache blocks of internal/kernel).
+const cacheBytes = 1 << 20
+
+// inputGrad computes what a sampler needs at each of its steps on one
+// model, dF/dy and the energies (see gradY). For a model that computes
+// each sample's energy from that sample alone (nn.SampleWise reporting
+// true) and a batch whose maps outgrow the cache, it runs a few samples
+// at a time, as many as keep one pass's graph within a core's L2 cache
+// (see partSize): every layer then reads what the one before wrote from
+// the cache rather than from memory. The first call runs the whole
+// batch and measures its graph (tensor.GraphValues); the later ones use
+// the parts it sets. Any other model is differentiated on the whole batch at once.
+//
+// The parts run side by side, a share on each of the kernel's threads,
+// each on one thread (see at). The results are those of the whole batch
+// within float32 rounding, not bit for bit: the products pick their
+// kernels, whose sums run in different orders, by the number of rows. An
+// inputGrad belongs to one sampler's run: it is not safe for concurrent
+// use.
+type inputGrad struct {
+	m     Model
+	split bool // m's energies are per sample
+	part  int  // samples per pass; 0 before the first
+}
+
+func newInputGrad(m Model) *inputGrad {
+	return &inputGrad{m: m, split: nn.PerSample(m)}
+}
+
+// at returns dF/dy at y and the energies, which the caller recycles.
+func (ig *inputGrad) at(x, y *tensor.Tensor) (g, e *tensor.Tensor) {
+	n := y.Size(0)
+	if !ig.split || x != nil && x.Size(0) != n {
+		return gradY(ig.m, x, y, nil)
+	}
+	if ig.part == 0 {
+		var values int
+		g, e = gradY(ig.m, x, y, &values)
+		ig.part = partSize(n, values, cacheBytes, kernel.Threads())
+		return g, e
+	}
+	if ig.part >= n {
+		return gradY(ig.m, x, y, nil)
+	}
+	g, e = tensor.Empty(y.Shape()...), tensor.Empty(n)
+	gd, ed := g.Values(), e.Values()
+	row := y.Len() / n
+	one := func(i int) {
+		k := min(ig.part, n-i)
+		yi, xi := rows(y, i, k), rows(x, i, k)
+		gi, ei := gradY(ig.m, xi, yi, nil)
+		copy(gd[i*row:], gi.Values())
+		copy(ed[i:], ei.Values())
+		for _, t := range []*tensor.Tensor{gi, ei, yi, xi} {
+			if t != nil {
+				t.Recycle()
+			}
+		}
+	}
+	// The parts run side by side, a share of them on each of the kernel's
+	// threads; the products of a part run on its thread, the others being
+	// busy with parts of their own (one that is done helps). A panic of
+	// the model on another thread is raised again on this one.
+	var (
+		mu     sync.Mutex
+		failed any
+	)
+	kernel.Parallel((n+ig.part-1)/ig.part, func(lo, hi int) {
+		defer func() {
+			if r := recover(); r != nil {
+				mu.Lock()
+				failed = r
+				mu.Unlock()
+			}
+		}()
+		for p := lo; p < hi; p++ {
+			one(p * ig.part)
+		}
+	})
+	if failed != nil {
+		panic(failed)
+	}
+	return g, e
+}
+
+// partSize returns the samples per pass for a batch of n whose pass held
+// values values: as many as keep the pass's graph (the maps, and what the
+// backward pass keeps of them) within cache bytes, in parts of equal size
+// whose number is a multiple of threads, so that each thread runs as many.
+// The gradients of the maps are left out: each is read once, by the layer
+// below, as soon as it is written.
+func partSize(n, values, cache, threads int) int {
+	perSample := max(1, 4*values/n)
+	part := max(1, cache/perSample)
+	if part >= n {
+		return n
+	}
+	parts := (n + part - 1) / part
+	parts = min(n, (parts+threads-1)/threads*threads)
+	return (n + parts - 1) / parts
+}
+
+// rows returns a copy of the k rows of t from row i, or nil for a nil t.
+func rows(t *tensor.Tensor, i, k int) *tensor.Tensor {
+	if t == nil {
+		return nil
+	}
+	shape := t.Shape()
+	row := t.Len() / shape[0]
+	shape[0] = k
+	out := tensor.Empty(shape...)
+	copy(out.Values(), t.Values()[i*row:(i+k)*row])
+	return out
+}

@@ -1,0 +1,143 @@
+package energy
+
+import (
+	"math"
+	"sync"
+	"testing"
+
+	"github.com/gibbsml/gibbs/nn"
+	"github.com/gibbsml/gibbs/tensor"
+)
+
+// A per-sample model's gradients and energies taken a few samples at a
+// time are those of the whole batch within float32 rounding (Linear,
+// Conv2d+SiLU, a conditional energy): not bit for bit, as the products
+// pick their kernels, whose sums run in different orders, by the number
+// of rows.
+func TestInputGradParts(t *testing.T) {
+	rng := tensor.NewRNG(3)
+	silu := func() nn.Layer { return nn.SiLU() }
+	down := nn.ConvSpec{Kernel: 3, Stride: 2, Padding: 1}
+	conv := &Net{Layer: nn.NewSequential(&nn.Unflatten{Shape: []int{1, 8, 8}},
+		nn.NewConv2d(rng, 1, 8, down), nn.SiLU(), nn.NewConv2d(rng, 8, 16, down), nn.SiLU(),
+		nn.Flatten(), nn.NewLinear(rng, 16*2*2, 1, true))}
+	for _, c := range []struct {
+		name string
+		m    Model
+		x    *tensor.Tensor
+		dim  int
+	}{
+		{"mlp", NewMLP(rng, 2, []int{32, 32}, silu), nil, 2},
+		{"conv", conv, nil, 64},
+		{"conditional", NewMLP(rng, 5, []int{16}, silu), tensor.Randn(rng, 13, 3), 2},
+	} {
+		y := tensor.Randn(rng, 13, c.dim)
+		wantG, wantE := gradY(c.m, c.x, y, nil)
+		for _, part := range []int{1, 4, 5, 13} {
+			ig := newInputGrad(c.m)
+			if !ig.split {
+				t.Fatalf("%s: not split", c.name)
+			}
+			ig.part = part
+			g, e := ig.at(c.x, y)
+			if d := maxDiff(g.Values(), wantG.Values()); d > 1e-5 {
+				t.Errorf("%s, parts of %d: gradients differ from the whole batch's by %g of the largest", c.name, part, d)
+			}
+			if d := maxDiff(e.Values(), wantE.Values()); d > 1e-5 {
+				t.Errorf("%s, parts of %d: energies differ from the whole batch's by %g of the largest", c.name, part, d)
+			}
+		}
+	}
+}
+
+// maxDiff returns the largest difference of a and b relative to b's
+// largest magnitude.
+func maxDiff(a, b []float32) float64 {
+	var d, m float64
+	for i := range b {
+		d = max(d, math.Abs(float64(a[i])-float64(b[i])))
+		m = max(m, math.Abs(float64(b[i])))
+	}
+	return d / m
+}
+
+// Only models that say each energy is per sample are split: a Func, a
+// network with a BatchNorm in training or a Dropout that drops are not.
+func TestInputGradSplits(t *testing.T) {
+	rng := tensor.NewRNG(4)
+	lin := func() nn.Layer { return nn.NewLinear(rng, 2, 2, true) }
+	bn := nn.NewBatchNorm1d(2)
+	evalBN := nn.NewBatchNorm1d(2)
+	evalBN.SetTraining(false)
+	for _, c := range []struct {
+		name string
+		m    Model
+		want bool
+	}{
+		{"func", Func(func(_, y *tensor.Tensor) *tensor.Tensor { return y.Sum(1) }), false},
+		{"mlp", NewMLP(rng, 2, []int{4}, func() nn.Layer { return nn.ReLU() }), true},
+		{"batchnorm training", &Net{Layer: nn.NewSequential(lin(), bn, lin())}, false},
+		{"batchnorm eval", &Net{Layer: nn.NewSequential(lin(), evalBN, lin())}, true},
+		{"dropout", &Net{Layer: nn.NewSequential(lin(), nn.NewDropout(rng, 0.5), lin())}, false},
+		{"custom func", &Net{Layer: nn.NewSequential(lin(), &nn.Func{Name: "mine", F: func(x *tensor.Tensor) *tensor.Tensor { return x }})}, false},
+		{"at noise", AtNoise{Model: NewMLP(rng, 3, []int{4}, func() nn.Layer { return nn.ReLU() }), Sigma: 0.1}, true},
+	} {
+		if got := newInputGrad(c.m).split; got != c.want {
+			t.Errorf("%s: split %v, want %v", c.name, got, c.want)
+		}
+	}
+}
+
+// Parts keep a pass's values within the cache, in parts of equal size,
+// as many for each thread.
+func TestPartSize(t *testing.T) {
+	for _, c := range []struct{ n, values, cache, threads, want int }{
+		{64, 64 * 1000, cacheBytes, 1, 64},     // 4 kB a sample: all fit
+		{64, 64 * 18816, cacheBytes, 1, 13},    // 75 kB a sample: 13 fit, five parts of 13 (the last 12)
+		{64, 64 * 18816, cacheBytes, 2, 11},    // two threads: six parts of 11 (the last two 10)
+		{64, 64 * 1000, cacheBytes, 2, 64},     // all fit: one thread
+		{256, 256 * 769, cacheBytes, 2, 256},   // 3 kB a sample: all fit
+		{512, 512 * 769, cacheBytes, 1, 256},   // 340 fit: two parts of 256
+		{10, 10 * (1 << 20), cacheBytes, 1, 1}, // over the cache alone
+		{3, 3 * (1 << 20), cacheBytes, 2, 1},   // no more parts than samples
+	} {
+		if got := partSize(c.n, c.values, c.cache, c.threads); got != c.want {
+			t.Errorf("partSize(%d, %d, %d, %d) = %d, want %d", c.n, c.values, c.cache, c.threads, got, c.want)
+		}
+	}
+}
+
+// Goroutines taking gradients in parts on one shared model get the bits
+// of the same calls made one after another.
+func TestInputGradPartsConcurrent(t *testing.T) {
+	rng := tensor.NewRNG(5)
+	m := NewMLP(rng, 2, []int{32, 32}, func() nn.Layer { return nn.SiLU() })
+	const workers = 4
+	ys := make([]*tensor.Tensor, workers)
+	want := make([][]float32, workers)
+	for w := range ys {
+		ys[w] = tensor.Randn(rng, 11, 2)
+		ig := newInputGrad(m)
+		ig.part = 3
+		g, _ := ig.at(nil, ys[w])
+		want[w] = g.Clone().Values()
+	}
+	var wg sync.WaitGroup
+	for w := range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			ig := newInputGrad(m)
+			ig.part = 3
+			for range 20 {
+				g, e := ig.at(nil, ys[w])
+				if d := maxDiff(g.Values(), want[w]); d != 0 {
+					t.Errorf("worker %d: gradients differ from the serial call's by %g", w, d)
+				}
+				g.Recycle()
+				e.Recycle()
+			}
+		}()
+	}
+	wg.Wait()
+}
