@@ -49,6 +49,7 @@ func useLevel(l int) {
 	adamVec = choose(l, adamAVX512, adamAVX2, adamPlain)
 	normApplyVec = choose(l, normApplyAVX512, normApplyAVX2, normApplyGo)
 	normGradVec = choose(l, normGradAVX512, normGradAVX2, normGradGo)
+	normAffineVec = choose(l, normAffineAVX512, normAffineAVX2, normAffineGo)
 	maxPool2x2 = choose(l, maxPool2x2AVX512, nil, nil)
 	blockCopyVec = choose(l, blockCopyAVX512, blockCopyGo, blockCopyGo)
 	blockAddVec = choose(l, blockAddAVX512, blockAddGo, blockAddGo)
@@ -169,6 +170,9 @@ func normApplyAVX512(dst, x []float32, m, s, b float32)
 func normGradAVX512(dst, x, y []float32, c *NormGradStep)
 
 //go:noescape
+func normAffineAVX512(dst, x, y, b []float32, m, r float32)
+
+//go:noescape
 func maxPool2x2AVX512(dst, idx, plane []float32, w, oh, ow int) bool
 
 //go:noescape
@@ -230,6 +234,9 @@ func normApplyAVX2(dst, x []float32, m, s, b float32)
 
 //go:noescape
 func normGradAVX2(dst, x, y []float32, c *NormGradStep)
+
+//go:noescape
+func normAffineAVX2(dst, x, y, b []float32, m, r float32)
 
 //go:noescape
 func adamAVX2(x, g, m, v []float32, s *AdamStep)
