@@ -61,6 +61,8 @@ func useLevel(l int) {
 	keepVV = choose(l, keepVVAVX512, keepVVAVX2, keepVVGo)
 	addKeepVV = choose(l, addKeepVVAVX512, addKeepVVAVX2, addKeepVVGo)
 	expVec = choose(l, expAVX512, expAVX2, expGo)
+	expAddVec = choose(l, expAddAVX512, expAddTwo, expAddTwo)
+	addMulVec = choose(l, addMulAVX512, addMulAVX2, addMulGo)
 	logVec = choose(l, logAVX512, logAVX2, logGo)
 	sigmoidVec = choose(l, sigmoidAVX512, sigmoidAVX2, sigmoidGo)
 	siluVec = choose(l, siluAVX512, siluAVX2, siluGo)
@@ -108,6 +110,15 @@ func axpyAVX512(dst, x []float32, s float32)
 
 //go:noescape
 func expAVX512(dst, x []float32)
+
+//go:noescape
+func expAddAVX512(dst, x []float32, s float32)
+
+//go:noescape
+func addMulAVX512(dst, x, y []float32, s float32)
+
+//go:noescape
+func addMulAVX2(dst, x, y []float32, s float32)
 
 //go:noescape
 func logAVX512(dst, x []float32)

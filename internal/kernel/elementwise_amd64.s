@@ -76,6 +76,14 @@ TEXT ·mulVSAVX512(SB), NOSPLIT, $0-52
 	VBROADCASTSS s+48(FP), Z9
 	MAP(ARGS1, VS(VMULPS))
 
+// (x + s) y, s in Z9: a softmax's input gradient in one pass.
+#define ADDMUL LOAD2; VADDPS Z9, Z0, Z0; VMULPS Z1, Z0, Z8; STORE
+
+// func addMulAVX512(dst, x, y []float32, s float32)
+TEXT ·addMulAVX512(SB), NOSPLIT, $0-76
+	VBROADCASTSS s+72(FP), Z9
+	MAP(ARGS2, ADDMUL)
+
 // dst += s x, fused.
 #define AXPY \
 	LOAD1 \

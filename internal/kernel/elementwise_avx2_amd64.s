@@ -72,6 +72,14 @@ TEXT ·addVSAVX2(SB), NOSPLIT, $0-52
 	VBROADCASTSS s+48(FP), Y9
 	YMAP(ARGS1, YVS(VADDPS))
 
+// (x + s) y, s in Y9.
+#define YADDMUL YLOAD2; VADDPS Y9, Y0, Y0; VMULPS Y1, Y0, Y8
+
+// func addMulAVX2(dst, x, y []float32, s float32)
+TEXT ·addMulAVX2(SB), NOSPLIT, $0-76
+	VBROADCASTSS s+72(FP), Y9
+	YMAP(ARGS2, YADDMUL)
+
 // func mulVSAVX2(dst, x []float32, s float32)
 TEXT ·mulVSAVX2(SB), NOSPLIT, $0-52
 	VBROADCASTSS s+48(FP), Y9

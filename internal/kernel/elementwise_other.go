@@ -22,4 +22,5 @@ func useLevel(int) {
 	keepVV, addKeepVV = keepVVGo, addKeepVVGo
 	normApplyVec, normGradVec, normAffineVec = normApplyGo, normGradGo, normAffineGo
 	siluKeepVec = siluKeepGo
+	expAddVec, addMulVec = expAddTwo, addMulGo
 }
