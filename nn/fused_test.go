@@ -326,3 +326,40 @@ func TestSequentialReLUMaxPool(t *testing.T) {
 		}
 	}
 }
+
+// LayerNorm of a residual sum, on rows enough for its loops to split
+// across threads: values and gradients the same bits on one thread and
+// more, and those of the differentiable reference to float32 rounding.
+func TestLayerNormSumThreads(t *testing.T) {
+	defer kernel.SetThreads(0)
+	ln := nn.NewLayerNorm(96)
+	for i, p := range ln.Params() {
+		p.Tensor.CopyFrom(randn(uint64(80+i), 0.5, p.Tensor.Shape()...).AddScalar(1))
+	}
+	x := randn(82, 2, 4, 90, 96).AddScalar(0.7).SetRequiresGrad(true)
+	y := randn(83, 1, 4, 90, 96).SetRequiresGrad(true)
+	r := randn(84, 1, 4, 90, 96)
+	wrt := append([]*tensor.Tensor{x, y}, nn.Tensors(ln)...)
+	var first []*tensor.Tensor
+	for _, threads := range []int{1, 2, 3} {
+		kernel.SetThreads(threads)
+		out := ln.ForwardSum(x, y)
+		got := append([]*tensor.Tensor{out.Detach()}, tensor.Grad(out.Mul(r).Sum(), wrt...)...)
+		if first == nil {
+			first = got
+			ref := tensor.GradGraph(ln.Forward(x.Add(y)).Mul(r).Sum(), wrt...)
+			for j := range ref {
+				a, b := got[j+1].Data(), ref[j].Data()
+				for k := range a {
+					if math.Abs(float64(a[k]-b[k])) > 1e-4*(1+math.Abs(float64(b[k]))) {
+						t.Fatalf("gradient %d, value %d: dedicated loop %v, reference %v", j, k, a[k], b[k])
+					}
+				}
+			}
+			continue
+		}
+		for j := range got {
+			sameValues(t, fmt.Sprintf("threads=%d result %d", threads, j), got[j], first[j])
+		}
+	}
+}

@@ -16,12 +16,17 @@ import (
 // 1/sqrt(variance + eps). The row's deviations are formed in y, where
 // the variance is summed from them; the affine map then writes y from x
 // in one pass (kernel.NormAffine), the deviations formed again as they
-// are read, with the same bits.
-func layerForward(y, x, w, b, mean, variance, rs []float32, l normLayout, eps float32) {
+// are read, with the same bits. With two terms (a residual connection's
+// summands), each row of x is first set to the sum of their rows, so that
+// the sum is normalised while it is in cache.
+func layerForward(y, x []float32, terms [][]float32, w, b, mean, variance, rs []float32, l normLayout, eps float32) {
 	d := l.inner
 	l.split(l.groups, func(c0, c1 int) {
 		for c := c0; c < c1; c++ {
 			xs, ys := x[c*d:(c+1)*d], y[c*d:(c+1)*d]
+			if terms != nil {
+				kernel.Map2(kernel.Add, xs, terms[0][c*d:(c+1)*d], terms[1][c*d:(c+1)*d])
+			}
 			m := kernel.Sum(xs) / float32(d)
 			kernel.Map2Scalar(kernel.Sub, ys, xs, m, false)
 			v := kernel.Dot(ys, ys) / float32(d)
