@@ -187,8 +187,10 @@ func TestSequentialLinearActivation(t *testing.T) {
 				kernel.SetThreads(threads)
 				lin := nn.NewLinear(tensor.NewRNG(70), 300, 70, bias)
 				seq := nn.NewSequential(lin, act)
-				x := randn(71, 1, 2, 37, 300).SetRequiresGrad(true)
-				r := randn(72, 1, 2, 37, 70)
+				// 500 rows of 70 outputs: enough for the bias gradient's
+				// columns to split across threads.
+				x := randn(71, 1, 2, 250, 300).SetRequiresGrad(true)
+				r := randn(72, 1, 2, 250, 70)
 				wrt := append([]*tensor.Tensor{x}, nn.Tensors(lin)...)
 				fused := seq.Forward(x)
 				plain := act.Forward(lin.Forward(x))
