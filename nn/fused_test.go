@@ -187,8 +187,10 @@ func TestSequentialLinearActivation(t *testing.T) {
 				kernel.SetThreads(threads)
 				lin := nn.NewLinear(tensor.NewRNG(70), 300, 70, bias)
 				seq := nn.NewSequential(lin, act)
-				x := randn(71, 1, 2, 37, 300).SetRequiresGrad(true)
-				r := randn(72, 1, 2, 37, 70)
+				// 500 rows of 70 outputs: enough for the bias gradient's
+				// columns to split across threads.
+				x := randn(71, 1, 2, 250, 300).SetRequiresGrad(true)
+				r := randn(72, 1, 2, 250, 70)
 				wrt := append([]*tensor.Tensor{x}, nn.Tensors(lin)...)
 				fused := seq.Forward(x)
 				plain := act.Forward(lin.Forward(x))
@@ -379,6 +381,43 @@ func TestSequentialConvMaxPool(t *testing.T) {
 			}
 			// The images' gradient alone stores the maps' gradient.
 			sameValues(t, name+" images' gradient alone", tensor.Grad(fusedOut.Mul(r).Sum(), x)[0], gp[0])
+		}
+	}
+}
+
+// LayerNorm of a residual sum, on rows enough for its loops to split
+// across threads: values and gradients the same bits on one thread and
+// more, and those of the differentiable reference to float32 rounding.
+func TestLayerNormSumThreads(t *testing.T) {
+	defer kernel.SetThreads(0)
+	ln := nn.NewLayerNorm(96)
+	for i, p := range ln.Params() {
+		p.Tensor.CopyFrom(randn(uint64(80+i), 0.5, p.Tensor.Shape()...).AddScalar(1))
+	}
+	x := randn(82, 2, 4, 90, 96).AddScalar(0.7).SetRequiresGrad(true)
+	y := randn(83, 1, 4, 90, 96).SetRequiresGrad(true)
+	r := randn(84, 1, 4, 90, 96)
+	wrt := append([]*tensor.Tensor{x, y}, nn.Tensors(ln)...)
+	var first []*tensor.Tensor
+	for _, threads := range []int{1, 2, 3} {
+		kernel.SetThreads(threads)
+		out := ln.ForwardSum(x, y)
+		got := append([]*tensor.Tensor{out.Detach()}, tensor.Grad(out.Mul(r).Sum(), wrt...)...)
+		if first == nil {
+			first = got
+			ref := tensor.GradGraph(ln.Forward(x.Add(y)).Mul(r).Sum(), wrt...)
+			for j := range ref {
+				a, b := got[j+1].Data(), ref[j].Data()
+				for k := range a {
+					if math.Abs(float64(a[k]-b[k])) > 1e-4*(1+math.Abs(float64(b[k]))) {
+						t.Fatalf("gradient %d, value %d: dedicated loop %v, reference %v", j, k, a[k], b[k])
+					}
+				}
+			}
+			continue
+		}
+		for j := range got {
+			sameValues(t, fmt.Sprintf("threads=%d result %d", threads, j), got[j], first[j])
 		}
 	}
 }

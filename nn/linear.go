@@ -78,7 +78,7 @@ func affine(x, w, b *tensor.Tensor) *tensor.Tensor {
 	}
 	y, inputs := affineInto(nil, x, w, b)
 	return tensor.Custom("Linear", y, inputs, func(bp *tensor.Backprop) []*tensor.Tensor {
-		return affineGrads(bp, bp.Grad)
+		return affineGrads(bp, bp.Grad, nil)
 	})
 }
 
@@ -101,8 +101,9 @@ func affineInto(f func(dst, x []float32), x, w, b *tensor.Tensor) (*tensor.Tenso
 
 // affineGrads returns the gradients of x w^T + b with respect to the
 // operands of bp (x, w and, if recorded, b) from g, the gradient of that
-// result, as differentiable operations.
-func affineGrads(bp *tensor.Backprop, g *tensor.Tensor) []*tensor.Tensor {
+// result, as differentiable operations; gb, when not nil, is the bias
+// gradient, g.Sum(0), already formed.
+func affineGrads(bp *tensor.Backprop, g, gb *tensor.Tensor) []*tensor.Tensor {
 	x, w := bp.In[0], bp.In[1]
 	grads := make([]*tensor.Tensor, len(bp.In))
 	if bp.Needs(0) {
@@ -112,7 +113,10 @@ func affineGrads(bp *tensor.Backprop, g *tensor.Tensor) []*tensor.Tensor {
 		grads[1] = tensor.MatmulT(g, x, true, false)
 	}
 	if len(bp.In) > 2 && bp.Needs(2) {
-		grads[2] = g.Sum(0)
+		if gb == nil {
+			gb = g.Sum(0)
+		}
+		grads[2] = gb
 	}
 	return grads
 }
@@ -125,11 +129,40 @@ func affineAct(x, w, b *tensor.Tensor, act *Func, sa storeAct) *tensor.Tensor {
 	return fused("Linear+"+act.Name, y, inputs, func(bp *tensor.Backprop) []*tensor.Tensor {
 		// The activation's gradient is needed only while the rule runs.
 		g := tensor.Empty(bp.Out.Shape()...)
-		sa.grad(g.Values(), bp.Grad.Values(), bp.Out.Values())
-		grads := affineGrads(bp, g)
+		var gb *tensor.Tensor
+		if len(bp.In) > 2 && bp.Needs(2) {
+			gb = actGradSum(g, bp.Grad, bp.Out, sa)
+		} else {
+			sa.grad(g.Values(), bp.Grad.Values(), bp.Out.Values())
+		}
+		grads := affineGrads(bp, g, gb)
 		g.Recycle()
 		return grads
 	}, func() *tensor.Tensor { return act.Forward(affine(x, w, b)) })
+}
+
+// actGradSum sets g, of shape [rows, out], to the gradient at the input
+// of the activation sa, whose output y received the gradient gy, and
+// returns its sum over the rows, the bias gradient, with the bits of
+// g.Sum(0): each row is added into the sum as it is written, while it is
+// in cache, the columns split across threads.
+func actGradSum(g, gy, y *tensor.Tensor, sa storeAct) *tensor.Tensor {
+	// Rows of one-value groups: the column sums of the norm loops.
+	l := normLayout{outer: g.Size(0), groups: g.Size(1), inner: 1}
+	gd, gyd, yd := g.Values(), gy.Values(), y.Values()
+	sum := tensor.Empty(g.Size(1))
+	sd := sum.Values()
+	l.splitRows(func(j0, j1 int) {
+		acc := l.colSums(j1-j0, func(a int, part []float32) {
+			r := l.row(gd, a, j0, j1)
+			sa.grad(r, l.row(gyd, a, j0, j1), l.row(yd, a, j0, j1))
+			kernel.AddTo(part, r)
+		})
+		for j, v := range acc {
+			sd[j0+j] = float32(v)
+		}
+	})
+	return sum
 }
 
 // storeAct is an activation a product can apply as it stores its result:

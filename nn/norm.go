@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"slices"
 
-	"github.com/gibbsml/gibbs/internal/kernel"
 	"github.com/gibbsml/gibbs/tensor"
 )
 
@@ -91,9 +90,10 @@ func (l *LayerNorm) forward(xs []*tensor.Tensor) *tensor.Tensor {
 }
 
 // normalize returns (x - mean) / sqrt(variance + eps) * w + b, where x is
-// the sum of xs (one or two tensors of the same shape), with the mean and
-// the biased variance of each group of layout, w and b nil for no affine
-// map, computed in one pass over the groups, and the batch statistics.
+// the sum of xs (one tensor, or for LayerNorm two of the same shape), with
+// the mean and the biased variance of each group of layout, w and b nil
+// for no affine map, computed in one pass over the groups, and the batch
+// statistics.
 // ref is the same map written with differentiable operations, which
 // gradients of gradients go through.
 func normalize(name string, xs []*tensor.Tensor, w, b *tensor.Tensor, layout normLayout, eps float32, ref func() *tensor.Tensor) (y *tensor.Tensor, mean, variance []float32) {
@@ -103,10 +103,11 @@ func normalize(name string, xs []*tensor.Tensor, w, b *tensor.Tensor, layout nor
 	// released with the graph: the sum, and LayerNorm's statistics.
 	var aux []*tensor.Tensor
 	sum := len(xs) > 1
+	var terms [][]float32 // the summands, which LayerNorm's rows add into xd
 	if sum {
 		st := tensor.Empty(x.Shape()...)
 		xd = st.Values()
-		kernel.Map2(kernel.Add, xd, x.Values(), xs[1].Values())
+		terms = [][]float32{x.Values(), xs[1].Values()}
 		aux = append(aux, st)
 	}
 	inputs := slices.Clone(xs)
@@ -122,7 +123,7 @@ func normalize(name string, xs []*tensor.Tensor, w, b *tensor.Tensor, layout nor
 		st := tensor.Empty(3, g)
 		sd := st.Values()
 		mean, variance, rs = sd[:g], sd[g:2*g], sd[2*g:]
-		layerForward(out.Values(), xd, wd, bd, mean, variance, rs, layout, eps)
+		layerForward(out.Values(), xd, terms, wd, bd, mean, variance, rs, layout, eps)
 		aux = append(aux, st)
 	} else {
 		mean, variance = normStats(xd, layout)

@@ -14,21 +14,28 @@ import (
 // layerForward writes y = (x - mean) * rs * w + b row by row (w and b nil
 // for no affine map) and sets the rows' means, biased variances and
 // 1/sqrt(variance + eps). The row's deviations are formed in y, where
-// the variance is summed from them before they are scaled.
-func layerForward(y, x, w, b, mean, variance, rs []float32, l normLayout, eps float32) {
+// the variance is summed from them; the affine map then writes y from x
+// in one pass (kernel.NormAffine), the deviations formed again as they
+// are read, with the same bits. With two terms (a residual connection's
+// summands), each row of x is first set to the sum of their rows, so that
+// the sum is normalised while it is in cache.
+func layerForward(y, x []float32, terms [][]float32, w, b, mean, variance, rs []float32, l normLayout, eps float32) {
 	d := l.inner
 	l.split(l.groups, func(c0, c1 int) {
 		for c := c0; c < c1; c++ {
 			xs, ys := x[c*d:(c+1)*d], y[c*d:(c+1)*d]
+			if terms != nil {
+				kernel.Map2(kernel.Add, xs, terms[0][c*d:(c+1)*d], terms[1][c*d:(c+1)*d])
+			}
 			m := kernel.Sum(xs) / float32(d)
 			kernel.Map2Scalar(kernel.Sub, ys, xs, m, false)
 			v := kernel.Dot(ys, ys) / float32(d)
 			r := float32(1 / math.Sqrt(float64(v)+float64(eps)))
 			mean[c], variance[c], rs[c] = m, v, r
-			kernel.Map2Scalar(kernel.Mul, ys, ys, r, false)
 			if w != nil {
-				kernel.Map2(kernel.Mul, ys, ys, w)
-				kernel.Map2(kernel.Add, ys, ys, b)
+				kernel.NormAffine(ys, xs, w, b, m, r)
+			} else {
+				kernel.Map2Scalar(kernel.Mul, ys, ys, r, false)
 			}
 		}
 	})
@@ -39,7 +46,8 @@ func layerForward(y, x, w, b, mean, variance, rs []float32, l normLayout, eps fl
 //
 //	dx = rs * (gxhat - mean(gxhat) - xhat * mean(gxhat * xhat))
 //
-// formed in dx from xhat, row by row. The weight and bias gradients (w
+// formed row by row: xhat in dx for the row's two sums, then dx in one
+// pass of kernel.NormGrad (gxhat its g, with weight 1). The weight and bias gradients (w
 // non-nil) sum over the rows: they are split by feature so that each is
 // summed by one thread, in float32 partial sums of kernel.CarryRows rows
 // carried into float64, so that long batches lose no digits.
@@ -50,19 +58,17 @@ func layerBackward(gx, gw, gb, g, x, mean, rs, w []float32, l normLayout) {
 		if w != nil {
 			gh = make([]float32, d)
 		}
+		step := &kernel.NormGradStep{W: 1}
 		for c := c0; c < c1; c++ {
-			out, gs := gx[c*d:(c+1)*d], g[c*d:(c+1)*d]
-			kernel.Map2Scalar(kernel.Sub, out, x[c*d:(c+1)*d], mean[c], false)
-			kernel.Map2Scalar(kernel.Mul, out, out, rs[c], false)
+			out, gs, xs := gx[c*d:(c+1)*d], g[c*d:(c+1)*d], x[c*d:(c+1)*d]
+			kernel.NormApply(out, xs, mean[c], rs[c], 0)
 			if w != nil {
 				kernel.Map2(kernel.Mul, gh, gs, w)
 				gs = gh
 			}
-			mg, mgx := kernel.Sum(gs)/float32(d), kernel.Dot(gs, out)/float32(d)
-			kernel.Map2Scalar(kernel.Mul, out, out, -mgx, false)
-			kernel.Map2(kernel.Add, out, out, gs)
-			kernel.Map2Scalar(kernel.Sub, out, out, mg, false)
-			kernel.Map2Scalar(kernel.Mul, out, out, rs[c], false)
+			step.M, step.R = mean[c], rs[c]
+			step.MG, step.MGX = kernel.Sum(gs)/float32(d), kernel.Dot(gs, out)/float32(d)
+			kernel.NormGrad(out, gs, xs, step)
 		}
 	})
 	if w == nil {
@@ -74,8 +80,7 @@ func layerBackward(gx, gw, gb, g, x, mean, rs, w []float32, l normLayout) {
 		sw, sb := make([]float64, k), make([]float64, k)
 		for c := 0; c < l.groups; c++ {
 			gs := g[c*d+i0 : c*d+i1]
-			kernel.Map2Scalar(kernel.Sub, xhat, x[c*d+i0:c*d+i1], mean[c], false)
-			kernel.Map2Scalar(kernel.Mul, xhat, xhat, rs[c], false)
+			kernel.NormApply(xhat, x[c*d+i0:c*d+i1], mean[c], rs[c], 0)
 			kernel.Map2(kernel.Mul, xhat, xhat, gs)
 			kernel.AddTo(pw, xhat)
 			kernel.AddTo(pb, gs)

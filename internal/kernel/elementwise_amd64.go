@@ -49,6 +49,7 @@ func useLevel(l int) {
 	adamVec = choose(l, adamAVX512, adamAVX2, adamPlain)
 	normApplyVec = choose(l, normApplyAVX512, normApplyAVX2, normApplyGo)
 	normGradVec = choose(l, normGradAVX512, normGradAVX2, normGradGo)
+	normAffineVec = choose(l, normAffineAVX512, normAffineAVX2, normAffineGo)
 	maxPool2x2 = choose(l, maxPool2x2AVX512, nil, nil)
 	blockCopyVec = choose(l, blockCopyAVX512, blockCopyGo, blockCopyGo)
 	blockAddVec = choose(l, blockAddAVX512, blockAddGo, blockAddGo)
@@ -60,6 +61,8 @@ func useLevel(l int) {
 	keepVV = choose(l, keepVVAVX512, keepVVAVX2, keepVVGo)
 	addKeepVV = choose(l, addKeepVVAVX512, addKeepVVAVX2, addKeepVVGo)
 	expVec = choose(l, expAVX512, expAVX2, expGo)
+	expAddVec = choose(l, expAddAVX512, expAddTwo, expAddTwo)
+	addMulVec = choose(l, addMulAVX512, addMulAVX2, addMulGo)
 	logVec = choose(l, logAVX512, logAVX2, logGo)
 	sigmoidVec = choose(l, sigmoidAVX512, sigmoidAVX2, sigmoidGo)
 	siluVec = choose(l, siluAVX512, siluAVX2, siluGo)
@@ -107,6 +110,15 @@ func axpyAVX512(dst, x []float32, s float32)
 
 //go:noescape
 func expAVX512(dst, x []float32)
+
+//go:noescape
+func expAddAVX512(dst, x []float32, s float32)
+
+//go:noescape
+func addMulAVX512(dst, x, y []float32, s float32)
+
+//go:noescape
+func addMulAVX2(dst, x, y []float32, s float32)
 
 //go:noescape
 func logAVX512(dst, x []float32)
@@ -167,6 +179,9 @@ func normApplyAVX512(dst, x []float32, m, s, b float32)
 
 //go:noescape
 func normGradAVX512(dst, x, y []float32, c *NormGradStep)
+
+//go:noescape
+func normAffineAVX512(dst, x, y, b []float32, m, r float32)
 
 //go:noescape
 func maxPool2x2AVX512(dst, idx, plane []float32, w, oh, ow int) bool
@@ -230,6 +245,9 @@ func normApplyAVX2(dst, x []float32, m, s, b float32)
 
 //go:noescape
 func normGradAVX2(dst, x, y []float32, c *NormGradStep)
+
+//go:noescape
+func normAffineAVX2(dst, x, y, b []float32, m, r float32)
 
 //go:noescape
 func adamAVX2(x, g, m, v []float32, s *AdamStep)

@@ -76,6 +76,14 @@ TEXT ·mulVSAVX512(SB), NOSPLIT, $0-52
 	VBROADCASTSS s+48(FP), Z9
 	MAP(ARGS1, VS(VMULPS))
 
+// (x + s) y, s in Z9: a softmax's input gradient in one pass.
+#define ADDMUL LOAD2; VADDPS Z9, Z0, Z0; VMULPS Z1, Z0, Z8; STORE
+
+// func addMulAVX512(dst, x, y []float32, s float32)
+TEXT ·addMulAVX512(SB), NOSPLIT, $0-76
+	VBROADCASTSS s+72(FP), Z9
+	MAP(ARGS2, ADDMUL)
+
 // dst += s x, fused.
 #define AXPY \
 	LOAD1 \
@@ -186,6 +194,25 @@ TEXT ·normApplyAVX512(SB), NOSPLIT, $0-60
 	VBROADCASTSS s+52(FP), Z10
 	VBROADCASTSS b+56(FP), Z11
 	MAP(ARGS1, NORMAPPLY)
+
+// ((x - m) r) w + b for NormAffine: x is x, y is w, b at R10 past x; m
+// and r in Z9-Z10.
+#define NORMAFFINE \
+	LOAD2 \
+	VMOVUPS.Z (SI)(R10*1), K1, Z2 \
+	VSUBPS    Z9, Z0, Z0 \
+	VMULPS    Z10, Z0, Z0 \
+	VMULPS    Z1, Z0, Z0 \
+	VADDPS    Z2, Z0, Z8 \
+	STORE
+
+// func normAffineAVX512(dst, x, y, b []float32, m, r float32)
+TEXT ·normAffineAVX512(SB), NOSPLIT, $0-104
+	VBROADCASTSS m+96(FP), Z9
+	VBROADCASTSS r+100(FP), Z10
+	MOVQ         b_base+72(FP), R10
+	SUBQ         x_base+24(FP), R10
+	MAP(ARGS2, NORMAFFINE)
 
 // ((g W - MG) - ((x - M) R) MGX) R for NormGrad: x is g, y is x; M, R,
 // W, MG and MGX in Z9-Z13.

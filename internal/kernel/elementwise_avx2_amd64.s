@@ -72,6 +72,14 @@ TEXT ·addVSAVX2(SB), NOSPLIT, $0-52
 	VBROADCASTSS s+48(FP), Y9
 	YMAP(ARGS1, YVS(VADDPS))
 
+// (x + s) y, s in Y9.
+#define YADDMUL YLOAD2; VADDPS Y9, Y0, Y0; VMULPS Y1, Y0, Y8
+
+// func addMulAVX2(dst, x, y []float32, s float32)
+TEXT ·addMulAVX2(SB), NOSPLIT, $0-76
+	VBROADCASTSS s+72(FP), Y9
+	YMAP(ARGS2, YADDMUL)
+
 // func mulVSAVX2(dst, x []float32, s float32)
 TEXT ·mulVSAVX2(SB), NOSPLIT, $0-52
 	VBROADCASTSS s+48(FP), Y9
@@ -174,6 +182,24 @@ TEXT ·normApplyAVX2(SB), NOSPLIT, $0-60
 	VBROADCASTSS s+52(FP), Y10
 	VBROADCASTSS b+56(FP), Y11
 	YMAP(ARGS1, YNORMAPPLY)
+
+// ((x - m) r) w + b for NormAffine: x is x, y is w, b at R10 past x; m
+// and r in Y9-Y10.
+#define YNORMAFFINE \
+	YLOAD2 \
+	VMASKMOVPS (SI)(R10*1), Y15, Y2 \
+	VSUBPS     Y9, Y0, Y0 \
+	VMULPS     Y10, Y0, Y0 \
+	VMULPS     Y1, Y0, Y0 \
+	VADDPS     Y2, Y0, Y8
+
+// func normAffineAVX2(dst, x, y, b []float32, m, r float32)
+TEXT ·normAffineAVX2(SB), NOSPLIT, $0-104
+	VBROADCASTSS m+96(FP), Y9
+	VBROADCASTSS r+100(FP), Y10
+	MOVQ         b_base+72(FP), R10
+	SUBQ         x_base+24(FP), R10
+	YMAP(ARGS2, YNORMAFFINE)
 
 // ((g W - MG) - ((x - M) R) MGX) R for NormGrad: x is g, y is x; M, R,
 // W, MG and MGX in Y9-Y13.

@@ -20,6 +20,7 @@ func useLevel(int) {
 	blockCopyVec, blockAddVec, fillVec, sumVec, maxVec = blockCopyGo, blockAddGo, fillGo, sumBlockGo, maxGo
 	carryVec, dotVec = carryGo, dotBlockGo
 	keepVV, addKeepVV = keepVVGo, addKeepVVGo
-	normApplyVec, normGradVec = normApplyGo, normGradGo
+	normApplyVec, normGradVec, normAffineVec = normApplyGo, normGradGo, normAffineGo
 	siluKeepVec = siluKeepGo
+	expAddVec, addMulVec = expAddTwo, addMulGo
 }

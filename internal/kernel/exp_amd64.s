@@ -96,6 +96,17 @@ TEXT ·expAVX512(SB), NOSPLIT, $0-48
 	BCAST(0x42b20000, Z26) // 89, above which e^x is +Inf
 	MAP(ARGS1, LOAD1; EXPBODY; STORE)
 
+// e^(x + s), the sum rounded as addVSAVX512 rounds it: a softmax's
+// shifted exponentials in one pass. s is in Z9.
+#define EXPADDBODY LOAD1; VADDPS Z9, Z0, Z0; EXPBODY; STORE
+
+// func expAddAVX512(dst, x []float32, s float32)
+TEXT ·expAddAVX512(SB), NOSPLIT, $0-52
+	EXPCONSTS
+	BCAST(0x42b20000, Z26)
+	VBROADCASTSS s+48(FP), Z9
+	MAP(ARGS1, EXPADDBODY)
+
 // SIGPARTS leaves in Z5 the denominator 1 + e^-|x| and in K2 the lanes
 // where x < 0, for which sigmoid(x) = e^-|x| / (1 + e^-|x|) = p 2^n / d.
 #define SIGPARTS \

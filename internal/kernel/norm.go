@@ -13,14 +13,23 @@ type NormGradStep struct {
 }
 
 var (
-	normApplyVec func(dst, x []float32, m, s, b float32)
-	normGradVec  func(dst, g, x []float32, c *NormGradStep)
+	normApplyVec  func(dst, x []float32, m, s, b float32)
+	normGradVec   func(dst, g, x []float32, c *NormGradStep)
+	normAffineVec func(dst, x, w, b []float32, m, r float32)
 )
 
 // NormApply sets dst[i] = (x[i] - m) * s + b: a group's values
 // normalised (s the reciprocal standard deviation, times the group's
 // weight) and shifted. x must hold len(dst) values.
 func NormApply(dst, x []float32, m, s, b float32) { normApplyVec(dst, x[:len(dst)], m, s, b) }
+
+// NormAffine sets dst[i] = ((x[i] - m) r) w[i] + b[i]: a row of layer
+// normalisation (m its mean, r its reciprocal standard deviation) mapped
+// by the per-feature weight w and bias b. x, w and b must hold len(dst)
+// values.
+func NormAffine(dst, x, w, b []float32, m, r float32) {
+	normAffineVec(dst, x[:len(dst)], w[:len(dst)], b[:len(dst)], m, r)
+}
 
 // NormGrad sets dst[i] = ((g[i] W - MG) - ((x[i] - M) R) MGX) R, the
 // gradient of a group's normalised values with respect to its inputs x
@@ -42,5 +51,12 @@ func normGradGo(dst, g, x []float32, c *NormGradStep) {
 	for i, v := range x {
 		xhat := (v - c.M) * c.R
 		dst[i] = ((g[i]*c.W - c.MG) - xhat*c.MGX) * c.R
+	}
+}
+
+func normAffineGo(dst, x, w, b []float32, m, r float32) {
+	x, w, b = x[:len(dst)], w[:len(dst)], b[:len(dst)]
+	for i, v := range x {
+		dst[i] = float32((v-m)*r*w[i]) + b[i] // rounded before the sum, never fused
 	}
 }

@@ -35,13 +35,15 @@ func softmaxRow(dst, src, ex []float32) {
 	if math.IsInf(float64(m), -1) {
 		m = 0
 	}
-	addVS(dst, src, -m)
-	e := dst
+	var s float32
 	if ex != nil {
-		e = ex
+		addVS(dst, src, -m)
+		expVec(ex, dst)
+		s = Sum(ex)
+	} else {
+		expAddVec(dst, src, -m)
+		s = Sum(dst)
 	}
-	expVec(e, dst)
-	s := Sum(e)
 	switch {
 	case s == 0 && ex != nil:
 		Fill(dst, float32(math.Inf(-1)))
@@ -71,9 +73,28 @@ func SoftmaxGradRows(dst, g, y []float32, n int) {
 }
 
 // softmaxGradRow is SoftmaxGradRows on one row.
-func softmaxGradRow(dst, g, y []float32) {
-	addVS(dst, g, -Dot(g, y))
-	mulVV(dst, dst, y)
+func softmaxGradRow(dst, g, y []float32) { addMulVec(dst, g, y, -Dot(g, y)) }
+
+// The fused loops of the softmax, set by useLevel: expAddVec sets dst[i]
+// = e^(x[i] + s) and addMulVec dst[i] = (g[i] + s) y[i], each rounded
+// as the two maps it joins (addVS then expVec, addVS then mulVV) round.
+var (
+	expAddVec func(dst, x []float32, s float32)
+	addMulVec func(dst, g, y []float32, s float32)
+)
+
+// expAddTwo is expAddVec in the two maps it joins, for the levels without
+// a loop of its own.
+func expAddTwo(dst, x []float32, s float32) {
+	addVS(dst, x, s)
+	expVec(dst, dst)
+}
+
+func addMulGo(dst, g, y []float32, s float32) {
+	g, y = g[:len(dst)], y[:len(dst)]
+	for i, v := range g {
+		dst[i] = (v + s) * y[i]
+	}
 }
 
 // maxGo returns the largest value of x (NaN if x holds one, -Inf if x is
