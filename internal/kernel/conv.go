@@ -39,15 +39,6 @@ const (
 	convImageCols = 192
 )
 
-// convAliasFloats is the row length (4 KiB) whose multiples make Forward
-// read its weight transposed. An L1 data cache of 64 sets of 64-byte
-// lines puts addresses 4 KiB apart in one set, and the micro-kernel reads
-// 12 rows of A at once, more than a set's 8 ways hold: read in place, the
-// weight's rows then evict each other at every step of the sum (the
-// product of 64->128 4x4 convolutions, k = 1024, ran at 62-69 GFLOP/s on
-// one Zen 4 core, against 80-92 with the weight transposed).
-const convAliasFloats = 1024
-
 // dims returns the window positions per image l and the column rows k.
 func (cv Conv) dims() (oh, ow, l, k int) {
 	oh, ow = cv.Win.OutSize(cv.H, cv.W)
@@ -76,13 +67,6 @@ func (cv Conv) check(op string, img, maps, wt []float32) {
 func (cv Conv) Forward(y, x, wt, bias []float32) {
 	cv.check("Conv.Forward", x, y, wt)
 	_, _, l, k := cv.dims()
-	a, lda, transA := wt, k, false
-	if k%convAliasFloats == 0 && cv.N > 0 {
-		wtT := getBuf(k * cv.O)
-		defer putBuf(wtT)
-		transposeInto(wtT, wt, cv.O, k)
-		a, lda, transA = wtT, cv.O, true
-	}
 	cv.chunks(k, l, 0, func(b0, b1, threads int, buf []float32) {
 		cols := cv.unfold(buf, x, b0, b1, threads)
 		nc := (b1 - b0) * l
@@ -97,7 +81,7 @@ func (cv Conv) Forward(y, x, wt, bias []float32) {
 					}
 					beta = 1
 				}
-				p := newGemmArgs(transA, false, cv.O, l, k, 1, a, lda, cols[(b-b0)*l:], nc, beta, out, l)
+				p := newGemmArgs(false, false, cv.O, l, k, 1, wt, k, cols[(b-b0)*l:], nc, beta, out, l)
 				p.run(activeKernel, threads, pathAuto)
 			}
 			return
@@ -115,7 +99,7 @@ func (cv Conv) Forward(y, x, wt, bias []float32) {
 			}
 			beta = 1
 		}
-		p := newGemmArgs(transA, false, cv.O, nc, k, 1, a, lda, cols, nc, beta, out, ldo)
+		p := newGemmArgs(false, false, cv.O, nc, k, 1, wt, k, cols, nc, beta, out, ldo)
 		p.run(activeKernel, threads, pathAuto)
 		if b1-b0 > 1 {
 			for b := b0; b < b1; b++ {
@@ -123,21 +107,6 @@ func (cv Conv) Forward(y, x, wt, bias []float32) {
 			}
 		}
 	})
-}
-
-// transposeInto sets dst [cols, rows] to the transpose of src [rows,
-// cols], in square blocks that stay in cache.
-func transposeInto(dst, src []float32, rows, cols int) {
-	const bs = 32
-	for i0 := 0; i0 < rows; i0 += bs {
-		for j0 := 0; j0 < cols; j0 += bs {
-			for i := i0; i < min(i0+bs, rows); i++ {
-				for j, v := range src[i*cols+j0 : i*cols+min(j0+bs, cols)] {
-					dst[(j0+j)*rows+i] = v
-				}
-			}
-		}
-	}
 }
 
 // InputGrad sets dx [N, C, H, W] to the transpose of the convolution

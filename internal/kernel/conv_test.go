@@ -75,7 +75,7 @@ func TestConv(t *testing.T) {
 		{N: 7, C: 3, H: 13, W: 13, O: 4, Win: Window{KH: 3, KW: 3}},
 		{N: 5, C: 2, H: 9, W: 11, O: 3, Win: Window{KH: 5, KW: 3, PadH: 2, PadW: 1}},
 		{N: 8, C: 32, H: 13, W: 13, O: 4, Win: Window{KH: 3, KW: 3}},
-		// Weight rows of 1024 values, which Forward reads transposed.
+		// Weight rows of 1024 values, which the products read packed.
 		{N: 3, C: 64, H: 6, W: 6, O: 13, Win: Window{KH: 4, KW: 4, StrideH: 2, StrideW: 2, PadH: 1, PadW: 1}},
 	}
 	// Every GEMM kernel with the best window loops; the fastest kernel
