@@ -37,6 +37,10 @@ const (
 	// enough alone, and the copy is saved (conv1 of ebm_image, 196
 	// positions: 7% faster on one Zen 4 core).
 	convImageCols = 192
+	// convFoldFloats is the column values InputGrad computes at a time
+	// where it folds them through the images' phases, a few channels'
+	// worth, so that they are folded from L2 rather than from memory.
+	convFoldFloats = 1 << 16
 )
 
 // dims returns the window positions per image l and the column rows k.
@@ -118,34 +122,45 @@ func (cv Conv) InputGrad(dx, gy, wt, bias []float32) {
 	cv.check("Conv.InputGrad", dx, gy, wt)
 	oh, ow, l, k := cv.dims()
 	img := cv.C * cv.H * cv.W
+	phases := phasesFit(cv.H, cv.W, oh, ow, cv.Win)
+	taps := cv.Win.KH * cv.Win.KW
+	hw := cv.H * cv.W
 	cv.chunks(k, l, 0, func(b0, b1, threads int, buf []float32) {
 		nc := (b1 - b0) * l
 		g := cv.gather(buf[k*nc:], gy, b0, b1)
 		cols := buf[:k*nc]
-		p := newGemmArgs(true, false, k, nc, cv.O, 1, wt, k, g, nc, 0, cols, nc)
-		p.run(activeKernel, threads, pathAuto)
-		phases := phasesFit(cv.H, cv.W, oh, ow, cv.Win)
-		if phases && bias == nil {
-			// Every image value is folded from its phase: no clearing.
-			walkPhases(cols, nc, dx[b0*img:b1*img], b1-b0, cv.C, cv.H, cv.W, cv.Win, foldSetPhases, threads)
-			return
-		}
-		hw := cv.H * cv.W
-		for b := b0; b < b1; b++ {
-			for c := range cv.C {
-				plane := dx[b*img+c*hw : b*img+(c+1)*hw]
-				if bias != nil {
-					Fill(plane, bias[c])
-				} else {
-					clear(plane)
+		if bias != nil || !phases {
+			for b := b0; b < b1; b++ {
+				for c := range cv.C {
+					plane := dx[b*img+c*hw : b*img+(c+1)*hw]
+					if bias != nil {
+						Fill(plane, bias[c])
+					} else {
+						clear(plane)
+					}
 				}
 			}
 		}
-		switch {
-		case phases:
-			walkPhases(cols, nc, dx[b0*img:b1*img], b1-b0, cv.C, cv.H, cv.W, cv.Win, foldAddPhases, threads)
+		if phases {
+			// The columns of a few channels at a time, folded into the
+			// images while they are in cache. Without bias every image
+			// value is folded from its phase: no clearing.
+			walk := foldSetPhases
+			if bias != nil {
+				walk = foldAddPhases
+			}
+			step := max(1, convFoldFloats/(taps*nc))
+			for c0 := 0; c0 < cv.C; c0 += step {
+				c1 := min(cv.C, c0+step)
+				p := newGemmArgs(true, false, (c1-c0)*taps, nc, cv.O, 1, wt[c0*taps:], k, g, nc, 0, cols, nc)
+				p.run(activeKernel, threads, pathAuto)
+				walkPhases(cols, nc, dx[b0*img:b1*img], b1-b0, cv.C, c0, c1, cv.H, cv.W, cv.Win, walk, threads)
+			}
 			return
-		case stripsFit(cv.H, cv.W, cv.Win):
+		}
+		p := newGemmArgs(true, false, k, nc, cv.O, 1, wt, k, g, nc, 0, cols, nc)
+		p.run(activeKernel, threads, pathAuto)
+		if stripsFit(cv.H, cv.W, cv.Win) {
 			walkStrips(cols, nc, dx[b0*img:b1*img], b1-b0, cv.C, cv.H, cv.W, cv.Win, true, threads)
 			return
 		}
@@ -185,7 +200,7 @@ func (cv Conv) unfold(buf, x []float32, b0, b1, threads int) []float32 {
 	cols := buf[:k*nc]
 	switch {
 	case phasesFit(cv.H, cv.W, oh, ow, cv.Win):
-		walkPhases(cols, nc, x[b0*img:b1*img], b1-b0, cv.C, cv.H, cv.W, cv.Win, unfoldPhases, threads)
+		walkPhases(cols, nc, x[b0*img:b1*img], b1-b0, cv.C, 0, cv.C, cv.H, cv.W, cv.Win, unfoldPhases, threads)
 		return cols
 	case stripsFit(cv.H, cv.W, cv.Win):
 		walkStrips(cols, nc, x[b0*img:b1*img], b1-b0, cv.C, cv.H, cv.W, cv.Win, false, threads)
