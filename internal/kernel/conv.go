@@ -37,9 +37,8 @@ const (
 	// enough alone, and the copy is saved (conv1 of ebm_image, 196
 	// positions: 7% faster on one Zen 4 core).
 	convImageCols = 192
-	// convFoldFloats is the column values InputGrad computes at a time
-	// where it folds them through the images' phases, a few channels'
-	// worth, so that they are folded from L2 rather than from memory.
+	// convFoldFloats is about the column values of the channels that
+	// pass between the images and a product at a time (blockChannels).
 	convFoldFloats = 1 << 16
 )
 
@@ -71,10 +70,11 @@ func (cv Conv) check(op string, img, maps, wt []float32) {
 func (cv Conv) Forward(y, x, wt, bias []float32) {
 	cv.check("Conv.Forward", x, y, wt)
 	_, _, l, k := cv.dims()
+	taps := cv.Win.KH * cv.Win.KW
 	cv.chunks(k, l, 0, func(b0, b1, threads int, buf []float32) {
-		cols := cv.unfold(buf, x, b0, b1, threads)
 		nc := (b1 - b0) * l
 		if l >= convImageCols {
+			cols := cv.unfold(buf, x, b0, b1, threads)
 			// Each image's product is wide enough alone: write it in place.
 			for b := b0; b < b1; b++ {
 				out := y[b*cv.O*l : (b+1)*cv.O*l]
@@ -103,8 +103,11 @@ func (cv Conv) Forward(y, x, wt, bias []float32) {
 			}
 			beta = 1
 		}
-		p := newGemmArgs(false, false, cv.O, nc, k, 1, wt, k, cols, nc, beta, out, ldo)
-		p.run(activeKernel, threads, pathAuto)
+		cv.unfoldBlocks(buf, x, b0, b1, threads, func(c0, c1 int, cols []float32) {
+			p := newGemmArgs(false, false, cv.O, nc, (c1-c0)*taps, 1, wt[c0*taps:], k, cols, nc, beta, out, ldo)
+			p.run(activeKernel, threads, pathAuto)
+			beta = 1
+		})
 		if b1-b0 > 1 {
 			for b := b0; b < b1; b++ {
 				BlockCopy(y[b*cv.O*l:], l, out[(b-b0)*l:], nc, cv.O, l)
@@ -149,7 +152,7 @@ func (cv Conv) InputGrad(dx, gy, wt, bias []float32) {
 			if bias != nil {
 				walk = foldAddPhases
 			}
-			step := max(1, convFoldFloats/(taps*nc))
+			step := cv.blockChannels(nc)
 			for c0 := 0; c0 < cv.C; c0 += step {
 				c1 := min(cv.C, c0+step)
 				p := newGemmArgs(true, false, (c1-c0)*taps, nc, cv.O, 1, wt[c0*taps:], k, g, nc, 0, cols, nc)
@@ -178,17 +181,51 @@ func (cv Conv) InputGrad(dx, gy, wt, bias []float32) {
 func (cv Conv) WeightGrad(dw, x, gy []float32) {
 	cv.check("Conv.WeightGrad", x, gy, dw)
 	_, _, l, k := cv.dims()
+	taps := cv.Win.KH * cv.Win.KW
 	var beta float32
 	cv.serialChunks(k, l, convDeepFloats, func(b0, b1, threads int, buf []float32) {
 		nc := (b1 - b0) * l
-		cols := cv.unfold(buf, x, b0, b1, threads)
 		g := cv.gather(buf[k*nc:], gy, b0, b1)
-		p := newGemmArgs(false, true, cv.O, k, nc, 1, g, nc, cols, nc, beta, dw, k)
-		p.run(activeKernel, threads, pathAuto)
+		cv.unfoldBlocks(buf, x, b0, b1, threads, func(c0, c1 int, cols []float32) {
+			p := newGemmArgs(false, true, cv.O, (c1-c0)*taps, nc, 1, g, nc, cols, nc, beta, dw[c0*taps:], k)
+			p.run(activeKernel, threads, pathAuto)
+		})
 		beta = 1
 	})
 	if cv.N == 0 {
 		clear(dw[:cv.O*k])
+	}
+}
+
+// blockChannels returns how many channels' columns of nc windows each
+// the products take at a time: all of them, or, where the windows go
+// through the images' phases, about convFoldFloats values' worth, which
+// the copies between the images and the columns and the product then
+// pass to each other in L2 rather than through memory.
+func (cv Conv) blockChannels(nc int) int {
+	oh, ow, _, _ := cv.dims()
+	if !phasesFit(cv.H, cv.W, oh, ow, cv.Win) {
+		return cv.C
+	}
+	return max(1, convFoldFloats/(cv.Win.KH*cv.Win.KW*nc))
+}
+
+// unfoldBlocks is unfold a block of blockChannels channels at a time: it
+// calls f with the columns of channels c0..c1 at the start of buf.
+func (cv Conv) unfoldBlocks(buf, x []float32, b0, b1, threads int, f func(c0, c1 int, cols []float32)) {
+	_, _, l, _ := cv.dims()
+	nc, img := (b1-b0)*l, cv.C*cv.H*cv.W
+	step := cv.blockChannels(nc)
+	if step >= cv.C {
+		f(0, cv.C, cv.unfold(buf, x, b0, b1, threads))
+		return
+	}
+	taps := cv.Win.KH * cv.Win.KW
+	for c0 := 0; c0 < cv.C; c0 += step {
+		c1 := min(cv.C, c0+step)
+		cols := buf[:(c1-c0)*taps*nc]
+		walkPhases(cols, nc, x[b0*img:b1*img], b1-b0, cv.C, c0, c1, cv.H, cv.W, cv.Win, unfoldPhases, threads)
+		f(c0, c1, cols)
 	}
 }
 
