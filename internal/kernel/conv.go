@@ -218,6 +218,7 @@ func (cv Conv) blockChannels(nc int) int {
 	return roundUp(ceilDiv(convFoldFloats, taps*nc), unit)
 }
 
+// gcd returns the greatest common divisor of a and b.
 func gcd(a, b int) int {
 	for b != 0 {
 		a, b = b, a%b
