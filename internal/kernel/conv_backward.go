@@ -55,6 +55,7 @@ func (cv Conv) weightGrad(dw, x []float32, maps func(buf []float32, b0, b1 int) 
 	cb := cv.chunkImages(k+cv.O, l, budget)
 	n := ceilDiv(cv.N, cb)
 	groups := min(n, convGradGroups, max(1, convChunkFloats/ok))
+	trans := cv.dwTransposed(cb * l)
 	sums := getBuf(groups * ok)
 	defer putBuf(sums)
 	spread(groups, cb*l*(k+cv.O), func(gi, threads int, buf []float32) {
@@ -67,7 +68,7 @@ func (cv Conv) weightGrad(dw, x []float32, maps func(buf []float32, b0, b1 int) 
 				also(g, b0, b1, threads, buf)
 			}
 			cv.unfoldBlocks(buf, x, b0, b1, threads, func(c0, c1 int, cols []float32) {
-				cv.addWeightGrad(sums[gi*ok:(gi+1)*ok], g, cols, c0, c1, nc, beta, threads)
+				cv.addWeightGrad(sums[gi*ok:(gi+1)*ok], g, cols, c0, c1, nc, trans, beta, threads)
 			})
 			beta = 1
 		}
@@ -75,7 +76,7 @@ func (cv Conv) weightGrad(dw, x []float32, maps func(buf []float32, b0, b1 int) 
 	for gi := 1; gi < groups; gi++ {
 		AddTo(sums[:ok], sums[gi*ok:(gi+1)*ok])
 	}
-	if cv.dwTransposed() {
+	if trans {
 		transposeInto(dw, sums, k, cv.O)
 	} else {
 		copy(dw[:ok], sums)
