@@ -36,15 +36,17 @@ func (cv Conv) direct9() bool {
 	return conv9 != nil && k == 9 && cv.O%8 == 0 && l >= conv9.width
 }
 
-// inputCols sets buf's first k*(b1-b0)*l values to the unfolded input
-// gradient of images b0..b1, [k, (b1-b0)*l], the product of the weight's
-// transpose with their maps g side by side, and returns them. conv9 reads
-// g in place; the general product, where g's maps do not lie side by
-// side or are scaled, reads a copy of them after the columns in buf.
-func (cv Conv) inputCols(buf []float32, g convMaps, wt []float32, b0, b1, threads int) []float32 {
+// inputCols sets the start of buf to the unfolded input gradient of
+// channels c0..c1 of images b0..b1, [(c1-c0)*KH*KW, (b1-b0)*l], the
+// product of those rows of the weight's transpose with their maps, and
+// returns it: conv9 reads the maps g in place, the general product gs,
+// the maps side by side (sideBySide), which may lie in buf past the
+// chunk's k*(b1-b0)*l values.
+func (cv Conv) inputCols(buf []float32, g convMaps, gs, wt []float32, c0, c1, b0, b1, threads int) []float32 {
 	_, _, l, k := cv.dims()
+	taps := cv.Win.KH * cv.Win.KW
 	nc := (b1 - b0) * l
-	cols := buf[:k*nc]
+	cols := buf[:(c1-c0)*taps*nc]
 	if cv.direct9() {
 		cv.images(0, b1-b0, threads, func(i int) {
 			var s []float32
@@ -55,8 +57,7 @@ func (cv Conv) inputCols(buf []float32, g convMaps, wt []float32, b0, b1, thread
 		})
 		return cols
 	}
-	gs := cv.sideBySide(buf[k*nc:], g, b1-b0)
-	p := newGemmArgs(true, false, k, nc, cv.O, 1, wt, k, gs, nc, 0, cols, nc)
+	p := newGemmArgs(true, false, (c1-c0)*taps, nc, cv.O, 1, wt[c0*taps:], k, gs, nc, 0, cols, nc)
 	p.run(activeKernel, threads, pathAuto)
 	return cols
 }

@@ -55,6 +55,7 @@ func (cv Conv) weightGrad(dw, x []float32, maps func(buf []float32, b0, b1 int) 
 	cb := cv.chunkImages(k+cv.O, l, budget)
 	n := ceilDiv(cv.N, cb)
 	groups := min(n, convGradGroups, max(1, convChunkFloats/ok))
+	trans := cv.dwTransposed(cb * l)
 	sums := getBuf(groups * ok)
 	defer putBuf(sums)
 	spread(groups, cb*l*(k+cv.O), func(gi, threads int, buf []float32) {
@@ -66,17 +67,33 @@ func (cv Conv) weightGrad(dw, x []float32, maps func(buf []float32, b0, b1 int) 
 			if also != nil {
 				also(g, b0, b1, threads, buf)
 			}
-			cols := cv.unfold(buf, x, b0, b1, threads)
-			cv.addWeightGrad(sums[gi*ok:(gi+1)*ok], g, cols, nc, beta, threads)
+			cv.unfoldBlocks(buf, x, b0, b1, threads, func(c0, c1 int, cols []float32) {
+				cv.addWeightGrad(sums[gi*ok:(gi+1)*ok], g, cols, c0, c1, nc, trans, beta, threads)
+			})
 			beta = 1
 		}
 	})
 	for gi := 1; gi < groups; gi++ {
 		AddTo(sums[:ok], sums[gi*ok:(gi+1)*ok])
 	}
-	if cv.dwTransposed() {
+	if trans {
 		transposeInto(dw, sums, k, cv.O)
 	} else {
 		copy(dw[:ok], sums)
+	}
+}
+
+// transposeInto sets dst [cols, rows] to the transpose of src [rows,
+// cols], in square blocks that stay in cache.
+func transposeInto(dst, src []float32, rows, cols int) {
+	const bs = 32
+	for i0 := 0; i0 < rows; i0 += bs {
+		for j0 := 0; j0 < cols; j0 += bs {
+			for i := i0; i < min(i0+bs, rows); i++ {
+				for j, v := range src[i*cols+j0 : i*cols+min(j0+bs, cols)] {
+					dst[(j0+j)*rows+i] = v
+				}
+			}
+		}
 	}
 }

@@ -14,13 +14,12 @@ func (cv Conv) ForwardMaxPool(m, idx, x, wt, bias []float32, pool Window) {
 	_, _, l, k := cv.dims()
 	oh, ow, pl := cv.checkPooled("Conv.ForwardMaxPool", x, wt, m, idx, pool)
 	ph, pw := pool.OutSize(oh, ow)
-	fw := cv.forwardWeight(wt)
-	defer fw.release()
 	cv.chunks(k, l, 0, func(b0, b1, threads int, buf []float32) {
 		nc := (b1 - b0) * l
-		cols := cv.unfold(buf, x, b0, b1, threads)
 		out := buf[k*nc : k*nc+cv.O*nc]
-		fw.product(out, l, nc, cols, nc, bias, b1-b0, threads)
+		cv.unfoldBlocks(buf, x, b0, b1, threads, func(c0, c1 int, cols []float32) {
+			cv.product(out, l, nc, wt, cols, nc, bias, c0, c1, b1-b0, threads)
+		})
 		for b := b0; b < b1; b++ {
 			for o := range cv.O {
 				p := b*cv.O + o

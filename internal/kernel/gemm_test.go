@@ -41,6 +41,9 @@ type gemmCase struct {
 	m, n, k        int
 	alpha, beta    float32
 	pad, off       int
+	// ld, when not 0, is every leading dimension in place of the
+	// stored width plus pad.
+	ld int
 }
 
 func (tc gemmCase) String() string {
@@ -59,6 +62,9 @@ func (tc gemmCase) operands(rng *rand.Rand) (a []float32, lda int, b []float32, 
 		br, bc = tc.n, tc.k
 	}
 	lda, ldb, ldc = ac+tc.pad, bc+tc.pad, tc.n+tc.pad
+	if tc.ld != 0 {
+		lda, ldb, ldc = tc.ld, tc.ld, tc.ld
+	}
 	fill := func(rows, ld int) []float32 {
 		x := make([]float32, tc.off+rows*ld)
 		for i := range x {
@@ -145,6 +151,26 @@ func TestSgemmPaths(t *testing.T) {
 							})
 						}
 					}
+				})
+			}
+		}
+	}
+}
+
+// TestSgemmAliased runs products whose operands' rows (or columns, read
+// transposed) lie 4 KiB apart, which the direct path reads from packed
+// copies, split into parts on up to three threads.
+func TestSgemmAliased(t *testing.T) {
+	rng := rand.New(rand.NewPCG(7, 8))
+	for _, kern := range kernels {
+		for _, threads := range []int{1, 2, 3} {
+			for tr := 0; tr < 4; tr++ {
+				tc := gemmCase{transA: tr&1 != 0, transB: tr&2 != 0, m: 61, n: 70, k: 300, alpha: 1, beta: 0.5, ld: aliasFloats}
+				t.Run(fmt.Sprintf("%s/threads=%d/%v", kern.name, threads, tc), func(t *testing.T) {
+					tc.check(t, rng, func(a []float32, lda int, b []float32, ldb int, c []float32, ldc int) {
+						p := newGemmArgs(tc.transA, tc.transB, tc.m, tc.n, tc.k, tc.alpha, a, lda, b, ldb, tc.beta, c, ldc)
+						p.run(kern, threads, pathDirect)
+					})
 				})
 			}
 		}

@@ -76,7 +76,7 @@ func walkImage(cols []float32, ld int, img []float32, c, h, w, oh, ow int, g Win
 		if add {
 			walk = foldAddPhases
 		}
-		walkPhases(cols, ld, img, 1, c, h, w, g, walk, 1)
+		walkPhases(cols, ld, img, 1, c, 0, c, h, w, g, walk, 1)
 	case stripsFit(h, w, g):
 		walkStrips(cols, ld, img, 1, c, h, w, g, add, 1)
 	default:

@@ -209,11 +209,12 @@ const (
 	foldSetPhases                  // the columns folded in place of the images' values
 )
 
-// walkPhases is walkImage for windows that phasesFit, over nb images of
-// imgs at once: image b's columns start at column b*oh*ow of each row of
-// cols (rows ld values apart). The channels are split across up to
-// threads goroutines when the work is large enough.
-func walkPhases(cols []float32, ld int, imgs []float32, nb, c, h, w int, g Window, walk phaseWalk, threads int) {
+// walkPhases is walkImage for windows that phasesFit, over channels
+// c0..c1 of nb images of c channels in imgs at once: the column rows of
+// channel c0 come first in cols (rows ld values apart), and image b's
+// columns start at column b*oh*ow of each row. The channels are split
+// across up to threads goroutines when the work is large enough.
+func walkPhases(cols []float32, ld int, imgs []float32, nb, c, c0, c1, h, w int, g Window, walk phaseWalk, threads int) {
 	oh, ow := h/2, w/2
 	l := oh * ow
 	nc, hw := nb*l, h*w
@@ -234,7 +235,7 @@ func walkPhases(cols []float32, ld int, imgs []float32, nb, c, h, w int, g Windo
 			switch {
 			case fold && i >= 0:
 				t := taps[i]
-				src, dst := cols[(ch*len(taps)+i)*ld:][:nc], ph[p*span+margin:][:nc]
+				src, dst := cols[((ch-c0)*len(taps)+i)*ld:][:nc], ph[p*span+margin:][:nc]
 				if t.mask == -1 {
 					copy(dst, src)
 				} else {
@@ -245,7 +246,7 @@ func walkPhases(cols []float32, ld int, imgs []float32, nb, c, h, w int, g Windo
 			}
 		}
 		for i, t := range taps {
-			dst := cols[(ch*len(taps)+i)*ld:][:nc]
+			dst := cols[((ch-c0)*len(taps)+i)*ld:][:nc]
 			if t.mask == -2 || fold && plan.first[t.p] == i {
 				if !fold && t.mask == -2 {
 					clear(dst)
@@ -270,11 +271,12 @@ func walkPhases(cols []float32, ld int, imgs []float32, nb, c, h, w int, g Windo
 			}
 		}
 	}
-	nt := min(threads, c, max(c*len(taps)*nc/im2colMinWork, 1))
+	nch := c1 - c0
+	nt := min(threads, nch, max(nch*len(taps)*nc/im2colMinWork, 1))
 	parallelFor(nt, func(t int) {
 		ph := getBuf(4 * span)
 		defer putBuf(ph)
-		for ch := t * c / nt; ch < (t+1)*c/nt; ch++ {
+		for ch := c0 + t*nch/nt; ch < c0+(t+1)*nch/nt; ch++ {
 			one(ch, ph)
 		}
 	})
