@@ -99,7 +99,7 @@ func (cv Conv) ForwardMap(y, x, wt, bias []float32, act func(lo, hi int)) {
 	m := cv.O * l
 	fw := cv.forwardWeight(wt)
 	defer fw.release()
-	cv.chunks(k, l, 0, func(b0, b1, threads int, buf []float32) {
+	cv.chunks(func(b0, b1, threads int, buf []float32) {
 		cols := cv.unfold(buf, x, b0, b1, threads)
 		nc := (b1 - b0) * l
 		if b1-b0 == 1 || l >= convImageCols || cv.direct9() {
@@ -223,8 +223,7 @@ func (cv Conv) InputGradScaled(dx, gy, s, wt []float32) {
 // inputGrad is InputGrad of the maps gy times s, or of gy when s is nil.
 func (cv Conv) inputGrad(dx, gy, s, wt, bias []float32) {
 	cv.check("Conv.InputGrad", dx, gy, wt)
-	_, _, l, k := cv.dims()
-	cv.chunks(k, l, 0, func(b0, b1, threads int, buf []float32) {
+	cv.chunks(func(b0, b1, threads int, buf []float32) {
 		cv.inputChunk(dx, cv.mapsOf(gy, s, b0, b1), wt, bias, b0, b1, threads, buf)
 	})
 }
@@ -397,11 +396,12 @@ func (cv Conv) chunkImages(rows, l, budget int) int {
 
 // chunks runs f(b0, b1, ...) on each chunk of images b0..b1, with a
 // scratch buffer for its columns and products (see spread).
-func (cv Conv) chunks(k, l, budget int, f func(b0, b1, threads int, buf []float32)) {
+func (cv Conv) chunks(f func(b0, b1, threads int, buf []float32)) {
 	if cv.N == 0 {
 		return
 	}
-	cb := cv.chunkImages(k+cv.O, l, budget)
+	_, _, l, k := cv.dims()
+	cb := cv.chunkImages(k+cv.O, l, 0)
 	spread(ceilDiv(cv.N, cb), cb*l*(k+cv.O), func(i, threads int, buf []float32) {
 		f(i*cb, min(cv.N, (i+1)*cb), threads, buf)
 	})

@@ -16,7 +16,7 @@ func (cv Conv) ForwardMaxPool(m, idx, x, wt, bias []float32, pool Window) {
 	ph, pw := pool.OutSize(oh, ow)
 	fw := cv.forwardWeight(wt)
 	defer fw.release()
-	cv.chunks(k, l, 0, func(b0, b1, threads int, buf []float32) {
+	cv.chunks(func(b0, b1, threads int, buf []float32) {
 		nc := (b1 - b0) * l
 		cols := cv.unfold(buf, x, b0, b1, threads)
 		out := buf[k*nc : k*nc+cv.O*nc]
