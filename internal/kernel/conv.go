@@ -362,12 +362,6 @@ func (cv Conv) sideBySide(buf []float32, mp convMaps, images int) []float32 {
 	return g
 }
 
-// gather returns the maps b0..b1 of gy side by side, [O, (b1-b0)*l],
-// copied into the start of buf unless there is one map.
-func (cv Conv) gather(buf, gy []float32, b0, b1 int) []float32 {
-	return cv.sideBySide(buf, cv.mapsOf(gy, nil, b0, b1), b1-b0)
-}
-
 // images runs f on images b0..b1, split across threads when there are
 // several and the chunk is large enough.
 func (cv Conv) images(b0, b1, threads int, f func(b int)) {

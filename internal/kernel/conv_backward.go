@@ -15,9 +15,13 @@ func (cv Conv) Backward(dx, dw, x, gy, wt []float32) {
 	cv.weightGrad(dw, x, cv.gathered(gy), cv.inputStep(dx, wt))
 }
 
-// gathered returns the maps of gy as weightGrad takes them (see gather).
+// gathered returns the maps of gy as weightGrad takes them: those of
+// images b0..b1 side by side, [O, (b1-b0)*l], copied into the start of
+// buf unless there is one map.
 func (cv Conv) gathered(gy []float32) func(buf []float32, b0, b1 int) []float32 {
-	return func(buf []float32, b0, b1 int) []float32 { return cv.gather(buf, gy, b0, b1) }
+	return func(buf []float32, b0, b1 int) []float32 {
+		return cv.sideBySide(buf, cv.mapsOf(gy, nil, b0, b1), b1-b0)
+	}
 }
 
 // inputStep returns the step that sets a chunk's images of dx as
