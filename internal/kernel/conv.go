@@ -209,20 +209,25 @@ func transposeInto(dst, src []float32, rows, cols int) {
 // channel when bias is not nil: without bias, the gradient of a loss with
 // respect to Forward's x given its gradient gy with respect to y.
 // ConvTranspose2d is this product.
-func (cv Conv) InputGrad(dx, gy, wt, bias []float32) { cv.inputGrad(dx, gy, nil, wt, bias) }
+func (cv Conv) InputGrad(dx, gy, wt, bias []float32) {
+	cv.check("Conv.InputGrad", dx, gy, wt)
+	cv.inputGrad(dx, gy, nil, wt, bias)
+}
 
 // InputGradScaled is InputGrad without bias of the maps gy times s [N, O,
 // OH, OW] value by value, each product taken as the maps are read: the
 // input gradient of a convolution followed by an activation whose
 // derivative at each value is s (see SiLUKeep).
 func (cv Conv) InputGradScaled(dx, gy, s, wt []float32) {
-	cv.check("Conv.InputGradScaled", dx, s, wt)
+	_, _, l, _ := cv.dims()
+	n := cv.N * cv.O * l
+	cv.checkWith("Conv.InputGradScaled", dx, wt, convOut{"map", gy, n}, convOut{"scale", s, n})
 	cv.inputGrad(dx, gy, s, wt, nil)
 }
 
-// inputGrad is InputGrad of the maps gy times s, or of gy when s is nil.
+// inputGrad is InputGrad of the maps gy times s, or of gy when s is nil,
+// with the sizes checked by the caller.
 func (cv Conv) inputGrad(dx, gy, s, wt, bias []float32) {
-	cv.check("Conv.InputGrad", dx, gy, wt)
 	cv.chunks(func(b0, b1, threads int, buf []float32) {
 		cv.inputChunk(dx, cv.mapsOf(gy, s, b0, b1), wt, bias, b0, b1, threads, buf)
 	})

@@ -30,16 +30,17 @@ func (cv Conv) ForwardMaxPool(m, idx, x, wt, bias []float32, pool Window) {
 	})
 }
 
-// checkPooled is check for the pooled maps m and their positions idx
-// through pool; it returns the maps' size and the pooled planes'.
-func (cv Conv) checkPooled(op string, img, wt, m, idx []float32, pool Window) (oh, ow, pl int) {
+// checkPooled is checkWith for the pooled maps m and their positions idx
+// through pool, and outs; it returns the maps' size and the pooled
+// planes'.
+func (cv Conv) checkPooled(op string, img, wt, m, idx []float32, pool Window, outs ...convOut) (oh, ow, pl int) {
 	oh, ow = cv.Win.OutSize(cv.H, cv.W)
 	ph, pw := pool.OutSize(oh, ow)
 	if ph <= 0 || pw <= 0 {
 		panic(fmt.Sprintf("kernel: %s: window %+v does not fit maps of %dx%d", op, pool, oh, ow))
 	}
 	pl = ph * pw
-	cv.checkWith(op, img, wt, convOut{"pooled map", m, cv.N * cv.O * pl}, convOut{"position", idx, cv.N * cv.O * pl})
+	cv.checkWith(op, img, wt, append(outs, convOut{"pooled map", m, cv.N * cv.O * pl}, convOut{"position", idx, cv.N * cv.O * pl})...)
 	return oh, ow, pl
 }
 
@@ -54,7 +55,6 @@ func (cv Conv) checkPooled(op string, img, wt, m, idx []float32, pool Window) (o
 // outside its plane, with the gradients then partly written.
 func (cv Conv) BackwardMaxPool(dx, dw, db, x, gm, idx, wt []float32, pool Window) bool {
 	const op = "Conv.BackwardMaxPool"
-	_, _, pl := cv.checkPooled(op, x, wt, gm, idx, pool)
 	_, _, l, k := cv.dims()
 	outs := []convOut{{"weight gradient", dw, cv.O * k}}
 	if dx != nil {
@@ -63,7 +63,7 @@ func (cv Conv) BackwardMaxPool(dx, dw, db, x, gm, idx, wt []float32, pool Window
 	if db != nil {
 		outs = append(outs, convOut{"bias gradient", db, cv.O})
 	}
-	cv.checkWith(op, x, wt, outs...)
+	_, _, pl := cv.checkPooled(op, x, wt, gm, idx, pool, outs...)
 	var sums []float32 // each image's plane of each channel, summed
 	if db != nil {
 		sums = getBuf(cv.N * cv.O)

@@ -5,6 +5,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 )
@@ -96,6 +97,35 @@ func TestConv(t *testing.T) {
 		}
 		testConv(t, cases, kerns)
 	})
+}
+
+// TestConvChecks checks that a slice too short panics naming the
+// operation called and the slice.
+func TestConvChecks(t *testing.T) {
+	cv := Conv{N: 2, C: 1, H: 6, W: 6, O: 2, Win: Window{KH: 3, KW: 3}}
+	_, _, l, k := cv.dims()
+	x, wt, gy, dw := make([]float32, 2*36), make([]float32, cv.O*k), make([]float32, 2*cv.O*l), make([]float32, cv.O*k)
+	pool := Window{KH: 2, KW: 2, StrideH: 2, StrideW: 2}
+	m := make([]float32, 2*cv.O*4)
+	for _, c := range []struct {
+		want string
+		f    func()
+	}{
+		{"Conv.InputGrad: map", func() { cv.InputGrad(x, gy[:5], wt, nil) }},
+		{"Conv.InputGradScaled: map", func() { cv.InputGradScaled(x, gy[:5], gy, wt) }},
+		{"Conv.InputGradScaled: scale", func() { cv.InputGradScaled(x, gy, gy[:5], wt) }},
+		{"Conv.BackwardMaxPool: weight gradient", func() { cv.BackwardMaxPool(nil, dw[:5], nil, x, m, m, wt, pool) }},
+		{"Conv.BackwardMaxPool: position", func() { cv.BackwardMaxPool(nil, dw, nil, x, m, m[:5], wt, pool) }},
+	} {
+		func() {
+			defer func() {
+				if msg, _ := recover().(string); !strings.Contains(msg, c.want) {
+					t.Errorf("panic %q, want one naming %q", msg, c.want)
+				}
+			}()
+			c.f()
+		}()
+	}
 }
 
 // testConv checks the cases with each of kerns at 1 to 3 threads.
