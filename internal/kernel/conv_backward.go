@@ -42,9 +42,10 @@ func (cv Conv) inputStep(dx, wt []float32) func(g []float32, b0, b1, threads int
 // with the start of buf free for its columns. The chunks fall into
 // groups fixed by the shape, which run side by side on the threads, each
 // summing its weight gradient on its own; the groups' sums are added in
-// order, so the result does not depend on the thread count. Alone, the
-// chunks are deeper (see convDeepFloats); with also, they are those of
-// InputGrad.
+// order, so the result does not depend on the thread count. The chunks
+// are deeper than InputGrad's (see convDeepFloats), with also or
+// without: the same chunks, so the same sums, whether or not the input
+// gradient is taken with the weight's.
 func (cv Conv) weightGrad(dw, x []float32, maps func(buf []float32, b0, b1 int) []float32, also func(g []float32, b0, b1, threads int, buf []float32)) {
 	_, _, l, k := cv.dims()
 	ok := cv.O * k
@@ -52,11 +53,7 @@ func (cv Conv) weightGrad(dw, x []float32, maps func(buf []float32, b0, b1 int) 
 		clear(dw[:ok])
 		return
 	}
-	budget := 0
-	if also == nil {
-		budget = convDeepFloats
-	}
-	cb := cv.chunkImages(k+cv.O, l, budget)
+	cb := cv.chunkImages(k+cv.O, l, convDeepFloats)
 	n := ceilDiv(cv.N, cb)
 	groups := min(n, convGradGroups, max(1, convChunkFloats/ok))
 	sums := getBuf(groups * ok)
