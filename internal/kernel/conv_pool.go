@@ -21,12 +21,12 @@ func (cv Conv) ForwardMaxPool(m, idx, x, wt, bias []float32, pool Window) {
 		cols := cv.unfold(buf, x, b0, b1, threads)
 		out := buf[k*nc : k*nc+cv.O*nc]
 		fw.product(out, l, nc, cols, nc, bias, b1-b0, threads)
-		for b := b0; b < b1; b++ {
+		cv.images(b0, b1, threads, func(b int) {
 			for o := range cv.O {
 				p := b*cv.O + o
 				maxPlane(m[p*pl:(p+1)*pl], idx[p*pl:(p+1)*pl], out[o*nc+(b-b0)*l:][:l], oh, ow, ph, pw, pool)
 			}
-		}
+		})
 	})
 }
 
@@ -70,10 +70,10 @@ func (cv Conv) BackwardMaxPool(dx, dw, db, x, gm, idx, wt []float32, pool Window
 		defer putBuf(sums)
 	}
 	var failed atomic.Bool
-	cv.weightGrad(dw, x, func(buf []float32, b0, b1 int) []float32 {
+	cv.weightGrad(dw, x, func(buf []float32, b0, b1, threads int) []float32 {
 		nc := (b1 - b0) * l
 		g := buf[:cv.O*nc]
-		for b := b0; b < b1; b++ {
+		cv.images(b0, b1, threads, func(b int) {
 			for o := range cv.O {
 				p := b*cv.O + o
 				row := g[o*nc+(b-b0)*l:][:l]
@@ -84,7 +84,7 @@ func (cv Conv) BackwardMaxPool(dx, dw, db, x, gm, idx, wt []float32, pool Window
 					sums[p] = Sum(row)
 				}
 			}
-		}
+		})
 		return g
 	}, cv.inputStep(dx, wt))
 	if db != nil {
