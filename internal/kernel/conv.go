@@ -93,7 +93,7 @@ func (cv Conv) ForwardMap(y, x, wt, bias []float32, act func(lo, hi int)) {
 	cv.check("Conv.Forward", x, y, wt)
 	_, _, l, k := cv.dims()
 	m := cv.O * l
-	cv.chunks(k, l, 0, func(b0, b1, threads int, buf []float32) {
+	cv.chunks(func(b0, b1, threads int, buf []float32) {
 		nc := (b1 - b0) * l
 		perImage := b1-b0 == 1 || l >= convImageCols || cv.direct9()
 		// Each image's product is wide enough alone, or direct: write it
@@ -165,22 +165,26 @@ func (cv Conv) product(out []float32, step, ldo int, wt, cols []float32, ldc int
 // channel when bias is not nil: without bias, the gradient of a loss with
 // respect to Forward's x given its gradient gy with respect to y.
 // ConvTranspose2d is this product.
-func (cv Conv) InputGrad(dx, gy, wt, bias []float32) { cv.inputGrad(dx, gy, nil, wt, bias) }
+func (cv Conv) InputGrad(dx, gy, wt, bias []float32) {
+	cv.check("Conv.InputGrad", dx, gy, wt)
+	cv.inputGrad(dx, gy, nil, wt, bias)
+}
 
 // InputGradScaled is InputGrad without bias of the maps gy times s [N, O,
 // OH, OW] value by value, each product taken as the maps are read: the
 // input gradient of a convolution followed by an activation whose
 // derivative at each value is s (see SiLUKeep).
 func (cv Conv) InputGradScaled(dx, gy, s, wt []float32) {
-	cv.check("Conv.InputGradScaled", dx, s, wt)
+	_, _, l, _ := cv.dims()
+	n := cv.N * cv.O * l
+	cv.checkWith("Conv.InputGradScaled", dx, wt, convOut{"map", gy, n}, convOut{"scale", s, n})
 	cv.inputGrad(dx, gy, s, wt, nil)
 }
 
-// inputGrad is InputGrad of the maps gy times s, or of gy when s is nil.
+// inputGrad is InputGrad of the maps gy times s, or of gy when s is nil,
+// with the sizes checked by the caller.
 func (cv Conv) inputGrad(dx, gy, s, wt, bias []float32) {
-	cv.check("Conv.InputGrad", dx, gy, wt)
-	_, _, l, k := cv.dims()
-	cv.chunks(k, l, 0, func(b0, b1, threads int, buf []float32) {
+	cv.chunks(func(b0, b1, threads int, buf []float32) {
 		cv.inputChunk(dx, cv.mapsOf(gy, s, b0, b1), wt, bias, b0, b1, threads, buf)
 	})
 }
@@ -385,12 +389,6 @@ func (cv Conv) sideBySide(buf []float32, mp convMaps, images int) []float32 {
 	return g
 }
 
-// gather returns the maps b0..b1 of gy side by side, [O, (b1-b0)*l],
-// copied into the start of buf unless there is one map.
-func (cv Conv) gather(buf, gy []float32, b0, b1 int) []float32 {
-	return cv.sideBySide(buf, cv.mapsOf(gy, nil, b0, b1), b1-b0)
-}
-
 // images runs f on images b0..b1, split across threads when there are
 // several and the chunk is large enough.
 func (cv Conv) images(b0, b1, threads int, f func(b int)) {
@@ -419,11 +417,12 @@ func (cv Conv) chunkImages(rows, l, budget int) int {
 
 // chunks runs f(b0, b1, ...) on each chunk of images b0..b1, with a
 // scratch buffer for its columns and products (see spread).
-func (cv Conv) chunks(k, l, budget int, f func(b0, b1, threads int, buf []float32)) {
+func (cv Conv) chunks(f func(b0, b1, threads int, buf []float32)) {
 	if cv.N == 0 {
 		return
 	}
-	cb := cv.chunkImages(k+cv.O, l, budget)
+	_, _, l, k := cv.dims()
+	cb := cv.chunkImages(k+cv.O, l, 0)
 	spread(ceilDiv(cv.N, cb), cb*l*(k+cv.O), func(i, threads int, buf []float32) {
 		f(i*cb, min(cv.N, (i+1)*cb), threads, buf)
 	})

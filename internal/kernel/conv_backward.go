@@ -15,9 +15,13 @@ func (cv Conv) Backward(dx, dw, x, gy, wt []float32) {
 	cv.weightGrad(dw, x, cv.gathered(gy), cv.inputStep(dx, wt))
 }
 
-// gathered returns the maps of gy as weightGrad takes them (see gather).
-func (cv Conv) gathered(gy []float32) func(buf []float32, b0, b1 int) []float32 {
-	return func(buf []float32, b0, b1 int) []float32 { return cv.gather(buf, gy, b0, b1) }
+// gathered returns the maps of gy as weightGrad takes them: those of
+// images b0..b1 side by side, [O, (b1-b0)*l], copied into the start of
+// buf unless there is one map.
+func (cv Conv) gathered(gy []float32) func(buf []float32, b0, b1, threads int) []float32 {
+	return func(buf []float32, b0, b1, _ int) []float32 {
+		return cv.sideBySide(buf, cv.mapsOf(gy, nil, b0, b1), b1-b0)
+	}
 }
 
 // inputStep returns the step that sets a chunk's images of dx as
@@ -32,27 +36,25 @@ func (cv Conv) inputStep(dx, wt []float32) func(g []float32, b0, b1, threads int
 	}
 }
 
-// weightGrad is WeightGrad for the maps' gradient that maps(buf, b0, b1)
-// returns for images b0..b1, [O, (b1-b0)*l], given buf to write them to,
-// running also, when not nil, on them before the chunk's weight product,
-// with the start of buf free for its columns. The chunks fall into
+// weightGrad is WeightGrad for the maps' gradient that maps(buf, b0, b1,
+// threads) returns for images b0..b1, [O, (b1-b0)*l], given buf to write
+// them to and the threads to write them on, running also, when not nil,
+// on them before the chunk's weight product, with the start of buf free
+// for its columns. The chunks fall into
 // groups fixed by the shape, which run side by side on the threads, each
 // summing its weight gradient on its own; the groups' sums are added in
-// order, so the result does not depend on the thread count. Alone, the
-// chunks are deeper (see convDeepFloats); with also, they are those of
-// InputGrad.
-func (cv Conv) weightGrad(dw, x []float32, maps func(buf []float32, b0, b1 int) []float32, also func(g []float32, b0, b1, threads int, buf []float32)) {
+// order, so the result does not depend on the thread count. The chunks
+// are deeper than InputGrad's (see convDeepFloats), with also or
+// without: the same chunks, so the same sums, whether or not the input
+// gradient is taken with the weight's.
+func (cv Conv) weightGrad(dw, x []float32, maps func(buf []float32, b0, b1, threads int) []float32, also func(g []float32, b0, b1, threads int, buf []float32)) {
 	_, _, l, k := cv.dims()
 	ok := cv.O * k
 	if cv.N == 0 {
 		clear(dw[:ok])
 		return
 	}
-	budget := 0
-	if also == nil {
-		budget = convDeepFloats
-	}
-	cb := cv.chunkImages(k+cv.O, l, budget)
+	cb := cv.chunkImages(k+cv.O, l, convDeepFloats)
 	n := ceilDiv(cv.N, cb)
 	groups := min(n, convGradGroups, max(1, convChunkFloats/ok))
 	trans := cv.dwTransposed(cb * l)
@@ -63,7 +65,7 @@ func (cv Conv) weightGrad(dw, x []float32, maps func(buf []float32, b0, b1 int) 
 		for i := gi * n / groups; i < (gi+1)*n/groups; i++ {
 			b0, b1 := i*cb, min(cv.N, (i+1)*cb)
 			nc := (b1 - b0) * l
-			g := maps(buf[k*nc:], b0, b1)
+			g := maps(buf[k*nc:], b0, b1, threads)
 			if also != nil {
 				also(g, b0, b1, threads, buf)
 			}

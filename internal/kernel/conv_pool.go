@@ -14,31 +14,32 @@ func (cv Conv) ForwardMaxPool(m, idx, x, wt, bias []float32, pool Window) {
 	_, _, l, k := cv.dims()
 	oh, ow, pl := cv.checkPooled("Conv.ForwardMaxPool", x, wt, m, idx, pool)
 	ph, pw := pool.OutSize(oh, ow)
-	cv.chunks(k, l, 0, func(b0, b1, threads int, buf []float32) {
+	cv.chunks(func(b0, b1, threads int, buf []float32) {
 		nc := (b1 - b0) * l
 		out := buf[k*nc : k*nc+cv.O*nc]
 		cv.unfoldBlocks(buf, x, b0, b1, threads, func(c0, c1 int, cols []float32) {
 			cv.product(out, l, nc, wt, cols, nc, bias, c0, c1, b1-b0, threads)
 		})
-		for b := b0; b < b1; b++ {
+		cv.images(b0, b1, threads, func(b int) {
 			for o := range cv.O {
 				p := b*cv.O + o
 				maxPlane(m[p*pl:(p+1)*pl], idx[p*pl:(p+1)*pl], out[o*nc+(b-b0)*l:][:l], oh, ow, ph, pw, pool)
 			}
-		}
+		})
 	})
 }
 
-// checkPooled is check for the pooled maps m and their positions idx
-// through pool; it returns the maps' size and the pooled planes'.
-func (cv Conv) checkPooled(op string, img, wt, m, idx []float32, pool Window) (oh, ow, pl int) {
+// checkPooled is checkWith for the pooled maps m and their positions idx
+// through pool, and outs; it returns the maps' size and the pooled
+// planes'.
+func (cv Conv) checkPooled(op string, img, wt, m, idx []float32, pool Window, outs ...convOut) (oh, ow, pl int) {
 	oh, ow = cv.Win.OutSize(cv.H, cv.W)
 	ph, pw := pool.OutSize(oh, ow)
 	if ph <= 0 || pw <= 0 {
 		panic(fmt.Sprintf("kernel: %s: window %+v does not fit maps of %dx%d", op, pool, oh, ow))
 	}
 	pl = ph * pw
-	cv.checkWith(op, img, wt, convOut{"pooled map", m, cv.N * cv.O * pl}, convOut{"position", idx, cv.N * cv.O * pl})
+	cv.checkWith(op, img, wt, append(outs, convOut{"pooled map", m, cv.N * cv.O * pl}, convOut{"position", idx, cv.N * cv.O * pl})...)
 	return oh, ow, pl
 }
 
@@ -53,7 +54,6 @@ func (cv Conv) checkPooled(op string, img, wt, m, idx []float32, pool Window) (o
 // outside its plane, with the gradients then partly written.
 func (cv Conv) BackwardMaxPool(dx, dw, db, x, gm, idx, wt []float32, pool Window) bool {
 	const op = "Conv.BackwardMaxPool"
-	_, _, pl := cv.checkPooled(op, x, wt, gm, idx, pool)
 	_, _, l, k := cv.dims()
 	outs := []convOut{{"weight gradient", dw, cv.O * k}}
 	if dx != nil {
@@ -62,17 +62,17 @@ func (cv Conv) BackwardMaxPool(dx, dw, db, x, gm, idx, wt []float32, pool Window
 	if db != nil {
 		outs = append(outs, convOut{"bias gradient", db, cv.O})
 	}
-	cv.checkWith(op, x, wt, outs...)
+	_, _, pl := cv.checkPooled(op, x, wt, gm, idx, pool, outs...)
 	var sums []float32 // each image's plane of each channel, summed
 	if db != nil {
 		sums = getBuf(cv.N * cv.O)
 		defer putBuf(sums)
 	}
 	var failed atomic.Bool
-	cv.weightGrad(dw, x, func(buf []float32, b0, b1 int) []float32 {
+	cv.weightGrad(dw, x, func(buf []float32, b0, b1, threads int) []float32 {
 		nc := (b1 - b0) * l
 		g := buf[:cv.O*nc]
-		for b := b0; b < b1; b++ {
+		cv.images(b0, b1, threads, func(b int) {
 			for o := range cv.O {
 				p := b*cv.O + o
 				row := g[o*nc+(b-b0)*l:][:l]
@@ -83,7 +83,7 @@ func (cv Conv) BackwardMaxPool(dx, dw, db, x, gm, idx, wt []float32, pool Window
 					sums[p] = Sum(row)
 				}
 			}
-		}
+		})
 		return g
 	}, cv.inputStep(dx, wt))
 	if db != nil {

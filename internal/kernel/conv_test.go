@@ -5,6 +5,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 )
@@ -99,6 +100,78 @@ func TestConv(t *testing.T) {
 		}
 		testConv(t, cases, kerns)
 	})
+}
+
+// TestConvWeightGradSame checks that Backward and BackwardMaxPool, with
+// the input gradient or without, sum the weight gradient of random
+// floats in WeightGrad's order: bit for bit the same, at 1 to 3 threads.
+func TestConvWeightGradSame(t *testing.T) {
+	defer SetThreads(0)
+	r := rand.New(rand.NewPCG(3, 4))
+	randFloats := func(n int) []float32 {
+		s := make([]float32, n)
+		for i := range s {
+			s[i] = float32(r.NormFloat64())
+		}
+		return s
+	}
+	pool := Window{KH: 2, KW: 2, StrideH: 2, StrideW: 2}
+	for _, cv := range []Conv{
+		{N: 64, C: 1, H: 28, W: 28, O: 32, Win: Window{KH: 3, KW: 3}},
+		{N: 16, C: 32, H: 14, W: 14, O: 64, Win: Window{KH: 3, KW: 3, StrideH: 2, StrideW: 2, PadH: 1, PadW: 1}},
+	} {
+		oh, ow, l, k := cv.dims()
+		ph, pw := pool.OutSize(oh, ow)
+		x, wt, gm := randFloats(cv.N*cv.C*cv.H*cv.W), randFloats(cv.O*k), randFloats(cv.N*cv.O*ph*pw)
+		m, idx, gy := make([]float32, len(gm)), make([]float32, len(gm)), make([]float32, cv.N*cv.O*l)
+		cv.ForwardMaxPool(m, idx, x, wt, nil, pool)
+		ScatterSum(gy, gm, idx, cv.N*cv.O, ph*pw, l, 1)
+		for _, threads := range []int{1, 2, 3} {
+			SetThreads(threads)
+			want, dw, dx := make([]float32, cv.O*k), make([]float32, cv.O*k), make([]float32, len(x))
+			cv.WeightGrad(want, x, gy)
+			for name, f := range map[string]func(){
+				"Backward":                   func() { cv.Backward(dx, dw, x, gy, wt) },
+				"BackwardMaxPool":            func() { cv.BackwardMaxPool(dx, dw, nil, x, gm, idx, wt, pool) },
+				"BackwardMaxPool without dx": func() { cv.BackwardMaxPool(nil, dw, nil, x, gm, idx, wt, pool) },
+			} {
+				clear(dw)
+				f()
+				if !slices.Equal(dw, want) {
+					t.Errorf("%+v threads=%d: %s's weight gradient differs from WeightGrad's", cv, threads, name)
+				}
+			}
+		}
+	}
+}
+
+// TestConvChecks checks that a slice too short panics naming the
+// operation called and the slice.
+func TestConvChecks(t *testing.T) {
+	cv := Conv{N: 2, C: 1, H: 6, W: 6, O: 2, Win: Window{KH: 3, KW: 3}}
+	_, _, l, k := cv.dims()
+	x, wt, gy, dw := make([]float32, 2*36), make([]float32, cv.O*k), make([]float32, 2*cv.O*l), make([]float32, cv.O*k)
+	pool := Window{KH: 2, KW: 2, StrideH: 2, StrideW: 2}
+	m := make([]float32, 2*cv.O*4)
+	for _, c := range []struct {
+		want string
+		f    func()
+	}{
+		{"Conv.InputGrad: map", func() { cv.InputGrad(x, gy[:5], wt, nil) }},
+		{"Conv.InputGradScaled: map", func() { cv.InputGradScaled(x, gy[:5], gy, wt) }},
+		{"Conv.InputGradScaled: scale", func() { cv.InputGradScaled(x, gy, gy[:5], wt) }},
+		{"Conv.BackwardMaxPool: weight gradient", func() { cv.BackwardMaxPool(nil, dw[:5], nil, x, m, m, wt, pool) }},
+		{"Conv.BackwardMaxPool: position", func() { cv.BackwardMaxPool(nil, dw, nil, x, m, m[:5], wt, pool) }},
+	} {
+		func() {
+			defer func() {
+				if msg, _ := recover().(string); !strings.Contains(msg, c.want) {
+					t.Errorf("panic %q, want one naming %q", msg, c.want)
+				}
+			}()
+			c.f()
+		}()
+	}
 }
 
 // testConv checks the cases with each of kerns at 1 to 3 threads.
