@@ -41,7 +41,7 @@ func newInputGrad(m Model) *inputGrad {
 // at returns dF/dy at y and the energies, which the caller recycles.
 func (ig *inputGrad) at(x, y *tensor.Tensor) (g, e *tensor.Tensor) {
 	n := y.Size(0)
-	if !ig.split || x != nil && x.Size(0) != n {
+	if !ig.split || n == 0 || x != nil && x.Size(0) != n {
 		return gradY(ig.m, x, y, nil)
 	}
 	if ig.part == 0 {

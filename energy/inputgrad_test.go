@@ -141,3 +141,34 @@ func TestInputGradPartsConcurrent(t *testing.T) {
 	}
 	wg.Wait()
 }
+
+// Samplers on an empty batch of a per-sample model return it empty.
+func TestInputGradEmpty(t *testing.T) {
+	rng := tensor.NewRNG(6)
+	m := NewMLP(rng, 2, []int{8}, func() nn.Layer { return nn.SiLU() })
+	for _, c := range []struct {
+		name string
+		run  func(y0 *tensor.Tensor) *tensor.Tensor
+	}{
+		{"langevin", func(y0 *tensor.Tensor) *tensor.Tensor {
+			return Langevin{Steps: 2, StepSize: 0.01, Noise: 0.1}.Run(m, nil, y0, rng)
+		}},
+		{"mala", func(y0 *tensor.Tensor) *tensor.Tensor {
+			return (&MALA{Steps: 2, StepSize: 0.01}).Run(m, nil, y0, rng)
+		}},
+		{"hmc", func(y0 *tensor.Tensor) *tensor.Tensor {
+			return (&HMC{Iterations: 2, LeapfrogSteps: 2, StepSize: 0.01}).Sample(m, nil, y0, rng)
+		}},
+		{"descend", func(y0 *tensor.Tensor) *tensor.Tensor {
+			y, _, err := Descend(m, nil, y0, Descent{Steps: 2, StepSize: 0.01})
+			if err != nil {
+				t.Fatal(err)
+			}
+			return y
+		}},
+	} {
+		if got := c.run(tensor.Zeros(0, 2)).Shape(); len(got) != 2 || got[0] != 0 || got[1] != 2 {
+			t.Errorf("%s: shape %v, want [0 2]", c.name, got)
+		}
+	}
+}
