@@ -17,7 +17,7 @@ const cacheBytes = 1 << 20
 // each sample's energy from that sample alone (nn.SampleWise reporting
 // true) and a batch whose maps outgrow the cache, it runs a few samples
 // at a time, as many as keep one pass's graph within a core's L2 cache
-// (see partSize): every layer then reads what the one before wrote from
+// (see parts): every layer then reads what the one before wrote from
 // the cache rather than from memory. The first call runs the whole
 // batch and measures its graph (tensor.GraphValues); the later ones use
 // the parts it sets. Any other model is differentiated on the whole batch at once.
@@ -31,7 +31,7 @@ const cacheBytes = 1 << 20
 type inputGrad struct {
 	m     Model
 	split bool // m's energies are per sample
-	part  int  // samples per pass; 0 before the first
+	parts int  // passes per call; 0 before the first
 }
 
 func newInputGrad(m Model) *inputGrad {
@@ -44,20 +44,22 @@ func (ig *inputGrad) at(x, y *tensor.Tensor) (g, e *tensor.Tensor) {
 	if !ig.split || n == 0 || x != nil && x.Size(0) != n {
 		return gradY(ig.m, x, y, nil)
 	}
-	if ig.part == 0 {
+	if ig.parts == 0 {
 		var values int
 		g, e = gradY(ig.m, x, y, &values)
-		ig.part = partSize(n, values, cacheBytes, kernel.Threads())
+		ig.parts = parts(n, values, cacheBytes, kernel.Threads())
 		return g, e
 	}
-	if ig.part >= n {
+	parts := min(ig.parts, n)
+	if parts == 1 {
 		return gradY(ig.m, x, y, nil)
 	}
 	g, e = tensor.Empty(y.Shape()...), tensor.Empty(n)
 	gd, ed := g.Values(), e.Values()
 	row := y.Len() / n
-	one := func(i int) {
-		k := min(ig.part, n-i)
+	// Part p holds rows [p*n/parts, (p+1)*n/parts).
+	one := func(p int) {
+		i, k := p*n/parts, (p+1)*n/parts-p*n/parts
 		yi, xi := rows(y, i, k), rows(x, i, k)
 		gi, ei := gradY(ig.m, xi, yi, nil)
 		copy(gd[i*row:], gi.Values())
@@ -76,7 +78,7 @@ func (ig *inputGrad) at(x, y *tensor.Tensor) (g, e *tensor.Tensor) {
 		mu     sync.Mutex
 		failed any
 	)
-	kernel.Parallel((n+ig.part-1)/ig.part, func(lo, hi int) {
+	kernel.Parallel(parts, func(lo, hi int) {
 		defer func() {
 			if r := recover(); r != nil {
 				mu.Lock()
@@ -85,7 +87,7 @@ func (ig *inputGrad) at(x, y *tensor.Tensor) (g, e *tensor.Tensor) {
 			}
 		}()
 		for p := lo; p < hi; p++ {
-			one(p * ig.part)
+			one(p)
 		}
 	})
 	if failed != nil {
@@ -94,21 +96,21 @@ func (ig *inputGrad) at(x, y *tensor.Tensor) (g, e *tensor.Tensor) {
 	return g, e
 }
 
-// partSize returns the samples per pass for a batch of n whose pass held
-// values values: as many as keep the pass's graph (the maps, and what the
-// backward pass keeps of them) within cache bytes, in parts of equal size
-// whose number is a multiple of threads, so that each thread runs as many.
-// The gradients of the maps are left out: each is read once, by the layer
+// parts returns the passes for a batch of n whose pass held values
+// values: as few as keep each pass's graph (the maps, and what the
+// backward pass keeps of them) within cache bytes, a multiple of threads
+// so that each thread runs as many, and no more than n. The batch is
+// split evenly among them, their sizes differing by one at most. The
+// gradients of the maps are left out: each is read once, by the layer
 // below, as soon as it is written.
-func partSize(n, values, cache, threads int) int {
+func parts(n, values, cache, threads int) int {
 	perSample := max(1, 4*values/n)
-	part := max(1, cache/perSample)
-	if part >= n {
-		return n
+	fit := max(1, cache/perSample)
+	if fit >= n {
+		return 1
 	}
-	parts := (n + part - 1) / part
-	parts = min(n, (parts+threads-1)/threads*threads)
-	return (n + parts - 1) / parts
+	p := (n + fit - 1) / fit
+	return min(n, (p+threads-1)/threads*threads)
 }
 
 // rows returns a copy of the k rows of t from row i, or nil for a nil t.

@@ -2,6 +2,7 @@ package energy
 
 import (
 	"math"
+	"slices"
 	"sync"
 	"testing"
 
@@ -33,18 +34,18 @@ func TestInputGradParts(t *testing.T) {
 	} {
 		y := tensor.Randn(rng, 13, c.dim)
 		wantG, wantE := gradY(c.m, c.x, y, nil)
-		for _, part := range []int{1, 4, 5, 13} {
+		for _, parts := range []int{1, 3, 4, 13} {
 			ig := newInputGrad(c.m)
 			if !ig.split {
 				t.Fatalf("%s: not split", c.name)
 			}
-			ig.part = part
+			ig.parts = parts
 			g, e := ig.at(c.x, y)
 			if d := maxDiff(g.Values(), wantG.Values()); d > 1e-5 {
-				t.Errorf("%s, parts of %d: gradients differ from the whole batch's by %g of the largest", c.name, part, d)
+				t.Errorf("%s, %d parts: gradients differ from the whole batch's by %g of the largest", c.name, parts, d)
 			}
 			if d := maxDiff(e.Values(), wantE.Values()); d > 1e-5 {
-				t.Errorf("%s, parts of %d: energies differ from the whole batch's by %g of the largest", c.name, part, d)
+				t.Errorf("%s, %d parts: energies differ from the whole batch's by %g of the largest", c.name, parts, d)
 			}
 		}
 	}
@@ -88,22 +89,44 @@ func TestInputGradSplits(t *testing.T) {
 	}
 }
 
-// Parts keep a pass's values within the cache, in parts of equal size,
-// as many for each thread.
-func TestPartSize(t *testing.T) {
+// Parts keep a pass's values within the cache, as many for each thread
+// and no more than the samples.
+func TestParts(t *testing.T) {
 	for _, c := range []struct{ n, values, cache, threads, want int }{
-		{64, 64 * 1000, cacheBytes, 1, 64},     // 4 kB a sample: all fit
-		{64, 64 * 18816, cacheBytes, 1, 13},    // 75 kB a sample: 13 fit, five parts of 13 (the last 12)
-		{64, 64 * 18816, cacheBytes, 2, 11},    // two threads: six parts of 11 (the last two 10)
-		{64, 64 * 1000, cacheBytes, 2, 64},     // all fit: one thread
-		{256, 256 * 769, cacheBytes, 2, 256},   // 3 kB a sample: all fit
-		{512, 512 * 769, cacheBytes, 1, 256},   // 340 fit: two parts of 256
-		{10, 10 * (1 << 20), cacheBytes, 1, 1}, // over the cache alone
-		{3, 3 * (1 << 20), cacheBytes, 2, 1},   // no more parts than samples
+		{64, 64 * 1000, cacheBytes, 1, 1},       // 4 kB a sample: all fit
+		{64, 64 * 18816, cacheBytes, 1, 5},      // 75 kB a sample: 13 fit, five parts (one of 12, four of 13)
+		{64, 64 * 18816, cacheBytes, 2, 6},      // two threads: six parts (two of 10, four of 11)
+		{64, 64 * 1000, cacheBytes, 2, 1},       // all fit: one thread
+		{256, 256 * 769, cacheBytes, 2, 1},      // 3 kB a sample: all fit
+		{512, 512 * 769, cacheBytes, 1, 2},      // 340 fit: two parts of 256
+		{100, 100 * 18816, cacheBytes, 16, 16},  // 13 fit: 8 parts, 16 for the threads (of 6 and 7)
+		{10, 10 * (1 << 20), cacheBytes, 1, 10}, // over the cache alone
+		{3, 3 * (1 << 20), cacheBytes, 2, 3},    // no more parts than samples
 	} {
-		if got := partSize(c.n, c.values, c.cache, c.threads); got != c.want {
-			t.Errorf("partSize(%d, %d, %d, %d) = %d, want %d", c.n, c.values, c.cache, c.threads, got, c.want)
+		if got := parts(c.n, c.values, c.cache, c.threads); got != c.want {
+			t.Errorf("parts(%d, %d, %d, %d) = %d, want %d", c.n, c.values, c.cache, c.threads, got, c.want)
 		}
+	}
+}
+
+// Parts split the batch evenly: the rows of part p are those from p*n/parts.
+func TestInputGradEvenParts(t *testing.T) {
+	rng := tensor.NewRNG(7)
+	var sizes []int
+	var mu sync.Mutex
+	m := &Net{Layer: nn.NewSequential(nn.NewLinear(rng, 2, 1, true), &sampleWise{func(x *tensor.Tensor) {
+		mu.Lock()
+		sizes = append(sizes, x.Size(0))
+		mu.Unlock()
+	}})}
+	ig := newInputGrad(m)
+	ig.parts = 6
+	g, e := ig.at(nil, tensor.Randn(rng, 64, 2))
+	g.Recycle()
+	e.Recycle()
+	slices.Sort(sizes)
+	if want := []int{10, 10, 11, 11, 11, 11}; !slices.Equal(sizes, want) {
+		t.Errorf("part sizes %v, want %v", sizes, want)
 	}
 }
 
@@ -118,7 +141,7 @@ func TestInputGradPartsConcurrent(t *testing.T) {
 	for w := range ys {
 		ys[w] = tensor.Randn(rng, 11, 2)
 		ig := newInputGrad(m)
-		ig.part = 3
+		ig.parts = 4
 		g, _ := ig.at(nil, ys[w])
 		want[w] = g.Clone().Values()
 	}
@@ -128,7 +151,7 @@ func TestInputGradPartsConcurrent(t *testing.T) {
 		go func() {
 			defer wg.Done()
 			ig := newInputGrad(m)
-			ig.part = 3
+			ig.parts = 4
 			for range 20 {
 				g, e := ig.at(nil, ys[w])
 				if d := maxDiff(g.Values(), want[w]); d != 0 {
@@ -171,4 +194,14 @@ func TestInputGradEmpty(t *testing.T) {
 			t.Errorf("%s: shape %v, want [0 2]", c.name, got)
 		}
 	}
+}
+
+// sampleWise is a per-sample identity layer that shows its input to see.
+type sampleWise struct{ see func(*tensor.Tensor) }
+
+func (s *sampleWise) Params() []nn.Param { return nil }
+func (s *sampleWise) PerSample() bool    { return true }
+func (s *sampleWise) Forward(x *tensor.Tensor) *tensor.Tensor {
+	s.see(x)
+	return x
 }
