@@ -113,7 +113,8 @@ func parts(n, values, cache, threads int) int {
 	return min(n, (p+threads-1)/threads*threads)
 }
 
-// rows returns a copy of the k rows of t from row i, or nil for a nil t.
+// rows returns a view of the k rows of t from row i, sharing t's values,
+// or nil for a nil t. Recycling the view leaves t's buffer alone.
 func rows(t *tensor.Tensor, i, k int) *tensor.Tensor {
 	if t == nil {
 		return nil
@@ -121,7 +122,5 @@ func rows(t *tensor.Tensor, i, k int) *tensor.Tensor {
 	shape := t.Shape()
 	row := t.Len() / shape[0]
 	shape[0] = k
-	out := tensor.Empty(shape...)
-	copy(out.Values(), t.Values()[i*row:(i+k)*row])
-	return out
+	return tensor.New(t.Values()[i*row:(i+k)*row], shape...)
 }

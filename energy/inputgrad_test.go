@@ -205,3 +205,19 @@ func (s *sampleWise) Forward(x *tensor.Tensor) *tensor.Tensor {
 	s.see(x)
 	return x
 }
+
+// A part is a view of the batch's rows: recycling it leaves the batch's
+// buffer out of the pool.
+func TestRowsView(t *testing.T) {
+	y := tensor.Empty(8, 3)
+	v := rows(y, 2, 4)
+	if &v.Values()[0] != &y.Values()[6] {
+		t.Fatal("rows copied the batch")
+	}
+	v.Recycle()
+	for range 4 {
+		if z := tensor.Empty(8, 3); &z.Values()[0] == &y.Values()[0] {
+			t.Fatal("recycling a part gave the batch's buffer back to the pool")
+		}
+	}
+}
