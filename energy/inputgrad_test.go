@@ -89,22 +89,22 @@ func TestInputGradSplits(t *testing.T) {
 	}
 }
 
-// Parts keep a pass's values within the cache, as many for each thread
+// Parts keep a pass's bytes within the cache, as many for each thread
 // and no more than the samples.
 func TestParts(t *testing.T) {
-	for _, c := range []struct{ n, values, cache, threads, want int }{
-		{64, 64 * 1000, cacheBytes, 1, 1},       // 4 kB a sample: all fit
-		{64, 64 * 18816, cacheBytes, 1, 5},      // 75 kB a sample: 13 fit, five parts (one of 12, four of 13)
-		{64, 64 * 18816, cacheBytes, 2, 6},      // two threads: six parts (two of 10, four of 11)
-		{64, 64 * 1000, cacheBytes, 2, 1},       // all fit: one thread
-		{256, 256 * 769, cacheBytes, 2, 1},      // 3 kB a sample: all fit
-		{512, 512 * 769, cacheBytes, 1, 2},      // 340 fit: two parts of 256
-		{100, 100 * 18816, cacheBytes, 16, 16},  // 13 fit: 8 parts, 16 for the threads (of 6 and 7)
-		{10, 10 * (1 << 20), cacheBytes, 1, 10}, // over the cache alone
-		{3, 3 * (1 << 20), cacheBytes, 2, 3},    // no more parts than samples
+	for _, c := range []struct{ n, perSample, cache, threads, want int }{
+		{64, 4000, cacheBytes, 1, 1},     // 4 kB a sample: all fit
+		{64, 75264, cacheBytes, 1, 5},    // 75 kB a sample: 13 fit, five parts (one of 12, four of 13)
+		{64, 75264, cacheBytes, 2, 6},    // two threads: six parts (two of 10, four of 11)
+		{64, 4000, cacheBytes, 2, 1},     // all fit: one thread
+		{256, 3076, cacheBytes, 2, 1},    // 3 kB a sample: all fit
+		{512, 3076, cacheBytes, 1, 2},    // 340 fit: two parts of 256
+		{100, 75264, cacheBytes, 16, 16}, // 13 fit: 8 parts, 16 for the threads (of 6 and 7)
+		{10, 4 << 20, cacheBytes, 1, 10}, // over the cache alone
+		{3, 4 << 20, cacheBytes, 2, 3},   // no more parts than samples
 	} {
-		if got := parts(c.n, c.values, c.cache, c.threads); got != c.want {
-			t.Errorf("parts(%d, %d, %d, %d) = %d, want %d", c.n, c.values, c.cache, c.threads, got, c.want)
+		if got := parts(c.n, c.perSample, c.cache, c.threads); got != c.want {
+			t.Errorf("parts(%d, %d, %d, %d) = %d, want %d", c.n, c.perSample, c.cache, c.threads, got, c.want)
 		}
 	}
 }
@@ -220,4 +220,37 @@ func TestRowsView(t *testing.T) {
 			t.Fatal("recycling a part gave the batch's buffer back to the pool")
 		}
 	}
+}
+
+// A model's bytes a sample are measured once for its rows' length and
+// used by the later runs on it; a Func is never kept.
+func TestInputGradMeasured(t *testing.T) {
+	rng := tensor.NewRNG(8)
+	m := NewMLP(rng, 2, []int{8}, func() nn.Layer { return nn.SiLU() })
+	y := tensor.Randn(rng, 6, 2)
+	key, ok := sizeKeyOf(m, nil, y)
+	if !ok {
+		t.Fatal("an MLP is not kept")
+	}
+	measured.Delete(key)
+	newInputGrad(m).at(nil, y)
+	if _, ok := measured.Load(key); !ok {
+		t.Fatal("the first run left no measurement")
+	}
+	remember(key, 4<<20) // over the cache: a part for each sample
+	ig := newInputGrad(m)
+	ig.at(nil, y)
+	if ig.parts != 6 {
+		t.Errorf("a later run has %d parts, want the 6 its measurement sets", ig.parts)
+	}
+	if k, _ := sizeKeyOf(m, nil, tensor.Randn(rng, 6, 3)); k == key {
+		t.Error("rows of another length share the key")
+	}
+	f := Func(func(_, y *tensor.Tensor) *tensor.Tensor { return y.Sum(1) })
+	for _, m := range []Model{f, AtNoise{Model: f, Sigma: 0.1}} {
+		if _, ok := sizeKeyOf(m, nil, y); ok {
+			t.Errorf("%T holding a Func is kept", m)
+		}
+	}
+	measured.Delete(key)
 }
