@@ -37,6 +37,9 @@ func (h *HMC) Sample(m Model, x, pos *tensor.Tensor, rng *tensor.RNG) *tensor.Te
 		y = tensor.Uniform(rng, h.Lo, h.Hi, pos.Shape()...)
 	}
 	n := y.Size(0)
+	if n == 0 {
+		return y
+	}
 	row := y.Len() / n
 	grads := newInputGrad(m)
 	for it := 0; it < h.Iterations; it++ {

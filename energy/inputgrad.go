@@ -1,7 +1,9 @@
 package energy
 
 import (
+	"reflect"
 	"sync"
+	"sync/atomic"
 
 	"github.com/gibbsml/gibbs/internal/kernel"
 	"github.com/gibbsml/gibbs/nn"
@@ -17,9 +19,10 @@ const cacheBytes = 1 << 20
 // each sample's energy from that sample alone (nn.SampleWise reporting
 // true) and a batch whose maps outgrow the cache, it runs a few samples
 // at a time, as many as keep one pass's graph within a core's L2 cache
-// (see partSize): every layer then reads what the one before wrote from
-// the cache rather than from memory. The first call runs the whole
-// batch and measures its graph (tensor.GraphValues); the later ones use
+// (see parts): every layer then reads what the one before wrote from
+// the cache rather than from memory. The first call on a model runs the
+// whole batch and measures its graph (tensor.GraphValues); the later
+// ones, of this run and of the next runs on the model (see measured), use
 // the parts it sets. Any other model is differentiated on the whole batch at once.
 //
 // The parts run side by side, a share on each of the kernel's threads,
@@ -31,7 +34,7 @@ const cacheBytes = 1 << 20
 type inputGrad struct {
 	m     Model
 	split bool // m's energies are per sample
-	part  int  // samples per pass; 0 before the first
+	parts int  // passes per call; 0 before the first
 }
 
 func newInputGrad(m Model) *inputGrad {
@@ -41,23 +44,34 @@ func newInputGrad(m Model) *inputGrad {
 // at returns dF/dy at y and the energies, which the caller recycles.
 func (ig *inputGrad) at(x, y *tensor.Tensor) (g, e *tensor.Tensor) {
 	n := y.Size(0)
-	if !ig.split || x != nil && x.Size(0) != n {
+	if !ig.split || n == 0 || x != nil && x.Size(0) != n {
 		return gradY(ig.m, x, y, nil)
 	}
-	if ig.part == 0 {
-		var values int
-		g, e = gradY(ig.m, x, y, &values)
-		ig.part = partSize(n, values, cacheBytes, kernel.Threads())
-		return g, e
+	if ig.parts == 0 {
+		key, keep := sizeKeyOf(ig.m, x, y)
+		if b, ok := measured.Load(key); keep && ok {
+			ig.parts = parts(n, b.(int), cacheBytes, kernel.Threads())
+		} else {
+			var values int
+			g, e = gradY(ig.m, x, y, &values)
+			b := max(1, 4*values/n)
+			if keep {
+				remember(key, b)
+			}
+			ig.parts = parts(n, b, cacheBytes, kernel.Threads())
+			return g, e
+		}
 	}
-	if ig.part >= n {
+	parts := min(ig.parts, n)
+	if parts == 1 {
 		return gradY(ig.m, x, y, nil)
 	}
 	g, e = tensor.Empty(y.Shape()...), tensor.Empty(n)
 	gd, ed := g.Values(), e.Values()
 	row := y.Len() / n
-	one := func(i int) {
-		k := min(ig.part, n-i)
+	// Part p holds rows [p*n/parts, (p+1)*n/parts).
+	one := func(p int) {
+		i, k := p*n/parts, (p+1)*n/parts-p*n/parts
 		yi, xi := rows(y, i, k), rows(x, i, k)
 		gi, ei := gradY(ig.m, xi, yi, nil)
 		copy(gd[i*row:], gi.Values())
@@ -76,7 +90,7 @@ func (ig *inputGrad) at(x, y *tensor.Tensor) (g, e *tensor.Tensor) {
 		mu     sync.Mutex
 		failed any
 	)
-	kernel.Parallel((n+ig.part-1)/ig.part, func(lo, hi int) {
+	kernel.Parallel(parts, func(lo, hi int) {
 		defer func() {
 			if r := recover(); r != nil {
 				mu.Lock()
@@ -85,7 +99,7 @@ func (ig *inputGrad) at(x, y *tensor.Tensor) (g, e *tensor.Tensor) {
 			}
 		}()
 		for p := lo; p < hi; p++ {
-			one(p * ig.part)
+			one(p)
 		}
 	})
 	if failed != nil {
@@ -94,24 +108,65 @@ func (ig *inputGrad) at(x, y *tensor.Tensor) (g, e *tensor.Tensor) {
 	return g, e
 }
 
-// partSize returns the samples per pass for a batch of n whose pass held
-// values values: as many as keep the pass's graph (the maps, and what the
-// backward pass keeps of them) within cache bytes, in parts of equal size
-// whose number is a multiple of threads, so that each thread runs as many.
-// The gradients of the maps are left out: each is read once, by the layer
-// below, as soon as it is written.
-func partSize(n, values, cache, threads int) int {
-	perSample := max(1, 4*values/n)
-	part := max(1, cache/perSample)
-	if part >= n {
-		return n
+// parts returns the passes for a batch of n samples whose pass holds
+// perSample bytes a sample: as few as keep each pass's graph (the maps,
+// and what the backward pass keeps of them) within cache bytes, a
+// multiple of threads so that each thread runs as many, and no more than
+// n. The batch is split evenly among them, their sizes differing by one
+// at most. The gradients of the maps are left out: each is read once, by
+// the layer below, as soon as it is written.
+func parts(n, perSample, cache, threads int) int {
+	fit := max(1, cache/perSample)
+	if fit >= n {
+		return 1
 	}
-	parts := (n + part - 1) / part
-	parts = min(n, (parts+threads-1)/threads*threads)
-	return (n + parts - 1) / parts
+	p := (n + fit - 1) / fit
+	return min(n, (p+threads-1)/threads*threads)
 }
 
-// rows returns a copy of the k rows of t from row i, or nil for a nil t.
+// measured holds the bytes a sample of a pass measured on a model takes,
+// by sizeKey, so that a sampler's later runs on the model (one a training
+// step) skip the measurement. A model whose network changes keeps its
+// entry while its rows keep their length: the parts may then be off the
+// cache's size, never the results. remembered counts the entries, which
+// are cleared at maxMeasured so that the models they hold may be freed.
+var (
+	measured   sync.Map
+	remembered atomic.Int64
+)
+
+const maxMeasured = 256
+
+// sizeKey is a model and the lengths of its rows of y and x (0 without x).
+type sizeKey struct {
+	m         Model
+	row, xrow int
+}
+
+// sizeKeyOf returns m's key for x and y, and whether m can be one: a
+// model that cannot be compared (a Func, a struct holding one) is
+// measured on each run.
+func sizeKeyOf(m Model, x, y *tensor.Tensor) (sizeKey, bool) {
+	if !reflect.ValueOf(m).Comparable() {
+		return sizeKey{}, false
+	}
+	k := sizeKey{m: m, row: y.Len() / y.Size(0)}
+	if x != nil {
+		k.xrow = x.Len() / x.Size(0)
+	}
+	return k, true
+}
+
+// remember stores bytes a sample for key.
+func remember(key sizeKey, bytes int) {
+	if _, loaded := measured.Swap(key, bytes); !loaded && remembered.Add(1) > maxMeasured {
+		measured.Clear()
+		remembered.Store(0)
+	}
+}
+
+// rows returns a view of the k rows of t from row i, sharing t's values,
+// or nil for a nil t. Recycling the view leaves t's buffer alone.
 func rows(t *tensor.Tensor, i, k int) *tensor.Tensor {
 	if t == nil {
 		return nil
@@ -119,7 +174,5 @@ func rows(t *tensor.Tensor, i, k int) *tensor.Tensor {
 	shape := t.Shape()
 	row := t.Len() / shape[0]
 	shape[0] = k
-	out := tensor.Empty(shape...)
-	copy(out.Values(), t.Values()[i*row:(i+k)*row])
-	return out
+	return tensor.New(t.Values()[i*row:(i+k)*row], shape...)
 }

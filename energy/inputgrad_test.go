@@ -2,6 +2,7 @@ package energy
 
 import (
 	"math"
+	"slices"
 	"sync"
 	"testing"
 
@@ -33,18 +34,18 @@ func TestInputGradParts(t *testing.T) {
 	} {
 		y := tensor.Randn(rng, 13, c.dim)
 		wantG, wantE := gradY(c.m, c.x, y, nil)
-		for _, part := range []int{1, 4, 5, 13} {
+		for _, parts := range []int{1, 3, 4, 13} {
 			ig := newInputGrad(c.m)
 			if !ig.split {
 				t.Fatalf("%s: not split", c.name)
 			}
-			ig.part = part
+			ig.parts = parts
 			g, e := ig.at(c.x, y)
 			if d := maxDiff(g.Values(), wantG.Values()); d > 1e-5 {
-				t.Errorf("%s, parts of %d: gradients differ from the whole batch's by %g of the largest", c.name, part, d)
+				t.Errorf("%s, %d parts: gradients differ from the whole batch's by %g of the largest", c.name, parts, d)
 			}
 			if d := maxDiff(e.Values(), wantE.Values()); d > 1e-5 {
-				t.Errorf("%s, parts of %d: energies differ from the whole batch's by %g of the largest", c.name, part, d)
+				t.Errorf("%s, %d parts: energies differ from the whole batch's by %g of the largest", c.name, parts, d)
 			}
 		}
 	}
@@ -88,22 +89,44 @@ func TestInputGradSplits(t *testing.T) {
 	}
 }
 
-// Parts keep a pass's values within the cache, in parts of equal size,
-// as many for each thread.
-func TestPartSize(t *testing.T) {
-	for _, c := range []struct{ n, values, cache, threads, want int }{
-		{64, 64 * 1000, cacheBytes, 1, 64},     // 4 kB a sample: all fit
-		{64, 64 * 18816, cacheBytes, 1, 13},    // 75 kB a sample: 13 fit, five parts of 13 (the last 12)
-		{64, 64 * 18816, cacheBytes, 2, 11},    // two threads: six parts of 11 (the last two 10)
-		{64, 64 * 1000, cacheBytes, 2, 64},     // all fit: one thread
-		{256, 256 * 769, cacheBytes, 2, 256},   // 3 kB a sample: all fit
-		{512, 512 * 769, cacheBytes, 1, 256},   // 340 fit: two parts of 256
-		{10, 10 * (1 << 20), cacheBytes, 1, 1}, // over the cache alone
-		{3, 3 * (1 << 20), cacheBytes, 2, 1},   // no more parts than samples
+// Parts keep a pass's bytes within the cache, as many for each thread
+// and no more than the samples.
+func TestParts(t *testing.T) {
+	for _, c := range []struct{ n, perSample, cache, threads, want int }{
+		{64, 4000, cacheBytes, 1, 1},     // 4 kB a sample: all fit
+		{64, 75264, cacheBytes, 1, 5},    // 75 kB a sample: 13 fit, five parts (one of 12, four of 13)
+		{64, 75264, cacheBytes, 2, 6},    // two threads: six parts (two of 10, four of 11)
+		{64, 4000, cacheBytes, 2, 1},     // all fit: one thread
+		{256, 3076, cacheBytes, 2, 1},    // 3 kB a sample: all fit
+		{512, 3076, cacheBytes, 1, 2},    // 340 fit: two parts of 256
+		{100, 75264, cacheBytes, 16, 16}, // 13 fit: 8 parts, 16 for the threads (of 6 and 7)
+		{10, 4 << 20, cacheBytes, 1, 10}, // over the cache alone
+		{3, 4 << 20, cacheBytes, 2, 3},   // no more parts than samples
 	} {
-		if got := partSize(c.n, c.values, c.cache, c.threads); got != c.want {
-			t.Errorf("partSize(%d, %d, %d, %d) = %d, want %d", c.n, c.values, c.cache, c.threads, got, c.want)
+		if got := parts(c.n, c.perSample, c.cache, c.threads); got != c.want {
+			t.Errorf("parts(%d, %d, %d, %d) = %d, want %d", c.n, c.perSample, c.cache, c.threads, got, c.want)
 		}
+	}
+}
+
+// Parts split the batch evenly: the rows of part p are those from p*n/parts.
+func TestInputGradEvenParts(t *testing.T) {
+	rng := tensor.NewRNG(7)
+	var sizes []int
+	var mu sync.Mutex
+	m := &Net{Layer: nn.NewSequential(nn.NewLinear(rng, 2, 1, true), &sampleWise{func(x *tensor.Tensor) {
+		mu.Lock()
+		sizes = append(sizes, x.Size(0))
+		mu.Unlock()
+	}})}
+	ig := newInputGrad(m)
+	ig.parts = 6
+	g, e := ig.at(nil, tensor.Randn(rng, 64, 2))
+	g.Recycle()
+	e.Recycle()
+	slices.Sort(sizes)
+	if want := []int{10, 10, 11, 11, 11, 11}; !slices.Equal(sizes, want) {
+		t.Errorf("part sizes %v, want %v", sizes, want)
 	}
 }
 
@@ -118,7 +141,7 @@ func TestInputGradPartsConcurrent(t *testing.T) {
 	for w := range ys {
 		ys[w] = tensor.Randn(rng, 11, 2)
 		ig := newInputGrad(m)
-		ig.part = 3
+		ig.parts = 4
 		g, _ := ig.at(nil, ys[w])
 		want[w] = g.Clone().Values()
 	}
@@ -128,7 +151,7 @@ func TestInputGradPartsConcurrent(t *testing.T) {
 		go func() {
 			defer wg.Done()
 			ig := newInputGrad(m)
-			ig.part = 3
+			ig.parts = 4
 			for range 20 {
 				g, e := ig.at(nil, ys[w])
 				if d := maxDiff(g.Values(), want[w]); d != 0 {
@@ -140,4 +163,94 @@ func TestInputGradPartsConcurrent(t *testing.T) {
 		}()
 	}
 	wg.Wait()
+}
+
+// Samplers on an empty batch of a per-sample model return it empty.
+func TestInputGradEmpty(t *testing.T) {
+	rng := tensor.NewRNG(6)
+	m := NewMLP(rng, 2, []int{8}, func() nn.Layer { return nn.SiLU() })
+	for _, c := range []struct {
+		name string
+		run  func(y0 *tensor.Tensor) *tensor.Tensor
+	}{
+		{"langevin", func(y0 *tensor.Tensor) *tensor.Tensor {
+			return Langevin{Steps: 2, StepSize: 0.01, Noise: 0.1}.Run(m, nil, y0, rng)
+		}},
+		{"mala", func(y0 *tensor.Tensor) *tensor.Tensor {
+			return (&MALA{Steps: 2, StepSize: 0.01}).Run(m, nil, y0, rng)
+		}},
+		{"hmc", func(y0 *tensor.Tensor) *tensor.Tensor {
+			return (&HMC{Iterations: 2, LeapfrogSteps: 2, StepSize: 0.01}).Sample(m, nil, y0, rng)
+		}},
+		{"descend", func(y0 *tensor.Tensor) *tensor.Tensor {
+			y, _, err := Descend(m, nil, y0, Descent{Steps: 2, StepSize: 0.01})
+			if err != nil {
+				t.Fatal(err)
+			}
+			return y
+		}},
+	} {
+		if got := c.run(tensor.Zeros(0, 2)).Shape(); len(got) != 2 || got[0] != 0 || got[1] != 2 {
+			t.Errorf("%s: shape %v, want [0 2]", c.name, got)
+		}
+	}
+}
+
+// sampleWise is a per-sample identity layer that shows its input to see.
+type sampleWise struct{ see func(*tensor.Tensor) }
+
+func (s *sampleWise) Params() []nn.Param { return nil }
+func (s *sampleWise) PerSample() bool    { return true }
+func (s *sampleWise) Forward(x *tensor.Tensor) *tensor.Tensor {
+	s.see(x)
+	return x
+}
+
+// A part is a view of the batch's rows: recycling it leaves the batch's
+// buffer out of the pool.
+func TestRowsView(t *testing.T) {
+	y := tensor.Empty(8, 3)
+	v := rows(y, 2, 4)
+	if &v.Values()[0] != &y.Values()[6] {
+		t.Fatal("rows copied the batch")
+	}
+	v.Recycle()
+	for range 4 {
+		if z := tensor.Empty(8, 3); &z.Values()[0] == &y.Values()[0] {
+			t.Fatal("recycling a part gave the batch's buffer back to the pool")
+		}
+	}
+}
+
+// A model's bytes a sample are measured once for its rows' length and
+// used by the later runs on it; a Func is never kept.
+func TestInputGradMeasured(t *testing.T) {
+	rng := tensor.NewRNG(8)
+	m := NewMLP(rng, 2, []int{8}, func() nn.Layer { return nn.SiLU() })
+	y := tensor.Randn(rng, 6, 2)
+	key, ok := sizeKeyOf(m, nil, y)
+	if !ok {
+		t.Fatal("an MLP is not kept")
+	}
+	measured.Delete(key)
+	newInputGrad(m).at(nil, y)
+	if _, ok := measured.Load(key); !ok {
+		t.Fatal("the first run left no measurement")
+	}
+	remember(key, 4<<20) // over the cache: a part for each sample
+	ig := newInputGrad(m)
+	ig.at(nil, y)
+	if ig.parts != 6 {
+		t.Errorf("a later run has %d parts, want the 6 its measurement sets", ig.parts)
+	}
+	if k, _ := sizeKeyOf(m, nil, tensor.Randn(rng, 6, 3)); k == key {
+		t.Error("rows of another length share the key")
+	}
+	f := Func(func(_, y *tensor.Tensor) *tensor.Tensor { return y.Sum(1) })
+	for _, m := range []Model{f, AtNoise{Model: f, Sigma: 0.1}} {
+		if _, ok := sizeKeyOf(m, nil, y); ok {
+			t.Errorf("%T holding a Func is kept", m)
+		}
+	}
+	measured.Delete(key)
 }

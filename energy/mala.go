@@ -61,7 +61,7 @@ func (a *MALA) Validate() error {
 // Run returns the end of the chains started at y0 (y0 is not changed).
 func (a *MALA) Run(m Model, x, y0 *tensor.Tensor, rng *tensor.RNG) *tensor.Tensor {
 	y := y0.Clone()
-	if a.Steps == 0 {
+	if a.Steps == 0 || y.Size(0) == 0 {
 		return y
 	}
 	n := y.Size(0)

@@ -91,12 +91,13 @@ func (c *Conv2d) PerSample() bool { return true }
 
 // Forward returns the convolution of x, of shape [N, out, OH, OW].
 func (c *Conv2d) Forward(x *tensor.Tensor) *tensor.Tensor {
-	return c.op(x).forward(x, c.Weight, c.Bias)
+	op, _, _ := c.op(x)
+	return op.forward(x, c.Weight, c.Bias)
 }
 
 // op checks that x fits the layer and returns the shape of its
-// convolution.
-func (c *Conv2d) op(x *tensor.Tensor) convOp {
+// convolution and the height and width of its maps.
+func (c *Conv2d) op(x *tensor.Tensor) (convOp, int, int) {
 	ws := c.Weight.Shape()
 	s := checkImage("Conv2d", x, ws[1])
 	g := c.Geom
@@ -105,7 +106,7 @@ func (c *Conv2d) op(x *tensor.Tensor) convOp {
 	if oh <= 0 || ow <= 0 {
 		panic(fmt.Sprintf("nn: Conv2d: kernel %dx%d with %+v does not fit input %v", g.KH, g.KW, g, s))
 	}
-	return convOp{kernel.Conv{N: s[0], C: s[1], H: s[2], W: s[3], O: ws[0], Win: window(g)}}
+	return convOp{kernel.Conv{N: s[0], C: s[1], H: s[2], W: s[3], O: ws[0], Win: window(g)}}, oh, ow
 }
 
 // forwardMaxPool returns p.Forward(c.Forward(x)) without storing the
@@ -116,20 +117,11 @@ func (c *Conv2d) op(x *tensor.Tensor) convOp {
 // otherwise; a recorded pass differentiates the two layers one after the
 // other.
 func (c *Conv2d) forwardMaxPool(x *tensor.Tensor, p *MaxPool2d) *tensor.Tensor {
-	op := c.op(x)
-	oh, ow := op.Win.OutSize(op.H, op.W)
-	ph, pw := p.Geom.OutSize(oh, ow)
-	if ph <= 0 || pw <= 0 {
-		panic(fmt.Sprintf("nn: MaxPool2d: window %dx%d with %+v does not fit input %v", p.Geom.KH, p.Geom.KW, p.Geom, []int{op.N, op.O, oh, ow}))
-	}
+	op, oh, ow := c.op(x)
+	ph, pw := poolOut("MaxPool2d", []int{op.N, op.O, oh, ow}, p.Geom)
 	planes := op.N * op.O
 	out, idx := tensor.Empty(op.N, op.O, ph, pw), tensor.Empty(planes, ph*pw)
-	inputs := []*tensor.Tensor{x, c.Weight}
-	var bd []float32
-	if c.Bias != nil {
-		bd = c.Bias.Values()
-		inputs = append(inputs, c.Bias)
-	}
+	inputs, bd := convInputs(x, c.Weight, c.Bias)
 	win := window(p.Geom)
 	op.ForwardMaxPool(out.Values(), idx.Values(), x.Values(), c.Weight.Values(), bd, win)
 	return fused("Conv2d+MaxPool2d", out, inputs, func(b *tensor.Backprop) []*tensor.Tensor {

@@ -17,17 +17,11 @@ func (c *Conv2d) forwardAct(x *tensor.Tensor, act *Func) *tensor.Tensor {
 	if !ok && act.Name != "SiLU" {
 		return nil
 	}
-	op := c.op(x)
+	op, oh, ow := c.op(x)
 	w, b := c.Weight, c.Bias
-	oh, ow := op.Win.OutSize(op.H, op.W)
 	out := tensor.Empty(op.N, op.O, oh, ow)
 	yd := out.Values()
-	inputs := []*tensor.Tensor{x, w}
-	var bd []float32
-	if b != nil {
-		bd = b.Values()
-		inputs = append(inputs, b)
-	}
+	inputs, bd := convInputs(x, w, b)
 	var keep *tensor.Tensor // SiLU's derivative, kept for the backward pass
 	apply := func(lo, hi int) { sa.apply(yd[lo:hi], yd[lo:hi]) }
 	if !ok {

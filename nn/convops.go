@@ -17,16 +17,20 @@ type convOp struct{ kernel.Conv }
 func (c convOp) forward(x, w, bias *tensor.Tensor) *tensor.Tensor {
 	oh, ow := c.Win.OutSize(c.H, c.W)
 	out := tensor.Empty(c.N, c.O, oh, ow)
-	inputs := []*tensor.Tensor{x, w}
-	var bd []float32
-	if bias != nil {
-		bd = bias.Values()
-		inputs = append(inputs, bias)
-	}
+	inputs, bd := convInputs(x, w, bias)
 	c.Forward(out.Values(), x.Values(), w.Values(), bd)
 	return tensor.Custom("Conv2d", out, inputs, func(b *tensor.Backprop) []*tensor.Tensor {
 		return c.grads(b, b.Grad)
 	})
+}
+
+// convInputs returns the operands of a convolution with weight w, x, w
+// and the bias when there is one, and the bias's values (nil without).
+func convInputs(x, w, bias *tensor.Tensor) ([]*tensor.Tensor, []float32) {
+	if bias == nil {
+		return []*tensor.Tensor{x, w}, nil
+	}
+	return []*tensor.Tensor{x, w, bias}, bias.Values()
 }
 
 // grads returns the gradients of forward with respect to the operands of
@@ -65,12 +69,7 @@ func needsParams(b *tensor.Backprop) bool {
 // ConvTranspose2d, and the gradient of forward with respect to its images.
 func (c convOp) transpose(m, w, bias *tensor.Tensor) *tensor.Tensor {
 	out := tensor.Empty(c.N, c.C, c.H, c.W)
-	inputs := []*tensor.Tensor{m, w}
-	var bd []float32
-	if bias != nil {
-		bd = bias.Values()
-		inputs = append(inputs, bias)
-	}
+	inputs, bd := convInputs(m, w, bias)
 	c.InputGrad(out.Values(), m.Values(), w.Values(), bd)
 	return tensor.Custom("ConvTranspose2d", out, inputs, func(b *tensor.Backprop) []*tensor.Tensor {
 		g, m, w := b.Grad, b.In[0], b.In[1]

@@ -83,11 +83,18 @@ func poolDims(layer string, x *tensor.Tensor, g tensor.ConvGeom) (n, c, h, w, oh
 	if len(s) != 4 {
 		panic(fmt.Sprintf("nn: %s: input shape %v, want [N, C, H, W]", layer, s))
 	}
+	oh, ow = poolOut(layer, s, g)
+	return s[0], s[1], s[2], s[3], oh, ow
+}
+
+// poolOut returns the height and width of the windows g over maps of
+// shape s [N, C, H, W], and panics naming layer when none fits.
+func poolOut(layer string, s []int, g tensor.ConvGeom) (oh, ow int) {
 	oh, ow = g.OutSize(s[2], s[3])
 	if oh <= 0 || ow <= 0 {
 		panic(fmt.Sprintf("nn: %s: window %dx%d with %+v does not fit input %v", layer, g.KH, g.KW, g, s))
 	}
-	return s[0], s[1], s[2], s[3], oh, ow
+	return oh, ow
 }
 
 // window converts a geometry to the form the kernels take.
