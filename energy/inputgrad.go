@@ -1,9 +1,7 @@
 package energy
 
 import (
-	"reflect"
 	"sync"
-	"sync/atomic"
 
 	"github.com/gibbsml/gibbs/internal/kernel"
 	"github.com/gibbsml/gibbs/nn"
@@ -20,10 +18,11 @@ const cacheBytes = 1 << 20
 // true) and a batch whose maps outgrow the cache, it runs a few samples
 // at a time, as many as keep one pass's graph within a core's L2 cache
 // (see parts): every layer then reads what the one before wrote from
-// the cache rather than from memory. The first call on a model runs the
-// whole batch and measures its graph (tensor.GraphValues); the later
-// ones, of this run and of the next runs on the model (see measured), use
-// the parts it sets. Any other model is differentiated on the whole batch at once.
+// the cache rather than from memory. The first call measures the graph
+// of a pass over the batch's first few samples (tensor.GraphValues,
+// which grows with the rows for such a model) and sets the parts of
+// every call. Any other model is differentiated on the whole batch at
+// once.
 //
 // The parts run side by side, a share on each of the kernel's threads,
 // each on one thread (see at). The results are those of the whole batch
@@ -48,19 +47,7 @@ func (ig *inputGrad) at(x, y *tensor.Tensor) (g, e *tensor.Tensor) {
 		return gradY(ig.m, x, y, nil)
 	}
 	if ig.parts == 0 {
-		key, keep := sizeKeyOf(ig.m, x, y)
-		if b, ok := measured.Load(key); keep && ok {
-			ig.parts = parts(n, b.(int), cacheBytes, kernel.Threads())
-		} else {
-			var values int
-			g, e = gradY(ig.m, x, y, &values)
-			b := max(1, 4*values/n)
-			if keep {
-				remember(key, b)
-			}
-			ig.parts = parts(n, b, cacheBytes, kernel.Threads())
-			return g, e
-		}
+		ig.parts = ig.measure(x, y)
 	}
 	parts := min(ig.parts, n)
 	if parts == 1 {
@@ -124,46 +111,25 @@ func parts(n, perSample, cache, threads int) int {
 	return min(n, (p+threads-1)/threads*threads)
 }
 
-// measured holds the bytes a sample of a pass measured on a model takes,
-// by sizeKey, so that a sampler's later runs on the model (one a training
-// step) skip the measurement. A model whose network changes keeps its
-// entry while its rows keep their length: the parts may then be off the
-// cache's size, never the results. remembered counts the entries, which
-// are cleared at maxMeasured so that the models they hold may be freed.
-var (
-	measured   sync.Map
-	remembered atomic.Int64
-)
-
-const maxMeasured = 256
-
-// sizeKey is a model and the lengths of its rows of y and x (0 without x).
-type sizeKey struct {
-	m         Model
-	row, xrow int
+// measure returns the parts for the batch y (and x): the bytes a sample
+// of a pass over its first measuredRows samples, whose results are
+// dropped.
+func (ig *inputGrad) measure(x, y *tensor.Tensor) int {
+	n := y.Size(0)
+	k := min(n, measuredRows)
+	var values int
+	yk, xk := rows(y, 0, k), rows(x, 0, k)
+	g, e := gradY(ig.m, xk, yk, &values)
+	for _, t := range []*tensor.Tensor{g, e, yk, xk} {
+		if t != nil {
+			t.Recycle()
+		}
+	}
+	return parts(n, max(1, 4*values/k), cacheBytes, kernel.Threads())
 }
 
-// sizeKeyOf returns m's key for x and y, and whether m can be one: a
-// model that cannot be compared (a Func, a struct holding one) is
-// measured on each run.
-func sizeKeyOf(m Model, x, y *tensor.Tensor) (sizeKey, bool) {
-	if !reflect.ValueOf(m).Comparable() {
-		return sizeKey{}, false
-	}
-	k := sizeKey{m: m, row: y.Len() / y.Size(0)}
-	if x != nil {
-		k.xrow = x.Len() / x.Size(0)
-	}
-	return k, true
-}
-
-// remember stores bytes a sample for key.
-func remember(key sizeKey, bytes int) {
-	if _, loaded := measured.Swap(key, bytes); !loaded && remembered.Add(1) > maxMeasured {
-		measured.Clear()
-		remembered.Store(0)
-	}
-}
+// measuredRows is how many samples measure takes.
+const measuredRows = 8
 
 // rows returns a view of the k rows of t from row i, sharing t's values,
 // or nil for a nil t. Recycling the view leaves t's buffer alone.

@@ -222,35 +222,27 @@ func TestRowsView(t *testing.T) {
 	}
 }
 
-// A model's bytes a sample are measured once for its rows' length and
-// used by the later runs on it; a Func is never kept.
+// The first call measures a pass over a few samples and sets the parts
+// of every call: one part for a small MLP's pass, one a sample for a
+// batch whose samples each outgrow the cache.
 func TestInputGradMeasured(t *testing.T) {
 	rng := tensor.NewRNG(8)
-	m := NewMLP(rng, 2, []int{8}, func() nn.Layer { return nn.SiLU() })
-	y := tensor.Randn(rng, 6, 2)
-	key, ok := sizeKeyOf(m, nil, y)
-	if !ok {
-		t.Fatal("an MLP is not kept")
-	}
-	measured.Delete(key)
-	newInputGrad(m).at(nil, y)
-	if _, ok := measured.Load(key); !ok {
-		t.Fatal("the first run left no measurement")
-	}
-	remember(key, 4<<20) // over the cache: a part for each sample
-	ig := newInputGrad(m)
-	ig.at(nil, y)
-	if ig.parts != 6 {
-		t.Errorf("a later run has %d parts, want the 6 its measurement sets", ig.parts)
-	}
-	if k, _ := sizeKeyOf(m, nil, tensor.Randn(rng, 6, 3)); k == key {
-		t.Error("rows of another length share the key")
-	}
-	f := Func(func(_, y *tensor.Tensor) *tensor.Tensor { return y.Sum(1) })
-	for _, m := range []Model{f, AtNoise{Model: f, Sigma: 0.1}} {
-		if _, ok := sizeKeyOf(m, nil, y); ok {
-			t.Errorf("%T holding a Func is kept", m)
+	small := NewMLP(rng, 2, []int{8}, func() nn.Layer { return nn.SiLU() })
+	wide := NewMLP(rng, 2, []int{1 << 17}, func() nn.Layer { return nn.SiLU() })
+	for _, c := range []struct {
+		name string
+		m    Model
+		want int
+	}{{"small", small, 1}, {"wide", wide, 3}} {
+		ig := newInputGrad(c.m)
+		y := tensor.Randn(rng, 3, 2)
+		wantG, _ := gradY(c.m, nil, y, nil)
+		g, _ := ig.at(nil, y)
+		if ig.parts != c.want {
+			t.Errorf("%s: %d parts, want %d", c.name, ig.parts, c.want)
+		}
+		if d := maxDiff(g.Values(), wantG.Values()); d > 1e-5 {
+			t.Errorf("%s: gradients differ from the whole batch's by %g of the largest", c.name, d)
 		}
 	}
-	measured.Delete(key)
 }

@@ -105,6 +105,9 @@ func normalize(name string, xs []*tensor.Tensor, w, b *tensor.Tensor, layout nor
 	sum := len(xs) > 1
 	var terms [][]float32 // the summands, which LayerNorm's rows add into xd
 	if sum {
+		if !layout.perInner {
+			panic(fmt.Sprintf("nn: %s: a sum of inputs is normalised by rows (LayerNorm) only", name))
+		}
 		st := tensor.Empty(x.Shape()...)
 		xd = st.Values()
 		terms = [][]float32{x.Values(), xs[1].Values()}

@@ -126,6 +126,9 @@ func (cv Conv) ForwardMap(y, x, wt, bias []float32, act func(lo, hi int)) {
 func (cv Conv) product(out []float32, step, ldo int, wt, cols []float32, ldc int, bias []float32, c0, c1, images, threads int) {
 	_, _, l, k := cv.dims()
 	if cv.direct9() {
+		// Nine window values are never split into channel blocks
+		// (blockChannels rounds a block up to 16 or more channels at the
+		// levels that have conv9): c0, c1 span C.
 		if bias == nil {
 			zeros := getBuf(cv.O)
 			defer putBuf(zeros)
