@@ -127,8 +127,7 @@ func (cv Conv) product(out []float32, step, ldo int, wt, cols []float32, ldc int
 	_, _, l, k := cv.dims()
 	if cv.direct9() {
 		// Nine window values are never split into channel blocks
-		// (blockChannels rounds a block up to 16 or more channels at the
-		// levels that have conv9): c0, c1 span C.
+		// (blockChannels): c0, c1 span C.
 		if bias == nil {
 			zeros := getBuf(cv.O)
 			defer putBuf(zeros)
@@ -293,7 +292,7 @@ func (cv Conv) addWeightGrad(acc, g, cols []float32, c0, c1, nc int, trans bool,
 // thread count, so neither do Forward's sums.
 func (cv Conv) blockChannels(nc int) int {
 	oh, ow, _, _ := cv.dims()
-	if !phasesFit(cv.H, cv.W, oh, ow, cv.Win) {
+	if !phasesFit(cv.H, cv.W, oh, ow, cv.Win) || cv.direct9() { // the direct product reads all nine rows
 		return cv.C
 	}
 	taps, nr := cv.Win.KH*cv.Win.KW, activeKernel.nr

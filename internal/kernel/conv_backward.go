@@ -10,8 +10,9 @@ const convGradGroups = 12
 // maps are gathered once for both products, and are still in cache for
 // the second.
 func (cv Conv) Backward(dx, dw, x, gy, wt []float32) {
-	cv.check("Conv.Backward", dx, gy, wt)
-	cv.check("Conv.Backward", x, gy, dw)
+	_, _, l, k := cv.dims()
+	cv.checkWith("Conv.Backward", x, wt, convOut{"map", gy, cv.N * cv.O * l},
+		convOut{"image gradient", dx, cv.N * cv.C * cv.H * cv.W}, convOut{"weight gradient", dw, cv.O * k})
 	cv.weightGrad(dw, x, cv.gathered(gy), cv.inputStep(dx, wt))
 }
 

@@ -12,8 +12,8 @@ import (
 // pooling would write them all out and read them back.
 func (cv Conv) ForwardMaxPool(m, idx, x, wt, bias []float32, pool Window) {
 	_, _, l, k := cv.dims()
-	oh, ow, pl := cv.checkPooled("Conv.ForwardMaxPool", x, wt, m, idx, pool)
-	ph, pw := pool.OutSize(oh, ow)
+	oh, ow, ph, pw := cv.checkPooled("Conv.ForwardMaxPool", x, wt, m, idx, pool)
+	pl := ph * pw
 	cv.chunks(func(b0, b1, threads int, buf []float32) {
 		nc := (b1 - b0) * l
 		out := buf[k*nc : k*nc+cv.O*nc]
@@ -31,16 +31,16 @@ func (cv Conv) ForwardMaxPool(m, idx, x, wt, bias []float32, pool Window) {
 
 // checkPooled is checkWith for the pooled maps m and their positions idx
 // through pool, and outs; it returns the maps' size and the pooled
-// planes'.
-func (cv Conv) checkPooled(op string, img, wt, m, idx []float32, pool Window, outs ...convOut) (oh, ow, pl int) {
+// maps'.
+func (cv Conv) checkPooled(op string, img, wt, m, idx []float32, pool Window, outs ...convOut) (oh, ow, ph, pw int) {
 	oh, ow = cv.Win.OutSize(cv.H, cv.W)
-	ph, pw := pool.OutSize(oh, ow)
+	ph, pw = pool.OutSize(oh, ow)
 	if ph <= 0 || pw <= 0 {
 		panic(fmt.Sprintf("kernel: %s: window %+v does not fit maps of %dx%d", op, pool, oh, ow))
 	}
-	pl = ph * pw
+	pl := ph * pw
 	cv.checkWith(op, img, wt, append(outs, convOut{"pooled map", m, cv.N * cv.O * pl}, convOut{"position", idx, cv.N * cv.O * pl})...)
-	return oh, ow, pl
+	return oh, ow, ph, pw
 }
 
 // BackwardMaxPool sets dw, and dx and db when they are not nil, to the
@@ -62,7 +62,8 @@ func (cv Conv) BackwardMaxPool(dx, dw, db, x, gm, idx, wt []float32, pool Window
 	if db != nil {
 		outs = append(outs, convOut{"bias gradient", db, cv.O})
 	}
-	_, _, pl := cv.checkPooled(op, x, wt, gm, idx, pool, outs...)
+	_, _, ph, pw := cv.checkPooled(op, x, wt, gm, idx, pool, outs...)
+	pl := ph * pw
 	var sums []float32 // each image's plane of each channel, summed
 	if db != nil {
 		sums = getBuf(cv.N * cv.O)

@@ -160,6 +160,9 @@ func TestConvChecks(t *testing.T) {
 		{"Conv.InputGrad: map", func() { cv.InputGrad(x, gy[:5], wt, nil) }},
 		{"Conv.InputGradScaled: map", func() { cv.InputGradScaled(x, gy[:5], gy, wt) }},
 		{"Conv.InputGradScaled: scale", func() { cv.InputGradScaled(x, gy, gy[:5], wt) }},
+		{"Conv.Backward: image gradient", func() { cv.Backward(x[:5], dw, x, gy, wt) }},
+		{"Conv.Backward: weight gradient", func() { cv.Backward(x, dw[:5], x, gy, wt) }},
+		{"Conv.Backward: map", func() { cv.Backward(x, dw, x, gy[:5], wt) }},
 		{"Conv.BackwardMaxPool: weight gradient", func() { cv.BackwardMaxPool(nil, dw[:5], nil, x, m, m, wt, pool) }},
 		{"Conv.BackwardMaxPool: position", func() { cv.BackwardMaxPool(nil, dw, nil, x, m, m[:5], wt, pool) }},
 	} {

@@ -234,13 +234,9 @@ func walkPhases(cols []float32, ld int, imgs []float32, nb, c, c0, c1, h, w int,
 		for p, i := range plan.first {
 			switch {
 			case fold && i >= 0:
-				t := taps[i]
-				src, dst := cols[((ch-c0)*len(taps)+i)*ld:][:nc], ph[p*span+margin:][:nc]
-				if t.mask == -1 {
-					copy(dst, src)
-				} else {
-					keepVV(dst, src, masks[t.mask*nc:(t.mask+1)*nc])
-				}
+				// A first tap is unshifted, so it reads every position
+				// (a shifted one that reads none is never first).
+				copy(ph[p*span+margin:][:nc], cols[((ch-c0)*len(taps)+i)*ld:][:nc])
 			case fold:
 				clear(ph[p*span : (p+1)*span])
 			}
