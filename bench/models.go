@@ -6,6 +6,7 @@ import (
 	"github.com/gibbsml/gibbs/nn"
 	"github.com/gibbsml/gibbs/optim"
 	"github.com/gibbsml/gibbs/tensor"
+	"github.com/gibbsml/gibbs/train"
 )
 
 // newAdam returns Adam over the parameters of ms with learning rate lr and
@@ -24,18 +25,12 @@ func newAdam(lr, beta1 float64, ms ...nn.Module) *optim.Adam {
 	return opt
 }
 
-// trainStep clears the gradients of opt's parameters, computes the loss,
-// back-propagates it to those parameters only (as train.Step does),
-// updates them, hands the step's buffers back to the tensor pools and
-// returns the loss.
+// trainStep is one train.Step of opt on the loss: gradients cleared,
+// back-propagated to opt's parameters only, the update, and the step's
+// buffers handed back to the tensor pools. It returns the loss.
 func trainStep(opt optim.Optimizer, loss func() *tensor.Tensor) float32 {
-	opt.ZeroGrad()
-	l := loss()
-	l.BackwardTo(opt.Params()...)
-	opt.Step()
-	v := l.Item()
-	l.Release()
-	return v
+	v, _ := train.Step(opt, loss())
+	return float32(v)
 }
 
 // imageCase is a Case of a model trained on the staged image batches.

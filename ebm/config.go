@@ -167,12 +167,14 @@ func (c Config) MarshalJSON() ([]byte, error) {
 
 // UnmarshalJSON reads a config written by MarshalJSON, or one with every
 // setting: what is left out keeps its DefaultConfig value. Unknown keys are an
-// error, but for the margin that configs of every setting held before the
-// margin losses were refused, which is ignored.
+// error, but for two that are ignored: the margin that configs of every
+// setting held before the margin losses were refused, and the mala switch
+// of the runs made while the command had one.
 func (c *Config) UnmarshalJSON(b []byte) error {
 	f := struct {
 		configFields
 		Margin float64 `json:"margin"`
+		MALA   bool    `json:"mala"`
 	}{configFields: configFields(DefaultConfig())}
 	dec := json.NewDecoder(bytes.NewReader(b))
 	dec.DisallowUnknownFields()

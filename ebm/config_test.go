@@ -104,6 +104,9 @@ func TestConfigJSONPerRecipe(t *testing.T) {
 	if err := json.Unmarshal([]byte(`{"data":"grid25","margin":1}`), &c); err != nil || c.Data != "grid25" {
 		t.Errorf("a config of the earlier format with a margin: %v, data %q", err, c.Data)
 	}
+	if err := json.Unmarshal([]byte(`{"data":"ring8","mala":true}`), &c); err != nil || c.Data != "ring8" {
+		t.Errorf("a config of a run made with --mala: %v, data %q", err, c.Data)
+	}
 }
 
 // TestSchedules checks the learning rates of each schedule at its start,

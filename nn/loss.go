@@ -183,7 +183,7 @@ func CrossEntropyLoss(logits, targets *tensor.Tensor, r ...Reduction) *tensor.Te
 	red := reduction("CrossEntropyLoss", r)
 	n, c := logits.Size(0), logits.Size(1)
 	lpt := tensor.Empty(n, c)
-	lp, td := lpt.Values(), targets.Values()
+	lp, td := lpt.Values(), targets.Detach().Values() // the backward pass reads the targets: keep them from the pools
 	kernel.SoftmaxRows(lp, logits.Values(), c, true)
 	picked := func(i int) float32 { return lp[i*c+int(td[i])] }
 	var out *tensor.Tensor
