@@ -137,10 +137,11 @@ func (a AnnealedLangevin) Run(m Model, y0 *tensor.Tensor, rng *tensor.RNG) *tens
 	}
 	y := y0
 	last := a.Sigmas[len(a.Sigmas)-1]
+	grads := newInputGrad(m) // one measurement of the graph for every level
 	for _, s := range a.Sigmas {
 		alpha := a.Epsilon * (s / last) * (s / last)
 		l := Langevin{Steps: a.Steps, StepSize: alpha / 2, Noise: float32(math.Sqrt(float64(alpha))), Lo: a.Lo, Hi: a.Hi}
-		next := l.Run(m, NoiseColumn(y.Size(0), s), y, rng)
+		next := l.run(grads, NoiseColumn(y.Size(0), s), y, rng)
 		if y != y0 {
 			y.Recycle()
 		}

@@ -47,12 +47,17 @@ func isBad(v float32) bool { return math.IsNaN(float64(v)) || math.IsInf(float64
 // It draws each step's noise from rng while it differentiates m, on
 // another goroutine: m must not draw from rng itself.
 func (l Langevin) Run(m Model, x, y0 *tensor.Tensor, rng *tensor.RNG) *tensor.Tensor {
+	return l.run(newInputGrad(m), x, y0, rng)
+}
+
+// run is Run with the model's gradients taken by grads, which a caller
+// running several chains' segments on one model keeps between them.
+func (l Langevin) run(grads *inputGrad, x, y0 *tensor.Tensor, rng *tensor.RNG) *tensor.Tensor {
 	y := y0.Clone()
 	noise := tensor.Empty(y.Shape()...)
 	yd, nd := y.Values(), noise.Values()
 	// Buffered, so that a drawing goroutine ends even when m panics.
 	drawn := make(chan struct{}, 1)
-	grads := newInputGrad(m)
 	for s := 0; s < l.Steps; s++ {
 		// The step's noise is drawn while its gradient is computed: the
 		// draws are serial, and the gradient's products leave a core idle
