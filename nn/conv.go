@@ -126,8 +126,8 @@ func (c *Conv2d) forwardMaxPool(x *tensor.Tensor, p *MaxPool2d) *tensor.Tensor {
 	op.ForwardMaxPool(out.Values(), idx.Values(), x.Values(), c.Weight.Values(), bd, win)
 	return fused("Conv2d+MaxPool2d", out, inputs, func(b *tensor.Backprop) []*tensor.Tensor {
 		// The bias's gradient sums the maps' as biasGrad does where it
-		// sums each plane apart.
-		if b.Needs(1) && op.O > 1 && oh*ow > 1 {
+		// sums each plane apart (without a bias, any shape).
+		if b.Needs(1) && (len(b.In) == 2 || op.O > 1 && oh*ow > 1) {
 			grads := make([]*tensor.Tensor, len(b.In))
 			grads[1] = tensor.Empty(b.In[1].Shape()...)
 			var dx, db []float32

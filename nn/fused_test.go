@@ -352,6 +352,7 @@ func TestSequentialConvMaxPool(t *testing.T) {
 		{"windows of nine relu 2x2", 3, 1, 28, 32, nn.ReLU(), true, nn.NewMaxPool2d(2, 0, 0)},
 		{"windows of nine silu 2x2", 3, 1, 20, 16, nn.SiLU(), true, nn.NewMaxPool2d(2, 0, 0)},
 		{"3x3 tanh 2x2", 4, 2, 12, 3, nn.Tanh(), false, nn.NewMaxPool2d(2, 0, 0)},
+		{"one map no bias", 3, 2, 10, 1, nn.ReLU(), false, nn.NewMaxPool2d(2, 0, 0)},
 	} {
 		for _, threads := range []int{1, 2, 3} {
 			kernel.SetThreads(threads)
