@@ -133,14 +133,15 @@ TEXT ·sigmoidAVX512(SB), NOSPLIT, $0-48
 // silu(x) = x sigmoid(x): num = x, or x p scaled by 2^n where x < 0;
 // below -120 the result is x * 0 (-0, or NaN at -Inf as x * sigmoid(x)
 // gives).
-#define SILUBODY \
-	SIGPARTS \
+#define SILUFROMSIG(OUT) \
 	VMOVAPS   Z0, Z6 \
 	VMULPS    Z4, Z0, K2, Z6 \
-	VDIVPS    Z5, Z6, Z8 \
-	VSCALEFPS Z2, Z8, K2, Z8 \
+	VDIVPS    Z5, Z6, OUT \
+	VSCALEFPS Z2, OUT, K2, OUT \
 	VCMPPS    $1, Z25, Z0, K3 \
-	VMULPS    Z29, Z0, K3, Z8
+	VMULPS    Z29, Z0, K3, OUT
+
+#define SILUBODY SIGPARTS; SILUFROMSIG(Z8)
 
 // func siluAVX512(dst, x []float32)
 TEXT ·siluAVX512(SB), NOSPLIT, $0-48
@@ -270,12 +271,7 @@ TEXT ·siluGradAVX512(SB), NOSPLIT, $0-72
 // left in Z8 for STORE.
 #define SILUKEEPBODY \
 	SIGMOIDBODY \
-	VMOVAPS   Z0, Z6 \
-	VMULPS    Z4, Z0, K2, Z6 \
-	VDIVPS    Z5, Z6, Z11 \
-	VSCALEFPS Z2, Z11, K2, Z11 \
-	VCMPPS    $1, Z25, Z0, K3 \
-	VMULPS    Z29, Z0, K3, Z11 \
+	SILUFROMSIG(Z11) \
 	VMOVUPS   Z11, K1, (DX) \
 	VSUBPS    Z8, Z24, Z9 \
 	VMULPS    Z8, Z0, Z10 \
