@@ -77,16 +77,17 @@ TEXT ·blockAddAVX512(SB), NOSPLIT, $0-80
 	BLOCKARGS
 	BLOCK(ADDFULL, ADDTAIL)
 
-// Even lane numbers 0, 2, ..., 30: the even values of a pair of vectors.
-DATA evenidx<>+0(SB)/8, $0x0000000200000000
-DATA evenidx<>+8(SB)/8, $0x0000000600000004
-DATA evenidx<>+16(SB)/8, $0x0000000a00000008
-DATA evenidx<>+24(SB)/8, $0x0000000e0000000c
-DATA evenidx<>+32(SB)/8, $0x0000001200000010
-DATA evenidx<>+40(SB)/8, $0x0000001600000014
-DATA evenidx<>+48(SB)/8, $0x0000001a00000018
-DATA evenidx<>+56(SB)/8, $0x0000001e0000001c
-GLOBL evenidx<>(SB), RODATA|NOPTR, $64
+// Even lane numbers 0, 2, ..., 30: the even values of a pair of vectors
+// (plus one, the odd values), here and in im2col_amd64.s.
+DATA ·evenLanes+0(SB)/8, $0x0000000200000000
+DATA ·evenLanes+8(SB)/8, $0x0000000600000004
+DATA ·evenLanes+16(SB)/8, $0x0000000a00000008
+DATA ·evenLanes+24(SB)/8, $0x0000000e0000000c
+DATA ·evenLanes+32(SB)/8, $0x0000001200000010
+DATA ·evenLanes+40(SB)/8, $0x0000001600000014
+DATA ·evenLanes+48(SB)/8, $0x0000001a00000018
+DATA ·evenLanes+56(SB)/8, $0x0000001e0000001c
+GLOBL ·evenLanes(SB), RODATA|NOPTR, $64
 
 // STRIDE2 loads the arguments of the stride-2 block loops: DI and R10 the
 // destination and its row stride, SI and R11 the source and its row
@@ -172,7 +173,7 @@ done: \
 // func gather2AVX512(dst []float32, ldd int, src []float32, lds, rows, n int, m1, m2, m3 uint32)
 TEXT ·gather2AVX512(SB), NOSPLIT, $0-92
 	STRIDE2ARGS
-	VMOVDQU32 evenidx<>(SB), Z7
+	VMOVDQU32 ·evenLanes(SB), Z7
 	STRIDE2(GATHERFULL, GATHERTAIL, 128, 64)
 
 // func scatterAdd2AVX512(dst []float32, ldd int, src []float32, lds, rows, n int, m1, m2, m3 uint32)

@@ -38,18 +38,6 @@ TEXT ·keepVVAVX2(SB), NOSPLIT, $0-72
 TEXT ·addKeepVVAVX2(SB), NOSPLIT, $0-72
 	YMAP(ARGS2, YADDKEEP)
 
-// Lane numbers times two: the even lanes of a pair of vectors (plus one,
-// the odd lanes).
-DATA phaseeven<>+0(SB)/8, $0x0000000200000000
-DATA phaseeven<>+8(SB)/8, $0x0000000600000004
-DATA phaseeven<>+16(SB)/8, $0x0000000a00000008
-DATA phaseeven<>+24(SB)/8, $0x0000000e0000000c
-DATA phaseeven<>+32(SB)/8, $0x0000001200000010
-DATA phaseeven<>+40(SB)/8, $0x0000001600000014
-DATA phaseeven<>+48(SB)/8, $0x0000001a00000018
-DATA phaseeven<>+56(SB)/8, $0x0000001e0000001c
-GLOBL phaseeven<>(SB), RODATA|NOPTR, $64
-
 // Lanes 0, 16, 1, 17, ..., 7, 23: the first 16 values of two vectors
 // interleaved (plus 8, the last 16).
 DATA phasezip<>+0(SB)/8, $0x0000001000000000
@@ -178,7 +166,7 @@ merged:
 
 // func phaseSplitAVX512(ph []float32, span int, plane []float32, w, oh, ow int, m1, m2, m3 uint32)
 TEXT ·phaseSplitAVX512(SB), NOSPLIT, $0-92
-	PHASEARGS(phaseeven<>, 1)
+	PHASEARGS(·evenLanes, 1) // block_amd64.s
 	PHASES(SPLITFULL, SPLITTAIL)
 
 // func phaseMergeAVX512(ph []float32, span int, plane []float32, w, oh, ow int, m1, m2, m3 uint32)
