@@ -14,6 +14,8 @@ import (
 
 	"github.com/gibbsml/gibbs/data"
 	"github.com/gibbsml/gibbs/ebm"
+	"github.com/gibbsml/gibbs/ebm/imgebm"
+	"github.com/gibbsml/gibbs/ebm/label"
 	"github.com/gibbsml/gibbs/energy"
 	"github.com/gibbsml/gibbs/train"
 )
@@ -74,14 +76,39 @@ func parseWidths(s string, dst *[]int) error {
 	return nil
 }
 
+// ebmKind returns the kind of run the arguments of 'gibbs train ebm' ask
+// for: an energy over labels for --target label, or --resume of a folder
+// (--out) that holds one; the image energy when --data names an image
+// data set (mnist, fashion-mnist, idx:...) and no --target is given, or
+// --resume continues a run of that kind; the 2-D recipe otherwise, a
+// misspelt data set included.
+func ebmKind(args []string) string {
+	a := scanEBMArgs(args)
+	resumed := a.resumedKind()
+	switch {
+	case a.target == "label" || resumed == label.Kind:
+		return label.Kind
+	case a.hasTarget:
+		return ebm.Kind
+	case a.hasData:
+		if a.data == "mnist" || a.data == "fashion-mnist" || strings.HasPrefix(a.data, "idx:") {
+			return imgebm.Kind
+		}
+		return ebm.Kind
+	case resumed == imgebm.Kind:
+		return imgebm.Kind
+	}
+	return ebm.Kind
+}
+
 // trainEBMCommand is 'gibbs train ebm'. The flags' defaults are those of
 // the recipe that --loss and --sampler choose (ebm.Recipe); a flag that
 // does not apply to it is refused.
 func trainEBMCommand(ctx context.Context, args []string, out io.Writer) error {
-	if isLabelRun(args) {
+	switch ebmKind(args) {
+	case label.Kind:
 		return trainEBMLabelCommand(ctx, args, out)
-	}
-	if imageEnergyArgs(args) {
+	case imgebm.Kind:
 		return trainImageEnergyCommand(ctx, args, out)
 	}
 	cfg := chosenRecipe(args)

@@ -5,29 +5,12 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"strings"
 
 	"github.com/gibbsml/gibbs/ebm/imgebm"
 	"github.com/gibbsml/gibbs/gan"
 	"github.com/gibbsml/gibbs/tensor"
 	"github.com/gibbsml/gibbs/train"
 )
-
-// imageEnergyArgs reports whether the arguments of 'gibbs train ebm' ask
-// for the image energy: --data names an image data set (mnist,
-// fashion-mnist, idx:...) and no --target is given, or --resume continues
-// a run of kind ebm-image. Anything else, a misspelt data set included,
-// stays with the 2-D recipe.
-func imageEnergyArgs(args []string) bool {
-	a := scanEBMArgs(args)
-	switch {
-	case a.hasTarget:
-		return false
-	case a.hasData:
-		return a.data == "mnist" || a.data == "fashion-mnist" || strings.HasPrefix(a.data, "idx:")
-	}
-	return a.resumedKind() == imgebm.Kind
-}
 
 // bindImageEnergy registers the flags of an image energy or JEM config.
 func bindImageEnergy(c *imgebm.Config, fs *flag.FlagSet) {

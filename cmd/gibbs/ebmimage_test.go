@@ -6,6 +6,10 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/gibbsml/gibbs/ebm"
+	"github.com/gibbsml/gibbs/ebm/imgebm"
+	"github.com/gibbsml/gibbs/ebm/label"
 )
 
 // writeHalves writes an IDX image file and its label file of n 8x8
@@ -79,25 +83,26 @@ func TestTrainImageEnergies(t *testing.T) {
 	}
 }
 
-// TestImageEnergyArgs checks which 'gibbs train ebm' command lines go to
-// the image energy.
-func TestImageEnergyArgs(t *testing.T) {
+// TestEBMKind checks which kind of run 'gibbs train ebm' command lines
+// go to.
+func TestEBMKind(t *testing.T) {
 	for _, c := range []struct {
 		args []string
-		want bool
+		want string
 	}{
-		{[]string{"--data", "mnist"}, true},
-		{[]string{"-data=fashion-mnist", "--steps", "3"}, true},
-		{[]string{"--data", "idx:a.idx"}, true},
-		{[]string{"--data", "mnist", "--target", "label"}, false},
-		{[]string{"--data", "ring8"}, false},
-		{[]string{"--data", "points.csv"}, false},
-		{[]string{"--data", "moon"}, false},
-		{[]string{"--steps", "3"}, false},
-		{[]string{"--resume", "--out", filepath.Join(t.TempDir(), "none")}, false},
+		{[]string{"--data", "mnist"}, imgebm.Kind},
+		{[]string{"-data=fashion-mnist", "--steps", "3"}, imgebm.Kind},
+		{[]string{"--data", "idx:a.idx"}, imgebm.Kind},
+		{[]string{"--data", "mnist", "--target", "label"}, label.Kind},
+		{[]string{"-target=label"}, label.Kind},
+		{[]string{"--data", "ring8"}, ebm.Kind},
+		{[]string{"--data", "points.csv"}, ebm.Kind},
+		{[]string{"--data", "moon"}, ebm.Kind},
+		{[]string{"--steps", "3"}, ebm.Kind},
+		{[]string{"--resume", "--out", filepath.Join(t.TempDir(), "none")}, ebm.Kind},
 	} {
-		if got := imageEnergyArgs(c.args); got != c.want {
-			t.Errorf("%q: image energy %v, want %v", c.args, got, c.want)
+		if got := ebmKind(c.args); got != c.want {
+			t.Errorf("%q: kind %q, want %q", c.args, got, c.want)
 		}
 	}
 }

@@ -11,14 +11,6 @@ import (
 	"github.com/gibbsml/gibbs/train"
 )
 
-// isLabelRun reports whether the arguments of 'gibbs train ebm' ask for
-// an energy over labels: --target label, or --resume of a folder (--out)
-// that holds one.
-func isLabelRun(args []string) bool {
-	a := scanEBMArgs(args)
-	return a.target == "label" || a.resumedKind() == label.Kind
-}
-
 // ebmArgs are the arguments by which 'gibbs train ebm' chooses the kind
 // of run it trains, read before its flags are parsed.
 type ebmArgs struct {
