@@ -120,13 +120,10 @@ func attend(kern *gemmKernel, out, w []float32, x operands, h Heads) {
 		wp := w[(s*h.Heads+j)*t*nk : (s*h.Heads+j+1)*t*nk]
 		oq, okv := s*t*x.ldq+j*dh, s*nk*x.ldkv+j*dh
 		smallProduct(kern, t, nk, dh, h.Scale, x.q[oq:], x.ldq, 1, x.k[okv:], 1, x.ldkv, wp, nk, buf)
-		for r := 0; r < t; r++ {
-			row := wp[r*nk : (r+1)*nk]
-			if h.Causal && r+1 < nk {
-				Fill(row[r+1:], inf)
-			}
-			softmaxRow(row, row, nil)
+		for r := 0; h.Causal && r+1 < nk && r < t; r++ {
+			Fill(wp[r*nk+r+1:(r+1)*nk], inf)
 		}
+		softmaxBlock(wp, nk)
 		smallProduct(kern, t, dh, nk, 1, wp, nk, 1, x.v[okv:], x.ldkv, 1, out[s*t*e+j*dh:], e, buf)
 	})
 }
@@ -143,9 +140,7 @@ func attendGrad(kern *gemmKernel, d operands, g, w []float32, x operands, h Head
 		// dW = G V^T, dV = W^T G.
 		smallProduct(kern, t, nk, dh, 1, g[og:], e, 1, x.v[okv:], 1, x.ldkv, ds, nk, pk)
 		smallProduct(kern, nk, dh, t, 1, wp, 1, nk, g[og:], e, 1, d.v[okv:], x.ldkv, pk)
-		for r := 0; r < t; r++ {
-			softmaxGradRow(ds[r*nk:(r+1)*nk], ds[r*nk:(r+1)*nk], wp[r*nk:(r+1)*nk])
-		}
+		softmaxGradBlock(ds, wp, nk)
 		// With dS the gradient of the scaled scores: dQ = s dS K, dK = s dS^T Q.
 		smallProduct(kern, t, dh, nk, h.Scale, ds, nk, 1, x.k[okv:], x.ldkv, 1, d.q[oq:], x.ldq, pk)
 		smallProduct(kern, nk, dh, t, h.Scale, ds, 1, nk, x.q[oq:], x.ldq, 1, d.k[okv:], x.ldkv, pk)

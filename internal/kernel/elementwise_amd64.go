@@ -63,6 +63,8 @@ func useLevel(l int) {
 	expVec = choose(l, expAVX512, expAVX2, expGo)
 	expAddVec = choose(l, expAddAVX512, expAddTwo, expAddTwo)
 	addMulVec = choose(l, addMulAVX512, addMulAVX2, addMulGo)
+	softmaxRowsVec = choose(l, softmaxRowsAVX512, nil, nil)
+	softmaxGradRowsVec = choose(l, softmaxGradRowsAVX512, nil, nil)
 	logVec = choose(l, logAVX512, logAVX2, logGo)
 	sigmoidVec = choose(l, sigmoidAVX512, sigmoidAVX2, sigmoidGo)
 	siluVec = choose(l, siluAVX512, siluAVX2, siluGo)
@@ -272,3 +274,9 @@ func softplusAVX2(dst, x []float32)
 
 //go:noescape
 func siluGradAVX2(dst, x, y []float32)
+
+//go:noescape
+func softmaxRowsAVX512(w []float32, n int)
+
+//go:noescape
+func softmaxGradRowsAVX512(g, y []float32, n int)

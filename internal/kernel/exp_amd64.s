@@ -282,3 +282,265 @@ TEXT ·siluGradAVX512(SB), NOSPLIT, $0-72
 TEXT ·siluKeepAVX512(SB), NOSPLIT, $0-72
 	EXPCONSTS
 	MAP(ARGS2, LOAD1; SILUKEEPBODY; STORE)
+
+// SUM32 adds the two sixteen-lane sums Z11 (lanes 0-15) and Z12 (lanes
+// 16-31) into X11 as sumAVX combines its four eight-lane sums.
+#define SUM32 \
+	VEXTRACTF64X4 $1, Z11, Y1 \
+	VADDPS        Y1, Y11, Y11 \
+	VEXTRACTF64X4 $1, Z12, Y2 \
+	VADDPS        Y2, Y12, Y12 \
+	VADDPS        Y12, Y11, Y11 \
+	VEXTRACTF128  $1, Y11, X1 \
+	VADDPS        X1, X11, X11 \
+	VPERMILPS     $0xb1, X11, X1 \
+	VADDPS        X1, X11, X11 \
+	VMOVHLPS      X11, X11, X1 \
+	VADDSS        X1, X11, X11
+
+// func softmaxRowsAVX512(w []float32, n int)
+//
+// Each row of n values of w (n a multiple of 8, at most sumBlock) set to
+// its softmax in place, as softmaxRow computes it: the row's maximum m
+// (NaN if the row holds one, 0 if it is -Inf), e^(x - m) as expAddAVX512
+// computes it, their sum s in the lanes and order of Sum, and the
+// exponentials times 1/s, or 0 where s is 0. Z11 and Z12 hold the sum's
+// lanes 0-15 and 16-31, K4 the lower eight lanes.
+TEXT ·softmaxRowsAVX512(SB), NOSPLIT, $0-32
+	MOVQ w_base+0(FP), DI
+	MOVQ w_len+8(FP), BX
+	MOVQ n+24(FP), R8
+	EXPCONSTS
+	BCAST(0x42b20000, Z26)
+	BCAST(0xff800000, Z30) // -Inf
+	MOVL  $0xff, AX
+	KMOVW AX, K4
+
+smrow:
+	CMPQ BX, R8
+	JB   smdone
+	TESTQ R8, R8
+	JEQ  smdone
+
+	// m = max of the row; K3 marks NaN lanes.
+	VMOVAPS Z30, Z10
+	KXORW   K3, K3, K3
+	MOVQ    DI, SI
+	MOVQ    R8, CX
+
+smmax:
+	CMPQ    CX, $16
+	JB      smmaxeight
+	VMOVUPS (SI), Z1
+	VCMPPS  $3, Z1, Z1, K2
+	KORW    K2, K3, K3
+	VMAXPS  Z1, Z10, Z10
+	ADDQ    $64, SI
+	SUBQ    $16, CX
+	JMP     smmax
+
+smmaxeight:
+	TESTQ   CX, CX
+	JEQ     smmaxall
+	VMOVAPS Z30, Z1
+	VMOVUPS (SI), K4, Z1
+	VCMPPS  $3, Z1, Z1, K2
+	KORW    K2, K3, K3
+	VMAXPS  Z1, Z10, Z10
+
+smmaxall:
+	VEXTRACTF64X4 $1, Z10, Y1
+	VMAXPS        Y1, Y10, Y10
+	VEXTRACTF128  $1, Y10, X1
+	VMAXPS        X1, X10, X10
+	VPERMILPS     $0x4e, X10, X1
+	VMAXPS        X1, X10, X10
+	VPERMILPS     $0xb1, X10, X1
+	VMAXPS        X1, X10, X10
+	VMOVD         X10, AX
+	KORTESTW      K3, K3
+	JZ            smnonan
+	MOVL          $0x7fc00000, AX
+
+smnonan:
+	CMPL AX, $0xff800000
+	JNE  smshift
+	XORL AX, AX
+
+smshift:
+	XORL         $0x80000000, AX // -m
+	VMOVD        AX, X9
+	VBROADCASTSS X9, Z9
+
+	// e^(x - m) in place, summed.
+	VPXORD Z11, Z11, Z11
+	VPXORD Z12, Z12, Z12
+	MOVQ   DI, SI
+	MOVQ   R8, CX
+
+smexp:
+	CMPQ    CX, $32
+	JB      smexpeight
+	VMOVUPS (SI), Z0
+	VADDPS  Z9, Z0, Z0
+	EXPBODY
+	VMOVUPS Z8, (SI)
+	VADDPS  Z8, Z11, Z11
+	VMOVUPS 64(SI), Z0
+	VADDPS  Z9, Z0, Z0
+	EXPBODY
+	VMOVUPS Z8, 64(SI)
+	VADDPS  Z8, Z12, Z12
+	ADDQ    $128, SI
+	SUBQ    $32, CX
+	JMP     smexp
+
+smexpeight:
+	CMPQ    CX, $8
+	JB      smsum
+	VMOVUPS.Z (SI), K4, Z0
+	VADDPS  Z9, Z0, Z0
+	EXPBODY
+	VMOVUPS Z8, K4, (SI)
+	VADDPS  Z8, Z11, K4, Z11
+	ADDQ    $32, SI
+	SUBQ    $8, CX
+	JMP     smexpeight
+
+smsum:
+	SUM32
+
+	// Times 1/s, or 0 where s is 0.
+	VXORPS   X9, X9, X9
+	VUCOMISS X9, X11
+	JNE      smrecip
+	JPC      smscale
+
+smrecip:
+	VMOVAPS X24, X9
+	VDIVSS  X11, X9, X9
+
+smscale:
+	VBROADCASTSS X9, Z9
+	MOVQ         DI, SI
+	MOVQ         R8, CX
+
+smmul:
+	CMPQ    CX, $16
+	JB      smmuleight
+	VMULPS  (SI), Z9, Z8
+	VMOVUPS Z8, (SI)
+	ADDQ    $64, SI
+	SUBQ    $16, CX
+	JMP     smmul
+
+smmuleight:
+	TESTQ     CX, CX
+	JEQ       smnext
+	VMOVUPS.Z (SI), K4, Z0
+	VMULPS    Z9, Z0, Z8
+	VMOVUPS   Z8, K4, (SI)
+
+smnext:
+	MOVQ R8, AX
+	SHLQ $2, AX
+	ADDQ AX, DI
+	SUBQ R8, BX
+	JMP  smrow
+
+smdone:
+	VZEROUPPER
+	RET
+
+// func softmaxGradRowsAVX512(g, y []float32, n int)
+//
+// Each row of n values of g (n a multiple of 8, at most sumBlock) set in
+// place to (g - <g, y>) y with y's row, as softmaxGradRow computes it: the
+// products rounded and summed in the lanes and order of Dot.
+TEXT ·softmaxGradRowsAVX512(SB), NOSPLIT, $0-56
+	MOVQ g_base+0(FP), DI
+	MOVQ g_len+8(FP), BX
+	MOVQ y_base+24(FP), DX
+	MOVQ n+48(FP), R8
+	MOVL  $0xff, AX
+	KMOVW AX, K4
+
+sgrow:
+	CMPQ  BX, R8
+	JB    sgdone
+	TESTQ R8, R8
+	JEQ   sgdone
+	VPXORD Z11, Z11, Z11
+	VPXORD Z12, Z12, Z12
+	MOVQ   DI, SI
+	MOVQ   DX, R9
+	MOVQ   R8, CX
+
+sgdot:
+	CMPQ    CX, $32
+	JB      sgdoteight
+	VMOVUPS (SI), Z0
+	VMULPS  (R9), Z0, Z0
+	VADDPS  Z0, Z11, Z11
+	VMOVUPS 64(SI), Z0
+	VMULPS  64(R9), Z0, Z0
+	VADDPS  Z0, Z12, Z12
+	ADDQ    $128, SI
+	ADDQ    $128, R9
+	SUBQ    $32, CX
+	JMP     sgdot
+
+sgdoteight:
+	CMPQ      CX, $8
+	JB        sgsum
+	VMOVUPS.Z (SI), K4, Z0
+	VMOVUPS.Z (R9), K4, Z1
+	VMULPS    Z1, Z0, Z0
+	VADDPS    Z0, Z11, K4, Z11
+	ADDQ      $32, SI
+	ADDQ      $32, R9
+	SUBQ      $8, CX
+	JMP       sgdoteight
+
+sgsum:
+	SUM32
+	VMOVD        X11, AX
+	XORL         $0x80000000, AX // -<g, y>
+	VMOVD        AX, X9
+	VBROADCASTSS X9, Z9
+	MOVQ         DI, SI
+	MOVQ         DX, R9
+	MOVQ         R8, CX
+
+sgmul:
+	CMPQ    CX, $16
+	JB      sgmuleight
+	VMOVUPS (SI), Z0
+	VADDPS  Z9, Z0, Z0
+	VMULPS  (R9), Z0, Z8
+	VMOVUPS Z8, (SI)
+	ADDQ    $64, SI
+	ADDQ    $64, R9
+	SUBQ    $16, CX
+	JMP     sgmul
+
+sgmuleight:
+	TESTQ     CX, CX
+	JEQ       sgnext
+	VMOVUPS.Z (SI), K4, Z0
+	VMOVUPS.Z (R9), K4, Z1
+	VADDPS    Z9, Z0, Z0
+	VMULPS    Z1, Z0, Z8
+	VMOVUPS   Z8, K4, (SI)
+
+sgnext:
+	MOVQ R8, AX
+	SHLQ $2, AX
+	ADDQ AX, DI
+	ADDQ AX, DX
+	SUBQ R8, BX
+	JMP  sgrow
+
+sgdone:
+	VZEROUPPER
+	RET

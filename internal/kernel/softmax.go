@@ -75,12 +75,43 @@ func SoftmaxGradRows(dst, g, y []float32, n int) {
 // softmaxGradRow is SoftmaxGradRows on one row.
 func softmaxGradRow(dst, g, y []float32) { addMulVec(dst, g, y, -Dot(g, y)) }
 
+// softmaxBlock sets each row of n values of w to its softmax in place, as
+// softmaxRow computes it, in one call for all the rows where the level
+// has a loop for them (rows of a multiple of 8 values, at most sumBlock).
+func softmaxBlock(w []float32, n int) {
+	if softmaxRowsVec != nil && n%8 == 0 && n <= sumBlock {
+		softmaxRowsVec(w, n)
+		return
+	}
+	for r := 0; r+n <= len(w) && n > 0; r += n {
+		softmaxRow(w[r:r+n], w[r:r+n], nil)
+	}
+}
+
+// softmaxGradBlock sets each row of n values of g in place to the
+// gradient at the input of a softmax whose output rows are y, as
+// softmaxGradRow computes it, in one call where the level has a loop for
+// the rows (as softmaxBlock).
+func softmaxGradBlock(g, y []float32, n int) {
+	if softmaxGradRowsVec != nil && n%8 == 0 && n <= sumBlock {
+		softmaxGradRowsVec(g, y[:len(g)], n)
+		return
+	}
+	for r := 0; r+n <= len(g) && n > 0; r += n {
+		softmaxGradRow(g[r:r+n], g[r:r+n], y[r:r+n])
+	}
+}
+
 // The fused loops of the softmax, set by useLevel: expAddVec sets dst[i]
 // = e^(x[i] + s) and addMulVec dst[i] = (g[i] + s) y[i], each rounded
 // as the two maps it joins (addVS then expVec, addVS then mulVV) round.
+// softmaxRowsVec and softmaxGradRowsVec, where a level has them, are
+// softmaxBlock and softmaxGradBlock on rows of a multiple of 8 values.
 var (
-	expAddVec func(dst, x []float32, s float32)
-	addMulVec func(dst, g, y []float32, s float32)
+	expAddVec          func(dst, x []float32, s float32)
+	addMulVec          func(dst, g, y []float32, s float32)
+	softmaxRowsVec     func(w []float32, n int)
+	softmaxGradRowsVec func(g, y []float32, n int)
 )
 
 // expAddTwo is expAddVec in the two maps it joins, for the levels without

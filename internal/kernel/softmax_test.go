@@ -103,3 +103,59 @@ func TestMaxVec(t *testing.T) {
 		}
 	})
 }
+
+// softmaxBlock and softmaxGradBlock give, bit for bit, what softmaxRow and
+// softmaxGradRow give row by row, at every level, for row lengths with and
+// without a loop of their own, with rows of -Inf (all or part), NaN, +Inf
+// and values whose exponentials underflow.
+func TestSoftmaxBlock(t *testing.T) {
+	nan, inf := float32(math.NaN()), float32(math.Inf(1))
+	rows := []struct {
+		name string
+		set  func(x []float32)
+	}{
+		{"plain", func([]float32) {}},
+		{"allNegInf", func(x []float32) { Fill(x, -inf) }},
+		{"someNegInf", func(x []float32) { Fill(x[len(x)/2:], -inf) }},
+		{"nan", func(x []float32) { x[len(x)-1] = nan }},
+		{"posInf", func(x []float32) { x[0] = inf }},
+		{"spread", func(x []float32) {
+			for i := range x {
+				x[i] *= 100
+			}
+		}},
+	}
+	same := func(a, b float32) bool {
+		return a == b && math.Signbit(float64(a)) == math.Signbit(float64(b)) || a != a && b != b
+	}
+	forEachLevel(t, func(t *testing.T) {
+		for _, n := range []int{8, 16, 24, 40, 64, 72, 256, 12, 264} {
+			x, g := make([]float32, len(rows)*n), make([]float32, len(rows)*n)
+			for i := range x {
+				x[i] = float32(math.Sin(float64(i)*1.7) * 5)
+				g[i] = float32(math.Cos(float64(i) * 0.3))
+			}
+			for r, c := range rows {
+				c.set(x[r*n : (r+1)*n])
+			}
+			got, want := append([]float32(nil), x...), append([]float32(nil), x...)
+			softmaxBlock(got, n)
+			for r := range rows {
+				softmaxRow(want[r*n:(r+1)*n], want[r*n:(r+1)*n], nil)
+			}
+			dGot, dWant := append([]float32(nil), g...), append([]float32(nil), g...)
+			softmaxGradBlock(dGot, want, n)
+			for r := range rows {
+				softmaxGradRow(dWant[r*n:(r+1)*n], dWant[r*n:(r+1)*n], want[r*n:(r+1)*n])
+			}
+			for i := range x {
+				if !same(got[i], want[i]) {
+					t.Fatalf("n=%d, %s row [%d]: softmax %v, want %v", n, rows[i/n].name, i%n, got[i], want[i])
+				}
+				if !same(dGot[i], dWant[i]) {
+					t.Fatalf("n=%d, %s row [%d]: gradient %v, want %v", n, rows[i/n].name, i%n, dGot[i], dWant[i])
+				}
+			}
+		}
+	})
+}
