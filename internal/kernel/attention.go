@@ -116,7 +116,7 @@ func (h Heads) check(op string, o, w, q, kv []float32) {
 func attend(kern *gemmKernel, out, w []float32, x operands, h Heads) {
 	t, nk, dh, e := h.T, h.keys(), h.Dim, h.e()
 	inf := float32(math.Inf(-1))
-	forPairs(h, 2*t*nk*dh, directScratch(kern, max(nk, dh)), func(s, j int, buf []float32) {
+	forPairs(h, 2*t*nk*dh, productScratch(kern, max(nk, dh)), func(s, j int, buf []float32) {
 		wp := w[(s*h.Heads+j)*t*nk : (s*h.Heads+j+1)*t*nk]
 		oq, okv := s*t*x.ldq+j*dh, s*nk*x.ldkv+j*dh
 		smallProduct(kern, t, nk, dh, h.Scale, x.q[oq:], x.ldq, 1, x.k[okv:], 1, x.ldkv, wp, nk, buf)
@@ -133,7 +133,7 @@ func attend(kern *gemmKernel, out, w []float32, x operands, h Heads) {
 // their scores.
 func attendGrad(kern *gemmKernel, d operands, g, w []float32, x operands, h Heads) {
 	t, nk, dh, e := h.T, h.keys(), h.Dim, h.e()
-	forPairs(h, 4*t*nk*dh, t*nk+directScratch(kern, max(t, nk, dh)), func(s, j int, buf []float32) {
+	forPairs(h, 4*t*nk*dh, t*nk+productScratch(kern, max(t, nk, dh)), func(s, j int, buf []float32) {
 		wp := w[(s*h.Heads+j)*t*nk : (s*h.Heads+j+1)*t*nk]
 		ds, pk := buf[:t*nk], buf[t*nk:]
 		oq, okv, og := s*t*x.ldq+j*dh, s*nk*x.ldkv+j*dh, s*t*e+j*dh
@@ -168,11 +168,15 @@ func forPairs(h Heads, pairWork, size int, f func(s, j int, buf []float32)) {
 
 // smallProduct sets the m-by-n matrix C (row stride ldc) to alpha*A*B on
 // the calling goroutine, where A(i,p) = a[i*rsa+p*csa] and B(p,j) =
-// b[p*rsb+j*csb], as gemmDirect does, with its scratch in buf
-// (directScratch values for depth k). It keeps kern for products
-// narrower than its tile: a masked tile of kern, which reads its rows of
-// A in place, costs less here than a narrower kernel's padded rows.
+// b[p*rsb+j*csb], with its scratch in buf (productScratch values for
+// depth k): in one call for the shapes headProduct takes, else as
+// gemmDirect does. It keeps kern for products narrower than its tile: a
+// masked tile of kern, which reads its rows of A in place, costs less
+// here than a narrower kernel's padded rows.
 func smallProduct(kern *gemmKernel, m, n, k int, alpha float32, a []float32, rsa, csa int, b []float32, rsb, csb int, c []float32, ldc int, buf []float32) {
+	if headProduct(kern, m, n, k, alpha, a, rsa, csa, b, rsb, csb, c, ldc, buf) {
+		return
+	}
 	p := gemmArgs{m: m, n: n, k: k, alpha: alpha, a: a, b: b, c: c, rsa: rsa, csa: csa, rsb: rsb, csb: csb, rsc: ldc, csc: 1}
 	if k == 0 {
 		p.scaleC()
@@ -180,3 +184,7 @@ func smallProduct(kern *gemmKernel, m, n, k int, alpha float32, a []float32, rsa
 	}
 	p.directPartIn(kern, 0, m, 0, n, buf)
 }
+
+// productScratch is the scratch smallProduct needs for depth k: that of
+// gemmDirect, or a k-by-64 copy of B for headProduct.
+func productScratch(kern *gemmKernel, k int) int { return max(directScratch(kern, k), 64*k) }

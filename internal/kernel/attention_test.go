@@ -213,3 +213,57 @@ func closeTo(t *testing.T, name string, got []float32, want []float64, tol float
 		}
 	}
 }
+
+// headProduct takes the products of 64 columns, from operands read in
+// place or transposed, and gives, bit for bit, what the micro-kernel's
+// direct path gives; it declines the others.
+func TestHeadProduct(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	for _, c := range []struct {
+		m, n, k     int
+		transA, trB bool
+		alpha       float32
+		taken       bool
+	}{
+		{64, 64, 32, false, true, 0.25, true}, {64, 64, 32, false, false, 1, true}, {64, 64, 64, true, true, 0.5, true},
+		{8, 64, 1, true, true, 1, true}, {40, 64, 17, false, false, -2, true}, {4, 64, 3, true, false, 1, true},
+		{64, 32, 64, false, false, 1, false}, {64, 16, 16, false, false, 1, false}, {6, 64, 8, false, false, 1, false},
+	} {
+		// Operands inside wider rows, as the heads of a projection are.
+		lda, ldb, ldc := c.k+5, c.n+7, c.n+3
+		if c.transA {
+			lda = c.m + 5
+		}
+		if c.trB {
+			ldb = c.k + 7
+		}
+		a, b := make([]float32, max(c.m, c.k)*lda), make([]float32, max(c.k, c.n)*ldb)
+		for i := range a {
+			a[i] = float32(rng.NormFloat64())
+		}
+		for i := range b {
+			b[i] = float32(rng.NormFloat64())
+		}
+		rsa, csa, rsb, csb := lda, 1, ldb, 1
+		if c.transA {
+			rsa, csa = 1, lda
+		}
+		if c.trB {
+			rsb, csb = 1, ldb
+		}
+		got, want := make([]float32, c.m*ldc), make([]float32, c.m*ldc)
+		buf := make([]float32, productScratch(activeKernel, c.k))
+		if taken := headProduct(activeKernel, c.m, c.n, c.k, c.alpha, a, rsa, csa, b, rsb, csb, got, ldc, buf); taken != c.taken && activeKernel.name == "avx512" {
+			t.Fatalf("%+v: taken %v", c, taken)
+		} else if !taken {
+			continue
+		}
+		p := gemmArgs{m: c.m, n: c.n, k: c.k, alpha: c.alpha, a: a, b: b, c: want, rsa: rsa, csa: csa, rsb: rsb, csb: csb, rsc: ldc, csc: 1}
+		p.directPartIn(activeKernel, 0, c.m, 0, c.n, make([]float32, directScratch(activeKernel, c.k)))
+		for i := range want {
+			if got[i] != want[i] {
+				t.Fatalf("%+v: C[%d, %d] = %v, want %v", c, i/ldc, i%ldc, got[i], want[i])
+			}
+		}
+	}
+}
