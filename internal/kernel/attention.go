@@ -186,5 +186,5 @@ func smallProduct(kern *gemmKernel, m, n, k int, alpha float32, a []float32, rsa
 }
 
 // productScratch is the scratch smallProduct needs for depth k: that of
-// gemmDirect, or a k-by-64 copy of B for headProduct.
+// gemmDirect, or a copy of B (k by at most 64) for headProduct.
 func productScratch(kern *gemmKernel, k int) int { return max(directScratch(kern, k), 64*k) }

@@ -104,3 +104,71 @@ h64step:
 h64done:
 	VZEROUPPER
 	RET
+
+// FMA1 adds the broadcast A value at addr times Z16 to r.
+#define FMA1(addr, r) \
+	VBROADCASTSS addr, Z21 \
+	VFMADD231PS  Z16, Z21, r
+
+// PUT1 stores a row of one vector times alpha at R12, then steps R12 to
+// the next row of C.
+#define PUT1(r) \
+	VMULPS  Z20, r, r \
+	VMOVUPS r, (R12) \
+	ADDQ    R10, R12
+
+// func headGemm16(k int, a *float32, rsa, csa int, b *float32, rsb int, c *float32, ldc, rows int, alpha float32)
+//
+// C of 16 columns, eight rows at a time: rows is a multiple of 8 and k
+// at least 1. R12, R13 and R14 walk rows 0, 3 and 6 of A's block.
+TEXT ·headGemm16(SB), NOSPLIT, $0-76
+	HEADARGS
+	MOVQ rows+64(FP), AX
+
+h16block:
+	CMPQ AX, $8
+	JB   h16done
+	ZERO4(Z0, Z1, Z2, Z3)
+	ZERO4(Z4, Z5, Z6, Z7)
+	MOVQ DI, R12
+	LEAQ (DI)(R8*2), R13
+	ADDQ R8, R13
+	LEAQ (R13)(R8*2), R14
+	ADDQ R8, R14
+	MOVQ BX, SI
+	MOVQ k+0(FP), CX
+
+h16step:
+	VMOVUPS (SI), Z16
+	FMA1((R12), Z0)
+	FMA1((R12)(R8*1), Z1)
+	FMA1((R12)(R8*2), Z2)
+	FMA1((R13), Z3)
+	FMA1((R13)(R8*1), Z4)
+	FMA1((R13)(R8*2), Z5)
+	FMA1((R14), Z6)
+	FMA1((R14)(R8*1), Z7)
+	ADDQ R9, R12
+	ADDQ R9, R13
+	ADDQ R9, R14
+	ADDQ R11, SI
+	DECQ CX
+	JNZ  h16step
+
+	MOVQ DX, R12
+	PUT1(Z0)
+	PUT1(Z1)
+	PUT1(Z2)
+	PUT1(Z3)
+	PUT1(Z4)
+	PUT1(Z5)
+	PUT1(Z6)
+	PUT1(Z7)
+	LEAQ (DI)(R8*8), DI
+	LEAQ (DX)(R10*8), DX
+	SUBQ $8, AX
+	JMP  h16block
+
+h16done:
+	VZEROUPPER
+	RET

@@ -380,7 +380,7 @@ smshift:
 
 smexp:
 	CMPQ    CX, $32
-	JB      smexpeight
+	JB      smexpsixteen
 	VMOVUPS (SI), Z0
 	VADDPS  Z9, Z0, Z0
 	EXPBODY
@@ -394,6 +394,22 @@ smexp:
 	ADDQ    $128, SI
 	SUBQ    $32, CX
 	JMP     smexp
+
+	// Sixteen at a time, stored whole (the scaling below reads them
+	// back sixteen at a time), summed eight by eight into lanes 0-7.
+smexpsixteen:
+	CMPQ          CX, $16
+	JB            smexpeight
+	VMOVUPS       (SI), Z0
+	VADDPS        Z9, Z0, Z0
+	EXPBODY
+	VMOVUPS       Z8, (SI)
+	VADDPS        Z8, Z11, K4, Z11
+	VEXTRACTF64X4 $1, Z8, Y7
+	VADDPS        Z7, Z11, K4, Z11
+	ADDQ          $64, SI
+	SUBQ          $16, CX
+	JMP           smexpsixteen
 
 smexpeight:
 	CMPQ    CX, $8
