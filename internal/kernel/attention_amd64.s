@@ -1,17 +1,16 @@
 #include "textflag.h"
 
-// The score products of one (sequence, head) pair of attention, AVX-512:
-// C = alpha A B for C of 64 columns, four vectors a row, four rows at a
-// time, each row block summed over all k steps in sixteen accumulators
-// and stored at once.
-// A(i,p) is a[i*rsa+p*csa], read in place at any strides; row p of B
-// starts at b[p*rsb]. Each value of C is the fused multiply-adds of its
-// products in the order of p, from 0, then times alpha, as the
-// micro-kernels of gemm_amd64.s compute it.
+// The products of one (sequence, head) pair of attention, AVX-512: C =
+// alpha A B for C of 64 columns (four vectors a row, four rows at a time:
+// the scores of 64 keys) or 16 columns (one vector a row, eight rows at a
+// time: heads of 16 values), each row block summed over all k steps in
+// its accumulators and stored at once. A(i,p) is a[i*rsa+p*csa], read in
+// place at any strides; row p of B starts at b[p*rsb]. Each value of C is
+// the fused multiply-adds of its products in the order of p, from 0, then
+// times alpha, as the micro-kernels of gemm_amd64.s compute it.
 
-// HEADARGS loads the arguments: DI = a, R8 = rsa
-// and R9 = csa in bytes, BX = b, R11 = rsb in bytes, DX = c, R10 = ldc in
-// bytes, Z20 = alpha.
+// HEADARGS loads the arguments: DI = a, R8 = rsa and R9 = csa in bytes,
+// BX = b, R11 = rsb in bytes, DX = c, R10 = ldc in bytes, Z20 = alpha.
 #define HEADARGS \
 	MOVQ         a+8(FP), DI \
 	MOVQ         rsa+16(FP), R8 \
