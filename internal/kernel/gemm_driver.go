@@ -1,12 +1,41 @@
 package kernel
 
 // microKernel multiplies an mr-by-kc block of A by a kc-by-nr block of B
-// and stores C = alpha*A*B + beta*C for the first mv rows and nv columns of
-// one mr-by-nr tile of C, with C overwritten when beta is 0; the rest of
-// the tile is not touched. Element (i,p) of A is a[i*rsa+p*csa], row p of B
-// starts at b[p*rsb] and row i of C at c[i*ldc]; B's and C's rows are
-// contiguous.
-type microKernel func(kc int, a []float32, rsa, csa int, b []float32, rsb int, c []float32, ldc, mv, nv int, alpha, beta float32)
+// and stores C = alpha*A*B + bias + beta*C for the first mv rows and nv
+// columns of one mr-by-nr tile of C, with C overwritten when beta is 0;
+// the rest of the tile is not touched. Element (i,p) of A is
+// a[i*rsa+p*csa], row p of B starts at b[p*rsb] and row i of C at
+// c[i*ldc]; B's and C's rows are contiguous.
+type microKernel func(kc int, a []float32, rsa, csa int, b []float32, rsb int, c []float32, ldc, mv, nv int, alpha, beta float32, bias tileBias)
+
+// tileBias is the bias a tile of C takes as it is stored: v[j] on each
+// value of column j of the tile, or with rows v[i] on each value of row
+// i; a nil v adds nothing. v starts at the tile's first column (row) and
+// holds at least its nv (mv) values.
+type tileBias struct {
+	v    []float32
+	rows bool
+}
+
+// at returns the bias of the tile of C whose origin is row i, column j.
+func (b tileBias) at(i, j int) tileBias {
+	switch {
+	case b.v == nil:
+	case b.rows:
+		b.v = b.v[i:]
+	default:
+		b.v = b.v[j:]
+	}
+	return b
+}
+
+// of returns the bias value of element (i,j) of the tile.
+func (b tileBias) of(i, j int) float32 {
+	if b.rows {
+		return b.v[i]
+	}
+	return b.v[j]
+}
 
 // gemmKernel is a micro-kernel with the tile it computes and the cache
 // blocking that suits it.
@@ -37,27 +66,31 @@ func (kern *gemmKernel) rowsRead(mv int) int {
 // tile computes one tile of C at c (already offset to the tile's origin)
 // of which mv rows and nv columns lie inside C. Tiles of a transposed C go
 // through tmp, an mr-by-nr scratch tile.
-func (kern *gemmKernel) tile(kc int, a []float32, rsa, csa int, b []float32, rsb int, c []float32, rsc, csc, mv, nv int, alpha, beta float32, tmp []float32) {
+func (kern *gemmKernel) tile(kc int, a []float32, rsa, csa int, b []float32, rsb int, c []float32, rsc, csc, mv, nv int, alpha, beta float32, bias tileBias, tmp []float32) {
 	if csc == 1 {
-		kern.fn(kc, a, rsa, csa, b, rsb, c, rsc, mv, nv, alpha, beta)
+		kern.fn(kc, a, rsa, csa, b, rsb, c, rsc, mv, nv, alpha, beta, bias)
 		return
 	}
-	kern.fn(kc, a, rsa, csa, b, rsb, tmp, kern.nr, kern.mr, kern.nr, 1, 0)
-	addTile(c, rsc, csc, tmp, kern.nr, mv, nv, alpha, beta)
+	kern.fn(kc, a, rsa, csa, b, rsb, tmp, kern.nr, kern.mr, kern.nr, 1, 0, tileBias{})
+	addTile(c, rsc, csc, tmp, kern.nr, mv, nv, alpha, beta, bias)
 }
 
-// addTile sets the mv-by-nv block C = alpha*T + beta*C, where T has row
-// stride ldt and C(i,j) is c[i*rsc+j*csc]; beta 0 overwrites C.
-func addTile(c []float32, rsc, csc int, t []float32, ldt, mv, nv int, alpha, beta float32) {
+// addTile sets the mv-by-nv block C = alpha*T + bias + beta*C, where T
+// has row stride ldt and C(i,j) is c[i*rsc+j*csc]; beta 0 overwrites C.
+func addTile(c []float32, rsc, csc int, t []float32, ldt, mv, nv int, alpha, beta float32, bias tileBias) {
 	for i := 0; i < mv; i++ {
 		ti := t[i*ldt : i*ldt+nv]
 		ci := c[i*rsc:]
 		for j, v := range ti {
 			x := &ci[j*csc]
+			v *= alpha
+			if bias.v != nil {
+				v += bias.of(i, j)
+			}
 			if beta == 0 {
-				*x = alpha * v
+				*x = v
 			} else {
-				*x = alpha*v + beta**x
+				*x = v + beta**x
 			}
 		}
 	}
@@ -200,7 +233,7 @@ func (p *gemmArgs) directPartIn(kern *gemmKernel, r0, r1, c0, c1 int, buf []floa
 			if i0 >= mFull {
 				ai, rsai, csai = apk, 1, mr
 			}
-			kern.tile(k, ai, rsai, csai, b, rsb, p.c[i0*p.rsc+j0*p.csc:], p.rsc, p.csc, mv, nv, p.alpha, p.beta, tmp)
+			kern.tile(k, ai, rsai, csai, b, rsb, p.c[i0*p.rsc+j0*p.csc:], p.rsc, p.csc, mv, nv, p.alpha, p.beta, p.bias.at(i0, j0), tmp)
 		}
 	}
 	if p.epiParts {
@@ -268,6 +301,10 @@ func (p *gemmArgs) packedPart(kern *gemmKernel, bufB []float32, jc, ncur, pc, kc
 	buf := getBuf(mc*kcur + mr*nr)
 	defer putBuf(buf)
 	bufA, tmp := buf[:mc*kcur], buf[mc*kcur:]
+	var bias tileBias // the first depth block adds it
+	if pc == 0 {
+		bias = p.bias
+	}
 	for ic := r0; ic < r1; ic += mc {
 		mcur := min(mc, r1-ic)
 		packPanels(bufA, p.a, p.rsa, p.csa, ic, mcur, pc, kcur, mr)
@@ -277,7 +314,7 @@ func (p *gemmArgs) packedPart(kern *gemmKernel, bufB []float32, jc, ncur, pc, kc
 			bq := bufB[q*kcur*nr:]
 			for ir := 0; ir < mcur; ir += mr {
 				i := ic + ir
-				kern.tile(kcur, bufA[ir*kcur:], 1, mr, bq, nr, p.c[i*p.rsc+j0*p.csc:], p.rsc, p.csc, min(mr, mcur-ir), nv, p.alpha, beta, tmp)
+				kern.tile(kcur, bufA[ir*kcur:], 1, mr, bq, nr, p.c[i*p.rsc+j0*p.csc:], p.rsc, p.csc, min(mr, mcur-ir), nv, p.alpha, beta, bias.at(i, j0), tmp)
 			}
 		}
 		if p.epiParts && pc+kcur == p.k {
