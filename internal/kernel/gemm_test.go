@@ -181,11 +181,11 @@ func TestSgemmAliased(t *testing.T) {
 func TestSgemmAuto(t *testing.T) {
 	rng := rand.New(rand.NewPCG(3, 4))
 	// Shapes that pick each path: blocked, direct, dot products (one to
-	// four rows or columns, or up to fifteen with a long k) and the
-	// narrow kernel.
+	// four rows or columns, or up to fifteen with a long k), the narrow
+	// kernel and (A read transposed) blocked by packPays.
 	shapes := [][3]int{{128, 256, 784}, {256, 10, 256}, {64, 64, 64}, {300, 200, 100}, {5, 600, 7},
 		{256, 1, 512}, {256, 2, 1024}, {1, 256, 784}, {3, 70, 33}, {400, 390, 410},
-		{32, 9, 676}, {15, 40, 517}}
+		{32, 9, 676}, {15, 40, 517}, {40, 200, 1024}}
 	for _, s := range shapes {
 		for tr := 0; tr < 4; tr++ {
 			tc := gemmCase{transA: tr&1 != 0, transB: tr&2 != 0, m: s[0], n: s[1], k: s[2], alpha: 1, beta: 0, pad: 3, off: 1}
