@@ -83,6 +83,9 @@ func availableKernels() []*gemmKernel {
 func sgemm12x32(kc int, a *float32, rsa, csa int, b *float32, rsb int, c *float32, ldc int, alpha, beta float32, rows int, mask uint32, cbias, rbias *float32)
 
 //go:noescape
+func sgemm12x16(kc int, a *float32, rsa, csa int, b *float32, rsb int, c *float32, ldc int, alpha, beta float32, rows int, mask uint32, cbias, rbias *float32)
+
+//go:noescape
 func sgemm8x32(kc int, a *float32, rsa, csa int, b *float32, rsb int, c *float32, ldc int, alpha, beta float32, rows int, mask uint32, cbias, rbias *float32)
 
 //go:noescape
@@ -106,7 +109,9 @@ func sgemm6x16(kc int, a *float32, rsa, csa int, b *float32, rsb int, c *float32
 // kernelAVX512 and kernelAVX2 check, once per tile, that the slices hold
 // every element the assembly will touch, then call it. The AVX-512 kernel
 // stores partial tiles itself, with masks, and for a tile of at most eight,
-// four or one rows multiplies only that many rows of A; the AVX2 one goes
+// four or one rows multiplies only that many rows of A, for one of more
+// rows but at most 16 columns only the first 16 columns of B (a last
+// column panel of a product such as 392 or 784 columns wide); the AVX2 one goes
 // through a scratch tile. Both add the bias in registers before the store.
 func kernelAVX512(kc int, a []float32, rsa, csa int, b []float32, rsb int, c []float32, ldc, mv, nv int, alpha, beta float32, bias tileBias) {
 	_ = b[(kc-1)*rsb+avx512NR-1]
@@ -124,6 +129,9 @@ func kernelAVX512(kc int, a []float32, rsa, csa int, b []float32, rsb int, c []f
 	case mv <= 8:
 		_ = a[7*rsa+(kc-1)*csa]
 		sgemm8x32(kc, &a[0], rsa, csa, &b[0], rsb, &c[0], ldc, alpha, beta, mv, mask, cb, rb)
+	case nv <= avx512NR/2:
+		_ = a[(avx512MR-1)*rsa+(kc-1)*csa]
+		sgemm12x16(kc, &a[0], rsa, csa, &b[0], rsb, &c[0], ldc, alpha, beta, mv, mask, cb, rb)
 	default:
 		_ = a[(avx512MR-1)*rsa+(kc-1)*csa]
 		sgemm12x32(kc, &a[0], rsa, csa, &b[0], rsb, &c[0], ldc, alpha, beta, mv, mask, cb, rb)

@@ -405,6 +405,133 @@ z_done:
 	VZEROUPPER
 	RET
 
+// func sgemm12x16(kc int, a *float32, rsa, csa int, b *float32, rsb int, c *float32, ldc int, alpha, beta float32, rows int, mask uint32, cbias, rbias *float32)
+//
+// sgemm12x32 for a tile of at most 16 columns, at about half the cost:
+// one vector of B a step, row i of the tile in Z(8+2i) alone. The odd
+// registers stay zero and the store is sgemm12x32's, masked (the column
+// mask leaves the second vector of each row out).
+#define ZROWH(addr, t, c0) \
+	VBROADCASTSS addr, t \
+	VFMADD231PS  Z0, t, c0
+
+#define ZSTEP12H \
+	VMOVUPS (BX), Z0 \
+	ZROWH((AX), Z2, Z8) \
+	ZROWH((AX)(R9*1), Z3, Z10) \
+	ZROWH((AX)(R9*2), Z4, Z12) \
+	ZROWH((R10), Z5, Z14) \
+	ZROWH((R10)(R9*1), Z6, Z16) \
+	ZROWH((R10)(R9*2), Z7, Z18) \
+	ZROWH((R11), Z2, Z20) \
+	ZROWH((R11)(R9*1), Z3, Z22) \
+	ZROWH((R11)(R9*2), Z4, Z24) \
+	ZROWH((R12), Z5, Z26) \
+	ZROWH((R12)(R9*1), Z6, Z28) \
+	ZROWH((R12)(R9*2), Z7, Z30) \
+	ZADVANCE
+
+#define ZSTEP12HAHEAD \
+	PREFETCHT0 (AX)(SI*1) \
+	PREFETCHT0 44(AX)(SI*1) \
+	PREFETCHT0 (BX)(R8*1) \
+	ZSTEP12H
+
+TEXT ·sgemm12x16(SB), NOSPLIT, $0-104
+	ZARGS
+	ZPREFETCH4
+	ZPREFETCH4
+	ZPREFETCH4
+	ZZERO4(Z8, Z9, Z10, Z11, Z12, Z13, Z14, Z15)
+	ZZERO4(Z16, Z17, Z18, Z19, Z20, Z21, Z22, Z23)
+	ZZERO4(Z24, Z25, Z26, Z27, Z28, Z29, Z30, Z31)
+	ZNEXTA
+	ZLOOPSETUP
+	TESTQ DX, DX
+	JZ    z_tail
+	TESTQ SI, SI
+	JNZ   z_loop4next
+	CMPQ  R9, $4
+	JNE   z_loop4
+	CMPQ  R13, $48
+	JEQ   z_loop4
+	ZAHEAD
+
+z_loop4ahead:
+	ZSTEP12HAHEAD
+	ZSTEP12HAHEAD
+	ZSTEP12HAHEAD
+	ZSTEP12HAHEAD
+	DECQ DX
+	JNZ  z_loop4ahead
+	JMP  z_tail
+
+z_loop4next:
+	ZSTEP12H
+	ZSTEP12H
+	PREFETCHT0 (SI)
+	PREFETCHT0 64(SI)
+	ZSTEP12H
+	ZSTEP12H
+	PREFETCHT0 128(SI)
+	ADDQ       $192, SI
+	DECQ       DX
+	JNZ        z_loop4next
+	JMP        z_tail
+
+z_loop4:
+	ZSTEP12H
+	ZSTEP12H
+	ZSTEP12H
+	ZSTEP12H
+	DECQ DX
+	JNZ  z_loop4
+
+z_tail:
+	TESTQ CX, CX
+	JZ    z_store
+
+z_loop1:
+	ZSTEP12H
+	DECQ CX
+	JNZ  z_loop1
+
+z_store:
+	ZEPILOGUE
+	JEQ z_scaled
+	ZSCALE4(Z8, Z9, Z10, Z11, Z12, Z13, Z14, Z15)
+	ZSCALE4(Z16, Z17, Z18, Z19, Z20, Z21, Z22, Z23)
+	ZSCALE4(Z24, Z25, Z26, Z27, Z28, Z29, Z30, Z31)
+
+z_scaled:
+	ZBIASCOLS
+	ZCBIAS4(Z8, Z9, Z10, Z11, Z12, Z13, Z14, Z15)
+	ZCBIAS4(Z16, Z17, Z18, Z19, Z20, Z21, Z22, Z23)
+	ZCBIAS4(Z24, Z25, Z26, Z27, Z28, Z29, Z30, Z31)
+	ZBIASROWS
+	ZRBIAS4(0, Z8, Z9, Z10, Z11, Z12, Z13, Z14, Z15)
+	ZRBIAS4(16, Z16, Z17, Z18, Z19, Z20, Z21, Z22, Z23)
+	ZRBIAS4(32, Z24, Z25, Z26, Z27, Z28, Z29, Z30, Z31)
+
+z_biased:
+	ZMASKS
+	TESTL DX, DX
+	JZ    z_overwrite_partial
+	ZUPDM4(Z8, Z9, Z10, Z11, Z12, Z13, Z14, Z15)
+	ZUPDM4(Z16, Z17, Z18, Z19, Z20, Z21, Z22, Z23)
+	ZUPDM4(Z24, Z25, Z26, Z27, Z28, Z29, Z30, Z31)
+	VZEROUPPER
+	RET
+
+z_overwrite_partial:
+	ZPUTM4(Z8, Z9, Z10, Z11, Z12, Z13, Z14, Z15)
+	ZPUTM4(Z16, Z17, Z18, Z19, Z20, Z21, Z22, Z23)
+	ZPUTM4(Z24, Z25, Z26, Z27, Z28, Z29, Z30, Z31)
+
+z_done:
+	VZEROUPPER
+	RET
+
 // func sgemm8x32(kc int, a *float32, rsa, csa int, b *float32, rsb int, c *float32, ldc int, alpha, beta float32, rows int, mask uint32, cbias, rbias *float32)
 //
 // The first eight rows of sgemm12x32, for tiles of at most eight rows;
