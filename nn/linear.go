@@ -69,9 +69,8 @@ func (l *Linear) rows(x *tensor.Tensor) (*tensor.Tensor, []int) {
 }
 
 // affine returns x w^T + b for x [rows, in], w [out, in] and b [out] (nil
-// for none). The bias is written into the result first and the product
-// added to it, saving a pass over the result; the backward pass is made
-// of differentiable operations.
+// for none). The product adds the bias as it stores the result, saving a
+// pass over it; the backward pass is made of differentiable operations.
 func affine(x, w, b *tensor.Tensor) *tensor.Tensor {
 	if b == nil {
 		return tensor.MatmulT(x, w, false, true)
@@ -83,19 +82,17 @@ func affine(x, w, b *tensor.Tensor) *tensor.Tensor {
 }
 
 // affineInto computes x w^T + b into a new [rows, out] tensor, the bias
-// (if any) written first, applying f to the result as the product stores
-// it (nil for none). It returns the result and the operands to record.
+// (if any) added and f applied (nil for none) by the product as it
+// stores the result. It returns the result and the operands to record.
 func affineInto(f func(dst, x []float32), x, w, b *tensor.Tensor) (*tensor.Tensor, []*tensor.Tensor) {
 	rows, in, out := x.Size(0), x.Size(1), w.Size(0)
 	y := tensor.Empty(rows, out)
-	yd := y.Values()
 	inputs := []*tensor.Tensor{x, w}
-	var beta float32
+	var bias []float32
 	if b != nil {
-		kernel.BlockCopy(yd, out, b.Values(), 0, rows, out)
-		inputs, beta = append(inputs, b), 1
+		inputs, bias = append(inputs, b), b.Values()
 	}
-	kernel.SgemmMap(f, false, true, rows, out, in, 1, x.Values(), in, w.Values(), in, beta, yd, out)
+	kernel.SgemmMap(f, false, true, rows, out, in, 1, x.Values(), in, w.Values(), in, 0, bias, y.Values(), out)
 	return y, inputs
 }
 

@@ -148,17 +148,12 @@ func (cv Conv) product(out []float32, step, ldo int, wt, cols []float32, ldc int
 	var beta float32 = 1
 	if c0 == 0 {
 		beta = 0
-		if bias != nil {
-			for o := range cv.O {
-				for i := range images {
-					Fill(out[o*ldo+i*l:o*ldo+(i+1)*l], bias[o])
-				}
-			}
-			beta = 1
-		}
 	}
 	taps := cv.Win.KH * cv.Win.KW
 	p := newGemmArgs(false, false, cv.O, images*l, (c1-c0)*taps, 1, wt[c0*taps:], k, cols, ldc, beta, out, ldo)
+	if c0 == 0 {
+		p.bias = tileBias{v: bias, rows: true} // added as the product stores its tiles
+	}
 	p.run(activeKernel, threads, pathAuto)
 }
 

@@ -80,16 +80,19 @@ func availableKernels() []*gemmKernel {
 }
 
 //go:noescape
-func sgemm12x32(kc int, a *float32, rsa, csa int, b *float32, rsb int, c *float32, ldc int, alpha, beta float32, rows int, mask uint32)
+func sgemm12x32(kc int, a *float32, rsa, csa int, b *float32, rsb int, c *float32, ldc int, alpha, beta float32, rows int, mask uint32, cbias, rbias *float32)
 
 //go:noescape
-func sgemm8x32(kc int, a *float32, rsa, csa int, b *float32, rsb int, c *float32, ldc int, alpha, beta float32, rows int, mask uint32)
+func sgemm12x16(kc int, a *float32, rsa, csa int, b *float32, rsb int, c *float32, ldc int, alpha, beta float32, rows int, mask uint32, cbias, rbias *float32)
 
 //go:noescape
-func sgemm4x32(kc int, a *float32, rsa, csa int, b *float32, rsb int, c *float32, ldc int, alpha, beta float32, rows int, mask uint32)
+func sgemm8x32(kc int, a *float32, rsa, csa int, b *float32, rsb int, c *float32, ldc int, alpha, beta float32, rows int, mask uint32, cbias, rbias *float32)
 
 //go:noescape
-func sgemm1x32(kc int, a *float32, rsa, csa int, b *float32, rsb int, c *float32, ldc int, alpha, beta float32, rows int, mask uint32)
+func sgemm4x32(kc int, a *float32, rsa, csa int, b *float32, rsb int, c *float32, ldc int, alpha, beta float32, rows int, mask uint32, cbias, rbias *float32)
+
+//go:noescape
+func sgemm1x32(kc int, a *float32, rsa, csa int, b *float32, rsb int, c *float32, ldc int, alpha, beta float32, rows int, mask uint32, cbias, rbias *float32)
 
 //go:noescape
 func sdot4x4(k int, a0, a1, a2, a3, b0, b1, b2, b3 *float32, out *[16]float32)
@@ -101,42 +104,71 @@ func sdot8x1(k int, a *float32, lda int, b *float32, out *[8]float32)
 func packT16x16(blocks int, src *float32, rs int, dst *float32, width int)
 
 //go:noescape
-func sgemm6x16(kc int, a *float32, rsa, csa int, b *float32, rsb int, c *float32, ldc int, alpha, beta float32)
+func sgemm6x16(kc int, a *float32, rsa, csa int, b *float32, rsb int, c *float32, ldc int, alpha, beta float32, cbias, rbias *float32)
 
 // kernelAVX512 and kernelAVX2 check, once per tile, that the slices hold
 // every element the assembly will touch, then call it. The AVX-512 kernel
 // stores partial tiles itself, with masks, and for a tile of at most eight,
-// four or one rows multiplies only that many rows of A; the AVX2 one goes
-// through a scratch tile.
-func kernelAVX512(kc int, a []float32, rsa, csa int, b []float32, rsb int, c []float32, ldc, mv, nv int, alpha, beta float32) {
+// four or one rows multiplies only that many rows of A, for one of more
+// rows but at most 16 columns only the first 16 columns of B (a last
+// column panel of a product such as 392 or 784 columns wide); the AVX2 one goes
+// through a scratch tile. Both add the bias in registers before the store.
+func kernelAVX512(kc int, a []float32, rsa, csa int, b []float32, rsb int, c []float32, ldc, mv, nv int, alpha, beta float32, bias tileBias) {
 	_ = b[(kc-1)*rsb+avx512NR-1]
 	_ = c[(mv-1)*ldc+nv-1]
 	mask := uint32(uint64(1)<<nv - 1)
+	var rowBias [avx512MR]float32
+	cb, rb := biasPointers(bias, mv, nv, rowBias[:])
 	switch {
 	case mv == 1:
 		_ = a[(kc-1)*csa]
-		sgemm1x32(kc, &a[0], rsa, csa, &b[0], rsb, &c[0], ldc, alpha, beta, mv, mask)
+		sgemm1x32(kc, &a[0], rsa, csa, &b[0], rsb, &c[0], ldc, alpha, beta, mv, mask, cb, rb)
 	case mv <= 4:
 		_ = a[3*rsa+(kc-1)*csa]
-		sgemm4x32(kc, &a[0], rsa, csa, &b[0], rsb, &c[0], ldc, alpha, beta, mv, mask)
+		sgemm4x32(kc, &a[0], rsa, csa, &b[0], rsb, &c[0], ldc, alpha, beta, mv, mask, cb, rb)
 	case mv <= 8:
 		_ = a[7*rsa+(kc-1)*csa]
-		sgemm8x32(kc, &a[0], rsa, csa, &b[0], rsb, &c[0], ldc, alpha, beta, mv, mask)
+		sgemm8x32(kc, &a[0], rsa, csa, &b[0], rsb, &c[0], ldc, alpha, beta, mv, mask, cb, rb)
+	case nv <= avx512NR/2:
+		_ = a[(avx512MR-1)*rsa+(kc-1)*csa]
+		sgemm12x16(kc, &a[0], rsa, csa, &b[0], rsb, &c[0], ldc, alpha, beta, mv, mask, cb, rb)
 	default:
 		_ = a[(avx512MR-1)*rsa+(kc-1)*csa]
-		sgemm12x32(kc, &a[0], rsa, csa, &b[0], rsb, &c[0], ldc, alpha, beta, mv, mask)
+		sgemm12x32(kc, &a[0], rsa, csa, &b[0], rsb, &c[0], ldc, alpha, beta, mv, mask, cb, rb)
 	}
 }
 
-func kernelAVX2(kc int, a []float32, rsa, csa int, b []float32, rsb int, c []float32, ldc, mv, nv int, alpha, beta float32) {
+// biasPointers returns the bias of an mv-by-nv tile for the assembly
+// kernels: cb points at its nv values on columns, rb at its values on
+// rows, nil where there are none. The kernels read the column values
+// under the tile's column mask but a row value for every row they
+// multiply, so a bias on fewer rows than pad holds is copied into pad
+// first.
+func biasPointers(bias tileBias, mv, nv int, pad []float32) (cb, rb *float32) {
+	switch {
+	case bias.v == nil:
+		return nil, nil
+	case !bias.rows:
+		_ = bias.v[nv-1]
+		return &bias.v[0], nil
+	case len(bias.v) < len(pad):
+		copy(pad, bias.v[:mv])
+		return nil, &pad[0]
+	}
+	return nil, &bias.v[0]
+}
+
+func kernelAVX2(kc int, a []float32, rsa, csa int, b []float32, rsb int, c []float32, ldc, mv, nv int, alpha, beta float32, bias tileBias) {
 	_ = a[(avx2MR-1)*rsa+(kc-1)*csa]
 	_ = b[(kc-1)*rsb+avx2NR-1]
 	if mv == avx2MR && nv == avx2NR {
 		_ = c[(avx2MR-1)*ldc+avx2NR-1]
-		sgemm6x16(kc, &a[0], rsa, csa, &b[0], rsb, &c[0], ldc, alpha, beta)
+		var rowBias [avx2MR]float32
+		cb, rb := biasPointers(bias, mv, nv, rowBias[:])
+		sgemm6x16(kc, &a[0], rsa, csa, &b[0], rsb, &c[0], ldc, alpha, beta, cb, rb)
 		return
 	}
 	var tmp [avx2MR * avx2NR]float32
-	sgemm6x16(kc, &a[0], rsa, csa, &b[0], rsb, &tmp[0], avx2NR, 1, 0)
-	addTile(c, ldc, 1, tmp[:], avx2NR, mv, nv, alpha, beta)
+	sgemm6x16(kc, &a[0], rsa, csa, &b[0], rsb, &tmp[0], avx2NR, 1, 0, nil, nil)
+	addTile(c, ldc, 1, tmp[:], avx2NR, mv, nv, alpha, beta, bias)
 }

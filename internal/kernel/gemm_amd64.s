@@ -4,7 +4,8 @@
 // microKernel in gemm_driver.go). All keep a tile of C in registers, load
 // one row of B per step as two vectors, broadcast one element of A per row
 // and accumulate with fused multiply-adds; at the end they scale the tile
-// by alpha (unless it is 1) and add beta*C unless beta is 0. The AVX-512
+// by alpha (unless it is 1), add the bias (cbias, one value a column, or
+// rbias, one a row, where not nil) and add beta*C unless beta is 0. The AVX-512
 // kernels (12, 8 or 4 rows of 32 columns) also store partial tiles: only
 // the first rows rows, and of each only the columns set in mask, are read
 // and written.
@@ -203,6 +204,47 @@ z_nextdone:
 	DECQ    R8 \
 	JZ      z_done
 
+// ZBIASCOLS loads the bias on columns, if any, into Z2 and Z3 (under
+// the column mask in R9) for ZCBIAS4, and otherwise jumps to ZBIASROWS's
+// test of the bias on rows, whose values ZRBIAS4 adds from R10; both end
+// at z_biased.
+#define ZBIASCOLS \
+	MOVQ      cbias+88(FP), R10 \
+	TESTQ     R10, R10 \
+	JZ        z_rowbias \
+	KMOVD     R9, K3 \
+	KSHIFTRD  $16, K3, K4 \
+	VMOVUPS.Z (R10), K3, Z2 \
+	VMOVUPS.Z 64(R10), K4, Z3
+
+#define ZBIASROWS \
+	JMP   z_biased \
+z_rowbias: \
+	MOVQ  rbias+96(FP), R10 \
+	TESTQ R10, R10 \
+	JZ    z_biased
+
+#define ZCBIAS(c0, c1) \
+	VADDPS Z2, c0, c0 \
+	VADDPS Z3, c1, c1
+
+#define ZCBIAS4(r0, r1, r2, r3, r4, r5, r6, r7) \
+	ZCBIAS(r0, r1) \
+	ZCBIAS(r2, r3) \
+	ZCBIAS(r4, r5) \
+	ZCBIAS(r6, r7)
+
+#define ZRBIAS(off, c0, c1) \
+	VBROADCASTSS off(R10), Z2 \
+	VADDPS       Z2, c0, c0 \
+	VADDPS       Z2, c1, c1
+
+#define ZRBIAS4(off, r0, r1, r2, r3, r4, r5, r6, r7) \
+	ZRBIAS(off, r0, r1) \
+	ZRBIAS(off+4, r2, r3) \
+	ZRBIAS(off+8, r4, r5) \
+	ZRBIAS(off+12, r6, r7)
+
 #define ZUPDM4(r0, r1, r2, r3, r4, r5, r6, r7) \
 	ZUPDM(r0, r1) \
 	ZUPDM(r2, r3) \
@@ -215,8 +257,8 @@ z_nextdone:
 	ZPUTM(r4, r5) \
 	ZPUTM(r6, r7)
 
-// func sgemm12x32(kc int, a *float32, rsa, csa int, b *float32, rsb int, c *float32, ldc int, alpha, beta float32, rows int, mask uint32)
-TEXT ·sgemm12x32(SB), NOSPLIT, $0-84
+// func sgemm12x32(kc int, a *float32, rsa, csa int, b *float32, rsb int, c *float32, ldc int, alpha, beta float32, rows int, mask uint32, cbias, rbias *float32)
+TEXT ·sgemm12x32(SB), NOSPLIT, $0-104
 	ZARGS
 	ZPREFETCH4
 	ZPREFETCH4
@@ -283,6 +325,16 @@ z_store:
 	ZSCALE4(Z24, Z25, Z26, Z27, Z28, Z29, Z30, Z31)
 
 z_scaled:
+	ZBIASCOLS
+	ZCBIAS4(Z8, Z9, Z10, Z11, Z12, Z13, Z14, Z15)
+	ZCBIAS4(Z16, Z17, Z18, Z19, Z20, Z21, Z22, Z23)
+	ZCBIAS4(Z24, Z25, Z26, Z27, Z28, Z29, Z30, Z31)
+	ZBIASROWS
+	ZRBIAS4(0, Z8, Z9, Z10, Z11, Z12, Z13, Z14, Z15)
+	ZRBIAS4(16, Z16, Z17, Z18, Z19, Z20, Z21, Z22, Z23)
+	ZRBIAS4(32, Z24, Z25, Z26, Z27, Z28, Z29, Z30, Z31)
+
+z_biased:
 	CMPQ R8, $12
 	JNE  z_partial
 	CMPL R9, $-1
@@ -353,11 +405,138 @@ z_done:
 	VZEROUPPER
 	RET
 
-// func sgemm8x32(kc int, a *float32, rsa, csa int, b *float32, rsb int, c *float32, ldc int, alpha, beta float32, rows int, mask uint32)
+// func sgemm12x16(kc int, a *float32, rsa, csa int, b *float32, rsb int, c *float32, ldc int, alpha, beta float32, rows int, mask uint32, cbias, rbias *float32)
+//
+// sgemm12x32 for a tile of at most 16 columns, at about half the cost:
+// one vector of B a step, row i of the tile in Z(8+2i) alone. The odd
+// registers stay zero and the store is sgemm12x32's, masked (the column
+// mask leaves the second vector of each row out).
+#define ZROWH(addr, t, c0) \
+	VBROADCASTSS addr, t \
+	VFMADD231PS  Z0, t, c0
+
+#define ZSTEP12H \
+	VMOVUPS (BX), Z0 \
+	ZROWH((AX), Z2, Z8) \
+	ZROWH((AX)(R9*1), Z3, Z10) \
+	ZROWH((AX)(R9*2), Z4, Z12) \
+	ZROWH((R10), Z5, Z14) \
+	ZROWH((R10)(R9*1), Z6, Z16) \
+	ZROWH((R10)(R9*2), Z7, Z18) \
+	ZROWH((R11), Z2, Z20) \
+	ZROWH((R11)(R9*1), Z3, Z22) \
+	ZROWH((R11)(R9*2), Z4, Z24) \
+	ZROWH((R12), Z5, Z26) \
+	ZROWH((R12)(R9*1), Z6, Z28) \
+	ZROWH((R12)(R9*2), Z7, Z30) \
+	ZADVANCE
+
+#define ZSTEP12HAHEAD \
+	PREFETCHT0 (AX)(SI*1) \
+	PREFETCHT0 44(AX)(SI*1) \
+	PREFETCHT0 (BX)(R8*1) \
+	ZSTEP12H
+
+TEXT ·sgemm12x16(SB), NOSPLIT, $0-104
+	ZARGS
+	ZPREFETCH4
+	ZPREFETCH4
+	ZPREFETCH4
+	ZZERO4(Z8, Z9, Z10, Z11, Z12, Z13, Z14, Z15)
+	ZZERO4(Z16, Z17, Z18, Z19, Z20, Z21, Z22, Z23)
+	ZZERO4(Z24, Z25, Z26, Z27, Z28, Z29, Z30, Z31)
+	ZNEXTA
+	ZLOOPSETUP
+	TESTQ DX, DX
+	JZ    z_tail
+	TESTQ SI, SI
+	JNZ   z_loop4next
+	CMPQ  R9, $4
+	JNE   z_loop4
+	CMPQ  R13, $48
+	JEQ   z_loop4
+	ZAHEAD
+
+z_loop4ahead:
+	ZSTEP12HAHEAD
+	ZSTEP12HAHEAD
+	ZSTEP12HAHEAD
+	ZSTEP12HAHEAD
+	DECQ DX
+	JNZ  z_loop4ahead
+	JMP  z_tail
+
+z_loop4next:
+	ZSTEP12H
+	ZSTEP12H
+	PREFETCHT0 (SI)
+	PREFETCHT0 64(SI)
+	ZSTEP12H
+	ZSTEP12H
+	PREFETCHT0 128(SI)
+	ADDQ       $192, SI
+	DECQ       DX
+	JNZ        z_loop4next
+	JMP        z_tail
+
+z_loop4:
+	ZSTEP12H
+	ZSTEP12H
+	ZSTEP12H
+	ZSTEP12H
+	DECQ DX
+	JNZ  z_loop4
+
+z_tail:
+	TESTQ CX, CX
+	JZ    z_store
+
+z_loop1:
+	ZSTEP12H
+	DECQ CX
+	JNZ  z_loop1
+
+z_store:
+	ZEPILOGUE
+	JEQ z_scaled
+	ZSCALE4(Z8, Z9, Z10, Z11, Z12, Z13, Z14, Z15)
+	ZSCALE4(Z16, Z17, Z18, Z19, Z20, Z21, Z22, Z23)
+	ZSCALE4(Z24, Z25, Z26, Z27, Z28, Z29, Z30, Z31)
+
+z_scaled:
+	ZBIASCOLS
+	ZCBIAS4(Z8, Z9, Z10, Z11, Z12, Z13, Z14, Z15)
+	ZCBIAS4(Z16, Z17, Z18, Z19, Z20, Z21, Z22, Z23)
+	ZCBIAS4(Z24, Z25, Z26, Z27, Z28, Z29, Z30, Z31)
+	ZBIASROWS
+	ZRBIAS4(0, Z8, Z9, Z10, Z11, Z12, Z13, Z14, Z15)
+	ZRBIAS4(16, Z16, Z17, Z18, Z19, Z20, Z21, Z22, Z23)
+	ZRBIAS4(32, Z24, Z25, Z26, Z27, Z28, Z29, Z30, Z31)
+
+z_biased:
+	ZMASKS
+	TESTL DX, DX
+	JZ    z_overwrite_partial
+	ZUPDM4(Z8, Z9, Z10, Z11, Z12, Z13, Z14, Z15)
+	ZUPDM4(Z16, Z17, Z18, Z19, Z20, Z21, Z22, Z23)
+	ZUPDM4(Z24, Z25, Z26, Z27, Z28, Z29, Z30, Z31)
+	VZEROUPPER
+	RET
+
+z_overwrite_partial:
+	ZPUTM4(Z8, Z9, Z10, Z11, Z12, Z13, Z14, Z15)
+	ZPUTM4(Z16, Z17, Z18, Z19, Z20, Z21, Z22, Z23)
+	ZPUTM4(Z24, Z25, Z26, Z27, Z28, Z29, Z30, Z31)
+
+z_done:
+	VZEROUPPER
+	RET
+
+// func sgemm8x32(kc int, a *float32, rsa, csa int, b *float32, rsb int, c *float32, ldc int, alpha, beta float32, rows int, mask uint32, cbias, rbias *float32)
 //
 // The first eight rows of sgemm12x32, for tiles of at most eight rows;
 // every store is masked.
-TEXT ·sgemm8x32(SB), NOSPLIT, $0-84
+TEXT ·sgemm8x32(SB), NOSPLIT, $0-104
 	ZARGS
 	ZPREFETCH4
 	ZPREFETCH4
@@ -391,6 +570,14 @@ z_store:
 	ZSCALE4(Z16, Z17, Z18, Z19, Z20, Z21, Z22, Z23)
 
 z_scaled:
+	ZBIASCOLS
+	ZCBIAS4(Z8, Z9, Z10, Z11, Z12, Z13, Z14, Z15)
+	ZCBIAS4(Z16, Z17, Z18, Z19, Z20, Z21, Z22, Z23)
+	ZBIASROWS
+	ZRBIAS4(0, Z8, Z9, Z10, Z11, Z12, Z13, Z14, Z15)
+	ZRBIAS4(16, Z16, Z17, Z18, Z19, Z20, Z21, Z22, Z23)
+
+z_biased:
 	ZMASKS
 	TESTL DX, DX
 	JZ    z_overwrite_partial
@@ -407,11 +594,11 @@ z_done:
 	VZEROUPPER
 	RET
 
-// func sgemm4x32(kc int, a *float32, rsa, csa int, b *float32, rsb int, c *float32, ldc int, alpha, beta float32, rows int, mask uint32)
+// func sgemm4x32(kc int, a *float32, rsa, csa int, b *float32, rsb int, c *float32, ldc int, alpha, beta float32, rows int, mask uint32, cbias, rbias *float32)
 //
 // The first four rows of sgemm12x32, for tiles of at most four rows;
 // every store is masked.
-TEXT ·sgemm4x32(SB), NOSPLIT, $0-84
+TEXT ·sgemm4x32(SB), NOSPLIT, $0-104
 	ZARGS
 	ZPREFETCH4
 	ZZERO4(Z8, Z9, Z10, Z11, Z12, Z13, Z14, Z15)
@@ -442,6 +629,12 @@ z_store:
 	ZSCALE4(Z8, Z9, Z10, Z11, Z12, Z13, Z14, Z15)
 
 z_scaled:
+	ZBIASCOLS
+	ZCBIAS4(Z8, Z9, Z10, Z11, Z12, Z13, Z14, Z15)
+	ZBIASROWS
+	ZRBIAS4(0, Z8, Z9, Z10, Z11, Z12, Z13, Z14, Z15)
+
+z_biased:
 	ZMASKS
 	TESTL DX, DX
 	JZ    z_overwrite_partial
@@ -456,8 +649,8 @@ z_done:
 	VZEROUPPER
 	RET
 
-// func sgemm6x16(kc int, a *float32, rsa, csa int, b *float32, rsb int, c *float32, ldc int, alpha, beta float32)
-TEXT ·sgemm6x16(SB), NOSPLIT, $0-72
+// func sgemm6x16(kc int, a *float32, rsa, csa int, b *float32, rsb int, c *float32, ldc int, alpha, beta float32, cbias, rbias *float32)
+TEXT ·sgemm6x16(SB), NOSPLIT, $0-88
 	MOVQ kc+0(FP), CX
 	MOVQ a+8(FP), AX
 	MOVQ rsa+16(FP), R9
@@ -553,6 +746,42 @@ y_store:
 	VMULPS Y0, Y15, Y15
 
 y_scaled:
+	MOVQ  cbias+72(FP), R10
+	TESTQ R10, R10
+	JZ    y_rowbias
+	VMOVUPS (R10), Y0
+	VMOVUPS 32(R10), Y1
+
+#define YCBIAS(c0, c1) \
+	VADDPS Y0, c0, c0 \
+	VADDPS Y1, c1, c1
+
+	YCBIAS(Y4, Y5)
+	YCBIAS(Y6, Y7)
+	YCBIAS(Y8, Y9)
+	YCBIAS(Y10, Y11)
+	YCBIAS(Y12, Y13)
+	YCBIAS(Y14, Y15)
+	JMP y_biased
+
+y_rowbias:
+	MOVQ  rbias+80(FP), R10
+	TESTQ R10, R10
+	JZ    y_biased
+
+#define YRBIAS(off, c0, c1) \
+	VBROADCASTSS off(R10), Y0 \
+	VADDPS       Y0, c0, c0 \
+	VADDPS       Y0, c1, c1
+
+	YRBIAS(0, Y4, Y5)
+	YRBIAS(4, Y6, Y7)
+	YRBIAS(8, Y8, Y9)
+	YRBIAS(12, Y10, Y11)
+	YRBIAS(16, Y12, Y13)
+	YRBIAS(20, Y14, Y15)
+
+y_biased:
 	MOVL beta+68(FP), DX
 	SHLL $1, DX
 	JZ   y_overwrite
@@ -733,7 +962,7 @@ v_reduce:
 	VZEROUPPER
 	RET
 
-// func sgemm1x32(kc int, a *float32, rsa, csa int, b *float32, rsb int, c *float32, ldc int, alpha, beta float32, rows int, mask uint32)
+// func sgemm1x32(kc int, a *float32, rsa, csa int, b *float32, rsb int, c *float32, ldc int, alpha, beta float32, rows int, mask uint32, cbias, rbias *float32)
 //
 // The first row of sgemm12x32, for tiles of one row: four steps in a row
 // accumulate in separate registers (Z8 to Z15), so that the adds of one
@@ -745,7 +974,7 @@ v_reduce:
 	ADDQ R13, AX \
 	ADDQ R14, BX
 
-TEXT ·sgemm1x32(SB), NOSPLIT, $0-84
+TEXT ·sgemm1x32(SB), NOSPLIT, $0-104
 	ZARGS
 	PREFETCHROW(124)
 	ZZERO4(Z8, Z9, Z10, Z11, Z12, Z13, Z14, Z15)
@@ -783,6 +1012,12 @@ z_store:
 	VMULPS Z0, Z9, Z9
 
 z_scaled:
+	ZBIASCOLS
+	ZCBIAS(Z8, Z9)
+	ZBIASROWS
+	ZRBIAS(0, Z8, Z9)
+
+z_biased:
 	ZMASKS
 	TESTL DX, DX
 	JZ    z_overwrite_partial

@@ -62,7 +62,7 @@ func BenchmarkSgemmMap(b *testing.B) {
 	}{{"none", nil}, {"relu", ReLU}, {"tanh", Tanh}} {
 		b.Run(s.name, func(b *testing.B) {
 			for i := 0; i < b.N; i++ {
-				SgemmMap(s.f, false, true, m, n, k, 1, x, k, w, k, 0, c, n)
+				SgemmMap(s.f, false, true, m, n, k, 1, x, k, w, k, 0, nil, c, n)
 			}
 			b.ReportMetric(2*float64(m*n*k)*float64(b.N)/b.Elapsed().Seconds()/1e9, "GFLOP/s")
 		})
@@ -77,7 +77,7 @@ func BenchmarkMicroKernel(b *testing.B) {
 		b.Run(kern.name, func(b *testing.B) {
 			a, bp, c := make([]float32, kern.mr*kc), make([]float32, kc*kern.nr), make([]float32, kern.mr*kern.nr)
 			for i := 0; i < b.N; i++ {
-				kern.fn(kc, a, 1, kern.mr, bp, kern.nr, c, kern.nr, kern.mr, kern.nr, 1, 1)
+				kern.fn(kc, a, 1, kern.mr, bp, kern.nr, c, kern.nr, kern.mr, kern.nr, 1, 1, tileBias{})
 			}
 			b.ReportMetric(2*float64(kern.mr*kern.nr*kc)*float64(b.N)/b.Elapsed().Seconds()/1e9, "GFLOP/s")
 		})

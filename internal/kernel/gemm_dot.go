@@ -88,7 +88,7 @@ func gemmDot(p *gemmArgs, threads int) {
 					}
 				}
 			}
-			addTile(p.c[i0*p.rsc+j0:], p.rsc, 1, out[:], 4, mv, nv, p.alpha, p.beta)
+			addTile(p.c[i0*p.rsc+j0:], p.rsc, 1, out[:], 4, mv, nv, p.alpha, p.beta, p.bias.at(i0, j0))
 		}
 	})
 }
@@ -101,8 +101,10 @@ func gemmDot(p *gemmArgs, threads int) {
 func gemmDotThin(p *gemmArgs, threads int) {
 	// C(u,v) = x_u . y_v is c[u*cu+v*cv]: x are the many vectors.
 	x, ldx, nx, y, ldy, ny, cu, cv := p.a, p.rsa, p.m, p.b, p.csb, p.n, p.rsc, 1
+	bias := p.bias // its value for C(u,v) is bias.of(u, v)
 	if p.m < p.n {
 		x, ldx, nx, y, ldy, ny, cu, cv = p.b, p.csb, p.n, p.a, p.rsa, p.m, 1, p.rsc
+		bias.rows = !bias.rows
 	}
 	k, k16 := p.k, p.k&^15
 	groups := ceilDiv(nx, 8)
@@ -132,10 +134,14 @@ func gemmDotThin(p *gemmArgs, threads int) {
 						s += xu[q] * yv[q]
 					}
 					c := &p.c[u*cu+v*cv]
+					s *= p.alpha
+					if bias.v != nil {
+						s += bias.of(u, v)
+					}
 					if p.beta == 0 {
-						*c = p.alpha * s
+						*c = s
 					} else {
-						*c = p.alpha*s + p.beta**c
+						*c = s + p.beta**c
 					}
 				}
 			}

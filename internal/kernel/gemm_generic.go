@@ -11,7 +11,7 @@ const (
 // applies and as a check on the assembly ones.
 var goKernel = &gemmKernel{name: "go", mr: goMR, nr: goNR, mc: 128, kc: 256, nc: 2048, fn: kernelGo}
 
-func kernelGo(kc int, a []float32, rsa, csa int, b []float32, rsb int, c []float32, ldc, mv, nv int, alpha, beta float32) {
+func kernelGo(kc int, a []float32, rsa, csa int, b []float32, rsb int, c []float32, ldc, mv, nv int, alpha, beta float32, bias tileBias) {
 	var acc [goMR * goNR]float32
 	for p := 0; p < kc; p++ {
 		bp := b[p*rsb : p*rsb+goNR]
@@ -23,5 +23,5 @@ func kernelGo(kc int, a []float32, rsa, csa int, b []float32, rsb int, c []float
 			}
 		}
 	}
-	addTile(c, ldc, 1, acc[:], goNR, mv, nv, alpha, beta)
+	addTile(c, ldc, 1, acc[:], goNR, mv, nv, alpha, beta, bias)
 }

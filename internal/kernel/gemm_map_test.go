@@ -66,6 +66,6 @@ func TestSgemmMapAPI(t *testing.T) {
 	for i := 0; i < tc.m; i++ {
 		ReLU(want[i*ldc:i*ldc+tc.n], want[i*ldc:i*ldc+tc.n])
 	}
-	SgemmMap(ReLU, false, true, tc.m, tc.n, tc.k, 1, a, lda, b, ldb, 1, c, ldc)
+	SgemmMap(ReLU, false, true, tc.m, tc.n, tc.k, 1, a, lda, b, ldb, 1, nil, c, ldc)
 	sameBits(t, "SgemmMap(ReLU)", c, want)
 }

@@ -5,6 +5,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"runtime"
+	"slices"
 	"sync"
 	"testing"
 )
@@ -180,11 +181,11 @@ func TestSgemmAliased(t *testing.T) {
 func TestSgemmAuto(t *testing.T) {
 	rng := rand.New(rand.NewPCG(3, 4))
 	// Shapes that pick each path: blocked, direct, dot products (one to
-	// four rows or columns, or up to fifteen with a long k) and the
-	// narrow kernel.
+	// four rows or columns, or up to fifteen with a long k), the narrow
+	// kernel and (A read transposed) blocked by packPays.
 	shapes := [][3]int{{128, 256, 784}, {256, 10, 256}, {64, 64, 64}, {300, 200, 100}, {5, 600, 7},
 		{256, 1, 512}, {256, 2, 1024}, {1, 256, 784}, {3, 70, 33}, {400, 390, 410},
-		{32, 9, 676}, {15, 40, 517}}
+		{32, 9, 676}, {15, 40, 517}, {40, 200, 1024}}
 	for _, s := range shapes {
 		for tr := 0; tr < 4; tr++ {
 			tc := gemmCase{transA: tr&1 != 0, transB: tr&2 != 0, m: s[0], n: s[1], k: s[2], alpha: 1, beta: 0, pad: 3, off: 1}
@@ -371,8 +372,9 @@ func FuzzSgemm(f *testing.F) {
 	})
 }
 
-// TestMicroKernelEdges checks every partial tile of every micro-kernel:
-// the mv-by-nv corner gets alpha*A*B + beta*C and nothing else changes.
+// TestMicroKernelEdges checks every partial tile of every micro-kernel,
+// without a bias and with one on columns or on rows: the mv-by-nv corner
+// gets alpha*A*B + bias + beta*C and nothing else changes.
 func TestMicroKernelEdges(t *testing.T) {
 	rng := rand.New(rand.NewPCG(7, 8))
 	const kc, ldc = 5, 40
@@ -385,22 +387,98 @@ func TestMicroKernelEdges(t *testing.T) {
 			b[i] = rng.Float32() - 0.5
 		}
 		for _, beta := range []float32{0, 0.5} {
-			for mv := 1; mv <= kern.mr; mv++ {
-				for nv := 1; nv <= kern.nr; nv++ {
-					c := make([]float32, kern.mr*ldc)
-					for i := range c {
-						c[i] = sentinel
-					}
-					want := append([]float32(nil), c...)
-					sgemmRef(false, false, mv, nv, kc, 2, a, kc, b, kern.nr, beta, want, ldc)
-					// A is stored row by row here: element (i,p) at i*kc+p.
-					kern.fn(kc, a, kc, 1, b, kern.nr, c, ldc, mv, nv, 2, beta)
-					for i := range c {
-						if d := math.Abs(float64(c[i] - want[i])); d > 1e-3 {
-							t.Fatalf("%s: mv=%d nv=%d beta=%g: c[%d] = %g, want %g", kern.name, mv, nv, beta, i, c[i], want[i])
+			for bi, rows := range []bool{false, false, true} {
+				for mv := 1; mv <= kern.mr; mv++ {
+					for nv := 1; nv <= kern.nr; nv++ {
+						c := make([]float32, kern.mr*ldc)
+						for i := range c {
+							c[i] = sentinel
+						}
+						want := append([]float32(nil), c...)
+						sgemmRef(false, false, mv, nv, kc, 2, a, kc, b, kern.nr, beta, want, ldc)
+						var bias tileBias
+						if bi > 0 {
+							// Exactly the tile's values: reading past them shows.
+							bias = tileBias{v: make([]float32, nv), rows: rows}
+							if rows {
+								bias.v = make([]float32, mv)
+							}
+							for i := range bias.v {
+								bias.v[i] = rng.Float32()
+							}
+							for i := 0; i < mv; i++ {
+								for j := 0; j < nv; j++ {
+									want[i*ldc+j] += bias.of(i, j)
+								}
+							}
+						}
+						// A is stored row by row here: element (i,p) at i*kc+p.
+						kern.fn(kc, a, kc, 1, b, kern.nr, c, ldc, mv, nv, 2, beta, bias)
+						for i := range c {
+							if d := math.Abs(float64(c[i] - want[i])); d > 1e-3 {
+								t.Fatalf("%s: mv=%d nv=%d beta=%g bias=%d: c[%d] = %g, want %g", kern.name, mv, nv, beta, bi, i, c[i], want[i])
+							}
 						}
 					}
 				}
+			}
+		}
+	}
+}
+
+// TestSgemmBias checks a bias on the columns or on the rows of C, added
+// by the product as it stores C, on every path, kernel and thread count:
+// with beta 0 the result must equal, bit for bit, the product with beta
+// 1 added to a C that holds the bias; with beta 0.5 it is compared with
+// the reference.
+func TestSgemmBias(t *testing.T) {
+	rng := rand.New(rand.NewPCG(11, 12))
+	biasShapes := [][3]int{{1, 1, 1}, {13, 33, 0}, {33, 65, 63}, {65, 33, 31}, {127, 2, 65}, {5, 2, 40},
+		{2, 40, 70}, {20, 70, 19}, {40, 13, 70}, {4, 100, 40}}
+	for _, kern := range blockedKernels() {
+		for _, path := range []int{pathAuto, pathDirect, pathPacked, pathDot} {
+			for _, threads := range []int{1, 3} {
+				t.Run(fmt.Sprintf("%s/path=%d/threads=%d", kern.name, path, threads), func(t *testing.T) {
+					for si, s := range biasShapes {
+						for tr := 0; tr < 4; tr++ {
+							rows := (si+tr)%2 == 0
+							tc := gemmCase{transA: tr&1 != 0, transB: tr&2 != 0, m: s[0], n: s[1], k: s[2],
+								alpha: float32(1 + si%2), pad: (si + tr) % 3 * 5}
+							a, lda, b, ldb, c, ldc := tc.operands(rng)
+							bias := tileBias{v: make([]float32, tc.n), rows: rows}
+							if rows {
+								bias.v = make([]float32, tc.m)
+							}
+							for i := range bias.v {
+								bias.v[i] = rng.Float32() - 0.5
+							}
+							want := slices.Clone(c)
+							for i := 0; i < tc.m; i++ {
+								for j := 0; j < tc.n; j++ {
+									want[i*ldc+j] = bias.of(i, j)
+								}
+							}
+							p := newGemmArgs(tc.transA, tc.transB, tc.m, tc.n, tc.k, tc.alpha, a, lda, b, ldb, 1, want, ldc)
+							p.run(kern, threads, path)
+							p = newGemmArgs(tc.transA, tc.transB, tc.m, tc.n, tc.k, tc.alpha, a, lda, b, ldb, 0, c, ldc)
+							p.bias = bias
+							p.run(kern, threads, path)
+							sameBits(t, fmt.Sprintf("%v/rows=%v", tc, rows), c, want)
+
+							tc.beta = 0.5
+							tc.check(t, rng, func(a []float32, lda int, b []float32, ldb int, c []float32, ldc int) {
+								p := newGemmArgs(tc.transA, tc.transB, tc.m, tc.n, tc.k, tc.alpha, a, lda, b, ldb, tc.beta, c, ldc)
+								for i := 0; i < tc.m; i++ {
+									for j := 0; j < tc.n; j++ {
+										c[i*ldc+j] -= bias.of(i, j) / tc.beta // the reference adds beta*C
+									}
+								}
+								p.bias = bias
+								p.run(kern, threads, path)
+							})
+						}
+					}
+				})
 			}
 		}
 	}
