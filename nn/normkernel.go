@@ -34,11 +34,17 @@ func (l normLayout) split(n int, f func(lo, hi int)) {
 // count returns the number of values in each group.
 func (l normLayout) count() int { return l.outer * l.inner }
 
-// each calls f(a, off) for the start off of every run of inner values of
-// group c, a being the outer index.
-func (l normLayout) each(c int, f func(off int)) {
+// runs calls f(c, off) for the start off of every run of inner values of
+// groups c0..c1, in the order they lie in memory: the groups' runs of
+// outer index 0, then 1, and so on. Each group's runs come in the order
+// of their outer index, so sums over them do not depend on c0 and c1;
+// walking the tensor in order rather than group by group (runs
+// groups*inner values apart) lets the hardware prefetch it.
+func (l normLayout) runs(c0, c1 int, f func(c, off int)) {
 	for a := 0; a < l.outer; a++ {
-		f((a*l.groups + c) * l.inner)
+		for c := c0; c < c1; c++ {
+			f(c, (a*l.groups+c)*l.inner)
+		}
 	}
 }
 
@@ -51,36 +57,36 @@ func normStats(x []float32, l normLayout) (mean, variance []float32) {
 		rowStats(x, mean, variance, l)
 		return mean, variance
 	}
-	n := float64(l.count())
-	l.split(l.groups, func(c0, c1 int) {
-		d := make([]float32, l.inner)
-		for c := c0; c < c1; c++ {
-			mean[c], variance[c] = groupStats(x, l, c, n, d)
-		}
-	})
+	l.split(l.groups, func(c0, c1 int) { groupStats(x, mean, variance, l, c0, c1) })
 	return mean, variance
 }
 
-// groupStats returns the mean and biased variance of group c of x, which
-// holds n values; d is scratch of l.inner values. Each run is summed by
-// kernel.Sum and kernel.Dot, whose rounding error does not grow with its
-// length, and the runs' sums are added in float64. The second pass
-// corrects the first (the corrected two-pass algorithm): with d = x - m0
-// for the first pass's mean m0, mean = m0 + mean(d) and var = mean(d^2) -
-// mean(d)^2, whose sums hold only the small deviations, so that a mean
-// far from zero costs no digits of the variance.
-func groupStats(x []float32, l normLayout, c int, n float64, d []float32) (mean, variance float32) {
-	var s float64
-	l.each(c, func(off int) { s += float64(kernel.Sum(x[off : off+l.inner])) })
-	m0 := float32(s / n)
-	var sd, q float64
-	l.each(c, func(off int) {
-		kernel.NormApply(d, x[off:off+l.inner], m0, 1, 0)
-		sd += float64(kernel.Sum(d))
-		q += float64(kernel.Dot(d, d))
+// groupStats sets the mean and biased variance of groups c0..c1 of x.
+// Each run is summed by kernel.Sum and kernel.Dot, whose rounding error
+// does not grow with its length, and the runs' sums are added in
+// float64. The second pass corrects the first (the corrected two-pass
+// algorithm): with d = x - m0 for the first pass's mean m0, mean = m0 +
+// mean(d) and var = mean(d^2) - mean(d)^2, whose sums hold only the small
+// deviations, so that a mean far from zero costs no digits of the
+// variance.
+func groupStats(x, mean, variance []float32, l normLayout, c0, c1 int) {
+	n := float64(l.count())
+	acc := make([]float64, 3*(c1-c0))
+	s, sd, q := acc[:c1-c0], acc[c1-c0:2*(c1-c0)], acc[2*(c1-c0):]
+	l.runs(c0, c1, func(c, off int) { s[c-c0] += float64(kernel.Sum(x[off : off+l.inner])) })
+	for c := c0; c < c1; c++ {
+		mean[c] = float32(s[c-c0] / n)
+	}
+	d := make([]float32, l.inner)
+	l.runs(c0, c1, func(c, off int) {
+		kernel.NormApply(d, x[off:off+l.inner], mean[c], 1, 0)
+		sd[c-c0] += float64(kernel.Sum(d))
+		q[c-c0] += float64(kernel.Dot(d, d))
 	})
-	e := sd / n
-	return float32(float64(m0) + e), float32(max(q/n-e*e, 0))
+	for c := c0; c < c1; c++ {
+		e := sd[c-c0] / n
+		mean[c], variance[c] = float32(float64(mean[c])+e), float32(max(q[c-c0]/n-e*e, 0))
+	}
 }
 
 // rstd returns 1/sqrt(variance + eps) for every group.
@@ -101,18 +107,14 @@ func normApply(y, x, mean, rs, w, b []float32, l normLayout) {
 		return
 	}
 	l.split(l.groups, func(c0, c1 int) {
-		for c := c0; c < c1; c++ {
-			m, r := mean[c], rs[c]
-			l.each(c, func(off int) {
-				xs, ys := x[off:off+l.inner], y[off:off+l.inner]
-				switch {
-				case w == nil:
-					kernel.NormApply(ys, xs, m, r, 0)
-				default:
-					kernel.NormApply(ys, xs, m, r*w[c], b[c])
-				}
-			})
-		}
+		l.runs(c0, c1, func(c, off int) {
+			xs, ys := x[off:off+l.inner], y[off:off+l.inner]
+			if w == nil {
+				kernel.NormApply(ys, xs, mean[c], rs[c], 0)
+				return
+			}
+			kernel.NormApply(ys, xs, mean[c], rs[c]*w[c], b[c])
+		})
 	})
 }
 
@@ -135,40 +137,39 @@ func normBackward(gx, gw, gb, g, x, mean, rs, w []float32, l normLayout) {
 		layerBackward(gx, gw, gb, g, x, mean, rs, w, l)
 		return
 	}
-	l.split(l.groups, func(c0, c1 int) {
-		scratch, step := make([]float32, l.inner), new(kernel.NormGradStep)
-		for c := c0; c < c1; c++ {
-			groupBackward(gx, gw, gb, g, x, mean, rs, w, l, c, scratch, step)
-		}
-	})
+	l.split(l.groups, func(c0, c1 int) { groupBackward(gx, gw, gb, g, x, mean, rs, w, l, c0, c1) })
 }
 
-// groupBackward is normBackward's work on group c (a weight per group,
-// not perInner): its part of gx and, with a weight, its entries of gw and
-// gb. xhat is scratch of l.inner values; step is filled in for kernel.NormGrad.
-func groupBackward(gx, gw, gb, g, x, mean, rs, w []float32, l normLayout, c int, xhat []float32, step *kernel.NormGradStep) {
+// groupBackward is normBackward's work on groups c0..c1 (a weight per
+// group, not perInner): their part of gx and, with a weight, their
+// entries of gw and gb.
+func groupBackward(gx, gw, gb, g, x, mean, rs, w []float32, l normLayout, c0, c1 int) {
 	n := float64(l.count())
-	m, r := mean[c], rs[c]
-	wc := float32(1) // the weight of the whole group
-	if w != nil {
-		wc = w[c]
-	}
-	// Sums of g and g*xhat over the group, run by run (xhat the
-	// normalised input of the run); gxhat = g wc scales them.
-	var sb, sw float64
-	l.each(c, func(off int) {
-		kernel.NormApply(xhat, x[off:off+l.inner], m, r, 0)
+	// Sums of g and g*xhat over each group, run by run (xhat the
+	// normalised input of the run); gxhat = g w scales them.
+	acc := make([]float64, 2*(c1-c0))
+	sb, sw := acc[:c1-c0], acc[c1-c0:]
+	xhat := make([]float32, l.inner)
+	l.runs(c0, c1, func(c, off int) {
+		kernel.NormApply(xhat, x[off:off+l.inner], mean[c], rs[c], 0)
 		gr := g[off : off+l.inner]
-		sb += float64(kernel.Sum(gr))
-		sw += float64(kernel.Dot(gr, xhat))
+		sb[c-c0] += float64(kernel.Sum(gr))
+		sw[c-c0] += float64(kernel.Dot(gr, xhat))
 	})
-	if w != nil {
-		gw[c] += float32(sw)
-		gb[c] += float32(sb)
+	// r (gxhat - mg - xhat mgx), gxhat = g wc, wc the weight of the
+	// whole group.
+	steps := make([]kernel.NormGradStep, c1-c0)
+	for c := c0; c < c1; c++ {
+		wc := float32(1)
+		if w != nil {
+			wc = w[c]
+			gw[c] += float32(sw[c-c0])
+			gb[c] += float32(sb[c-c0])
+		}
+		steps[c-c0] = kernel.NormGradStep{M: mean[c], R: rs[c], W: wc,
+			MG: float32(sb[c-c0] * float64(wc) / n), MGX: float32(sw[c-c0] * float64(wc) / n)}
 	}
-	// r (gxhat - mg - xhat mgx), gxhat = g wc.
-	*step = kernel.NormGradStep{M: m, R: r, W: wc, MG: float32(sb * float64(wc) / n), MGX: float32(sw * float64(wc) / n)}
-	l.each(c, func(off int) {
-		kernel.NormGrad(gx[off:off+l.inner], g[off:off+l.inner], x[off:off+l.inner], step)
+	l.runs(c0, c1, func(c, off int) {
+		kernel.NormGrad(gx[off:off+l.inner], g[off:off+l.inner], x[off:off+l.inner], &steps[c-c0])
 	})
 }
