@@ -34,18 +34,27 @@ func (l normLayout) split(n int, f func(lo, hi int)) {
 // count returns the number of values in each group.
 func (l normLayout) count() int { return l.outer * l.inner }
 
-// runs calls f(c, off) for the start off of every run of inner values of
-// groups c0..c1, in the order they lie in memory: the groups' runs of
-// outer index 0, then 1, and so on. Each group's runs come in the order
-// of their outer index, so sums over them do not depend on c0 and c1;
-// walking the tensor in order rather than group by group (runs
-// groups*inner values apart) lets the hardware prefetch it.
-func (l normLayout) runs(c0, c1 int, f func(c, off int)) {
+// blocks calls f(at, n) for each outer index in turn, with the n values
+// of groups c0..c1 there, which lie side by side from at: the tensor in
+// the order it lies in memory rather than group by group (runs
+// groups*inner values apart), which lets the hardware prefetch it. Each
+// group's runs come in the order of their outer index, so sums over them
+// do not depend on c0 and c1.
+func (l normLayout) blocks(c0, c1 int, f func(at, n int)) {
+	n := (c1 - c0) * l.inner
 	for a := 0; a < l.outer; a++ {
-		for c := c0; c < c1; c++ {
-			f(c, (a*l.groups+c)*l.inner)
-		}
+		f((a*l.groups+c0)*l.inner, n)
 	}
+}
+
+// runs calls f(c, off) for the start off of every run of inner values of
+// groups c0..c1, block by block (see blocks).
+func (l normLayout) runs(c0, c1 int, f func(c, off int)) {
+	l.blocks(c0, c1, func(at, _ int) {
+		for c := c0; c < c1; c++ {
+			f(c, at+(c-c0)*l.inner)
+		}
+	})
 }
 
 // normStats returns the mean and the biased variance of every group of x,
@@ -100,22 +109,50 @@ func rstd(variance []float32, eps float32) []float32 {
 
 // normApply writes y = (x - mean) * rs * w + b for a weight per group
 // (not perInner: LayerNorm's rows run by layerForward), w and b nil for
-// the identity map, as (x - mean) * (rs * w) + b in one pass per run.
-func normApply(y, x, mean, rs, w, b []float32, l normLayout) {
+// the identity map, as (x - mean) * (rs * w) + b in one pass per run,
+// then act(y) on each block of runs (see blocks) while it is in cache
+// when act is not nil.
+func normApply(y, x, mean, rs, w, b []float32, l normLayout, act func(dst, x []float32)) {
 	if l.byRows() {
-		rowApply(y, x, mean, rs, w, b, l)
+		rowApply(y, x, mean, rs, w, b, l, act)
 		return
 	}
 	l.split(l.groups, func(c0, c1 int) {
-		l.runs(c0, c1, func(c, off int) {
-			xs, ys := x[off:off+l.inner], y[off:off+l.inner]
-			if w == nil {
-				kernel.NormApply(ys, xs, mean[c], rs[c], 0)
-				return
+		l.blocks(c0, c1, func(at, n int) {
+			for c := c0; c < c1; c++ {
+				off := at + (c-c0)*l.inner
+				xs, ys := x[off:off+l.inner], y[off:off+l.inner]
+				if w == nil {
+					kernel.NormApply(ys, xs, mean[c], rs[c], 0)
+				} else {
+					kernel.NormApply(ys, xs, mean[c], rs[c]*w[c], b[c])
+				}
 			}
-			kernel.NormApply(ys, xs, mean[c], rs[c]*w[c], b[c])
+			if act != nil {
+				act(y[at:at+n], y[at:at+n])
+			}
 		})
 	})
+}
+
+// actOut is an activation that normApply applied to its output, and that
+// output y: the gradient normBackward is given is then the activation's,
+// which it takes through the activation's derivative block by block (see
+// through). The zero actOut is no activation.
+type actOut struct {
+	grad func(dst, g, y []float32)
+	y    []float32
+}
+
+// through returns the n values of the gradient g from off on, taken
+// through the activation's derivative into scratch, or g's own values
+// without an activation.
+func (a actOut) through(scratch, g []float32, off, n int) []float32 {
+	if a.grad == nil {
+		return g[off : off+n]
+	}
+	a.grad(scratch[:n], g[off:off+n], a.y[off:off+n])
+	return scratch[:n]
 }
 
 // normBackward sets gx and adds to gw and gb (nil when w is nil) the
@@ -127,8 +164,13 @@ func normApply(y, x, mean, rs, w, b []float32, l normLayout) {
 //	dx = rs * (gxhat - mean(gxhat) - xhat * mean(gxhat * xhat))
 //	dw = sum g * xhat,  db = sum g
 //
-// the means and sums being over each group.
-func normBackward(gx, gw, gb, g, x, mean, rs, w []float32, l normLayout) {
+// the means and sums being over each group. With an activation act
+// (groups of runs only, neither perInner nor byRows), g is the gradient
+// of act's output, and that of y is taken from it.
+func normBackward(gx, gw, gb, g, x, mean, rs, w []float32, l normLayout, act actOut) {
+	if act.grad != nil && (l.byRows() || l.perInner) {
+		panic("nn: normBackward: an activation's gradient along rows")
+	}
 	if l.byRows() {
 		rowBackward(gx, gw, gb, g, x, mean, rs, w, l)
 		return
@@ -137,24 +179,28 @@ func normBackward(gx, gw, gb, g, x, mean, rs, w []float32, l normLayout) {
 		layerBackward(gx, gw, gb, g, x, mean, rs, w, l)
 		return
 	}
-	l.split(l.groups, func(c0, c1 int) { groupBackward(gx, gw, gb, g, x, mean, rs, w, l, c0, c1) })
+	l.split(l.groups, func(c0, c1 int) { groupBackward(gx, gw, gb, g, x, mean, rs, w, l, act, c0, c1) })
 }
 
 // groupBackward is normBackward's work on groups c0..c1 (a weight per
 // group, not perInner): their part of gx and, with a weight, their
-// entries of gw and gb.
-func groupBackward(gx, gw, gb, g, x, mean, rs, w []float32, l normLayout, c0, c1 int) {
+// entries of gw and gb, g taken through act.
+func groupBackward(gx, gw, gb, g, x, mean, rs, w []float32, l normLayout, act actOut, c0, c1 int) {
 	n := float64(l.count())
 	// Sums of g and g*xhat over each group, run by run (xhat the
 	// normalised input of the run); gxhat = g w scales them.
 	acc := make([]float64, 2*(c1-c0))
 	sb, sw := acc[:c1-c0], acc[c1-c0:]
-	xhat := make([]float32, l.inner)
-	l.runs(c0, c1, func(c, off int) {
-		kernel.NormApply(xhat, x[off:off+l.inner], mean[c], rs[c], 0)
-		gr := g[off : off+l.inner]
-		sb[c-c0] += float64(kernel.Sum(gr))
-		sw[c-c0] += float64(kernel.Dot(gr, xhat))
+	xhat, ga := make([]float32, l.inner), make([]float32, (c1-c0)*l.inner)
+	l.blocks(c0, c1, func(at, n int) {
+		gs := act.through(ga, g, at, n)
+		for c := c0; c < c1; c++ {
+			i := (c - c0) * l.inner
+			kernel.NormApply(xhat, x[at+i:at+i+l.inner], mean[c], rs[c], 0)
+			gr := gs[i : i+l.inner]
+			sb[c-c0] += float64(kernel.Sum(gr))
+			sw[c-c0] += float64(kernel.Dot(gr, xhat))
+		}
 	})
 	// r (gxhat - mg - xhat mgx), gxhat = g wc, wc the weight of the
 	// whole group.
@@ -169,7 +215,11 @@ func groupBackward(gx, gw, gb, g, x, mean, rs, w []float32, l normLayout, c0, c1
 		steps[c-c0] = kernel.NormGradStep{M: mean[c], R: rs[c], W: wc,
 			MG: float32(sb[c-c0] * float64(wc) / n), MGX: float32(sw[c-c0] * float64(wc) / n)}
 	}
-	l.runs(c0, c1, func(c, off int) {
-		kernel.NormGrad(gx[off:off+l.inner], g[off:off+l.inner], x[off:off+l.inner], &steps[c-c0])
+	l.blocks(c0, c1, func(at, n int) {
+		gs := act.through(ga, g, at, n)
+		for c := c0; c < c1; c++ {
+			i := (c - c0) * l.inner
+			kernel.NormGrad(gx[at+i:at+i+l.inner], gs[i:i+l.inner], x[at+i:at+i+l.inner], &steps[c-c0])
+		}
 	})
 }
