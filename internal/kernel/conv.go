@@ -93,6 +93,8 @@ func (cv Conv) ForwardMap(y, x, wt, bias []float32, act func(lo, hi int)) {
 	cv.check("Conv.Forward", x, y, wt)
 	_, _, l, k := cv.dims()
 	m := cv.O * l
+	w, release := cv.weightOf(wt)
+	defer release()
 	cv.chunks(func(b0, b1, threads int, buf []float32) {
 		nc := (b1 - b0) * l
 		perImage := b1-b0 == 1 || l >= convImageCols || cv.direct9()
@@ -103,7 +105,7 @@ func (cv Conv) ForwardMap(y, x, wt, bias []float32, act func(lo, hi int)) {
 			out, step, ldo = buf[k*nc:k*nc+cv.O*nc], l, nc
 		}
 		cv.unfoldBlocks(buf, x, b0, b1, threads, func(c0, c1 int, cols []float32) {
-			cv.product(out, step, ldo, wt, cols, nc, bias, c0, c1, b1-b0, threads)
+			cv.product(out, step, ldo, w, cols, nc, bias, c0, c1, b1-b0, threads)
 		})
 		if !perImage {
 			for b := b0; b < b1; b++ {
@@ -119,12 +121,12 @@ func (cv Conv) ForwardMap(y, x, wt, bias []float32, act func(lo, hi int)) {
 // product sets (c0 == 0) or adds to (c0 > 0) the maps of images whose
 // columns of channels c0..c1 lie side by side in cols [(c1-c0)*KH*KW,
 // images*l], rows ldc values apart, the product of those channels'
-// columns of wt, plus bias [O] when it is not nil and c0 == 0: channel o
+// columns of w, plus bias [O] when it is not nil and c0 == 0: channel o
 // of the i-th image at out[i*step+o*ldo:], l values. The images'
 // products are one when step is l (the maps side by side, ldo at least
 // images*l) and one each otherwise, or conv9's.
-func (cv Conv) product(out []float32, step, ldo int, wt, cols []float32, ldc int, bias []float32, c0, c1, images, threads int) {
-	_, _, l, k := cv.dims()
+func (cv Conv) product(out []float32, step, ldo int, w convWeight, cols []float32, ldc int, bias []float32, c0, c1, images, threads int) {
+	_, _, l, _ := cv.dims()
 	if cv.direct9() {
 		// Nine window values are never split into channel blocks
 		// (blockChannels): c0, c1 span C.
@@ -135,13 +137,13 @@ func (cv Conv) product(out []float32, step, ldo int, wt, cols []float32, ldc int
 			bias = zeros
 		}
 		cv.images(0, images, threads, func(i int) {
-			conv9.forward(cols[i*l:], ldc, wt, bias, cv.O, out[i*step:], ldo, l)
+			conv9.forward(cols[i*l:], ldc, w.w, bias, cv.O, out[i*step:], ldo, l)
 		})
 		return
 	}
 	if step != l && images > 1 {
 		for i := range images {
-			cv.product(out[i*step:], step, ldo, wt, cols[i*l:], ldc, bias, c0, c1, 1, threads)
+			cv.product(out[i*step:], step, ldo, w, cols[i*l:], ldc, bias, c0, c1, 1, threads)
 		}
 		return
 	}
@@ -158,7 +160,7 @@ func (cv Conv) product(out []float32, step, ldo int, wt, cols []float32, ldc int
 		}
 	}
 	taps := cv.Win.KH * cv.Win.KW
-	p := newGemmArgs(false, false, cv.O, images*l, (c1-c0)*taps, 1, wt[c0*taps:], k, cols, ldc, beta, out, ldo)
+	p := newGemmArgs(false, false, cv.O, images*l, (c1-c0)*taps, 1, w.w[c0*taps:], w.ld, cols, ldc, beta, out, ldo)
 	p.run(activeKernel, threads, pathAuto)
 }
 
@@ -186,15 +188,17 @@ func (cv Conv) InputGradScaled(dx, gy, s, wt []float32) {
 // inputGrad is InputGrad of the maps gy times s, or of gy when s is nil,
 // with the sizes checked by the caller.
 func (cv Conv) inputGrad(dx, gy, s, wt, bias []float32) {
+	w, release := cv.weightOf(wt)
+	defer release()
 	cv.chunks(func(b0, b1, threads int, buf []float32) {
-		cv.inputChunk(dx, cv.mapsOf(gy, s, b0, b1), wt, bias, b0, b1, threads, buf)
+		cv.inputChunk(dx, cv.mapsOf(gy, s, b0, b1), w, bias, b0, b1, threads, buf)
 	})
 }
 
 // inputChunk is InputGrad for images b0..b1, given their maps g, with
 // the start of buf as scratch for their columns and, where g's maps are
 // not side by side, a copy of them (see inputCols).
-func (cv Conv) inputChunk(dx []float32, g convMaps, wt, bias []float32, b0, b1, threads int, buf []float32) {
+func (cv Conv) inputChunk(dx []float32, g convMaps, w convWeight, bias []float32, b0, b1, threads int, buf []float32) {
 	oh, ow, l, k := cv.dims()
 	img, hw := cv.C*cv.H*cv.W, cv.H*cv.W
 	nc := (b1 - b0) * l
@@ -226,12 +230,12 @@ func (cv Conv) inputChunk(dx []float32, g convMaps, wt, bias []float32, b0, b1, 
 		step := cv.blockChannels(nc)
 		for c0 := 0; c0 < cv.C; c0 += step {
 			c1 := min(cv.C, c0+step)
-			cols := cv.inputCols(buf, g, gs, wt, c0, c1, b0, b1, threads)
+			cols := cv.inputCols(buf, g, gs, w, c0, c1, b0, b1, threads)
 			walkPhases(cols, nc, dx[b0*img:b1*img], b1-b0, cv.C, c0, c1, cv.H, cv.W, cv.Win, walk, threads)
 		}
 		return
 	}
-	cols := cv.inputCols(buf, g, gs, wt, 0, cv.C, b0, b1, threads)
+	cols := cv.inputCols(buf, g, gs, w, 0, cv.C, b0, b1, threads)
 	if stripsFit(cv.H, cv.W, cv.Win) {
 		walkStrips(cols, nc, dx[b0*img:b1*img], b1-b0, cv.C, cv.H, cv.W, cv.Win, true, threads)
 		return
@@ -298,6 +302,33 @@ func (cv Conv) blockChannels(nc int) int {
 	taps, nr := cv.Win.KH*cv.Win.KW, activeKernel.nr
 	unit := nr / gcd(taps, nr)
 	return roundUp(ceilDiv(convFoldFloats, taps*nc), unit)
+}
+
+// convWeight is a convolution's weight [O, C*KH*KW] as the products read
+// it: row o at w[o*ld:].
+type convWeight struct {
+	w  []float32
+	ld int
+}
+
+// weightOf returns wt as the products read it, and the function that
+// releases it when they are done. Rows that lie a multiple of 4 KiB apart
+// (aliases: the 1024 values of dcgan's 64->128 4x4 layer) are copied,
+// each 16 values (a cache line) longer than the last: read in place, the
+// rows a register tile reads side by side would fall in one L1 set, and
+// every product would copy the part of the rows it reads, once per chunk
+// of images and block of channels instead of once per call.
+func (cv Conv) weightOf(wt []float32) (convWeight, func()) {
+	_, _, _, k := cv.dims()
+	if !aliases(k, 1) {
+		return convWeight{wt, k}, func() {}
+	}
+	ld := k + 16
+	buf := getBuf(cv.O * ld)
+	for o := range cv.O {
+		copy(buf[o*ld:o*ld+k], wt[o*k:(o+1)*k])
+	}
+	return convWeight{buf, ld}, func() { putBuf(buf) }
 }
 
 // gcd returns the greatest common divisor of a and b.

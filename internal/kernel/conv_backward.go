@@ -13,7 +13,9 @@ func (cv Conv) Backward(dx, dw, x, gy, wt []float32) {
 	_, _, l, k := cv.dims()
 	cv.checkWith("Conv.Backward", x, wt, convOut{"map", gy, cv.N * cv.O * l},
 		convOut{"image gradient", dx, cv.N * cv.C * cv.H * cv.W}, convOut{"weight gradient", dw, cv.O * k})
-	cv.weightGrad(dw, x, cv.gathered(gy), cv.inputStep(dx, wt))
+	w, release := cv.weightOf(wt)
+	defer release()
+	cv.weightGrad(dw, x, cv.gathered(gy), cv.inputStep(dx, w))
 }
 
 // gathered returns the maps of gy as weightGrad takes them: those of
@@ -27,13 +29,13 @@ func (cv Conv) gathered(gy []float32) func(buf []float32, b0, b1, threads int) [
 
 // inputStep returns the step that sets a chunk's images of dx as
 // weightGrad runs it, or nil when dx is nil.
-func (cv Conv) inputStep(dx, wt []float32) func(g []float32, b0, b1, threads int, buf []float32) {
+func (cv Conv) inputStep(dx []float32, w convWeight) func(g []float32, b0, b1, threads int, buf []float32) {
 	if dx == nil {
 		return nil
 	}
 	_, _, l, _ := cv.dims()
 	return func(g []float32, b0, b1, threads int, buf []float32) {
-		cv.inputChunk(dx, convMaps{g: g, step: l, ld: (b1 - b0) * l}, wt, nil, b0, b1, threads, buf)
+		cv.inputChunk(dx, convMaps{g: g, step: l, ld: (b1 - b0) * l}, w, nil, b0, b1, threads, buf)
 	}
 }
 

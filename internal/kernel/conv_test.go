@@ -85,7 +85,8 @@ func TestConv(t *testing.T) {
 		{N: 4, C: 1, H: 6, W: 6, O: 8, Win: Window{KH: 3, KW: 3, StrideH: 2, StrideW: 2, PadH: 1, PadW: 1}},
 		// convnet's conv1, whose maps are pooled as they are made.
 		{N: 3, C: 1, H: 28, W: 28, O: 32, Win: Window{KH: 3, KW: 3}},
-		// Weight rows of 1024 values, which the products read packed.
+		// Weight rows of 1024 values, which the products read from a copy
+		// with longer rows (weightOf).
 		{N: 3, C: 64, H: 6, W: 6, O: 13, Win: Window{KH: 4, KW: 4, StrideH: 2, StrideW: 2, PadH: 1, PadW: 1}},
 		// The phases' columns a block of channels at a time
 		// (blockChannels), the last block shorter.
