@@ -171,7 +171,7 @@ func (cv Conv) product(out []float32, step, ldo int, w convWeight, cols []float3
 // ConvTranspose2d is this product.
 func (cv Conv) InputGrad(dx, gy, wt, bias []float32) {
 	cv.check("Conv.InputGrad", dx, gy, wt)
-	cv.inputGrad(dx, gy, nil, wt, bias)
+	cv.inputGrad(dx, gy, ActGrad{}, wt, bias)
 }
 
 // InputGradScaled is InputGrad without bias of the maps gy times s [N, O,
@@ -182,16 +182,38 @@ func (cv Conv) InputGradScaled(dx, gy, s, wt []float32) {
 	_, _, l, _ := cv.dims()
 	n := cv.N * cv.O * l
 	cv.checkWith("Conv.InputGradScaled", dx, wt, convOut{"map", gy, n}, convOut{"scale", s, n})
-	cv.inputGrad(dx, gy, s, wt, nil)
+	cv.inputGrad(dx, gy, ActGrad{Y: s}, wt, nil)
 }
 
-// inputGrad is InputGrad of the maps gy times s, or of gy when s is nil,
-// with the sizes checked by the caller.
-func (cv Conv) inputGrad(dx, gy, s, wt, bias []float32) {
+// ActGrad is an activation applied to a convolution's maps, for the
+// gradients taken through it: Y holds its outputs, laid out as the maps,
+// and Grad(dst, g, y) sets dst to the gradient with respect to its inputs
+// given g, the gradient with respect to its outputs y, value by value.
+// The gradients of a convolution followed by the activation then take
+// the maps' gradient chunk by chunk as the products read it, never
+// storing it all.
+type ActGrad struct {
+	Y    []float32
+	Grad func(dst, g, y []float32)
+}
+
+// InputGradAct is InputGrad without bias of the gradient gy of act's
+// outputs taken through act as the maps' gradient is read.
+func (cv Conv) InputGradAct(dx, gy, wt []float32, act ActGrad) {
+	_, _, l, _ := cv.dims()
+	n := cv.N * cv.O * l
+	cv.checkWith("Conv.InputGradAct", dx, wt, convOut{"map", gy, n}, convOut{"activation", act.Y, n})
+	cv.inputGrad(dx, gy, act, wt, nil)
+}
+
+// inputGrad is InputGrad of the maps gy taken through act (act.Grad
+// nil: times act.Y, or gy itself when that is nil too), with the sizes
+// checked by the caller.
+func (cv Conv) inputGrad(dx, gy []float32, act ActGrad, wt, bias []float32) {
 	w, release := cv.weightOf(wt)
 	defer release()
 	cv.chunks(func(b0, b1, threads int, buf []float32) {
-		cv.inputChunk(dx, cv.mapsOf(gy, s, b0, b1), w, bias, b0, b1, threads, buf)
+		cv.inputChunk(dx, cv.mapsOf(gy, act, b0, b1), w, bias, b0, b1, threads, buf)
 	})
 }
 
@@ -203,8 +225,12 @@ func (cv Conv) inputChunk(dx []float32, g convMaps, w convWeight, bias []float32
 	img, hw := cv.C*cv.H*cv.W, cv.H*cv.W
 	nc := (b1 - b0) * l
 	var gs []float32
-	if !cv.direct9() {
+	if !cv.direct9() || g.act != nil {
 		gs = cv.sideBySide(buf[k*nc:], g, b1-b0)
+	}
+	if cv.direct9() && g.act != nil {
+		// conv9 multiplies by a scale as it reads the maps, never more.
+		g = convMaps{g: gs, step: l, ld: nc}
 	}
 	phases := phasesFit(cv.H, cv.W, oh, ow, cv.Win)
 	if bias != nil || !phases {
@@ -381,27 +407,29 @@ func (cv Conv) unfold(buf, x []float32, b0, b1, threads int) []float32 {
 // convMaps are the maps (or their gradient) of a chunk of images as the
 // products read them: channel o of the chunk's i-th image is the l
 // values at g[i*step+o*ld:], times those at the same place in s, value
-// by value, when s is not nil.
+// by value, when s is not nil, or act of those two when act is not nil
+// (see ActGrad).
 type convMaps struct {
 	g, s     []float32
+	act      func(dst, g, s []float32)
 	step, ld int
 }
 
-// mapsOf returns the maps of images b0..b1 of gy [N, O, OH, OW], times
-// those of s when s is not nil, in place.
-func (cv Conv) mapsOf(gy, s []float32, b0, b1 int) convMaps {
+// mapsOf returns the maps of images b0..b1 of gy [N, O, OH, OW] taken
+// through act (see inputGrad), in place.
+func (cv Conv) mapsOf(gy []float32, act ActGrad, b0, b1 int) convMaps {
 	_, _, l, _ := cv.dims()
 	m := cv.O * l
-	mp := convMaps{g: gy[b0*m : b1*m], step: m, ld: l}
-	if s != nil {
-		mp.s = s[b0*m : b1*m]
+	mp := convMaps{g: gy[b0*m : b1*m], act: act.Grad, step: m, ld: l}
+	if act.Y != nil {
+		mp.s = act.Y[b0*m : b1*m]
 	}
 	return mp
 }
 
 // sideBySide returns the maps of mp, a chunk of images, side by side,
-// [O, images*l]: in place when they lie so, copied (multiplied by s)
-// into the start of buf otherwise.
+// [O, images*l]: in place when they lie so, copied (multiplied by s, or
+// through act) into the start of buf otherwise.
 func (cv Conv) sideBySide(buf []float32, mp convMaps, images int) []float32 {
 	_, _, l, _ := cv.dims()
 	nc := images * l
@@ -414,9 +442,13 @@ func (cv Conv) sideBySide(buf []float32, mp convMaps, images int) []float32 {
 			BlockCopy(g[i*l:], nc, mp.g[i*mp.step:], mp.ld, cv.O, l)
 			continue
 		}
+		f := mulVV
+		if mp.act != nil {
+			f = mp.act
+		}
 		for o := range cv.O {
 			at := i*mp.step + o*mp.ld
-			mulVV(g[o*nc+i*l:][:l], mp.g[at:at+l], mp.s[at:at+l])
+			f(g[o*nc+i*l:][:l], mp.g[at:at+l], mp.s[at:at+l])
 		}
 	}
 	return g

@@ -96,13 +96,7 @@ func (cv Conv) BackwardMaxPool(dx, dw, db, x, gm, idx, wt []float32, pool Window
 		return g
 	}, cv.inputStep(dx, w))
 	if db != nil {
-		for o := range cv.O {
-			var t float64
-			for b := range cv.N {
-				t += float64(sums[b*cv.O+o])
-			}
-			db[o] = float32(t)
-		}
+		cv.biasGrad(db, sums)
 	}
 	return !failed.Load()
 }
