@@ -10,8 +10,10 @@ import (
 // kernel.Conv.ForwardMap), or nil when act is not an activation it can
 // apply so: those of storeActivation, and SiLU, whose derivative it keeps
 // from the forward pass when a gradient may flow, so that the backward
-// pass does not evaluate the sigmoid again. Values and gradients are
-// those of Forward followed by act.
+// pass does not evaluate the sigmoid again; the backward pass takes the
+// others' derivative as the products read the maps' gradient
+// (kernel.Conv.BackwardAct). Values and gradients are those of Forward
+// followed by act.
 func (c *Conv2d) forwardAct(x *tensor.Tensor, act *Func) *tensor.Tensor {
 	sa, ok := storeActivation(act)
 	if !ok && act.Name != "SiLU" {

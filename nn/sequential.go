@@ -24,7 +24,9 @@ func NewSequential(layers ...Layer) *Sequential { return &Sequential{Layers: lay
 //     reads the fewest values of the rules that fit such a run.
 //   - A Conv2d followed by ReLU, LeakyReLU (slope >= 0), Tanh, Sigmoid or
 //     SiLU applies the activation to each image's maps as they are
-//     written, SiLU keeping its derivative for the backward pass.
+//     written, SiLU keeping its derivative for the backward pass; the
+//     others' derivative is taken as the products read the maps'
+//     gradient.
 //   - A ReLU followed by MaxPool2d runs after it instead, on a quarter of
 //     the values for 2x2 windows: max and ReLU commute, the window's
 //     maximum is the same value at the same position when it is
