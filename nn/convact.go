@@ -10,8 +10,10 @@ import (
 // kernel.Conv.ForwardMap), or nil when act is not an activation it can
 // apply so: those of storeActivation, and SiLU, whose derivative it keeps
 // from the forward pass when a gradient may flow, so that the backward
-// pass does not evaluate the sigmoid again. Values and gradients are
-// those of Forward followed by act.
+// pass does not evaluate the sigmoid again; the backward pass takes the
+// others' derivative as the products read the maps' gradient
+// (kernel.Conv.BackwardAct). Values and gradients are those of Forward
+// followed by act.
 func (c *Conv2d) forwardAct(x *tensor.Tensor, act *Func) *tensor.Tensor {
 	sa, ok := storeActivation(act)
 	if !ok && act.Name != "SiLU" {
@@ -35,12 +37,9 @@ func (c *Conv2d) forwardAct(x *tensor.Tensor, act *Func) *tensor.Tensor {
 	op.ForwardMap(yd, x.Values(), w.Values(), bd, apply)
 	y := fused("Conv2d+"+act.Name, out, inputs, func(bp *tensor.Backprop) []*tensor.Tensor {
 		if keep == nil {
-			// The activation's gradient is needed only while the rule runs.
-			g := tensor.Empty(bp.Out.Shape()...)
-			sa.grad(g.Values(), bp.Grad.Values(), bp.Out.Values())
-			grads := op.grads(bp, g)
-			g.Recycle()
-			return grads
+			// The activation's gradient is taken a chunk at a time as
+			// the products read it, never stored.
+			return op.gradsAct(bp, kernel.ActGrad{Y: bp.Out.Values(), Grad: sa.grad})
 		}
 		if !needsParams(bp) {
 			// The images' gradient alone (as Langevin steps take it)

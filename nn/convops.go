@@ -58,6 +58,38 @@ func (c convOp) grads(b *tensor.Backprop, g *tensor.Tensor) []*tensor.Tensor {
 	return grads
 }
 
+// gradsAct is grads, unrecorded, for a convolution followed by an
+// activation: b's gradient is that of the activation's outputs, taken
+// through act by the products (kernel.Conv.BackwardAct, InputGradAct).
+func (c convOp) gradsAct(b *tensor.Backprop, act kernel.ActGrad) []*tensor.Tensor {
+	x, w := b.In[0], b.In[1]
+	grads := make([]*tensor.Tensor, len(b.In))
+	var dx, db []float32
+	if b.Needs(0) {
+		grads[0] = tensor.Empty(x.Shape()...)
+		dx = grads[0].Values()
+	}
+	if !needsParams(b) {
+		if dx != nil {
+			c.InputGradAct(dx, b.Grad.Values(), w.Values(), act)
+		}
+		return grads
+	}
+	if len(b.In) > 2 && b.Needs(2) {
+		grads[2] = tensor.Empty(c.O)
+		db = grads[2].Values()
+	}
+	// The bias's gradient alone comes with the weight's, dropped.
+	dw := tensor.Empty(w.Shape()...)
+	c.BackwardAct(dx, dw.Values(), db, x.Values(), b.Grad.Values(), w.Values(), act)
+	if b.Needs(1) {
+		grads[1] = dw
+	} else {
+		dw.Recycle()
+	}
+	return grads
+}
+
 // needsParams reports whether b wants the gradient of forward's weight
 // or bias.
 func needsParams(b *tensor.Backprop) bool {

@@ -250,6 +250,57 @@ func TestSequentialConvActivation(t *testing.T) {
 	}
 }
 
+// A BatchNorm in training and the activation after it in a Sequential
+// run as one operation (the activation applied to each run as it is
+// written, its derivative taken run by run): its values and first
+// derivatives must be those of the two layers one after the other, bit
+// for bit, on one thread and more, for runs of a channel's values of
+// every kind (along rows, short, long) and tensors large enough to split
+// across threads; in evaluation the layers run one after the other.
+func TestSequentialBatchNormActivation(t *testing.T) {
+	defer kernel.SetThreads(0)
+	norms := []struct {
+		bn    func() *nn.BatchNorm
+		shape []int
+	}{
+		{func() *nn.BatchNorm { return nn.NewBatchNorm2d(3) }, []int{4, 3, 7, 7}},
+		{func() *nn.BatchNorm { return nn.NewBatchNorm2d(8) }, []int{8, 8, 24, 24}},
+		{func() *nn.BatchNorm { return nn.NewBatchNorm1d(600) }, []int{60, 600}},
+		{func() *nn.BatchNorm { return nn.NewBatchNorm1d(3) }, []int{4, 3, 6}},
+	}
+	for _, act := range []*nn.Func{nn.ReLU(), nn.LeakyReLU(0.2), nn.LeakyReLU(-0.5), nn.Tanh(), nn.Sigmoid(), nn.SiLU()} {
+		for _, threads := range []int{1, 2, 3} {
+			for i, c := range norms {
+				for _, affine := range []bool{true, false} {
+					kernel.SetThreads(threads)
+					bn := c.bn()
+					if affine {
+						bn.Weight.CopyFrom(randn(uint64(80+i), 0.5, bn.Weight.Shape()...).AddScalar(1))
+						bn.Bias.CopyFrom(randn(uint64(90+i), 0.5, bn.Bias.Shape()...))
+					} else {
+						bn.Weight, bn.Bias = nil, nil
+					}
+					seq := nn.NewSequential(bn, act)
+					x := randn(76, 1, c.shape...).SetRequiresGrad(true)
+					wrt := append([]*tensor.Tensor{x}, nn.Tensors(bn)...)
+					name := fmt.Sprintf("%s/threads=%d/norm %d/affine=%v", act.Name, threads, i, affine)
+					fused := seq.Forward(x)
+					plain := act.Forward(bn.Forward(x))
+					sameValues(t, name+" values", fused, plain)
+					r := randn(77, 1, c.shape...)
+					gf := tensor.Grad(fused.Mul(r).Sum(), wrt...)
+					gp := tensor.Grad(plain.Mul(r).Sum(), wrt...)
+					for j := range wrt {
+						sameValues(t, fmt.Sprintf("%s gradient %d", name, j), gf[j], gp[j])
+					}
+					bn.SetTraining(false)
+					sameValues(t, name+" values in evaluation", seq.Forward(x), act.Forward(bn.Forward(x)))
+				}
+			}
+		}
+	}
+}
+
 // sameValues fails unless got and want hold the same bits.
 func sameValues(t *testing.T, name string, got, want *tensor.Tensor) {
 	t.Helper()

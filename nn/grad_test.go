@@ -97,6 +97,20 @@ func layerCases() []gradCase {
 		b.Weight, b.Bias = xs[1], xs[2]
 		return b.Forward(xs[0])
 	}
+	// A BatchNorm and the activation after it run as one operation in a
+	// Sequential; Tanh after them makes the second derivatives depend on
+	// the activation's.
+	batchNormAct := func(act *nn.Func) gradcheck.Func {
+		return func(xs ...*tensor.Tensor) *tensor.Tensor {
+			b := nn.NewBatchNorm2d(2)
+			b.Weight, b.Bias = xs[1], xs[2]
+			return nn.NewSequential(b, act, nn.Tanh()).Forward(xs[0])
+		}
+	}
+	for _, act := range []*nn.Func{nn.ReLU(), nn.LeakyReLU(0.2), nn.Sigmoid()} {
+		cases = append(cases, gradCase{"Sequential BatchNorm2d+" + act.Name, batchNormAct(act),
+			[]*tensor.Tensor{randn(26, 1, 3, 2, 2, 2), randn(17, 0.5, 2).AddScalar(1), randn(18, 0.5, 2)}, true})
+	}
 	batchNormEval := func(xs ...*tensor.Tensor) *tensor.Tensor {
 		b := nn.NewBatchNorm1d(3)
 		b.Weight, b.Bias = xs[1], xs[2]

@@ -75,7 +75,7 @@ func (l *LayerNorm) forward(xs []*tensor.Tensor) *tensor.Tensor {
 		d *= v
 	}
 	layout := normLayout{outer: 1, groups: x.Len() / max(d, 1), inner: d, perInner: true}
-	y, _, _ := normalize("LayerNorm", xs, l.Weight, l.Bias, layout, l.Eps, func() *tensor.Tensor {
+	y, _, _ := normalize("LayerNorm", xs, l.Weight, l.Bias, layout, l.Eps, storeAct{}, func() *tensor.Tensor {
 		sum := x
 		for _, v := range xs[1:] {
 			sum = sum.Add(v)
@@ -93,10 +93,12 @@ func (l *LayerNorm) forward(xs []*tensor.Tensor) *tensor.Tensor {
 // the sum of xs (one tensor, or for LayerNorm two of the same shape), with
 // the mean and the biased variance of each group of layout, w and b nil
 // for no affine map, computed in one pass over the groups, and the batch
-// statistics.
+// statistics. With an activation act (BatchNorm's groups only; the zero
+// storeAct for none), the result is act of that, applied as it is
+// written.
 // ref is the same map written with differentiable operations, which
 // gradients of gradients go through.
-func normalize(name string, xs []*tensor.Tensor, w, b *tensor.Tensor, layout normLayout, eps float32, ref func() *tensor.Tensor) (y *tensor.Tensor, mean, variance []float32) {
+func normalize(name string, xs []*tensor.Tensor, w, b *tensor.Tensor, layout normLayout, eps float32, act storeAct, ref func() *tensor.Tensor) (y *tensor.Tensor, mean, variance []float32) {
 	x := xs[0]
 	xd := x.Values()
 	// aux holds the buffers the backward pass reads besides the inputs,
@@ -131,17 +133,27 @@ func normalize(name string, xs []*tensor.Tensor, w, b *tensor.Tensor, layout nor
 	} else {
 		mean, variance = normStats(xd, layout)
 		rs = rstd(variance, eps)
-		normApply(out.Values(), xd, mean, rs, wd, bd, layout)
+		normApply(out.Values(), xd, mean, rs, wd, bd, layout, act.apply)
 	}
 	y = fused(name, out, inputs, func(bp *tensor.Backprop) []*tensor.Tensor {
-		g := bp.Grad
+		g, through := bp.Grad, actOut{}
+		if act.grad != nil {
+			if layout.byRows() {
+				// Rows take the activation's gradient whole, first.
+				g = tensor.Empty(g.Shape()...)
+				defer g.Recycle()
+				act.grad(g.Values(), bp.Grad.Values(), out.Values())
+			} else {
+				through = actOut{act.grad, out.Values()}
+			}
+		}
 		grads := []*tensor.Tensor{tensor.Empty(x.Shape()...)}
 		var gw, gb []float32
 		if w != nil {
 			grads = append(grads, tensor.Zeros(w.Shape()...), tensor.Zeros(b.Shape()...))
 			gw, gb = grads[1].Values(), grads[2].Values()
 		}
-		normBackward(grads[0].Values(), gw, gb, g.Values(), xd, mean, rs, wd, layout)
+		normBackward(grads[0].Values(), gw, gb, g.Values(), xd, mean, rs, wd, layout, through)
 		if sum {
 			// Both summands receive the gradient of their sum.
 			grads = slices.Insert(grads, 1, grads[0])
@@ -231,7 +243,24 @@ func (b *BatchNorm) SetTraining(on bool) { b.Training = on }
 func (b *BatchNorm) PerSample() bool { return !b.Training }
 
 // Forward normalises x per channel.
-func (b *BatchNorm) Forward(x *tensor.Tensor) *tensor.Tensor {
+func (b *BatchNorm) Forward(x *tensor.Tensor) *tensor.Tensor { return b.forward(x, nil, storeAct{}) }
+
+// forwardAct returns act(b.Forward(x)) as one operation that applies act
+// to each run of a channel's values as it is written, and whose backward
+// pass takes act's derivative run by run as it reads them, or nil when
+// act is not an activation it can apply so (those of storeActivation) or
+// b is evaluating. Values and gradients are those of Forward followed by
+// act.
+func (b *BatchNorm) forwardAct(x *tensor.Tensor, act *Func) *tensor.Tensor {
+	sa, ok := storeActivation(act)
+	if !ok || !b.Training {
+		return nil
+	}
+	return b.forward(x, act, sa)
+}
+
+// forward is Forward followed by act, applied as sa, when act is not nil.
+func (b *BatchNorm) forward(x *tensor.Tensor, act *Func, sa storeAct) *tensor.Tensor {
 	s := x.Shape()
 	c := b.RunningMean.Len()
 	okRank := false
@@ -266,9 +295,16 @@ func (b *BatchNorm) Forward(x *tensor.Tensor) *tensor.Tensor {
 		panic(fmt.Sprintf("nn: %s: input shape %v has one value per channel; training needs more", b.name, s))
 	}
 	layout := normLayout{outer: s[0], groups: c, inner: n / s[0]}
-	y, mean, variance := normalize(b.name, []*tensor.Tensor{x}, b.Weight, b.Bias, layout, b.Eps, func() *tensor.Tensor {
-		y := standardize(x, axes, b.Eps)
-		return affine(y)
+	name := b.name
+	if act != nil {
+		name += "+" + act.Name
+	}
+	y, mean, variance := normalize(name, []*tensor.Tensor{x}, b.Weight, b.Bias, layout, b.Eps, sa, func() *tensor.Tensor {
+		y := affine(standardize(x, axes, b.Eps))
+		if act != nil {
+			y = act.Forward(y)
+		}
+		return y
 	})
 	b.track(mean, variance, float32(n)/float32(n-1))
 	return y

@@ -34,12 +34,27 @@ func (l normLayout) split(n int, f func(lo, hi int)) {
 // count returns the number of values in each group.
 func (l normLayout) count() int { return l.outer * l.inner }
 
-// each calls f(a, off) for the start off of every run of inner values of
-// group c, a being the outer index.
-func (l normLayout) each(c int, f func(off int)) {
+// blocks calls f(at, n) for each outer index in turn, with the n values
+// of groups c0..c1 there, which lie side by side from at: the tensor in
+// the order it lies in memory rather than group by group (runs
+// groups*inner values apart), which lets the hardware prefetch it. Each
+// group's runs come in the order of their outer index, so sums over them
+// do not depend on c0 and c1.
+func (l normLayout) blocks(c0, c1 int, f func(at, n int)) {
+	n := (c1 - c0) * l.inner
 	for a := 0; a < l.outer; a++ {
-		f((a*l.groups + c) * l.inner)
+		f((a*l.groups+c0)*l.inner, n)
 	}
+}
+
+// runs calls f(c, off) for the start off of every run of inner values of
+// groups c0..c1, block by block (see blocks).
+func (l normLayout) runs(c0, c1 int, f func(c, off int)) {
+	l.blocks(c0, c1, func(at, _ int) {
+		for c := c0; c < c1; c++ {
+			f(c, at+(c-c0)*l.inner)
+		}
+	})
 }
 
 // normStats returns the mean and the biased variance of every group of x,
@@ -51,36 +66,36 @@ func normStats(x []float32, l normLayout) (mean, variance []float32) {
 		rowStats(x, mean, variance, l)
 		return mean, variance
 	}
-	n := float64(l.count())
-	l.split(l.groups, func(c0, c1 int) {
-		d := make([]float32, l.inner)
-		for c := c0; c < c1; c++ {
-			mean[c], variance[c] = groupStats(x, l, c, n, d)
-		}
-	})
+	l.split(l.groups, func(c0, c1 int) { groupStats(x, mean, variance, l, c0, c1) })
 	return mean, variance
 }
 
-// groupStats returns the mean and biased variance of group c of x, which
-// holds n values; d is scratch of l.inner values. Each run is summed by
-// kernel.Sum and kernel.Dot, whose rounding error does not grow with its
-// length, and the runs' sums are added in float64. The second pass
-// corrects the first (the corrected two-pass algorithm): with d = x - m0
-// for the first pass's mean m0, mean = m0 + mean(d) and var = mean(d^2) -
-// mean(d)^2, whose sums hold only the small deviations, so that a mean
-// far from zero costs no digits of the variance.
-func groupStats(x []float32, l normLayout, c int, n float64, d []float32) (mean, variance float32) {
-	var s float64
-	l.each(c, func(off int) { s += float64(kernel.Sum(x[off : off+l.inner])) })
-	m0 := float32(s / n)
-	var sd, q float64
-	l.each(c, func(off int) {
-		kernel.NormApply(d, x[off:off+l.inner], m0, 1, 0)
-		sd += float64(kernel.Sum(d))
-		q += float64(kernel.Dot(d, d))
+// groupStats sets the mean and biased variance of groups c0..c1 of x.
+// Each run is summed by kernel.Sum and kernel.Dot, whose rounding error
+// does not grow with its length, and the runs' sums are added in
+// float64. The second pass corrects the first (the corrected two-pass
+// algorithm): with d = x - m0 for the first pass's mean m0, mean = m0 +
+// mean(d) and var = mean(d^2) - mean(d)^2, whose sums hold only the small
+// deviations, so that a mean far from zero costs no digits of the
+// variance.
+func groupStats(x, mean, variance []float32, l normLayout, c0, c1 int) {
+	n := float64(l.count())
+	acc := make([]float64, 3*(c1-c0))
+	s, sd, q := acc[:c1-c0], acc[c1-c0:2*(c1-c0)], acc[2*(c1-c0):]
+	l.runs(c0, c1, func(c, off int) { s[c-c0] += float64(kernel.Sum(x[off : off+l.inner])) })
+	for c := c0; c < c1; c++ {
+		mean[c] = float32(s[c-c0] / n)
+	}
+	d := make([]float32, l.inner)
+	l.runs(c0, c1, func(c, off int) {
+		kernel.NormApply(d, x[off:off+l.inner], mean[c], 1, 0)
+		sd[c-c0] += float64(kernel.Sum(d))
+		q[c-c0] += float64(kernel.Dot(d, d))
 	})
-	e := sd / n
-	return float32(float64(m0) + e), float32(max(q/n-e*e, 0))
+	for c := c0; c < c1; c++ {
+		e := sd[c-c0] / n
+		mean[c], variance[c] = float32(float64(mean[c])+e), float32(max(q[c-c0]/n-e*e, 0))
+	}
 }
 
 // rstd returns 1/sqrt(variance + eps) for every group.
@@ -94,26 +109,50 @@ func rstd(variance []float32, eps float32) []float32 {
 
 // normApply writes y = (x - mean) * rs * w + b for a weight per group
 // (not perInner: LayerNorm's rows run by layerForward), w and b nil for
-// the identity map, as (x - mean) * (rs * w) + b in one pass per run.
-func normApply(y, x, mean, rs, w, b []float32, l normLayout) {
+// the identity map, as (x - mean) * (rs * w) + b in one pass per run,
+// then act(y) on each block of runs (see blocks) while it is in cache
+// when act is not nil.
+func normApply(y, x, mean, rs, w, b []float32, l normLayout, act func(dst, x []float32)) {
 	if l.byRows() {
-		rowApply(y, x, mean, rs, w, b, l)
+		rowApply(y, x, mean, rs, w, b, l, act)
 		return
 	}
 	l.split(l.groups, func(c0, c1 int) {
-		for c := c0; c < c1; c++ {
-			m, r := mean[c], rs[c]
-			l.each(c, func(off int) {
+		l.blocks(c0, c1, func(at, n int) {
+			for c := c0; c < c1; c++ {
+				off := at + (c-c0)*l.inner
 				xs, ys := x[off:off+l.inner], y[off:off+l.inner]
-				switch {
-				case w == nil:
-					kernel.NormApply(ys, xs, m, r, 0)
-				default:
-					kernel.NormApply(ys, xs, m, r*w[c], b[c])
+				if w == nil {
+					kernel.NormApply(ys, xs, mean[c], rs[c], 0)
+				} else {
+					kernel.NormApply(ys, xs, mean[c], rs[c]*w[c], b[c])
 				}
-			})
-		}
+			}
+			if act != nil {
+				act(y[at:at+n], y[at:at+n])
+			}
+		})
 	})
+}
+
+// actOut is an activation that normApply applied to its output, and that
+// output y: the gradient normBackward is given is then the activation's,
+// which it takes through the activation's derivative block by block (see
+// through). The zero actOut is no activation.
+type actOut struct {
+	grad func(dst, g, y []float32)
+	y    []float32
+}
+
+// through returns the n values of the gradient g from off on, taken
+// through the activation's derivative into scratch, or g's own values
+// without an activation.
+func (a actOut) through(scratch, g []float32, off, n int) []float32 {
+	if a.grad == nil {
+		return g[off : off+n]
+	}
+	a.grad(scratch[:n], g[off:off+n], a.y[off:off+n])
+	return scratch[:n]
 }
 
 // normBackward sets gx and adds to gw and gb (nil when w is nil) the
@@ -125,8 +164,13 @@ func normApply(y, x, mean, rs, w, b []float32, l normLayout) {
 //	dx = rs * (gxhat - mean(gxhat) - xhat * mean(gxhat * xhat))
 //	dw = sum g * xhat,  db = sum g
 //
-// the means and sums being over each group.
-func normBackward(gx, gw, gb, g, x, mean, rs, w []float32, l normLayout) {
+// the means and sums being over each group. With an activation act
+// (groups of runs only, neither perInner nor byRows), g is the gradient
+// of act's output, and that of y is taken from it.
+func normBackward(gx, gw, gb, g, x, mean, rs, w []float32, l normLayout, act actOut) {
+	if act.grad != nil && (l.byRows() || l.perInner) {
+		panic("nn: normBackward: an activation's gradient along rows")
+	}
 	if l.byRows() {
 		rowBackward(gx, gw, gb, g, x, mean, rs, w, l)
 		return
@@ -135,40 +179,47 @@ func normBackward(gx, gw, gb, g, x, mean, rs, w []float32, l normLayout) {
 		layerBackward(gx, gw, gb, g, x, mean, rs, w, l)
 		return
 	}
-	l.split(l.groups, func(c0, c1 int) {
-		scratch, step := make([]float32, l.inner), new(kernel.NormGradStep)
-		for c := c0; c < c1; c++ {
-			groupBackward(gx, gw, gb, g, x, mean, rs, w, l, c, scratch, step)
-		}
-	})
+	l.split(l.groups, func(c0, c1 int) { groupBackward(gx, gw, gb, g, x, mean, rs, w, l, act, c0, c1) })
 }
 
-// groupBackward is normBackward's work on group c (a weight per group,
-// not perInner): its part of gx and, with a weight, its entries of gw and
-// gb. xhat is scratch of l.inner values; step is filled in for kernel.NormGrad.
-func groupBackward(gx, gw, gb, g, x, mean, rs, w []float32, l normLayout, c int, xhat []float32, step *kernel.NormGradStep) {
+// groupBackward is normBackward's work on groups c0..c1 (a weight per
+// group, not perInner): their part of gx and, with a weight, their
+// entries of gw and gb, g taken through act.
+func groupBackward(gx, gw, gb, g, x, mean, rs, w []float32, l normLayout, act actOut, c0, c1 int) {
 	n := float64(l.count())
-	m, r := mean[c], rs[c]
-	wc := float32(1) // the weight of the whole group
-	if w != nil {
-		wc = w[c]
-	}
-	// Sums of g and g*xhat over the group, run by run (xhat the
-	// normalised input of the run); gxhat = g wc scales them.
-	var sb, sw float64
-	l.each(c, func(off int) {
-		kernel.NormApply(xhat, x[off:off+l.inner], m, r, 0)
-		gr := g[off : off+l.inner]
-		sb += float64(kernel.Sum(gr))
-		sw += float64(kernel.Dot(gr, xhat))
+	// Sums of g and g*xhat over each group, run by run (xhat the
+	// normalised input of the run); gxhat = g w scales them.
+	acc := make([]float64, 2*(c1-c0))
+	sb, sw := acc[:c1-c0], acc[c1-c0:]
+	xhat, ga := make([]float32, l.inner), make([]float32, (c1-c0)*l.inner)
+	l.blocks(c0, c1, func(at, n int) {
+		gs := act.through(ga, g, at, n)
+		for c := c0; c < c1; c++ {
+			i := (c - c0) * l.inner
+			kernel.NormApply(xhat, x[at+i:at+i+l.inner], mean[c], rs[c], 0)
+			gr := gs[i : i+l.inner]
+			sb[c-c0] += float64(kernel.Sum(gr))
+			sw[c-c0] += float64(kernel.Dot(gr, xhat))
+		}
 	})
-	if w != nil {
-		gw[c] += float32(sw)
-		gb[c] += float32(sb)
+	// r (gxhat - mg - xhat mgx), gxhat = g wc, wc the weight of the
+	// whole group.
+	steps := make([]kernel.NormGradStep, c1-c0)
+	for c := c0; c < c1; c++ {
+		wc := float32(1)
+		if w != nil {
+			wc = w[c]
+			gw[c] += float32(sw[c-c0])
+			gb[c] += float32(sb[c-c0])
+		}
+		steps[c-c0] = kernel.NormGradStep{M: mean[c], R: rs[c], W: wc,
+			MG: float32(sb[c-c0] * float64(wc) / n), MGX: float32(sw[c-c0] * float64(wc) / n)}
 	}
-	// r (gxhat - mg - xhat mgx), gxhat = g wc.
-	*step = kernel.NormGradStep{M: m, R: r, W: wc, MG: float32(sb * float64(wc) / n), MGX: float32(sw * float64(wc) / n)}
-	l.each(c, func(off int) {
-		kernel.NormGrad(gx[off:off+l.inner], g[off:off+l.inner], x[off:off+l.inner], step)
+	l.blocks(c0, c1, func(at, n int) {
+		gs := act.through(ga, g, at, n)
+		for c := c0; c < c1; c++ {
+			i := (c - c0) * l.inner
+			kernel.NormGrad(gx[at+i:at+i+l.inner], gs[i:i+l.inner], x[at+i:at+i+l.inner], &steps[c-c0])
+		}
 	})
 }

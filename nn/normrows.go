@@ -81,8 +81,9 @@ func rowStats(x, mean, variance []float32, l normLayout) {
 	})
 }
 
-// rowApply is normApply along rows: y = (x - mean) * (rs * w) + b.
-func rowApply(y, x, mean, rs, w, b []float32, l normLayout) {
+// rowApply is normApply along rows: y = (x - mean) * (rs * w) + b, then
+// act(y) on each row's part when act is not nil.
+func rowApply(y, x, mean, rs, w, b []float32, l normLayout, act func(dst, x []float32)) {
 	l.splitRows(func(j0, j1 int) {
 		mc := l.perColumn(j0, j1, func(c int) float32 { return mean[c] })
 		sc := l.perColumn(j0, j1, func(c int) float32 {
@@ -101,6 +102,9 @@ func rowApply(y, x, mean, rs, w, b []float32, l normLayout) {
 			kernel.Map2(kernel.Mul, ys, ys, sc)
 			if bc != nil {
 				kernel.Map2(kernel.Add, ys, ys, bc)
+			}
+			if act != nil {
+				act(ys, ys)
 			}
 		}
 	})

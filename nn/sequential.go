@@ -24,7 +24,9 @@ func NewSequential(layers ...Layer) *Sequential { return &Sequential{Layers: lay
 //     reads the fewest values of the rules that fit such a run.
 //   - A Conv2d followed by ReLU, LeakyReLU (slope >= 0), Tanh, Sigmoid or
 //     SiLU applies the activation to each image's maps as they are
-//     written, SiLU keeping its derivative for the backward pass.
+//     written, SiLU keeping its derivative for the backward pass; the
+//     others' derivative is taken as the products read the maps'
+//     gradient.
 //   - A ReLU followed by MaxPool2d runs after it instead, on a quarter of
 //     the values for 2x2 windows: max and ReLU commute, the window's
 //     maximum is the same value at the same position when it is
@@ -32,6 +34,9 @@ func NewSequential(layers ...Layer) *Sequential { return &Sequential{Layers: lay
 //     (the sign of a zero, and where a NaN gradient lands, aside).
 //   - A Linear layer followed by ReLU, LeakyReLU (slope >= 0), Tanh or
 //     Sigmoid applies the activation as the product stores its result.
+//   - A BatchNorm in training followed by one of the same activations
+//     applies it to each run of normalised values as it is written, and
+//     takes its derivative run by run in the backward pass.
 func (s *Sequential) Forward(x *tensor.Tensor) *tensor.Tensor {
 	for i := 0; i < len(s.Layers); i++ {
 		if c, ok := s.Layers[i].(*Conv2d); ok {
@@ -59,6 +64,8 @@ func (s *Sequential) Forward(x *tensor.Tensor) *tensor.Tensor {
 			case *Linear:
 				y = l.forwardAct(x, f)
 			case *Conv2d:
+				y = l.forwardAct(x, f)
+			case *BatchNorm:
 				y = l.forwardAct(x, f)
 			}
 			if y != nil {

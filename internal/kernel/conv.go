@@ -93,6 +93,8 @@ func (cv Conv) ForwardMap(y, x, wt, bias []float32, act func(lo, hi int)) {
 	cv.check("Conv.Forward", x, y, wt)
 	_, _, l, k := cv.dims()
 	m := cv.O * l
+	w, release := cv.weightOf(wt)
+	defer release()
 	cv.chunks(func(b0, b1, threads int, buf []float32) {
 		nc := (b1 - b0) * l
 		perImage := b1-b0 == 1 || l >= convImageCols || cv.direct9()
@@ -103,7 +105,7 @@ func (cv Conv) ForwardMap(y, x, wt, bias []float32, act func(lo, hi int)) {
 			out, step, ldo = buf[k*nc:k*nc+cv.O*nc], l, nc
 		}
 		cv.unfoldBlocks(buf, x, b0, b1, threads, func(c0, c1 int, cols []float32) {
-			cv.product(out, step, ldo, wt, cols, nc, bias, c0, c1, b1-b0, threads)
+			cv.product(out, step, ldo, w, cols, nc, bias, c0, c1, b1-b0, threads)
 		})
 		if !perImage {
 			for b := b0; b < b1; b++ {
@@ -119,12 +121,12 @@ func (cv Conv) ForwardMap(y, x, wt, bias []float32, act func(lo, hi int)) {
 // product sets (c0 == 0) or adds to (c0 > 0) the maps of images whose
 // columns of channels c0..c1 lie side by side in cols [(c1-c0)*KH*KW,
 // images*l], rows ldc values apart, the product of those channels'
-// columns of wt, plus bias [O] when it is not nil and c0 == 0: channel o
+// columns of w, plus bias [O] when it is not nil and c0 == 0: channel o
 // of the i-th image at out[i*step+o*ldo:], l values. The images'
 // products are one when step is l (the maps side by side, ldo at least
 // images*l) and one each otherwise, or conv9's.
-func (cv Conv) product(out []float32, step, ldo int, wt, cols []float32, ldc int, bias []float32, c0, c1, images, threads int) {
-	_, _, l, k := cv.dims()
+func (cv Conv) product(out []float32, step, ldo int, w convWeight, cols []float32, ldc int, bias []float32, c0, c1, images, threads int) {
+	_, _, l, _ := cv.dims()
 	if cv.direct9() {
 		// Nine window values are never split into channel blocks
 		// (blockChannels): c0, c1 span C.
@@ -135,13 +137,13 @@ func (cv Conv) product(out []float32, step, ldo int, wt, cols []float32, ldc int
 			bias = zeros
 		}
 		cv.images(0, images, threads, func(i int) {
-			conv9.forward(cols[i*l:], ldc, wt, bias, cv.O, out[i*step:], ldo, l)
+			conv9.forward(cols[i*l:], ldc, w.w, bias, cv.O, out[i*step:], ldo, l)
 		})
 		return
 	}
 	if step != l && images > 1 {
 		for i := range images {
-			cv.product(out[i*step:], step, ldo, wt, cols[i*l:], ldc, bias, c0, c1, 1, threads)
+			cv.product(out[i*step:], step, ldo, w, cols[i*l:], ldc, bias, c0, c1, 1, threads)
 		}
 		return
 	}
@@ -150,7 +152,7 @@ func (cv Conv) product(out []float32, step, ldo int, wt, cols []float32, ldc int
 		beta = 0
 	}
 	taps := cv.Win.KH * cv.Win.KW
-	p := newGemmArgs(false, false, cv.O, images*l, (c1-c0)*taps, 1, wt[c0*taps:], k, cols, ldc, beta, out, ldo)
+	p := newGemmArgs(false, false, cv.O, images*l, (c1-c0)*taps, 1, w.w[c0*taps:], w.ld, cols, ldc, beta, out, ldo)
 	if c0 == 0 {
 		p.bias = tileBias{v: bias, rows: true} // added as the product stores its tiles
 	}
@@ -164,7 +166,7 @@ func (cv Conv) product(out []float32, step, ldo int, wt, cols []float32, ldc int
 // ConvTranspose2d is this product.
 func (cv Conv) InputGrad(dx, gy, wt, bias []float32) {
 	cv.check("Conv.InputGrad", dx, gy, wt)
-	cv.inputGrad(dx, gy, nil, wt, bias)
+	cv.inputGrad(dx, gy, ActGrad{}, wt, bias)
 }
 
 // InputGradScaled is InputGrad without bias of the maps gy times s [N, O,
@@ -175,27 +177,55 @@ func (cv Conv) InputGradScaled(dx, gy, s, wt []float32) {
 	_, _, l, _ := cv.dims()
 	n := cv.N * cv.O * l
 	cv.checkWith("Conv.InputGradScaled", dx, wt, convOut{"map", gy, n}, convOut{"scale", s, n})
-	cv.inputGrad(dx, gy, s, wt, nil)
+	cv.inputGrad(dx, gy, ActGrad{Y: s}, wt, nil)
 }
 
-// inputGrad is InputGrad of the maps gy times s, or of gy when s is nil,
-// with the sizes checked by the caller.
-func (cv Conv) inputGrad(dx, gy, s, wt, bias []float32) {
+// ActGrad is an activation applied to a convolution's maps, for the
+// gradients taken through it: Y holds its outputs, laid out as the maps,
+// and Grad(dst, g, y) sets dst to the gradient with respect to its inputs
+// given g, the gradient with respect to its outputs y, value by value.
+// The gradients of a convolution followed by the activation then take
+// the maps' gradient chunk by chunk as the products read it, never
+// storing it all.
+type ActGrad struct {
+	Y    []float32
+	Grad func(dst, g, y []float32)
+}
+
+// InputGradAct is InputGrad without bias of the gradient gy of act's
+// outputs taken through act as the maps' gradient is read.
+func (cv Conv) InputGradAct(dx, gy, wt []float32, act ActGrad) {
+	_, _, l, _ := cv.dims()
+	n := cv.N * cv.O * l
+	cv.checkWith("Conv.InputGradAct", dx, wt, convOut{"map", gy, n}, convOut{"activation", act.Y, n})
+	cv.inputGrad(dx, gy, act, wt, nil)
+}
+
+// inputGrad is InputGrad of the maps gy taken through act (act.Grad
+// nil: times act.Y, or gy itself when that is nil too), with the sizes
+// checked by the caller.
+func (cv Conv) inputGrad(dx, gy []float32, act ActGrad, wt, bias []float32) {
+	w, release := cv.weightOf(wt)
+	defer release()
 	cv.chunks(func(b0, b1, threads int, buf []float32) {
-		cv.inputChunk(dx, cv.mapsOf(gy, s, b0, b1), wt, bias, b0, b1, threads, buf)
+		cv.inputChunk(dx, cv.mapsOf(gy, act, b0, b1), w, bias, b0, b1, threads, buf)
 	})
 }
 
 // inputChunk is InputGrad for images b0..b1, given their maps g, with
 // the start of buf as scratch for their columns and, where g's maps are
 // not side by side, a copy of them (see inputCols).
-func (cv Conv) inputChunk(dx []float32, g convMaps, wt, bias []float32, b0, b1, threads int, buf []float32) {
+func (cv Conv) inputChunk(dx []float32, g convMaps, w convWeight, bias []float32, b0, b1, threads int, buf []float32) {
 	oh, ow, l, k := cv.dims()
 	img, hw := cv.C*cv.H*cv.W, cv.H*cv.W
 	nc := (b1 - b0) * l
 	var gs []float32
-	if !cv.direct9() {
+	if !cv.direct9() || g.act != nil {
 		gs = cv.sideBySide(buf[k*nc:], g, b1-b0)
+	}
+	if cv.direct9() && g.act != nil {
+		// conv9 multiplies by a scale as it reads the maps, never more.
+		g = convMaps{g: gs, step: l, ld: nc}
 	}
 	phases := phasesFit(cv.H, cv.W, oh, ow, cv.Win)
 	if bias != nil || !phases {
@@ -221,12 +251,12 @@ func (cv Conv) inputChunk(dx []float32, g convMaps, wt, bias []float32, b0, b1, 
 		step := cv.blockChannels(nc)
 		for c0 := 0; c0 < cv.C; c0 += step {
 			c1 := min(cv.C, c0+step)
-			cols := cv.inputCols(buf, g, gs, wt, c0, c1, b0, b1, threads)
+			cols := cv.inputCols(buf, g, gs, w, c0, c1, b0, b1, threads)
 			walkPhases(cols, nc, dx[b0*img:b1*img], b1-b0, cv.C, c0, c1, cv.H, cv.W, cv.Win, walk, threads)
 		}
 		return
 	}
-	cols := cv.inputCols(buf, g, gs, wt, 0, cv.C, b0, b1, threads)
+	cols := cv.inputCols(buf, g, gs, w, 0, cv.C, b0, b1, threads)
 	if stripsFit(cv.H, cv.W, cv.Win) {
 		walkStrips(cols, nc, dx[b0*img:b1*img], b1-b0, cv.C, cv.H, cv.W, cv.Win, true, threads)
 		return
@@ -295,6 +325,33 @@ func (cv Conv) blockChannels(nc int) int {
 	return roundUp(ceilDiv(convFoldFloats, taps*nc), unit)
 }
 
+// convWeight is a convolution's weight [O, C*KH*KW] as the products read
+// it: row o at w[o*ld:].
+type convWeight struct {
+	w  []float32
+	ld int
+}
+
+// weightOf returns wt as the products read it, and the function that
+// releases it when they are done. Rows that lie a multiple of 4 KiB apart
+// (aliases: the 1024 values of dcgan's 64->128 4x4 layer) are copied,
+// each 16 values (a cache line) longer than the last: read in place, the
+// rows a register tile reads side by side would fall in one L1 set, and
+// every product would copy the part of the rows it reads, once per chunk
+// of images and block of channels instead of once per call.
+func (cv Conv) weightOf(wt []float32) (convWeight, func()) {
+	_, _, _, k := cv.dims()
+	if !aliases(k, 1) {
+		return convWeight{wt, k}, func() {}
+	}
+	ld := k + 16
+	buf := getBuf(cv.O * ld)
+	for o := range cv.O {
+		copy(buf[o*ld:o*ld+k], wt[o*k:(o+1)*k])
+	}
+	return convWeight{buf, ld}, func() { putBuf(buf) }
+}
+
 // gcd returns the greatest common divisor of a and b.
 func gcd(a, b int) int {
 	for b != 0 {
@@ -345,27 +402,29 @@ func (cv Conv) unfold(buf, x []float32, b0, b1, threads int) []float32 {
 // convMaps are the maps (or their gradient) of a chunk of images as the
 // products read them: channel o of the chunk's i-th image is the l
 // values at g[i*step+o*ld:], times those at the same place in s, value
-// by value, when s is not nil.
+// by value, when s is not nil, or act of those two when act is not nil
+// (see ActGrad).
 type convMaps struct {
 	g, s     []float32
+	act      func(dst, g, s []float32)
 	step, ld int
 }
 
-// mapsOf returns the maps of images b0..b1 of gy [N, O, OH, OW], times
-// those of s when s is not nil, in place.
-func (cv Conv) mapsOf(gy, s []float32, b0, b1 int) convMaps {
+// mapsOf returns the maps of images b0..b1 of gy [N, O, OH, OW] taken
+// through act (see inputGrad), in place.
+func (cv Conv) mapsOf(gy []float32, act ActGrad, b0, b1 int) convMaps {
 	_, _, l, _ := cv.dims()
 	m := cv.O * l
-	mp := convMaps{g: gy[b0*m : b1*m], step: m, ld: l}
-	if s != nil {
-		mp.s = s[b0*m : b1*m]
+	mp := convMaps{g: gy[b0*m : b1*m], act: act.Grad, step: m, ld: l}
+	if act.Y != nil {
+		mp.s = act.Y[b0*m : b1*m]
 	}
 	return mp
 }
 
 // sideBySide returns the maps of mp, a chunk of images, side by side,
-// [O, images*l]: in place when they lie so, copied (multiplied by s)
-// into the start of buf otherwise.
+// [O, images*l]: in place when they lie so, copied (multiplied by s, or
+// through act) into the start of buf otherwise.
 func (cv Conv) sideBySide(buf []float32, mp convMaps, images int) []float32 {
 	_, _, l, _ := cv.dims()
 	nc := images * l
@@ -378,9 +437,13 @@ func (cv Conv) sideBySide(buf []float32, mp convMaps, images int) []float32 {
 			BlockCopy(g[i*l:], nc, mp.g[i*mp.step:], mp.ld, cv.O, l)
 			continue
 		}
+		f := mulVV
+		if mp.act != nil {
+			f = mp.act
+		}
 		for o := range cv.O {
 			at := i*mp.step + o*mp.ld
-			mulVV(g[o*nc+i*l:][:l], mp.g[at:at+l], mp.s[at:at+l])
+			f(g[o*nc+i*l:][:l], mp.g[at:at+l], mp.s[at:at+l])
 		}
 	}
 	return g

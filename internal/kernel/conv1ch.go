@@ -38,12 +38,12 @@ func (cv Conv) direct9() bool {
 
 // inputCols sets the start of buf to the unfolded input gradient of
 // channels c0..c1 of images b0..b1, [(c1-c0)*KH*KW, (b1-b0)*l], the
-// product of those rows of the weight's transpose with their maps, and
+// product of those rows of w's transpose with their maps, and
 // returns it: conv9 reads the maps g in place, the general product gs,
 // the maps side by side (sideBySide), which may lie in buf past the
 // chunk's k*(b1-b0)*l values.
-func (cv Conv) inputCols(buf []float32, g convMaps, gs, wt []float32, c0, c1, b0, b1, threads int) []float32 {
-	_, _, l, k := cv.dims()
+func (cv Conv) inputCols(buf []float32, g convMaps, gs []float32, w convWeight, c0, c1, b0, b1, threads int) []float32 {
+	_, _, l, _ := cv.dims()
 	taps := cv.Win.KH * cv.Win.KW
 	nc := (b1 - b0) * l
 	cols := buf[:(c1-c0)*taps*nc]
@@ -53,11 +53,11 @@ func (cv Conv) inputCols(buf []float32, g convMaps, gs, wt []float32, c0, c1, b0
 			if g.s != nil {
 				s = g.s[i*g.step:]
 			}
-			conv9.backward(g.g[i*g.step:], s, g.ld, wt, cv.O, cols[i*l:], nc, l)
+			conv9.backward(g.g[i*g.step:], s, g.ld, w.w, cv.O, cols[i*l:], nc, l)
 		})
 		return cols
 	}
-	p := newGemmArgs(true, false, (c1-c0)*taps, nc, cv.O, 1, wt[c0*taps:], k, gs, nc, 0, cols, nc)
+	p := newGemmArgs(true, false, (c1-c0)*taps, nc, cv.O, 1, w.w[c0*taps:], w.ld, gs, nc, 0, cols, nc)
 	p.run(activeKernel, threads, pathAuto)
 	return cols
 }

@@ -13,7 +13,66 @@ func (cv Conv) Backward(dx, dw, x, gy, wt []float32) {
 	_, _, l, k := cv.dims()
 	cv.checkWith("Conv.Backward", x, wt, convOut{"map", gy, cv.N * cv.O * l},
 		convOut{"image gradient", dx, cv.N * cv.C * cv.H * cv.W}, convOut{"weight gradient", dw, cv.O * k})
-	cv.weightGrad(dw, x, cv.gathered(gy), cv.inputStep(dx, wt))
+	w, release := cv.weightOf(wt)
+	defer release()
+	cv.weightGrad(dw, x, cv.gathered(gy), cv.inputStep(dx, w))
+}
+
+// BackwardAct sets dw, and dx and db when they are not nil, to the
+// gradients of the weight, images and bias of a convolution followed by
+// the activation act, given gy, the gradient of act's outputs: Backward
+// (or WeightGrad when dx is nil) of the maps' gradient, taken through
+// act a chunk at a time as the products gather it, never stored, and db
+// that gradient summed as BackwardMaxPool sums it.
+func (cv Conv) BackwardAct(dx, dw, db, x, gy, wt []float32, act ActGrad) {
+	_, _, l, k := cv.dims()
+	n := cv.N * cv.O * l
+	outs := []convOut{{"map", gy, n}, {"activation", act.Y, n}, {"weight gradient", dw, cv.O * k}}
+	if dx != nil {
+		outs = append(outs, convOut{"image gradient", dx, cv.N * cv.C * cv.H * cv.W})
+	}
+	if db != nil {
+		outs = append(outs, convOut{"bias gradient", db, cv.O})
+	}
+	cv.checkWith("Conv.BackwardAct", x, wt, outs...)
+	var sums []float32 // each image's plane of each channel, summed
+	if db != nil {
+		sums = getBuf(cv.N * cv.O)
+		defer putBuf(sums)
+	}
+	var w convWeight // read only for dx
+	if dx != nil {
+		var release func()
+		w, release = cv.weightOf(wt)
+		defer release()
+	}
+	cv.weightGrad(dw, x, func(buf []float32, b0, b1, threads int) []float32 {
+		nc := (b1 - b0) * l
+		g := cv.sideBySide(buf, cv.mapsOf(gy, act, b0, b1), b1-b0)
+		if sums != nil {
+			for b := b0; b < b1; b++ {
+				for o := range cv.O {
+					sums[b*cv.O+o] = Sum(g[o*nc+(b-b0)*l:][:l])
+				}
+			}
+		}
+		return g
+	}, cv.inputStep(dx, w))
+	if db != nil {
+		cv.biasGrad(db, sums)
+	}
+}
+
+// biasGrad sets db [O] to the sums over the images of sums [N, O], each
+// image's plane of each channel summed, added in float64 in order.
+func (cv Conv) biasGrad(db, sums []float32) {
+	for o := range cv.O {
+		var t float64
+		for b := range cv.N {
+			t += float64(sums[b*cv.O+o])
+		}
+		db[o] = float32(t)
+	}
 }
 
 // gathered returns the maps of gy as weightGrad takes them: those of
@@ -21,19 +80,19 @@ func (cv Conv) Backward(dx, dw, x, gy, wt []float32) {
 // buf unless there is one map.
 func (cv Conv) gathered(gy []float32) func(buf []float32, b0, b1, threads int) []float32 {
 	return func(buf []float32, b0, b1, _ int) []float32 {
-		return cv.sideBySide(buf, cv.mapsOf(gy, nil, b0, b1), b1-b0)
+		return cv.sideBySide(buf, cv.mapsOf(gy, ActGrad{}, b0, b1), b1-b0)
 	}
 }
 
 // inputStep returns the step that sets a chunk's images of dx as
 // weightGrad runs it, or nil when dx is nil.
-func (cv Conv) inputStep(dx, wt []float32) func(g []float32, b0, b1, threads int, buf []float32) {
+func (cv Conv) inputStep(dx []float32, w convWeight) func(g []float32, b0, b1, threads int, buf []float32) {
 	if dx == nil {
 		return nil
 	}
 	_, _, l, _ := cv.dims()
 	return func(g []float32, b0, b1, threads int, buf []float32) {
-		cv.inputChunk(dx, convMaps{g: g, step: l, ld: (b1 - b0) * l}, wt, nil, b0, b1, threads, buf)
+		cv.inputChunk(dx, convMaps{g: g, step: l, ld: (b1 - b0) * l}, w, nil, b0, b1, threads, buf)
 	}
 }
 

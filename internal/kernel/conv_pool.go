@@ -14,11 +14,13 @@ func (cv Conv) ForwardMaxPool(m, idx, x, wt, bias []float32, pool Window) {
 	_, _, l, k := cv.dims()
 	oh, ow, ph, pw := cv.checkPooled("Conv.ForwardMaxPool", x, wt, m, idx, pool)
 	pl := ph * pw
+	w, release := cv.weightOf(wt)
+	defer release()
 	cv.chunks(func(b0, b1, threads int, buf []float32) {
 		nc := (b1 - b0) * l
 		out := buf[k*nc : k*nc+cv.O*nc]
 		cv.unfoldBlocks(buf, x, b0, b1, threads, func(c0, c1 int, cols []float32) {
-			cv.product(out, l, nc, wt, cols, nc, bias, c0, c1, b1-b0, threads)
+			cv.product(out, l, nc, w, cols, nc, bias, c0, c1, b1-b0, threads)
 		})
 		cv.images(b0, b1, threads, func(b int) {
 			for o := range cv.O {
@@ -70,6 +72,12 @@ func (cv Conv) BackwardMaxPool(dx, dw, db, x, gm, idx, wt []float32, pool Window
 		defer putBuf(sums)
 	}
 	var failed atomic.Bool
+	var w convWeight // read only for dx
+	if dx != nil {
+		var release func()
+		w, release = cv.weightOf(wt)
+		defer release()
+	}
 	cv.weightGrad(dw, x, func(buf []float32, b0, b1, threads int) []float32 {
 		nc := (b1 - b0) * l
 		g := buf[:cv.O*nc]
@@ -86,15 +94,9 @@ func (cv Conv) BackwardMaxPool(dx, dw, db, x, gm, idx, wt []float32, pool Window
 			}
 		})
 		return g
-	}, cv.inputStep(dx, wt))
+	}, cv.inputStep(dx, w))
 	if db != nil {
-		for o := range cv.O {
-			var t float64
-			for b := range cv.N {
-				t += float64(sums[b*cv.O+o])
-			}
-			db[o] = float32(t)
-		}
+		cv.biasGrad(db, sums)
 	}
 	return !failed.Load()
 }

@@ -85,7 +85,8 @@ func TestConv(t *testing.T) {
 		{N: 4, C: 1, H: 6, W: 6, O: 8, Win: Window{KH: 3, KW: 3, StrideH: 2, StrideW: 2, PadH: 1, PadW: 1}},
 		// convnet's conv1, whose maps are pooled as they are made.
 		{N: 3, C: 1, H: 28, W: 28, O: 32, Win: Window{KH: 3, KW: 3}},
-		// Weight rows of 1024 values, which the products read packed.
+		// Weight rows of 1024 values, which the products read from a copy
+		// with longer rows (weightOf).
 		{N: 3, C: 64, H: 6, W: 6, O: 13, Win: Window{KH: 4, KW: 4, StrideH: 2, StrideW: 2, PadH: 1, PadW: 1}},
 		// The phases' columns a block of channels at a time
 		// (blockChannels), the last block shorter.
@@ -143,6 +144,68 @@ func TestConvWeightGradSame(t *testing.T) {
 			}
 		}
 	}
+}
+
+// TestConvBackwardAct checks that BackwardAct and InputGradAct, which
+// take the maps' gradient through an activation as they read it, give
+// bit for bit Backward's, WeightGrad's and InputGrad's of that gradient
+// taken whole first, and the bias gradient of its planes' sums added in
+// float64, at every level of loops and 1 to 3 threads: through the
+// phases, the strips, conv9 and a weight with rows of 1024 values.
+func TestConvBackwardAct(t *testing.T) {
+	defer SetThreads(0)
+	s2 := func(k int) Window { return Window{KH: k, KW: k, StrideH: 2, StrideW: 2, PadH: 1, PadW: 1} }
+	cases := []Conv{
+		{N: 6, C: 1, H: 28, W: 28, O: 8, Win: s2(4)},
+		{N: 9, C: 64, H: 6, W: 6, O: 5, Win: s2(4)},
+		{N: 5, C: 3, H: 13, W: 13, O: 4, Win: Window{KH: 3, KW: 3}},
+		{N: 5, C: 1, H: 28, W: 28, O: 16, Win: s2(3)},
+	}
+	act := func(dst, g, y []float32) { LeakyReLUGrad(dst, g, y, 0.2) }
+	r := rand.New(rand.NewPCG(5, 6))
+	forEachLevel(t, func(t *testing.T) {
+		for _, threads := range []int{1, 2, 3} {
+			SetThreads(threads)
+			for _, cv := range cases {
+				_, _, l, k := cv.dims()
+				x, wt := randSlice(r, cv.N*cv.C*cv.H*cv.W), randSlice(r, cv.O*k)
+				gy, y := randSlice(r, cv.N*cv.O*l), randSlice(r, cv.N*cv.O*l)
+				g := make([]float32, len(gy))
+				act(g, gy, y)
+				wantDx, wantDw, wantDb := make([]float32, len(x)), make([]float32, cv.O*k), make([]float32, cv.O)
+				cv.Backward(wantDx, wantDw, x, g, wt)
+				for o := range cv.O {
+					var s float64
+					for b := range cv.N {
+						s += float64(Sum(g[(b*cv.O+o)*l : (b*cv.O+o+1)*l]))
+					}
+					wantDb[o] = float32(s)
+				}
+				dx, dw, db := make([]float32, len(x)), make([]float32, cv.O*k), make([]float32, cv.O)
+				a := ActGrad{Y: y, Grad: act}
+				name := fmt.Sprintf("threads=%d/%+v", threads, cv)
+				cv.BackwardAct(dx, dw, db, x, gy, wt, a)
+				for _, c := range []struct {
+					name      string
+					got, want []float32
+				}{{"image", dx, wantDx}, {"weight", dw, wantDw}, {"bias", db, wantDb}} {
+					if !slices.Equal(c.got, c.want) {
+						t.Errorf("%s: BackwardAct's %s gradient differs from Backward's", name, c.name)
+					}
+				}
+				clear(dw)
+				cv.BackwardAct(nil, dw, nil, x, gy, wt, a)
+				if !slices.Equal(dw, wantDw) {
+					t.Errorf("%s: BackwardAct's weight gradient without the images' differs", name)
+				}
+				cv.InputGradAct(dx, gy, wt, a)
+				cv.InputGrad(wantDx, g, wt, nil)
+				if !slices.Equal(dx, wantDx) {
+					t.Errorf("%s: InputGradAct differs from InputGrad", name)
+				}
+			}
+		}
+	})
 }
 
 // TestConvChecks checks that a slice too short panics naming the
