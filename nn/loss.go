@@ -93,9 +93,7 @@ var bceLoss = &elementLoss{
 		q := scratch[:len(p)]
 		oneMinus(q, p)
 		kernel.Map2(kernel.Mul, q, p, q)
-		for i, v := range q {
-			q[i] = max(v, 1e-12)
-		}
+		clampBelow(q, 1e-12)
 		kernel.Map2(kernel.Sub, gp, p, t)
 		kernel.Map2(kernel.Mul, gp, w, gp)
 		kernel.Map2(kernel.Div, gp, gp, q)
@@ -126,11 +124,14 @@ func clampedLogs(p, scratch []float32) (logP, logQ []float32) {
 	oneMinus(logQ, p)
 	kernel.Log(logP, p)
 	kernel.Log(logQ, logQ)
-	for i := range logP {
-		logP[i], logQ[i] = max(logP[i], -100), max(logQ[i], -100)
-	}
+	clampBelow(logP, -100)
+	clampBelow(logQ, -100)
 	return logP, logQ
 }
+
+// clampBelow sets x[i] = max(x[i], lo), NaN staying NaN, with the vector
+// loops.
+func clampBelow(x []float32, lo float32) { kernel.Map2Scalar(kernel.Max, x, x, lo, false) }
 
 // oneMinus sets dst[i] = 1 - x[i], computed as -x[i] + 1 (the same value)
 // with the vector loops.

@@ -34,6 +34,7 @@ func useLevel(l int) {
 	divVV = choose(l, divVVAVX512, divVVAVX2, divVVGo)
 	addVS = choose(l, addVSAVX512, addVSAVX2, addVSGo)
 	mulVS = choose(l, mulVSAVX512, mulVSAVX2, mulVSGo)
+	maxVS = choose(l, maxVSAVX512, maxVSAVX2, maxVSGo)
 	axpyVS = choose(l, axpyAVX512, axpyAVX2, axpyGo)
 	sigmoidGV = choose(l, sigmoidGradAVX512, sigmoidGradAVX2, sigmoidGradGo)
 	tanhGV = choose(l, tanhGradAVX512, tanhGradAVX2, tanhGradGo)
@@ -104,6 +105,9 @@ func addVSAVX512(dst, x []float32, s float32)
 
 //go:noescape
 func mulVSAVX512(dst, x []float32, s float32)
+
+//go:noescape
+func maxVSAVX512(dst, x []float32, s float32)
 
 //go:noescape
 func axpyAVX512(dst, x []float32, s float32)
@@ -218,6 +222,9 @@ func addVSAVX2(dst, x []float32, s float32)
 
 //go:noescape
 func mulVSAVX2(dst, x []float32, s float32)
+
+//go:noescape
+func maxVSAVX2(dst, x []float32, s float32)
 
 //go:noescape
 func axpyAVX2(dst, x []float32, s float32)
