@@ -82,7 +82,9 @@ func BenchmarkSelfAttention(b *testing.B) {
 func BenchmarkBCELoss(b *testing.B) {
 	p := randn(1, 1, 128, 784).Sigmoid()
 	t := randn(2, 1, 128, 784).Sigmoid()
-	b.Run("probs", func(b *testing.B) { benchLoss(b, p, t, func(x, t *tensor.Tensor) *tensor.Tensor { return nn.BCELoss(x, t) }) })
+	b.Run("probs", func(b *testing.B) {
+		benchLoss(b, p, t, func(x, t *tensor.Tensor) *tensor.Tensor { return nn.BCELoss(x, t) })
+	})
 	b.Run("logits", func(b *testing.B) {
 		benchLoss(b, randn(3, 1, 128, 784), t, func(x, t *tensor.Tensor) *tensor.Tensor { return nn.BCEWithLogitsLoss(x, t, nn.ReduceSum) })
 	})
