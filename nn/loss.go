@@ -154,19 +154,21 @@ func BCEWithLogitsLoss(x, target *tensor.Tensor, r ...Reduction) *tensor.Tensor 
 
 var bceLogitsLoss = &elementLoss{
 	name: "BCEWithLogitsLoss",
-	values: func(dst, x, t, _ []float32) {
+	values: func(dst, x, t, scratch []float32) {
+		// softplus(x) - x*t, an operation at a time.
+		xt := scratch[:len(x)]
+		kernel.Map2(kernel.Mul, xt, x, t)
 		kernel.Softplus(dst, x)
-		for i, v := range x {
-			dst[i] -= v * t[i]
-		}
+		kernel.Map2(kernel.Sub, dst, dst, xt)
 	},
 	grads: func(gx, gt, x, t, w, _ []float32) {
+		// w * (sigmoid(x) - t) and -w * x, an operation at a time.
 		kernel.Sigmoid(gx, x)
-		for i, s := range gx {
-			gx[i] = w[i] * (s - t[i])
-		}
-		for i := range gt {
-			gt[i] = -w[i] * x[i]
+		kernel.Map2(kernel.Sub, gx, gx, t)
+		kernel.Map2(kernel.Mul, gx, w, gx)
+		if gt != nil {
+			kernel.Map2(kernel.Mul, gt, w, x)
+			kernel.Map2Scalar(kernel.Mul, gt, gt, -1, false)
 		}
 	},
 	ref: func(x, target *tensor.Tensor) *tensor.Tensor { return x.Softplus().Sub(x.Mul(target)) },
