@@ -133,12 +133,8 @@ func clampedLogs(p, scratch []float32) (logP, logQ []float32) {
 // loops.
 func clampBelow(x []float32, lo float32) { kernel.Map2Scalar(kernel.Max, x, x, lo, false) }
 
-// oneMinus sets dst[i] = 1 - x[i], computed as -x[i] + 1 (the same value)
-// with the vector loops.
-func oneMinus(dst, x []float32) {
-	kernel.Map2Scalar(kernel.Mul, dst, x, -1, false)
-	kernel.Map2Scalar(kernel.Add, dst, dst, 1, false)
-}
+// oneMinus sets dst[i] = 1 - x[i] with the vector loops.
+func oneMinus(dst, x []float32) { kernel.Map2Scalar(kernel.Sub, dst, x, 1, true) }
 
 // clampedLog returns log(x) limited below by -100, as PyTorch's BCELoss.
 func clampedLog(x *tensor.Tensor) *tensor.Tensor { return x.Log().Maximum(tensor.Scalar(-100)) }

@@ -35,6 +35,7 @@ func useLevel(l int) {
 	addVS = choose(l, addVSAVX512, addVSAVX2, addVSGo)
 	mulVS = choose(l, mulVSAVX512, mulVSAVX2, mulVSGo)
 	maxVS = choose(l, maxVSAVX512, maxVSAVX2, maxVSGo)
+	rsubVS = choose(l, rsubVSAVX512, rsubVSAVX2, rsubVSGo)
 	axpyVS = choose(l, axpyAVX512, axpyAVX2, axpyGo)
 	sigmoidGV = choose(l, sigmoidGradAVX512, sigmoidGradAVX2, sigmoidGradGo)
 	tanhGV = choose(l, tanhGradAVX512, tanhGradAVX2, tanhGradGo)
@@ -108,6 +109,9 @@ func mulVSAVX512(dst, x []float32, s float32)
 
 //go:noescape
 func maxVSAVX512(dst, x []float32, s float32)
+
+//go:noescape
+func rsubVSAVX512(dst, x []float32, s float32)
 
 //go:noescape
 func axpyAVX512(dst, x []float32, s float32)
@@ -225,6 +229,9 @@ func mulVSAVX2(dst, x []float32, s float32)
 
 //go:noescape
 func maxVSAVX2(dst, x []float32, s float32)
+
+//go:noescape
+func rsubVSAVX2(dst, x []float32, s float32)
 
 //go:noescape
 func axpyAVX2(dst, x []float32, s float32)

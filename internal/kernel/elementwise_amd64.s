@@ -76,6 +76,14 @@ TEXT ·mulVSAVX512(SB), NOSPLIT, $0-52
 	VBROADCASTSS s+48(FP), Z9
 	MAP(ARGS1, VS(VMULPS))
 
+// s - x.
+#define RSUBVS LOAD1; VSUBPS Z0, Z9, Z8; STORE
+
+// func rsubVSAVX512(dst, x []float32, s float32)
+TEXT ·rsubVSAVX512(SB), NOSPLIT, $0-52
+	VBROADCASTSS s+48(FP), Z9
+	MAP(ARGS1, RSUBVS)
+
 // x where x > s or x is NaN, else s: the mask !(x <= s) picks x.
 #define MAXVS \
 	LOAD1 \

@@ -72,6 +72,14 @@ TEXT ·addVSAVX2(SB), NOSPLIT, $0-52
 	VBROADCASTSS s+48(FP), Y9
 	YMAP(ARGS1, YVS(VADDPS))
 
+// s - x.
+#define YRSUBVS YLOAD1; VSUBPS Y0, Y9, Y8
+
+// func rsubVSAVX2(dst, x []float32, s float32)
+TEXT ·rsubVSAVX2(SB), NOSPLIT, $0-52
+	VBROADCASTSS s+48(FP), Y9
+	YMAP(ARGS1, YRSUBVS)
+
 // x where x > s or x is NaN, else s: the mask !(x <= s) picks x.
 #define YMAXVS \
 	YLOAD1 \

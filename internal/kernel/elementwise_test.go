@@ -44,8 +44,9 @@ func TestLevelsBitExact(t *testing.T) {
 		two("Div", func(d, x, y []float32) { Map2(Div, d, x, y) }, divVVGo)(t)
 		two("AddScalar", func(d, x, _ []float32) { Map2Scalar(Add, d, x, 0.3, false) }, func(d, x, _ []float32) { addVSGo(d, x, 0.3) })(t)
 		two("MulScalar", func(d, x, _ []float32) { Map2Scalar(Mul, d, x, -1.7, false) }, func(d, x, _ []float32) { mulVSGo(d, x, -1.7) })(t)
-		two("MaxScalar", func(d, x, _ []float32) { Map2Scalar(Max, d, x, -0.5, false) }, func(d, x, _ []float32) { ref2s(Max, d, x, -0.5) })(t)
-		two("MaxScalarZero", func(d, x, _ []float32) { Map2Scalar(Max, d, x, 0, false) }, func(d, x, _ []float32) { ref2s(Max, d, x, 0) })(t)
+		two("ScalarMinus", func(d, x, _ []float32) { Map2Scalar(Sub, d, x, 1, true) }, func(d, x, _ []float32) { ref2s(Sub, d, x, 1, true) })(t)
+		two("MaxScalar", func(d, x, _ []float32) { Map2Scalar(Max, d, x, -0.5, false) }, func(d, x, _ []float32) { ref2s(Max, d, x, -0.5, false) })(t)
+		two("MaxScalarZero", func(d, x, _ []float32) { Map2Scalar(Max, d, x, 0, false) }, func(d, x, _ []float32) { ref2s(Max, d, x, 0, false) })(t)
 		two("Axpy", func(d, x, y []float32) { copy(d, y); Axpy(d, x, 0.7) }, func(d, x, y []float32) { copy(d, y); axpyGo(d, x, 0.7) })(t)
 		two("SigmoidGrad", SigmoidGrad, sigmoidGradGo)(t)
 		two("TanhGrad", TanhGrad, tanhGradGo)(t)
@@ -73,10 +74,15 @@ func TestLevelsBitExact(t *testing.T) {
 	})
 }
 
-// ref2s sets dst[i] = x[i] op s one pair at a time.
-func ref2s(op Op, dst, x []float32, s float32) {
+// ref2s sets dst[i] = x[i] op s, or s op x[i] when left is set, one pair
+// at a time.
+func ref2s(op Op, dst, x []float32, s float32, left bool) {
 	for i := range dst {
-		dst[i] = apply(op, x[i], s)
+		if left {
+			dst[i] = apply(op, s, x[i])
+		} else {
+			dst[i] = apply(op, x[i], s)
+		}
 	}
 }
 
