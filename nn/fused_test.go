@@ -461,3 +461,28 @@ func TestElementLossSplit(t *testing.T) {
 		}
 	}
 }
+
+// A Linear layer's two products of the backward pass (the input's and the
+// weight's gradients) run side by side on threads of their own: the
+// gradients are those of one thread, bit for bit, with and without an
+// activation after the layer.
+func TestLinearGradientsThreads(t *testing.T) {
+	defer kernel.SetThreads(0)
+	lin := nn.NewLinear(tensor.NewRNG(90), 300, 70, true)
+	x := randn(91, 1, 500, 300).SetRequiresGrad(true)
+	r := randn(92, 1, 500, 70)
+	wrt := append([]*tensor.Tensor{x}, nn.Tensors(lin)...)
+	for _, l := range []nn.Layer{lin, nn.NewSequential(lin, nn.Tanh())} {
+		grads := func(threads int) []*tensor.Tensor {
+			kernel.SetThreads(threads)
+			return tensor.Grad(l.Forward(x).Mul(r).Sum(), wrt...)
+		}
+		want := grads(1)
+		for _, threads := range []int{2, 3} {
+			got := grads(threads)
+			for i := range wrt {
+				sameValues(t, fmt.Sprintf("%T/threads=%d gradient %d", l, threads, i), got[i], want[i])
+			}
+		}
+	}
+}
