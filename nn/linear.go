@@ -99,6 +99,12 @@ func affineInto(f func(dst, x []float32), x, w, b *tensor.Tensor) (*tensor.Tenso
 	return y, inputs
 }
 
+// sideBySideMinWork is the fewest multiply-adds of each of a Linear
+// layer's backward products for affineGrads to run them on threads of
+// their own: smaller ones are not worth waking a thread for (the product
+// kernels run them on one thread too).
+const sideBySideMinWork = 1 << 19
+
 // affineGrads returns the gradients of x w^T + b with respect to the
 // operands of bp (x, w and, if recorded, b) from g, the gradient of that
 // result, as differentiable operations; gb, when not nil, is the bias
@@ -116,7 +122,7 @@ func affineGrads(bp *tensor.Backprop, g, gb *tensor.Tensor) []*tensor.Tensor {
 			grads[1] = tensor.MatmulT(g, x, true, false)
 		}
 	}
-	if bp.Needs(0) && bp.Needs(1) && !bp.Recorded() {
+	if bp.Needs(0) && bp.Needs(1) && !bp.Recorded() && g.Len()*x.Size(1) >= sideBySideMinWork {
 		// Two independent products of the same size: each on a thread
 		// of its own (and split further only if threads are left over)
 		// rather than each split across all of them in turn.
