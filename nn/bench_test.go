@@ -75,3 +75,28 @@ func BenchmarkSelfAttention(b *testing.B) {
 		})
 	}
 }
+
+// The reconstruction losses of the bench workloads mlp_ae (BCELoss on
+// probabilities) and vae (BCEWithLogitsLoss summed), on a batch of 128
+// MNIST-sized images.
+func BenchmarkBCELoss(b *testing.B) {
+	p := randn(1, 1, 128, 784).Sigmoid()
+	t := randn(2, 1, 128, 784).Sigmoid()
+	b.Run("probs", func(b *testing.B) {
+		benchLoss(b, p, t, func(x, t *tensor.Tensor) *tensor.Tensor { return nn.BCELoss(x, t) })
+	})
+	b.Run("logits", func(b *testing.B) {
+		benchLoss(b, randn(3, 1, 128, 784), t, func(x, t *tensor.Tensor) *tensor.Tensor { return nn.BCEWithLogitsLoss(x, t, nn.ReduceSum) })
+	})
+}
+
+// benchLoss times a loss of x against t and its gradient with respect to x.
+func benchLoss(b *testing.B, x, t *tensor.Tensor, loss func(x, t *tensor.Tensor) *tensor.Tensor) {
+	x.SetRequiresGrad(true)
+	for range b.N {
+		y := loss(x, t)
+		gs := tensor.Grad(y, x)
+		y.Release()
+		gs[0].Recycle()
+	}
+}

@@ -36,19 +36,23 @@ func (l *elementLoss) apply(x, target *tensor.Tensor, r []Reduction) *tensor.Ten
 	if red == ReduceMean {
 		scale = 1 / float32(len(xd))
 	}
-	scratch := make([]float32, 3*lossChunk)
 	var out *tensor.Tensor
 	if none {
 		out = tensor.Empty(x.Shape()...)
 		od := out.Values()
-		chunks(len(xd), func(a, b int) { l.values(od[a:b], xd[a:b], td[a:b], scratch) })
+		chunks(len(xd), func(a, b int, scratch []float32) { l.values(od[a:b], xd[a:b], td[a:b], scratch) })
 	} else {
-		var s float64
-		buf := scratch[2*lossChunk:]
-		chunks(len(xd), func(a, b int) {
-			l.values(buf[:b-a], xd[a:b], td[a:b], scratch)
-			s += float64(kernel.Sum(buf[:b-a]))
+		// One sum per chunk, added in order: the bits of any split.
+		sums := make([]float32, (len(xd)+lossChunk-1)/lossChunk)
+		chunks(len(xd), func(a, b int, scratch []float32) {
+			buf := scratch[2*lossChunk:][:b-a]
+			l.values(buf, xd[a:b], td[a:b], scratch)
+			sums[a/lossChunk] = kernel.Sum(buf)
 		})
+		var s float64
+		for _, v := range sums {
+			s += float64(v)
+		}
 		out = tensor.Scalar(float32(s) * scale)
 	}
 	fast := func(b *tensor.Backprop) []*tensor.Tensor {
@@ -61,19 +65,26 @@ func (l *elementLoss) apply(x, target *tensor.Tensor, r []Reduction) *tensor.Ten
 			gtd = gt.Values()
 		}
 		gxd := gx.Values()
-		w := scratch[2*lossChunk:]
-		if !none {
-			kernel.Fill(w, g.Item()*scale)
+		var gd []float32
+		var gv float32
+		if none {
+			gd = g.Values()
+		} else {
+			gv = g.Item() * scale
 		}
-		chunks(len(xd), func(a, b int) {
+		chunks(len(xd), func(a, b int, scratch []float32) {
+			var w []float32
 			if none {
-				w = g.Values()[a:b]
+				w = gd[a:b]
+			} else {
+				w = scratch[2*lossChunk:][:b-a]
+				kernel.Fill(w, gv)
 			}
 			var gtc []float32
 			if gtd != nil {
 				gtc = gtd[a:b]
 			}
-			l.grads(gxd[a:b], gtc, xd[a:b], td[a:b], w[:b-a], scratch)
+			l.grads(gxd[a:b], gtc, xd[a:b], td[a:b], w, scratch)
 		})
 		return []*tensor.Tensor{gx, gt}
 	}
@@ -82,12 +93,27 @@ func (l *elementLoss) apply(x, target *tensor.Tensor, r []Reduction) *tensor.Ten
 	})
 }
 
-// chunks calls f(a, b) for consecutive ranges [a, b) of at most lossChunk
-// of n positions.
-func chunks(n int, f func(a, b int)) {
-	for a := 0; a < n; a += lossChunk {
-		f(a, min(a+lossChunk, n))
+// lossSplitMin is the fewest values an elementLoss splits across threads:
+// from there a thread's share takes tens of microseconds.
+const lossSplitMin = 1 << 15
+
+// chunks calls f(a, b, scratch) for consecutive ranges [a, b) of at most
+// lossChunk of n positions, each with a scratch buffer of 3*lossChunk
+// values; from lossSplitMin positions the chunks are shared out across
+// threads, each with its own buffer.
+func chunks(n int, f func(a, b int, scratch []float32)) {
+	run := func(c0, c1 int) {
+		scratch := make([]float32, 3*lossChunk)
+		for a := c0 * lossChunk; a < min(c1*lossChunk, n); a += lossChunk {
+			f(a, min(a+lossChunk, n), scratch)
+		}
 	}
+	nc := (n + lossChunk - 1) / lossChunk
+	if n < lossSplitMin {
+		run(0, nc)
+		return
+	}
+	kernel.Parallel(nc, run)
 }
 
 // reduction checks the optional reduction r and returns it, ReduceMean

@@ -473,3 +473,67 @@ func TestLayerNormSumThreads(t *testing.T) {
 		}
 	}
 }
+
+// The element losses share their chunks out across threads from
+// lossSplitMin values: the values and gradients are those of one thread,
+// bit for bit, under every reduction.
+func TestElementLossSplit(t *testing.T) {
+	defer kernel.SetThreads(0)
+	p := randn(80, 1, 70, 600).Sigmoid()
+	target := tensor.Rand(tensor.NewRNG(81), 70, 600)
+	r := randn(82, 1, 70, 600)
+	losses := []struct {
+		name string
+		f    func(x, t *tensor.Tensor, r nn.Reduction) *tensor.Tensor
+		x    *tensor.Tensor
+	}{
+		{"BCELoss", func(x, t *tensor.Tensor, r nn.Reduction) *tensor.Tensor { return nn.BCELoss(x, t, r) }, p},
+		{"BCEWithLogitsLoss", func(x, t *tensor.Tensor, r nn.Reduction) *tensor.Tensor { return nn.BCEWithLogitsLoss(x, t, r) }, randn(83, 2, 70, 600)},
+	}
+	for _, l := range losses {
+		for _, red := range []nn.Reduction{nn.ReduceMean, nn.ReduceSum, nn.ReduceNone} {
+			run := func(threads int) []*tensor.Tensor {
+				kernel.SetThreads(threads)
+				x, tt := l.x.Detach().SetRequiresGrad(true), target.Detach().SetRequiresGrad(true)
+				v := l.f(x, tt, red)
+				loss := v
+				if red == nn.ReduceNone {
+					loss = v.Mul(r).Sum()
+				}
+				return append([]*tensor.Tensor{v}, tensor.Grad(loss, x, tt)...)
+			}
+			want := run(1)
+			for _, threads := range []int{2, 3} {
+				got := run(threads)
+				for i, what := range []string{"values", "input gradient", "target gradient"} {
+					sameValues(t, fmt.Sprintf("%s/reduction %d/threads=%d %s", l.name, red, threads, what), got[i], want[i])
+				}
+			}
+		}
+	}
+}
+
+// A Linear layer's two products of the backward pass (the input's and the
+// weight's gradients) run side by side on threads of their own: the
+// gradients are those of one thread, bit for bit, with and without an
+// activation after the layer.
+func TestLinearGradientsThreads(t *testing.T) {
+	defer kernel.SetThreads(0)
+	lin := nn.NewLinear(tensor.NewRNG(90), 300, 70, true)
+	x := randn(91, 1, 500, 300).SetRequiresGrad(true)
+	r := randn(92, 1, 500, 70)
+	wrt := append([]*tensor.Tensor{x}, nn.Tensors(lin)...)
+	for _, l := range []nn.Layer{lin, nn.NewSequential(lin, nn.Tanh())} {
+		grads := func(threads int) []*tensor.Tensor {
+			kernel.SetThreads(threads)
+			return tensor.Grad(l.Forward(x).Mul(r).Sum(), wrt...)
+		}
+		want := grads(1)
+		for _, threads := range []int{2, 3} {
+			got := grads(threads)
+			for i := range wrt {
+				sameValues(t, fmt.Sprintf("%T/threads=%d gradient %d", l, threads, i), got[i], want[i])
+			}
+		}
+	}
+}

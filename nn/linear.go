@@ -96,6 +96,12 @@ func affineInto(f func(dst, x []float32), x, w, b *tensor.Tensor) (*tensor.Tenso
 	return y, inputs
 }
 
+// sideBySideMinWork is the fewest multiply-adds of each of a Linear
+// layer's backward products for affineGrads to run them on threads of
+// their own: smaller ones are not worth waking a thread for (the product
+// kernels run them on one thread too).
+const sideBySideMinWork = 1 << 19
+
 // affineGrads returns the gradients of x w^T + b with respect to the
 // operands of bp (x, w and, if recorded, b) from g, the gradient of that
 // result, as differentiable operations; gb, when not nil, is the bias
@@ -103,11 +109,28 @@ func affineInto(f func(dst, x []float32), x, w, b *tensor.Tensor) (*tensor.Tenso
 func affineGrads(bp *tensor.Backprop, g, gb *tensor.Tensor) []*tensor.Tensor {
 	x, w := bp.In[0], bp.In[1]
 	grads := make([]*tensor.Tensor, len(bp.In))
-	if bp.Needs(0) {
-		grads[0] = tensor.MatmulT(g, w, false, false)
+	product := func(i int) {
+		if !bp.Needs(i) {
+			return
+		}
+		if i == 0 {
+			grads[0] = tensor.MatmulT(g, w, false, false)
+		} else {
+			grads[1] = tensor.MatmulT(g, x, true, false)
+		}
 	}
-	if bp.Needs(1) {
-		grads[1] = tensor.MatmulT(g, x, true, false)
+	if bp.Needs(0) && bp.Needs(1) && !bp.Recorded() && g.Len()*x.Size(1) >= sideBySideMinWork {
+		// Two independent products of the same size: each on a thread
+		// of its own (and split further only if threads are left over)
+		// rather than each split across all of them in turn.
+		kernel.Parallel(2, func(lo, hi int) {
+			for i := lo; i < hi; i++ {
+				product(i)
+			}
+		})
+	} else {
+		product(0)
+		product(1)
 	}
 	if len(bp.In) > 2 && bp.Needs(2) {
 		if gb == nil {

@@ -93,9 +93,7 @@ var bceLoss = &elementLoss{
 		q := scratch[:len(p)]
 		oneMinus(q, p)
 		kernel.Map2(kernel.Mul, q, p, q)
-		for i, v := range q {
-			q[i] = max(v, 1e-12)
-		}
+		clampBelow(q, 1e-12)
 		kernel.Map2(kernel.Sub, gp, p, t)
 		kernel.Map2(kernel.Mul, gp, w, gp)
 		kernel.Map2(kernel.Div, gp, gp, q)
@@ -126,18 +124,17 @@ func clampedLogs(p, scratch []float32) (logP, logQ []float32) {
 	oneMinus(logQ, p)
 	kernel.Log(logP, p)
 	kernel.Log(logQ, logQ)
-	for i := range logP {
-		logP[i], logQ[i] = max(logP[i], -100), max(logQ[i], -100)
-	}
+	clampBelow(logP, -100)
+	clampBelow(logQ, -100)
 	return logP, logQ
 }
 
-// oneMinus sets dst[i] = 1 - x[i], computed as -x[i] + 1 (the same value)
-// with the vector loops.
-func oneMinus(dst, x []float32) {
-	kernel.Map2Scalar(kernel.Mul, dst, x, -1, false)
-	kernel.Map2Scalar(kernel.Add, dst, dst, 1, false)
-}
+// clampBelow sets x[i] = max(x[i], lo), NaN staying NaN, with the vector
+// loops.
+func clampBelow(x []float32, lo float32) { kernel.Map2Scalar(kernel.Max, x, x, lo, false) }
+
+// oneMinus sets dst[i] = 1 - x[i] with the vector loops.
+func oneMinus(dst, x []float32) { kernel.Map2Scalar(kernel.Sub, dst, x, 1, true) }
 
 // clampedLog returns log(x) limited below by -100, as PyTorch's BCELoss.
 func clampedLog(x *tensor.Tensor) *tensor.Tensor { return x.Log().Maximum(tensor.Scalar(-100)) }
@@ -153,19 +150,21 @@ func BCEWithLogitsLoss(x, target *tensor.Tensor, r ...Reduction) *tensor.Tensor 
 
 var bceLogitsLoss = &elementLoss{
 	name: "BCEWithLogitsLoss",
-	values: func(dst, x, t, _ []float32) {
+	values: func(dst, x, t, scratch []float32) {
+		// softplus(x) - x*t, an operation at a time.
+		xt := scratch[:len(x)]
+		kernel.Map2(kernel.Mul, xt, x, t)
 		kernel.Softplus(dst, x)
-		for i, v := range x {
-			dst[i] -= v * t[i]
-		}
+		kernel.Map2(kernel.Sub, dst, dst, xt)
 	},
 	grads: func(gx, gt, x, t, w, _ []float32) {
+		// w * (sigmoid(x) - t) and -w * x, an operation at a time.
 		kernel.Sigmoid(gx, x)
-		for i, s := range gx {
-			gx[i] = w[i] * (s - t[i])
-		}
-		for i := range gt {
-			gt[i] = -w[i] * x[i]
+		kernel.Map2(kernel.Sub, gx, gx, t)
+		kernel.Map2(kernel.Mul, gx, w, gx)
+		if gt != nil {
+			kernel.Map2(kernel.Mul, gt, w, x)
+			kernel.Map2Scalar(kernel.Mul, gt, gt, -1, false)
 		}
 	},
 	ref: func(x, target *tensor.Tensor) *tensor.Tensor { return x.Softplus().Sub(x.Mul(target)) },

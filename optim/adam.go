@@ -52,7 +52,7 @@ type Adam struct {
 	base
 	cfg       AdamConfig
 	decoupled bool
-	upd       kernel.AdamStep // kept here so that Step does not allocate it
+	parts     []kernel.AdamPart // one step's updates, kept so that Step does not allocate
 }
 
 // NewAdam returns an Adam optimizer over params, with weight decay added
@@ -87,11 +87,11 @@ func newAdam(name string, params []*tensor.Tensor, cfg AdamConfig, decoupled boo
 	return &Adam{base: b, cfg: cfg, decoupled: decoupled}, nil
 }
 
-// Step updates every parameter that has a gradient.
+// Step updates every parameter that has a gradient, all of them in one
+// pass split across threads.
 func (o *Adam) Step() {
 	c := o.cfg
-	s := &o.upd
-	*s = kernel.AdamStep{
+	s := kernel.AdamStep{
 		B1: float32(c.Beta1), B2: float32(c.Beta2),
 		K1: float32(1 - c.Beta1), K2: float32(1 - c.Beta2),
 		Eps: float32(c.Eps), Shrink: 1,
@@ -101,6 +101,7 @@ func (o *Adam) Step() {
 	} else {
 		s.WD = float32(c.WeightDecay)
 	}
+	o.parts = o.parts[:0]
 	for i, p := range o.params {
 		g := o.grad(i)
 		if g == nil {
@@ -116,6 +117,8 @@ func (o *Adam) Step() {
 		t := float64(o.steps[i])
 		s.NegStep = float32(-o.lr / (1 - math.Pow(c.Beta1, t)))
 		s.C2 = float32(math.Sqrt(1 - math.Pow(c.Beta2, t)))
-		kernel.Adam(x, g, bufs[0], bufs[1], vmax, s)
+		o.parts = append(o.parts, kernel.AdamPart{X: x, G: g, M: bufs[0], V: bufs[1], VMax: vmax, Step: s})
 	}
+	kernel.AdamAll(o.parts)
+	clear(o.parts) // no references to the step's gradients past it
 }

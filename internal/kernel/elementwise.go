@@ -24,7 +24,7 @@ const (
 // The loops behind the maps, set by useLevel from the CPU's features.
 var (
 	addVV, subVV, mulVV, divVV          func(dst, a, b []float32)
-	addVS, mulVS, axpyVS                func(dst, a []float32, s float32)
+	addVS, mulVS, maxVS, rsubVS, axpyVS func(dst, a []float32, s float32)
 	expVec, logVec, sigmoidVec, siluVec func(dst, x []float32)
 	tanhVec, softplusV                  func(dst, x []float32)
 	sigmoidGV, tanhGV, reluGV, siluGV   func(dst, g, x []float32)
@@ -68,6 +68,10 @@ func Map2Scalar(op Op, dst, a []float32, s float32, left bool) {
 		map1s(addVS, dst, a, s)
 	case op == Mul:
 		map1s(mulVS, dst, a, s)
+	case op == Sub && left:
+		map1s(rsubVS, dst, a, s)
+	case op == Max && !left && s == s:
+		map1s(maxVS, dst, a, s)
 	case op == Div && !left:
 		for i := range dst {
 			dst[i] = a[i] / s

@@ -34,6 +34,51 @@ func Adam(x, g, m, v, vmax []float32, s *AdamStep) {
 	adamGo(x, g, m, v, vmax[:n], s)
 }
 
+// AdamPart is one parameter's share of an AdamAll update: its values,
+// gradient and moments (VMax nil but with AMSGrad), as Adam takes them,
+// and its factors.
+type AdamPart struct {
+	X, G, M, V, VMax []float32
+	Step             AdamStep
+}
+
+// AdamAll applies Adam to every part. The values of all the parts are
+// split into contiguous pieces across threads when they are many enough
+// to repay it, a piece running over the ends of parameters; each value is
+// updated as Adam alone would, so the split leaves the bits unchanged.
+func AdamAll(parts []AdamPart) {
+	n := 0
+	for i := range parts {
+		n += len(parts[i].X)
+	}
+	if serial(n, mapHeavyMinWork) {
+		adamRange(parts, 0, n)
+		return
+	}
+	pieces(n, mapHeavyMinWork, func(lo, hi int) { adamRange(parts, lo, hi) })
+}
+
+// adamRange updates values lo to hi of the parts laid end to end.
+func adamRange(parts []AdamPart, lo, hi int) {
+	off := 0
+	for i := range parts {
+		p := &parts[i]
+		a, b := max(lo-off, 0), min(hi-off, len(p.X))
+		off += len(p.X)
+		if a >= b {
+			if off >= hi {
+				return
+			}
+			continue
+		}
+		var vmax []float32
+		if p.VMax != nil {
+			vmax = p.VMax[a:b]
+		}
+		Adam(p.X[a:b], p.G[a:b], p.M[a:b], p.V[a:b], vmax, &p.Step)
+	}
+}
+
 // adamGo is Adam's portable loop.
 func adamGo(x, g, m, v, vmax []float32, s *AdamStep) {
 	for j, gj := range g {

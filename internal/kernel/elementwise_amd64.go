@@ -34,6 +34,8 @@ func useLevel(l int) {
 	divVV = choose(l, divVVAVX512, divVVAVX2, divVVGo)
 	addVS = choose(l, addVSAVX512, addVSAVX2, addVSGo)
 	mulVS = choose(l, mulVSAVX512, mulVSAVX2, mulVSGo)
+	maxVS = choose(l, maxVSAVX512, maxVSAVX2, maxVSGo)
+	rsubVS = choose(l, rsubVSAVX512, rsubVSAVX2, rsubVSGo)
 	axpyVS = choose(l, axpyAVX512, axpyAVX2, axpyGo)
 	sigmoidGV = choose(l, sigmoidGradAVX512, sigmoidGradAVX2, sigmoidGradGo)
 	tanhGV = choose(l, tanhGradAVX512, tanhGradAVX2, tanhGradGo)
@@ -106,6 +108,12 @@ func addVSAVX512(dst, x []float32, s float32)
 
 //go:noescape
 func mulVSAVX512(dst, x []float32, s float32)
+
+//go:noescape
+func maxVSAVX512(dst, x []float32, s float32)
+
+//go:noescape
+func rsubVSAVX512(dst, x []float32, s float32)
 
 //go:noescape
 func axpyAVX512(dst, x []float32, s float32)
@@ -220,6 +228,12 @@ func addVSAVX2(dst, x []float32, s float32)
 
 //go:noescape
 func mulVSAVX2(dst, x []float32, s float32)
+
+//go:noescape
+func maxVSAVX2(dst, x []float32, s float32)
+
+//go:noescape
+func rsubVSAVX2(dst, x []float32, s float32)
 
 //go:noescape
 func axpyAVX2(dst, x []float32, s float32)

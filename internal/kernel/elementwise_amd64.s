@@ -76,6 +76,27 @@ TEXT ·mulVSAVX512(SB), NOSPLIT, $0-52
 	VBROADCASTSS s+48(FP), Z9
 	MAP(ARGS1, VS(VMULPS))
 
+// s - x.
+#define RSUBVS LOAD1; VSUBPS Z0, Z9, Z8; STORE
+
+// func rsubVSAVX512(dst, x []float32, s float32)
+TEXT ·rsubVSAVX512(SB), NOSPLIT, $0-52
+	VBROADCASTSS s+48(FP), Z9
+	MAP(ARGS1, RSUBVS)
+
+// x where x > s or x is NaN, else s: the mask !(x <= s) picks x.
+#define MAXVS \
+	LOAD1 \
+	VCMPPS  $0x06, Z9, Z0, K2 \
+	VMOVAPS Z9, Z8 \
+	VMOVAPS Z0, K2, Z8 \
+	STORE
+
+// func maxVSAVX512(dst, x []float32, s float32)
+TEXT ·maxVSAVX512(SB), NOSPLIT, $0-52
+	VBROADCASTSS s+48(FP), Z9
+	MAP(ARGS1, MAXVS)
+
 // (x + s) y, s in Z9: a softmax's input gradient in one pass.
 #define ADDMUL LOAD2; VADDPS Z9, Z0, Z0; VMULPS Z1, Z0, Z8; STORE
 

@@ -72,6 +72,25 @@ TEXT ·addVSAVX2(SB), NOSPLIT, $0-52
 	VBROADCASTSS s+48(FP), Y9
 	YMAP(ARGS1, YVS(VADDPS))
 
+// s - x.
+#define YRSUBVS YLOAD1; VSUBPS Y0, Y9, Y8
+
+// func rsubVSAVX2(dst, x []float32, s float32)
+TEXT ·rsubVSAVX2(SB), NOSPLIT, $0-52
+	VBROADCASTSS s+48(FP), Y9
+	YMAP(ARGS1, YRSUBVS)
+
+// x where x > s or x is NaN, else s: the mask !(x <= s) picks x.
+#define YMAXVS \
+	YLOAD1 \
+	VCMPPS    $0x06, Y9, Y0, Y2 \
+	VBLENDVPS Y2, Y0, Y9, Y8
+
+// func maxVSAVX2(dst, x []float32, s float32)
+TEXT ·maxVSAVX2(SB), NOSPLIT, $0-52
+	VBROADCASTSS s+48(FP), Y9
+	YMAP(ARGS1, YMAXVS)
+
 // (x + s) y, s in Y9.
 #define YADDMUL YLOAD2; VADDPS Y9, Y0, Y0; VMULPS Y1, Y0, Y8
 

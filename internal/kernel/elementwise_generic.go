@@ -45,6 +45,27 @@ func mulVSGo(dst, a []float32, s float32) {
 	}
 }
 
+// rsubVSGo is Map2Scalar's Sub with the scalar on the left: s - x.
+func rsubVSGo(dst, a []float32, s float32) {
+	a = a[:len(dst)]
+	for i := range dst {
+		dst[i] = s - a[i]
+	}
+}
+
+// maxVSGo is Map2Scalar's Max with s not NaN: x where x > s or x is
+// NaN, else s.
+func maxVSGo(dst, a []float32, s float32) {
+	a = a[:len(dst)]
+	for i, v := range a {
+		if !(v <= s) {
+			dst[i] = v
+		} else {
+			dst[i] = s
+		}
+	}
+}
+
 func axpyGo(dst, x []float32, s float32) {
 	x = x[:len(dst)]
 	for i := range dst {

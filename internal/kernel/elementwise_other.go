@@ -12,7 +12,7 @@ func init() { useLevel(bestLevel) }
 // useLevel points the maps at the portable loops, the only level here.
 func useLevel(int) {
 	addVV, subVV, mulVV, divVV = addVVGo, subVVGo, mulVVGo, divVVGo
-	addVS, mulVS, axpyVS = addVSGo, mulVSGo, axpyGo
+	addVS, mulVS, maxVS, rsubVS, axpyVS = addVSGo, mulVSGo, maxVSGo, rsubVSGo, axpyGo
 	expVec, logVec, sigmoidVec, siluVec = expGo, logGo, sigmoidGo, siluGo
 	tanhVec, softplusV = tanhGo, softplusGo
 	sigmoidGV, tanhGV, reluGV, siluGV = sigmoidGradGo, tanhGradGo, reluGradGo, siluGradGo

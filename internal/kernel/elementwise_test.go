@@ -44,6 +44,9 @@ func TestLevelsBitExact(t *testing.T) {
 		two("Div", func(d, x, y []float32) { Map2(Div, d, x, y) }, divVVGo)(t)
 		two("AddScalar", func(d, x, _ []float32) { Map2Scalar(Add, d, x, 0.3, false) }, func(d, x, _ []float32) { addVSGo(d, x, 0.3) })(t)
 		two("MulScalar", func(d, x, _ []float32) { Map2Scalar(Mul, d, x, -1.7, false) }, func(d, x, _ []float32) { mulVSGo(d, x, -1.7) })(t)
+		two("ScalarMinus", func(d, x, _ []float32) { Map2Scalar(Sub, d, x, 1, true) }, func(d, x, _ []float32) { ref2s(Sub, d, x, 1, true) })(t)
+		two("MaxScalar", func(d, x, _ []float32) { Map2Scalar(Max, d, x, -0.5, false) }, func(d, x, _ []float32) { ref2s(Max, d, x, -0.5, false) })(t)
+		two("MaxScalarZero", func(d, x, _ []float32) { Map2Scalar(Max, d, x, 0, false) }, func(d, x, _ []float32) { ref2s(Max, d, x, 0, false) })(t)
 		two("Axpy", func(d, x, y []float32) { copy(d, y); Axpy(d, x, 0.7) }, func(d, x, y []float32) { copy(d, y); axpyGo(d, x, 0.7) })(t)
 		two("SigmoidGrad", SigmoidGrad, sigmoidGradGo)(t)
 		two("TanhGrad", TanhGrad, tanhGradGo)(t)
@@ -69,6 +72,18 @@ func TestLevelsBitExact(t *testing.T) {
 			sameBits(t, name, got[i], want[i])
 		}
 	})
+}
+
+// ref2s sets dst[i] = x[i] op s, or s op x[i] when left is set, one pair
+// at a time.
+func ref2s(op Op, dst, x []float32, s float32, left bool) {
+	for i := range dst {
+		if left {
+			dst[i] = apply(op, s, x[i])
+		} else {
+			dst[i] = apply(op, x[i], s)
+		}
+	}
 }
 
 func sameBits(t *testing.T, name string, got, want []float32) {
@@ -207,4 +222,45 @@ func TestCarryLevels(t *testing.T) {
 			}
 		}
 	})
+}
+
+// AdamAll gives the bits of Adam on each part alone, whatever the number
+// of threads and wherever the pieces cut the parts, AMSGrad's included.
+func TestAdamAllSplit(t *testing.T) {
+	lens := []int{37, mapHeavyMinWork + 5, 16, 3 * mapHeavyMinWork / 2, 1000}
+	s := AdamStep{B1: 0.9, B2: 0.999, K1: 0.1, K2: 0.001, NegStep: -1e-3, C2: 0.3, Eps: 1e-8, WD: 0.01, Shrink: 0.999}
+	state := func(amsgrad int) []AdamPart {
+		parts := make([]AdamPart, len(lens))
+		for i, n := range lens {
+			buf := make([]float32, 5*n)
+			for j := range buf {
+				buf[j] = float32(math.Sin(float64(j*(i+1))*0.37)) * 2
+			}
+			for j := 3 * n; j < 5*n; j++ {
+				buf[j] *= buf[j] // second moments are not negative
+			}
+			p := AdamPart{X: buf[:n], G: buf[n : 2*n], M: buf[2*n : 3*n], V: buf[3*n : 4*n], Step: s}
+			if i == amsgrad {
+				p.VMax = buf[4*n:]
+			}
+			p.Step.NegStep *= float32(i + 1)
+			parts[i] = p
+		}
+		return parts
+	}
+	defer SetThreads(0)
+	for _, threads := range []int{1, 2, 3} {
+		SetThreads(threads)
+		got, want := state(1), state(1)
+		AdamAll(got)
+		for i := range want {
+			p := &want[i]
+			Adam(p.X, p.G, p.M, p.V, p.VMax, &p.Step)
+		}
+		for i := range got {
+			for _, b := range [][2][]float32{{got[i].X, want[i].X}, {got[i].M, want[i].M}, {got[i].V, want[i].V}, {got[i].VMax, want[i].VMax}} {
+				sameBits(t, fmt.Sprintf("AdamAll part %d, %d threads", i, threads), b[0], b[1])
+			}
+		}
+	}
 }
