@@ -145,8 +145,8 @@ type actOut struct {
 }
 
 // through returns the n values of the gradient g from off on, taken
-// through the activation's derivative into scratch, or g's own values
-// without an activation.
+// through the activation's derivative into scratch[:n], or g's own
+// values without an activation.
 func (a actOut) through(scratch, g []float32, off, n int) []float32 {
 	if a.grad == nil {
 		return g[off : off+n]
@@ -191,9 +191,14 @@ func groupBackward(gx, gw, gb, g, x, mean, rs, w []float32, l normLayout, act ac
 	// normalised input of the run); gxhat = g w scales them.
 	acc := make([]float64, 2*(c1-c0))
 	sb, sw := acc[:c1-c0], acc[c1-c0:]
-	xhat, ga := make([]float32, l.inner), make([]float32, (c1-c0)*l.inner)
+	// With an activation, the gradient through it is kept in gx's block
+	// until the second pass overwrites it value by value.
+	src, xhat := g, make([]float32, l.inner)
+	if act.grad != nil {
+		src = gx
+	}
 	l.blocks(c0, c1, func(at, n int) {
-		gs := act.through(ga, g, at, n)
+		gs := act.through(gx[at:], g, at, n)
 		for c := c0; c < c1; c++ {
 			i := (c - c0) * l.inner
 			kernel.NormApply(xhat, x[at+i:at+i+l.inner], mean[c], rs[c], 0)
@@ -215,11 +220,7 @@ func groupBackward(gx, gw, gb, g, x, mean, rs, w []float32, l normLayout, act ac
 		steps[c-c0] = kernel.NormGradStep{M: mean[c], R: rs[c], W: wc,
 			MG: float32(sb[c-c0] * float64(wc) / n), MGX: float32(sw[c-c0] * float64(wc) / n)}
 	}
-	l.blocks(c0, c1, func(at, n int) {
-		gs := act.through(ga, g, at, n)
-		for c := c0; c < c1; c++ {
-			i := (c - c0) * l.inner
-			kernel.NormGrad(gx[at+i:at+i+l.inner], gs[i:i+l.inner], x[at+i:at+i+l.inner], &steps[c-c0])
-		}
+	l.runs(c0, c1, func(c, off int) {
+		kernel.NormGrad(gx[off:off+l.inner], src[off:off+l.inner], x[off:off+l.inner], &steps[c-c0])
 	})
 }
