@@ -240,12 +240,16 @@ func (p *gemmArgs) directPartIn(kern *gemmKernel, r0, r1, c0, c1 int, buf []floa
 	if p.csb == 1 && !aliases(p.rsb, p.csb) && k*(c1-c0) <= rowBlockMaxB {
 		mb = max(mr, rowBlockFloats/k/mr*mr)
 	}
+	packed := -1 // the column panel bpk holds: row blocks pack only the last
 	for ib := r0; ib < r1; ib += mb {
 		for j0 := c0; j0 < c1; j0 += nr {
 			nv := min(nr, c1-j0)
 			b, rsb := p.b[j0*p.csb:], p.rsb
 			if p.csb != 1 || nv < nr || aliases(p.rsb, p.csb) {
-				packPanels(bpk, p.b, p.csb, p.rsb, j0, nv, 0, k, nr)
+				if packed != j0 {
+					packPanels(bpk, p.b, p.csb, p.rsb, j0, nv, 0, k, nr)
+					packed = j0
+				}
 				b, rsb = bpk, nr
 			}
 			for i0 := ib; i0 < min(r1, ib+mb); i0 += mr {
