@@ -13,10 +13,16 @@ const (
 	levelAVX512
 )
 
+// hasAVX512 reports whether the CPU has the AVX-512 subsets the assembly
+// uses: the foundation and the byte/word (mask moves and shifts of 32
+// bits), doubleword/quadword and vector-length extensions, which every
+// AVX-512 CPU but the Xeon Phi has.
+var hasAVX512 = cpu.X86.HasAVX512F && cpu.X86.HasAVX512BW && cpu.X86.HasAVX512DQ && cpu.X86.HasAVX512VL
+
 // bestLevel is the fastest level the CPU supports.
 var bestLevel = func() int {
 	switch {
-	case cpu.X86.HasAVX512F:
+	case hasAVX512:
 		return levelAVX512
 	case cpu.X86.HasAVX2 && cpu.X86.HasFMA:
 		return levelAVX2

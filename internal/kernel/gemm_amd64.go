@@ -26,7 +26,7 @@ var kernels = availableKernels()
 var dot4x4 = dot4x4Func()
 
 func dot4x4Func() func(k int, a, b *[4][]float32, out *[16]float32) {
-	if !cpu.X86.HasAVX512F {
+	if !hasAVX512 {
 		return nil
 	}
 	return func(k int, a, b *[4][]float32, out *[16]float32) {
@@ -42,7 +42,7 @@ func dot4x4Func() func(k int, a, b *[4][]float32, out *[16]float32) {
 var dot8x1 = dot8x1Func()
 
 func dot8x1Func() func(k int, a []float32, lda int, b []float32, out *[8]float32) {
-	if !cpu.X86.HasAVX512F {
+	if !hasAVX512 {
 		return nil
 	}
 	return func(k int, a []float32, lda int, b []float32, out *[8]float32) {
@@ -56,7 +56,7 @@ func dot8x1Func() func(k int, a []float32, lda int, b []float32, out *[8]float32
 var packRows16 = packRows16Func()
 
 func packRows16Func() func(dst, src []float32, rs, blocks, width int) {
-	if !cpu.X86.HasAVX512F {
+	if !hasAVX512 {
 		return nil
 	}
 	return func(dst, src []float32, rs, blocks, width int) {
@@ -70,7 +70,7 @@ var activeKernel = kernels[0]
 
 func availableKernels() []*gemmKernel {
 	var ks []*gemmKernel
-	if cpu.X86.HasAVX512F {
+	if hasAVX512 {
 		ks = append(ks, avx512Kernel)
 	}
 	if cpu.X86.HasAVX2 && cpu.X86.HasFMA {
