@@ -72,9 +72,6 @@ func (l *Linear) rows(x *tensor.Tensor) (*tensor.Tensor, []int) {
 // for none). The product adds the bias as it stores the result, saving a
 // pass over it; the backward pass is made of differentiable operations.
 func affine(x, w, b *tensor.Tensor) *tensor.Tensor {
-	if b == nil {
-		return tensor.MatmulT(x, w, false, true)
-	}
 	y, inputs := affineInto(nil, x, w, b)
 	return tensor.Custom("Linear", y, inputs, func(bp *tensor.Backprop) []*tensor.Tensor {
 		return affineGrads(bp, bp.Grad, nil)
@@ -96,12 +93,6 @@ func affineInto(f func(dst, x []float32), x, w, b *tensor.Tensor) (*tensor.Tenso
 	return y, inputs
 }
 
-// sideBySideMinWork is the fewest multiply-adds of each of a Linear
-// layer's backward products for affineGrads to run them on threads of
-// their own: smaller ones are not worth waking a thread for (the product
-// kernels run them on one thread too).
-const sideBySideMinWork = 1 << 19
-
 // affineGrads returns the gradients of x w^T + b with respect to the
 // operands of bp (x, w and, if recorded, b) from g, the gradient of that
 // result, as differentiable operations; gb, when not nil, is the bias
@@ -119,10 +110,12 @@ func affineGrads(bp *tensor.Backprop, g, gb *tensor.Tensor) []*tensor.Tensor {
 			grads[1] = tensor.MatmulT(g, x, true, false)
 		}
 	}
-	if bp.Needs(0) && bp.Needs(1) && !bp.Recorded() && g.Len()*x.Size(1) >= sideBySideMinWork {
-		// Two independent products of the same size: each on a thread
-		// of its own (and split further only if threads are left over)
-		// rather than each split across all of them in turn.
+	if bp.Needs(0) && bp.Needs(1) && !bp.Recorded() && g.Len()*x.Size(1) >= kernel.ParallelMinWork {
+		// Two independent products of the same size, side by side
+		// rather than one after the other: each still splits into
+		// pieces for every thread, run by whichever thread is free, so
+		// neither waits for the other to finish. Smaller products run
+		// on one thread in the kernels anyway.
 		kernel.Parallel(2, func(lo, hi int) {
 			for i := lo; i < hi; i++ {
 				product(i)

@@ -52,7 +52,7 @@ type Adam struct {
 	base
 	cfg       AdamConfig
 	decoupled bool
-	parts     []kernel.AdamPart // one step's updates, kept so that Step does not allocate
+	parts     []kernel.AdamPart // one step's updates, reused from step to step (the threaded update still allocates its job)
 }
 
 // NewAdam returns an Adam optimizer over params, with weight decay added

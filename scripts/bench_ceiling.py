@@ -121,21 +121,21 @@ def main():
         sys.exit("bench_ceiling: %s has no fma_peak record (a run with sgemm has one); pass --peak" % args.raw)
     # The first figure of each: the run ends with a memory check of mlp_ae
     # on random data, timed too. PyTorch: its better thread count.
-    gibbs, torch = {}, {}
+    gibbs, seen, torch = {}, set(), {}
     for r in recs:
         if "value" not in r:
             continue
         if r.get("side") == "gibbs":
             gibbs.setdefault(r["bench"], r["value"])
-        elif r.get("side") == "torch" and (r["bench"], r["threads"]) not in torch:
-            torch[r["bench"], r["threads"]] = r["value"]
-    torch = {b: max(v for (tb, _), v in torch.items() if tb == b) for b, _ in torch}
-    print("FMA peak of the run: %.0f GFLOP/s (2 threads)\n" % peak)
+        elif r.get("side") == "torch" and (r["bench"], r["threads"]) not in seen:
+            seen.add((r["bench"], r["threads"]))
+            torch[r["bench"]] = max(torch.get(r["bench"], 0), r["value"])
+    print("FMA peak: %.0f GFLOP/s (2 threads)\n" % peak)
     print("| workload | GFLOP a step (products) | gibbs GFLOP/s | of peak | PyTorch GFLOP/s | of peak |"
           " ratio now | ratio at peak | 1.5x needs |")
     print("|---|---:|---:|---:|---:|---:|---:|---:|---:|")
     for name, (macs, units) in step_macs().items():
-        tname = TORCH_NAMES.get(name, [name])[0]
+        tname = TORCH_NAMES.get(name, [name])[0]  # the transformer: nn.TransformerEncoderLayer
         if name not in gibbs or tname not in torch:
             continue
         gflop = 2 * macs / 1e9

@@ -154,7 +154,7 @@ func attendGrad(kern *gemmKernel, d operands, g, w []float32, x operands, h Head
 func forPairs(h Heads, pairWork, size int, f func(s, j int, buf []float32)) {
 	pairs := h.Batch * h.Heads
 	runs := 1
-	if threads := Threads(); threads > 1 && pairs*pairWork >= parallelMinWork {
+	if threads := Threads(); threads > 1 && pairs*pairWork >= ParallelMinWork {
 		runs = min(pairs, parts(threads))
 	}
 	parallelFor(runs, func(r int) {

@@ -35,7 +35,7 @@ func Adam(x, g, m, v, vmax []float32, s *AdamStep) {
 }
 
 // AdamPart is one parameter's share of an AdamAll update: its values,
-// gradient and moments (VMax nil but with AMSGrad), as Adam takes them,
+// gradient and moments (VMax nil unless AMSGrad), as Adam takes them,
 // and its factors.
 type AdamPart struct {
 	X, G, M, V, VMax []float32
@@ -65,17 +65,16 @@ func adamRange(parts []AdamPart, lo, hi int) {
 		p := &parts[i]
 		a, b := max(lo-off, 0), min(hi-off, len(p.X))
 		off += len(p.X)
-		if a >= b {
-			if off >= hi {
-				return
+		if a < b {
+			var vmax []float32
+			if p.VMax != nil {
+				vmax = p.VMax[a:b]
 			}
-			continue
+			Adam(p.X[a:b], p.G[a:b], p.M[a:b], p.V[a:b], vmax, &p.Step)
 		}
-		var vmax []float32
-		if p.VMax != nil {
-			vmax = p.VMax[a:b]
+		if off >= hi {
+			return
 		}
-		Adam(p.X[a:b], p.G[a:b], p.M[a:b], p.V[a:b], vmax, &p.Step)
 	}
 }
 

@@ -23,5 +23,4 @@ func useLevel(int) {
 	normApplyVec, normGradVec, normAffineVec = normApplyGo, normGradGo, normAffineGo
 	siluKeepVec = siluKeepGo
 	expAddVec, addMulVec = expAddTwo, addMulGo
-	softmaxRowsVec, softmaxGradRowsVec = nil, nil
 }

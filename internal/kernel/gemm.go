@@ -125,11 +125,15 @@ const (
 	pathDot    // dot products along k (falls back to pathDirect where it does not apply)
 )
 
+// ParallelMinWork is the fewest multiply-adds (m*n*k) of a product that
+// the kernels split across threads: below it, waking workers costs more
+// than it saves.
+const ParallelMinWork = 1 << 19
+
 // Size limits for the run-time path choice, in multiply-adds (m*n*k).
 const (
-	directMaxWork   = 768 * 768 * 768 // below this, packing costs more than it saves
-	parallelMinWork = 1 << 19         // below this, waking workers costs more than it saves
-	packMinK        = 1024            // depth from which packPays considers the blocked path
+	directMaxWork = 768 * 768 * 768 // below this, packing costs more than it saves
+	packMinK      = 1024            // depth from which packPays considers the blocked path
 )
 
 // run computes the product with kern on up to threads goroutines; with
@@ -143,7 +147,7 @@ func (p *gemmArgs) run(kern *gemmKernel, threads int, path int) {
 		p.mapBlock(0, p.m, 0, p.n)
 		return
 	}
-	if p.m*p.n*p.k < parallelMinWork {
+	if p.m*p.n*p.k < ParallelMinWork {
 		threads = 1
 	}
 	if path == pathDot || path == pathAuto && p.dotPays() {

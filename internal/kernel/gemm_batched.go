@@ -61,7 +61,7 @@ func sumProducts(kern *gemmKernel, threads, batch int, product func(i int, alpha
 	// The direct path packs op(B) when its columns are strided (n*k
 	// values); transposed, it packs op(A) when its rows are (m*k).
 	swap := p0.csb != 1 && (p0.rsa == 1 || m < n)
-	if batch*m*n*p0.k < parallelMinWork {
+	if batch*m*n*p0.k < ParallelMinWork {
 		threads = 1
 	}
 	nt := min(threads, batch)
