@@ -45,7 +45,7 @@ func newModel(cfg Config) *Model {
 	}
 	net := energy.NewMLP(tensor.NewRNG(cfg.Seed+3), in, cfg.Hidden, activations[cfg.Activation])
 	if cfg.Features == "quadratic" {
-		net.Layer = nn.NewSequential(quadratic{float32(cfg.FeatureScale)}, net.Layer)
+		net.Layer = nn.NewSequential(&nn.Quadratic{Scale: float32(cfg.FeatureScale)}, net.Layer)
 	}
 	return &Model{Net: net, Config: cfg, Box: box}
 }
@@ -136,20 +136,4 @@ func (m *Model) Networks() []train.Network {
 		in, shape = "log_sigma_y", []int{3}
 	}
 	return []train.Network{{Name: "energy", In: in, Out: "energy", Input: shape, Layers: []nn.Child{{Module: m.Net.Layer}}, PerSample: true}}
-}
-
-// quadratic is the layer that maps points [N, 2] to [N, 5]: x, y, then
-// s x^2, s y^2 and s xy. With them a first-layer unit draws an ellipse
-// where it drew a line; s sets how fast Adam, which moves each weight by
-// about the rate whatever its input's scale, can grow their curvature.
-type quadratic struct{ s float32 }
-
-func (q quadratic) Params() []nn.Param { return nil }
-func (q quadratic) PerSample() bool    { return true }
-func (q quadratic) String() string     { return "QuadraticFeatures" }
-
-func (q quadratic) Forward(y *tensor.Tensor) *tensor.Tensor {
-	a, b := y.Narrow(1, 0, 1), y.Narrow(1, 1, 1)
-	sq := y.Mul(y).MulScalar(q.s)
-	return tensor.Concat(1, y, sq, a.Mul(b).MulScalar(q.s))
 }
