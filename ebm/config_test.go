@@ -35,6 +35,10 @@ func TestValidateRefusesWithReason(t *testing.T) {
 		{"cosine-tail schedule", func(c *Config) { c.LRSchedule = "cosine-tail" }, ""},
 		{"unknown schedule", func(c *Config) { c.LRSchedule = "linear" }, "lr-schedule"},
 		{"negative weight decay", func(c *Config) { c.WeightDecay = -0.1 }, "weight-decay"},
+		{"quadratic features", func(c *Config) { c.Features = "quadratic" }, ""},
+		{"unknown features", func(c *Config) { c.Features = "fourier" }, "features"},
+		{"feature scale 0", func(c *Config) { c.Features, c.FeatureScale = "quadratic", 0 }, "feature-scale"},
+		{"features under score matching", func(c *Config) { c.Loss, c.Features = "dsm", "quadratic" }, "features"},
 	} {
 		c := DefaultConfig()
 		tc.change(&c)
@@ -54,17 +58,17 @@ func TestValidateRefusesWithReason(t *testing.T) {
 // does a config with every setting.
 func TestConfigJSONPerRecipe(t *testing.T) {
 	for _, tc := range []struct {
-		loss, sampler string
-		has, lacks    []string
+		data, loss, sampler string
+		has, lacks          []string
 	}{
-		{"nll", "replay", []string{"sampler", "beta", "buffer_size", "jump_width", "step_size"}, []string{"alpha", "sigma", "levels", "leapfrog"}},
-		{"mce", "hmc", []string{"leapfrog", "max_energy"}, []string{"beta", "alpha", "buffer_size", "reinit", "jump_width", "sigma"}},
-		{"contrastive", "langevin", []string{"alpha"}, []string{"beta", "jump_uniform", "leapfrog"}},
-		{"dsm", "replay", []string{"sigma", "sigma_max", "levels", "step_size"}, []string{"sampler", "noise", "beta", "buffer_size", "leapfrog", "max_energy"}},
-		{"ssm", "replay", []string{"langevin_steps", "sigma"}, []string{"noise", "sampler"}},
+		{"ring8", "nll", "replay", []string{"sampler", "beta", "buffer_size", "jump_width", "step_size", "features"}, []string{"alpha", "sigma", "levels", "leapfrog", "feature_scale"}},
+		{"grid25", "nll", "replay", []string{"features", "feature_scale", "step_size", "noise"}, []string{"alpha", "sigma", "leapfrog"}},
+		{"grid25", "mce", "hmc", []string{"leapfrog", "max_energy"}, []string{"beta", "alpha", "buffer_size", "reinit", "jump_width", "sigma"}},
+		{"ring8", "contrastive", "langevin", []string{"alpha"}, []string{"beta", "jump_uniform", "leapfrog"}},
+		{"grid25", "dsm", "replay", []string{"sigma", "sigma_max", "levels", "step_size"}, []string{"sampler", "noise", "beta", "buffer_size", "leapfrog", "max_energy", "features", "feature_scale"}},
+		{"ring8", "ssm", "replay", []string{"langevin_steps", "sigma"}, []string{"noise", "sampler"}},
 	} {
-		c := DefaultConfig()
-		c.Loss, c.Sampler = tc.loss, tc.sampler
+		c := Recipe(tc.data, tc.loss, tc.sampler)
 		if tc.loss == "contrastive" {
 			c.Alpha = 0 // an alpha of 0 is kept as 0
 		}
@@ -136,24 +140,39 @@ func TestSchedules(t *testing.T) {
 }
 
 // TestRecipeDefaults checks that each choice starts from its own
-// defaults, the default choice from DefaultConfig's.
+// defaults, the default choice from DefaultConfig's, and that grid25
+// with the replay sampler reads quadratic features with smaller, longer
+// Langevin chains.
 func TestRecipeDefaults(t *testing.T) {
-	if !reflect.DeepEqual(Recipe("nll", "replay"), DefaultConfig()) {
+	if !reflect.DeepEqual(Recipe("ring8", "nll", "replay"), DefaultConfig()) {
 		t.Error("the default recipe differs from DefaultConfig")
 	}
 	for _, tc := range []struct {
-		loss, sampler          string
+		data, loss, sampler    string
 		steps, langevin, valid int
+		features               string
+		stepSize               float64
 	}{
-		{"nll", "langevin", 1000, 40, 1},
-		{"nll", "hmc", 1000, 5, 1},
-		{"hinge", "hmc", 1000, 5, 0},
-		{"dsm", "replay", 4000, 50, 1},
-		{"energy", "cd", 3000, 10, 0},
+		{"ring8", "nll", "langevin", 1000, 40, 1, "point", 0.0005},
+		{"ring8", "nll", "hmc", 1000, 5, 1, "point", 0.0005},
+		{"ring8", "hinge", "hmc", 1000, 5, 0, "point", 0.0005},
+		{"ring8", "dsm", "replay", 4000, 50, 1, "point", 2e-5},
+		{"ring8", "energy", "cd", 3000, 10, 0, "point", 0.0005},
+		{"grid25", "nll", "replay", 3000, 13, 1, "quadratic", 0.0003},
+		{"grid25", "mce", "replay", 3000, 13, 1, "quadratic", 0.0003},
+		{"grid25", "nll", "langevin", 1000, 40, 1, "point", 0.0005},
+		{"grid25", "nll", "hmc", 1000, 5, 1, "point", 0.0005},
+		{"grid25", "dsm", "replay", 4000, 50, 1, "point", 2e-5},
+		{"moons", "nll", "replay", 3000, 10, 1, "point", 0.0005},
 	} {
-		c := Recipe(tc.loss, tc.sampler)
-		if c.Steps != tc.steps || c.LangevinSteps != tc.langevin || (c.Validate() == nil) != (tc.valid == 1) {
-			t.Errorf("%s/%s: steps %d, langevin steps %d, valid %v", tc.loss, tc.sampler, c.Steps, c.LangevinSteps, c.Validate() == nil)
+		c := Recipe(tc.data, tc.loss, tc.sampler)
+		if c.Data != tc.data || c.Steps != tc.steps || c.LangevinSteps != tc.langevin || (c.Validate() == nil) != (tc.valid == 1) ||
+			c.Features != tc.features || c.StepSize != tc.stepSize {
+			t.Errorf("%s/%s/%s: data %s, steps %d, langevin steps %d, features %s, step size %g, valid %v",
+				tc.data, tc.loss, tc.sampler, c.Data, c.Steps, c.LangevinSteps, c.Features, c.StepSize, c.Validate() == nil)
+		}
+		if c.Features == "quadratic" && (c.FeatureScale != 3 || c.Noise != math.Sqrt(2*c.StepSize)) {
+			t.Errorf("%s/%s/%s: feature scale %g, noise %g", tc.data, tc.loss, tc.sampler, c.FeatureScale, c.Noise)
 		}
 	}
 }

@@ -40,7 +40,13 @@ func newModel(cfg Config) *Model {
 	if !cfg.contrastive() {
 		in = 3 // log sigma, y
 	}
+	if cfg.Features == "quadratic" {
+		in += 3
+	}
 	net := energy.NewMLP(tensor.NewRNG(cfg.Seed+3), in, cfg.Hidden, activations[cfg.Activation])
+	if cfg.Features == "quadratic" {
+		net.Layer = nn.NewSequential(&nn.Quadratic{Scale: float32(cfg.FeatureScale)}, net.Layer)
+	}
 	return &Model{Net: net, Config: cfg, Box: box}
 }
 

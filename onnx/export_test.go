@@ -38,6 +38,8 @@ func aeCommon(arch string, shape, hidden []int, act, likelihood string) ae.Commo
 func networks() []exported {
 	rng := tensor.NewRNG(5)
 	energyNet := &ebm.Model{Net: energy.NewMLP(rng, 2, []int{8, 8}, func() nn.Layer { return nn.GELU() })}
+	quadraticNet := &ebm.Model{Net: energy.NewMLP(tensor.NewRNG(6), 5, []int{8}, func() nn.Layer { return nn.SiLU() })}
+	quadraticNet.Net.Layer = nn.NewSequential(&nn.Quadratic{Scale: 3}, quadraticNet.Net.Layer) // as --features quadratic builds it
 	mlpAE := &ae.TrainedAE{Config: ae.AEConfig{Common: aeCommon("mlp", []int{6}, []int{5}, "silu", "bernoulli"), Code: "sigmoid"}}
 	mlpAE.AE = ae.NewAE(mlpAE.Config)
 	convVAE := &ae.TrainedVAE{Config: ae.VAEConfig{Common: aeCommon("conv", []int{1, 8, 8}, []int{2, 3}, "elu", "bernoulli")}}
@@ -62,6 +64,7 @@ func networks() []exported {
 		}
 	}
 	add("ebm", energyNet.Networks())
+	add("ebm_quadratic", quadraticNet.Networks())
 	add("ae_mlp", mlpAE.Networks())
 	add("vae_conv", convVAE.Networks())
 	add("vae_mlp", mlpVAE.Networks())
@@ -71,6 +74,7 @@ func networks() []exported {
 		add("transformer_"+task, attention.NewTransformer(cfg).Networks())
 	}
 	add("layers", []train.Network{{Name: "net", In: "x", Out: "y", Input: []int{18}, Layers: []nn.Child{{Module: layers}}}})
+	add("quadratic", []train.Network{{Name: "net", In: "x", Out: "y", Input: []int{3}, Layers: []nn.Child{{Module: &nn.Quadratic{Scale: 0.5}}}}})
 	return nets
 }
 

@@ -163,6 +163,8 @@ func (g *graph) leaf(prefix string, l nn.Layer, x string, shape []int) (string, 
 		return g.reshape(x, shape...)
 	case *nn.Func:
 		return g.activation(prefix, l, x)
+	case *nn.Quadratic:
+		return g.quadratic(l, x, shape)
 	}
 	return "", fmt.Errorf("onnx: layer %s%T has no ONNX form here", prefix, l)
 }
@@ -270,4 +272,47 @@ func (g *graph) activation(prefix string, f *nn.Func, x string) (string, error) 
 		return g.add("Mul", []string{g.add("Mul", []string{x, g.add("Add", []string{erf, one})}), half}), nil
 	}
 	return "", fmt.Errorf("onnx: layer %s%s has no ONNX form here", prefix, f.Name)
+}
+
+// quadratic adds the quadratic features of x [N, D]: Concat(x, s (x*x,
+// x_i*x_j for each pair i < j)), each column of a pair a Slice.
+func (g *graph) quadratic(q *nn.Quadratic, x string, shape []int) (string, error) {
+	if len(shape) != 2 {
+		return "", fmt.Errorf("onnx: Quadratic of inputs of shape %v, want [N, D]", shape)
+	}
+	d := shape[1]
+	column := func(i int) (string, error) {
+		start, err := g.ints("start", int64(i))
+		if err != nil {
+			return "", err
+		}
+		end, err := g.ints("end", int64(i+1))
+		if err != nil {
+			return "", err
+		}
+		axis, err := g.ints("axis", 1)
+		if err != nil {
+			return "", err
+		}
+		return g.add("Slice", []string{x, start, end, axis}), nil
+	}
+	cols := make([]string, d)
+	for i := 0; d > 1 && i < d; i++ { // one input has no pairs
+		var err error
+		if cols[i], err = column(i); err != nil {
+			return "", err
+		}
+	}
+	terms := []string{g.add("Mul", []string{x, x})}
+	for i := 0; i < d; i++ {
+		for j := i + 1; j < d; j++ {
+			terms = append(terms, g.add("Mul", []string{cols[i], cols[j]}))
+		}
+	}
+	scale, err := g.scalar("quadratic_"+strconv.Itoa(len(g.nodes))+".scale", q.Scale)
+	if err != nil {
+		return "", err
+	}
+	scaled := g.add("Mul", []string{g.add("Concat", terms, intAttr("axis", 1)), scale})
+	return g.add("Concat", []string{x, scaled}, intAttr("axis", 1)), nil
 }

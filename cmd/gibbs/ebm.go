@@ -32,6 +32,8 @@ func bindEBM(c *ebm.Config, fs *flag.FlagSet) {
 	fs.StringVar(&c.LRSchedule, "lr-schedule", c.LRSchedule, "learning rate schedule: cosine (decay to 0 over --steps; a resume that raises --steps stretches it), cosine-tail (to --lr/10 over the first two thirds of --steps, then to 0) or constant")
 	widthsFlag(fs, "hidden", "hidden layer widths, comma-separated (default 128,128,128)", &c.Hidden)
 	fs.StringVar(&c.Activation, "activation", c.Activation, "activation: "+strings.Join(ebm.Activations, ", "))
+	fs.StringVar(&c.Features, "features", c.Features, "what the network reads: point (x, y) or quadratic (x, y and --feature-scale times x^2, y^2, xy)")
+	fs.Float64Var(&c.FeatureScale, "feature-scale", c.FeatureScale, "the factor of the quadratic features")
 	fs.IntVar(&c.LangevinSteps, "langevin-steps", c.LangevinSteps, "Langevin steps per batch (HMC iterations; under score matching, steps per noise level of the annealed Langevin sampler)")
 	fs.Float64Var(&c.StepSize, "step-size", c.StepSize, "Langevin step size (HMC leapfrog step; under score matching, the annealed step at the smallest noise level)")
 	fs.Float64Var(&c.Noise, "noise", c.Noise, "Langevin noise scale (sqrt(2*step-size) samples exp(-E) exactly)")
@@ -102,7 +104,7 @@ func ebmKind(args []string) string {
 }
 
 // trainEBMCommand is 'gibbs train ebm'. The flags' defaults are those of
-// the recipe that --loss and --sampler choose (ebm.Recipe); a flag that
+// the recipe that --data, --loss and --sampler choose (ebm.Recipe); a flag that
 // does not apply to it is refused.
 func trainEBMCommand(ctx context.Context, args []string, out io.Writer) error {
 	switch ebmKind(args) {
@@ -115,7 +117,7 @@ func trainEBMCommand(ctx context.Context, args []string, out io.Writer) error {
 	fs := flag.NewFlagSet("train ebm", flag.ContinueOnError)
 	bindEBM(&cfg, fs)
 	run := bindRun(fs, ebm.Kind, "config, metrics, checkpoint, pictures", "steps")
-	synopsis := "gibbs train ebm [flags]\n\nThe defaults below are those of the recipe of --loss and --sampler (here " + cfg.Objective() + ");\n" +
+	synopsis := "gibbs train ebm [flags]\n\nThe defaults below are those of the recipe of --data, --loss and --sampler (here " + cfg.Objective() + ");\n" +
 		"each loss and sampler has its own (see docs/ENERGY.md), and config.json records what a run used."
 	if err := parseFlags(fs, args, out, synopsis); err != nil {
 		return err
@@ -147,8 +149,8 @@ func trainEBMCommand(ctx context.Context, args []string, out io.Writer) error {
 	return nil
 }
 
-// chosenRecipe returns the defaults of the loss and sampler that args
-// choose (the default ones when they choose none).
+// chosenRecipe returns the defaults of the data set, loss and sampler
+// that args choose (the default ones when they choose none).
 func chosenRecipe(args []string) ebm.Config {
 	c := ebm.DefaultConfig()
 	fs := flag.NewFlagSet("train ebm", flag.ContinueOnError)
@@ -156,7 +158,7 @@ func chosenRecipe(args []string) ebm.Config {
 	bindEBM(&c, fs)
 	bindRun(fs, ebm.Kind, "", "steps")
 	_ = fs.Parse(args) // a bad flag is reported by the parse that follows
-	return ebm.Recipe(c.Loss, c.Sampler)
+	return ebm.Recipe(c.Data, c.Loss, c.Sampler)
 }
 
 // refuseUnused refuses the flags given that do not apply to the recipe of

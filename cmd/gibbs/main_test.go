@@ -152,6 +152,7 @@ func TestResumeIsExact(t *testing.T) {
 		{"replay", nil},
 		{"hmc", []string{"--sampler", "hmc", "--hmc-warmup", "15"}},
 		{"ema", []string{"--ema", "0.9"}},
+		{"grid25", []string{"--data", "grid25"}}, // its recipe's quadratic features
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			whole := filepath.Join(t.TempDir(), "whole")
