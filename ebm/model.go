@@ -41,7 +41,7 @@ func newModel(cfg Config) *Model {
 		in = 3 // log sigma, y
 	}
 	if cfg.Features == "quadratic" {
-		in += 3
+		in += in * (in + 1) / 2 // the squares and the pairs' products (nn.Quadratic)
 	}
 	net := energy.NewMLP(tensor.NewRNG(cfg.Seed+3), in, cfg.Hidden, activations[cfg.Activation])
 	if cfg.Features == "quadratic" {

@@ -75,8 +75,8 @@ func cpuSeconds() float64 {
 // TestRecipeTable trains every row of tableRows and checks that each
 // recipe the CLI accepts covers every mode of ring8 with at least 90% of
 // its samples within 3 std of a mode, that one that diverges on grid25
-// carries a warning, and that the
-// default recipe of each data set ends within 0.03 nats of the true NLL.
+// carries a warning (TestDefaultRecipeQuality bounds the default
+// recipe's NLL).
 // With GIBBS_TABLE=path it writes the table as Markdown there;
 // GIBBS_TABLE_ROWS, a regular expression, keeps the rows whose command
 // matches it.
@@ -136,12 +136,6 @@ func TestRecipeTable(t *testing.T) {
 		good := m.Covered == m.Modes && m.HighQuality >= 0.9
 		if row.data == "ring8" && !good {
 			t.Errorf("%s: %d/%d modes, %.1f%% high quality", row.command(), m.Covered, m.Modes, 100*m.HighQuality)
-		}
-		if cfg.Loss == "nll" && cfg.Sampler == "replay" {
-			if gap := res.TestNLL - res.TrueNLL; !(gap <= 0.03) || !good {
-				t.Errorf("default recipe on %s: test NLL %.3f nats above the true %.3f (bound 0.03), %d/%d modes, %.1f%% high quality",
-					row.data, gap, res.TrueNLL, m.Covered, m.Modes, 100*m.HighQuality)
-			}
 		}
 	}
 	if path := os.Getenv("GIBBS_TABLE"); path != "" {

@@ -275,33 +275,15 @@ func (g *graph) activation(prefix string, f *nn.Func, x string) (string, error) 
 }
 
 // quadratic adds the quadratic features of x [N, D]: Concat(x, s (x*x,
-// x_i*x_j for each pair i < j)), each column of a pair a Slice.
+// x_i*x_j for each pair i < j)), the columns of the pairs split from x.
 func (g *graph) quadratic(q *nn.Quadratic, x string, shape []int) (string, error) {
 	if len(shape) != 2 {
 		return "", fmt.Errorf("onnx: Quadratic of inputs of shape %v, want [N, D]", shape)
 	}
 	d := shape[1]
-	column := func(i int) (string, error) {
-		start, err := g.ints("start", int64(i))
-		if err != nil {
-			return "", err
-		}
-		end, err := g.ints("end", int64(i+1))
-		if err != nil {
-			return "", err
-		}
-		axis, err := g.ints("axis", 1)
-		if err != nil {
-			return "", err
-		}
-		return g.add("Slice", []string{x, start, end, axis}), nil
-	}
-	cols := make([]string, d)
-	for i := 0; d > 1 && i < d; i++ { // one input has no pairs
-		var err error
-		if cols[i], err = column(i); err != nil {
-			return "", err
-		}
+	var cols []string
+	if d > 1 { // one input has no pairs
+		cols = g.addN("Split", []string{x}, d, intAttr("axis", 1))
 	}
 	terms := []string{g.add("Mul", []string{x, x})}
 	for i := 0; i < d; i++ {

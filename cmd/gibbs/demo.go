@@ -63,7 +63,7 @@ func runDemo(ctx context.Context, args []string, out io.Writer) error {
 func demoNetwork(demo ebm.Config) string {
 	full := ebm.DefaultConfig()
 	return fmt.Sprintf("The demo's network is an MLP with hidden layers %s (%s), which learns ring8 in seconds;\n"+
-		"'gibbs train ebm' defaults to %s and %d steps, the recipe tuned for grid25's 25 modes.",
+		"'gibbs train ebm' defaults to %s and %d steps (on grid25 with quadratic input features: docs/ENERGY.md).",
 		widths(demo.Hidden), demo.Activation, widths(full.Hidden), full.Steps)
 }
 

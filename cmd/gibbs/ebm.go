@@ -32,7 +32,7 @@ func bindEBM(c *ebm.Config, fs *flag.FlagSet) {
 	fs.StringVar(&c.LRSchedule, "lr-schedule", c.LRSchedule, "learning rate schedule: cosine (decay to 0 over --steps; a resume that raises --steps stretches it), cosine-tail (to --lr/10 over the first two thirds of --steps, then to 0) or constant")
 	widthsFlag(fs, "hidden", "hidden layer widths, comma-separated (default 128,128,128)", &c.Hidden)
 	fs.StringVar(&c.Activation, "activation", c.Activation, "activation: "+strings.Join(ebm.Activations, ", "))
-	fs.StringVar(&c.Features, "features", c.Features, "what the network reads: point (x, y) or quadratic (x, y and --feature-scale times x^2, y^2, xy)")
+	fs.StringVar(&c.Features, "features", c.Features, "what the network reads: "+strings.Join(ebm.FeatureSets, " or ")+" (quadratic: x, y and --feature-scale times x^2, y^2, xy)")
 	fs.Float64Var(&c.FeatureScale, "feature-scale", c.FeatureScale, "the factor of the quadratic features")
 	fs.IntVar(&c.LangevinSteps, "langevin-steps", c.LangevinSteps, "Langevin steps per batch (HMC iterations; under score matching, steps per noise level of the annealed Langevin sampler)")
 	fs.Float64Var(&c.StepSize, "step-size", c.StepSize, "Langevin step size (HMC leapfrog step; under score matching, the annealed step at the smallest noise level)")
