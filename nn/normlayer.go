@@ -47,22 +47,33 @@ func layerForward(y, x []float32, terms [][]float32, w, b, mean, variance, rs []
 //	dx = rs * (gxhat - mean(gxhat) - xhat * mean(gxhat * xhat))
 //
 // formed row by row: xhat in dx for the row's two sums, then dx in one
-// pass of kernel.NormGrad (gxhat its g, with weight 1). The weight and bias gradients (w
-// non-nil) sum over the rows: they are split by feature so that each is
-// summed by one thread, in float32 partial sums of kernel.CarryRows rows
-// carried into float64, so that long batches lose no digits.
+// pass of kernel.NormGrad (gxhat its g, with weight 1). The weight and
+// bias gradients (w non-nil) sum g xhat and g over the rows in the same
+// pass, while xhat is in dx: each block of kernel.CarryRows rows adds
+// into float32 partial sums of its own, which are then carried into
+// float64 block by block in order, so that long batches lose no digits
+// and the sums have the same bits however the blocks were split.
 func layerBackward(gx, gw, gb, g, x, mean, rs, w []float32, l normLayout) {
 	d := l.inner
-	l.split(l.groups, func(c0, c1 int) {
-		var gh []float32
+	blocks := (l.groups + kernel.CarryRows - 1) / kernel.CarryRows
+	var pw, pb []float32 // each block's partial sums, d values a block
+	if w != nil {
+		pw, pb = make([]float32, blocks*d), make([]float32, blocks*d)
+	}
+	l.split(blocks, func(k0, k1 int) {
+		var gh, gxh []float32
 		if w != nil {
-			gh = make([]float32, d)
+			gh, gxh = make([]float32, d), make([]float32, d)
 		}
 		step := &kernel.NormGradStep{W: 1}
-		for c := c0; c < c1; c++ {
+		for c := k0 * kernel.CarryRows; c < min(k1*kernel.CarryRows, l.groups); c++ {
 			out, gs, xs := gx[c*d:(c+1)*d], g[c*d:(c+1)*d], x[c*d:(c+1)*d]
 			kernel.NormApply(out, xs, mean[c], rs[c], 0)
 			if w != nil {
+				at := c / kernel.CarryRows * d
+				kernel.Map2(kernel.Mul, gxh, out, gs)
+				kernel.AddTo(pw[at:at+d], gxh)
+				kernel.AddTo(pb[at:at+d], gs)
 				kernel.Map2(kernel.Mul, gh, gs, w)
 				gs = gh
 			}
@@ -74,26 +85,13 @@ func layerBackward(gx, gw, gb, g, x, mean, rs, w []float32, l normLayout) {
 	if w == nil {
 		return
 	}
-	l.split(d, func(i0, i1 int) {
-		k := i1 - i0
-		xhat, pw, pb := make([]float32, k), make([]float32, k), make([]float32, k)
-		sw, sb := make([]float64, k), make([]float64, k)
-		for c := 0; c < l.groups; c++ {
-			gs := g[c*d+i0 : c*d+i1]
-			kernel.NormApply(xhat, x[c*d+i0:c*d+i1], mean[c], rs[c], 0)
-			kernel.Map2(kernel.Mul, xhat, xhat, gs)
-			kernel.AddTo(pw, xhat)
-			kernel.AddTo(pb, gs)
-			if (c+1)%kernel.CarryRows == 0 {
-				kernel.Carry(sw, pw)
-				kernel.Carry(sb, pb)
-			}
-		}
-		kernel.Carry(sw, pw)
-		kernel.Carry(sb, pb)
-		for i := range sw {
-			gw[i0+i] += float32(sw[i])
-			gb[i0+i] += float32(sb[i])
-		}
-	})
+	sw, sb := make([]float64, d), make([]float64, d)
+	for at := 0; at < len(pw); at += d {
+		kernel.Carry(sw, pw[at:at+d])
+		kernel.Carry(sb, pb[at:at+d])
+	}
+	for i := range sw {
+		gw[i] += float32(sw[i])
+		gb[i] += float32(sb[i])
+	}
 }
