@@ -4,6 +4,7 @@ import (
 	"math"
 
 	"github.com/gibbsml/gibbs/internal/kernel"
+	"github.com/gibbsml/gibbs/tensor"
 )
 
 // LayerNorm's layout (perInner: one group per row of inner contiguous
@@ -58,7 +59,9 @@ func layerBackward(gx, gw, gb, g, x, mean, rs, w []float32, l normLayout) {
 	blocks := (l.groups + kernel.CarryRows - 1) / kernel.CarryRows
 	var pw, pb []float32 // each block's partial sums, d values a block
 	if w != nil {
-		pw, pb = make([]float32, blocks*d), make([]float32, blocks*d)
+		parts := tensor.Zeros(2, blocks*d)
+		defer parts.Recycle()
+		pw, pb = parts.Values()[:blocks*d], parts.Values()[blocks*d:]
 	}
 	l.split(blocks, func(k0, k1 int) {
 		var gh, gxh []float32
