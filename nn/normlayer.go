@@ -1,25 +1,21 @@
 package nn
 
 import (
-	"math"
-
 	"github.com/gibbsml/gibbs/internal/kernel"
 	"github.com/gibbsml/gibbs/tensor"
 )
 
 // LayerNorm's layout (perInner: one group per row of inner contiguous
-// values, outer 1, the affine map per feature) has loops of its own: each row is normalised
-// while it is in cache, by a few vector maps over the whole row, with no
-// per-row closure or scalar pass.
+// values, outer 1, the affine map per feature) has loops of its own: each
+// row is normalised while it is in cache, with no per-row closure or
+// scalar pass.
 
 // layerForward writes y = (x - mean) * rs * w + b row by row (w and b nil
 // for no affine map) and sets the rows' means, biased variances and
-// 1/sqrt(variance + eps). The row's deviations are formed in y, where
-// the variance is summed from them; the affine map then writes y from x
-// in one pass (kernel.NormAffine), the deviations formed again as they
-// are read, with the same bits. With two terms (a residual connection's
-// summands), each row of x is first set to the sum of their rows, so that
-// the sum is normalised while it is in cache.
+// 1/sqrt(variance + eps), each row in one call of kernel.LayerNormRow.
+// With two terms (a residual connection's summands), each row of x is
+// first set to the sum of their rows, so that the sum is normalised while
+// it is in cache.
 func layerForward(y, x []float32, terms [][]float32, w, b, mean, variance, rs []float32, l normLayout, eps float32) {
 	d := l.inner
 	l.split(l.groups, func(c0, c1 int) {
@@ -28,16 +24,7 @@ func layerForward(y, x []float32, terms [][]float32, w, b, mean, variance, rs []
 			if terms != nil {
 				kernel.Map2(kernel.Add, xs, terms[0][c*d:(c+1)*d], terms[1][c*d:(c+1)*d])
 			}
-			m := kernel.Sum(xs) / float32(d)
-			kernel.Map2Scalar(kernel.Sub, ys, xs, m, false)
-			v := kernel.Dot(ys, ys) / float32(d)
-			r := float32(1 / math.Sqrt(float64(v)+float64(eps)))
-			mean[c], variance[c], rs[c] = m, v, r
-			if w != nil {
-				kernel.NormAffine(ys, xs, w, b, m, r)
-			} else {
-				kernel.Map2Scalar(kernel.Mul, ys, ys, r, false)
-			}
+			mean[c], variance[c], rs[c] = kernel.LayerNormRow(ys, xs, w, b, eps)
 		}
 	})
 }

@@ -1,5 +1,7 @@
 package kernel
 
+import "math"
+
 // The maps of batch and layer normalisation, each one pass over a run of
 // a group's values where the normalisation would otherwise make three to
 // eight; every operation is rounded as written, without fused
@@ -16,7 +18,48 @@ var (
 	normApplyVec  func(dst, x []float32, m, s, b float32)
 	normGradVec   func(dst, g, x []float32, c *NormGradStep)
 	normAffineVec func(dst, x, w, b []float32, m, r float32)
+	layerRowVec   func(dst, x, w, b []float32, eps float32) (m, v, r float32)
 )
+
+// LayerNormRow sets dst to the row x of layer normalisation, mapped by
+// the per-feature weight w and bias b (both nil for no affine map), and
+// returns the row's mean m, biased variance v and reciprocal standard
+// deviation r = 1/sqrt(v + eps). It has the bits of
+//
+//	m = Sum(x) / d; dst = x - m; v = Dot(dst, dst) / d
+//	r = float32(1 / math.Sqrt(float64(v) + float64(eps)))
+//	dst = NormAffine(x, w, b, m, r), or dst = (x - m) r without w
+//
+// in one call over a row of at most 256 values, in several above. x, w
+// and b must hold len(dst) values.
+func LayerNormRow(dst, x, w, b []float32, eps float32) (m, v, r float32) {
+	x = x[:len(dst)]
+	if w != nil {
+		w, b = w[:len(dst)], b[:len(dst)]
+	}
+	if len(dst) > sumBlock || len(dst) == 0 {
+		return layerRowGo(dst, x, w, b, eps)
+	}
+	return layerRowVec(dst, x, w, b, eps)
+}
+
+func layerRowGo(dst, x, w, b []float32, eps float32) (m, v, r float32) {
+	d := float32(len(dst))
+	m = Sum(x) / d
+	for i, e := range x {
+		dst[i] = e - m
+	}
+	v = Dot(dst, dst) / d
+	r = float32(1 / math.Sqrt(float64(v)+float64(eps)))
+	if w != nil {
+		NormAffine(dst, x, w, b, m, r)
+		return m, v, r
+	}
+	for i := range dst {
+		dst[i] *= r
+	}
+	return m, v, r
+}
 
 // NormApply sets dst[i] = (x[i] - m) * s + b: a group's values
 // normalised (s the reciprocal standard deviation, times the group's
