@@ -34,11 +34,10 @@ func layerForward(y, x []float32, terms [][]float32, w, b, mean, variance, rs []
 //
 //	dx = rs * (gxhat - mean(gxhat) - xhat * mean(gxhat * xhat))
 //
-// formed row by row: xhat in dx for the row's two sums, then dx in one
-// pass of kernel.NormGrad (gxhat its g, with weight 1). The weight and
-// bias gradients (w non-nil) sum g xhat and g over the rows in the same
-// pass, while xhat is in dx: each block of kernel.CarryRows rows adds
-// into float32 partial sums of its own, which are then carried into
+// formed row by row, each row in one call of kernel.LayerNormGradRow,
+// which also sums g xhat and g, the weight and bias gradients (w
+// non-nil), while xhat is in cache: each block of kernel.CarryRows rows
+// adds into float32 partial sums of its own, which are then carried into
 // float64 block by block in order, so that long batches lose no digits
 // and the sums have the same bits however the blocks were split.
 func layerBackward(gx, gw, gb, g, x, mean, rs, w []float32, l normLayout) {
@@ -51,25 +50,17 @@ func layerBackward(gx, gw, gb, g, x, mean, rs, w []float32, l normLayout) {
 		pw, pb = parts.Values()[:blocks*d], parts.Values()[blocks*d:]
 	}
 	l.split(blocks, func(k0, k1 int) {
-		var gh, gxh []float32
+		var gs []float32
 		if w != nil {
-			gh, gxh = make([]float32, d), make([]float32, d)
+			gs = make([]float32, d)
 		}
-		step := &kernel.NormGradStep{W: 1}
 		for c := k0 * kernel.CarryRows; c < min(k1*kernel.CarryRows, l.groups); c++ {
-			out, gs, xs := gx[c*d:(c+1)*d], g[c*d:(c+1)*d], x[c*d:(c+1)*d]
-			kernel.NormApply(out, xs, mean[c], rs[c], 0)
+			var sw, sb []float32
 			if w != nil {
 				at := c / kernel.CarryRows * d
-				kernel.Map2(kernel.Mul, gxh, out, gs)
-				kernel.AddTo(pw[at:at+d], gxh)
-				kernel.AddTo(pb[at:at+d], gs)
-				kernel.Map2(kernel.Mul, gh, gs, w)
-				gs = gh
+				sw, sb = pw[at:at+d], pb[at:at+d]
 			}
-			step.M, step.R = mean[c], rs[c]
-			step.MG, step.MGX = kernel.Sum(gs)/float32(d), kernel.Dot(gs, out)/float32(d)
-			kernel.NormGrad(out, gs, xs, step)
+			kernel.LayerNormGradRow(gx[c*d:(c+1)*d], g[c*d:(c+1)*d], x[c*d:(c+1)*d], w, sw, sb, gs, mean[c], rs[c])
 		}
 	})
 	if w == nil {

@@ -21,6 +21,7 @@ func useLevel(int) {
 	carryVec, dotVec = carryGo, dotBlockGo
 	keepVV, addKeepVV = keepVVGo, addKeepVVGo
 	normApplyVec, normGradVec, normAffineVec, layerRowVec = normApplyGo, normGradGo, normAffineGo, layerRowGo
+	layerGradVec = layerGradGo
 	siluKeepVec = siluKeepGo
 	expAddVec, addMulVec = expAddTwo, addMulGo
 	softmaxRowsVec, softmaxGradRowsVec = nil, nil
