@@ -1,24 +1,21 @@
 package nn
 
 import (
-	"math"
-
 	"github.com/gibbsml/gibbs/internal/kernel"
+	"github.com/gibbsml/gibbs/tensor"
 )
 
 // LayerNorm's layout (perInner: one group per row of inner contiguous
-// values, outer 1, the affine map per feature) has loops of its own: each row is normalised
-// while it is in cache, by a few vector maps over the whole row, with no
-// per-row closure or scalar pass.
+// values, outer 1, the affine map per feature) has loops of its own: each
+// row is normalised while it is in cache, with no per-row closure or
+// scalar pass.
 
 // layerForward writes y = (x - mean) * rs * w + b row by row (w and b nil
 // for no affine map) and sets the rows' means, biased variances and
-// 1/sqrt(variance + eps). The row's deviations are formed in y, where
-// the variance is summed from them; the affine map then writes y from x
-// in one pass (kernel.NormAffine), the deviations formed again as they
-// are read, with the same bits. With two terms (a residual connection's
-// summands), each row of x is first set to the sum of their rows, so that
-// the sum is normalised while it is in cache.
+// 1/sqrt(variance + eps), each row in one call of kernel.LayerNormRow.
+// With two terms (a residual connection's summands), each row of x is
+// first set to the sum of their rows, so that the sum is normalised while
+// it is in cache.
 func layerForward(y, x []float32, terms [][]float32, w, b, mean, variance, rs []float32, l normLayout, eps float32) {
 	d := l.inner
 	l.split(l.groups, func(c0, c1 int) {
@@ -27,16 +24,7 @@ func layerForward(y, x []float32, terms [][]float32, w, b, mean, variance, rs []
 			if terms != nil {
 				kernel.Map2(kernel.Add, xs, terms[0][c*d:(c+1)*d], terms[1][c*d:(c+1)*d])
 			}
-			m := kernel.Sum(xs) / float32(d)
-			kernel.Map2Scalar(kernel.Sub, ys, xs, m, false)
-			v := kernel.Dot(ys, ys) / float32(d)
-			r := float32(1 / math.Sqrt(float64(v)+float64(eps)))
-			mean[c], variance[c], rs[c] = m, v, r
-			if w != nil {
-				kernel.NormAffine(ys, xs, w, b, m, r)
-			} else {
-				kernel.Map2Scalar(kernel.Mul, ys, ys, r, false)
-			}
+			mean[c], variance[c], rs[c] = kernel.LayerNormRow(ys, xs, w, b, eps)
 		}
 	})
 }
@@ -46,54 +34,45 @@ func layerForward(y, x []float32, terms [][]float32, w, b, mean, variance, rs []
 //
 //	dx = rs * (gxhat - mean(gxhat) - xhat * mean(gxhat * xhat))
 //
-// formed row by row: xhat in dx for the row's two sums, then dx in one
-// pass of kernel.NormGrad (gxhat its g, with weight 1). The weight and bias gradients (w
-// non-nil) sum over the rows: they are split by feature so that each is
-// summed by one thread, in float32 partial sums of kernel.CarryRows rows
-// carried into float64, so that long batches lose no digits.
+// formed row by row, each row in one call of kernel.LayerNormGradRow,
+// which also sums g xhat and g, the weight and bias gradients (w
+// non-nil), while xhat is in cache: each block of kernel.CarryRows rows
+// adds into float32 partial sums of its own, which are then carried into
+// float64 block by block in order, so that long batches lose no digits
+// and the sums have the same bits however the blocks were split.
 func layerBackward(gx, gw, gb, g, x, mean, rs, w []float32, l normLayout) {
 	d := l.inner
-	l.split(l.groups, func(c0, c1 int) {
-		var gh []float32
+	blocks := (l.groups + kernel.CarryRows - 1) / kernel.CarryRows
+	var pw, pb []float32 // each block's partial sums, d values a block
+	if w != nil {
+		parts := tensor.Zeros(2, blocks*d)
+		defer parts.Recycle()
+		pw, pb = parts.Values()[:blocks*d], parts.Values()[blocks*d:]
+	}
+	l.split(blocks, func(k0, k1 int) {
+		var gs []float32
 		if w != nil {
-			gh = make([]float32, d)
+			gs = make([]float32, d)
 		}
-		step := &kernel.NormGradStep{W: 1}
-		for c := c0; c < c1; c++ {
-			out, gs, xs := gx[c*d:(c+1)*d], g[c*d:(c+1)*d], x[c*d:(c+1)*d]
-			kernel.NormApply(out, xs, mean[c], rs[c], 0)
+		for c := k0 * kernel.CarryRows; c < min(k1*kernel.CarryRows, l.groups); c++ {
+			var sw, sb []float32
 			if w != nil {
-				kernel.Map2(kernel.Mul, gh, gs, w)
-				gs = gh
+				at := c / kernel.CarryRows * d
+				sw, sb = pw[at:at+d], pb[at:at+d]
 			}
-			step.M, step.R = mean[c], rs[c]
-			step.MG, step.MGX = kernel.Sum(gs)/float32(d), kernel.Dot(gs, out)/float32(d)
-			kernel.NormGrad(out, gs, xs, step)
+			kernel.LayerNormGradRow(gx[c*d:(c+1)*d], g[c*d:(c+1)*d], x[c*d:(c+1)*d], w, sw, sb, gs, mean[c], rs[c])
 		}
 	})
 	if w == nil {
 		return
 	}
-	l.split(d, func(i0, i1 int) {
-		k := i1 - i0
-		xhat, pw, pb := make([]float32, k), make([]float32, k), make([]float32, k)
-		sw, sb := make([]float64, k), make([]float64, k)
-		for c := 0; c < l.groups; c++ {
-			gs := g[c*d+i0 : c*d+i1]
-			kernel.NormApply(xhat, x[c*d+i0:c*d+i1], mean[c], rs[c], 0)
-			kernel.Map2(kernel.Mul, xhat, xhat, gs)
-			kernel.AddTo(pw, xhat)
-			kernel.AddTo(pb, gs)
-			if (c+1)%kernel.CarryRows == 0 {
-				kernel.Carry(sw, pw)
-				kernel.Carry(sb, pb)
-			}
-		}
-		kernel.Carry(sw, pw)
-		kernel.Carry(sb, pb)
-		for i := range sw {
-			gw[i0+i] += float32(sw[i])
-			gb[i0+i] += float32(sb[i])
-		}
-	})
+	sw, sb := make([]float64, d), make([]float64, d)
+	for at := 0; at < len(pw); at += d {
+		kernel.Carry(sw, pw[at:at+d])
+		kernel.Carry(sb, pb[at:at+d])
+	}
+	for i := range sw {
+		gw[i] += float32(sw[i])
+		gb[i] += float32(sb[i])
+	}
 }

@@ -18,7 +18,8 @@ func relErr(got *T.Tensor, want float64) float64 {
 	return worst
 }
 
-// Long float32 sums along every path (all values, the first axis, a
+// Long float32 sums along every path (all values, the first axis, leading
+// axes split across threads, a
 // middle axis, two axes, the reduction of a broadcast gradient, mean,
 // log-sum-exp, norm) stay within a few float32 roundings of the float64
 // value; one float32 accumulator lost 1e-3 to 1e-2 on these.
@@ -46,6 +47,7 @@ func TestLongSums(t *testing.T) {
 	}{
 		{"Sum of 1e6", func() *T.Tensor { return T.Full(0.1, 1e6).Sum() }, 1e6 * tenth},
 		{"Sum(0) of [1e6 2]", func() *T.Tensor { return T.Full(0.1, 1e6, 2).Sum(0) }, 1e6 * tenth},
+		{"Sum(0, 1) of [500 200 64] (split by columns)", func() *T.Tensor { return T.Full(0.1, 500, 200, 64).Sum(0, 1) }, 1e5 * tenth},
 		{"Sum(1) of [2 1e5 3]", func() *T.Tensor { return T.Full(0.1, 2, 1e5, 3).Sum(1) }, 1e5 * tenth},
 		{"Sum(0, 2) of [3000 3 100]", func() *T.Tensor { return T.Full(0.1, 3000, 3, 100).Sum(0, 2) }, 3e5 * tenth},
 		{"SumTo [4] of [60000 4]", func() *T.Tensor { return T.Full(0.1, 60000, 4).SumTo(4) }, 6e4 * tenth},
@@ -68,8 +70,9 @@ func TestSumsIgnoreThreads(t *testing.T) {
 	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(0))
 	defer kernel.SetThreads(0)
 	x := T.Randn(T.NewRNG(3), 300, 700)
+	y := T.Randn(T.NewRNG(4), 60, 7, 101) // rows split by columns, not in whole blocks
 	sums := func() []*T.Tensor {
-		return []*T.Tensor{x.Sum(), x.Sum(0), x.Sum(1), x.SumTo(1, 700), x.LogSumExp(1), x.Var(0)}
+		return []*T.Tensor{x.Sum(), x.Sum(0), x.Sum(1), x.SumTo(1, 700), x.LogSumExp(1), x.Var(0), y.Sum(0), y.Sum(0, 1)}
 	}
 	want := sums()
 	for _, threads := range []int{1, 2, 5} {

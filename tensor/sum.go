@@ -29,6 +29,10 @@ func sumRaw(t *Tensor, keep []int) *Tensor {
 	}
 	s := sumScratchFor(len(dst))
 	defer sumScratches.Put(s)
+	if leadingReduced(t.shape, keep) {
+		sumRows(dst, src, s)
+		return out
+	}
 	walkRuns(t.shape, contiguousStrides(t.shape), broadcastStrides(keep, t.shape), func(i, _, io, n, _, do int) {
 		if do == 0 {
 			s.acc[io] += float64(kernel.Sum(src[i : i+n]))
@@ -67,6 +71,55 @@ func trailingReduced(shape, keep []int) bool {
 		}
 	}
 	return true
+}
+
+// leadingReduced reports whether the axes of shape reduced in keep all
+// come before the axes kept: then the input is rows of the result's
+// length, which the sum adds up (a bias gradient).
+func leadingReduced(shape, keep []int) bool {
+	kept := false
+	for i, d := range shape {
+		switch {
+		case d == 1:
+		case dimFromEnd(keep, len(shape)-1-i) != 1:
+			kept = true
+		case kept:
+			return false
+		}
+	}
+	return true
+}
+
+// sumParallelMin is the input size from which sumRows splits the
+// result's columns across threads.
+const sumParallelMin = 1 << 15
+
+// sumRows sets dst to the sum of the rows of src, each len(dst) values
+// long, with the accumulators of s: kernel.CarryRows rows at a time
+// added in float32 partial sums, carried into float64, as the general
+// loop of sumRaw does, each column summed by one thread, in blocks of 16
+// columns, so that the bits do not depend on the threads.
+func sumRows(dst, src []float32, s *sumScratch) {
+	n := len(dst)
+	rows := len(src) / n
+	cols := func(j0, j1 int) {
+		part, acc := s.part[j0:j1], s.acc[j0:j1]
+		for r := range rows {
+			kernel.AddTo(part, src[r*n+j0:r*n+j1])
+			if (r+1)%kernel.CarryRows == 0 {
+				kernel.Carry(acc, part)
+			}
+		}
+		kernel.Carry(acc, part)
+		for j, v := range acc {
+			dst[j0+j] = float32(v)
+		}
+	}
+	if len(src) < sumParallelMin || n < 32 {
+		cols(0, n)
+		return
+	}
+	kernel.Parallel((n+15)/16, func(b0, b1 int) { cols(b0*16, min(b1*16, n)) })
 }
 
 // sumScratch holds sumRaw's accumulators for a result of n values: the

@@ -58,6 +58,8 @@ func useLevel(l int) {
 	normApplyVec = choose(l, normApplyAVX512, normApplyAVX2, normApplyGo)
 	normGradVec = choose(l, normGradAVX512, normGradAVX2, normGradGo)
 	normAffineVec = choose(l, normAffineAVX512, normAffineAVX2, normAffineGo)
+	layerRowVec = choose(l, layerRowAVX, layerRowAVX, layerRowGo)
+	layerGradVec = choose(l, layerGradRowAVX, layerGradRowAVX, layerGradGo)
 	maxPool2x2 = choose(l, maxPool2x2AVX512, nil, nil)
 	blockCopyVec = choose(l, blockCopyAVX512, blockCopyGo, blockCopyGo)
 	blockAddVec = choose(l, blockAddAVX512, blockAddGo, blockAddGo)
@@ -195,6 +197,12 @@ func normApplyAVX512(dst, x []float32, m, s, b float32)
 
 //go:noescape
 func normGradAVX512(dst, x, y []float32, c *NormGradStep)
+
+//go:noescape
+func layerRowAVX(dst, x, w, b []float32, eps float32) (m, v, r float32)
+
+//go:noescape
+func layerGradRowAVX(dst, g, x, w, pw, pb, gs []float32, m, r float32)
 
 //go:noescape
 func normAffineAVX512(dst, x, y, b []float32, m, r float32)

@@ -20,7 +20,8 @@ func useLevel(int) {
 	blockCopyVec, blockAddVec, fillVec, sumVec, maxVec = blockCopyGo, blockAddGo, fillGo, sumBlockGo, maxGo
 	carryVec, dotVec = carryGo, dotBlockGo
 	keepVV, addKeepVV = keepVVGo, addKeepVVGo
-	normApplyVec, normGradVec, normAffineVec = normApplyGo, normGradGo, normAffineGo
+	normApplyVec, normGradVec, normAffineVec, layerRowVec = normApplyGo, normGradGo, normAffineGo, layerRowGo
+	layerGradVec = layerGradGo
 	siluKeepVec = siluKeepGo
 	expAddVec, addMulVec = expAddTwo, addMulGo
 }

@@ -1,5 +1,7 @@
 package kernel
 
+import "math"
+
 // The maps of batch and layer normalisation, each one pass over a run of
 // a group's values where the normalisation would otherwise make three to
 // eight; every operation is rounded as written, without fused
@@ -16,7 +18,90 @@ var (
 	normApplyVec  func(dst, x []float32, m, s, b float32)
 	normGradVec   func(dst, g, x []float32, c *NormGradStep)
 	normAffineVec func(dst, x, w, b []float32, m, r float32)
+	layerRowVec   func(dst, x, w, b []float32, eps float32) (m, v, r float32)
+	layerGradVec  func(dst, g, x, w, pw, pb, gs []float32, m, r float32)
 )
+
+// LayerNormGradRow sets dst to the gradient of a row of layer
+// normalisation with respect to its input x, for the output gradient g,
+// the row's mean m and reciprocal standard deviation r and the weight w
+// (nil for none), and with the weight adds g xhat into pw and g into pb,
+// the partial sums of the weight and bias gradients; gs is scratch of
+// len(dst) values (with w only) for rows the one call does not take. It
+// has the bits of
+//
+//	dst = NormApply(x, m, r, 0)   // xhat
+//	pw += xhat g; pb += g; gs = g w (gs = g without w)
+//	NormGrad(dst, gs, x, {M: m, R: r, W: 1, MG: Sum(gs) / d, MGX: Dot(gs, dst) / d})
+//
+// in one call over a row of at most 256 values, in several above. g, x,
+// w, pw, pb and gs must hold len(dst) values.
+func LayerNormGradRow(dst, g, x, w, pw, pb, gs []float32, m, r float32) {
+	n := len(dst)
+	g, x = g[:n], x[:n]
+	if w != nil {
+		w, pw, pb, gs = w[:n], pw[:n], pb[:n], gs[:n]
+	}
+	if n > sumBlock || n == 0 {
+		layerGradGo(dst, g, x, w, pw, pb, gs, m, r)
+		return
+	}
+	layerGradVec(dst, g, x, w, pw, pb, gs, m, r)
+}
+
+func layerGradGo(dst, g, x, w, pw, pb, gs []float32, m, r float32) {
+	NormApply(dst, x, m, r, 0)
+	if w == nil {
+		gs = g
+	} else {
+		Map2(Mul, gs, dst, g)
+		AddTo(pw, gs)
+		AddTo(pb, g)
+		Map2(Mul, gs, g, w)
+	}
+	d := float32(len(dst))
+	NormGrad(dst, gs, x, &NormGradStep{M: m, R: r, W: 1, MG: Sum(gs) / d, MGX: Dot(gs, dst) / d})
+}
+
+// LayerNormRow sets dst to the row x of layer normalisation, mapped by
+// the per-feature weight w and bias b (both nil for no affine map), and
+// returns the row's mean m, biased variance v and reciprocal standard
+// deviation r = 1/sqrt(v + eps). It has the bits of
+//
+//	m = Sum(x) / d; dst = x - m; v = Dot(dst, dst) / d
+//	r = float32(1 / math.Sqrt(float64(v) + float64(eps)))
+//	dst = NormAffine(x, w, b, m, r), or dst = (x - m) r without w
+//
+// in one call over a row of at most 256 values, in several above. x, w
+// and b must hold len(dst) values.
+func LayerNormRow(dst, x, w, b []float32, eps float32) (m, v, r float32) {
+	x = x[:len(dst)]
+	if w != nil {
+		w, b = w[:len(dst)], b[:len(dst)]
+	}
+	if len(dst) > sumBlock || len(dst) == 0 {
+		return layerRowGo(dst, x, w, b, eps)
+	}
+	return layerRowVec(dst, x, w, b, eps)
+}
+
+func layerRowGo(dst, x, w, b []float32, eps float32) (m, v, r float32) {
+	d := float32(len(dst))
+	m = Sum(x) / d
+	for i, e := range x {
+		dst[i] = e - m
+	}
+	v = Dot(dst, dst) / d
+	r = float32(1 / math.Sqrt(float64(v)+float64(eps)))
+	if w != nil {
+		NormAffine(dst, x, w, b, m, r)
+		return m, v, r
+	}
+	for i := range dst {
+		dst[i] *= r
+	}
+	return m, v, r
+}
 
 // NormApply sets dst[i] = (x[i] - m) * s + b: a group's values
 // normalised (s the reciprocal standard deviation, times the group's
