@@ -2,6 +2,7 @@ package kernel
 
 import (
 	"fmt"
+	"sync"
 	"sync/atomic"
 )
 
@@ -113,12 +114,23 @@ func (cv Conv) backwardMaxPool(op string, dx, dw, db, x, gm, m, idx, wt []float3
 	cv.weightGrad(dw, x, func(buf []float32, b0, b1, threads int) []float32 {
 		nc := (b1 - b0) * l
 		g := buf[:cv.O*nc]
+		// The pooled maps' gradient, gm's value p at src[p-off]: the
+		// chunk's taken through ReLU's gradient an image at a time.
+		src, off := gm, 0
+		if m != nil {
+			s := getMasked((b1 - b0) * cv.O * pl)
+			defer maskedBufs.Put(s)
+			src, off = *s, b0*cv.O*pl
+		}
 		cv.images(b0, b1, threads, func(b int) {
+			if m != nil {
+				i0, i1 := b*cv.O*pl, (b+1)*cv.O*pl
+				reluGV(src[i0-off:i1-off], gm[i0:i1], m[i0:i1])
+			}
 			for o := range cv.O {
 				p := b*cv.O + o
-				row, s, at := g[o*nc+(b-b0)*l:][:l], gm[p*pl:(p+1)*pl], idx[p*pl:(p+1)*pl]
-				ok := m == nil && scatterRow(row, s, at) || m != nil && scatterRowReLU(row, s, m[p*pl:], at)
-				if !ok {
+				row := g[o*nc+(b-b0)*l:][:l]
+				if !scatterRow(row, src[p*pl-off:][:pl], idx[p*pl:(p+1)*pl]) {
 					failed.Store(true)
 				}
 				if sums != nil {
@@ -132,4 +144,20 @@ func (cv Conv) backwardMaxPool(op string, dx, dw, db, x, gm, m, idx, wt []float3
 		cv.biasGrad(db, sums)
 	}
 	return !failed.Load()
+}
+
+// maskedBufs recycles BackwardMaxPoolReLU's scratch for a chunk's pooled
+// gradient, apart from getBuf's pool: its slices are a fraction of the
+// chunks' buffers, which would be dropped on taking them from one pool.
+var maskedBufs sync.Pool
+
+// getMasked returns a scratch slice from maskedBufs holding n values.
+func getMasked(n int) *[]float32 {
+	s, _ := maskedBufs.Get().(*[]float32)
+	if s == nil || cap(*s) < n {
+		b := make([]float32, n)
+		return &b
+	}
+	*s = (*s)[:n]
+	return s
 }

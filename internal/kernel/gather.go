@@ -1,9 +1,6 @@
 package kernel
 
-import (
-	"math"
-	"sync/atomic"
-)
+import "sync/atomic"
 
 // gatherMinWork is the number of values from which Gather, ScatterSum and
 // the row softmax split their blocks across threads.
@@ -75,29 +72,6 @@ func scatterRow(d, s, idx []float32) bool {
 		d[k] += s[j]
 	}
 	return true
-}
-
-// scatterRowReLU is scatterRow of s through ReLU's gradient at m, each
-// s[j] times 1 where m[j] > 0 and 0 elsewhere, as ReLUGrad takes it.
-func scatterRowReLU(d, s, m, idx []float32) bool {
-	clear(d)
-	s, m = s[:len(idx)], m[:len(idx)]
-	for j, f := range idx {
-		k := int(f)
-		if uint(k) >= uint(len(d)) || float32(k) != f {
-			return false
-		}
-		d[k] += s[j] * positive(m[j])
-	}
-	return true
-}
-
-// positive returns 1 where v > 0 and 0 elsewhere (NaN included), without
-// a branch, which half of the values of a ReLU's input would mispredict:
-// the bits of v less one are then below those of +Inf as an integer.
-func positive(v float32) float32 {
-	x := int64(math.Float32bits(v)) - 1
-	return math.Float32frombits(uint32((x-0x7f800000)&^x>>63&1) * 0x3f800000)
 }
 
 // byBlock runs f on the blocks 0 to outer-1, each of about size values,

@@ -1,7 +1,6 @@
 package kernel
 
 import (
-	"math"
 	"math/rand/v2"
 	"slices"
 	"testing"
@@ -51,18 +50,6 @@ func TestGatherScatter(t *testing.T) {
 			if Gather(gotG, src, idx, c.outer, c.m, c.n, c.inner) || ScatterSum(gotS, vals, idx, c.outer, c.m, c.n, c.inner) {
 				t.Errorf("%+v: index %v accepted", c, bad)
 			}
-		}
-	}
-}
-
-// TestPositive checks positive against v > 0 on zeros of both signs,
-// the smallest and largest magnitudes, infinities and NaNs.
-func TestPositive(t *testing.T) {
-	for _, bits := range []uint32{0, 0x80000000, 1, 0x80000001, 0x3f800000, 0xbf800000, 0x7f7fffff, 0xff7fffff,
-		0x7f800000, 0xff800000, 0x7f800001, 0x7fc00000, 0xffc00000, 0xffffffff} {
-		v := math.Float32frombits(bits)
-		if got, want := positive(v), b2f(v > 0); math.Float32bits(got) != math.Float32bits(want) {
-			t.Errorf("positive(%#x) = %v, want %v", bits, got, want)
 		}
 	}
 }
