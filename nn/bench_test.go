@@ -29,6 +29,17 @@ func BenchmarkConv2d(b *testing.B) {
 	benchLayer(b, nn.NewConv2d(tensor.NewRNG(1), 1, 16, nn.ConvSpec{Kernel: 3, Padding: 1}), randn(1, 1, 32, 1, 28, 28))
 }
 
+// convnet's two blocks of Conv2d, ReLU and MaxPool2d on a batch of 128.
+func BenchmarkConvReLUMaxPool(b *testing.B) {
+	rng := tensor.NewRNG(1)
+	for _, s := range []struct{ c, o, side int }{{1, 32, 28}, {32, 64, 13}} {
+		b.Run(fmt.Sprintf("%dto%d", s.c, s.o), func(b *testing.B) {
+			block := nn.NewSequential(nn.NewConv2d(rng, s.c, s.o, nn.ConvSpec{Kernel: 3}), nn.ReLU(), nn.NewMaxPool2d(2, 0, 0))
+			benchLayer(b, block, randn(1, 1, 128, s.c, s.side, s.side))
+		})
+	}
+}
+
 func BenchmarkConvTranspose2d(b *testing.B) {
 	spec := nn.ConvSpec{Kernel: 4, Stride: 2, Padding: 1}
 	benchLayer(b, nn.NewConvTranspose2d(tensor.NewRNG(1), 16, 8, spec), randn(1, 1, 32, 16, 14, 14))

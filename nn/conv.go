@@ -109,22 +109,31 @@ func (c *Conv2d) op(x *tensor.Tensor) (convOp, int, int) {
 	return convOp{kernel.Conv{N: s[0], C: s[1], H: s[2], W: s[3], O: ws[0], Win: window(g)}}, oh, ow
 }
 
-// forwardMaxPool returns p.Forward(c.Forward(x)) without storing the
-// convolution's maps: each chunk of images is pooled while its maps are
-// in cache (kernel.Conv.ForwardMaxPool). Its first derivatives are those
-// of the two layers, the maps' gradient scattered a chunk at a time
-// where the weight's is wanted (kernel.Conv.BackwardMaxPool) and stored
-// otherwise; a recorded pass differentiates the two layers one after the
+// forwardMaxPool returns p.Forward(c.Forward(x)), through ReLU when relu
+// is set, without storing the convolution's maps: each chunk of images
+// is pooled while its maps are in cache, and its pooled maps taken
+// through ReLU while they are (kernel.Conv.ForwardMaxPool,
+// ForwardMaxPoolReLU). Its first derivatives are those of the layers,
+// the maps' gradient scattered a chunk at a time where the weight's is
+// wanted (kernel.Conv.BackwardMaxPool, BackwardMaxPoolReLU) and stored
+// otherwise; a recorded pass differentiates the layers one after the
 // other.
-func (c *Conv2d) forwardMaxPool(x *tensor.Tensor, p *MaxPool2d) *tensor.Tensor {
+func (c *Conv2d) forwardMaxPool(x *tensor.Tensor, p *MaxPool2d, relu bool) *tensor.Tensor {
 	op, oh, ow := c.op(x)
 	ph, pw := poolOut("MaxPool2d", []int{op.N, op.O, oh, ow}, p.Geom)
 	planes := op.N * op.O
 	out, idx := tensor.Empty(op.N, op.O, ph, pw), tensor.Empty(planes, ph*pw)
 	inputs, bd := convInputs(x, c.Weight, c.Bias)
 	win := window(p.Geom)
-	op.ForwardMaxPool(out.Values(), idx.Values(), x.Values(), c.Weight.Values(), bd, win)
-	return fused("Conv2d+MaxPool2d", out, inputs, func(b *tensor.Backprop) []*tensor.Tensor {
+	name, forward, backward := "Conv2d+MaxPool2d", op.ForwardMaxPool, op.BackwardMaxPool
+	if relu {
+		name, forward = "Conv2d+MaxPool2d+ReLU", op.ForwardMaxPoolReLU
+		backward = func(dx, dw, db, x, gm, idx, wt []float32, pool kernel.Window) bool {
+			return op.BackwardMaxPoolReLU(dx, dw, db, x, gm, out.Values(), idx, wt, pool)
+		}
+	}
+	forward(out.Values(), idx.Values(), x.Values(), c.Weight.Values(), bd, win)
+	return fused(name, out, inputs, func(b *tensor.Backprop) []*tensor.Tensor {
 		// The bias's gradient sums the maps' as biasGrad does where it
 		// sums each plane apart (without a bias, any shape).
 		if b.Needs(1) && (len(b.In) == 2 || op.O > 1 && oh*ow > 1) {
@@ -139,20 +148,31 @@ func (c *Conv2d) forwardMaxPool(x *tensor.Tensor, p *MaxPool2d) *tensor.Tensor {
 				grads[2] = tensor.Empty(op.O)
 				db = grads[2].Values()
 			}
-			if !op.BackwardMaxPool(dx, grads[1].Values(), db, b.In[0].Values(), b.Grad.Values(), idx.Values(), b.In[1].Values(), win) {
+			if !backward(dx, grads[1].Values(), db, b.In[0].Values(), b.Grad.Values(), idx.Values(), b.In[1].Values(), win) {
 				panic("nn: MaxPool2d: a saved position lies outside its plane")
 			}
 			return grads
 		}
 		// The maps' gradient is needed only while the rule runs.
+		gm := b.Grad.Values()
+		if relu {
+			gm = make([]float32, len(gm))
+			kernel.ReLUGrad(gm, b.Grad.Values(), out.Values())
+		}
 		g := tensor.Empty(op.N, op.O, oh, ow)
-		if !kernel.ScatterSum(g.Values(), b.Grad.Values(), idx.Values(), planes, ph*pw, oh*ow, 1) {
+		if !kernel.ScatterSum(g.Values(), gm, idx.Values(), planes, ph*pw, oh*ow, 1) {
 			panic("nn: MaxPool2d: a saved position lies outside its plane")
 		}
 		grads := op.grads(b, g)
 		g.Recycle()
 		return grads
-	}, func() *tensor.Tensor { return p.Forward(c.Forward(x)) }).Adopt(idx)
+	}, func() *tensor.Tensor {
+		y := p.Forward(c.Forward(x))
+		if relu {
+			y = y.ReLU()
+		}
+		return y
+	}).Adopt(idx)
 }
 
 // ConvTranspose2d is the transpose (gradient) of a Conv2d with the same

@@ -20,8 +20,9 @@ func NewSequential(layers ...Layer) *Sequential { return &Sequential{Layers: lay
 // other. At each layer the first of these rules that fits is taken:
 //   - A Conv2d followed by MaxPool2d, with a ReLU between or not, pools
 //     the convolution's maps a chunk of images at a time, never storing
-//     them all, and applies the ReLU to the pooled maps: this stores and
-//     reads the fewest values of the rules that fit such a run.
+//     them all, and applies the ReLU to each image's pooled maps as they
+//     are written: this stores and reads the fewest values of the rules
+//     that fit such a run.
 //   - A Conv2d followed by ReLU, LeakyReLU (slope >= 0), Tanh, Sigmoid or
 //     SiLU applies the activation to each image's maps as they are
 //     written, SiLU keeping its derivative for the backward pass; the
@@ -46,11 +47,7 @@ func (s *Sequential) Forward(x *tensor.Tensor) *tensor.Tensor {
 				j++
 			}
 			if p, ok := layerAt(s.Layers, j).(*MaxPool2d); ok {
-				x = c.forwardMaxPool(x, p)
-				if relu {
-					x = s.Layers[i+1].Forward(x)
-				}
-				i = j
+				x, i = c.forwardMaxPool(x, p, relu), j
 				continue
 			}
 		}

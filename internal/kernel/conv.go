@@ -73,9 +73,12 @@ func (cv Conv) checkWith(op string, img, wt []float32, outs ...convOut) {
 	if cv.N < 0 || cv.C <= 0 || cv.O <= 0 || oh <= 0 || ow <= 0 {
 		panic(fmt.Sprintf("kernel: %s: invalid convolution %+v", op, cv))
 	}
-	for _, s := range append(outs, convOut{"image", img, cv.N * cv.C * cv.H * cv.W}, convOut{"weight", wt, cv.O * k}) {
-		if len(s.x) < s.n {
-			panic(fmt.Sprintf("kernel: %s: %s holds %d values, want %d for %+v", op, s.name, len(s.x), s.n, cv))
+	fixed := [2]convOut{{"image", img, cv.N * cv.C * cv.H * cv.W}, {"weight", wt, cv.O * k}}
+	for _, group := range [2][]convOut{outs, fixed[:]} { // no slice allocated a call
+		for _, s := range group {
+			if len(s.x) < s.n {
+				panic(fmt.Sprintf("kernel: %s: %s holds %d values, want %d for %+v", op, s.name, len(s.x), s.n, cv))
+			}
 		}
 	}
 }

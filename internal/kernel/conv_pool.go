@@ -2,6 +2,7 @@ package kernel
 
 import (
 	"fmt"
+	"sync"
 	"sync/atomic"
 )
 
@@ -11,8 +12,21 @@ import (
 // them to, while they are in cache, where a convolution followed by
 // pooling would write them all out and read them back.
 func (cv Conv) ForwardMaxPool(m, idx, x, wt, bias []float32, pool Window) {
+	cv.forwardMaxPool("Conv.ForwardMaxPool", m, idx, x, wt, bias, pool, false)
+}
+
+// ForwardMaxPoolReLU is ForwardMaxPool followed by ReLU on the pooled
+// maps, each image's taken through it as soon as they are pooled, while
+// they are in cache, instead of in a pass of its own: MaxPool2d of the
+// maps through ReLU, as the two commute.
+func (cv Conv) ForwardMaxPoolReLU(m, idx, x, wt, bias []float32, pool Window) {
+	cv.forwardMaxPool("Conv.ForwardMaxPoolReLU", m, idx, x, wt, bias, pool, true)
+}
+
+// forwardMaxPool is ForwardMaxPool, followed by ReLU when relu is set.
+func (cv Conv) forwardMaxPool(op string, m, idx, x, wt, bias []float32, pool Window, relu bool) {
 	_, _, l, k := cv.dims()
-	oh, ow, ph, pw := cv.checkPooled("Conv.ForwardMaxPool", x, wt, m, idx, pool)
+	oh, ow, ph, pw := cv.checkPooled(op, x, wt, m, idx, pool)
 	pl := ph * pw
 	w, release := cv.weightOf(wt)
 	defer release()
@@ -26,6 +40,10 @@ func (cv Conv) ForwardMaxPool(m, idx, x, wt, bias []float32, pool Window) {
 			for o := range cv.O {
 				p := b*cv.O + o
 				maxPlane(m[p*pl:(p+1)*pl], idx[p*pl:(p+1)*pl], out[o*nc+(b-b0)*l:][:l], oh, ow, ph, pw, pool)
+			}
+			if relu {
+				mb := m[b*cv.O*pl : (b+1)*cv.O*pl]
+				reluVec(mb, mb)
 			}
 		})
 	})
@@ -55,7 +73,19 @@ func (cv Conv) checkPooled(op string, img, wt, m, idx []float32, pool Window, ou
 // chunk's is scattered into scratch. It reports false on a position
 // outside its plane, with the gradients then partly written.
 func (cv Conv) BackwardMaxPool(dx, dw, db, x, gm, idx, wt []float32, pool Window) bool {
-	const op = "Conv.BackwardMaxPool"
+	return cv.backwardMaxPool("Conv.BackwardMaxPool", dx, dw, db, x, gm, nil, idx, wt, pool)
+}
+
+// BackwardMaxPoolReLU is BackwardMaxPool for ForwardMaxPoolReLU, whose
+// pooled maps are m: gm is taken through ReLU's gradient at m, as
+// ReLUGrad takes it, value by value as it is scattered, never stored so.
+func (cv Conv) BackwardMaxPoolReLU(dx, dw, db, x, gm, m, idx, wt []float32, pool Window) bool {
+	return cv.backwardMaxPool("Conv.BackwardMaxPoolReLU", dx, dw, db, x, gm, m, idx, wt, pool)
+}
+
+// backwardMaxPool is BackwardMaxPool with gm taken through ReLU's
+// gradient at m when m is not nil.
+func (cv Conv) backwardMaxPool(op string, dx, dw, db, x, gm, m, idx, wt []float32, pool Window) bool {
 	_, _, l, k := cv.dims()
 	outs := []convOut{{"weight gradient", dw, cv.O * k}}
 	if dx != nil {
@@ -66,6 +96,9 @@ func (cv Conv) BackwardMaxPool(dx, dw, db, x, gm, idx, wt []float32, pool Window
 	}
 	_, _, ph, pw := cv.checkPooled(op, x, wt, gm, idx, pool, outs...)
 	pl := ph * pw
+	if m != nil && len(m) < cv.N*cv.O*pl {
+		panic(fmt.Sprintf("kernel: %s: pooled maps hold %d values, want %d for %+v", op, len(m), cv.N*cv.O*pl, cv))
+	}
 	var sums []float32 // each image's plane of each channel, summed
 	if db != nil {
 		sums = getBuf(cv.N * cv.O)
@@ -81,11 +114,23 @@ func (cv Conv) BackwardMaxPool(dx, dw, db, x, gm, idx, wt []float32, pool Window
 	cv.weightGrad(dw, x, func(buf []float32, b0, b1, threads int) []float32 {
 		nc := (b1 - b0) * l
 		g := buf[:cv.O*nc]
+		// The pooled maps' gradient, gm's value p at src[p-off]: the
+		// chunk's taken through ReLU's gradient an image at a time.
+		src, off := gm, 0
+		if m != nil {
+			s := getMasked((b1 - b0) * cv.O * pl)
+			defer maskedBufs.Put(s)
+			src, off = *s, b0*cv.O*pl
+		}
 		cv.images(b0, b1, threads, func(b int) {
+			if m != nil {
+				i0, i1 := b*cv.O*pl, (b+1)*cv.O*pl
+				reluGV(src[i0-off:i1-off], gm[i0:i1], m[i0:i1])
+			}
 			for o := range cv.O {
 				p := b*cv.O + o
 				row := g[o*nc+(b-b0)*l:][:l]
-				if !scatterRow(row, gm[p*pl:(p+1)*pl], idx[p*pl:(p+1)*pl]) {
+				if !scatterRow(row, src[p*pl-off:][:pl], idx[p*pl:(p+1)*pl]) {
 					failed.Store(true)
 				}
 				if sums != nil {
@@ -99,4 +144,20 @@ func (cv Conv) BackwardMaxPool(dx, dw, db, x, gm, idx, wt []float32, pool Window
 		cv.biasGrad(db, sums)
 	}
 	return !failed.Load()
+}
+
+// maskedBufs recycles BackwardMaxPoolReLU's scratch for a chunk's pooled
+// gradient, apart from getBuf's pool: its slices are a fraction of the
+// chunks' buffers, which would be dropped on taking them from one pool.
+var maskedBufs sync.Pool
+
+// getMasked returns a scratch slice from maskedBufs holding n values.
+func getMasked(n int) *[]float32 {
+	s, _ := maskedBufs.Get().(*[]float32)
+	if s == nil || cap(*s) < n {
+		b := make([]float32, n)
+		return &b
+	}
+	*s = (*s)[:n]
+	return s
 }

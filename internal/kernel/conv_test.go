@@ -302,7 +302,8 @@ func testConv(t *testing.T, cases []Conv, kerns []*gemmKernel) {
 // testForwardMaxPool checks that ForwardMaxPool gives MaxPool2d of
 // Forward's maps, through halving windows and overlapping padded ones,
 // and BackwardMaxPool the gradients of the maps' gradient scattered from
-// the pooled one, through halving windows.
+// the pooled one, through halving windows; and ForwardMaxPoolReLU and
+// BackwardMaxPoolReLU the same with ReLU and ReLUGrad on the pooled maps.
 func testForwardMaxPool(t *testing.T, cv Conv, x, wt, bias []float32) {
 	oh, ow, l, k := cv.dims()
 	y := make([]float32, cv.N*cv.O*l)
@@ -313,39 +314,55 @@ func testForwardMaxPool(t *testing.T, cv Conv, x, wt, bias []float32) {
 			continue
 		}
 		n := cv.N * cv.O * ph * pw
-		wantM, wantI, m, idx := make([]float32, n), make([]float32, n), make([]float32, n), make([]float32, n)
-		MaxPool2d(wantM, wantI, y, cv.N*cv.O, oh, ow, pool)
-		cv.ForwardMaxPool(m, idx, x, wt, bias, pool)
-		if !slices.Equal(m, wantM) || !slices.Equal(idx, wantI) {
-			t.Errorf("ForwardMaxPool with %+v differs from Forward then MaxPool2d", pool)
-		}
-		if !pool.halving() {
-			continue
-		}
-		gm, gy := randSlice(rand.New(rand.NewPCG(5, 6)), n), make([]float32, len(y))
-		ScatterSum(gy, gm, wantI, cv.N*cv.O, ph*pw, l, 1)
-		wantDx, wantDw, wantDb := make([]float32, len(x)), make([]float32, cv.O*k), make([]float32, cv.O)
-		cv.InputGrad(wantDx, gy, wt, nil)
-		cv.WeightGrad(wantDw, x, gy)
-		for o := range cv.O {
-			var s float64
-			for b := range cv.N {
-				s += float64(Sum(gy[(b*cv.O+o)*l : (b*cv.O+o+1)*l]))
+		pooled, wantI := make([]float32, n), make([]float32, n)
+		MaxPool2d(pooled, wantI, y, cv.N*cv.O, oh, ow, pool)
+		for _, relu := range []bool{false, true} {
+			name, forward, backward := "MaxPool", cv.ForwardMaxPool, cv.BackwardMaxPool
+			wantM, gm := pooled, randSlice(rand.New(rand.NewPCG(5, 6)), n)
+			gs := gm // the maps' gradient scattered
+			if relu {
+				name, forward = "MaxPoolReLU", cv.ForwardMaxPoolReLU
+				wantM, gs = make([]float32, n), make([]float32, n)
+				ReLU(wantM, pooled)
+				ReLUGrad(gs, gm, wantM)
+				backward = func(dx, dw, db, x, gm, idx, wt []float32, pool Window) bool {
+					return cv.BackwardMaxPoolReLU(dx, dw, db, x, gm, wantM, idx, wt, pool)
+				}
 			}
-			wantDb[o] = float32(s)
-		}
-		dx, dw, db := make([]float32, len(x)), make([]float32, cv.O*k), make([]float32, cv.O)
-		if !cv.BackwardMaxPool(dx, dw, db, x, gm, wantI, wt, pool) ||
-			!slices.Equal(dx, wantDx) || !slices.Equal(dw, wantDw) || !slices.Equal(db, wantDb) {
-			t.Errorf("BackwardMaxPool with %+v differs from the gradients of the scattered maps", pool)
-		}
-		if !cv.BackwardMaxPool(nil, dw, nil, x, gm, wantI, wt, pool) || !slices.Equal(dw, wantDw) {
-			t.Errorf("BackwardMaxPool with %+v for the weight alone differs from WeightGrad", pool)
-		}
-		if n > 0 {
-			wantI[n-1] = float32(l)
-			if cv.BackwardMaxPool(nil, dw, nil, x, gm, wantI, wt, pool) {
-				t.Errorf("BackwardMaxPool took a position outside its plane")
+			m, idx := make([]float32, n), make([]float32, n)
+			forward(m, idx, x, wt, bias, pool)
+			if !slices.Equal(m, wantM) || !slices.Equal(idx, wantI) {
+				t.Errorf("Forward%s with %+v differs from Forward then MaxPool2d", name, pool)
+			}
+			if !pool.halving() {
+				continue
+			}
+			gy := make([]float32, len(y))
+			ScatterSum(gy, gs, wantI, cv.N*cv.O, ph*pw, l, 1)
+			wantDx, wantDw, wantDb := make([]float32, len(x)), make([]float32, cv.O*k), make([]float32, cv.O)
+			cv.InputGrad(wantDx, gy, wt, nil)
+			cv.WeightGrad(wantDw, x, gy)
+			for o := range cv.O {
+				var s float64
+				for b := range cv.N {
+					s += float64(Sum(gy[(b*cv.O+o)*l : (b*cv.O+o+1)*l]))
+				}
+				wantDb[o] = float32(s)
+			}
+			dx, dw, db := make([]float32, len(x)), make([]float32, cv.O*k), make([]float32, cv.O)
+			if !backward(dx, dw, db, x, gm, wantI, wt, pool) ||
+				!slices.Equal(dx, wantDx) || !slices.Equal(dw, wantDw) || !slices.Equal(db, wantDb) {
+				t.Errorf("Backward%s with %+v differs from the gradients of the scattered maps", name, pool)
+			}
+			if !backward(nil, dw, nil, x, gm, wantI, wt, pool) || !slices.Equal(dw, wantDw) {
+				t.Errorf("Backward%s with %+v for the weight alone differs from WeightGrad", name, pool)
+			}
+			if n > 0 {
+				bad := slices.Clone(wantI)
+				bad[n-1] = float32(l)
+				if backward(nil, dw, nil, x, gm, bad, wt, pool) {
+					t.Errorf("Backward%s took a position outside its plane", name)
+				}
 			}
 		}
 	}

@@ -78,23 +78,34 @@ func packRowsTail(dst, src []float32, rs, base, r0, r1, p0, kc, width int) {
 	}
 }
 
-// bufPool recycles packing buffers between calls.
-var bufPool sync.Pool
+// bufPool recycles packing buffers between calls; spareHeads, the
+// headers through which bufPool holds them, emptied by getBuf for putBuf
+// to fill again instead of allocating one each call.
+var bufPool, spareHeads sync.Pool
 
 // getBuf returns a scratch slice of n floats starting on a 64-byte
 // boundary, so that packed panels load a cache line at a time.
 func getBuf(n int) []float32 {
 	const align = 64 / 4
-	if v, ok := bufPool.Get().(*[]float32); ok && cap(*v) >= n+align {
-		return alignedPrefix(*v, n)
+	if v, ok := bufPool.Get().(*[]float32); ok {
+		b := *v
+		*v = nil
+		spareHeads.Put(v)
+		if cap(b) >= n+align {
+			return alignedPrefix(b, n)
+		}
 	}
 	return alignedPrefix(make([]float32, n+align), n)
 }
 
 // putBuf returns a slice from getBuf to the pool.
 func putBuf(b []float32) {
-	b = b[:cap(b)]
-	bufPool.Put(&b)
+	v, ok := spareHeads.Get().(*[]float32)
+	if !ok {
+		v = new([]float32)
+	}
+	*v = b[:cap(b)]
+	bufPool.Put(v)
 }
 
 func alignedPrefix(b []float32, n int) []float32 {

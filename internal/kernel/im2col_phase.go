@@ -216,64 +216,89 @@ const (
 // across up to threads goroutines when the work is large enough.
 func walkPhases(cols []float32, ld int, imgs []float32, nb, c, c0, c1, h, w int, g Window, walk phaseWalk, threads int) {
 	oh, ow := h/2, w/2
-	l := oh * ow
-	nc, hw := nb*l, h*w
-	plan := planPhases(g, oh, ow, nb)
-	taps, masks, margin := plan.taps, plan.masks, plan.margin
+	pw := phaseChannels{cols: cols, imgs: imgs, ld: ld, nb: nb, c: c, c0: c0, h: h, w: w, walk: walk}
+	pw.plan = planPhases(g, oh, ow, nb)
 	// Each phase of a channel: margin values, nb planes, margin values.
-	span := nc + 2*margin
-	fold := walk != unfoldPhases
-	one := func(ch int, ph []float32) {
-		if !fold {
-			for b := range nb {
-				phaseSplit(ph[margin+b*l:], span, imgs[b*c*hw+ch*hw:], oh, ow)
-			}
-		}
-		// Folding, each phase's first tap sets it (a phase no tap reads
-		// unshifted is cleared); then the other taps add to it.
-		for p, i := range plan.first {
-			switch {
-			case fold && i >= 0:
-				// A first tap is unshifted, so it reads every position
-				// (a shifted one that reads none is never first).
-				copy(ph[p*span+margin:][:nc], cols[((ch-c0)*len(taps)+i)*ld:][:nc])
-			case fold:
-				clear(ph[p*span : (p+1)*span])
-			}
-		}
-		for i, t := range taps {
-			dst := cols[((ch-c0)*len(taps)+i)*ld:][:nc]
-			if t.mask == -2 || fold && plan.first[t.p] == i {
-				if !fold && t.mask == -2 {
-					clear(dst)
-				}
-				continue
-			}
-			src := ph[t.p*span+margin+t.d:][:nc]
-			switch {
-			case t.mask == -1 && fold:
-				addVV(src, src, dst)
-			case t.mask == -1:
-				copy(dst, src)
-			case fold:
-				addKeepVV(src, dst, masks[t.mask*nc:(t.mask+1)*nc])
-			default:
-				keepVV(dst, src, masks[t.mask*nc:(t.mask+1)*nc])
-			}
-		}
-		if fold {
-			for b := range nb {
-				phaseMerge(imgs[b*c*hw+ch*hw:], ph[margin+b*l:], span, oh, ow, walk)
-			}
-		}
-	}
+	span := nb*oh*ow + 2*pw.plan.margin
 	nch := c1 - c0
-	nt := min(threads, nch, max(nch*len(taps)*nc/im2colMinWork, 1))
+	nt := min(threads, nch, max(nch*len(pw.plan.taps)*nb*oh*ow/im2colMinWork, 1))
+	if nt == 1 { // no closures to allocate, as the samplers' small batches take it
+		ph := getBuf(4 * span)
+		for ch := c0; ch < c1; ch++ {
+			pw.channel(ch, ph)
+		}
+		putBuf(ph)
+		return
+	}
+	shared := new(phaseChannels) // pw itself stays on the stack
+	*shared = pw
 	parallelFor(nt, func(t int) {
 		ph := getBuf(4 * span)
 		defer putBuf(ph)
 		for ch := c0 + t*nch/nt; ch < c0+(t+1)*nch/nt; ch++ {
-			one(ch, ph)
+			shared.channel(ch, ph)
 		}
 	})
+}
+
+// phaseChannels is a walkPhases over channels from c0, one channel at a
+// time.
+type phaseChannels struct {
+	cols, imgs          []float32
+	ld, nb, c, c0, h, w int
+	walk                phaseWalk
+	plan                *phasePlan
+}
+
+// channel walks channel ch with ph, scratch for its four phases.
+func (pw *phaseChannels) channel(ch int, ph []float32) {
+	cols, imgs, ld, nb, c, c0, plan := pw.cols, pw.imgs, pw.ld, pw.nb, pw.c, pw.c0, pw.plan
+	oh, ow := pw.h/2, pw.w/2
+	l, hw := oh*ow, pw.h*pw.w
+	nc := nb * l
+	taps, masks, margin := plan.taps, plan.masks, plan.margin
+	span := nc + 2*margin
+	fold := pw.walk != unfoldPhases
+	if !fold {
+		for b := range nb {
+			phaseSplit(ph[margin+b*l:], span, imgs[b*c*hw+ch*hw:], oh, ow)
+		}
+	}
+	// Folding, each phase's first tap sets it (a phase no tap reads
+	// unshifted is cleared); then the other taps add to it.
+	for p, i := range plan.first {
+		switch {
+		case fold && i >= 0:
+			// A first tap is unshifted, so it reads every position
+			// (a shifted one that reads none is never first).
+			copy(ph[p*span+margin:][:nc], cols[((ch-c0)*len(taps)+i)*ld:][:nc])
+		case fold:
+			clear(ph[p*span : (p+1)*span])
+		}
+	}
+	for i, t := range taps {
+		dst := cols[((ch-c0)*len(taps)+i)*ld:][:nc]
+		if t.mask == -2 || fold && plan.first[t.p] == i {
+			if !fold && t.mask == -2 {
+				clear(dst)
+			}
+			continue
+		}
+		src := ph[t.p*span+margin+t.d:][:nc]
+		switch {
+		case t.mask == -1 && fold:
+			addVV(src, src, dst)
+		case t.mask == -1:
+			copy(dst, src)
+		case fold:
+			addKeepVV(src, dst, masks[t.mask*nc:(t.mask+1)*nc])
+		default:
+			keepVV(dst, src, masks[t.mask*nc:(t.mask+1)*nc])
+		}
+	}
+	if fold {
+		for b := range nb {
+			phaseMerge(imgs[b*c*hw+ch*hw:], ph[margin+b*l:], span, oh, ow, pw.walk)
+		}
+	}
 }
