@@ -36,29 +36,12 @@ func (c *Conv2d) forwardAct(x *tensor.Tensor, act *Func) *tensor.Tensor {
 	}
 	op.ForwardMap(yd, x.Values(), w.Values(), bd, apply)
 	y := fused("Conv2d+"+act.Name, out, inputs, func(bp *tensor.Backprop) []*tensor.Tensor {
-		if keep == nil {
-			// The activation's gradient is taken a chunk at a time as
-			// the products read it, never stored.
-			return op.gradsAct(bp, kernel.ActGrad{Y: bp.Out.Values(), Grad: sa.grad})
+		// The activation's gradient is taken a chunk at a time as the
+		// products read it, never stored: SiLU's by its kept derivative.
+		if keep != nil {
+			return op.gradsAct(bp, kernel.ActGrad{Y: keep.Values()})
 		}
-		if !needsParams(bp) {
-			// The images' gradient alone (as Langevin steps take it)
-			// multiplies by SiLU's derivative as the product reads the
-			// maps' gradient.
-			grads := make([]*tensor.Tensor, len(bp.In))
-			if bp.Needs(0) {
-				grads[0] = tensor.Empty(op.N, op.C, op.H, op.W)
-				op.InputGradScaled(grads[0].Values(), bp.Grad.Values(), keep.Values(), bp.In[1].Values())
-			}
-			return grads
-		}
-		// The parameters' gradients, and the images' with them, take
-		// the product of the two.
-		g := tensor.Empty(bp.Out.Shape()...)
-		kernel.Map2(kernel.Mul, g.Values(), bp.Grad.Values(), keep.Values())
-		grads := op.grads(bp, g)
-		g.Recycle()
-		return grads
+		return op.gradsAct(bp, kernel.ActGrad{Y: bp.Out.Values(), Grad: sa.grad})
 	}, func() *tensor.Tensor { return act.Forward(op.forward(x, w, b)) })
 	if keep != nil {
 		y.Adopt(keep)

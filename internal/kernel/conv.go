@@ -172,22 +172,12 @@ func (cv Conv) InputGrad(dx, gy, wt, bias []float32) {
 	cv.inputGrad(dx, gy, ActGrad{}, wt, bias)
 }
 
-// InputGradScaled is InputGrad without bias of the maps gy times s [N, O,
-// OH, OW] value by value, each product taken as the maps are read: the
-// input gradient of a convolution followed by an activation whose
-// derivative at each value is s (see SiLUKeep).
-func (cv Conv) InputGradScaled(dx, gy, s, wt []float32) {
-	_, _, l, _ := cv.dims()
-	n := cv.N * cv.O * l
-	cv.checkWith("Conv.InputGradScaled", dx, wt, convOut{"map", gy, n}, convOut{"scale", s, n})
-	cv.inputGrad(dx, gy, ActGrad{Y: s}, wt, nil)
-}
-
 // ActGrad is an activation applied to a convolution's maps, for the
 // gradients taken through it: Y holds its outputs, laid out as the maps,
 // and Grad(dst, g, y) sets dst to the gradient with respect to its inputs
-// given g, the gradient with respect to its outputs y, value by value.
-// The gradients of a convolution followed by the activation then take
+// given g, the gradient with respect to its outputs y, value by value;
+// with Grad nil it is g times Y, Y then the activation's derivative at
+// each value (as SiLUKeep keeps it). The gradients of a convolution followed by the activation then take
 // the maps' gradient chunk by chunk as the products read it, never
 // storing it all.
 type ActGrad struct {

@@ -13,9 +13,9 @@ func (cv Conv) Backward(dx, dw, x, gy, wt []float32) {
 	_, _, l, k := cv.dims()
 	cv.checkWith("Conv.Backward", x, wt, convOut{"map", gy, cv.N * cv.O * l},
 		convOut{"image gradient", dx, cv.N * cv.C * cv.H * cv.W}, convOut{"weight gradient", dw, cv.O * k})
-	w, release := cv.weightOf(wt)
+	input, release := cv.inputStep(dx, wt)
 	defer release()
-	cv.weightGrad(dw, x, cv.gathered(gy), cv.inputStep(dx, w))
+	cv.weightGrad(dw, x, cv.gathered(gy), input)
 }
 
 // BackwardAct sets dw, and dx and db when they are not nil, to the
@@ -40,12 +40,8 @@ func (cv Conv) BackwardAct(dx, dw, db, x, gy, wt []float32, act ActGrad) {
 		sums = getBuf(cv.N * cv.O)
 		defer putBuf(sums)
 	}
-	var w convWeight // read only for dx
-	if dx != nil {
-		var release func()
-		w, release = cv.weightOf(wt)
-		defer release()
-	}
+	input, release := cv.inputStep(dx, wt)
+	defer release()
 	cv.weightGrad(dw, x, func(buf []float32, b0, b1, threads int) []float32 {
 		nc := (b1 - b0) * l
 		g := cv.sideBySide(buf, cv.mapsOf(gy, act, b0, b1), b1-b0)
@@ -57,7 +53,7 @@ func (cv Conv) BackwardAct(dx, dw, db, x, gy, wt []float32, act ActGrad) {
 			}
 		}
 		return g
-	}, cv.inputStep(dx, w))
+	}, input)
 	if db != nil {
 		cv.biasGrad(db, sums)
 	}
@@ -85,15 +81,18 @@ func (cv Conv) gathered(gy []float32) func(buf []float32, b0, b1, threads int) [
 }
 
 // inputStep returns the step that sets a chunk's images of dx as
-// weightGrad runs it, or nil when dx is nil.
-func (cv Conv) inputStep(dx []float32, w convWeight) func(g []float32, b0, b1, threads int, buf []float32) {
+// weightGrad runs it, reading the weight wt as weightOf gives it, and
+// the release of that weight to call when done; nil and a release that
+// does nothing when dx is nil.
+func (cv Conv) inputStep(dx, wt []float32) (func(g []float32, b0, b1, threads int, buf []float32), func()) {
 	if dx == nil {
-		return nil
+		return nil, func() {}
 	}
+	w, release := cv.weightOf(wt)
 	_, _, l, _ := cv.dims()
 	return func(g []float32, b0, b1, threads int, buf []float32) {
 		cv.inputChunk(dx, convMaps{g: g, step: l, ld: (b1 - b0) * l}, w, nil, b0, b1, threads, buf)
-	}
+	}, release
 }
 
 // weightGrad is WeightGrad for the maps' gradient that maps(buf, b0, b1,

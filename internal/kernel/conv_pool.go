@@ -105,12 +105,8 @@ func (cv Conv) backwardMaxPool(op string, dx, dw, db, x, gm, m, idx, wt []float3
 		defer putBuf(sums)
 	}
 	var failed atomic.Bool
-	var w convWeight // read only for dx
-	if dx != nil {
-		var release func()
-		w, release = cv.weightOf(wt)
-		defer release()
-	}
+	input, release := cv.inputStep(dx, wt)
+	defer release()
 	cv.weightGrad(dw, x, func(buf []float32, b0, b1, threads int) []float32 {
 		nc := (b1 - b0) * l
 		g := buf[:cv.O*nc]
@@ -139,7 +135,7 @@ func (cv Conv) backwardMaxPool(op string, dx, dw, db, x, gm, m, idx, wt []float3
 			}
 		})
 		return g
-	}, cv.inputStep(dx, w))
+	}, input)
 	if db != nil {
 		cv.biasGrad(db, sums)
 	}

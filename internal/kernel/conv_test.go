@@ -221,8 +221,8 @@ func TestConvChecks(t *testing.T) {
 		f    func()
 	}{
 		{"Conv.InputGrad: map", func() { cv.InputGrad(x, gy[:5], wt, nil) }},
-		{"Conv.InputGradScaled: map", func() { cv.InputGradScaled(x, gy[:5], gy, wt) }},
-		{"Conv.InputGradScaled: scale", func() { cv.InputGradScaled(x, gy, gy[:5], wt) }},
+		{"Conv.InputGradAct: map", func() { cv.InputGradAct(x, gy[:5], wt, ActGrad{Y: gy}) }},
+		{"Conv.InputGradAct: activation", func() { cv.InputGradAct(x, gy, wt, ActGrad{Y: gy[:5]}) }},
 		{"Conv.Backward: image gradient", func() { cv.Backward(x[:5], dw, x, gy, wt) }},
 		{"Conv.Backward: weight gradient", func() { cv.Backward(x, dw[:5], x, gy, wt) }},
 		{"Conv.Backward: map", func() { cv.Backward(x, dw, x, gy[:5], wt) }},
@@ -289,9 +289,9 @@ func testConv(t *testing.T, cases []Conv, kerns []*gemmKernel) {
 					scale, scaled := randSlice(r, len(gy)), make([]float32, len(gy))
 					Map2(Mul, scaled, gy, scale)
 					cv.InputGrad(wantDx, scaled, wt, nil)
-					cv.InputGradScaled(dx, gy, scale, wt)
+					cv.InputGradAct(dx, gy, wt, ActGrad{Y: scale})
 					if !slices.Equal(dx, wantDx) {
-						t.Errorf("InputGradScaled differs from InputGrad of the scaled maps")
+						t.Errorf("InputGradAct by a scale differs from InputGrad of the scaled maps")
 					}
 				})
 			}
