@@ -8,7 +8,7 @@ import (
 )
 
 // elementLoss is a loss whose value at each position depends only on the
-// input and the target there (BCELoss, BCEWithLogitsLoss). It is computed
+// input and the target there (MSELoss, BCELoss, BCEWithLogitsLoss). It is computed
 // in one pass, the reduction included, in chunks whose temporaries live in
 // one scratch buffer, with a dedicated loop for the first derivatives.
 type elementLoss struct {

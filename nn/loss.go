@@ -40,8 +40,25 @@ func checkSameShape(loss string, input, target *tensor.Tensor) {
 // MSELoss returns the squared error (input - target)^2, averaged unless a
 // reduction says otherwise. Input and target have the same shape.
 func MSELoss(input, target *tensor.Tensor, r ...Reduction) *tensor.Tensor {
-	checkSameShape("MSELoss", input, target)
-	return reduce("MSELoss", input.Sub(target).Square(), r)
+	return mseLoss.apply(input, target, r)
+}
+
+var mseLoss = &elementLoss{
+	name: "MSELoss",
+	values: func(dst, x, t, _ []float32) {
+		kernel.Map2(kernel.Sub, dst, x, t)
+		kernel.Map2(kernel.Mul, dst, dst, dst)
+	},
+	grads: func(gx, gt, x, t, w, _ []float32) {
+		// w * 2 (x - t), and its negative for the target.
+		kernel.Map2(kernel.Sub, gx, x, t)
+		kernel.Map2Scalar(kernel.Mul, gx, gx, 2, false)
+		kernel.Map2(kernel.Mul, gx, w, gx)
+		if gt != nil {
+			kernel.Map2Scalar(kernel.Mul, gt, gx, -1, false)
+		}
+	},
+	ref: func(x, target *tensor.Tensor) *tensor.Tensor { return x.Sub(target).Square() },
 }
 
 // L1Loss returns the absolute error |input - target|, averaged unless a
