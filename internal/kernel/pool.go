@@ -132,9 +132,15 @@ func startWorkers(want int) int {
 // microseconds with short serial work between them (half the gaps of
 // mlp_ae's and vae's steps are under 20 and 40 µs); a worker still
 // polling takes the next job at once, while waking a blocked one costs a
-// futex call and a scheduler hand-off of microseconds each time.
+// futex call and a scheduler hand-off of microseconds each time. The
+// transformer's step leaves gaps of 50 to 100 µs too (LayerNorm's rows,
+// the bias sums between products); polling longer than 100 µs took the
+// core from the collector's workers in dcgan's step, which allocates
+// more (alternated test binaries, 2 threads, medians of six rounds:
+// mlp_ae 2.24 -> 2.06 ms, transformer 16.87 -> 16.52 ms, dcgan 70.8 ->
+// 70.3 ms at 100 µs against 50; dcgan 75.8 ms at 200).
 const (
-	spinFor = 50 * time.Microsecond
+	spinFor = 100 * time.Microsecond
 	waitFor = 5 * time.Microsecond
 )
 
