@@ -134,9 +134,10 @@ func startWorkers(want int) int {
 // polling takes the next job at once, while waking a blocked one costs a
 // futex call and a scheduler hand-off of microseconds each time. The
 // transformer's step leaves gaps of 50 to 100 µs too (LayerNorm's rows,
-// the bias sums between products); polling longer than 100 µs took the
-// core from the collector's workers in dcgan's step, which allocates
-// more (alternated test binaries, 2 threads, medians of six rounds:
+// the bias sums between products); polling 200 µs cost dcgan's step 7%
+// (which allocates more: probably the collector's workers waiting for
+// the core), 100 µs nothing (alternated test binaries, 2 threads,
+// medians of six rounds:
 // mlp_ae 2.24 -> 2.06 ms, transformer 16.87 -> 16.52 ms, dcgan 70.8 ->
 // 70.3 ms at 100 µs against 50; dcgan 75.8 ms at 200).
 const (
