@@ -137,7 +137,7 @@ func (a AnnealedLangevin) Run(m Model, y0 *tensor.Tensor, rng *tensor.RNG) *tens
 	}
 	y := y0
 	last := a.Sigmas[len(a.Sigmas)-1]
-	grads := newInputGrad(m) // one measurement of the graph for every level
+	grads := newInputGrad(m) // the parts its first level finds serve every level
 	for _, s := range a.Sigmas {
 		alpha := a.Epsilon * (s / last) * (s / last)
 		l := Langevin{Steps: a.Steps, StepSize: alpha / 2, Noise: float32(math.Sqrt(float64(alpha))), Lo: a.Lo, Hi: a.Hi}

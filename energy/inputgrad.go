@@ -18,11 +18,10 @@ const cacheBytes = 1 << 20
 // true) and a batch whose maps outgrow the cache, it runs a few samples
 // at a time, as many as keep one pass's graph within a core's L2 cache
 // (see parts): every layer then reads what the one before wrote from
-// the cache rather than from memory. The first call measures the graph
-// of a pass over the batch's first few samples (tensor.GraphValues,
-// which grows with the rows for such a model) and sets the parts of
-// every call. Any other model is differentiated on the whole batch at
-// once.
+// the cache rather than from memory. The first call runs on the whole
+// batch and measures its graph (tensor.GraphValues, which grows with the
+// rows for such a model) to set the parts of the calls after it. Any
+// other model is differentiated on the whole batch at once.
 //
 // The parts run side by side, a share on each of the kernel's threads,
 // each on one thread (see at). The results are those of the whole batch
@@ -47,7 +46,10 @@ func (ig *inputGrad) at(x, y *tensor.Tensor) (g, e *tensor.Tensor) {
 		return gradY(ig.m, x, y, nil)
 	}
 	if ig.parts == 0 {
-		ig.parts = ig.measure(x, y)
+		var values int
+		g, e = gradY(ig.m, x, y, &values)
+		ig.parts = parts(n, max(1, 4*values/n), cacheBytes, kernel.Threads())
+		return g, e
 	}
 	parts := min(ig.parts, n)
 	if parts == 1 {
@@ -110,26 +112,6 @@ func parts(n, perSample, cache, threads int) int {
 	p := (n + fit - 1) / fit
 	return min(n, (p+threads-1)/threads*threads)
 }
-
-// measure returns the parts for the batch y (and x): the bytes a sample
-// of a pass over its first measuredRows samples, whose results are
-// dropped.
-func (ig *inputGrad) measure(x, y *tensor.Tensor) int {
-	n := y.Size(0)
-	k := min(n, measuredRows)
-	var values int
-	yk, xk := rows(y, 0, k), rows(x, 0, k)
-	g, e := gradY(ig.m, xk, yk, &values)
-	for _, t := range []*tensor.Tensor{g, e, yk, xk} {
-		if t != nil {
-			t.Recycle()
-		}
-	}
-	return parts(n, max(1, 4*values/k), cacheBytes, kernel.Threads())
-}
-
-// measuredRows is how many samples measure takes.
-const measuredRows = 8
 
 // rows returns a view of the k rows of t from row i, sharing t's values,
 // or nil for a nil t. Recycling the view leaves t's buffer alone.
