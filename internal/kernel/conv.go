@@ -327,8 +327,8 @@ type convWeight struct {
 
 // weightOf returns wt as the products read it, and the function that
 // releases it when they are done. Rows that lie a multiple of 4 KiB apart
-// (aliases: the 1024 values of dcgan's 64->128 4x4 layer) are copied,
-// each 16 values (a cache line) longer than the last: read in place, the
+// (aliases: the 1024 values of dcgan's 64->128 4x4 layer) are copied
+// with a cache line (16 values) between them: read in place, the
 // rows a register tile reads side by side would fall in one L1 set, and
 // every product would copy the part of the rows it reads, once per chunk
 // of images and block of channels instead of once per call.

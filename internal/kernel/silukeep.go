@@ -15,8 +15,13 @@ func SiLUKeep(y, d, x []float32) { heavy2(siluKeepVec, d, x[:len(d)], y[:len(d)]
 func siluKeepGo(d, x, y []float32) {
 	x, y = x[:len(d)], y[:len(d)]
 	for i, v := range x {
-		s := sigmoidf(v)
-		y[i] = siluf(v)
+		if v != v {
+			y[i], d[i] = v, v // as sigmoidf and siluf give
+			continue
+		}
+		s64 := sigmoid64(v)
+		s := float32(s64)
+		y[i] = float32(float64(v) * s64) // siluf's bits, from the same sigmoid
 		d[i] = s + v*s*(1-s)
 	}
 }
