@@ -56,7 +56,7 @@ func TestLevelsBitExact(t *testing.T) {
 		two("LeakyReLU", func(d, x, _ []float32) { LeakyReLU(d, x, 0.2) }, func(d, x, _ []float32) { leakyGo(d, x, 0.2) })(t)
 		two("LeakyReLUGrad", func(d, x, y []float32) { LeakyReLUGrad(d, x, y, 0.2) }, func(d, x, y []float32) { leakyGradGo(d, x, y, 0.2) })(t)
 		two("NormApply", func(d, x, _ []float32) { NormApply(d, x, 0.3, -1.7, 0.45) }, func(d, x, _ []float32) { normApplyGo(d, x, 0.3, -1.7, 0.45) })(t)
-		two("NormAffine", func(d, x, y []float32) { NormAffine(d, x, y, c, 0.3, -1.7) }, func(d, x, y []float32) { normAffineGo(d, x, y, c, 0.3, -1.7) })(t)
+		two("NormAffine", func(d, x, y []float32) { normAffineVec(d, x, y, c, 0.3, -1.7) }, func(d, x, y []float32) { normAffineGo(d, x, y, c, 0.3, -1.7) })(t)
 		// e^x has the bits of its level (see exp.go), and so has e^(x + s).
 		two("ExpAdd", func(d, x, _ []float32) { expAddVec(d, x, -0.6) }, func(d, x, _ []float32) { addVS(d, x, -0.6); expVec(d, d) })(t)
 		two("AddMul", func(d, x, y []float32) { addMulVec(d, x, y, 0.35) }, func(d, x, y []float32) { addVSGo(d, x, 0.35); mulVVGo(d, d, y) })(t)

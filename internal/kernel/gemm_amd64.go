@@ -109,9 +109,10 @@ func sgemm6x16(kc int, a *float32, rsa, csa int, b *float32, rsb int, c *float32
 // kernelAVX512 and kernelAVX2 check, once per tile, that the slices hold
 // every element the assembly will touch, then call it. The AVX-512 kernel
 // stores partial tiles itself, with masks, and for a tile of at most eight,
-// four or one rows multiplies only that many rows of A, for one of more
-// rows but at most 16 columns only the first 16 columns of B (a last
-// column panel of a product such as 392 or 784 columns wide); the AVX2 one goes
+// four or one rows multiplies only that many rows of A, and for more than
+// eight rows and at most 16 columns (sgemm12x16) only the first 16
+// columns of B (a last column panel of a product such as 392 or 784
+// columns wide); the AVX2 one goes
 // through a scratch tile. Both add the bias in registers before the store.
 func kernelAVX512(kc int, a []float32, rsa, csa int, b []float32, rsb int, c []float32, ldc, mv, nv int, alpha, beta float32, bias tileBias) {
 	_ = b[(kc-1)*rsb+avx512NR-1]

@@ -70,7 +70,7 @@ func layerGradGo(dst, g, x, w, pw, pb, gs []float32, m, r float32) {
 //
 //	m = Sum(x) / d; dst = x - m; v = Dot(dst, dst) / d
 //	r = float32(1 / math.Sqrt(float64(v) + float64(eps)))
-//	dst = NormAffine(x, w, b, m, r), or dst = (x - m) r without w
+//	dst = ((x - m) r) w + b, or dst = (x - m) r without w
 //
 // in one call over a row of at most 256 values, in several above. x, w
 // and b must hold len(dst) values.
@@ -88,18 +88,14 @@ func LayerNormRow(dst, x, w, b []float32, eps float32) (m, v, r float32) {
 func layerRowGo(dst, x, w, b []float32, eps float32) (m, v, r float32) {
 	d := float32(len(dst))
 	m = Sum(x) / d
-	for i, e := range x {
-		dst[i] = e - m
-	}
+	addVS(dst, x, -m)
 	v = Dot(dst, dst) / d
 	r = float32(1 / math.Sqrt(float64(v)+float64(eps)))
 	if w != nil {
-		NormAffine(dst, x, w, b, m, r)
+		normAffineVec(dst, x, w, b, m, r)
 		return m, v, r
 	}
-	for i := range dst {
-		dst[i] *= r
-	}
+	mulVS(dst, dst, r)
 	return m, v, r
 }
 
@@ -107,14 +103,6 @@ func layerRowGo(dst, x, w, b []float32, eps float32) (m, v, r float32) {
 // normalised (s the reciprocal standard deviation, times the group's
 // weight) and shifted. x must hold len(dst) values.
 func NormApply(dst, x []float32, m, s, b float32) { normApplyVec(dst, x[:len(dst)], m, s, b) }
-
-// NormAffine sets dst[i] = ((x[i] - m) r) w[i] + b[i]: a row of layer
-// normalisation (m its mean, r its reciprocal standard deviation) mapped
-// by the per-feature weight w and bias b. x, w and b must hold len(dst)
-// values.
-func NormAffine(dst, x, w, b []float32, m, r float32) {
-	normAffineVec(dst, x[:len(dst)], w[:len(dst)], b[:len(dst)], m, r)
-}
 
 // NormGrad sets dst[i] = ((g[i] W - MG) - ((x[i] - M) R) MGX) R, the
 // gradient of a group's normalised values with respect to its inputs x
