@@ -154,13 +154,14 @@ func (c *Conv2d) forwardMaxPool(x *tensor.Tensor, p *MaxPool2d, relu bool) *tens
 			return grads
 		}
 		// The maps' gradient is needed only while the rule runs.
-		gm := b.Grad.Values()
+		gm := b.Grad
 		if relu {
-			gm = make([]float32, len(gm))
-			kernel.ReLUGrad(gm, b.Grad.Values(), out.Values())
+			gm = tensor.Empty(b.Grad.Shape()...)
+			defer gm.Recycle()
+			kernel.ReLUGrad(gm.Values(), b.Grad.Values(), out.Values())
 		}
 		g := tensor.Empty(op.N, op.O, oh, ow)
-		if !kernel.ScatterSum(g.Values(), gm, idx.Values(), planes, ph*pw, oh*ow, 1) {
+		if !kernel.ScatterSum(g.Values(), gm.Values(), idx.Values(), planes, ph*pw, oh*ow, 1) {
 			panic("nn: MaxPool2d: a saved position lies outside its plane")
 		}
 		grads := op.grads(b, g)

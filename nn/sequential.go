@@ -57,12 +57,7 @@ func (s *Sequential) Forward(x *tensor.Tensor) *tensor.Tensor {
 		}
 		if f, ok := layerAt(s.Layers, i+1).(*Func); ok {
 			var y *tensor.Tensor
-			switch l := s.Layers[i].(type) {
-			case *Linear:
-				y = l.forwardAct(x, f)
-			case *Conv2d:
-				y = l.forwardAct(x, f)
-			case *BatchNorm:
+			if l, ok := s.Layers[i].(actFuser); ok {
 				y = l.forwardAct(x, f)
 			}
 			if y != nil {
@@ -114,4 +109,10 @@ func (s *Sequential) PerSample() bool {
 		}
 	}
 	return true
+}
+
+// actFuser is a layer that can run with the activation after it as one
+// operation: forwardAct returns nil when it cannot for that activation.
+type actFuser interface {
+	forwardAct(x *tensor.Tensor, act *Func) *tensor.Tensor
 }

@@ -160,8 +160,8 @@ func (t *Tensor) detached() *Tensor { return t.view(t.shape) }
 // GraphValues returns the number of values held by the graph recorded
 // behind t: the results of its operations, t included, and the buffers
 // handed to them by Adopt, each buffer once (a view shares its owner's).
-// Leaves are not counted. It is what Release gives back to the pool, and
-// tells a caller how much memory a pass over one batch keeps live.
+// Leaves are not counted. It tells a caller how much memory a pass over
+// one batch keeps live.
 func (t *Tensor) GraphValues() int {
 	n := 0
 	walked, counted := map[*Tensor]bool{}, map[*Tensor]bool{}

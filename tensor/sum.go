@@ -97,8 +97,9 @@ const sumParallelMin = 1 << 15
 // sumRows sets dst to the sum of the rows of src, each len(dst) values
 // long, with the accumulators of s: kernel.CarryRows rows at a time
 // added in float32 partial sums, carried into float64, as the general
-// loop of sumRaw does, each column summed by one thread, in blocks of 16
-// columns, so that the bits do not depend on the threads.
+// loop of sumRaw does. Each column is summed by one thread, so the bits
+// do not depend on the threads; the threads take blocks of 16 columns,
+// which keeps their writes apart in memory.
 func sumRows(dst, src []float32, s *sumScratch) {
 	n := len(dst)
 	rows := len(src) / n
