@@ -5,11 +5,9 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
-	"sync"
 
 	"github.com/gibbsml/gibbs/internal/atomicfile"
 )
@@ -27,13 +25,6 @@ const (
 type Dir struct {
 	Path string
 	lock *os.File
-	// metrics holds metrics.jsonl's lines parsed so far, so that each
-	// Series reads only what was appended since the last.
-	metrics struct {
-		sync.Mutex
-		lines []metricLine
-		read  int64 // bytes of the file parsed into lines
-	}
 }
 
 // OpenDir creates the folder at path if it is missing and takes its lock.
@@ -116,44 +107,20 @@ type metricLine struct {
 	fields Metrics
 }
 
-// metricLines returns metrics.jsonl's lines, skipping those that are not
-// JSON objects with a step (a line torn by a kill); a missing file has
-// none. Only the complete lines appended since the last call are read
-// and parsed: the folder is this Dir's alone while it is open, and
-// TrimMetrics, which rewrites the file, starts the parse over.
+// metricLines parses metrics.jsonl, skipping lines that are not JSON
+// objects with a step (a line torn by a kill); a missing file has none.
 func (d *Dir) metricLines() ([]metricLine, error) {
-	m := &d.metrics
-	m.Lock()
-	defer m.Unlock()
-	f, err := os.Open(d.File(MetricsFile))
+	b, err := os.ReadFile(d.File(MetricsFile))
 	if errors.Is(err, fs.ErrNotExist) {
-		m.lines, m.read = nil, 0
 		return nil, nil
 	}
 	if err != nil {
 		return nil, fmt.Errorf("reading metrics: %w", err)
 	}
-	defer f.Close()
-	if info, err := f.Stat(); err == nil && info.Size() < m.read {
-		m.lines, m.read = nil, 0 // replaced by a shorter file
-	}
-	b, err := io.ReadAll(io.NewSectionReader(f, m.read, 1<<62))
-	if err != nil {
-		return nil, fmt.Errorf("reading metrics: %w", err)
-	}
-	// A last line without its newline may still be being written (or be
-	// torn): it is read again next time.
-	end := bytes.LastIndexByte(b, '\n') + 1
-	for _, raw := range bytes.Split(b[:end], []byte{'\n'}) {
+	var lines []metricLine
+	for _, raw := range bytes.Split(b, []byte{'\n'}) {
 		if fields, step, ok := ParseMetricsLine(raw); ok {
-			m.lines = append(m.lines, metricLine{raw: raw, step: step, fields: fields})
-		}
-	}
-	m.read += int64(end)
-	lines := m.lines
-	if end < len(b) {
-		if fields, step, ok := ParseMetricsLine(b[end:]); ok {
-			lines = append(lines[:len(lines):len(lines)], metricLine{raw: b[end:], step: step, fields: fields})
+			lines = append(lines, metricLine{raw: raw, step: step, fields: fields})
 		}
 	}
 	return lines, nil
@@ -187,9 +154,6 @@ func (d *Dir) TrimMetrics(step int) error {
 			keep.WriteByte('\n')
 		}
 	}
-	d.metrics.Lock()
-	d.metrics.lines, d.metrics.read = nil, 0
-	d.metrics.Unlock()
 	return atomicfile.WriteBytes(d.File(MetricsFile), keep.Bytes())
 }
 

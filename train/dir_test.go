@@ -75,19 +75,6 @@ func TestHeaderAndMetrics(t *testing.T) {
 	if err != nil || len(steps) != 2 || steps[1] != 6 || losses[0] != 0.5 || losses[1] != 0.25 {
 		t.Errorf("Series: %v %v %v", steps, losses, err)
 	}
-	// Later reads take the lines appended since, and a line still being
-	// written once it is whole.
-	d.AppendMetrics(map[string]any{"step": 7, "loss": 0.125})
-	f, _ = os.OpenFile(d.File(MetricsFile), os.O_APPEND|os.O_WRONLY, 0)
-	f.WriteString(`{"step": 8, "loss": 1`)
-	if steps, _, _ := d.Series("loss"); len(steps) != 3 || steps[2] != 7 {
-		t.Errorf("Series after an append and a part of a line: steps %v", steps)
-	}
-	f.WriteString("}\n")
-	f.Close()
-	if steps, losses, _ := d.Series("loss"); len(steps) != 4 || steps[3] != 8 || losses[3] != 1 {
-		t.Errorf("Series once the line is whole: %v %v", steps, losses)
-	}
 }
 
 // parts of a small model: a linear layer, Adam, an RNG, a buffer and a
