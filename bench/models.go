@@ -1,6 +1,8 @@
 package bench
 
 import (
+	"fmt"
+
 	"github.com/gibbsml/gibbs/ae"
 	"github.com/gibbsml/gibbs/gan"
 	"github.com/gibbsml/gibbs/nn"
@@ -27,9 +29,14 @@ func newAdam(lr, beta1 float64, ms ...nn.Module) *optim.Adam {
 
 // trainStep is one train.Step of opt on the loss: gradients cleared,
 // back-propagated to opt's parameters only, the update, and the step's
-// buffers handed back to the tensor pools. It returns the loss.
+// buffers handed back to the tensor pools. It returns the loss, and
+// panics on a NaN or infinite one (train.Step then updates nothing), so
+// that a diverging workload is never timed.
 func trainStep(opt optim.Optimizer, loss func() *tensor.Tensor) float32 {
-	v, _ := train.Step(opt, loss())
+	v, err := train.Step(opt, loss())
+	if err != nil {
+		panic(fmt.Sprintf("bench: %v", err))
+	}
 	return float32(v)
 }
 

@@ -75,11 +75,8 @@ type Config struct {
 //   - Adam at 1e-2 with cosine decay to zero (Loshchilov & Hutter 2017),
 //     which settles the modes' relative depths at the end of the run.
 //
-// On grid25 these are the sampler's settings of the point network, which
-// ended 0.036 to 0.063 nats above the true NLL there; Recipe gives grid25
-// quadratic input features and 13 Langevin steps of 0.0003 instead, which
-// brought it within 0.03 on five seeds, and which made ring8's runs
-// unstable (see Recipe).
+// Recipe gives grid25 quadratic input features and smaller, longer
+// Langevin chains instead (see Recipe).
 //
 // With --sampler hmc the leapfrog step starts at StepSize and adapts by
 // dual averaging (energy.DualAveraging) to an acceptance of 0.65 during

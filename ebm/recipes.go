@@ -26,20 +26,14 @@ import (
 //     reads the quadratic features of the points at scale 3 (nn.Quadratic:
 //     x, y, 3x^2, 3y^2, 3xy), and the chains take 13 Langevin steps of
 //     0.0003 a batch (noise sqrt(0.0006)) where ring8's take 10 of
-//     0.0005. The point network does not reach grid25's density: with
-//     ring8's recipe it ended 0.036 to 0.063 nats above the true NLL on
-//     five seeds, its wells elliptical where the data's are round, and
-//     trained by maximum likelihood with no sampler (log Z and its
-//     gradient by importance sampling over the wells) 0.037 to 0.101
-//     (docs/ENERGY.md, "Where the gap lies"). With the quadratic
+//     0.0005. The point network does not reach grid25's density, even
+//     trained by maximum likelihood with no sampler: its wells come out
+//     elliptical where the data's are round. With the quadratic
 //     features a first-layer unit draws an ellipse where it drew a line,
 //     and the smaller step narrows the wells less (unadjusted Langevin's
-//     excess variance): grid25 ended 0.016 to 0.029 nats above the true
-//     NLL on five seeds (a mean of 0.023), every mode covered, 99% of
-//     the samples near one, for a tenth to two fifths more CPU time. ring8 keeps the point
-//     network: with these features it diverged at the default step
-//     (seed 3), and with the smaller one ended 0.032 above on that seed,
-//     against 0.025 for the point network with 12 steps of that size.
+//     excess variance). ring8 keeps the point network, with which these
+//     features were unstable. The measurements are in docs/ENERGY.md,
+//     "Where the gap lies".
 func Recipe(data, loss, sampler string) Config {
 	c := DefaultConfig()
 	c.Data, c.Loss, c.Sampler = data, loss, sampler
