@@ -69,9 +69,9 @@ mean:
 	VDIVSS       X5, X0, X6
 	VBROADCASTSS X6, Y6
 
-	// The deviations into dst, their squares summed as dotAVX sums.
+	// The deviations' squares summed as dotAVX sums (the passes below
+	// take the deviations again from x).
 	MOVQ   SI, R8
-	MOVQ   DI, R9
 	MOVQ   CX, DX
 	VXORPS Y0, Y0, Y0
 	VXORPS Y1, Y1, Y1
@@ -89,10 +89,6 @@ dev32:
 	VSUBPS  Y6, Y7, Y7
 	VSUBPS  Y6, Y8, Y8
 	VSUBPS  Y6, Y9, Y9
-	VMOVUPS Y4, (R9)
-	VMOVUPS Y7, 32(R9)
-	VMOVUPS Y8, 64(R9)
-	VMOVUPS Y9, 96(R9)
 	VMULPS  Y4, Y4, Y4
 	VMULPS  Y7, Y7, Y7
 	VMULPS  Y8, Y8, Y8
@@ -102,7 +98,6 @@ dev32:
 	VADDPS  Y8, Y2, Y2
 	VADDPS  Y9, Y3, Y3
 	ADDQ    $128, R8
-	ADDQ    $128, R9
 	SUBQ    $32, DX
 	JMP     dev32
 
@@ -111,11 +106,9 @@ dev8:
 	JB      devlanes
 	VMOVUPS (R8), Y4
 	VSUBPS  Y6, Y4, Y4
-	VMOVUPS Y4, (R9)
 	VMULPS  Y4, Y4, Y4
 	VADDPS  Y4, Y0, Y0
 	ADDQ    $32, R8
-	ADDQ    $32, R9
 	SUBQ    $8, DX
 	JMP     dev8
 
@@ -135,11 +128,9 @@ devtail:
 	JEQ    variance
 	VMOVSS (R8), X4
 	VSUBSS X6, X4, X4
-	VMOVSS X4, (R9)
 	VMULSS X4, X4, X4
 	VADDSS X4, X0, X0
 	ADDQ   $4, R8
-	ADDQ   $4, R9
 	DECQ   DX
 	JMP    devtail
 
@@ -219,15 +210,14 @@ done:
 	RET
 
 // One chunk of eight values of layerGradRowAVX's first pass at offset
-// off: xhat = (x - m) r + 0 into dst; with the weight, pw += xhat g, pb
+// off: xhat = (x - m) r + 0; with the weight, pw += xhat g, pb
 // += g and gs = g w, else gs = g; gs added into SACC and gs xhat into
-// DACC. R8 = x, R9 = dst, R13 = g, R10 = w, R11 = pw, R12 = pb.
+// DACC. R8 = x, R13 = g, R10 = w, R11 = pw, R12 = pb.
 #define GRADW(off, SACC, DACC) \
 	VMOVUPS off(R8), Y11 \
 	VSUBPS  Y8, Y11, Y11 \
 	VMULPS  Y9, Y11, Y11 \
 	VADDPS  Y10, Y11, Y11 \
-	VMOVUPS Y11, off(R9) \
 	VMOVUPS off(R13), Y12 \
 	VMULPS  Y12, Y11, Y13 \
 	VADDPS  off(R11), Y13, Y13 \
@@ -244,7 +234,6 @@ done:
 	VSUBPS  Y8, Y11, Y11 \
 	VMULPS  Y9, Y11, Y11 \
 	VADDPS  Y10, Y11, Y11 \
-	VMOVUPS Y11, off(R9) \
 	VMOVUPS off(R13), Y12 \
 	VADDPS  Y12, SACC, SACC \
 	VMULPS  Y11, Y12, Y12 \
@@ -267,14 +256,13 @@ done:
 //
 // The gradient of one row of layer normalisation in one call, with the
 // bits of the calls it stands for (see LayerNormGradRow): xhat = (x - m)
-// r + 0 into dst, with the weight the partial sums pw += xhat g and pb +=
+// r + 0 (not stored), with the weight the partial sums pw += xhat g and pb +=
 // g and gs = g w (else gs = g), the sums of gs and of gs xhat in the
 // lanes and order of sumAVX and dotAVX, their means MG and MGX, then dst
 // = ((gs - MG) - ((x - m) r) MGX) r as NormGrad forms it with weight 1.
 // The row holds at most sumBlock values; gs, the portable loop's
 // scratch, is not used. It needs AVX2 and serves both vector levels.
 TEXT ·layerGradRowAVX(SB), NOSPLIT, $0-176
-	MOVQ         dst_base+0(FP), R9
 	MOVQ         g_base+24(FP), R13
 	MOVQ         x_base+48(FP), R8
 	MOVQ         x_len+56(FP), CX
@@ -305,7 +293,6 @@ w32:
 	GRADW(64, Y2, Y6)
 	GRADW(96, Y3, Y7)
 	ADDQ $128, R8
-	ADDQ $128, R9
 	ADDQ $128, R13
 	ADDQ $128, R10
 	ADDQ $128, R11
@@ -318,7 +305,6 @@ w8:
 	JB   wlanes
 	GRADW(0, Y0, Y4)
 	ADDQ $32, R8
-	ADDQ $32, R9
 	ADDQ $32, R13
 	ADDQ $32, R10
 	ADDQ $32, R11
@@ -337,7 +323,6 @@ wtail:
 	VSUBSS X8, X11, X11
 	VMULSS X9, X11, X11
 	VADDSS X10, X11, X11
-	VMOVSS X11, (R9)
 	VMOVSS (R13), X12
 	VMULSS X12, X11, X13
 	VADDSS (R11), X13, X13
@@ -349,7 +334,6 @@ wtail:
 	VMULSS X11, X12, X12
 	VADDSS X12, X4, X4
 	ADDQ   $4, R8
-	ADDQ   $4, R9
 	ADDQ   $4, R13
 	ADDQ   $4, R10
 	ADDQ   $4, R11
@@ -365,7 +349,6 @@ n32:
 	GRADN(64, Y2, Y6)
 	GRADN(96, Y3, Y7)
 	ADDQ $128, R8
-	ADDQ $128, R9
 	ADDQ $128, R13
 	SUBQ $32, DX
 	JMP  n32
@@ -375,7 +358,6 @@ n8:
 	JB   nlanes
 	GRADN(0, Y0, Y4)
 	ADDQ $32, R8
-	ADDQ $32, R9
 	ADDQ $32, R13
 	SUBQ $8, DX
 	JMP  n8
@@ -391,13 +373,11 @@ ntail:
 	VSUBSS X8, X11, X11
 	VMULSS X9, X11, X11
 	VADDSS X10, X11, X11
-	VMOVSS X11, (R9)
 	VMOVSS (R13), X12
 	VADDSS X12, X0, X0
 	VMULSS X11, X12, X12
 	VADDSS X12, X4, X4
 	ADDQ   $4, R8
-	ADDQ   $4, R9
 	ADDQ   $4, R13
 	DECQ   DX
 	JMP    ntail

@@ -35,7 +35,8 @@ var (
 //	NormGrad(dst, gs, x, {M: m, R: r, W: 1, MG: Sum(gs) / d, MGX: Dot(gs, dst) / d})
 //
 // in one call over a row of at most 256 values, in several above. g, x,
-// w, pw, pb and gs must hold len(dst) values.
+// w, pw, pb and gs must hold len(dst) values; dst must lie apart from g
+// and x (the several calls above 256 values write it between reads).
 func LayerNormGradRow(dst, g, x, w, pw, pb, gs []float32, m, r float32) {
 	n := len(dst)
 	g, x = g[:n], x[:n]
@@ -73,7 +74,8 @@ func layerGradGo(dst, g, x, w, pw, pb, gs []float32, m, r float32) {
 //	dst = ((x - m) r) w + b, or dst = (x - m) r without w
 //
 // in one call over a row of at most 256 values, in several above. x, w
-// and b must hold len(dst) values.
+// and b must hold len(dst) values; dst must lie apart from x (the
+// several calls above 256 values write it between reads).
 func LayerNormRow(dst, x, w, b []float32, eps float32) (m, v, r float32) {
 	x = x[:len(dst)]
 	if w != nil {
