@@ -257,6 +257,59 @@ z_rowbias: \
 	ZPUTM(r4, r5) \
 	ZPUTM(r6, r7)
 
+// ZLOOP12 runs the k loop of the 12-row kernels, step being one step of
+// the sum and ahead that step fetching 16 steps ahead (ZAHEAD): four steps
+// at a time fetching the next tile's rows of A (ZNEXTA), fetching ahead
+// along an A read transposed in place, or plainly, then the steps left.
+// It ends at z_store.
+#define ZLOOP12(step, ahead) \
+	ZNEXTA \
+	ZLOOPSETUP \
+	TESTQ DX, DX \
+	JZ    z_tail \
+	TESTQ SI, SI \
+	JNZ   z_loop4next \
+	CMPQ  R9, $4 \
+	JNE   z_loop4 \
+	CMPQ  R13, $48 \
+	JEQ   z_loop4 \
+	ZAHEAD \
+z_loop4ahead: \
+	ahead \
+	ahead \
+	ahead \
+	ahead \
+	DECQ DX \
+	JNZ  z_loop4ahead \
+	JMP  z_tail \
+z_loop4next: \
+	step \
+	step \
+	PREFETCHT0 (SI) \
+	PREFETCHT0 64(SI) \
+	step \
+	step \
+	PREFETCHT0 128(SI) \
+	ADDQ       $192, SI \
+	DECQ       DX \
+	JNZ        z_loop4next \
+	JMP        z_tail \
+z_loop4: \
+	step \
+	step \
+	step \
+	step \
+	DECQ DX \
+	JNZ  z_loop4 \
+z_tail: \
+	TESTQ CX, CX \
+	JZ    z_store \
+z_loop1: \
+	step \
+	DECQ CX \
+	JNZ  z_loop1 \
+z_store:
+
 // func sgemm12x32(kc int, a *float32, rsa, csa int, b *float32, rsb int, c *float32, ldc int, alpha, beta float32, rows int, mask uint32, cbias, rbias *float32)
 TEXT ·sgemm12x32(SB), NOSPLIT, $0-104
 	ZARGS
@@ -266,58 +319,7 @@ TEXT ·sgemm12x32(SB), NOSPLIT, $0-104
 	ZZERO4(Z8, Z9, Z10, Z11, Z12, Z13, Z14, Z15)
 	ZZERO4(Z16, Z17, Z18, Z19, Z20, Z21, Z22, Z23)
 	ZZERO4(Z24, Z25, Z26, Z27, Z28, Z29, Z30, Z31)
-	ZNEXTA
-	ZLOOPSETUP
-	TESTQ DX, DX
-	JZ    z_tail
-	TESTQ SI, SI
-	JNZ   z_loop4next
-	CMPQ  R9, $4
-	JNE   z_loop4
-	CMPQ  R13, $48
-	JEQ   z_loop4
-	ZAHEAD
-
-z_loop4ahead:
-	ZSTEP12AHEAD
-	ZSTEP12AHEAD
-	ZSTEP12AHEAD
-	ZSTEP12AHEAD
-	DECQ DX
-	JNZ  z_loop4ahead
-	JMP  z_tail
-
-z_loop4next:
-	ZSTEP12
-	ZSTEP12
-	PREFETCHT0 (SI)
-	PREFETCHT0 64(SI)
-	ZSTEP12
-	ZSTEP12
-	PREFETCHT0 128(SI)
-	ADDQ       $192, SI
-	DECQ       DX
-	JNZ        z_loop4next
-	JMP        z_tail
-
-z_loop4:
-	ZSTEP12
-	ZSTEP12
-	ZSTEP12
-	ZSTEP12
-	DECQ DX
-	JNZ  z_loop4
-
-z_tail:
-	TESTQ CX, CX
-	JZ    z_store
-
-z_loop1:
-	ZSTEP12
-	DECQ CX
-	JNZ  z_loop1
-
-z_store:
+	ZLOOP12(ZSTEP12, ZSTEP12AHEAD)
 	ZEPILOGUE
 	JEQ z_scaled
 	ZSCALE4(Z8, Z9, Z10, Z11, Z12, Z13, Z14, Z15)
@@ -445,58 +447,7 @@ TEXT ·sgemm12x16(SB), NOSPLIT, $0-104
 	ZZERO4(Z8, Z9, Z10, Z11, Z12, Z13, Z14, Z15)
 	ZZERO4(Z16, Z17, Z18, Z19, Z20, Z21, Z22, Z23)
 	ZZERO4(Z24, Z25, Z26, Z27, Z28, Z29, Z30, Z31)
-	ZNEXTA
-	ZLOOPSETUP
-	TESTQ DX, DX
-	JZ    z_tail
-	TESTQ SI, SI
-	JNZ   z_loop4next
-	CMPQ  R9, $4
-	JNE   z_loop4
-	CMPQ  R13, $48
-	JEQ   z_loop4
-	ZAHEAD
-
-z_loop4ahead:
-	ZSTEP12HAHEAD
-	ZSTEP12HAHEAD
-	ZSTEP12HAHEAD
-	ZSTEP12HAHEAD
-	DECQ DX
-	JNZ  z_loop4ahead
-	JMP  z_tail
-
-z_loop4next:
-	ZSTEP12H
-	ZSTEP12H
-	PREFETCHT0 (SI)
-	PREFETCHT0 64(SI)
-	ZSTEP12H
-	ZSTEP12H
-	PREFETCHT0 128(SI)
-	ADDQ       $192, SI
-	DECQ       DX
-	JNZ        z_loop4next
-	JMP        z_tail
-
-z_loop4:
-	ZSTEP12H
-	ZSTEP12H
-	ZSTEP12H
-	ZSTEP12H
-	DECQ DX
-	JNZ  z_loop4
-
-z_tail:
-	TESTQ CX, CX
-	JZ    z_store
-
-z_loop1:
-	ZSTEP12H
-	DECQ CX
-	JNZ  z_loop1
-
-z_store:
+	ZLOOP12(ZSTEP12H, ZSTEP12HAHEAD)
 	ZEPILOGUE
 	JEQ z_scaled
 	ZSCALE4(Z8, Z9, Z10, Z11, Z12, Z13, Z14, Z15)
