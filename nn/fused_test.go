@@ -206,6 +206,60 @@ func TestSequentialLinearActivation(t *testing.T) {
 	}
 }
 
+// A Linear layer run on two batches, and an input fed to two layers,
+// take their gradients' second term straight into the first (the
+// product adds into the gradient the pass has gathered): the gradients
+// must be those of each use taken alone and added, bit for bit, on one
+// thread and more, whether the pass returns them or adds them to the
+// parameters, fused with an activation or not.
+func TestLinearGradientsGathered(t *testing.T) {
+	defer kernel.SetThreads(0)
+	for _, act := range []*nn.Func{nn.ReLU(), nn.Identity()} {
+		for _, threads := range []int{1, 2, 3} {
+			kernel.SetThreads(threads)
+			lin := nn.NewLinear(tensor.NewRNG(80), 300, 70, true)
+			other := nn.NewLinear(tensor.NewRNG(81), 300, 40, false)
+			seq := nn.NewSequential(lin, act)
+			a := randn(82, 1, 250, 300).SetRequiresGrad(true)
+			b := randn(83, 1, 250, 300)
+			r1, r2, r3 := randn(84, 1, 250, 70), randn(85, 1, 250, 70), randn(86, 1, 250, 40)
+			uses := []func() *tensor.Tensor{
+				func() *tensor.Tensor { return seq.Forward(a).Mul(r1).Sum() },
+				func() *tensor.Tensor { return seq.Forward(b).Mul(r2).Sum() },
+				func() *tensor.Tensor { return other.Forward(a).Mul(r3).Sum() },
+			}
+			wrt := append([]*tensor.Tensor{a}, append(nn.Tensors(lin), nn.Tensors(other)...)...)
+			// a's uses are the first and third, the weights' the first two.
+			want := make([]*tensor.Tensor, len(wrt))
+			for i, x := range wrt {
+				var gs []*tensor.Tensor
+				for _, use := range uses {
+					if g := tensor.Grad(use(), x)[0]; g.Abs().Sum().Item() != 0 {
+						gs = append(gs, g)
+					}
+				}
+				want[i] = gs[0]
+				if len(gs) > 1 {
+					want[i] = gs[0].Add(gs[1])
+				}
+			}
+			name := fmt.Sprintf("%s/threads=%d", act.Name, threads)
+			loss := uses[0]().Add(uses[1]()).Add(uses[2]())
+			got := tensor.Grad(loss, wrt...)
+			for i := range wrt {
+				sameValues(t, fmt.Sprintf("%s gradient %d", name, i), got[i], want[i])
+			}
+			for _, x := range wrt {
+				x.ZeroGrad()
+			}
+			uses[0]().Add(uses[1]()).Add(uses[2]()).Backward()
+			for i, x := range wrt {
+				sameValues(t, fmt.Sprintf("%s accumulated gradient %d", name, i), x.Grad(), want[i])
+			}
+		}
+	}
+}
+
 // A Conv2d and the activation after it in a Sequential run as one
 // operation (the activation applied to each image's maps as they are
 // written, SiLU's derivative kept): its values and first derivatives must

@@ -100,13 +100,24 @@ func affineInto(f func(dst, x []float32), x, w, b *tensor.Tensor) (*tensor.Tenso
 func affineGrads(bp *tensor.Backprop, g, gb *tensor.Tensor) []*tensor.Tensor {
 	x, w := bp.In[0], bp.In[1]
 	grads := make([]*tensor.Tensor, len(bp.In))
+	rows, in, out := x.Size(0), x.Size(1), w.Size(0)
 	product := func(i int) {
 		if !bp.Needs(i) {
 			return
 		}
-		if i == 0 {
+		// Where the operand has taken a gradient from its other uses
+		// (a layer run on two batches), the product adds into it.
+		sum := bp.Gathered(i)
+		switch {
+		case i == 0 && sum != nil:
+			kernel.SgemmAdd(false, false, rows, in, out, g.Values(), out, w.Values(), in, sum.Values(), in)
+			grads[0] = sum
+		case i == 0:
 			grads[0] = tensor.MatmulT(g, w, false, false)
-		} else {
+		case sum != nil:
+			kernel.SgemmAdd(true, false, out, in, rows, g.Values(), out, x.Values(), in, sum.Values(), in)
+			grads[1] = sum
+		default:
 			grads[1] = tensor.MatmulT(g, x, true, false)
 		}
 	}

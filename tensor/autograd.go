@@ -38,6 +38,7 @@ type Backprop struct {
 	Out  *Tensor   // the result
 	need []bool
 	rec  bool
+	sums []*Tensor // of Gathered, nil where there is none to offer
 }
 
 // Needs reports whether the pass wants the gradient of operand i: the
@@ -48,6 +49,21 @@ func (b *Backprop) Needs(i int) bool { return b.need[i] }
 // Recorded reports whether the pass is recorded: whether the gradients it
 // computes are to be differentiated again.
 func (b *Backprop) Recorded() bool { return b.rec }
+
+// Gathered returns the gradient that the pass has gathered so far for
+// operand i from the other operations that use it, when the rule may add
+// its own gradient of that operand into it in place, and nil otherwise:
+// only an unrecorded pass offers one, and only a buffer of its own that
+// nothing else refers to. A rule that adds into it returns it as the
+// operand's gradient, and the pass adds nothing more; a dense layer's
+// weight gradient goes so straight into the sum of the weight's uses
+// (kernel.SgemmAdd), without a sum of its own over the weights.
+func (b *Backprop) Gathered(i int) *Tensor {
+	if b.sums == nil {
+		return nil
+	}
+	return b.sums[i]
+}
 
 // RequiresGrad reports whether gradients flow to or through t.
 func (t *Tensor) RequiresGrad() bool { return t.requiresGrad }

@@ -2,6 +2,7 @@ package tensor
 
 import (
 	"fmt"
+	"slices"
 	"sync"
 	"unsafe"
 )
@@ -60,6 +61,11 @@ type pass struct {
 	// runs; target marks one of the tensors asked for.
 	reach, feeds, target []bool
 	grads                []*Tensor
+	// own marks a gradient in grads that is a buffer of this pass which
+	// nothing else refers to: rules may add into it (Gathered). sums
+	// holds what run offers the rule it runs.
+	own  []bool
+	sums []*Tensor
 	// plain holds views cut from the graph, made as an unrecorded pass
 	// first hands a tensor to a rule.
 	plain []*Tensor
@@ -93,7 +99,9 @@ func (p *pass) free() {
 	clear(p.plain)
 	clear(p.in)
 	clear(p.made)
+	clear(p.sums[:cap(p.sums)])
 	p.order, p.grads, p.plain, p.in, p.made = p.order[:0], p.grads[:0], p.plain[:0], p.in[:0], p.made[:0]
+	p.sums = p.sums[:0]
 	p.b = Backprop{}
 	passes.Put(p)
 }
@@ -113,6 +121,7 @@ func newPass(y *Tensor, wrt []*Tensor, leaves, recorded bool) *pass {
 	p.topoOrder(y)
 	n := len(p.order)
 	p.reach, p.feeds, p.target, p.grads = resized(p.reach, n), resized(p.feeds, n), resized(p.target, n), resized(p.grads, n)
+	p.own = resized(p.own, n)
 	for _, x := range wrt {
 		if i, ok := p.slot[x]; ok {
 			p.reach[i], p.target[i] = true, true
@@ -180,6 +189,7 @@ func (p *pass) view(t *Tensor) *Tensor {
 func (p *pass) run(i int, g *Tensor) []*Tensor {
 	t := p.order[i]
 	n := t.node
+	p.sums = p.sums[:0]
 	if n.linear != nil {
 		return n.linear(g)
 	}
@@ -194,10 +204,44 @@ func (p *pass) run(i int, g *Tensor) []*Tensor {
 		b.In = n.inputs
 	} else {
 		b.In = p.in
+		b.sums = p.offer(n.inputs)
 	}
 	gs := n.backward(b)
-	b.Grad, b.In, b.Out = nil, nil, nil
+	b.Grad, b.In, b.Out, b.sums = nil, nil, nil, nil
 	return gs
+}
+
+// offer returns, for each operand of inputs, the gradient the pass has
+// gathered for it when a rule may add into it (see Gathered): one the pass
+// owns, offered once for an operand that appears twice.
+func (p *pass) offer(inputs []*Tensor) []*Tensor {
+	p.sums = resized(p.sums, len(inputs))
+	for j, in := range inputs {
+		if !p.need[j] || slices.Contains(inputs[:j], in) {
+			continue
+		}
+		if s := p.slot[in]; p.own[s] {
+			p.sums[j] = p.grads[s]
+		}
+	}
+	return p.sums
+}
+
+// owned reports whether gs[j], the gradient a rule that received g
+// returned for its operand j, is a buffer of the pass that nothing else
+// refers to: allocated by the pass (after start), not a view, neither g
+// nor sharing a buffer with the rule's other gradients.
+func owned(gs []*Tensor, j int, g *Tensor, start uint64) bool {
+	gj := gs[j]
+	if !gj.pooled || gj.base != nil || gj.gen <= start || gj == g {
+		return false
+	}
+	for k, o := range gs {
+		if k != j && o != nil && o.owner() == gj {
+			return false
+		}
+	}
+	return true
 }
 
 func backprop(y, seed *Tensor, createGraph bool, wrt []*Tensor, accumulate bool) []*Tensor {
@@ -256,11 +300,16 @@ func backprop(y, seed *Tensor, createGraph bool, wrt []*Tensor, accumulate bool)
 				gj = gj.detached() // a rule that computed from captured tensors
 			}
 			s := p.slot[in]
-			if prev := p.grads[s]; prev != nil {
+			switch prev := p.grads[s]; {
+			case prev != nil && gj == prev && j < len(p.sums) && p.sums[j] == prev:
+				// The rule added its gradient into the sum (Gathered).
+			case prev != nil:
 				p.grads[s] = prev.Add(gj)
+				p.own[s] = !createGraph
 				made = append(made, prev, gj)
-			} else {
+			default:
 				p.grads[s] = gj
+				p.own[s] = !createGraph && owned(gs, j, g, start)
 			}
 		}
 	}

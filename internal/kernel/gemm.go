@@ -44,6 +44,18 @@ func SgemmMap(f func(dst, x []float32), transA, transB bool, m, n, k int, alpha 
 	p.run(activeKernel, Threads(), pathAuto)
 }
 
+// SgemmAdd sets C = C + op(A)*op(B), Sgemm with alpha and beta 1, with
+// the bits of the product computed alone and then added to C: each value
+// is summed along k as Sgemm sums it and rounded once more as C's value is
+// added. A backward pass adds a gradient into the one it has gathered so
+// far with it, with no temporary and no pass of its own over the sum.
+func SgemmAdd(transA, transB bool, m, n, k int, a []float32, lda int, b []float32, ldb int, c []float32, ldc int) {
+	checkArgs("SgemmAdd", transA, transB, 1, m, n, k, a, lda, 0, b, ldb, 0, c, ldc, 0)
+	p := newGemmArgs(transA, transB, m, n, k, 1, a, lda, b, ldb, 1, c, ldc)
+	p.addOnce = true
+	p.run(activeKernel, Threads(), pathAuto)
+}
+
 // gemmArgs holds one product with each operand described by its element
 // strides: op(A)(i,p) = a[i*rsa+p*csa], op(B)(p,j) = b[p*rsb+j*csb] and
 // C(i,j) = c[i*rsc+j*csc]. Strides let the driver fold transposes into
@@ -63,6 +75,9 @@ type gemmArgs struct {
 	// epiParts says that the path applies epi to each part of C it
 	// finishes; otherwise it applies it to all of C at the end.
 	epiParts bool
+	// addOnce asks that beta*C be added to the whole product once
+	// (SgemmAdd), not to the sum of each block of depth in turn.
+	addOnce bool
 }
 
 func newGemmArgs(transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) gemmArgs {

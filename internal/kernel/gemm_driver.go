@@ -280,6 +280,10 @@ func gemmPacked(kern *gemmKernel, p *gemmArgs, threads int) {
 	mr, nr := kern.mr, kern.nr
 	nc := min(kern.nc, roundUp(p.n, nr))
 	kc := ceilDiv(p.k, ceilDiv(p.k, kern.kc)) // equal depth blocks, none a sliver
+	if p.addOnce && kc < p.k {
+		p.addApart(kern, threads)
+		return
+	}
 	bufB := getBuf(kc * roundUp(nc, nr))
 	defer putBuf(bufB)
 	// Parts are whole rows of C only with one block of columns.
@@ -312,6 +316,33 @@ func gemmPacked(kern *gemmKernel, p *gemmArgs, threads int) {
 	}
 	if !p.epiParts {
 		p.mapBlock(0, p.m, 0, p.n)
+	}
+}
+
+// addApart is gemmPacked for a product whose depth blocks would each add
+// their sum into C in turn, where addOnce wants C added to the whole
+// product: it computes the product into a scratch matrix and adds that
+// to C, at the bits of beta 1. The scratch is laid out as C is (a
+// transposed C takes its tiles through the micro-kernel's scratch tile,
+// a dense one in place, whose partial tiles may run on a kernel of fewer
+// rows), so that the product has the bits it has alone.
+func (p *gemmArgs) addApart(kern *gemmKernel, threads int) {
+	tmp := getBuf(p.m * p.n)
+	defer putBuf(tmp)
+	q := *p
+	q.c, q.rsc, q.csc, q.beta, q.addOnce = tmp, p.n, 1, 0, false
+	if p.csc != 1 {
+		q.rsc, q.csc = 1, p.m
+	}
+	gemmPacked(kern, &q, threads)
+	for i := 0; i < p.m; i++ {
+		if p.csc == 1 {
+			AddTo(p.c[i*p.rsc:i*p.rsc+p.n], tmp[i*p.n:(i+1)*p.n])
+			continue
+		}
+		for j := 0; j < p.n; j++ {
+			p.c[i*p.rsc+j*p.csc] += tmp[i+j*p.m]
+		}
 	}
 }
 
