@@ -151,8 +151,12 @@ func affineGrads(bp *tensor.Backprop, g, gb *tensor.Tensor) []*tensor.Tensor {
 func affineAct(x, w, b *tensor.Tensor, act *Func, sa storeAct) *tensor.Tensor {
 	y, inputs := affineInto(sa.apply, x, w, b)
 	return fused("Linear+"+act.Name, y, inputs, func(bp *tensor.Backprop) []*tensor.Tensor {
-		// The activation's gradient is needed only while the rule runs.
-		g := tensor.Empty(bp.Out.Shape()...)
+		// The activation's gradient is needed only while the rule runs:
+		// it goes over the gradient of the output where the pass allows.
+		g, free := bp.Grad, bp.GradFree()
+		if !free {
+			g = tensor.Empty(bp.Out.Shape()...)
+		}
 		var gb *tensor.Tensor
 		if len(bp.In) > 2 && bp.Needs(2) {
 			gb = actGradSum(g, bp.Grad, bp.Out, sa)
@@ -160,7 +164,9 @@ func affineAct(x, w, b *tensor.Tensor, act *Func, sa storeAct) *tensor.Tensor {
 			sa.grad(g.Values(), bp.Grad.Values(), bp.Out.Values())
 		}
 		grads := affineGrads(bp, g, gb)
-		g.Recycle()
+		if !free {
+			g.Recycle()
+		}
 		return grads
 	}, func() *tensor.Tensor { return act.Forward(affine(x, w, b)) })
 }

@@ -39,6 +39,7 @@ type Backprop struct {
 	need []bool
 	rec  bool
 	sums []*Tensor // of Gathered, nil where there is none to offer
+	free bool      // of GradFree
 }
 
 // Needs reports whether the pass wants the gradient of operand i: the
@@ -64,6 +65,14 @@ func (b *Backprop) Gathered(i int) *Tensor {
 	}
 	return b.sums[i]
 }
+
+// GradFree reports whether the rule may overwrite the values of Grad:
+// in an unrecorded pass, a buffer of the pass's own that nothing reads
+// after the rule (not a gradient the pass returns, nor one another
+// tensor's gradient shares). A rule can then write a gradient it forms
+// on the way, as an activation's at its input, over Grad rather than
+// into a new buffer.
+func (b *Backprop) GradFree() bool { return b.free }
 
 // RequiresGrad reports whether gradients flow to or through t.
 func (t *Tensor) RequiresGrad() bool { return t.requiresGrad }

@@ -62,8 +62,9 @@ type pass struct {
 	reach, feeds, target []bool
 	grads                []*Tensor
 	// own marks a gradient in grads that is a buffer of this pass which
-	// nothing else refers to: rules may add into it (Gathered). sums
-	// holds what run offers the rule it runs.
+	// nothing else refers to: rules may add into it (Gathered), and the
+	// rule it goes to may overwrite it (GradFree). sums holds what run
+	// offers the rule it runs.
 	own  []bool
 	sums []*Tensor
 	// plain holds views cut from the graph, made as an unrecorded pass
@@ -205,9 +206,10 @@ func (p *pass) run(i int, g *Tensor) []*Tensor {
 	} else {
 		b.In = p.in
 		b.sums = p.offer(n.inputs)
+		b.free = p.own[i] && !p.target[i]
 	}
 	gs := n.backward(b)
-	b.Grad, b.In, b.Out, b.sums = nil, nil, nil, nil
+	b.Grad, b.In, b.Out, b.sums, b.free = nil, nil, nil, nil, false
 	return gs
 }
 
