@@ -171,13 +171,29 @@ func (cv Conv) weightGradFwd(dw, x []float32, maps func(buf []float32, b0, b1, t
 			beta = 1
 		}
 	})
-	for gi := 1; gi < groups; gi++ {
-		AddTo(sums[:ok], sums[gi*ok:(gi+1)*ok])
-	}
+	cv.addGroups(dw, sums, groups, trans)
+}
+
+// addGroups sets dw to the sum of the groups' weight gradients in sums,
+// each [O, C*KH*KW] (or its transpose when trans, which dw then takes
+// transposed back), added in the order of the groups value by value, in
+// pieces of the weight across threads: the sums are the same whatever
+// the split. Added whole on one thread, dcgan's 64->128 4x4 layer's eight
+// groups (4 MB) took about 0.3 ms of each of its backward passes while
+// the other thread waited.
+func (cv Conv) addGroups(dw, sums []float32, groups int, trans bool) {
+	_, _, _, k := cv.dims()
+	ok := cv.O * k
+	pieces(ok, im2colMinWork, func(lo, hi int) {
+		for gi := 1; gi < groups; gi++ {
+			addVV(sums[lo:hi], sums[lo:hi], sums[gi*ok+lo:gi*ok+hi])
+		}
+		if !trans {
+			copy(dw[lo:hi], sums[lo:hi])
+		}
+	})
 	if trans {
 		transposeInto(dw, sums, k, cv.O)
-	} else {
-		copy(dw[:ok], sums)
 	}
 }
 
