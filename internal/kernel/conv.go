@@ -16,7 +16,9 @@ import (
 // product serves the whole chunk with a wide right-hand side instead of
 // one narrow product per image (about convChunkCols columns a chunk),
 // and the chunks go to the threads as they come free. Backward takes
-// InputGrad and WeightGrad in one pass over the chunks; ForwardMaxPool
+// InputGrad and WeightGrad in one pass over the chunks, ForwardWeightGrad
+// Forward and WeightGrad of the same images (a transposed convolution's
+// gradients) from one unfolding of their windows; ForwardMaxPool
 // and BackwardMaxPool are Forward followed by max pooling, and the
 // gradients through both, with the maps and their gradient held a chunk
 // at a time, never all stored.
