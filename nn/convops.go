@@ -106,11 +106,17 @@ func (c convOp) transpose(m, w, bias *tensor.Tensor) *tensor.Tensor {
 	return tensor.Custom("ConvTranspose2d", out, inputs, func(b *tensor.Backprop) []*tensor.Tensor {
 		g, m, w := b.Grad, b.In[0], b.In[1]
 		grads := make([]*tensor.Tensor, len(inputs))
-		if b.Needs(0) {
-			grads[0] = c.forward(g, w, nil)
-		}
-		if b.Needs(1) {
-			grads[1] = c.weight(g, m, w.Shape())
+		if b.Needs(0) && b.Needs(1) && !b.Recorded() {
+			// Both products read the windows of g: unfolded once.
+			grads[0], grads[1] = tensor.Empty(m.Shape()...), tensor.Empty(w.Shape()...)
+			c.ForwardWeightGrad(grads[0].Values(), grads[1].Values(), g.Values(), m.Values(), w.Values())
+		} else {
+			if b.Needs(0) {
+				grads[0] = c.forward(g, w, nil)
+			}
+			if b.Needs(1) {
+				grads[1] = c.weight(g, m, w.Shape())
+			}
 		}
 		if bias != nil && b.Needs(2) {
 			grads[2] = biasGrad(g.Reshape(c.N, c.C, -1), b.Recorded())

@@ -138,14 +138,7 @@ func normalize(name string, xs []*tensor.Tensor, w, b *tensor.Tensor, layout nor
 	y = fused(name, out, inputs, func(bp *tensor.Backprop) []*tensor.Tensor {
 		g, through := bp.Grad, actOut{}
 		if act.grad != nil {
-			if layout.byRows() {
-				// Rows take the activation's gradient whole, first.
-				g = tensor.Empty(g.Shape()...)
-				defer g.Recycle()
-				act.grad(g.Values(), bp.Grad.Values(), out.Values())
-			} else {
-				through = actOut{act.grad, out.Values()}
-			}
+			through = actOut{act.grad, out.Values()}
 		}
 		grads := []*tensor.Tensor{tensor.Empty(x.Shape()...)}
 		var gw, gb []float32

@@ -165,14 +165,14 @@ func (a actOut) through(scratch, g []float32, off, n int) []float32 {
 //	dw = sum g * xhat,  db = sum g
 //
 // the means and sums being over each group. With an activation act
-// (groups of runs only, neither perInner nor byRows), g is the gradient
-// of act's output, and that of y is taken from it.
+// (BatchNorm's layouts, not perInner), g is the gradient of act's
+// output, and that of y is taken from it.
 func normBackward(gx, gw, gb, g, x, mean, rs, w []float32, l normLayout, act actOut) {
-	if act.grad != nil && (l.byRows() || l.perInner) {
-		panic("nn: normBackward: an activation's gradient along rows")
+	if act.grad != nil && l.perInner {
+		panic("nn: normBackward: an activation's gradient along LayerNorm's rows")
 	}
 	if l.byRows() {
-		rowBackward(gx, gw, gb, g, x, mean, rs, w, l)
+		rowBackward(gx, gw, gb, g, x, mean, rs, w, l, act)
 		return
 	}
 	if l.perInner {

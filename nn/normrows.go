@@ -29,14 +29,33 @@ func (l normLayout) row(x []float32, a, j0, j1 int) []float32 {
 // of the terms that add(a, part) adds into part for row a, in float32
 // partial sums of kernel.CarryRows rows carried into float64.
 func (l normLayout) colSums(k int, add func(a int, part []float32)) []float64 {
-	part, acc := make([]float32, k), make([]float64, k)
+	return l.colSums2(k, func(a int, p, _ []float32) { add(a, p) }, false)[0]
+}
+
+// colSums2 is colSums of two sums at once, add(a, p, q) adding row a's
+// terms into p and q, in one pass over the rows (only p's when two is
+// false, q then nil).
+func (l normLayout) colSums2(k int, add func(a int, p, q []float32), two bool) [2][]float64 {
+	n := 1
+	if two {
+		n = 2
+	}
+	var part [2][]float32
+	var acc [2][]float64
+	for i := range n {
+		part[i], acc[i] = make([]float32, k), make([]float64, k)
+	}
 	for a := 0; a < l.outer; a++ {
-		add(a, part)
+		add(a, part[0], part[1])
 		if (a+1)%kernel.CarryRows == 0 {
-			kernel.Carry(acc, part)
+			for i := range n {
+				kernel.Carry(acc[i], part[i])
+			}
 		}
 	}
-	kernel.Carry(acc, part)
+	for i := range n {
+		kernel.Carry(acc[i], part[i])
+	}
 	return acc
 }
 
@@ -110,9 +129,16 @@ func rowApply(y, x, mean, rs, w, b []float32, l normLayout, act func(dst, x []fl
 	})
 }
 
-// rowBackward is normBackward along rows, with one weight per group.
-func rowBackward(gx, gw, gb, g, x, mean, rs, w []float32, l normLayout) {
+// rowBackward is normBackward along rows, with one weight per group,
+// g taken through act row by row. The sums of the gradient and of it
+// times xhat take one pass over the rows, the gradient through act kept
+// in gx's row until the second pass overwrites it.
+func rowBackward(gx, gw, gb, g, x, mean, rs, w []float32, l normLayout, act actOut) {
 	n := float64(l.count())
+	src := g
+	if act.grad != nil {
+		src = gx
+	}
 	l.splitRows(func(j0, j1 int) {
 		k := j1 - j0
 		mc := l.perColumn(j0, j1, func(c int) float32 { return mean[c] })
@@ -123,12 +149,19 @@ func rowBackward(gx, gw, gb, g, x, mean, rs, w []float32, l normLayout) {
 			kernel.Map2(kernel.Sub, xhat, l.row(x, a, j0, j1), mc)
 			kernel.Map2(kernel.Mul, xhat, xhat, rc)
 		}
-		sb := l.colSums(k, func(a int, part []float32) { kernel.AddTo(part, l.row(g, a, j0, j1)) })
-		sw := l.colSums(k, func(a int, part []float32) {
+		sums := l.colSums2(k, func(a int, pb, pw []float32) {
+			gr := l.row(g, a, j0, j1)
+			if act.grad != nil {
+				at := l.row(gx, a, j0, j1)
+				act.grad(at, gr, l.row(act.y, a, j0, j1))
+				gr = at
+			}
+			kernel.AddTo(pb, gr)
 			norm(a)
-			kernel.Map2(kernel.Mul, xhat, xhat, l.row(g, a, j0, j1))
-			kernel.AddTo(part, xhat)
-		})
+			kernel.Map2(kernel.Mul, xhat, xhat, gr)
+			kernel.AddTo(pw, xhat)
+		}, true)
+		sb, sw := sums[0], sums[1]
 		// The means of gxhat = g * w and of gxhat * xhat, per column,
 		// and the weight of each column (one without an affine map).
 		mg, mgx := make([]float32, k), make([]float32, k)
@@ -153,7 +186,7 @@ func rowBackward(gx, gw, gb, g, x, mean, rs, w []float32, l normLayout) {
 		for a := 0; a < l.outer; a++ {
 			// rs (gxhat - mg - xhat mgx)
 			out := l.row(gx, a, j0, j1)
-			kernel.Map2(kernel.Mul, gh, l.row(g, a, j0, j1), wc)
+			kernel.Map2(kernel.Mul, gh, l.row(src, a, j0, j1), wc)
 			kernel.Map2(kernel.Sub, out, gh, mg)
 			norm(a)
 			kernel.Map2(kernel.Mul, xhat, xhat, mgx)

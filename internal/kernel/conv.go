@@ -16,7 +16,9 @@ import (
 // product serves the whole chunk with a wide right-hand side instead of
 // one narrow product per image (about convChunkCols columns a chunk),
 // and the chunks go to the threads as they come free. Backward takes
-// InputGrad and WeightGrad in one pass over the chunks; ForwardMaxPool
+// InputGrad and WeightGrad in one pass over the chunks, ForwardWeightGrad
+// Forward and WeightGrad of the same images (a transposed convolution's
+// gradients) from one unfolding of their windows; ForwardMaxPool
 // and BackwardMaxPool are Forward followed by max pooling, and the
 // gradients through both, with the maps and their gradient held a chunk
 // at a time, never all stored.
@@ -100,25 +102,57 @@ func (cv Conv) ForwardMap(y, x, wt, bias []float32, act func(lo, hi int)) {
 	defer release()
 	cv.chunks(func(b0, b1, threads int, buf []float32) {
 		nc := (b1 - b0) * l
-		perImage := b1-b0 == 1 || l >= convImageCols || cv.direct9()
-		// Each image's product is wide enough alone, or direct: write it
-		// in place; otherwise the chunk's into scratch, then image by image.
-		out, step, ldo := y[b0*m:], m, l
-		if !perImage {
-			out, step, ldo = buf[k*nc:k*nc+cv.O*nc], l, nc
-		}
+		out := cv.forwardOut(y, buf[k*nc:], b0, b1)
 		cv.unfoldBlocks(buf, x, b0, b1, threads, func(c0, c1 int, cols []float32) {
-			cv.product(out, step, ldo, w, cols, nc, bias, c0, c1, b1-b0, threads)
+			out.product(cv, w, cols, bias, c0, c1, threads)
 		})
-		if !perImage {
-			for b := b0; b < b1; b++ {
-				BlockCopy(y[b*m:], l, out[(b-b0)*l:], nc, cv.O, l)
-			}
-		}
+		out.finish(cv, y)
 		if act != nil {
 			act(b0*m, b1*m)
 		}
 	})
+}
+
+// forwardChunk is where Forward writes the maps of images b0..b1: each
+// image's product in place when it is wide enough alone, or direct
+// (perImage); otherwise the chunk's product into scratch, [O, nc], then
+// image by image into the maps (finish).
+type forwardChunk struct {
+	out        []float32
+	step, ldo  int
+	b0, b1, nc int
+	perImage   bool
+}
+
+// forwardOut returns the forwardChunk of images b0..b1 of the maps y,
+// with scratch for O*(b1-b0)*l values where they are not written in
+// place.
+func (cv Conv) forwardOut(y, scratch []float32, b0, b1 int) forwardChunk {
+	_, _, l, _ := cv.dims()
+	m, nc := cv.O*l, (b1-b0)*l
+	f := forwardChunk{out: y[b0*m:], step: m, ldo: l, b0: b0, b1: b1, nc: nc,
+		perImage: b1-b0 == 1 || l >= convImageCols || cv.direct9()}
+	if !f.perImage {
+		f.out, f.step, f.ldo = scratch[:cv.O*nc], l, nc
+	}
+	return f
+}
+
+// product is Conv.product of the chunk's columns of channels c0..c1.
+func (f forwardChunk) product(cv Conv, w convWeight, cols, bias []float32, c0, c1, threads int) {
+	cv.product(f.out, f.step, f.ldo, w, cols, f.nc, bias, c0, c1, f.b1-f.b0, threads)
+}
+
+// finish copies the chunk's product from scratch into the maps y when it
+// was not written in place.
+func (f forwardChunk) finish(cv Conv, y []float32) {
+	if f.perImage {
+		return
+	}
+	_, _, l, _ := cv.dims()
+	for b := f.b0; b < f.b1; b++ {
+		BlockCopy(y[b*cv.O*l:], l, f.out[(b-f.b0)*l:], f.nc, cv.O, l)
+	}
 }
 
 // product sets (c0 == 0) or adds to (c0 > 0) the maps of images whose

@@ -104,8 +104,9 @@ func TestConv(t *testing.T) {
 }
 
 // TestConvWeightGradSame checks that Backward and BackwardMaxPool, with
-// the input gradient or without, sum the weight gradient of random
-// floats in WeightGrad's order: bit for bit the same, at 1 to 3 threads.
+// the input gradient or without, and ForwardWeightGrad sum the weight
+// gradient of random floats in WeightGrad's order: bit for bit the same,
+// at 1 to 3 threads, ForwardWeightGrad's maps also Forward's.
 func TestConvWeightGradSame(t *testing.T) {
 	defer SetThreads(0)
 	r := rand.New(rand.NewPCG(3, 4))
@@ -120,6 +121,8 @@ func TestConvWeightGradSame(t *testing.T) {
 	for _, cv := range []Conv{
 		{N: 64, C: 1, H: 28, W: 28, O: 32, Win: Window{KH: 3, KW: 3}},
 		{N: 16, C: 32, H: 14, W: 14, O: 64, Win: Window{KH: 3, KW: 3, StrideH: 2, StrideW: 2, PadH: 1, PadW: 1}},
+		// A 4x4 layer whose columns come a block of channels at a time.
+		{N: 10, C: 24, H: 14, W: 14, O: 16, Win: Window{KH: 4, KW: 4, StrideH: 2, StrideW: 2, PadH: 1, PadW: 1}},
 	} {
 		oh, ow, l, k := cv.dims()
 		ph, pw := pool.OutSize(oh, ow)
@@ -130,9 +133,12 @@ func TestConvWeightGradSame(t *testing.T) {
 		for _, threads := range []int{1, 2, 3} {
 			SetThreads(threads)
 			want, dw, dx := make([]float32, cv.O*k), make([]float32, cv.O*k), make([]float32, len(x))
+			wantY, y := make([]float32, len(gy)), make([]float32, len(gy))
 			cv.WeightGrad(want, x, gy)
+			cv.Forward(wantY, x, wt, nil)
 			for name, f := range map[string]func(){
 				"Backward":                   func() { cv.Backward(dx, dw, x, gy, wt) },
+				"ForwardWeightGrad":          func() { cv.ForwardWeightGrad(y, dw, x, gy, wt) },
 				"BackwardMaxPool":            func() { cv.BackwardMaxPool(dx, dw, nil, x, gm, idx, wt, pool) },
 				"BackwardMaxPool without dx": func() { cv.BackwardMaxPool(nil, dw, nil, x, gm, idx, wt, pool) },
 			} {
@@ -140,6 +146,9 @@ func TestConvWeightGradSame(t *testing.T) {
 				f()
 				if !slices.Equal(dw, want) {
 					t.Errorf("%+v threads=%d: %s's weight gradient differs from WeightGrad's", cv, threads, name)
+				}
+				if name == "ForwardWeightGrad" && !slices.Equal(y, wantY) {
+					t.Errorf("%+v threads=%d: ForwardWeightGrad's maps differ from Forward's", cv, threads)
 				}
 			}
 		}
@@ -226,6 +235,8 @@ func TestConvChecks(t *testing.T) {
 		{"Conv.Backward: image gradient", func() { cv.Backward(x[:5], dw, x, gy, wt) }},
 		{"Conv.Backward: weight gradient", func() { cv.Backward(x, dw[:5], x, gy, wt) }},
 		{"Conv.Backward: map", func() { cv.Backward(x, dw, x, gy[:5], wt) }},
+		{"Conv.ForwardWeightGrad: output map", func() { cv.ForwardWeightGrad(gy[:5], dw, x, gy, wt) }},
+		{"Conv.ForwardWeightGrad: weight gradient", func() { cv.ForwardWeightGrad(gy, dw[:5], x, gy, wt) }},
 		{"Conv.BackwardMaxPool: weight gradient", func() { cv.BackwardMaxPool(nil, dw[:5], nil, x, m, m, wt, pool) }},
 		{"Conv.BackwardMaxPool: position", func() { cv.BackwardMaxPool(nil, dw, nil, x, m, m[:5], wt, pool) }},
 	} {
@@ -284,6 +295,15 @@ func testConv(t *testing.T, cases []Conv, kerns []*gemmKernel) {
 					cv.Backward(dx, dw, x, gy, wt)
 					if !slices.Equal(dx, wantDx) || !slices.Equal(dw, wantDw) {
 						t.Errorf("Backward differs from the reference")
+					}
+					for _, s := range [][]float32{y, dw} {
+						for i := range s {
+							s[i] = 1e9 // overwritten
+						}
+					}
+					cv.ForwardWeightGrad(y, dw, x, gy, wt)
+					if !slices.Equal(y, wantY) || !slices.Equal(dw, wantDw) {
+						t.Errorf("ForwardWeightGrad differs from the reference")
 					}
 					testForwardMaxPool(t, cv, x, wt, bias)
 					scale, scaled := randSlice(r, len(gy)), make([]float32, len(gy))
