@@ -56,21 +56,16 @@ func (l Langevin) run(grads *inputGrad, x, y0 *tensor.Tensor, rng *tensor.RNG) *
 	y := y0.Clone()
 	noise := tensor.Empty(y.Shape()...)
 	yd, nd := y.Values(), noise.Values()
-	// Buffered, so that a drawing goroutine ends even when m panics.
-	drawn := make(chan struct{}, 1)
+	draw := func() {
+		for i := range nd {
+			nd[i] = rng.Norm()
+		}
+	}
 	for s := 0; s < l.Steps; s++ {
-		// The step's noise is drawn while its gradient is computed: the
-		// draws are serial, and the gradient's products leave a core idle
-		// now and then.
-		go func() {
-			for i := range nd {
-				nd[i] = rng.Norm()
-			}
-			drawn <- struct{}{}
-		}()
-		g, e := grads.at(x, y)
+		// The step's noise is drawn beside its gradient: the draws are
+		// serial, and would otherwise leave the other threads idle.
+		g, e := grads.beside(x, y, draw)
 		e.Recycle()
-		<-drawn
 		l.move(yd, g.Values(), nd)
 		g.Recycle()
 	}
