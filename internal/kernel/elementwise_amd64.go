@@ -84,6 +84,7 @@ func useLevel(l int) {
 	siluGV = choose(l, siluGradAVX512, siluGradAVX2, siluGradGo)
 	conv9 = choose(l, conv9AVX512, conv9AVX2, nil)
 	siluKeepVec = choose(l, siluKeepAVX512, siluKeepAVX2, siluKeepGo)
+	stepClampVec = choose(l, stepClampAVX512, stepClampAVX2, nil)
 }
 
 // choose returns the loop of level l.
