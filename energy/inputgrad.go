@@ -2,6 +2,7 @@ package energy
 
 import (
 	"sync"
+	"sync/atomic"
 
 	"github.com/gibbsml/gibbs/internal/kernel"
 	"github.com/gibbsml/gibbs/nn"
@@ -23,12 +24,12 @@ const cacheBytes = 1 << 20
 // rows for such a model) to set the parts of the calls after it. Any
 // other model is differentiated on the whole batch at once.
 //
-// The parts run side by side, a share on each of the kernel's threads,
-// each on one thread (see at). The results are those of the whole batch
-// within float32 rounding, not bit for bit: the products pick their
-// kernels, whose sums run in different orders, by the number of rows. An
-// inputGrad belongs to one sampler's run: it is not safe for concurrent
-// use.
+// The parts run side by side on the kernel's threads, each thread taking
+// the next as it is done with one (see beside). The results are those of
+// the whole batch within float32 rounding, not bit for bit: the products
+// pick their kernels, whose sums run in different orders, by the number
+// of rows. An inputGrad belongs to one sampler's run: it is not safe for
+// concurrent use.
 type inputGrad struct {
 	m     Model
 	split bool // m's energies are per sample
@@ -41,19 +42,36 @@ func newInputGrad(m Model) *inputGrad {
 
 // at returns dF/dy at y and the energies, which the caller recycles.
 func (ig *inputGrad) at(x, y *tensor.Tensor) (g, e *tensor.Tensor) {
+	return ig.beside(x, y, nil)
+}
+
+// beside is at running side (when not nil) beside the gradient, on
+// another thread: with the batch in parts, side is one more task of the
+// threads' shared list, which each thread takes from as it finishes the
+// one before; otherwise it runs on a goroutine of its own. side must not
+// touch the model, y or x. A panic of side or the model is raised again
+// on the calling goroutine.
+func (ig *inputGrad) beside(x, y *tensor.Tensor, side func()) (g, e *tensor.Tensor) {
 	n := y.Size(0)
-	if !ig.split || n == 0 || x != nil && x.Size(0) != n {
-		return gradY(ig.m, x, y, nil)
+	parts := 1
+	if ig.split && n > 0 && (x == nil || x.Size(0) == n) && ig.parts > 0 {
+		parts = min(ig.parts, n)
 	}
-	if ig.parts == 0 {
-		var values int
-		g, e = gradY(ig.m, x, y, &values)
-		ig.parts = parts(n, max(1, 4*values/n), cacheBytes, kernel.Threads())
-		return g, e
-	}
-	parts := min(ig.parts, n)
 	if parts == 1 {
-		return gradY(ig.m, x, y, nil)
+		if side == nil {
+			return ig.whole(x, y)
+		}
+		// Buffered, so that side's goroutine ends even when m panics.
+		done := make(chan any, 1)
+		go func() {
+			defer func() { done <- recover() }()
+			side()
+		}()
+		g, e = ig.whole(x, y)
+		if r := <-done; r != nil {
+			panic(r)
+		}
+		return g, e
 	}
 	g, e = tensor.Empty(y.Shape()...), tensor.Empty(n)
 	gd, ed := g.Values(), e.Values()
@@ -71,15 +89,21 @@ func (ig *inputGrad) at(x, y *tensor.Tensor) (g, e *tensor.Tensor) {
 			}
 		}
 	}
-	// The parts run side by side, a share of them on each of the kernel's
-	// threads; the products of a part run on its thread, the others being
-	// busy with parts of their own (one that is done helps). A panic of
-	// the model on another thread is raised again on this one.
+	// The tasks (side first, then the parts) run side by side on the
+	// kernel's threads, each thread taking the next task as it is done
+	// with one, so that a thread that drew side's serial work runs fewer
+	// parts; the products of a part run on its thread, the others being
+	// busy with tasks of their own (one that is done helps).
+	tasks := parts
+	if side != nil {
+		tasks++
+	}
 	var (
 		mu     sync.Mutex
 		failed any
+		next   atomic.Int64
 	)
-	kernel.Parallel(parts, func(lo, hi int) {
+	kernel.Parallel(min(kernel.Threads(), tasks), func(int, int) {
 		defer func() {
 			if r := recover(); r != nil {
 				mu.Lock()
@@ -87,13 +111,34 @@ func (ig *inputGrad) at(x, y *tensor.Tensor) (g, e *tensor.Tensor) {
 				mu.Unlock()
 			}
 		}()
-		for p := lo; p < hi; p++ {
-			one(p)
+		for t := int(next.Add(1) - 1); t < tasks; t = int(next.Add(1) - 1) {
+			switch {
+			case side == nil:
+				one(t)
+			case t == 0:
+				side()
+			default:
+				one(t - 1)
+			}
 		}
 	})
 	if failed != nil {
 		panic(failed)
 	}
+	return g, e
+}
+
+// whole returns at's results from one pass over the whole batch; for a
+// model whose energies are per sample, the first such pass sets the
+// parts of the calls after it.
+func (ig *inputGrad) whole(x, y *tensor.Tensor) (g, e *tensor.Tensor) {
+	n := y.Size(0)
+	if !ig.split || n == 0 || x != nil && x.Size(0) != n || ig.parts > 0 {
+		return gradY(ig.m, x, y, nil)
+	}
+	var values int
+	g, e = gradY(ig.m, x, y, &values)
+	ig.parts = parts(n, max(1, 4*values/n), cacheBytes, kernel.Threads())
 	return g, e
 }
 

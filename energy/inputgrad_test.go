@@ -6,6 +6,7 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/gibbsml/gibbs/internal/kernel"
 	"github.com/gibbsml/gibbs/nn"
 	"github.com/gibbsml/gibbs/tensor"
 )
@@ -47,6 +48,18 @@ func TestInputGradParts(t *testing.T) {
 			if d := maxDiff(e.Values(), wantE.Values()); d > 1e-5 {
 				t.Errorf("%s, %d parts: energies differ from the whole batch's by %g of the largest", c.name, parts, d)
 			}
+			// With a task beside them, on 1 to 3 threads: the same bits,
+			// and the task run once.
+			for threads := 1; threads <= 3; threads++ {
+				kernel.SetThreads(threads)
+				ran := 0
+				gs, es := ig.beside(c.x, y, func() { ran++ })
+				if ran != 1 || !slices.Equal(gs.Values(), g.Values()) || !slices.Equal(es.Values(), e.Values()) {
+					t.Errorf("%s, %d parts, %d threads: beside ran its task %d times, results equal at's: %v, %v",
+						c.name, parts, threads, ran, slices.Equal(gs.Values(), g.Values()), slices.Equal(es.Values(), e.Values()))
+				}
+			}
+			kernel.SetThreads(0)
 		}
 	}
 }

@@ -56,21 +56,16 @@ func (l Langevin) run(grads *inputGrad, x, y0 *tensor.Tensor, rng *tensor.RNG) *
 	y := y0.Clone()
 	noise := tensor.Empty(y.Shape()...)
 	yd, nd := y.Values(), noise.Values()
-	// Buffered, so that a drawing goroutine ends even when m panics.
-	drawn := make(chan struct{}, 1)
+	draw := func() {
+		for i := range nd {
+			nd[i] = rng.Norm()
+		}
+	}
 	for s := 0; s < l.Steps; s++ {
-		// The step's noise is drawn while its gradient is computed: the
-		// draws are serial, and the gradient's products leave a core idle
-		// now and then.
-		go func() {
-			for i := range nd {
-				nd[i] = rng.Norm()
-			}
-			drawn <- struct{}{}
-		}()
-		g, e := grads.at(x, y)
+		// The step's noise is drawn beside its gradient: the draws are
+		// serial, and would otherwise leave the other threads idle.
+		g, e := grads.beside(x, y, draw)
 		e.Recycle()
-		<-drawn
 		l.move(yd, g.Values(), nd)
 		g.Recycle()
 	}
@@ -80,24 +75,20 @@ func (l Langevin) run(grads *inputGrad, x, y0 *tensor.Tensor, rng *tensor.RNG) *
 
 // move takes one step of the chains y for the gradient g and the standard
 // normal noise n: y + (-StepSize*clip(g) + Noise*n), kept in [Lo, Hi],
-// each operation rounded as written. It overwrites g and n.
+// each operation rounded as written, in one pass (kernel.StepClamp). It
+// overwrites g when it clips.
 func (l Langevin) move(y, g, n []float32) {
-	g, n = g[:len(y)], n[:len(y)]
+	g = g[:len(y)]
 	if c := l.ClipGrad; c > 0 {
 		for i, v := range g {
 			g[i] = min(max(v, -c), c)
 		}
 	}
-	kernel.Map2Scalar(kernel.Mul, g, g, -l.StepSize, false)
-	kernel.Map2Scalar(kernel.Mul, n, n, l.Noise, false)
-	kernel.AddTo(g, n)
-	if !(l.Lo < l.Hi) {
-		kernel.AddTo(y, g)
-		return
+	lo, hi := float32(math.Inf(-1)), float32(math.Inf(1))
+	if l.Lo < l.Hi {
+		lo, hi = l.Lo, l.Hi
 	}
-	for i, v := range g {
-		y[i] = min(max(y[i]+v, l.Lo), l.Hi)
-	}
+	kernel.StepClamp(y, g, n, -l.StepSize, l.Noise, lo, hi)
 }
 
 // ShortRun starts fresh Langevin chains from uniform noise in [Lo, Hi]

@@ -94,7 +94,7 @@ func (cv Conv) backwardMaxPool(op string, dx, dw, db, x, gm, m, idx, wt []float3
 	if db != nil {
 		outs = append(outs, convOut{"bias gradient", db, cv.O})
 	}
-	_, _, ph, pw := cv.checkPooled(op, x, wt, gm, idx, pool, outs...)
+	oh, ow, ph, pw := cv.checkPooled(op, x, wt, gm, idx, pool, outs...)
 	pl := ph * pw
 	if m != nil && len(m) < cv.N*cv.O*pl {
 		panic(fmt.Sprintf("kernel: %s: pooled maps hold %d values, want %d for %+v", op, len(m), cv.N*cv.O*pl, cv))
@@ -126,7 +126,7 @@ func (cv Conv) backwardMaxPool(op string, dx, dw, db, x, gm, m, idx, wt []float3
 			for o := range cv.O {
 				p := b*cv.O + o
 				row := g[o*nc+(b-b0)*l:][:l]
-				if !scatterRow(row, src[p*pl-off:][:pl], idx[p*pl:(p+1)*pl]) {
+				if !unpoolPlane(row, src[p*pl-off:][:pl], idx[p*pl:(p+1)*pl], oh, ow, ph, pw, pool) {
 					failed.Store(true)
 				}
 				if sums != nil {

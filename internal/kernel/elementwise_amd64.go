@@ -61,6 +61,7 @@ func useLevel(l int) {
 	layerRowVec = choose(l, layerRowAVX, layerRowAVX, layerRowGo)
 	layerGradVec = choose(l, layerGradRowAVX, layerGradRowAVX, layerGradGo)
 	maxPool2x2 = choose(l, maxPool2x2AVX512, nil, nil)
+	unpool2x2 = choose(l, unpool2x2AVX512, nil, nil)
 	blockCopyVec = choose(l, blockCopyAVX512, blockCopyGo, blockCopyGo)
 	blockAddVec = choose(l, blockAddAVX512, blockAddGo, blockAddGo)
 	gather2Vec = choose(l, gather2AVX512, nil, nil)
@@ -83,6 +84,7 @@ func useLevel(l int) {
 	siluGV = choose(l, siluGradAVX512, siluGradAVX2, siluGradGo)
 	conv9 = choose(l, conv9AVX512, conv9AVX2, nil)
 	siluKeepVec = choose(l, siluKeepAVX512, siluKeepAVX2, siluKeepGo)
+	stepClampVec = choose(l, stepClampAVX512, stepClampAVX2, nil)
 }
 
 // choose returns the loop of level l.
@@ -209,6 +211,9 @@ func normAffineAVX512(dst, x, y, b []float32, m, r float32)
 
 //go:noescape
 func maxPool2x2AVX512(dst, idx, plane []float32, w, oh, ow int) bool
+
+//go:noescape
+func unpool2x2AVX512(d, s, idx []float32, w, oh, ow int) bool
 
 //go:noescape
 func blockCopyAVX512(dst []float32, ldd int, src []float32, lds, rows, n int)

@@ -23,5 +23,6 @@ func useLevel(int) {
 	normApplyVec, normGradVec, normAffineVec, layerRowVec = normApplyGo, normGradGo, normAffineGo, layerRowGo
 	layerGradVec = layerGradGo
 	siluKeepVec = siluKeepGo
+	stepClampVec = nil
 	expAddVec, addMulVec = expAddTwo, addMulGo
 }

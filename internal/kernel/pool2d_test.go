@@ -73,3 +73,52 @@ func TestMaxPool2d(t *testing.T) {
 		}
 	})
 }
+
+// unpoolPlane gives scatterRow's bits at every level, -0 and NaN values
+// included, for positions that MaxPool2d gives and for those outside
+// their windows or the plane, which the halving loop hands back.
+func TestUnpoolPlane(t *testing.T) {
+	halving := Window{KH: 2, KW: 2, StrideH: 2, StrideW: 2}
+	cases := []struct {
+		name string
+		h, w int
+		g    Window
+		bad  float32 // a position put in place of window 3's, or 0 for none
+	}{
+		{"26x26", 26, 26, halving, 0},
+		{"11x11", 11, 11, halving, 0},
+		{"odd width", 6, 17, halving, 0},
+		{"wide", 4, 71, halving, 0},
+		{"other window", 4, 16, halving, 5},
+		{"outside the plane", 4, 16, halving, 64},
+		{"not whole", 4, 16, halving, 1.5},
+		{"NaN position", 4, 16, halving, float32(math.NaN())},
+		{"overlapping", 7, 7, Window{KH: 3, KW: 3, StrideH: 2, StrideW: 2}, 0},
+	}
+	r := rand.New(rand.NewPCG(5, 6))
+	forEachLevel(t, func(t *testing.T) {
+		for _, tc := range cases {
+			plane := randSlice(r, tc.h*tc.w)
+			ph, pw := tc.g.OutSize(tc.h, tc.w)
+			_, idx := maxPoolRef(plane, 1, tc.h, tc.w, tc.g)
+			if tc.bad != 0 {
+				idx[3] = tc.bad
+			}
+			s := randSlice(r, ph*pw)
+			s[0], s[1] = float32(math.Copysign(0, -1)), float32(math.NaN())
+			want, got := make([]float32, tc.h*tc.w), make([]float32, tc.h*tc.w)
+			for i := range got {
+				got[i] = 7 // every value is set
+			}
+			okWant, okGot := scatterRow(want, s, idx), unpoolPlane(got, s, idx, tc.h, tc.w, ph, pw, tc.g)
+			if okGot != okWant {
+				t.Errorf("%s: reports %v, want %v", tc.name, okGot, okWant)
+			}
+			for i := range want {
+				if okWant && math.Float32bits(got[i]) != math.Float32bits(want[i]) {
+					t.Fatalf("%s: value %d is %v, want %v", tc.name, i, got[i], want[i])
+				}
+			}
+		}
+	})
+}
