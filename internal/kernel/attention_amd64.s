@@ -171,3 +171,79 @@ h16step:
 h16done:
 	VZEROUPPER
 	RET
+
+// FMA2 adds the broadcast A value at addr times the two B vectors Z16
+// and Z17 to r0 and r1.
+#define FMA2(addr, r0, r1) \
+	VBROADCASTSS addr, Z21 \
+	VFMADD231PS  Z16, Z21, r0 \
+	VFMADD231PS  Z17, Z21, r1
+
+// PUT2 stores a row of two vectors times alpha at R12, then steps R12 to
+// the next row of C.
+#define PUT2(r0, r1) \
+	VMULPS  Z20, r0, r0 \
+	VMULPS  Z20, r1, r1 \
+	VMOVUPS r0, (R12) \
+	VMOVUPS r1, 64(R12) \
+	ADDQ    R10, R12
+
+// func headGemm32(k int, a *float32, rsa, csa int, b *float32, rsb int, c *float32, ldc, rows int, alpha float32)
+//
+// C of 32 columns (the outputs of heads of 32 values), eight rows at a
+// time: rows is a multiple of 8 and k at least 1. R12, R13 and R14 walk
+// rows 0, 3 and 6 of A's block.
+TEXT ·headGemm32(SB), NOSPLIT, $0-76
+	HEADARGS
+	MOVQ rows+64(FP), AX
+
+h32block:
+	CMPQ AX, $8
+	JB   h32done
+	ZERO4(Z0, Z1, Z2, Z3)
+	ZERO4(Z4, Z5, Z6, Z7)
+	ZERO4(Z8, Z9, Z10, Z11)
+	ZERO4(Z12, Z13, Z14, Z15)
+	MOVQ DI, R12
+	LEAQ (DI)(R8*2), R13
+	ADDQ R8, R13
+	LEAQ (R13)(R8*2), R14
+	ADDQ R8, R14
+	MOVQ BX, SI
+	MOVQ k+0(FP), CX
+
+h32step:
+	VMOVUPS (SI), Z16
+	VMOVUPS 64(SI), Z17
+	FMA2((R12), Z0, Z1)
+	FMA2((R12)(R8*1), Z2, Z3)
+	FMA2((R12)(R8*2), Z4, Z5)
+	FMA2((R13), Z6, Z7)
+	FMA2((R13)(R8*1), Z8, Z9)
+	FMA2((R13)(R8*2), Z10, Z11)
+	FMA2((R14), Z12, Z13)
+	FMA2((R14)(R8*1), Z14, Z15)
+	ADDQ R9, R12
+	ADDQ R9, R13
+	ADDQ R9, R14
+	ADDQ R11, SI
+	DECQ CX
+	JNZ  h32step
+
+	MOVQ DX, R12
+	PUT2(Z0, Z1)
+	PUT2(Z2, Z3)
+	PUT2(Z4, Z5)
+	PUT2(Z6, Z7)
+	PUT2(Z8, Z9)
+	PUT2(Z10, Z11)
+	PUT2(Z12, Z13)
+	PUT2(Z14, Z15)
+	LEAQ (DI)(R8*8), DI
+	LEAQ (DX)(R10*8), DX
+	SUBQ $8, AX
+	JMP  h32block
+
+h32done:
+	VZEROUPPER
+	RET
