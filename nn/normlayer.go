@@ -10,6 +10,12 @@ import (
 // row is normalised while it is in cache, with no per-row closure or
 // scalar pass.
 
+// claim runs f over ranges of 0..n-1 as split does, in more ranges than
+// threads, which the threads claim as they come free
+// (kernel.ParallelParts): LayerNorm's ranges of rows cost nothing to
+// start, so a thread that starts late still takes its share.
+func (l normLayout) claim(n int, f func(lo, hi int)) { l.parallel(kernel.ParallelParts, n, f) }
+
 // layerForward writes y = (x - mean) * rs * w + b row by row (w and b nil
 // for no affine map) and sets the rows' means, biased variances and
 // 1/sqrt(variance + eps), each row in one call of kernel.LayerNormRow.
@@ -18,7 +24,7 @@ import (
 // it is normalised.
 func layerForward(y, x []float32, terms [][]float32, w, b, mean, variance, rs []float32, l normLayout, eps float32) {
 	d := l.inner
-	l.split(l.groups, func(c0, c1 int) {
+	l.claim(l.groups, func(c0, c1 int) {
 		for c := c0; c < c1; c++ {
 			xs, ys := x[c*d:(c+1)*d], y[c*d:(c+1)*d]
 			if terms != nil {
@@ -50,7 +56,7 @@ func layerBackward(gx, gw, gb, g, x, mean, rs, w []float32, l normLayout) {
 		defer parts.Recycle()
 		pw, pb = parts.Values()[:blocks*d], parts.Values()[blocks*d:]
 	}
-	l.split(blocks, func(k0, k1 int) {
+	l.claim(blocks, func(k0, k1 int) {
 		var gs []float32
 		if w != nil {
 			gs = make([]float32, d)
