@@ -214,7 +214,7 @@ func closeTo(t *testing.T, name string, got []float32, want []float64, tol float
 	}
 }
 
-// headProduct takes the products of 64, 32 and 16 columns, from operands read
+// headProduct takes the products of 64 and 16 columns, from operands read
 // in place or transposed, and gives, bit for bit, what the micro-kernel's
 // direct path gives; it declines the others.
 func TestHeadProduct(t *testing.T) {
@@ -228,9 +228,7 @@ func TestHeadProduct(t *testing.T) {
 		{64, 64, 32, false, true, 0.25, true}, {64, 64, 32, false, false, 1, true}, {64, 64, 64, true, true, 0.5, true},
 		{8, 64, 1, true, true, 1, true}, {40, 64, 17, false, false, -2, true}, {4, 64, 3, true, false, 1, true},
 		{16, 16, 16, false, true, 0.25, true}, {16, 16, 16, true, false, 1, true}, {24, 16, 5, true, true, -1, true},
-		{64, 32, 64, false, false, 1, true}, {64, 32, 64, true, false, 0.25, true}, {8, 32, 1, false, true, 1, true},
-		{40, 32, 17, true, true, -2, true},
-		{12, 32, 16, false, false, 1, false}, {12, 16, 16, false, false, 1, false}, {6, 64, 8, false, false, 1, false},
+		{64, 32, 64, false, false, 1, false}, {12, 16, 16, false, false, 1, false}, {6, 64, 8, false, false, 1, false},
 	} {
 		// Operands inside wider rows, as the heads of a projection are.
 		lda, ldb, ldc := c.k+5, c.n+7, c.n+3
