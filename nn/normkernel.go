@@ -28,11 +28,20 @@ func (l normLayout) split(n int, f func(lo, hi int)) { l.parallel(kernel.Paralle
 // parallel runs f over 0..n-1 by par when the tensor is large enough to
 // repay waking threads, else in one call.
 func (l normLayout) parallel(par func(int, func(lo, hi int)), n int, f func(lo, hi int)) {
-	if l.outer*l.groups*l.inner < normParallelMin {
+	if l.small() {
 		f(0, n)
 		return
 	}
 	par(n, f)
+}
+
+// small reports whether the tensor is too small to repay waking threads.
+func (l normLayout) small() bool { return l.outer*l.groups*l.inner < normParallelMin }
+
+// serial reports whether the loops run on the calling thread alone: the
+// tensor is too small to split, or there is one thread.
+func (l normLayout) serial() bool {
+	return l.small() || kernel.Threads() == 1
 }
 
 // count returns the number of values in each group.

@@ -1,6 +1,9 @@
 package nn
 
-import "github.com/gibbsml/gibbs/internal/kernel"
+import (
+	"github.com/gibbsml/gibbs/internal/kernel"
+	"github.com/gibbsml/gibbs/tensor"
+)
 
 // normRowsMax is the longest run of a group's values (the layout's inner
 // length) for which BatchNorm goes along rows: its loops then view the
@@ -37,6 +40,34 @@ func (l normLayout) colSums(k int, add func(a int, part []float32)) []float64 {
 		}
 	}
 	kernel.Carry(acc, part)
+	return acc
+}
+
+// blockSums is colSums with whole rows of k columns, the rows cut into
+// blocks of kernel.CarryRows (the last holding the rest, maybe none), each
+// summed into float32 partial sums of its own, the blocks claimed by the
+// threads as they come free (claim), then carried into float64 in
+// order: the bits of colSums however the blocks were shared out, with a
+// call of add a row rather than one a row and thread.
+func (l normLayout) blockSums(k int, add func(a int, part []float32)) []float64 {
+	if l.serial() {
+		return l.colSums(k, add)
+	}
+	blocks := l.outer/kernel.CarryRows + 1
+	parts := tensor.Zeros(blocks, k)
+	defer parts.Recycle()
+	pd := parts.Values()
+	l.claim(blocks, func(b0, b1 int) {
+		for b := b0; b < b1; b++ {
+			for a := b * kernel.CarryRows; a < min((b+1)*kernel.CarryRows, l.outer); a++ {
+				add(a, pd[b*k:(b+1)*k])
+			}
+		}
+	})
+	acc := make([]float64, k)
+	for b := range blocks {
+		kernel.Carry(acc, pd[b*k:(b+1)*k])
+	}
 	return acc
 }
 
