@@ -38,12 +38,6 @@ func (l normLayout) parallel(par func(int, func(lo, hi int)), n int, f func(lo, 
 // small reports whether the tensor is too small to repay waking threads.
 func (l normLayout) small() bool { return l.outer*l.groups*l.inner < normParallelMin }
 
-// serial reports whether the loops run on the calling thread alone: the
-// tensor is too small to split, or there is one thread.
-func (l normLayout) serial() bool {
-	return l.small() || kernel.Threads() == 1
-}
-
 // count returns the number of values in each group.
 func (l normLayout) count() int { return l.outer * l.inner }
 

@@ -1,9 +1,6 @@
 package nn
 
-import (
-	"github.com/gibbsml/gibbs/internal/kernel"
-	"github.com/gibbsml/gibbs/tensor"
-)
+import "github.com/gibbsml/gibbs/internal/kernel"
 
 // normRowsMax is the longest run of a group's values (the layout's inner
 // length) for which BatchNorm goes along rows: its loops then view the
@@ -30,45 +27,18 @@ func (l normLayout) row(x []float32, a, j0, j1 int) []float32 {
 
 // colSums returns, for each of k columns, the float64 sum over the rows
 // of the terms that add(a, part) adds into part for row a, in float32
-// partial sums of kernel.CarryRows rows carried into float64.
+// partial sums of kernel.CarryRows rows carried into float64, on the
+// calling thread (kernel.RowSums).
 func (l normLayout) colSums(k int, add func(a int, part []float32)) []float64 {
-	part, acc := make([]float32, k), make([]float64, k)
-	for a := 0; a < l.outer; a++ {
-		add(a, part)
-		if (a+1)%kernel.CarryRows == 0 {
-			kernel.Carry(acc, part)
-		}
-	}
-	kernel.Carry(acc, part)
-	return acc
+	return kernel.RowSums(l.outer, k, false, add)
 }
 
-// blockSums is colSums with whole rows of k columns, the rows cut into
-// blocks of kernel.CarryRows (the last holding the rest, maybe none), each
-// summed into float32 partial sums of its own, the blocks claimed by the
-// threads as they come free (claim), then carried into float64 in
-// order: the bits of colSums however the blocks were shared out, with a
-// call of add a row rather than one a row and thread.
+// blockSums is colSums with whole rows of k columns, their blocks of
+// kernel.CarryRows rows shared out among the threads when the tensor is
+// large (kernel.RowSums): the same bits, with a call of add a row rather
+// than one a row and thread.
 func (l normLayout) blockSums(k int, add func(a int, part []float32)) []float64 {
-	if l.serial() {
-		return l.colSums(k, add)
-	}
-	blocks := l.outer/kernel.CarryRows + 1
-	parts := tensor.Zeros(blocks, k)
-	defer parts.Recycle()
-	pd := parts.Values()
-	l.claim(blocks, func(b0, b1 int) {
-		for b := b0; b < b1; b++ {
-			for a := b * kernel.CarryRows; a < min((b+1)*kernel.CarryRows, l.outer); a++ {
-				add(a, pd[b*k:(b+1)*k])
-			}
-		}
-	})
-	acc := make([]float64, k)
-	for b := range blocks {
-		kernel.Carry(acc, pd[b*k:(b+1)*k])
-	}
-	return acc
+	return kernel.RowSums(l.outer, k, !l.small(), add)
 }
 
 // groupSum returns the sum of the inner columns of acc, which starts at
