@@ -175,23 +175,22 @@ func affineAct(x, w, b *tensor.Tensor, act *Func, sa storeAct) *tensor.Tensor {
 // of the activation sa, whose output y received the gradient gy, and
 // returns its sum over the rows, the bias gradient, with the bits of
 // g.Sum(0): each row is added into the sum as it is written, while it is
-// in cache, the columns split across threads.
+// in cache, the blocks of rows claimed by the threads (blockSums).
 func actGradSum(g, gy, y *tensor.Tensor, sa storeAct) *tensor.Tensor {
 	// Rows of one-value groups: the column sums of the norm loops.
-	l := normLayout{outer: g.Size(0), groups: g.Size(1), inner: 1}
+	n := g.Size(1)
+	l := normLayout{outer: g.Size(0), groups: n, inner: 1}
 	gd, gyd, yd := g.Values(), gy.Values(), y.Values()
-	sum := tensor.Empty(g.Size(1))
+	sum := tensor.Empty(n)
 	sd := sum.Values()
-	l.splitRows(func(j0, j1 int) {
-		acc := l.colSums(j1-j0, func(a int, part []float32) {
-			r := l.row(gd, a, j0, j1)
-			sa.grad(r, l.row(gyd, a, j0, j1), l.row(yd, a, j0, j1))
-			kernel.AddTo(part, r)
-		})
-		for j, v := range acc {
-			sd[j0+j] = float32(v)
-		}
+	acc := l.blockSums(n, func(a int, part []float32) {
+		r := l.row(gd, a, 0, n)
+		sa.grad(r, l.row(gyd, a, 0, n), l.row(yd, a, 0, n))
+		kernel.AddTo(part, r)
 	})
+	for j, v := range acc {
+		sd[j] = float32(v)
+	}
 	return sum
 }
 

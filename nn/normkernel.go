@@ -23,13 +23,20 @@ const normParallelMin = 1 << 15
 // split runs f over ranges of 0..n-1, across threads when the tensor is
 // large enough to repay waking them. Each index is handled by exactly one
 // range, so loops that write per index need no locking.
-func (l normLayout) split(n int, f func(lo, hi int)) {
-	if l.outer*l.groups*l.inner < normParallelMin {
+func (l normLayout) split(n int, f func(lo, hi int)) { l.parallel(kernel.Parallel, n, f) }
+
+// parallel runs f over 0..n-1 by par when the tensor is large enough to
+// repay waking threads, else in one call.
+func (l normLayout) parallel(par func(int, func(lo, hi int)), n int, f func(lo, hi int)) {
+	if l.small() {
 		f(0, n)
 		return
 	}
-	kernel.Parallel(n, f)
+	par(n, f)
 }
+
+// small reports whether the tensor is too small to repay waking threads.
+func (l normLayout) small() bool { return l.outer*l.groups*l.inner < normParallelMin }
 
 // count returns the number of values in each group.
 func (l normLayout) count() int { return l.outer * l.inner }

@@ -10,19 +10,26 @@ import (
 // row is normalised while it is in cache, with no per-row closure or
 // scalar pass.
 
+// claim runs f over ranges of 0..n-1 as split does, in more ranges than
+// threads, which the threads claim as they come free
+// (kernel.ParallelParts): LayerNorm's ranges of rows cost nothing to
+// start, so a thread that starts late still takes its share.
+func (l normLayout) claim(n int, f func(lo, hi int)) { l.parallel(kernel.ParallelParts, n, f) }
+
 // layerForward writes y = (x - mean) * rs * w + b row by row (w and b nil
 // for no affine map) and sets the rows' means, biased variances and
 // 1/sqrt(variance + eps), each row in one call of kernel.LayerNormRow.
-// With two terms (a residual connection's summands), each row of x is
-// first set to the sum of their rows, so that the sum is normalised while
-// it is in cache.
+// With two terms (a residual connection's summands), each row of x is set
+// to the sum of their rows by the same call (kernel.LayerNormSumRow), as
+// it is normalised.
 func layerForward(y, x []float32, terms [][]float32, w, b, mean, variance, rs []float32, l normLayout, eps float32) {
 	d := l.inner
-	l.split(l.groups, func(c0, c1 int) {
+	l.claim(l.groups, func(c0, c1 int) {
 		for c := c0; c < c1; c++ {
 			xs, ys := x[c*d:(c+1)*d], y[c*d:(c+1)*d]
 			if terms != nil {
-				kernel.Map2(kernel.Add, xs, terms[0][c*d:(c+1)*d], terms[1][c*d:(c+1)*d])
+				mean[c], variance[c], rs[c] = kernel.LayerNormSumRow(ys, terms[0][c*d:(c+1)*d], terms[1][c*d:(c+1)*d], xs, w, b, eps)
+				continue
 			}
 			mean[c], variance[c], rs[c] = kernel.LayerNormRow(ys, xs, w, b, eps)
 		}
@@ -49,7 +56,7 @@ func layerBackward(gx, gw, gb, g, x, mean, rs, w []float32, l normLayout) {
 		defer parts.Recycle()
 		pw, pb = parts.Values()[:blocks*d], parts.Values()[blocks*d:]
 	}
-	l.split(blocks, func(k0, k1 int) {
+	l.claim(blocks, func(k0, k1 int) {
 		var gs []float32
 		if w != nil {
 			gs = make([]float32, d)

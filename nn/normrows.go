@@ -27,36 +27,25 @@ func (l normLayout) row(x []float32, a, j0, j1 int) []float32 {
 
 // colSums returns, for each of k columns, the float64 sum over the rows
 // of the terms that add(a, part) adds into part for row a, in float32
-// partial sums of kernel.CarryRows rows carried into float64.
+// partial sums of kernel.CarryRows rows carried into float64, on the
+// calling thread (kernel.RowSums).
 func (l normLayout) colSums(k int, add func(a int, part []float32)) []float64 {
-	return l.colSums2(k, func(a int, p, _ []float32) { add(a, p) }, false)[0]
+	return kernel.RowSums(l.outer, k, false, add)
 }
 
 // colSums2 is colSums of two sums at once, add(a, p, q) adding row a's
-// terms into p and q, in one pass over the rows (only p's when two is
-// false, q then nil).
-func (l normLayout) colSums2(k int, add func(a int, p, q []float32), two bool) [2][]float64 {
-	n := 1
-	if two {
-		n = 2
-	}
-	var part [2][]float32
-	var acc [2][]float64
-	for i := range n {
-		part[i], acc[i] = make([]float32, k), make([]float64, k)
-	}
-	for a := 0; a < l.outer; a++ {
-		add(a, part[0], part[1])
-		if (a+1)%kernel.CarryRows == 0 {
-			for i := range n {
-				kernel.Carry(acc[i], part[i])
-			}
-		}
-	}
-	for i := range n {
-		kernel.Carry(acc[i], part[i])
-	}
-	return acc
+// terms into p and q, in one pass over the rows: one sum of 2k columns.
+func (l normLayout) colSums2(k int, add func(a int, p, q []float32)) (p, q []float64) {
+	s := kernel.RowSums(l.outer, 2*k, false, func(a int, part []float32) { add(a, part[:k], part[k:]) })
+	return s[:k], s[k:]
+}
+
+// blockSums is colSums with whole rows of k columns, their blocks of
+// kernel.CarryRows rows shared out among the threads when the tensor is
+// large (kernel.RowSums): the same bits, with a call of add a row rather
+// than one a row and thread.
+func (l normLayout) blockSums(k int, add func(a int, part []float32)) []float64 {
+	return kernel.RowSums(l.outer, k, !l.small(), add)
 }
 
 // groupSum returns the sum of the inner columns of acc, which starts at
@@ -149,7 +138,7 @@ func rowBackward(gx, gw, gb, g, x, mean, rs, w []float32, l normLayout, act actO
 			kernel.Map2(kernel.Sub, xhat, l.row(x, a, j0, j1), mc)
 			kernel.Map2(kernel.Mul, xhat, xhat, rc)
 		}
-		sums := l.colSums2(k, func(a int, pb, pw []float32) {
+		sb, sw := l.colSums2(k, func(a int, pb, pw []float32) {
 			gr := l.row(g, a, j0, j1)
 			if act.grad != nil {
 				at := l.row(gx, a, j0, j1)
@@ -160,8 +149,7 @@ func rowBackward(gx, gw, gb, g, x, mean, rs, w []float32, l normLayout, act actO
 			norm(a)
 			kernel.Map2(kernel.Mul, xhat, xhat, gr)
 			kernel.AddTo(pw, xhat)
-		}, true)
-		sb, sw := sums[0], sums[1]
+		})
 		// The means of gxhat = g * w and of gxhat * xhat, per column,
 		// and the weight of each column (one without an affine map).
 		mg, mgx := make([]float32, k), make([]float32, k)

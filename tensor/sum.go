@@ -27,12 +27,12 @@ func sumRaw(t *Tensor, keep []int) *Tensor {
 		}
 		return out
 	}
-	s := sumScratchFor(len(dst))
-	defer sumScratches.Put(s)
 	if leadingReduced(t.shape, keep) {
-		sumRows(dst, src, s)
+		sumRows(dst, src)
 		return out
 	}
+	s := sumScratchFor(len(dst))
+	defer sumScratches.Put(s)
 	walkRuns(t.shape, contiguousStrides(t.shape), broadcastStrides(keep, t.shape), func(i, _, io, n, _, do int) {
 		if do == 0 {
 			s.acc[io] += float64(kernel.Sum(src[i : i+n]))
@@ -90,37 +90,23 @@ func leadingReduced(shape, keep []int) bool {
 	return true
 }
 
-// sumParallelMin is the input size from which sumRows splits the
-// result's columns across threads.
+// sumParallelMin is the input size from which sumRows shares the rows
+// out among threads.
 const sumParallelMin = 1 << 15
 
 // sumRows sets dst to the sum of the rows of src, each len(dst) values
-// long, with the accumulators of s: kernel.CarryRows rows at a time
-// added in float32 partial sums, carried into float64, as the general
-// loop of sumRaw does. Each column is summed by one thread, so the bits
-// do not depend on the threads; the threads take blocks of 16 columns,
-// which keeps their writes apart in memory.
-func sumRows(dst, src []float32, s *sumScratch) {
+// long: kernel.CarryRows rows at a time added in float32 partial sums,
+// carried into float64, as the general loop of sumRaw does
+// (kernel.RowSums). The threads take blocks of rows, each summed apart
+// and carried in order, so the bits do not depend on the threads.
+func sumRows(dst, src []float32) {
 	n := len(dst)
-	rows := len(src) / n
-	cols := func(j0, j1 int) {
-		part, acc := s.part[j0:j1], s.acc[j0:j1]
-		for r := range rows {
-			kernel.AddTo(part, src[r*n+j0:r*n+j1])
-			if (r+1)%kernel.CarryRows == 0 {
-				kernel.Carry(acc, part)
-			}
-		}
-		kernel.Carry(acc, part)
-		for j, v := range acc {
-			dst[j0+j] = float32(v)
-		}
+	acc := kernel.RowSums(len(src)/n, n, len(src) >= sumParallelMin && n >= 32, func(r int, part []float32) {
+		kernel.AddTo(part, src[r*n:(r+1)*n])
+	})
+	for j, v := range acc {
+		dst[j] = float32(v)
 	}
-	if len(src) < sumParallelMin || n < 32 {
-		cols(0, n)
-		return
-	}
-	kernel.Parallel((n+15)/16, func(b0, b1 int) { cols(b0*16, min(b1*16, n)) })
 }
 
 // sumScratch holds sumRaw's accumulators for a result of n values: the

@@ -201,7 +201,7 @@ func normApplyAVX512(dst, x []float32, m, s, b float32)
 func normGradAVX512(dst, x, y []float32, c *NormGradStep)
 
 //go:noescape
-func layerRowAVX(dst, x, w, b []float32, eps float32) (m, v, r float32)
+func layerRowAVX(dst, x, y, s, w, b []float32, eps float32) (m, v, r float32)
 
 //go:noescape
 func layerGradRowAVX(dst, g, x, w, pw, pb, gs []float32, m, r float32)

@@ -224,6 +224,42 @@ func TestCarryLevels(t *testing.T) {
 	})
 }
 
+// RowSums has the bits of the rows added one by one and carried every
+// CarryRows rows, with and without splitting, on 1-3 threads, for row
+// counts below, at and between whole blocks.
+func TestRowSums(t *testing.T) {
+	defer SetThreads(0)
+	for _, rows := range []int{0, 1, 15, 16, 17, 100, 128} {
+		for _, k := range []int{1, 5, 40} {
+			x := make([]float32, rows*k)
+			for i := range x {
+				x[i] = float32(math.Sin(float64(i)*0.7)) * float32(1+i%13)
+			}
+			want, part := make([]float64, k), make([]float32, k)
+			for a := range rows {
+				for j := range part {
+					part[j] += x[a*k+j]
+				}
+				if (a+1)%CarryRows == 0 {
+					carryGo(want, part)
+				}
+			}
+			carryGo(want, part)
+			for _, threads := range []int{1, 2, 3} {
+				SetThreads(threads)
+				for _, split := range []bool{false, true} {
+					got := RowSums(rows, k, split, func(a int, part []float32) { AddTo(part, x[a*k:(a+1)*k]) })
+					for j := range want {
+						if math.Float64bits(got[j]) != math.Float64bits(want[j]) {
+							t.Fatalf("rows=%d k=%d threads=%d split=%v: column %d = %v, want %v", rows, k, threads, split, j, got[j], want[j])
+						}
+					}
+				}
+			}
+		}
+	}
+}
+
 // AdamAll gives the bits of Adam on each part alone, whatever the number
 // of threads and wherever the pieces cut the parts, AMSGrad's included.
 func TestAdamAllSplit(t *testing.T) {

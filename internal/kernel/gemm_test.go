@@ -314,33 +314,44 @@ func TestParallelFor(t *testing.T) {
 	}
 }
 
+// Parallel and ParallelParts cover every index once, in up to one range
+// a thread and chunksPerThread ranges a thread.
 func TestParallel(t *testing.T) {
 	defer SetThreads(0)
-	for _, threads := range []int{1, 2, 3} {
-		SetThreads(threads)
-		for _, n := range []int{0, 1, 2, 5, 100} {
-			hits := make([]int, n)
-			calls := 0
-			var mu sync.Mutex
-			Parallel(n, func(lo, hi int) {
-				if lo >= hi || lo < 0 || hi > n {
-					t.Errorf("threads=%d n=%d: range [%d, %d)", threads, n, lo, hi)
-					return
+	for _, c := range []struct {
+		name   string
+		par    func(int, func(lo, hi int))
+		ranges func(threads int) int
+	}{
+		{"Parallel", Parallel, func(threads int) int { return threads }},
+		{"ParallelParts", ParallelParts, parts},
+	} {
+		for _, threads := range []int{1, 2, 3} {
+			SetThreads(threads)
+			for _, n := range []int{0, 1, 2, 5, 100} {
+				hits := make([]int, n)
+				calls := 0
+				var mu sync.Mutex
+				c.par(n, func(lo, hi int) {
+					if lo >= hi || lo < 0 || hi > n {
+						t.Errorf("%s threads=%d n=%d: range [%d, %d)", c.name, threads, n, lo, hi)
+						return
+					}
+					mu.Lock()
+					calls++
+					mu.Unlock()
+					for i := lo; i < hi; i++ {
+						hits[i]++
+					}
+				})
+				for i, h := range hits {
+					if h != 1 {
+						t.Errorf("%s threads=%d n=%d: index %d covered %d times", c.name, threads, n, i, h)
+					}
 				}
-				mu.Lock()
-				calls++
-				mu.Unlock()
-				for i := lo; i < hi; i++ {
-					hits[i]++
+				if want := min(c.ranges(threads), n); calls != want {
+					t.Errorf("%s threads=%d n=%d: %d ranges, want %d", c.name, threads, n, calls, want)
 				}
-			})
-			for i, h := range hits {
-				if h != 1 {
-					t.Errorf("threads=%d n=%d: index %d covered %d times", threads, n, i, h)
-				}
-			}
-			if want := min(threads, n); calls != want {
-				t.Errorf("threads=%d n=%d: %d ranges, want %d", threads, n, calls, want)
 			}
 		}
 	}

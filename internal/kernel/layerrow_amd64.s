@@ -1,20 +1,24 @@
 #include "textflag.h"
 
-// func layerRowAVX(dst, x, w, b []float32, eps float32) (m, v, r float32)
+// func layerRowAVX(dst, x, y, s, w, b []float32, eps float32) (m, v, r float32)
 //
 // One row of layer normalisation in one call, with the bits of the calls
-// it stands for (see LayerNormRow): the row's sum in the lanes and order
-// of sumAVX, its mean; the deviations x - m stored in dst while their
-// squares are added in the lanes and order of dotAVX, the variance; the
-// reciprocal standard deviation in float64 as Go computes it; then dst
-// = ((x - m) r) w + b, or (x - m) r without a weight (w empty), each
-// operation rounded as NormAffine rounds it. The row holds at most one
-// block of the sums (sumBlock values). It needs AVX2 and serves both
-// vector levels.
-TEXT ·layerRowAVX(SB), NOSPLIT, $0-116
+// it stands for (see LayerNormRow and LayerNormSumRow): with y (not
+// empty) s = x + y, stored while it is summed, and the row is s from
+// there on; the row's sum in the lanes and order of sumAVX, its mean; the
+// squares of the deviations x - m added in the lanes and order of dotAVX,
+// the variance; the reciprocal standard deviation in float64 as Go
+// computes it; then dst = ((x - m) r) w + b, or (x - m) r without a
+// weight (w empty), each operation rounded as NormAffine rounds it. The
+// row holds at most one block of the sums (sumBlock values). It needs
+// AVX2 and serves both vector levels.
+TEXT ·layerRowAVX(SB), NOSPLIT, $0-164
 	MOVQ dst_base+0(FP), DI
 	MOVQ x_base+24(FP), SI
 	MOVQ x_len+32(FP), CX
+	MOVQ y_len+56(FP), DX
+	TESTQ DX, DX
+	JNE  rowsum
 
 	// The sum, as sumAVX.
 	MOVQ   SI, R8
@@ -61,6 +65,80 @@ sumtail:
 	ADDQ   $4, R8
 	DECQ   DX
 	JMP    sumtail
+
+rowsum:
+	// s = x + y, summed as sumAVX sums s; the passes below read s.
+	MOVQ   SI, R8
+	MOVQ   y_base+48(FP), R9
+	MOVQ   s_base+72(FP), SI
+	MOVQ   SI, R13
+	MOVQ   CX, DX
+	VXORPS Y0, Y0, Y0
+	VXORPS Y1, Y1, Y1
+	VXORPS Y2, Y2, Y2
+	VXORPS Y3, Y3, Y3
+
+rowsum32:
+	CMPQ    DX, $32
+	JB      rowsum8
+	VMOVUPS (R8), Y4
+	VMOVUPS 32(R8), Y7
+	VMOVUPS 64(R8), Y8
+	VMOVUPS 96(R8), Y9
+	VADDPS  (R9), Y4, Y4
+	VADDPS  32(R9), Y7, Y7
+	VADDPS  64(R9), Y8, Y8
+	VADDPS  96(R9), Y9, Y9
+	VMOVUPS Y4, (R13)
+	VMOVUPS Y7, 32(R13)
+	VMOVUPS Y8, 64(R13)
+	VMOVUPS Y9, 96(R13)
+	VADDPS  Y4, Y0, Y0
+	VADDPS  Y7, Y1, Y1
+	VADDPS  Y8, Y2, Y2
+	VADDPS  Y9, Y3, Y3
+	ADDQ    $128, R8
+	ADDQ    $128, R9
+	ADDQ    $128, R13
+	SUBQ    $32, DX
+	JMP     rowsum32
+
+rowsum8:
+	CMPQ    DX, $8
+	JB      rowsumlanes
+	VMOVUPS (R8), Y4
+	VADDPS  (R9), Y4, Y4
+	VMOVUPS Y4, (R13)
+	VADDPS  Y4, Y0, Y0
+	ADDQ    $32, R8
+	ADDQ    $32, R9
+	ADDQ    $32, R13
+	SUBQ    $8, DX
+	JMP     rowsum8
+
+rowsumlanes:
+	VADDPS       Y1, Y0, Y0
+	VADDPS       Y3, Y2, Y2
+	VADDPS       Y2, Y0, Y0
+	VEXTRACTF128 $1, Y0, X1
+	VADDPS       X1, X0, X0
+	VPERMILPS    $0xb1, X0, X1
+	VADDPS       X1, X0, X0
+	VMOVHLPS     X0, X0, X1
+	VADDSS       X1, X0, X0
+
+rowsumtail:
+	TESTQ  DX, DX
+	JEQ    mean
+	VMOVSS (R8), X4
+	VADDSS (R9), X4, X4
+	VMOVSS X4, (R13)
+	VADDSS X4, X0, X0
+	ADDQ   $4, R8
+	ADDQ   $4, R9
+	ADDQ   $4, R13
+	DECQ   DX
+	JMP    rowsumtail
 
 mean:
 	// X5 = float32(d), X6 = m, broadcast in Y6.
@@ -138,21 +216,21 @@ variance:
 	// X7 = v; X9 = r = float32(1 / sqrt(float64(v) + float64(eps))).
 	VDIVSS    X5, X0, X7
 	VCVTSS2SD X7, X8, X8
-	VMOVSS    eps+96(FP), X9
+	VMOVSS    eps+144(FP), X9
 	VCVTSS2SD X9, X9, X9
 	VADDSD    X9, X8, X8
 	VSQRTSD   X8, X8, X8
 	MOVSD     $(1.0), X9
 	VDIVSD    X8, X9, X9
 	VCVTSD2SS X9, X9, X9
-	VMOVSS    X6, m+104(FP)
-	VMOVSS    X7, v+108(FP)
-	VMOVSS    X9, r+112(FP)
+	VMOVSS    X6, m+152(FP)
+	VMOVSS    X7, v+156(FP)
+	VMOVSS    X9, r+160(FP)
 	VBROADCASTSS X9, Y9
 
-	MOVQ w_base+48(FP), R10
-	MOVQ w_len+56(FP), R11
-	MOVQ b_base+72(FP), R12
+	MOVQ w_base+96(FP), R10
+	MOVQ w_len+104(FP), R11
+	MOVQ b_base+120(FP), R12
 	XORQ AX, AX
 	TESTQ R11, R11
 	JEQ  scale8

@@ -18,7 +18,7 @@ var (
 	normApplyVec  func(dst, x []float32, m, s, b float32)
 	normGradVec   func(dst, g, x []float32, c *NormGradStep)
 	normAffineVec func(dst, x, w, b []float32, m, r float32)
-	layerRowVec   func(dst, x, w, b []float32, eps float32) (m, v, r float32)
+	layerRowVec   func(dst, x, y, s, w, b []float32, eps float32) (m, v, r float32)
 	layerGradVec  func(dst, g, x, w, pw, pb, gs []float32, m, r float32)
 )
 
@@ -77,17 +77,34 @@ func layerGradGo(dst, g, x, w, pw, pb, gs []float32, m, r float32) {
 // and b must hold len(dst) values; dst must lie apart from x (the
 // several calls above 256 values write it between reads).
 func LayerNormRow(dst, x, w, b []float32, eps float32) (m, v, r float32) {
+	return LayerNormSumRow(dst, x, nil, nil, w, b, eps)
+}
+
+// LayerNormSumRow is LayerNormRow of the row x + y (y nil: of x), the sum
+// of a residual connection, which it also stores in s (s unused without
+// y): it has the bits of Map2(Add, s, x, y) then LayerNormRow(dst, s, w,
+// b, eps), the sum normalised as it is formed, in one call over a row of
+// at most 256 values. With y, x, y and s must hold len(dst) values, and s
+// lie apart from x, y and dst.
+func LayerNormSumRow(dst, x, y, s, w, b []float32, eps float32) (m, v, r float32) {
 	x = x[:len(dst)]
+	if y != nil {
+		y, s = y[:len(dst)], s[:len(dst)]
+	}
 	if w != nil {
 		w, b = w[:len(dst)], b[:len(dst)]
 	}
 	if len(dst) > sumBlock || len(dst) == 0 {
-		return layerRowGo(dst, x, w, b, eps)
+		return layerRowGo(dst, x, y, s, w, b, eps)
 	}
-	return layerRowVec(dst, x, w, b, eps)
+	return layerRowVec(dst, x, y, s, w, b, eps)
 }
 
-func layerRowGo(dst, x, w, b []float32, eps float32) (m, v, r float32) {
+func layerRowGo(dst, x, y, s, w, b []float32, eps float32) (m, v, r float32) {
+	if y != nil {
+		Map2(Add, s, x, y)
+		x = s
+	}
 	d := float32(len(dst))
 	m = Sum(x) / d
 	addVS(dst, x, -m)

@@ -111,6 +111,20 @@ func Parallel(n int, f func(lo, hi int)) {
 	})
 }
 
+// ParallelParts is Parallel with 0..n-1 cut into up to chunksPerThread
+// ranges a thread, which the threads claim as they come free, as the
+// products' chunks are: a worker that starts late (woken from its sleep,
+// or its core taken by other work) then takes a share of what is left
+// rather than a fixed one, which the caller would otherwise run after
+// its own. It suits loops whose ranges cost nothing to start; f must be
+// safe to run concurrently on disjoint ranges.
+func ParallelParts(n int, f func(lo, hi int)) {
+	nt := min(parts(Threads()), n)
+	parallelFor(nt, func(t int) {
+		f(t*n/nt, (t+1)*n/nt)
+	})
+}
+
 // startWorkers makes sure up to want workers exist and returns how many do.
 func startWorkers(want int) int {
 	want = min(want, maxWorkers)

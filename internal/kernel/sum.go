@@ -116,6 +116,47 @@ func Carry(acc []float64, part []float32) {
 	carryVec(acc, part)
 }
 
+// RowSums returns, for k columns, the float64 sums over the rows
+// 0..rows-1 of the float32 terms that add(a, part) adds into part for
+// row a (a whole row a call): the rows added into float32 partial sums
+// carried into float64 with Carry every CarryRows rows and once at the
+// end. With split, each block of CarryRows rows (the last holding the
+// rest, maybe none) is summed into partial sums of its own, the blocks
+// claimed by the threads as they come free (ParallelParts), and the
+// blocks' sums carried in order: the same bits on any number of threads.
+// add must be safe to run concurrently on different rows and parts.
+func RowSums(rows, k int, split bool, add func(a int, part []float32)) []float64 {
+	acc := make([]float64, k)
+	if !split || Threads() == 1 {
+		part := getBuf(k)
+		clear(part)
+		for a := range rows {
+			add(a, part)
+			if (a+1)%CarryRows == 0 {
+				Carry(acc, part)
+			}
+		}
+		Carry(acc, part)
+		putBuf(part)
+		return acc
+	}
+	blocks := rows/CarryRows + 1
+	parts := getBuf(blocks * k)
+	clear(parts)
+	ParallelParts(blocks, func(b0, b1 int) {
+		for b := b0; b < b1; b++ {
+			for a := b * CarryRows; a < min((b+1)*CarryRows, rows); a++ {
+				add(a, parts[b*k:(b+1)*k])
+			}
+		}
+	})
+	for b := range blocks {
+		Carry(acc, parts[b*k:(b+1)*k])
+	}
+	putBuf(parts)
+	return acc
+}
+
 func carryGo(acc []float64, part []float32) {
 	acc = acc[:len(part)]
 	for i, v := range part {
