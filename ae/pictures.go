@@ -10,6 +10,7 @@ import (
 	"github.com/gibbsml/gibbs/data"
 	"github.com/gibbsml/gibbs/energy"
 	"github.com/gibbsml/gibbs/tensor"
+	"github.com/gibbsml/gibbs/train"
 	"github.com/gibbsml/gibbs/viz"
 )
 
@@ -21,7 +22,11 @@ func (r *run) drawPictures() error {
 		"reconstructions.png": r.reconstructions(),
 		"latent.png":          r.latentPlot(),
 	}
-	if img := r.lossPlot(); img != nil {
+	log, err := r.dir.Metrics()
+	if err != nil {
+		return err
+	}
+	if img := r.lossPlot(log); img != nil {
 		pics["loss.png"] = img
 	}
 	if r.sample != nil {
@@ -180,15 +185,15 @@ func (r *run) energyLandscape() image.Image {
 		BarLabel: r.energyName, Labels: viz.Labels{Title: r.epochTitle(r.energyName + ", training points in white"), XLabel: "y1", YLabel: "y2"}}.Render()
 }
 
-// lossPlot draws the per-epoch train (blue) and test (vermillion) losses,
-// on a log scale when they are positive, or returns nil before there are
-// two epochs.
-func (r *run) lossPlot() image.Image {
+// lossPlot draws the per-epoch train (blue) and test (vermillion) losses
+// of the run's metrics log, on a log scale when they are positive, or
+// returns nil before there are two epochs.
+func (r *run) lossPlot(log train.MetricsLog) image.Image {
 	var series []viz.Series
 	positive := true
 	for i, key := range []string{"train_loss", "test_loss"} {
-		steps, values, err := r.dir.Series(key)
-		if err != nil || len(values) < 2 {
+		steps, values := log.Series(key)
+		if len(values) < 2 {
 			return nil
 		}
 		for _, v := range values {

@@ -250,10 +250,12 @@ func (r *run) step(done int) (train.Metrics, error) {
 func (r *run) evaluate(done int, _ train.Metrics) error {
 	epoch := (done + r.perEpoch - 1) / r.perEpoch
 	rec := train.Metrics{"step": done, "epoch": epoch}
+	log, err := r.dir.Metrics()
+	if err != nil {
+		return err
+	}
 	for _, key := range append([]string{"loss"}, r.partNames...) {
-		if v, ok, err := r.epochMean(key, done); err != nil {
-			return err
-		} else if ok {
+		if v, ok := r.epochMean(log, key, done); ok {
 			rec["train_"+key] = v
 		}
 	}
@@ -268,14 +270,11 @@ func (r *run) evaluate(done int, _ train.Metrics) error {
 }
 
 // epochMean returns the mean of the step metric key over the epoch that
-// ends at step done, each step weighted by its batch size. It reads the
-// run's metrics, so that a resumed run counts the steps done before it
-// stopped.
-func (r *run) epochMean(key string, done int) (float64, bool, error) {
-	steps, values, err := r.dir.Series(key)
-	if err != nil {
-		return 0, false, err
-	}
+// ends at step done, each step weighted by its batch size. It takes the
+// steps from the run's metrics log, so that a resumed run counts the steps
+// done before it stopped.
+func (r *run) epochMean(log train.MetricsLog, key string, done int) (float64, bool) {
+	steps, values := log.Series(key)
 	first := done - (done-1)%r.perEpoch // first step of the epoch, counting from 1
 	n := r.train.X.Size(0)
 	var sum, weight float64
@@ -289,9 +288,9 @@ func (r *run) epochMean(key string, done int) (float64, bool, error) {
 		weight += w
 	}
 	if weight == 0 {
-		return 0, false, nil
+		return 0, false
 	}
-	return sum / weight, true, nil
+	return sum / weight, true
 }
 
 // overTest returns the means over the test set of the values f returns

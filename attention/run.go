@@ -193,16 +193,14 @@ func (r *run) writeSample(res *Result) error {
 // drawAccuracy writes accuracy.png: the held-out accuracies of every
 // evaluation so far.
 func (r *run) drawAccuracy() error {
-	steps, tok, err := r.dir.Series("token_accuracy")
+	log, err := r.dir.Metrics()
 	if err != nil {
 		return err
 	}
+	steps, tok := log.Series("token_accuracy")
 	series := []viz.Series{{X: steps, Y: tok, Name: "per token"}}
 	if r.cfg.Task != "text" {
-		_, seq, err := r.dir.Series("sequence_accuracy")
-		if err != nil {
-			return err
-		}
+		_, seq := log.Series("sequence_accuracy")
 		series = append(series, viz.Series{X: steps, Y: seq, Name: "per sequence"})
 	}
 	plot := viz.LinePlot{Series: series, LineWidth: 2,

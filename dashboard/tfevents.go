@@ -37,11 +37,11 @@ func FollowTFEvents(ctx context.Context, dir string, poll time.Duration) error {
 	if err := w.start(); err != nil {
 		return err
 	}
-	metrics := tail{path: filepath.Join(dir, train.MetricsFile)}
+	metrics := train.NewMetricsTail(dir, 0)
 	ticker := time.NewTicker(poll)
 	defer ticker.Stop()
 	for done := false; ; {
-		lines, reset, err := metrics.read()
+		lines, reset, err := metrics.Read()
 		if err != nil {
 			return err
 		}
@@ -51,10 +51,8 @@ func FollowTFEvents(ctx context.Context, dir string, poll time.Duration) error {
 			}
 		}
 		for _, l := range lines {
-			if m, step, ok := train.ParseMetricsLine(l); ok {
-				if err := w.scalars(int64(step), m); err != nil {
-					return err
-				}
+			if err := w.scalars(int64(l.Step), l.Metrics); err != nil {
+				return err
 			}
 		}
 		if done && len(lines) == 0 {

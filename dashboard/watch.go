@@ -60,18 +60,22 @@ type (
 	}
 )
 
+// maxRead bounds what one poll takes of a run's metrics, so that a long
+// metrics file reaches a page in several events, not one huge one.
+const maxRead = 4 << 20
+
 // runWatch is what one stream has sent of one run folder.
 type runWatch struct {
 	run      int
 	dir      string
-	metrics  tail
+	metrics  *train.MetricsTail
 	config   fs.FileInfo // of the config.json last sent
 	pictures []picture   // last sent
 	problem  string      // last sent
 }
 
 func newRunWatch(run int, dir string) *runWatch {
-	return &runWatch{run: run, dir: dir, metrics: tail{path: filepath.Join(dir, train.MetricsFile)}}
+	return &runWatch{run: run, dir: dir, metrics: train.NewMetricsTail(dir, maxRead)}
 }
 
 // poll returns the events that bring a page up to date with the folder.
@@ -82,13 +86,11 @@ func (w *runWatch) poll() []event {
 	if e, ok := w.pollConfig(); ok {
 		events = append(events, e)
 	}
-	lines, reset, err := w.metrics.read()
+	lines, reset, err := w.metrics.Read()
 	if len(lines) > 0 || reset {
 		e := metricsEvent{Run: w.run, Reset: reset, Lines: []train.Metrics{}}
 		for _, l := range lines {
-			if m, _, ok := train.ParseMetricsLine(l); ok {
-				e.Lines = append(e.Lines, m)
-			}
+			e.Lines = append(e.Lines, l.Metrics)
 		}
 		events = append(events, event{"metrics", e})
 	}

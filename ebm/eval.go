@@ -103,7 +103,8 @@ func (r *run) drawPictures(done int, samples *tensor.Tensor, source string, true
 	if err := viz.SavePNG(r.dir.File("samples.png"), plot.Render()); err != nil {
 		return err
 	}
-	steps, losses, err := r.dir.Series("loss")
+	log, err := r.dir.Metrics()
+	steps, losses := log.Series("loss")
 	if err != nil || len(losses) < 2 {
 		return err
 	}
@@ -122,10 +123,7 @@ func (r *run) drawPictures(done int, samples *tensor.Tensor, source string, true
 		},
 		Labels: viz.Labels{Title: fmt.Sprintf("training loss: %s, %s", r.cfg.Data, r.cfg.Objective()), XLabel: "step", YLabel: "loss"},
 	}
-	evalSteps, nll, err := r.dir.Series("test_nll")
-	if err != nil {
-		return err
-	}
+	evalSteps, nll := log.Series("test_nll")
 	progress := viz.LinePlot{
 		Series: []viz.Series{{X: evalSteps, Y: nll, Color: viz.Palette(2), Name: "test NLL, density normalised on a grid"}},
 		Labels: viz.Labels{Title: "test NLL (lower is better)", XLabel: "step", YLabel: "nats per point"},

@@ -132,7 +132,8 @@ func TrainClassifier(ctx context.Context, dir *train.Dir, cfg ClassifierConfig, 
 	if err != nil {
 		return nil, err
 	}
-	_, acc, err := dir.Series("test_accuracy")
+	log, err := dir.Metrics()
+	_, acc := log.Series("test_accuracy")
 	if err != nil || len(acc) == 0 {
 		return nil, fmt.Errorf("gan: the classifier in %s has no test accuracy in its metrics (%v)", dir.Path, err)
 	}

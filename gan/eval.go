@@ -18,9 +18,10 @@ func (r *run) start(done int) {
 	if done == 0 || r.modes == nil {
 		return
 	}
-	steps, covered, err := r.dir.Series("modes_covered")
-	_, hq, _ := r.dir.Series("high_quality")
-	_, kl, _ := r.dir.Series("mode_kl")
+	log, err := r.dir.Metrics()
+	steps, covered := log.Series("modes_covered")
+	_, hq := log.Series("high_quality")
+	_, kl := log.Series("mode_kl")
 	if err != nil || len(steps) == 0 {
 		return
 	}
@@ -101,16 +102,16 @@ func (r *run) drawPictures(done int, samples *tensor.Tensor) error {
 		shown := r.real.Narrow(0, 0, min(1000, r.real.Size(0)))
 		pics["samples.png"] = r.gan.landscape(shown, samples.Narrow(0, 0, 1000), title)
 	}
+	log, err := r.dir.Metrics()
+	if err != nil {
+		return err
+	}
 	if r.modes != nil {
-		if img, err := r.modesPlot(); err != nil {
-			return err
-		} else if img != nil {
+		if img := r.modesPlot(log); img != nil {
 			pics["modes.png"] = img
 		}
 	}
-	if img, err := r.lossPlot(); err != nil {
-		return err
-	} else if img != nil {
+	if img := r.lossPlot(log); img != nil {
 		pics["loss.png"] = img
 	}
 	for name, img := range pics {
@@ -192,16 +193,13 @@ func (g *GAN) box(pts *tensor.Tensor) viz.Box {
 }
 
 // modesPlot draws the modes covered and the share of high-quality samples
-// over the run's evaluations.
-func (r *run) modesPlot() (image.Image, error) {
-	steps, covered, err := r.dir.Series("modes_covered")
-	if err != nil || len(steps) < 1 {
-		return nil, err
+// over the run's evaluations in its metrics log; nil before the first.
+func (r *run) modesPlot(log train.MetricsLog) image.Image {
+	steps, covered := log.Series("modes_covered")
+	if len(steps) < 1 {
+		return nil
 	}
-	hqSteps, hq, err := r.dir.Series("high_quality")
-	if err != nil {
-		return nil, err
-	}
+	hqSteps, hq := log.Series("high_quality")
 	n := float64(len(r.modes))
 	top := viz.LinePlot{
 		Series: []viz.Series{{X: steps, Y: covered, Color: viz.Palette(0), Name: "modes covered"},
@@ -218,19 +216,17 @@ func (r *run) modesPlot() (image.Image, error) {
 		Labels: viz.Labels{Title: "High-quality samples", XLabel: "step", YLabel: "percent"},
 		Height: 180,
 	}
-	return viz.Tile([]image.Image{top.Render(), bottom.Render()}, 1), nil
+	return viz.Tile([]image.Image{top.Render(), bottom.Render()}, 1)
 }
 
-// lossPlot draws the discriminator's and generator's losses, smoothed.
-func (r *run) lossPlot() (image.Image, error) {
+// lossPlot draws the discriminator's and generator's losses of the run's
+// metrics log, smoothed; nil before there are two steps.
+func (r *run) lossPlot(log train.MetricsLog) image.Image {
 	var series []viz.Series
 	for i, key := range []string{"d_loss", "g_loss"} {
-		steps, v, err := r.dir.Series(key)
-		if err != nil {
-			return nil, err
-		}
+		steps, v := log.Series(key)
 		if len(v) < 2 {
-			return nil, nil
+			return nil
 		}
 		smooth := make([]float64, len(v))
 		for j, x := range v {
@@ -241,5 +237,5 @@ func (r *run) lossPlot() (image.Image, error) {
 		}
 		series = append(series, viz.Series{X: steps, Y: smooth, Color: viz.Palette(i), Name: map[string]string{"d_loss": "discriminator", "g_loss": "generator"}[key]})
 	}
-	return viz.LinePlot{Series: series, Labels: viz.Labels{Title: fmt.Sprintf("Losses (moving average, weight 0.98): %s, %s", r.cfg.Data, r.cfg.describe()), XLabel: "step", YLabel: "loss"}}.Render(), nil
+	return viz.LinePlot{Series: series, Labels: viz.Labels{Title: fmt.Sprintf("Losses (moving average, weight 0.98): %s, %s", r.cfg.Data, r.cfg.describe()), XLabel: "step", YLabel: "loss"}}.Render()
 }

@@ -92,7 +92,8 @@ func TestPacGANProtocolCollapse(t *testing.T) {
 	if _, err := Train(context.Background(), dir, cfg, Options{Train: set, Output: train.Output{Log: &log}}); err != nil {
 		t.Fatal(err)
 	}
-	steps, covered, err := dir.Series("modes_covered")
+	metrics, err := dir.Metrics()
+	steps, covered := metrics.Series("modes_covered")
 	if err != nil || len(covered) != cfg.Steps/cfg.EvalEvery {
 		t.Fatalf("modes_covered at %d evaluations (%v), want %d", len(covered), err, cfg.Steps/cfg.EvalEvery)
 	}

@@ -8,6 +8,7 @@ import (
 
 	"github.com/gibbsml/gibbs/data"
 	"github.com/gibbsml/gibbs/tensor"
+	"github.com/gibbsml/gibbs/train"
 	"github.com/gibbsml/gibbs/viz"
 )
 
@@ -21,7 +22,11 @@ var stripSteps = []int{0, 1, 2, 5, 10, 20, 50, 100, 200, 500, 1000}
 // drawPictures writes pl.png always, and for images filters.png,
 // samples.png and chain.png.
 func (r *run) drawPictures(epoch int) error {
-	pics := map[string]image.Image{"pl.png": r.plPlot()}
+	log, err := r.dir.Metrics()
+	if err != nil {
+		return err
+	}
+	pics := map[string]image.Image{"pl.png": r.plPlot(log)}
 	if data.IsImage(r.cfg.Shape) {
 		suffix := fmt.Sprintf(", %s, epoch %d", r.label(), epoch)
 		pics["filters.png"] = filterGrid(r.model, r.cfg.Shape, "Filters"+suffix)
@@ -117,13 +122,13 @@ const plSmoothing = 50
 
 // plPlot draws the negative pseudo-likelihood of the batches (a running
 // mean) and of the training and test samples at the end of each epoch, on
-// a log scale.
-func (r *run) plPlot() image.Image {
+// a log scale, from the run's metrics log.
+func (r *run) plPlot(log train.MetricsLog) image.Image {
 	var series []viz.Series
 	for i, s := range []struct{ key, name string }{{"pl", fmt.Sprintf("batches, running mean of %d steps", plSmoothing)},
 		{"train_pl", "training set (each epoch)"}, {"test_pl", "test set (each epoch)"}} {
-		steps, values, err := r.dir.Series(s.key)
-		if err != nil || len(values) == 0 {
+		steps, values := log.Series(s.key)
+		if len(values) == 0 {
 			continue
 		}
 		if s.key == "pl" {

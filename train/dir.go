@@ -8,6 +8,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"sync"
 
 	"github.com/gibbsml/gibbs/internal/atomicfile"
 )
@@ -25,6 +26,12 @@ const (
 type Dir struct {
 	Path string
 	lock *os.File
+	// metrics holds what Metrics has read of metrics.jsonl.
+	metrics struct {
+		sync.Mutex
+		tail  *MetricsTail
+		lines MetricsLog
+	}
 }
 
 // OpenDir creates the folder at path if it is missing and takes its lock.
@@ -66,6 +73,7 @@ func (d *Dir) HasCheckpoint() bool {
 // Reset removes the checkpoint and the metrics, so that a new run starts
 // in the folder; the pictures stay until the new run replaces them.
 func (d *Dir) Reset() error {
+	defer d.forgetMetrics()
 	for _, name := range []string{CheckpointFile, MetricsFile} {
 		if err := os.Remove(d.File(name)); err != nil && !errors.Is(err, fs.ErrNotExist) {
 			return fmt.Errorf("resetting run folder: %w", err)
@@ -100,73 +108,55 @@ func (d *Dir) AppendMetrics(v any) error {
 	return f.Close()
 }
 
-// metricLine is one well-formed line of metrics.jsonl that has a step.
-type metricLine struct {
-	raw    []byte
-	step   float64
-	fields Metrics
-}
-
-// metricLines parses metrics.jsonl, skipping lines that are not JSON
-// objects with a step (a line torn by a kill); a missing file has none.
-func (d *Dir) metricLines() ([]metricLine, error) {
-	b, err := os.ReadFile(d.File(MetricsFile))
-	if errors.Is(err, fs.ErrNotExist) {
-		return nil, nil
-	}
-	if err != nil {
-		return nil, fmt.Errorf("reading metrics: %w", err)
-	}
-	var lines []metricLine
-	for _, raw := range bytes.Split(b, []byte{'\n'}) {
-		if fields, step, ok := ParseMetricsLine(raw); ok {
-			lines = append(lines, metricLine{raw: raw, step: step, fields: fields})
-		}
-	}
-	return lines, nil
-}
-
-// ParseMetricsLine decodes one line of metrics.jsonl (without its
-// newline). ok is false for a line that is not a JSON object with a
-// numeric step, such as a line torn by a kill.
-func ParseMetricsLine(line []byte) (m Metrics, step float64, ok bool) {
-	if json.Unmarshal(line, &m) != nil {
-		return nil, 0, false
-	}
-	step, ok = m["step"].(float64)
-	return m, step, ok
-}
-
 // TrimMetrics drops the metrics lines of steps after step (written after
 // the checkpoint a resumed run starts from) and any torn last line.
 func (d *Dir) TrimMetrics(step int) error {
 	if _, err := os.Stat(d.File(MetricsFile)); errors.Is(err, fs.ErrNotExist) {
 		return nil
 	}
-	lines, err := d.metricLines()
+	lines, _, err := NewMetricsTail(d.Path, 0).Read()
 	if err != nil {
 		return err
 	}
 	var keep bytes.Buffer
 	for _, l := range lines {
-		if l.step <= float64(step) {
+		if l.Step <= float64(step) {
 			keep.Write(l.raw)
 			keep.WriteByte('\n')
 		}
 	}
+	defer d.forgetMetrics()
 	return atomicfile.WriteBytes(d.File(MetricsFile), keep.Bytes())
 }
 
-// Series reads the metrics lines that carry key and returns their steps
-// and values, in file order.
-func (d *Dir) Series(key string) (steps, values []float64, err error) {
-	lines, err := d.metricLines()
-	for _, l := range lines {
-		if v, ok := l.fields[key].(float64); ok {
-			steps, values = append(steps, l.step), append(values, v)
-		}
+// Metrics returns the well-formed lines of metrics.jsonl so far (see
+// MetricsTail.Read), reading and parsing only those appended since the
+// last call: the Dir keeps the lines it has read, and starts over when the
+// file is replaced, shortened or removed, by Reset and TrimMetrics too.
+// The lines are shared between calls and must not be modified. Metrics
+// may be called from several goroutines, while AppendMetrics writes.
+func (d *Dir) Metrics() (MetricsLog, error) {
+	m := &d.metrics
+	m.Lock()
+	defer m.Unlock()
+	if m.tail == nil {
+		m.tail = NewMetricsTail(d.Path, 0)
 	}
-	return steps, values, err
+	lines, reset, err := m.tail.Read()
+	if reset {
+		m.lines = nil
+	}
+	m.lines = append(m.lines, lines...)
+	return m.lines[:len(m.lines):len(m.lines)], err
+}
+
+// forgetMetrics drops the lines Metrics has read, so that the next call
+// reads the file from its beginning. Reset and TrimMetrics call it: a
+// file removed and then written anew may have the old file's identity.
+func (d *Dir) forgetMetrics() {
+	d.metrics.Lock()
+	d.metrics.tail, d.metrics.lines = nil, nil
+	d.metrics.Unlock()
 }
 
 // ErrLocked is returned by OpenDir when another process, or another Dir

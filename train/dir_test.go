@@ -71,7 +71,8 @@ func TestHeaderAndMetrics(t *testing.T) {
 	d.AppendMetrics(map[string]any{"step": 4, "loss": 0.5})
 	d.AppendMetrics(map[string]any{"step": 5, "nll": 2})
 	d.AppendMetrics(map[string]any{"step": 6, "loss": 0.25})
-	steps, losses, err := d.Series("loss")
+	log, err := d.Metrics()
+	steps, losses := log.Series("loss")
 	if err != nil || len(steps) != 2 || steps[1] != 6 || losses[0] != 0.5 || losses[1] != 0.25 {
 		t.Errorf("Series: %v %v %v", steps, losses, err)
 	}

@@ -121,18 +121,15 @@ func (r *run) drawPictures(done int, ev evaluation) error {
 		pics["classes.png"] = m.grid(ev.classes, perClassShown,
 			fmt.Sprintf("Samples of E(x, y) = -f(x)[y], one class a row from 0 (%d steps from noise; %s)", c.SampleSteps, what))
 	}
-	curves, err := r.energyCurves()
+	log, err := r.dir.Metrics()
 	if err != nil {
 		return err
 	}
-	if curves != nil {
+	if curves := r.energyCurves(log); curves != nil {
 		pics["energy.png"] = curves
 	}
 	if r.kind == KindJEM {
-		steps, acc, err := r.dir.Series("test_accuracy")
-		if err != nil {
-			return err
-		}
+		steps, acc := log.Series("test_accuracy")
 		pics["accuracy.png"] = viz.LinePlot{Series: []viz.Series{{X: steps, Y: acc, Name: "test accuracy"}},
 			Labels: viz.Labels{Title: fmt.Sprintf("JEM on %s: test accuracy of argmax_y f(x)[y]", c.Data), XLabel: "step", YLabel: "accuracy"}}.Render()
 	}
@@ -146,17 +143,15 @@ func (r *run) drawPictures(done int, ev evaluation) error {
 
 // energyCurves draws the mean energies of the data and the negatives of
 // each step (moving averages) and, at the evaluations, those of test
-// images and of the chains from noise; nil before there are two steps.
-func (r *run) energyCurves() (image.Image, error) {
+// images and of the chains from noise, from the run's metrics log; nil
+// before there are two steps.
+func (r *run) energyCurves(log train.MetricsLog) image.Image {
 	var series []viz.Series
 	for i, s := range []struct{ key, name string }{
 		{"e_pos", "training images (moving average)"}, {"e_neg", "replay-buffer negatives (moving average)"},
 		{"e_test", "test images"}, {"e_fresh", fmt.Sprintf("chains of %d steps from noise", r.cfg.SampleSteps)},
 	} {
-		steps, v, err := r.dir.Series(s.key)
-		if err != nil {
-			return nil, err
-		}
+		steps, v := log.Series(s.key)
 		if len(v) < 2 {
 			continue
 		}
@@ -166,10 +161,10 @@ func (r *run) energyCurves() (image.Image, error) {
 		series = append(series, viz.Series{X: steps, Y: v, Color: viz.Palette(i), Name: s.name})
 	}
 	if len(series) == 0 {
-		return nil, nil
+		return nil
 	}
 	return viz.LinePlot{Series: series, Labels: viz.Labels{Title: fmt.Sprintf("Energies E(x) of data and samples: %s %s", r.cfg.Data, r.kind),
-		XLabel: "step", YLabel: "mean energy (lower: more probable)"}}.Render(), nil
+		XLabel: "step", YLabel: "mean energy (lower: more probable)"}}.Render()
 }
 
 // smooth returns the exponential moving average of v with weight w on

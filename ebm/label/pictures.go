@@ -11,6 +11,7 @@ import (
 	"github.com/gibbsml/gibbs/data"
 	"github.com/gibbsml/gibbs/energy"
 	"github.com/gibbsml/gibbs/tensor"
+	"github.com/gibbsml/gibbs/train"
 	"github.com/gibbsml/gibbs/viz"
 )
 
@@ -41,9 +42,13 @@ func (r *run) drawPictures() error {
 		labels[i] = r.test.Labels[j]
 	}
 	title := fmt.Sprintf("Energies of all answers for %d test samples (the first, then the first the model gets wrong), %s, epoch %d", len(idx), r.cfg, r.epoch)
+	log, err := r.dir.Metrics()
+	if err != nil {
+		return err
+	}
 	pics := map[string]image.Image{
 		"energies.png": EnergyBars(r.model, r.cfg.Data, r.cfg.Shape, r.test.X.IndexSelect(0, idx), labels, title),
-		"curves.png":   r.curves(),
+		"curves.png":   r.curves(log),
 	}
 	for name, img := range pics {
 		if err := viz.SavePNG(r.dir.File(name), img); err != nil {
@@ -133,10 +138,10 @@ func EnergyBars(m *Model, dataName string, shape []int, x *tensor.Tensor, labels
 }
 
 // curves draws the train and test loss, the test accuracy and the mean
-// energy margin per epoch, side by side.
-func (r *run) curves() image.Image {
+// energy margin per epoch of the run's metrics log, side by side.
+func (r *run) curves(log train.MetricsLog) image.Image {
 	perEpoch := func(key string) viz.Series {
-		steps, values, _ := r.dir.Series(key)
+		steps, values := log.Series(key)
 		epochs := make([]float64, len(steps))
 		for i, s := range steps {
 			epochs[i] = s / float64(r.perEpoch)

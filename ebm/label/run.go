@@ -146,10 +146,11 @@ func (r *run) step(done int) (train.Metrics, error) {
 func (r *run) evaluate(done int, _ train.Metrics) error {
 	epoch := (done + r.perEpoch - 1) / r.perEpoch
 	rec := train.Metrics{"step": done, "epoch": epoch}
-	steps, losses, err := r.dir.Series("loss")
+	log, err := r.dir.Metrics()
 	if err != nil {
 		return err
 	}
+	steps, losses := log.Series("loss")
 	first := (epoch-1)*r.perEpoch + 1 // the epoch's first step, counting from 1
 	var sum float64
 	var n int
