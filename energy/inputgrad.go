@@ -2,7 +2,6 @@ package energy
 
 import (
 	"sync"
-	"sync/atomic"
 
 	"github.com/gibbsml/gibbs/internal/kernel"
 	"github.com/gibbsml/gibbs/nn"
@@ -90,8 +89,8 @@ func (ig *inputGrad) beside(x, y *tensor.Tensor, side func()) (g, e *tensor.Tens
 		}
 	}
 	// The tasks (side first, then the parts) run side by side on the
-	// kernel's threads, each thread taking the next task as it is done
-	// with one, so that a thread that drew side's serial work runs fewer
+	// kernel's threads, each thread taking the next task (or run of tasks,
+	// kernel.ParallelParts) as it is done with one, so that a thread that drew side's serial work runs fewer
 	// parts; the products of a part run on its thread, the others being
 	// busy with tasks of their own (one that is done helps).
 	tasks := parts
@@ -101,9 +100,8 @@ func (ig *inputGrad) beside(x, y *tensor.Tensor, side func()) (g, e *tensor.Tens
 	var (
 		mu     sync.Mutex
 		failed any
-		next   atomic.Int64
 	)
-	kernel.Parallel(min(kernel.Threads(), tasks), func(int, int) {
+	kernel.ParallelParts(tasks, func(t0, t1 int) {
 		defer func() {
 			if r := recover(); r != nil {
 				mu.Lock()
@@ -111,7 +109,7 @@ func (ig *inputGrad) beside(x, y *tensor.Tensor, side func()) (g, e *tensor.Tens
 				mu.Unlock()
 			}
 		}()
-		for t := int(next.Add(1) - 1); t < tasks; t = int(next.Add(1) - 1) {
+		for t := t0; t < t1; t++ {
 			switch {
 			case side == nil:
 				one(t)

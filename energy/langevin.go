@@ -75,8 +75,8 @@ func (l Langevin) run(grads *inputGrad, x, y0 *tensor.Tensor, rng *tensor.RNG) *
 
 // move takes one step of the chains y for the gradient g and the standard
 // normal noise n: y + (-StepSize*clip(g) + Noise*n), kept in [Lo, Hi],
-// each operation rounded as written, in one pass (kernel.StepClamp). It
-// overwrites g when it clips.
+// each operation rounded as written, in one pass (kernel.StepClamp) after
+// the clip's own pass over g, which it overwrites, when ClipGrad is set.
 func (l Langevin) move(y, g, n []float32) {
 	g = g[:len(y)]
 	if c := l.ClipGrad; c > 0 {

@@ -175,17 +175,16 @@ func affineAct(x, w, b *tensor.Tensor, act *Func, sa storeAct) *tensor.Tensor {
 // of the activation sa, whose output y received the gradient gy, and
 // returns its sum over the rows, the bias gradient, with the bits of
 // g.Sum(0): each row is added into the sum as it is written, while it is
-// in cache, the blocks of rows claimed by the threads (blockSums).
+// in cache, the blocks of rows claimed by the threads (kernel.RowSums).
 func actGradSum(g, gy, y *tensor.Tensor, sa storeAct) *tensor.Tensor {
-	// Rows of one-value groups: the column sums of the norm loops.
-	n := g.Size(1)
-	l := normLayout{outer: g.Size(0), groups: n, inner: 1}
+	rows, n := g.Size(0), g.Size(1)
 	gd, gyd, yd := g.Values(), gy.Values(), y.Values()
 	sum := tensor.Empty(n)
 	sd := sum.Values()
-	acc := l.blockSums(n, func(a int, part []float32) {
-		r := l.row(gd, a, 0, n)
-		sa.grad(r, l.row(gyd, a, 0, n), l.row(yd, a, 0, n))
+	acc := make([]float64, n)
+	kernel.RowSums(acc, rows, rows*n >= normParallelMin, func(a int, part []float32) {
+		r := gd[a*n : (a+1)*n]
+		sa.grad(r, gyd[a*n:(a+1)*n], yd[a*n:(a+1)*n])
 		kernel.AddTo(part, r)
 	})
 	for j, v := range acc {

@@ -50,16 +50,19 @@ func layerForward(y, x []float32, terms [][]float32, w, b, mean, variance, rs []
 func layerBackward(gx, gw, gb, g, x, mean, rs, w []float32, l normLayout) {
 	d := l.inner
 	blocks := (l.groups + kernel.CarryRows - 1) / kernel.CarryRows
-	var pw, pb []float32 // each block's partial sums, d values a block
+	// Each block's partial sums, d values a block, and the scratch of a
+	// range of blocks (the slot of its first block).
+	var pw, pb, scratch []float32
 	if w != nil {
-		parts := tensor.Zeros(2, blocks*d)
+		parts := tensor.Zeros(3, blocks*d)
 		defer parts.Recycle()
-		pw, pb = parts.Values()[:blocks*d], parts.Values()[blocks*d:]
+		v := parts.Values()
+		pw, pb, scratch = v[:blocks*d], v[blocks*d:2*blocks*d], v[2*blocks*d:]
 	}
 	l.claim(blocks, func(k0, k1 int) {
 		var gs []float32
 		if w != nil {
-			gs = make([]float32, d)
+			gs = scratch[k0*d : (k0+1)*d]
 		}
 		for c := k0 * kernel.CarryRows; c < min(k1*kernel.CarryRows, l.groups); c++ {
 			var sw, sb []float32

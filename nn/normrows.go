@@ -30,22 +30,17 @@ func (l normLayout) row(x []float32, a, j0, j1 int) []float32 {
 // partial sums of kernel.CarryRows rows carried into float64, on the
 // calling thread (kernel.RowSums).
 func (l normLayout) colSums(k int, add func(a int, part []float32)) []float64 {
-	return kernel.RowSums(l.outer, k, false, add)
+	acc := make([]float64, k)
+	kernel.RowSums(acc, l.outer, false, add)
+	return acc
 }
 
 // colSums2 is colSums of two sums at once, add(a, p, q) adding row a's
 // terms into p and q, in one pass over the rows: one sum of 2k columns.
 func (l normLayout) colSums2(k int, add func(a int, p, q []float32)) (p, q []float64) {
-	s := kernel.RowSums(l.outer, 2*k, false, func(a int, part []float32) { add(a, part[:k], part[k:]) })
+	s := make([]float64, 2*k)
+	kernel.RowSums(s, l.outer, false, func(a int, part []float32) { add(a, part[:k], part[k:]) })
 	return s[:k], s[k:]
-}
-
-// blockSums is colSums with whole rows of k columns, their blocks of
-// kernel.CarryRows rows shared out among the threads when the tensor is
-// large (kernel.RowSums): the same bits, with a call of add a row rather
-// than one a row and thread.
-func (l normLayout) blockSums(k int, add func(a int, part []float32)) []float64 {
-	return kernel.RowSums(l.outer, k, !l.small(), add)
 }
 
 // groupSum returns the sum of the inner columns of acc, which starts at

@@ -101,7 +101,10 @@ const sumParallelMin = 1 << 15
 // and carried in order, so the bits do not depend on the threads.
 func sumRows(dst, src []float32) {
 	n := len(dst)
-	acc := kernel.RowSums(len(src)/n, n, len(src) >= sumParallelMin && n >= 32, func(r int, part []float32) {
+	s := sumScratchFor(n)
+	defer sumScratches.Put(s)
+	acc := s.acc[:n]
+	kernel.RowSums(acc, len(src)/n, len(src) >= sumParallelMin, func(r int, part []float32) {
 		kernel.AddTo(part, src[r*n:(r+1)*n])
 	})
 	for j, v := range acc {

@@ -42,6 +42,7 @@ func OpenDir(path string) (*Dir, error) {
 		return nil, fmt.Errorf("creating run folder: %w", err)
 	}
 	d := &Dir{Path: path}
+	d.metrics.tail = NewMetricsTail(path, 0)
 	lock, err := lockFile(d.File(LockFile))
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
@@ -70,14 +71,17 @@ func (d *Dir) HasCheckpoint() bool {
 	return err == nil
 }
 
-// Reset removes the checkpoint and the metrics, so that a new run starts
-// in the folder; the pictures stay until the new run replaces them.
+// Reset removes the checkpoint and empties the metrics, so that a new run
+// starts in the folder; the pictures stay until the new run replaces them.
+// The empty metrics file is a new file, never the old one's identity, so
+// that every MetricsTail (a dashboard's in another process too) starts
+// over.
 func (d *Dir) Reset() error {
-	defer d.forgetMetrics()
-	for _, name := range []string{CheckpointFile, MetricsFile} {
-		if err := os.Remove(d.File(name)); err != nil && !errors.Is(err, fs.ErrNotExist) {
-			return fmt.Errorf("resetting run folder: %w", err)
-		}
+	if err := os.Remove(d.File(CheckpointFile)); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return fmt.Errorf("resetting run folder: %w", err)
+	}
+	if err := atomicfile.WriteBytes(d.File(MetricsFile), nil); err != nil {
+		return fmt.Errorf("resetting run folder: %w", err)
 	}
 	return nil
 }
@@ -125,38 +129,29 @@ func (d *Dir) TrimMetrics(step int) error {
 			keep.WriteByte('\n')
 		}
 	}
-	defer d.forgetMetrics()
 	return atomicfile.WriteBytes(d.File(MetricsFile), keep.Bytes())
 }
 
 // Metrics returns the well-formed lines of metrics.jsonl so far (see
 // MetricsTail.Read), reading and parsing only those appended since the
 // last call: the Dir keeps the lines it has read, and starts over when the
-// file is replaced, shortened or removed, by Reset and TrimMetrics too.
+// file is replaced, shortened or removed (Reset and TrimMetrics replace
+// it).
 // The lines are shared between calls and must not be modified. Metrics
 // may be called from several goroutines, while AppendMetrics writes.
 func (d *Dir) Metrics() (MetricsLog, error) {
 	m := &d.metrics
 	m.Lock()
 	defer m.Unlock()
-	if m.tail == nil {
-		m.tail = NewMetricsTail(d.Path, 0)
-	}
 	lines, reset, err := m.tail.Read()
 	if reset {
 		m.lines = nil
 	}
+	for i := range lines {
+		lines[i].raw = nil // TrimMetrics reads the file anew
+	}
 	m.lines = append(m.lines, lines...)
 	return m.lines[:len(m.lines):len(m.lines)], err
-}
-
-// forgetMetrics drops the lines Metrics has read, so that the next call
-// reads the file from its beginning. Reset and TrimMetrics call it: a
-// file removed and then written anew may have the old file's identity.
-func (d *Dir) forgetMetrics() {
-	d.metrics.Lock()
-	d.metrics.tail, d.metrics.lines = nil, nil
-	d.metrics.Unlock()
 }
 
 // ErrLocked is returned by OpenDir when another process, or another Dir

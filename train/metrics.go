@@ -88,13 +88,14 @@ func (t *MetricsTail) Read() (lines []MetricsLine, reset bool, err error) {
 	if n <= 0 {
 		return nil, reset, nil
 	}
-	b := make([]byte, n)
-	got, err := f.ReadAt(b, t.off)
+	b := make([]byte, int64(len(t.partial))+n)
+	copy(b, t.partial)
+	got, err := f.ReadAt(b[len(t.partial):], t.off)
 	if err != nil && !errors.Is(err, io.EOF) {
 		return nil, reset, fmt.Errorf("reading metrics %s: %w", t.path, err)
 	}
 	t.off += int64(got)
-	b = append(t.partial, b[:got]...)
+	b = b[:len(t.partial)+got]
 	end := bytes.LastIndexByte(b, '\n')
 	if end < 0 {
 		t.partial = b

@@ -131,11 +131,19 @@ func (cv Conv) forwardOut(y, scratch []float32, b0, b1 int) forwardChunk {
 	_, _, l, _ := cv.dims()
 	m, nc := cv.O*l, (b1-b0)*l
 	f := forwardChunk{out: y[b0*m:], step: m, ldo: l, b0: b0, b1: b1, nc: nc,
-		perImage: b1-b0 == 1 || l >= convImageCols || cv.direct9()}
+		perImage: cv.inPlace(b1 - b0)}
 	if !f.perImage {
 		f.out, f.step, f.ldo = scratch[:cv.O*nc], l, nc
 	}
 	return f
+}
+
+// inPlace reports whether the forward product of a chunk of the given
+// number of images writes the maps in place, image by image, rather than
+// into scratch that finish copies out.
+func (cv Conv) inPlace(images int) bool {
+	_, _, l, _ := cv.dims()
+	return images == 1 || l >= convImageCols || cv.direct9()
 }
 
 // product is Conv.product of the chunk's columns of channels c0..c1.

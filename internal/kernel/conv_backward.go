@@ -120,6 +120,13 @@ func (cv Conv) ForwardWeightGrad(y, dw, x, gy, wt []float32) {
 	_, _, l, k := cv.dims()
 	cv.checkWith("Conv.ForwardWeightGrad", x, wt, convOut{"map", gy, cv.N * cv.O * l},
 		convOut{"output map", y, cv.N * cv.O * l}, convOut{"weight gradient", dw, cv.O * k})
+	if cv.chunkImages(k+cv.O, l, convDeepFloats) != cv.chunkImages(k+cv.O, l, 0) {
+		// Forward's chunks of other widths split the channels elsewhere
+		// (blockChannels): its bits come from its own pass.
+		cv.Forward(y, x, wt, nil)
+		cv.WeightGrad(dw, x, gy)
+		return
+	}
 	w, release := cv.weightOf(wt)
 	defer release()
 	cv.weightGradFwd(dw, x, cv.gathered(gy), nil, y, w)
@@ -143,7 +150,7 @@ func (cv Conv) weightGradFwd(dw, x []float32, maps func(buf []float32, b0, b1, t
 	sums := getBuf(groups * ok)
 	defer putBuf(sums)
 	size := cb * l * (k + cv.O)
-	if y != nil {
+	if y != nil && !cv.inPlace(cb) {
 		size += cb * l * cv.O
 	}
 	spread(groups, size, func(gi, threads int, buf []float32) {

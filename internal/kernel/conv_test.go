@@ -123,6 +123,8 @@ func TestConvWeightGradSame(t *testing.T) {
 		{N: 16, C: 32, H: 14, W: 14, O: 64, Win: Window{KH: 3, KW: 3, StrideH: 2, StrideW: 2, PadH: 1, PadW: 1}},
 		// A 4x4 layer whose columns come a block of channels at a time.
 		{N: 10, C: 24, H: 14, W: 14, O: 16, Win: Window{KH: 4, KW: 4, StrideH: 2, StrideW: 2, PadH: 1, PadW: 1}},
+		// One whose weight gradient's chunks are wider than Forward's.
+		{N: 10, C: 16, H: 14, W: 14, O: 16, Win: Window{KH: 4, KW: 4, StrideH: 2, StrideW: 2, PadH: 1, PadW: 1}},
 	} {
 		oh, ow, l, k := cv.dims()
 		ph, pw := pool.OutSize(oh, ow)

@@ -248,7 +248,8 @@ func TestRowSums(t *testing.T) {
 			for _, threads := range []int{1, 2, 3} {
 				SetThreads(threads)
 				for _, split := range []bool{false, true} {
-					got := RowSums(rows, k, split, func(a int, part []float32) { AddTo(part, x[a*k:(a+1)*k]) })
+					got := make([]float64, k)
+					RowSums(got, rows, split, func(a int, part []float32) { AddTo(part, x[a*k:(a+1)*k]) })
 					for j := range want {
 						if math.Float64bits(got[j]) != math.Float64bits(want[j]) {
 							t.Fatalf("rows=%d k=%d threads=%d split=%v: column %d = %v, want %v", rows, k, threads, split, j, got[j], want[j])

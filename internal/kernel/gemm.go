@@ -48,7 +48,9 @@ func SgemmMap(f func(dst, x []float32), transA, transB bool, m, n, k int, alpha 
 // the bits of the product computed alone and then added to C: each value
 // is summed along k as Sgemm sums it and rounded once more as C's value is
 // added. A backward pass adds a gradient into the one it has gathered so
-// far with it, with no temporary and no pass of its own over the sum.
+// far with it: where k fits one depth block, with no temporary and no pass
+// of its own over the sum; a deeper k goes through a scratch matrix added
+// to C after the product.
 func SgemmAdd(transA, transB bool, m, n, k int, a []float32, lda int, b []float32, ldb int, c []float32, ldc int) {
 	checkArgs("SgemmAdd", transA, transB, 1, m, n, k, a, lda, 0, b, ldb, 0, c, ldc, 0)
 	p := newGemmArgs(transA, transB, m, n, k, 1, a, lda, b, ldb, 1, c, ldc)

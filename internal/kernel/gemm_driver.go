@@ -335,6 +335,10 @@ func (p *gemmArgs) addApart(kern *gemmKernel, threads int) {
 		q.rsc, q.csc = 1, p.m
 	}
 	gemmPacked(kern, &q, threads)
+	if p.csc == 1 && p.rsc == p.n {
+		AddTo(p.c[:p.m*p.n], tmp)
+		return
+	}
 	for i := 0; i < p.m; i++ {
 		if p.csc == 1 {
 			AddTo(p.c[i*p.rsc:i*p.rsc+p.n], tmp[i*p.n:(i+1)*p.n])

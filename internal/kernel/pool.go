@@ -105,10 +105,7 @@ func (j *job) wait() {
 // suits loops that take tens of microseconds or more; below that, call f
 // directly. f must be safe to run concurrently on disjoint ranges.
 func Parallel(n int, f func(lo, hi int)) {
-	nt := min(Threads(), n)
-	parallelFor(nt, func(t int) {
-		f(t*n/nt, (t+1)*n/nt)
-	})
+	parallelRanges(min(Threads(), n), n, f)
 }
 
 // ParallelParts is Parallel with 0..n-1 cut into up to chunksPerThread
@@ -119,7 +116,12 @@ func Parallel(n int, f func(lo, hi int)) {
 // its own. It suits loops whose ranges cost nothing to start; f must be
 // safe to run concurrently on disjoint ranges.
 func ParallelParts(n int, f func(lo, hi int)) {
-	nt := min(parts(Threads()), n)
+	parallelRanges(min(parts(Threads()), n), n, f)
+}
+
+// parallelRanges runs f on nt contiguous ranges of about equal size that
+// cover 0..n-1, claimed by the threads as they come free.
+func parallelRanges(nt, n int, f func(lo, hi int)) {
 	parallelFor(nt, func(t int) {
 		f(t*n/nt, (t+1)*n/nt)
 	})

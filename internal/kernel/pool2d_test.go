@@ -87,6 +87,7 @@ func TestUnpoolPlane(t *testing.T) {
 	}{
 		{"26x26", 26, 26, halving, 0},
 		{"11x11", 11, 11, halving, 0},
+		{"odd height", 17, 17, halving, 0},
 		{"odd width", 6, 17, halving, 0},
 		{"wide", 4, 71, halving, 0},
 		{"other window", 4, 16, halving, 5},

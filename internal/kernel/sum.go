@@ -116,8 +116,8 @@ func Carry(acc []float64, part []float32) {
 	carryVec(acc, part)
 }
 
-// RowSums returns, for k columns, the float64 sums over the rows
-// 0..rows-1 of the float32 terms that add(a, part) adds into part for
+// RowSums sets acc, of k = len(acc) columns, to the float64 sums over the
+// rows 0..rows-1 of the float32 terms that add(a, part) adds into part for
 // row a (a whole row a call): the rows added into float32 partial sums
 // carried into float64 with Carry every CarryRows rows and once at the
 // end. With split, each block of CarryRows rows (the last holding the
@@ -125,8 +125,9 @@ func Carry(acc []float64, part []float32) {
 // claimed by the threads as they come free (ParallelParts), and the
 // blocks' sums carried in order: the same bits on any number of threads.
 // add must be safe to run concurrently on different rows and parts.
-func RowSums(rows, k int, split bool, add func(a int, part []float32)) []float64 {
-	acc := make([]float64, k)
+func RowSums(acc []float64, rows int, split bool, add func(a int, part []float32)) {
+	k := len(acc)
+	clear(acc)
 	if !split || Threads() == 1 {
 		part := getBuf(k)
 		clear(part)
@@ -138,7 +139,7 @@ func RowSums(rows, k int, split bool, add func(a int, part []float32)) []float64
 		}
 		Carry(acc, part)
 		putBuf(part)
-		return acc
+		return
 	}
 	blocks := rows/CarryRows + 1
 	parts := getBuf(blocks * k)
@@ -154,7 +155,6 @@ func RowSums(rows, k int, split bool, add func(a int, part []float32)) []float64
 		Carry(acc, parts[b*k:(b+1)*k])
 	}
 	putBuf(parts)
-	return acc
 }
 
 func carryGo(acc []float64, part []float32) {
