@@ -1,6 +1,7 @@
 #include "textflag.h"
 #include "elementwise_amd64.h"
 #include "elementwise_avx2_amd64.h"
+#include "hsum_amd64.h"
 
 // AVX2+FMA loops for CPUs without AVX-512 (see elementwise_avx2_amd64.h);
 // each rounds exactly as its portable counterpart in elementwise_generic.go.
@@ -282,15 +283,7 @@ sumeights:
 	JMP    sumeights
 
 sumvectors:
-	VADDPS Y1, Y0, Y0
-	VADDPS Y3, Y2, Y2
-	VADDPS Y2, Y0, Y0
-	VEXTRACTF128 $1, Y0, X1
-	VADDPS       X1, X0, X0
-	VPERMILPS    $0xb1, X0, X1
-	VADDPS       X1, X0, X0
-	VMOVHLPS     X0, X0, X1
-	VADDSS       X1, X0, X0
+	HSUM4Y
 
 sumtail:
 	TESTQ  CX, CX
@@ -392,15 +385,7 @@ doteights:
 	JMP     doteights
 
 dotvectors:
-	VADDPS       Y1, Y0, Y0
-	VADDPS       Y3, Y2, Y2
-	VADDPS       Y2, Y0, Y0
-	VEXTRACTF128 $1, Y0, X1
-	VADDPS       X1, X0, X0
-	VPERMILPS    $0xb1, X0, X1
-	VADDPS       X1, X0, X0
-	VMOVHLPS     X0, X0, X1
-	VADDSS       X1, X0, X0
+	HSUM4Y
 
 dottail:
 	TESTQ  CX, CX

@@ -1,4 +1,5 @@
 #include "textflag.h"
+#include "hsum_amd64.h"
 
 // func layerRowAVX(dst, x, y, s, w, b []float32, eps float32) (m, v, r float32)
 //
@@ -48,15 +49,7 @@ sum8:
 	JMP    sum8
 
 sumlanes:
-	VADDPS       Y1, Y0, Y0
-	VADDPS       Y3, Y2, Y2
-	VADDPS       Y2, Y0, Y0
-	VEXTRACTF128 $1, Y0, X1
-	VADDPS       X1, X0, X0
-	VPERMILPS    $0xb1, X0, X1
-	VADDPS       X1, X0, X0
-	VMOVHLPS     X0, X0, X1
-	VADDSS       X1, X0, X0
+	HSUM4Y
 
 sumtail:
 	TESTQ  DX, DX
@@ -117,15 +110,7 @@ rowsum8:
 	JMP     rowsum8
 
 rowsumlanes:
-	VADDPS       Y1, Y0, Y0
-	VADDPS       Y3, Y2, Y2
-	VADDPS       Y2, Y0, Y0
-	VEXTRACTF128 $1, Y0, X1
-	VADDPS       X1, X0, X0
-	VPERMILPS    $0xb1, X0, X1
-	VADDPS       X1, X0, X0
-	VMOVHLPS     X0, X0, X1
-	VADDSS       X1, X0, X0
+	HSUM4Y
 
 rowsumtail:
 	TESTQ  DX, DX
@@ -191,15 +176,7 @@ dev8:
 	JMP     dev8
 
 devlanes:
-	VADDPS       Y1, Y0, Y0
-	VADDPS       Y3, Y2, Y2
-	VADDPS       Y2, Y0, Y0
-	VEXTRACTF128 $1, Y0, X1
-	VADDPS       X1, X0, X0
-	VPERMILPS    $0xb1, X0, X1
-	VADDPS       X1, X0, X0
-	VMOVHLPS     X0, X0, X1
-	VADDSS       X1, X0, X0
+	HSUM4Y
 
 devtail:
 	TESTQ  DX, DX
