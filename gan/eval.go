@@ -202,8 +202,10 @@ func (r *run) modesPlot(log train.MetricsLog) image.Image {
 	hqSteps, hq := log.Series("high_quality")
 	n := float64(len(r.modes))
 	top := viz.LinePlot{
-		Series: []viz.Series{{X: steps, Y: covered, Color: viz.Palette(0), Name: "modes covered"},
-			{X: []float64{steps[0], steps[len(steps)-1]}, Y: []float64{n, n}, Color: viz.Palette(7), Name: "all modes"}},
+		// The reference first, so that the coverage is drawn over it
+		// where they meet.
+		Series: []viz.Series{{X: []float64{steps[0], steps[len(steps)-1]}, Y: []float64{n, n}, Color: viz.Palette(7), Name: "all modes"},
+			{X: steps, Y: covered, Color: viz.Palette(0), Name: "modes covered"}},
 		Labels: viz.Labels{Title: fmt.Sprintf("Mode coverage of %d samples: %s, %s", coverageSamples, r.cfg.Data, r.cfg.describe()), XLabel: "step", YLabel: "modes with a sample within 3 std"},
 		Height: 220,
 	}
