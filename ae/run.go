@@ -274,8 +274,8 @@ func (r *run) evaluate(done int, _ train.Metrics) error {
 // steps from the run's metrics log, so that a resumed run counts the steps
 // done before it stopped.
 func (r *run) epochMean(log train.MetricsLog, key string, done int) (float64, bool) {
-	steps, values := log.Series(key)
 	first := done - (done-1)%r.perEpoch // first step of the epoch, counting from 1
+	steps, values := log.Since(float64(first)).Series(key)
 	n := r.train.X.Size(0)
 	var sum, weight float64
 	for i, s := range steps {

@@ -2,6 +2,7 @@ package train
 
 import (
 	"bytes"
+	"cmp"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -9,6 +10,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 )
 
 // MetricsLine is one well-formed line of metrics.jsonl: a JSON object
@@ -32,6 +34,14 @@ func (l MetricsLog) Series(key string) (steps, values []float64) {
 		}
 	}
 	return steps, values
+}
+
+// Since returns the lines from the first whose step is at least step on.
+// The steps of a run's log never decrease (a resumed run trims the lines
+// after its checkpoint first), so it searches rather than scans.
+func (l MetricsLog) Since(step float64) MetricsLog {
+	i, _ := slices.BinarySearchFunc(l, step, func(line MetricsLine, s float64) int { return cmp.Compare(line.Step, s) })
+	return l[i:]
 }
 
 // MetricsTail follows a run folder's metrics.jsonl as it grows by whole

@@ -90,6 +90,25 @@ func TestMetricsTail(t *testing.T) {
 	}
 }
 
+// TestMetricsSince checks that Since keeps the lines from the first of a
+// step on, equal steps (a step's line and its evaluation's) included.
+func TestMetricsSince(t *testing.T) {
+	log := MetricsLog{{Step: 1}, {Step: 2}, {Step: 2}, {Step: 3}, {Step: 5}}
+	for _, tc := range []struct {
+		step float64
+		want []float64
+	}{
+		{0, []float64{1, 2, 2, 3, 5}},
+		{2, []float64{2, 2, 3, 5}},
+		{4, []float64{5}},
+		{6, []float64{}},
+	} {
+		if got := steps(log.Since(tc.step)); !slices.Equal(got, tc.want) {
+			t.Errorf("Since(%v): steps %v, want %v", tc.step, got, tc.want)
+		}
+	}
+}
+
 // TestDirMetrics checks that a Dir's metrics start over whenever the file
 // does: a resume's trim and a reset.
 func TestDirMetrics(t *testing.T) {

@@ -150,8 +150,8 @@ func (r *run) evaluate(done int, _ train.Metrics) error {
 	if err != nil {
 		return err
 	}
-	steps, losses := log.Series("loss")
 	first := (epoch-1)*r.perEpoch + 1 // the epoch's first step, counting from 1
+	steps, losses := log.Since(float64(first)).Series("loss")
 	var sum float64
 	var n int
 	for i, s := range steps {
