@@ -283,7 +283,7 @@ sumeights:
 	JMP    sumeights
 
 sumvectors:
-	HSUM4Y
+	LANES(Y0, Y1, Y2, Y3, X0, X1)
 
 sumtail:
 	TESTQ  CX, CX
@@ -385,7 +385,7 @@ doteights:
 	JMP     doteights
 
 dotvectors:
-	HSUM4Y
+	LANES(Y0, Y1, Y2, Y3, X0, X1)
 
 dottail:
 	TESTQ  CX, CX

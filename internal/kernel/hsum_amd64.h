@@ -1,13 +1,14 @@
-// HSUM4Y leaves in X0 the float32 sum of the lanes of the accumulators
-// Y0 to Y3, added in one fixed order (the sums' bits depend on it);
-// Y1 to Y3 are overwritten.
-#define HSUM4Y \
-	VADDPS       Y1, Y0, Y0 \
-	VADDPS       Y3, Y2, Y2 \
-	VADDPS       Y2, Y0, Y0 \
-	VEXTRACTF128 $1, Y0, X1 \
-	VADDPS       X1, X0, X0 \
-	VPERMILPS    $0xb1, X0, X1 \
-	VADDPS       X1, X0, X0 \
-	VMOVHLPS     X0, X0, X1 \
-	VADDSS       X1, X0, X0
+// LANES adds the 32 float32 lanes of the YMM accumulators A0-A3 into the
+// low lane of A0 (X_A0 its low half) in one fixed order, the sums' bits
+// depending on it; A1-A3 are overwritten, X_T is scratch. Sum's and Dot's
+// AVX2 loops and LayerNorm's row sums end with it.
+#define LANES(A0, A1, A2, A3, X_A0, X_T) \
+	VADDPS       A1, A0, A0 \
+	VADDPS       A3, A2, A2 \
+	VADDPS       A2, A0, A0 \
+	VEXTRACTF128 $1, A0, X_T \
+	VADDPS       X_T, X_A0, X_A0 \
+	VPERMILPS    $0xb1, X_A0, X_T \
+	VADDPS       X_T, X_A0, X_A0 \
+	VMOVHLPS     X_A0, X_A0, X_T \
+	VADDSS       X_T, X_A0, X_A0

@@ -49,7 +49,7 @@ sum8:
 	JMP    sum8
 
 sumlanes:
-	HSUM4Y
+	LANES(Y0, Y1, Y2, Y3, X0, X1)
 
 sumtail:
 	TESTQ  DX, DX
@@ -110,7 +110,7 @@ rowsum8:
 	JMP     rowsum8
 
 rowsumlanes:
-	HSUM4Y
+	LANES(Y0, Y1, Y2, Y3, X0, X1)
 
 rowsumtail:
 	TESTQ  DX, DX
@@ -176,7 +176,7 @@ dev8:
 	JMP     dev8
 
 devlanes:
-	HSUM4Y
+	LANES(Y0, Y1, Y2, Y3, X0, X1)
 
 devtail:
 	TESTQ  DX, DX
@@ -293,19 +293,6 @@ done:
 	VADDPS  Y12, SACC, SACC \
 	VMULPS  Y11, Y12, Y12 \
 	VADDPS  Y12, DACC, DACC
-
-// Adds the 32 lanes of A0-A3 as sumAVX does, into the low lane of A0,
-// with T a scratch.
-#define LANES(A0, A1, A2, A3, X_A0, X_T) \
-	VADDPS       A1, A0, A0 \
-	VADDPS       A3, A2, A2 \
-	VADDPS       A2, A0, A0 \
-	VEXTRACTF128 $1, A0, X_T \
-	VADDPS       X_T, X_A0, X_A0 \
-	VPERMILPS    $0xb1, X_A0, X_T \
-	VADDPS       X_T, X_A0, X_A0 \
-	VMOVHLPS     X_A0, X_A0, X_T \
-	VADDSS       X_T, X_A0, X_A0
 
 // func layerGradRowAVX(dst, g, x, w, pw, pb, gs []float32, m, r float32)
 //
