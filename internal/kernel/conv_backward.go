@@ -13,6 +13,7 @@ func (cv Conv) Backward(dx, dw, x, gy, wt []float32) {
 	_, _, l, k := cv.dims()
 	cv.checkWith("Conv.Backward", x, wt, convOut{"map", gy, cv.N * cv.O * l},
 		convOut{"image gradient", dx, cv.N * cv.C * cv.H * cv.W}, convOut{"weight gradient", dw, cv.O * k})
+	dx = cv.winoInputFirst(dx, gy, ActGrad{}, wt)
 	input, release := cv.inputStep(dx, wt)
 	defer release()
 	cv.weightGrad(dw, x, cv.gathered(gy), input)
@@ -40,6 +41,7 @@ func (cv Conv) BackwardAct(dx, dw, db, x, gy, wt []float32, act ActGrad) {
 		sums = getBuf(cv.N * cv.O)
 		defer putBuf(sums)
 	}
+	dx = cv.winoInputFirst(dx, gy, act, wt)
 	input, release := cv.inputStep(dx, wt)
 	defer release()
 	cv.weightGrad(dw, x, func(buf []float32, b0, b1, threads int) []float32 {
@@ -107,6 +109,10 @@ func (cv Conv) inputStep(dx, wt []float32) (func(g []float32, b0, b1, threads in
 // without: the same chunks, so the same sums, whether or not the input
 // gradient is taken with the weight's.
 func (cv Conv) weightGrad(dw, x []float32, maps func(buf []float32, b0, b1, threads int) []float32, also func(g []float32, b0, b1, threads int, buf []float32)) {
+	if also == nil && cv.wino() { // see winoInputFirst
+		cv.winoWeightGrad(dw, x, maps)
+		return
+	}
 	cv.weightGradFwd(dw, x, maps, also, nil, convWeight{})
 }
 
@@ -120,7 +126,7 @@ func (cv Conv) ForwardWeightGrad(y, dw, x, gy, wt []float32) {
 	_, _, l, k := cv.dims()
 	cv.checkWith("Conv.ForwardWeightGrad", x, wt, convOut{"map", gy, cv.N * cv.O * l},
 		convOut{"output map", y, cv.N * cv.O * l}, convOut{"weight gradient", dw, cv.O * k})
-	if cv.chunkImages(k+cv.O, l, convDeepFloats) != cv.chunkImages(k+cv.O, l, 0) {
+	if cv.wino() || cv.chunkImages(k+cv.O, l, convDeepFloats) != cv.chunkImages(k+cv.O, l, 0) {
 		// Forward's chunks of other widths split the channels elsewhere
 		// (blockChannels): its bits come from its own pass.
 		cv.Forward(y, x, wt, nil)

@@ -1,0 +1,149 @@
+#include "textflag.h"
+
+// func winoTileAVX512(lanes int, in *float32, irs, ics int, out *float32, ors, ocs int, t *float32, ni, no int)
+//
+// The 2-D transform of one tile of vectors (see winoTransform): out(i, j)
+// = sum over k, l of t(i, k) t(j, l) in(k, l), t a 5x5 matrix, row-major,
+// whose rows past no and columns past ni are zero; vector (k, l) of the
+// input at in + k*irs + l*ics, of the output at out + i*ors + j*ocs
+// (strides in floats), 16 lanes at a time, the last step masked. The
+// row pass leaves the 25 intermediate vectors in Z0-Z24 (Z(5k+j): row k
+// through t's row j); the column pass sums each output in Z30 and stores
+// it. Each vector is a chain of fused multiply-adds from zero in the
+// order of t's columns, so it rounds as winoCombine's adds, subtractions
+// and scaled adds do. Inputs past ni and outputs past no are never
+// touched: their loads and stores are masked off (K3, K5).
+//
+// Registers: CX lanes left, SI and DI the current 16 lanes of in and
+// out, R8-R11 the strides in bytes, DX t, AX a row of in, BX a column
+// of out, R14 an output; K1 the lanes, K2 and K4 the lanes where ni and
+// no are 5 (else none).
+
+// COMB sets o to the sum of t's row at byte offset off times Z25-Z29.
+#define COMB(off, o) \
+	VXORPS           o, o, o \
+	VFMADD231PS.BCST off(DX), Z25, o \
+	VFMADD231PS.BCST off+4(DX), Z26, o \
+	VFMADD231PS.BCST off+8(DX), Z27, o \
+	VFMADD231PS.BCST off+12(DX), Z28, o \
+	VFMADD231PS.BCST off+16(DX), Z29, o
+
+// ROW loads the row of the tile at AX under mask m (its fifth vector
+// under m and K3) into Z25-Z29 and sets o0-o4 to it through t's rows.
+#define ROW(m, o0, o1, o2, o3, o4) \
+	MOVQ      AX, BX \
+	VMOVUPS.Z (BX), m, Z25 \
+	ADDQ      R9, BX \
+	VMOVUPS.Z (BX), m, Z26 \
+	ADDQ      R9, BX \
+	VMOVUPS.Z (BX), m, Z27 \
+	ADDQ      R9, BX \
+	VMOVUPS.Z (BX), m, Z28 \
+	ADDQ      R9, BX \
+	KANDW     m, K3, K6 \
+	VMOVUPS.Z (BX), K6, Z29 \
+	COMB(0, o0) \
+	COMB(20, o1) \
+	COMB(40, o2) \
+	COMB(60, o3) \
+	COMB(80, o4)
+
+// OUT stores at R14 under mask m the sum of t's row at byte offset off
+// times r0-r4.
+#define OUT(off, m, r0, r1, r2, r3, r4) \
+	VXORPS           Z30, Z30, Z30 \
+	VFMADD231PS.BCST off(DX), r0, Z30 \
+	VFMADD231PS.BCST off+4(DX), r1, Z30 \
+	VFMADD231PS.BCST off+8(DX), r2, Z30 \
+	VFMADD231PS.BCST off+12(DX), r3, Z30 \
+	VFMADD231PS.BCST off+16(DX), r4, Z30 \
+	VMOVUPS          Z30, m, (R14)
+
+// COL stores the column of outputs at BX from the intermediates r0-r4
+// under mask m (the fifth under m and K5).
+#define COL(m, r0, r1, r2, r3, r4) \
+	MOVQ  BX, R14 \
+	OUT(0, m, r0, r1, r2, r3, r4) \
+	ADDQ  R10, R14 \
+	OUT(20, m, r0, r1, r2, r3, r4) \
+	ADDQ  R10, R14 \
+	OUT(40, m, r0, r1, r2, r3, r4) \
+	ADDQ  R10, R14 \
+	OUT(60, m, r0, r1, r2, r3, r4) \
+	ADDQ  R10, R14 \
+	KANDW m, K5, K6 \
+	OUT(80, K6, r0, r1, r2, r3, r4)
+
+TEXT ·winoTileAVX512(SB), NOSPLIT, $0-80
+	MOVQ  lanes+0(FP), CX
+	MOVQ  in+8(FP), SI
+	MOVQ  irs+16(FP), R8
+	SHLQ  $2, R8
+	MOVQ  ics+24(FP), R9
+	SHLQ  $2, R9
+	MOVQ  out+32(FP), DI
+	MOVQ  ors+40(FP), R10
+	SHLQ  $2, R10
+	MOVQ  ocs+48(FP), R11
+	SHLQ  $2, R11
+	MOVQ  t+56(FP), DX
+	XORL  AX, AX
+	MOVQ  ni+64(FP), BX
+	CMPQ  BX, $5
+	JNE   ni4
+	MOVL  $0xffff, AX
+
+ni4:
+	KMOVW AX, K3
+	XORL  AX, AX
+	MOVQ  no+72(FP), BX
+	CMPQ  BX, $5
+	JNE   no4
+	MOVL  $0xffff, AX
+
+no4:
+	KMOVW AX, K5
+	MOVL  $0xffff, AX
+	KMOVW AX, K1
+
+loop:
+	CMPQ  CX, $16
+	JAE   body
+	TESTQ CX, CX
+	JEQ   done
+	MOVL  $1, AX
+	SHLL  CX, AX
+	DECL  AX
+	KMOVW AX, K1
+
+body:
+	KANDW K1, K3, K2
+	KANDW K1, K5, K4
+	MOVQ  SI, AX
+	ROW(K1, Z0, Z1, Z2, Z3, Z4)
+	ADDQ  R8, AX
+	ROW(K1, Z5, Z6, Z7, Z8, Z9)
+	ADDQ  R8, AX
+	ROW(K1, Z10, Z11, Z12, Z13, Z14)
+	ADDQ  R8, AX
+	ROW(K1, Z15, Z16, Z17, Z18, Z19)
+	ADDQ  R8, AX
+	ROW(K2, Z20, Z21, Z22, Z23, Z24)
+	MOVQ  DI, BX
+	COL(K1, Z0, Z5, Z10, Z15, Z20)
+	ADDQ  R11, BX
+	COL(K1, Z1, Z6, Z11, Z16, Z21)
+	ADDQ  R11, BX
+	COL(K1, Z2, Z7, Z12, Z17, Z22)
+	ADDQ  R11, BX
+	COL(K1, Z3, Z8, Z13, Z18, Z23)
+	ADDQ  R11, BX
+	COL(K4, Z4, Z9, Z14, Z19, Z24)
+	ADDQ  $64, SI
+	ADDQ  $64, DI
+	SUBQ  $16, CX
+	JGT   loop
+
+done:
+	VZEROUPPER
+	RET

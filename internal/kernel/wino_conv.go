@@ -1,0 +1,394 @@
+package kernel
+
+// A 4x4 window of stride 2 and padding 1 splits by the parity (p, q) of
+// its taps' rows and columns into four 2x2 windows of stride 1 over the
+// four phases of the padded image, X_pq[s, t] = xpad[2s+p, 2t+q]: the
+// convolution is a 2x2 stride-1 one of 4C channels, which F(4x4, 2x2)
+// computes with half the direct products' multiplications on 7x7 maps
+// (dcgan's 64->128 layer: 25 products of [tiles, 4C] by [4C, O], 419
+// MFLOP for 64 images, against 822 for the unfolded product). Forward,
+// InputGrad and WeightGrad take this path for such windows where C*O is
+// at least winoMinCO (see Conv.wino); its results differ from the
+// unfolded product's in rounding: the transforms add and scale the
+// inputs before they are multiplied, which loses a few more bits (Lavin
+// and Gray's error analysis; within 1e-5 of the values' scale on
+// dcgan's shapes, see the tests).
+//
+// The phases of a chunk of images are held channels last, [image,
+// s, t, 4C], lane (p*2 + q)*C + c, the tiles' transforms then vector
+// operations over the 4C lanes; the maps' tiles likewise over O lanes.
+
+// winoMinCO is the product C*O of channels from which a 4x4, stride-2
+// convolution takes minimal filtering: below it the transforms cost
+// more than the products they save. A variable so that tests can force
+// either path.
+var winoMinCO = 64 * 64
+
+// wino reports whether cv's products take minimal filtering.
+func (cv Conv) wino() bool {
+	g := cv.Win
+	return g.KH == 4 && g.KW == 4 && g.StrideH == 2 && g.StrideW == 2 && g.PadH == 1 && g.PadW == 1 &&
+		max(g.DilationH, 1) == 1 && max(g.DilationW, 1) == 1 && cv.C*cv.O >= winoMinCO
+}
+
+// winoChunkFloats is about the scratch values of a chunk of images: the
+// phases, the transformed tiles and products of a few images.
+const winoChunkFloats = 1 << 20
+
+// winoGrad groups is how many groups of chunks WeightGrad sums on its
+// own before adding them in order (see weightGrad).
+const winoGradGroups = 4
+
+// winoGrid is the tiling of one image: its maps oh by ow, th by tw tiles
+// of 4x4 outputs, read from a phase grid of rows by cols positions.
+type winoGrid struct {
+	oh, ow, th, tw, rows, cols int
+}
+
+func (cv Conv) winoGrid() winoGrid {
+	oh, ow, _, _ := cv.dims()
+	th, tw := ceilDiv(oh, winoOut), ceilDiv(ow, winoOut)
+	return winoGrid{oh, ow, th, tw, winoOut*th + 1, winoOut*tw + 1}
+}
+
+// tiles returns the tiles of an image.
+func (gr winoGrid) tiles() int { return gr.th * gr.tw }
+
+// winoTile is a tile of vectors of lanes values: vector (k, l) at
+// s[k*rs+l*cs:].
+type winoTile struct {
+	s      []float32
+	rs, cs int
+}
+
+func (t winoTile) at(k, l, lanes int) []float32 { return t.s[k*t.rs+l*t.cs:][:lanes] }
+
+// winoTransform sets out(i, j) to the sum of t(i, k) t(j, l) in(k, l),
+// vectors of lanes values, with tmp for t.cols*t.rows of them (see
+// winoApply).
+func winoTransform(t winoMatrix, in, out winoTile, lanes int, tmp []float32) {
+	if winoTileVec != nil && t.pad != nil {
+		winoTileVec(t.pad, in, out, lanes, t.cols, t.rows)
+		return
+	}
+	winoApply(t, func(k, l int) []float32 { return in.at(k, l, lanes) },
+		func(i, j int) []float32 { return out.at(i, j, lanes) }, lanes, tmp)
+}
+
+// take returns the first n values of *buf and moves *buf past them.
+func take(buf *[]float32, n int) []float32 {
+	s := (*buf)[:n]
+	*buf = (*buf)[n:]
+	return s
+}
+
+// winoPhases sets d [b1-b0, rows, cols, 4C] to the phases of images
+// b0..b1 of x, zero where they fall on the padding, given xt for an
+// image's values channels last.
+func (cv Conv) winoPhases(d, x, xt []float32, b0, b1 int, gr winoGrid) {
+	lanes, hw := 4*cv.C, cv.H*cv.W
+	clear(d[:(b1-b0)*gr.rows*gr.cols*lanes])
+	for b := b0; b < b1; b++ {
+		transposeFast(xt, x[b*cv.C*hw:], cv.C, hw)
+		cv.winoPixels(gr, func(at, pos int) {
+			copy(d[(b-b0)*gr.rows*gr.cols*lanes+at:][:cv.C], xt[pos*cv.C:])
+		})
+	}
+}
+
+// winoPixels calls f(at, pos) for each pixel of an image: pos its place
+// in the image, at the place of its channels in the image's phases.
+func (cv Conv) winoPixels(gr winoGrid, f func(at, pos int)) {
+	lanes := 4 * cv.C
+	for r := range cv.H {
+		for w := range cv.W {
+			at := ((r+1)/2*gr.cols+(w+1)/2)*lanes + ((r+1)%2*2+(w+1)%2)*cv.C
+			f(at, r*cv.W+w)
+		}
+	}
+}
+
+// winoUnphase sets images b0..b1 of dx to their phases in d, the
+// inverse of winoPhases, plus bias [C] when it is not nil, given xt for
+// an image's values channels last.
+func (cv Conv) winoUnphase(dx, d, xt []float32, b0, b1 int, gr winoGrid, bias []float32) {
+	lanes, hw := 4*cv.C, cv.H*cv.W
+	for b := b0; b < b1; b++ {
+		db := d[(b-b0)*gr.rows*gr.cols*lanes:]
+		cv.winoPixels(gr, func(at, pos int) {
+			if bias != nil {
+				addVV(xt[pos*cv.C:][:cv.C], db[at:][:cv.C], bias)
+			} else {
+				copy(xt[pos*cv.C:][:cv.C], db[at:][:cv.C])
+			}
+		})
+		transposeFast(dx[b*cv.C*hw:], xt, hw, cv.C)
+	}
+}
+
+// transposeFast is transposeInto, sixteen rows at a time with packRows16
+// where the CPU has it.
+func transposeFast(dst, src []float32, rows, cols int) {
+	if packRows16 == nil || cols < 16 {
+		transposeInto(dst, src, rows, cols)
+		return
+	}
+	c16 := cols &^ 15
+	r16 := rows &^ 15
+	for i := 0; i < r16; i += 16 {
+		packRows16(dst[i:], src[i*cols:], cols, c16/16, rows)
+	}
+	for i := range rows {
+		j0 := c16
+		if i >= r16 {
+			j0 = 0
+		}
+		for j := j0; j < cols; j++ {
+			dst[j*rows+i] = src[i*cols+j]
+		}
+	}
+}
+
+// winoWeight sets u [25, 4C, O] to the transformed kernels of wt, G g
+// G^T for each output channel's 2x2 kernel g of each phase of each
+// channel, with wt's transpose [C*16, O] in wT as scratch.
+func (cv Conv) winoWeight(u, wt, wT, tmp []float32) {
+	lanes := 4 * cv.C
+	transposeFast(wT, wt, cv.O, cv.C*16)
+	for c := range cv.C {
+		for pq := range 4 {
+			p, q := pq/2, pq%2
+			in := winoTile{wT[(c*16+p*4+q)*cv.O:], 8 * cv.O, 2 * cv.O}
+			out := winoTile{u[(pq*cv.C+c)*cv.O:], winoIn * lanes * cv.O, lanes * cv.O}
+			winoTransform(winoG, in, out, cv.O, tmp)
+		}
+	}
+}
+
+// winoInputTiles sets v [25, tiles, 4C] to the transformed input tiles
+// of the phases d of nb images.
+func (cv Conv) winoInputTiles(v, d []float32, nb int, gr winoGrid, tmp []float32) {
+	lanes := 4 * cv.C
+	nt := nb * gr.tiles()
+	for b := range nb {
+		for ti := range gr.th {
+			for tj := range gr.tw {
+				tile := (b*gr.th+ti)*gr.tw + tj
+				in := winoTile{d[((b*gr.rows+winoOut*ti)*gr.cols+winoOut*tj)*lanes:], gr.cols * lanes, lanes}
+				out := winoTile{v[tile*lanes:], winoIn * nt * lanes, nt * lanes}
+				winoTransform(winoBT, in, out, lanes, tmp)
+			}
+		}
+	}
+}
+
+// winoProducts sets (beta 0) or adds to (beta 1) the 25 products
+// c[i] = op(a[i]) b[i] of m by k times k by n, a[i] transposed when
+// transA (stored k by m).
+func winoProducts(transA bool, m, n, k int, a, b []float32, beta float32, c []float32, threads int) {
+	lda := k
+	if transA {
+		lda = m
+	}
+	for i := range winoPos {
+		p := newGemmArgs(transA, false, m, n, k, 1, a[i*m*k:], lda, b[i*k*n:], n, beta, c[i*m*n:], n)
+		p.run(activeKernel, threads, pathAuto)
+	}
+}
+
+// winoMapTiles sets dm [25, tiles, O] to the adjoint output transform,
+// AT^T g AT, of the tiles of the maps' gradient g of nb images held
+// channels last, [nb*oh*ow, O], with zero beyond the maps' edges; zt
+// holds a tile's 16 vectors.
+func (cv Conv) winoMapTiles(dm, g []float32, nb int, gr winoGrid, zt, tmp []float32) {
+	o, l := cv.O, gr.oh*gr.ow
+	nt := nb * gr.tiles()
+	for b := range nb {
+		for ti := range gr.th {
+			for tj := range gr.tw {
+				tile := (b*gr.th+ti)*gr.tw + tj
+				for i := range winoOut {
+					for j := range winoOut {
+						r, s := winoOut*ti+i, winoOut*tj+j
+						z := zt[(i*winoOut+j)*o:][:o]
+						if r < gr.oh && s < gr.ow {
+							copy(z, g[(b*l+r*gr.ow+s)*o:][:o])
+						} else {
+							clear(z)
+						}
+					}
+				}
+				out := winoTile{dm[tile*o:], winoIn * nt * o, nt * o}
+				winoTransform(winoA, winoTile{zt, winoOut * o, o}, out, o, tmp)
+			}
+		}
+	}
+}
+
+// winoForward is ForwardMap on minimal filtering.
+func (cv Conv) winoForward(y, x, wt, bias []float32, act func(lo, hi int)) {
+	gr := cv.winoGrid()
+	lanes, o, l := 4*cv.C, cv.O, gr.oh*gr.ow
+	u := getBuf(winoPos*lanes*o + cv.C*16*o)
+	defer putBuf(u)
+	tmpSize := winoPos * max(lanes, o)
+	cv.winoWeight(u, wt, u[winoPos*lanes*o:], make([]float32, tmpSize))
+	per := gr.rows*gr.cols*lanes + winoPos*gr.tiles()*(lanes+o) + l*o
+	cb := max(1, min(cv.N, winoChunkFloats/per))
+	spread(ceilDiv(cv.N, cb), cb*per+tmpSize+cv.C*cv.H*cv.W+winoOut*winoOut*o, func(i, threads int, buf []float32) {
+		b0, b1 := i*cb, min(cv.N, (i+1)*cb)
+		nb, nt := b1-b0, (b1-b0)*gr.tiles()
+		d := take(&buf, nb*gr.rows*gr.cols*lanes)
+		v := take(&buf, winoPos*nt*lanes)
+		m := take(&buf, winoPos*nt*o)
+		ycl := take(&buf, nb*l*o)
+		zt := take(&buf, winoOut*winoOut*o)
+		cv.winoPhases(d, x, take(&buf, cv.C*cv.H*cv.W), b0, b1, gr)
+		cv.winoInputTiles(v, d, nb, gr, buf)
+		winoProducts(false, nt, o, lanes, v, u, 0, m, threads)
+		for b := range nb {
+			for ti := range gr.th {
+				for tj := range gr.tw {
+					tile := (b*gr.th+ti)*gr.tw + tj
+					winoTransform(winoAT, winoTile{m[tile*o:], winoIn * nt * o, nt * o}, winoTile{zt, winoOut * o, o}, o, buf)
+					for i := range min(winoOut, gr.oh-winoOut*ti) {
+						for j := range min(winoOut, gr.ow-winoOut*tj) {
+							dst := ycl[(b*l+(winoOut*ti+i)*gr.ow+winoOut*tj+j)*o:][:o]
+							z := zt[(i*winoOut+j)*o:][:o]
+							if bias != nil {
+								addVV(dst, z, bias)
+							} else {
+								copy(dst, z)
+							}
+						}
+					}
+				}
+			}
+			transposeFast(y[(b0+b)*o*l:], ycl[b*l*o:], l, o)
+		}
+		if act != nil {
+			act(b0*o*l, b1*o*l)
+		}
+	})
+}
+
+// winoInputGrad is inputGrad on minimal filtering.
+func (cv Conv) winoInputGrad(dx, gy []float32, act ActGrad, wt, bias []float32) {
+	gr := cv.winoGrid()
+	lanes, o, l := 4*cv.C, cv.O, gr.oh*gr.ow
+	u := getBuf(2*winoPos*lanes*o + cv.C*16*o)
+	defer putBuf(u)
+	tmpSize := winoPos * max(lanes, o)
+	ut := u[winoPos*lanes*o:]
+	cv.winoWeight(u, wt, ut, make([]float32, tmpSize))
+	for i := range winoPos {
+		transposeFast(ut[i*lanes*o:], u[i*lanes*o:], lanes, o)
+	}
+	per := gr.rows*gr.cols*lanes + winoPos*gr.tiles()*(lanes+o) + 2*l*o
+	cb := max(1, min(cv.N, winoChunkFloats/per))
+	spread(ceilDiv(cv.N, cb), cb*per+tmpSize+cv.C*cv.H*cv.W+winoPos*lanes, func(i, threads int, buf []float32) {
+		b0, b1 := i*cb, min(cv.N, (i+1)*cb)
+		nb, nt := b1-b0, (b1-b0)*gr.tiles()
+		d := take(&buf, nb*gr.rows*gr.cols*lanes)
+		v := take(&buf, winoPos*nt*lanes)
+		m := take(&buf, winoPos*nt*o)
+		gcl := take(&buf, nb*l*o)
+		gs := cv.sideBySide(take(&buf, nb*l*o), cv.mapsOf(gy, act, b0, b1), nb)
+		zt := take(&buf, winoPos*lanes)
+		xt := take(&buf, cv.C*cv.H*cv.W)
+		transposeFast(gcl, gs, o, nb*l)
+		cv.winoMapTiles(m, gcl, nb, gr, zt, buf)
+		winoProducts(false, nt, lanes, o, m, ut, 0, v, threads)
+		clear(d)
+		for b := range nb {
+			for ti := range gr.th {
+				for tj := range gr.tw {
+					tile := (b*gr.th+ti)*gr.tw + tj
+					winoTransform(winoB, winoTile{v[tile*lanes:], winoIn * nt * lanes, nt * lanes}, winoTile{zt, winoIn * lanes, lanes}, lanes, buf)
+					at := ((b*gr.rows+winoOut*ti)*gr.cols + winoOut*tj) * lanes
+					for k := range winoIn {
+						dst := d[at+k*gr.cols*lanes:][:winoIn*lanes]
+						addVV(dst, dst, zt[k*winoIn*lanes:][:winoIn*lanes])
+					}
+				}
+			}
+		}
+		cv.winoUnphase(dx, d, xt, b0, b1, gr, bias)
+	})
+}
+
+// winoWeightGrad is weightGrad on minimal filtering of the maps' gradient
+// maps(buf, b0, b1) returns, [O, (b1-b0)*l] (see Conv.gathered). The
+// chunks fall into groups fixed by the shape, each summing its
+// transformed gradient on its own, added in order: the result does not
+// depend on the thread count.
+func (cv Conv) winoWeightGrad(dw, x []float32, maps func(buf []float32, b0, b1, threads int) []float32) {
+	gr := cv.winoGrid()
+	lanes, o, l := 4*cv.C, cv.O, gr.oh*gr.ow
+	if cv.N == 0 {
+		clear(dw[:o*cv.C*16])
+		return
+	}
+	per := gr.rows*gr.cols*lanes + winoPos*gr.tiles()*(lanes+o) + 2*l*o
+	cb := max(1, min(cv.N, winoChunkFloats/per))
+	n := ceilDiv(cv.N, cb)
+	groups := min(n, winoGradGroups)
+	wsize := winoPos * o * lanes
+	sums := getBuf(groups * wsize)
+	defer putBuf(sums)
+	tmpSize := winoPos * max(lanes, o)
+	spread(groups, cb*per+tmpSize+cv.C*cv.H*cv.W+winoOut*winoOut*o, func(gi, threads int, buf []float32) {
+		var beta float32
+		for i := gi * n / groups; i < (gi+1)*n/groups; i++ {
+			b0, b1 := i*cb, min(cv.N, (i+1)*cb)
+			nb, nt := b1-b0, (b1-b0)*gr.tiles()
+			rest := buf
+			d := take(&rest, nb*gr.rows*gr.cols*lanes)
+			v := take(&rest, winoPos*nt*lanes)
+			m := take(&rest, winoPos*nt*o)
+			gcl := take(&rest, nb*l*o)
+			gs := maps(take(&rest, nb*l*o), b0, b1, threads)
+			zt := take(&rest, winoOut*winoOut*o)
+			transposeFast(gcl, gs, o, nb*l)
+			cv.winoMapTiles(m, gcl, nb, gr, zt, rest)
+			cv.winoPhases(d, x, take(&rest, cv.C*cv.H*cv.W), b0, b1, gr)
+			cv.winoInputTiles(v, d, nb, gr, rest)
+			winoProducts(true, o, lanes, nt, m, v, beta, sums[gi*wsize:(gi+1)*wsize], threads)
+			beta = 1
+		}
+	})
+	pieces(wsize, im2colMinWork, func(lo, hi int) {
+		for gi := 1; gi < groups; gi++ {
+			addVV(sums[lo:hi], sums[lo:hi], sums[gi*wsize+lo:gi*wsize+hi])
+		}
+	})
+	tmp := make([]float32, winoPos*lanes+2*2*lanes)
+	z := tmp[winoPos*lanes:]
+	for oc := range o {
+		in := winoTile{sums[oc*lanes:], winoIn * o * lanes, o * lanes}
+		winoTransform(winoGT, in, winoTile{z, 2 * lanes, lanes}, lanes, tmp)
+		row := dw[oc*cv.C*16:][:cv.C*16]
+		for a := range 2 {
+			for bb := range 2 {
+				zv := z[(a*2+bb)*lanes:][:lanes]
+				for c := range cv.C {
+					for pq := range 4 {
+						row[c*16+(2*a+pq/2)*4+2*bb+pq%2] = zv[pq*cv.C+c]
+					}
+				}
+			}
+		}
+	}
+}
+
+// winoInputFirst sets dx, when it is not nil, to the input gradient of
+// the maps' gradient gy through act on minimal filtering where cv takes
+// it, and returns nil then, dx otherwise: Backward and BackwardAct take
+// the two gradients one after the other on this path, not in one pass.
+func (cv Conv) winoInputFirst(dx, gy []float32, act ActGrad, wt []float32) []float32 {
+	if dx == nil || !cv.wino() {
+		return dx
+	}
+	cv.winoInputGrad(dx, gy, act, wt, nil)
+	return nil
+}
