@@ -35,7 +35,8 @@ func (t winoMatrix) padded() winoMatrix {
 }
 
 // winoTileVec, set by useLevel where the CPU has it, is winoTransform of
-// a padded matrix of ni columns and no rows (4 or 5 each) in assembly.
+// a padded matrix of ni columns and no rows (2, 4 or 5 each) in
+// assembly.
 var winoTileVec func(t *[25]float32, in, out winoTile, lanes, ni, no int)
 
 // at returns entry (i, j).
@@ -75,8 +76,8 @@ var (
 		1.0 / 2, -1.0 / 2,
 		-1.0 / 6, 1.0 / 3,
 		0, 1,
-	}}
-	winoB, winoA, winoGT = winoBT.transposed().padded(), winoAT.transposed().padded(), winoG.transposed()
+	}}.padded()
+	winoB, winoA, winoGT = winoBT.transposed().padded(), winoAT.transposed().padded(), winoG.transposed().padded()
 )
 
 // Sizes of F(4x4, 2x2): outputs a tile side, input values a tile side,

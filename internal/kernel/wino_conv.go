@@ -35,6 +35,11 @@ func (cv Conv) wino() bool {
 // phases, the transformed tiles and products of a few images.
 const winoChunkFloats = 1 << 20
 
+// winoDeepFloats is winoChunkFloats of WeightGrad, whose products sum
+// over the tiles of a chunk: deeper sums, fewer passes over the
+// transformed weight gradient.
+const winoDeepFloats = 1 << 22
+
 // winoGrad groups is how many groups of chunks WeightGrad sums on its
 // own before adding them in order (see weightGrad).
 const winoGradGroups = 4
@@ -49,6 +54,22 @@ func (cv Conv) winoGrid() winoGrid {
 	oh, ow, _, _ := cv.dims()
 	th, tw := ceilDiv(oh, winoOut), ceilDiv(ow, winoOut)
 	return winoGrid{oh, ow, th, tw, winoOut*th + 1, winoOut*tw + 1}
+}
+
+// winoChunks returns how many chunks of how many images each (the last
+// may hold fewer) the N images fall into when an image takes per scratch
+// values and a chunk about budget: an even count where there are
+// several, so that two threads share them evenly.
+func (cv Conv) winoChunks(per, budget int) (n, cb int) {
+	if cv.N == 0 {
+		return 0, 1
+	}
+	n = ceilDiv(cv.N, max(1, budget/per))
+	if n > 1 {
+		n = min(cv.N, roundUp(n, 2))
+	}
+	cb = ceilDiv(cv.N, n)
+	return ceilDiv(cv.N, cb), cb
 }
 
 // tiles returns the tiles of an image.
@@ -165,6 +186,22 @@ func (cv Conv) winoWeight(u, wt, wT, tmp []float32) {
 	}
 }
 
+// winoWeightT sets ut [25, O, 4C] to the transformed kernels of wt as
+// winoWeight, transposed, with each output channel's weight transposed,
+// [O, 16, C], in wr as scratch.
+func (cv Conv) winoWeightT(ut, wt, wr, tmp []float32) {
+	lanes, k := 4*cv.C, cv.C*16
+	for oc := range cv.O {
+		transposeFast(wr[oc*k:], wt[oc*k:], cv.C, 16)
+		for pq := range 4 {
+			p, q := pq/2, pq%2
+			in := winoTile{wr[oc*k+(p*4+q)*cv.C:], 8 * cv.C, 2 * cv.C}
+			out := winoTile{ut[oc*lanes+pq*cv.C:], winoIn * cv.O * lanes, cv.O * lanes}
+			winoTransform(winoG, in, out, cv.C, tmp)
+		}
+	}
+}
+
 // winoInputTiles sets v [25, tiles, 4C] to the transformed input tiles
 // of the phases d of nb images.
 func (cv Conv) winoInputTiles(v, d []float32, nb int, gr winoGrid, tmp []float32) {
@@ -234,8 +271,8 @@ func (cv Conv) winoForward(y, x, wt, bias []float32, act func(lo, hi int)) {
 	tmpSize := winoPos * max(lanes, o)
 	cv.winoWeight(u, wt, u[winoPos*lanes*o:], make([]float32, tmpSize))
 	per := gr.rows*gr.cols*lanes + winoPos*gr.tiles()*(lanes+o) + l*o
-	cb := max(1, min(cv.N, winoChunkFloats/per))
-	spread(ceilDiv(cv.N, cb), cb*per+tmpSize+cv.C*cv.H*cv.W+winoOut*winoOut*o, func(i, threads int, buf []float32) {
+	n, cb := cv.winoChunks(per, winoChunkFloats)
+	spread(n, cb*per+tmpSize+cv.C*cv.H*cv.W+winoOut*winoOut*o, func(i, threads int, buf []float32) {
 		b0, b1 := i*cb, min(cv.N, (i+1)*cb)
 		nb, nt := b1-b0, (b1-b0)*gr.tiles()
 		d := take(&buf, nb*gr.rows*gr.cols*lanes)
@@ -276,17 +313,13 @@ func (cv Conv) winoForward(y, x, wt, bias []float32, act func(lo, hi int)) {
 func (cv Conv) winoInputGrad(dx, gy []float32, act ActGrad, wt, bias []float32) {
 	gr := cv.winoGrid()
 	lanes, o, l := 4*cv.C, cv.O, gr.oh*gr.ow
-	u := getBuf(2*winoPos*lanes*o + cv.C*16*o)
-	defer putBuf(u)
+	ut := getBuf(winoPos*lanes*o + cv.C*16*o)
+	defer putBuf(ut)
 	tmpSize := winoPos * max(lanes, o)
-	ut := u[winoPos*lanes*o:]
-	cv.winoWeight(u, wt, ut, make([]float32, tmpSize))
-	for i := range winoPos {
-		transposeFast(ut[i*lanes*o:], u[i*lanes*o:], lanes, o)
-	}
+	cv.winoWeightT(ut, wt, ut[winoPos*lanes*o:], make([]float32, tmpSize))
 	per := gr.rows*gr.cols*lanes + winoPos*gr.tiles()*(lanes+o) + 2*l*o
-	cb := max(1, min(cv.N, winoChunkFloats/per))
-	spread(ceilDiv(cv.N, cb), cb*per+tmpSize+cv.C*cv.H*cv.W+winoPos*lanes, func(i, threads int, buf []float32) {
+	n, cb := cv.winoChunks(per, winoChunkFloats)
+	spread(n, cb*per+tmpSize+cv.C*cv.H*cv.W+winoPos*lanes, func(i, threads int, buf []float32) {
 		b0, b1 := i*cb, min(cv.N, (i+1)*cb)
 		nb, nt := b1-b0, (b1-b0)*gr.tiles()
 		d := take(&buf, nb*gr.rows*gr.cols*lanes)
@@ -330,8 +363,7 @@ func (cv Conv) winoWeightGrad(dw, x []float32, maps func(buf []float32, b0, b1, 
 		return
 	}
 	per := gr.rows*gr.cols*lanes + winoPos*gr.tiles()*(lanes+o) + 2*l*o
-	cb := max(1, min(cv.N, winoChunkFloats/per))
-	n := ceilDiv(cv.N, cb)
+	n, cb := cv.winoChunks(per, winoDeepFloats)
 	groups := min(n, winoGradGroups)
 	wsize := winoPos * o * lanes
 	sums := getBuf(groups * wsize)
