@@ -96,6 +96,21 @@ func winoTransform(t winoMatrix, in, out winoTile, lanes int, tmp []float32) {
 		func(i, j int) []float32 { return out.at(i, j, lanes) }, lanes, tmp)
 }
 
+// winoStep returns the values between the 25 matrices of n values each
+// that the products take at once: n rounded up to a whole number of
+// cache lines, plus one where that number is even, so that the matrices
+// do not start a multiple of 128 bytes apart (dcgan's are 32 or 45 KiB):
+// a tile's 25 vectors, one in each, would otherwise share a few cache
+// sets, and the transforms evict their own lines (WeightGrad's last
+// transform ran 20 times slower so).
+func winoStep(n int) int {
+	s := roundUp(n, 16)
+	if s/16%2 == 0 {
+		s += 16
+	}
+	return s
+}
+
 // take returns the first n values of *buf and moves *buf past them.
 func take(buf *[]float32, n int) []float32 {
 	s := (*buf)[:n]
@@ -170,49 +185,48 @@ func transposeFast(dst, src []float32, rows, cols int) {
 	}
 }
 
-// winoWeight sets u [25, 4C, O] to the transformed kernels of wt, G g
-// G^T for each output channel's 2x2 kernel g of each phase of each
-// channel, with wt's transpose [C*16, O] in wT as scratch.
-func (cv Conv) winoWeight(u, wt, wT, tmp []float32) {
-	lanes := 4 * cv.C
+// winoWeight sets u [25, 4C, O], the matrices step values apart, to the
+// transformed kernels of wt, G g G^T for each output channel's 2x2
+// kernel g of each phase of each channel, with wt's transpose [C*16, O]
+// in wT as scratch.
+func (cv Conv) winoWeight(u []float32, step int, wt, wT, tmp []float32) {
 	transposeFast(wT, wt, cv.O, cv.C*16)
 	for c := range cv.C {
 		for pq := range 4 {
 			p, q := pq/2, pq%2
 			in := winoTile{wT[(c*16+p*4+q)*cv.O:], 8 * cv.O, 2 * cv.O}
-			out := winoTile{u[(pq*cv.C+c)*cv.O:], winoIn * lanes * cv.O, lanes * cv.O}
+			out := winoTile{u[(pq*cv.C+c)*cv.O:], winoIn * step, step}
 			winoTransform(winoG, in, out, cv.O, tmp)
 		}
 	}
 }
 
-// winoWeightT sets ut [25, O, 4C] to the transformed kernels of wt as
-// winoWeight, transposed, with each output channel's weight transposed,
-// [O, 16, C], in wr as scratch.
-func (cv Conv) winoWeightT(ut, wt, wr, tmp []float32) {
+// winoWeightT sets ut [25, O, 4C], the matrices step values apart, to
+// the transformed kernels of wt as winoWeight, transposed, with each
+// output channel's weight transposed, [O, 16, C], in wr as scratch.
+func (cv Conv) winoWeightT(ut []float32, step int, wt, wr, tmp []float32) {
 	lanes, k := 4*cv.C, cv.C*16
 	for oc := range cv.O {
 		transposeFast(wr[oc*k:], wt[oc*k:], cv.C, 16)
 		for pq := range 4 {
 			p, q := pq/2, pq%2
 			in := winoTile{wr[oc*k+(p*4+q)*cv.C:], 8 * cv.C, 2 * cv.C}
-			out := winoTile{ut[oc*lanes+pq*cv.C:], winoIn * cv.O * lanes, cv.O * lanes}
+			out := winoTile{ut[oc*lanes+pq*cv.C:], winoIn * step, step}
 			winoTransform(winoG, in, out, cv.C, tmp)
 		}
 	}
 }
 
-// winoInputTiles sets v [25, tiles, 4C] to the transformed input tiles
-// of the phases d of nb images.
-func (cv Conv) winoInputTiles(v, d []float32, nb int, gr winoGrid, tmp []float32) {
+// winoInputTiles sets v [25, tiles, 4C], the matrices step values
+// apart, to the transformed input tiles of the phases d of nb images.
+func (cv Conv) winoInputTiles(v []float32, step int, d []float32, nb int, gr winoGrid, tmp []float32) {
 	lanes := 4 * cv.C
-	nt := nb * gr.tiles()
 	for b := range nb {
 		for ti := range gr.th {
 			for tj := range gr.tw {
 				tile := (b*gr.th+ti)*gr.tw + tj
 				in := winoTile{d[((b*gr.rows+winoOut*ti)*gr.cols+winoOut*tj)*lanes:], gr.cols * lanes, lanes}
-				out := winoTile{v[tile*lanes:], winoIn * nt * lanes, nt * lanes}
+				out := winoTile{v[tile*lanes:], winoIn * step, step}
 				winoTransform(winoBT, in, out, lanes, tmp)
 			}
 		}
@@ -221,25 +235,25 @@ func (cv Conv) winoInputTiles(v, d []float32, nb int, gr winoGrid, tmp []float32
 
 // winoProducts sets (beta 0) or adds to (beta 1) the 25 products
 // c[i] = op(a[i]) b[i] of m by k times k by n, a[i] transposed when
-// transA (stored k by m).
-func winoProducts(transA bool, m, n, k int, a, b []float32, beta float32, c []float32, threads int) {
+// transA (stored k by m), the matrices of a, b and c sa, sb and sc
+// values apart.
+func winoProducts(transA bool, m, n, k int, a []float32, sa int, b []float32, sb int, beta float32, c []float32, sc, threads int) {
 	lda := k
 	if transA {
 		lda = m
 	}
 	for i := range winoPos {
-		p := newGemmArgs(transA, false, m, n, k, 1, a[i*m*k:], lda, b[i*k*n:], n, beta, c[i*m*n:], n)
+		p := newGemmArgs(transA, false, m, n, k, 1, a[i*sa:], lda, b[i*sb:], n, beta, c[i*sc:], n)
 		p.run(activeKernel, threads, pathAuto)
 	}
 }
 
-// winoMapTiles sets dm [25, tiles, O] to the adjoint output transform,
-// AT^T g AT, of the tiles of the maps' gradient g of nb images held
-// channels last, [nb*oh*ow, O], with zero beyond the maps' edges; zt
-// holds a tile's 16 vectors.
-func (cv Conv) winoMapTiles(dm, g []float32, nb int, gr winoGrid, zt, tmp []float32) {
+// winoMapTiles sets dm [25, tiles, O], the matrices step values apart,
+// to the adjoint output transform, AT^T g AT, of the tiles of the maps'
+// gradient g of nb images held channels last, [nb*oh*ow, O], with zero
+// beyond the maps' edges; zt holds a tile's 16 vectors.
+func (cv Conv) winoMapTiles(dm []float32, step int, g []float32, nb int, gr winoGrid, zt, tmp []float32) {
 	o, l := cv.O, gr.oh*gr.ow
-	nt := nb * gr.tiles()
 	for b := range nb {
 		for ti := range gr.th {
 			for tj := range gr.tw {
@@ -255,7 +269,7 @@ func (cv Conv) winoMapTiles(dm, g []float32, nb int, gr winoGrid, zt, tmp []floa
 						}
 					}
 				}
-				out := winoTile{dm[tile*o:], winoIn * nt * o, nt * o}
+				out := winoTile{dm[tile*o:], winoIn * step, step}
 				winoTransform(winoA, winoTile{zt, winoOut * o, o}, out, o, tmp)
 			}
 		}
@@ -266,28 +280,30 @@ func (cv Conv) winoMapTiles(dm, g []float32, nb int, gr winoGrid, zt, tmp []floa
 func (cv Conv) winoForward(y, x, wt, bias []float32, act func(lo, hi int)) {
 	gr := cv.winoGrid()
 	lanes, o, l := 4*cv.C, cv.O, gr.oh*gr.ow
-	u := getBuf(winoPos*lanes*o + cv.C*16*o)
+	us := winoStep(lanes * o)
+	u := getBuf(winoPos*us + cv.C*16*o)
 	defer putBuf(u)
 	tmpSize := winoPos * max(lanes, o)
-	cv.winoWeight(u, wt, u[winoPos*lanes*o:], make([]float32, tmpSize))
+	cv.winoWeight(u, us, wt, u[winoPos*us:], make([]float32, tmpSize))
 	per := gr.rows*gr.cols*lanes + winoPos*gr.tiles()*(lanes+o) + l*o
 	n, cb := cv.winoChunks(per, winoChunkFloats)
-	spread(n, cb*per+tmpSize+cv.C*cv.H*cv.W+winoOut*winoOut*o, func(i, threads int, buf []float32) {
+	spread(n, cb*per+winoPos*64+tmpSize+cv.C*cv.H*cv.W+winoOut*winoOut*o, func(i, threads int, buf []float32) {
 		b0, b1 := i*cb, min(cv.N, (i+1)*cb)
 		nb, nt := b1-b0, (b1-b0)*gr.tiles()
+		vs, ms := winoStep(nt*lanes), winoStep(nt*o)
 		d := take(&buf, nb*gr.rows*gr.cols*lanes)
-		v := take(&buf, winoPos*nt*lanes)
-		m := take(&buf, winoPos*nt*o)
+		v := take(&buf, winoPos*vs)
+		m := take(&buf, winoPos*ms)
 		ycl := take(&buf, nb*l*o)
 		zt := take(&buf, winoOut*winoOut*o)
 		cv.winoPhases(d, x, take(&buf, cv.C*cv.H*cv.W), b0, b1, gr)
-		cv.winoInputTiles(v, d, nb, gr, buf)
-		winoProducts(false, nt, o, lanes, v, u, 0, m, threads)
+		cv.winoInputTiles(v, vs, d, nb, gr, buf)
+		winoProducts(false, nt, o, lanes, v, vs, u, us, 0, m, ms, threads)
 		for b := range nb {
 			for ti := range gr.th {
 				for tj := range gr.tw {
 					tile := (b*gr.th+ti)*gr.tw + tj
-					winoTransform(winoAT, winoTile{m[tile*o:], winoIn * nt * o, nt * o}, winoTile{zt, winoOut * o, o}, o, buf)
+					winoTransform(winoAT, winoTile{m[tile*o:], winoIn * ms, ms}, winoTile{zt, winoOut * o, o}, o, buf)
 					for i := range min(winoOut, gr.oh-winoOut*ti) {
 						for j := range min(winoOut, gr.ow-winoOut*tj) {
 							dst := ycl[(b*l+(winoOut*ti+i)*gr.ow+winoOut*tj+j)*o:][:o]
@@ -313,31 +329,33 @@ func (cv Conv) winoForward(y, x, wt, bias []float32, act func(lo, hi int)) {
 func (cv Conv) winoInputGrad(dx, gy []float32, act ActGrad, wt, bias []float32) {
 	gr := cv.winoGrid()
 	lanes, o, l := 4*cv.C, cv.O, gr.oh*gr.ow
-	ut := getBuf(winoPos*lanes*o + cv.C*16*o)
+	us := winoStep(lanes * o)
+	ut := getBuf(winoPos*us + cv.C*16*o)
 	defer putBuf(ut)
 	tmpSize := winoPos * max(lanes, o)
-	cv.winoWeightT(ut, wt, ut[winoPos*lanes*o:], make([]float32, tmpSize))
+	cv.winoWeightT(ut, us, wt, ut[winoPos*us:], make([]float32, tmpSize))
 	per := gr.rows*gr.cols*lanes + winoPos*gr.tiles()*(lanes+o) + 2*l*o
 	n, cb := cv.winoChunks(per, winoChunkFloats)
-	spread(n, cb*per+tmpSize+cv.C*cv.H*cv.W+winoPos*lanes, func(i, threads int, buf []float32) {
+	spread(n, cb*per+winoPos*64+tmpSize+cv.C*cv.H*cv.W+winoPos*lanes, func(i, threads int, buf []float32) {
 		b0, b1 := i*cb, min(cv.N, (i+1)*cb)
 		nb, nt := b1-b0, (b1-b0)*gr.tiles()
+		vs, ms := winoStep(nt*lanes), winoStep(nt*o)
 		d := take(&buf, nb*gr.rows*gr.cols*lanes)
-		v := take(&buf, winoPos*nt*lanes)
-		m := take(&buf, winoPos*nt*o)
+		v := take(&buf, winoPos*vs)
+		m := take(&buf, winoPos*ms)
 		gcl := take(&buf, nb*l*o)
 		gs := cv.sideBySide(take(&buf, nb*l*o), cv.mapsOf(gy, act, b0, b1), nb)
 		zt := take(&buf, winoPos*lanes)
 		xt := take(&buf, cv.C*cv.H*cv.W)
 		transposeFast(gcl, gs, o, nb*l)
-		cv.winoMapTiles(m, gcl, nb, gr, zt, buf)
-		winoProducts(false, nt, lanes, o, m, ut, 0, v, threads)
+		cv.winoMapTiles(m, ms, gcl, nb, gr, zt, buf)
+		winoProducts(false, nt, lanes, o, m, ms, ut, us, 0, v, vs, threads)
 		clear(d)
 		for b := range nb {
 			for ti := range gr.th {
 				for tj := range gr.tw {
 					tile := (b*gr.th+ti)*gr.tw + tj
-					winoTransform(winoB, winoTile{v[tile*lanes:], winoIn * nt * lanes, nt * lanes}, winoTile{zt, winoIn * lanes, lanes}, lanes, buf)
+					winoTransform(winoB, winoTile{v[tile*lanes:], winoIn * vs, vs}, winoTile{zt, winoIn * lanes, lanes}, lanes, buf)
 					at := ((b*gr.rows+winoOut*ti)*gr.cols + winoOut*tj) * lanes
 					for k := range winoIn {
 						dst := d[at+k*gr.cols*lanes:][:winoIn*lanes]
@@ -365,27 +383,29 @@ func (cv Conv) winoWeightGrad(dw, x []float32, maps func(buf []float32, b0, b1, 
 	per := gr.rows*gr.cols*lanes + winoPos*gr.tiles()*(lanes+o) + 2*l*o
 	n, cb := cv.winoChunks(per, winoDeepFloats)
 	groups := min(n, winoGradGroups)
-	wsize := winoPos * o * lanes
+	ws := winoStep(o * lanes)
+	wsize := winoPos * ws
 	sums := getBuf(groups * wsize)
 	defer putBuf(sums)
 	tmpSize := winoPos * max(lanes, o)
-	spread(groups, cb*per+tmpSize+cv.C*cv.H*cv.W+winoOut*winoOut*o, func(gi, threads int, buf []float32) {
+	spread(groups, cb*per+winoPos*64+tmpSize+cv.C*cv.H*cv.W+winoOut*winoOut*o, func(gi, threads int, buf []float32) {
 		var beta float32
 		for i := gi * n / groups; i < (gi+1)*n/groups; i++ {
 			b0, b1 := i*cb, min(cv.N, (i+1)*cb)
 			nb, nt := b1-b0, (b1-b0)*gr.tiles()
+			vs, ms := winoStep(nt*lanes), winoStep(nt*o)
 			rest := buf
 			d := take(&rest, nb*gr.rows*gr.cols*lanes)
-			v := take(&rest, winoPos*nt*lanes)
-			m := take(&rest, winoPos*nt*o)
+			v := take(&rest, winoPos*vs)
+			m := take(&rest, winoPos*ms)
 			gcl := take(&rest, nb*l*o)
 			gs := maps(take(&rest, nb*l*o), b0, b1, threads)
 			zt := take(&rest, winoOut*winoOut*o)
 			transposeFast(gcl, gs, o, nb*l)
-			cv.winoMapTiles(m, gcl, nb, gr, zt, rest)
+			cv.winoMapTiles(m, ms, gcl, nb, gr, zt, rest)
 			cv.winoPhases(d, x, take(&rest, cv.C*cv.H*cv.W), b0, b1, gr)
-			cv.winoInputTiles(v, d, nb, gr, rest)
-			winoProducts(true, o, lanes, nt, m, v, beta, sums[gi*wsize:(gi+1)*wsize], threads)
+			cv.winoInputTiles(v, vs, d, nb, gr, rest)
+			winoProducts(true, o, lanes, nt, m, ms, v, vs, beta, sums[gi*wsize:(gi+1)*wsize], ws, threads)
 			beta = 1
 		}
 	})
@@ -397,7 +417,7 @@ func (cv Conv) winoWeightGrad(dw, x []float32, maps func(buf []float32, b0, b1, 
 	tmp := make([]float32, winoPos*lanes+2*2*lanes)
 	z := tmp[winoPos*lanes:]
 	for oc := range o {
-		in := winoTile{sums[oc*lanes:], winoIn * o * lanes, o * lanes}
+		in := winoTile{sums[oc*lanes:], winoIn * ws, ws}
 		winoTransform(winoGT, in, winoTile{z, 2 * lanes, lanes}, lanes, tmp)
 		row := dw[oc*cv.C*16:][:cv.C*16]
 		for a := range 2 {
