@@ -189,32 +189,38 @@ func transposeFast(dst, src []float32, rows, cols int) {
 // transformed kernels of wt, G g G^T for each output channel's 2x2
 // kernel g of each phase of each channel, with wt's transpose [C*16, O]
 // in wT as scratch.
-func (cv Conv) winoWeight(u []float32, step int, wt, wT, tmp []float32) {
+func (cv Conv) winoWeight(u []float32, step int, wt, wT []float32) {
 	transposeFast(wT, wt, cv.O, cv.C*16)
-	for c := range cv.C {
-		for pq := range 4 {
-			p, q := pq/2, pq%2
-			in := winoTile{wT[(c*16+p*4+q)*cv.O:], 8 * cv.O, 2 * cv.O}
-			out := winoTile{u[(pq*cv.C+c)*cv.O:], winoIn * step, step}
-			winoTransform(winoG, in, out, cv.O, tmp)
+	pieces(cv.C, 1, func(c0, c1 int) {
+		tmp := make([]float32, 2*winoIn*cv.O)
+		for c := c0; c < c1; c++ {
+			for pq := range 4 {
+				p, q := pq/2, pq%2
+				in := winoTile{wT[(c*16+p*4+q)*cv.O:], 8 * cv.O, 2 * cv.O}
+				out := winoTile{u[(pq*cv.C+c)*cv.O:], winoIn * step, step}
+				winoTransform(winoG, in, out, cv.O, tmp)
+			}
 		}
-	}
+	})
 }
 
 // winoWeightT sets ut [25, O, 4C], the matrices step values apart, to
 // the transformed kernels of wt as winoWeight, transposed, with each
 // output channel's weight transposed, [O, 16, C], in wr as scratch.
-func (cv Conv) winoWeightT(ut []float32, step int, wt, wr, tmp []float32) {
+func (cv Conv) winoWeightT(ut []float32, step int, wt, wr []float32) {
 	lanes, k := 4*cv.C, cv.C*16
-	for oc := range cv.O {
-		transposeFast(wr[oc*k:], wt[oc*k:], cv.C, 16)
-		for pq := range 4 {
-			p, q := pq/2, pq%2
-			in := winoTile{wr[oc*k+(p*4+q)*cv.C:], 8 * cv.C, 2 * cv.C}
-			out := winoTile{ut[oc*lanes+pq*cv.C:], winoIn * step, step}
-			winoTransform(winoG, in, out, cv.C, tmp)
+	pieces(cv.O, 1, func(o0, o1 int) {
+		tmp := make([]float32, 2*winoIn*cv.C)
+		for oc := o0; oc < o1; oc++ {
+			transposeFast(wr[oc*k:], wt[oc*k:], cv.C, 16)
+			for pq := range 4 {
+				p, q := pq/2, pq%2
+				in := winoTile{wr[oc*k+(p*4+q)*cv.C:], 8 * cv.C, 2 * cv.C}
+				out := winoTile{ut[oc*lanes+pq*cv.C:], winoIn * step, step}
+				winoTransform(winoG, in, out, cv.C, tmp)
+			}
 		}
-	}
+	})
 }
 
 // winoInputTiles sets v [25, tiles, 4C], the matrices step values
@@ -284,7 +290,7 @@ func (cv Conv) winoForward(y, x, wt, bias []float32, act func(lo, hi int)) {
 	u := getBuf(winoPos*us + cv.C*16*o)
 	defer putBuf(u)
 	tmpSize := winoPos * max(lanes, o)
-	cv.winoWeight(u, us, wt, u[winoPos*us:], make([]float32, tmpSize))
+	cv.winoWeight(u, us, wt, u[winoPos*us:])
 	per := gr.rows*gr.cols*lanes + winoPos*gr.tiles()*(lanes+o) + l*o
 	n, cb := cv.winoChunks(per, winoChunkFloats)
 	spread(n, cb*per+winoPos*64+tmpSize+cv.C*cv.H*cv.W+winoOut*winoOut*o, func(i, threads int, buf []float32) {
@@ -333,7 +339,7 @@ func (cv Conv) winoInputGrad(dx, gy []float32, act ActGrad, wt, bias []float32) 
 	ut := getBuf(winoPos*us + cv.C*16*o)
 	defer putBuf(ut)
 	tmpSize := winoPos * max(lanes, o)
-	cv.winoWeightT(ut, us, wt, ut[winoPos*us:], make([]float32, tmpSize))
+	cv.winoWeightT(ut, us, wt, ut[winoPos*us:])
 	per := gr.rows*gr.cols*lanes + winoPos*gr.tiles()*(lanes+o) + 2*l*o
 	n, cb := cv.winoChunks(per, winoChunkFloats)
 	spread(n, cb*per+winoPos*64+tmpSize+cv.C*cv.H*cv.W+winoPos*lanes, func(i, threads int, buf []float32) {
@@ -414,23 +420,25 @@ func (cv Conv) winoWeightGrad(dw, x []float32, maps func(buf []float32, b0, b1, 
 			addVV(sums[lo:hi], sums[lo:hi], sums[gi*wsize+lo:gi*wsize+hi])
 		}
 	})
-	tmp := make([]float32, winoPos*lanes+2*2*lanes)
-	z := tmp[winoPos*lanes:]
-	for oc := range o {
-		in := winoTile{sums[oc*lanes:], winoIn * ws, ws}
-		winoTransform(winoGT, in, winoTile{z, 2 * lanes, lanes}, lanes, tmp)
-		row := dw[oc*cv.C*16:][:cv.C*16]
-		for a := range 2 {
-			for bb := range 2 {
-				zv := z[(a*2+bb)*lanes:][:lanes]
-				for c := range cv.C {
-					for pq := range 4 {
-						row[c*16+(2*a+pq/2)*4+2*bb+pq%2] = zv[pq*cv.C+c]
+	pieces(o, 1, func(o0, o1 int) {
+		tmp := make([]float32, 2*winoIn*lanes+2*2*lanes)
+		z := tmp[2*winoIn*lanes:]
+		for oc := o0; oc < o1; oc++ {
+			in := winoTile{sums[oc*lanes:], winoIn * ws, ws}
+			winoTransform(winoGT, in, winoTile{z, 2 * lanes, lanes}, lanes, tmp)
+			row := dw[oc*cv.C*16:][:cv.C*16]
+			for a := range 2 {
+				for bb := range 2 {
+					zv := z[(a*2+bb)*lanes:][:lanes]
+					for c := range cv.C {
+						for pq := range 4 {
+							row[c*16+(2*a+pq/2)*4+2*bb+pq%2] = zv[pq*cv.C+c]
+						}
 					}
 				}
 			}
 		}
-	}
+	})
 }
 
 // winoInputFirst sets dx, when it is not nil, to the input gradient of
