@@ -35,9 +35,8 @@ func (t winoMatrix) padded() winoMatrix {
 }
 
 // winoTileVec, set by useLevel where the CPU has it, is winoTransform of
-// a padded matrix of ni columns and no rows (2, 4 or 5 each) in
-// assembly.
-var winoTileVec func(t *[25]float32, in, out winoTile, lanes, ni, no int)
+// a padded matrix on 5x5 tiles in assembly.
+var winoTileVec func(t *[25]float32, in, out winoTile, lanes int)
 
 // at returns entry (i, j).
 func (t winoMatrix) at(i, j int) float32 { return t.v[i*t.cols+j] }

@@ -86,10 +86,12 @@ func (t winoTile) at(k, l, lanes int) []float32 { return t.s[k*t.rs+l*t.cs:][:la
 
 // winoTransform sets out(i, j) to the sum of t(i, k) t(j, l) in(k, l),
 // vectors of lanes values, with tmp for t.cols*t.rows of them (see
-// winoApply).
+// winoApply). Both tiles are 5x5 whatever t's size: where winoTileVec
+// runs, it reads the input's vectors past t's columns, which must be
+// zero, and writes zeros to the output's past t's rows.
 func winoTransform(t winoMatrix, in, out winoTile, lanes int, tmp []float32) {
 	if winoTileVec != nil && t.pad != nil {
-		winoTileVec(t.pad, in, out, lanes, t.cols, t.rows)
+		winoTileVec(t.pad, in, out, lanes)
 		return
 	}
 	winoApply(t, func(k, l int) []float32 { return in.at(k, l, lanes) },
@@ -192,13 +194,14 @@ func transposeFast(dst, src []float32, rows, cols int) {
 func (cv Conv) winoWeight(u []float32, step int, wt, wT []float32) {
 	transposeFast(wT, wt, cv.O, cv.C*16)
 	pieces(cv.C, 1, func(c0, c1 int) {
-		tmp := make([]float32, 2*winoIn*cv.O)
+		tmp := make([]float32, 2*winoPos*cv.O)
+		g := tmp[winoPos*cv.O:]
 		for c := c0; c < c1; c++ {
 			for pq := range 4 {
 				p, q := pq/2, pq%2
-				in := winoTile{wT[(c*16+p*4+q)*cv.O:], 8 * cv.O, 2 * cv.O}
+				winoKernel(g, winoTile{wT[(c*16+p*4+q)*cv.O:], 8 * cv.O, 2 * cv.O}, cv.O)
 				out := winoTile{u[(pq*cv.C+c)*cv.O:], winoIn * step, step}
-				winoTransform(winoG, in, out, cv.O, tmp)
+				winoTransform(winoG, winoTile{g, winoIn * cv.O, cv.O}, out, cv.O, tmp)
 			}
 		}
 	})
@@ -210,17 +213,29 @@ func (cv Conv) winoWeight(u []float32, step int, wt, wT []float32) {
 func (cv Conv) winoWeightT(ut []float32, step int, wt, wr []float32) {
 	lanes, k := 4*cv.C, cv.C*16
 	pieces(cv.O, 1, func(o0, o1 int) {
-		tmp := make([]float32, 2*winoIn*cv.C)
+		tmp := make([]float32, 2*winoPos*cv.C)
+		g := tmp[winoPos*cv.C:]
 		for oc := o0; oc < o1; oc++ {
 			transposeFast(wr[oc*k:], wt[oc*k:], cv.C, 16)
 			for pq := range 4 {
 				p, q := pq/2, pq%2
-				in := winoTile{wr[oc*k+(p*4+q)*cv.C:], 8 * cv.C, 2 * cv.C}
+				winoKernel(g, winoTile{wr[oc*k+(p*4+q)*cv.C:], 8 * cv.C, 2 * cv.C}, cv.C)
 				out := winoTile{ut[oc*lanes+pq*cv.C:], winoIn * step, step}
-				winoTransform(winoG, in, out, cv.C, tmp)
+				winoTransform(winoG, winoTile{g, winoIn * cv.C, cv.C}, out, cv.C, tmp)
 			}
 		}
 	})
+}
+
+// winoKernel sets g to a 5x5 tile of vectors of lanes values holding
+// the 2x2 kernel k, zero elsewhere.
+func winoKernel(g []float32, k winoTile, lanes int) {
+	clear(g[:winoPos*lanes])
+	for a := range 2 {
+		for b := range 2 {
+			copy(g[(a*winoIn+b)*lanes:][:lanes], k.at(a, b, lanes))
+		}
+	}
 }
 
 // winoInputTiles sets v [25, tiles, 4C], the matrices step values
@@ -257,18 +272,18 @@ func winoProducts(transA bool, m, n, k int, a []float32, sa int, b []float32, sb
 // winoMapTiles sets dm [25, tiles, O], the matrices step values apart,
 // to the adjoint output transform, AT^T g AT, of the tiles of the maps'
 // gradient g of nb images held channels last, [nb*oh*ow, O], with zero
-// beyond the maps' edges; zt holds a tile's 16 vectors.
+// beyond the maps' edges; zt holds a tile's 25 vectors.
 func (cv Conv) winoMapTiles(dm []float32, step int, g []float32, nb int, gr winoGrid, zt, tmp []float32) {
 	o, l := cv.O, gr.oh*gr.ow
 	for b := range nb {
 		for ti := range gr.th {
 			for tj := range gr.tw {
 				tile := (b*gr.th+ti)*gr.tw + tj
-				for i := range winoOut {
-					for j := range winoOut {
+				for i := range winoIn {
+					for j := range winoIn {
 						r, s := winoOut*ti+i, winoOut*tj+j
-						z := zt[(i*winoOut+j)*o:][:o]
-						if r < gr.oh && s < gr.ow {
+						z := zt[(i*winoIn+j)*o:][:o]
+						if i < winoOut && j < winoOut && r < gr.oh && s < gr.ow {
 							copy(z, g[(b*l+r*gr.ow+s)*o:][:o])
 						} else {
 							clear(z)
@@ -276,7 +291,7 @@ func (cv Conv) winoMapTiles(dm []float32, step int, g []float32, nb int, gr wino
 					}
 				}
 				out := winoTile{dm[tile*o:], winoIn * step, step}
-				winoTransform(winoA, winoTile{zt, winoOut * o, o}, out, o, tmp)
+				winoTransform(winoA, winoTile{zt, winoIn * o, o}, out, o, tmp)
 			}
 		}
 	}
@@ -293,7 +308,7 @@ func (cv Conv) winoForward(y, x, wt, bias []float32, act func(lo, hi int)) {
 	cv.winoWeight(u, us, wt, u[winoPos*us:])
 	per := gr.rows*gr.cols*lanes + winoPos*gr.tiles()*(lanes+o) + l*o
 	n, cb := cv.winoChunks(per, winoChunkFloats)
-	spread(n, cb*per+winoPos*64+tmpSize+cv.C*cv.H*cv.W+winoOut*winoOut*o, func(i, threads int, buf []float32) {
+	spread(n, cb*per+winoPos*64+tmpSize+cv.C*cv.H*cv.W+winoPos*o, func(i, threads int, buf []float32) {
 		b0, b1 := i*cb, min(cv.N, (i+1)*cb)
 		nb, nt := b1-b0, (b1-b0)*gr.tiles()
 		vs, ms := winoStep(nt*lanes), winoStep(nt*o)
@@ -301,7 +316,7 @@ func (cv Conv) winoForward(y, x, wt, bias []float32, act func(lo, hi int)) {
 		v := take(&buf, winoPos*vs)
 		m := take(&buf, winoPos*ms)
 		ycl := take(&buf, nb*l*o)
-		zt := take(&buf, winoOut*winoOut*o)
+		zt := take(&buf, winoPos*o)
 		cv.winoPhases(d, x, take(&buf, cv.C*cv.H*cv.W), b0, b1, gr)
 		cv.winoInputTiles(v, vs, d, nb, gr, buf)
 		winoProducts(false, nt, o, lanes, v, vs, u, us, 0, m, ms, threads)
@@ -309,11 +324,11 @@ func (cv Conv) winoForward(y, x, wt, bias []float32, act func(lo, hi int)) {
 			for ti := range gr.th {
 				for tj := range gr.tw {
 					tile := (b*gr.th+ti)*gr.tw + tj
-					winoTransform(winoAT, winoTile{m[tile*o:], winoIn * ms, ms}, winoTile{zt, winoOut * o, o}, o, buf)
+					winoTransform(winoAT, winoTile{m[tile*o:], winoIn * ms, ms}, winoTile{zt, winoIn * o, o}, o, buf)
 					for i := range min(winoOut, gr.oh-winoOut*ti) {
 						for j := range min(winoOut, gr.ow-winoOut*tj) {
 							dst := ycl[(b*l+(winoOut*ti+i)*gr.ow+winoOut*tj+j)*o:][:o]
-							z := zt[(i*winoOut+j)*o:][:o]
+							z := zt[(i*winoIn+j)*o:][:o]
 							if bias != nil {
 								addVV(dst, z, bias)
 							} else {
@@ -342,7 +357,7 @@ func (cv Conv) winoInputGrad(dx, gy []float32, act ActGrad, wt, bias []float32) 
 	cv.winoWeightT(ut, us, wt, ut[winoPos*us:])
 	per := gr.rows*gr.cols*lanes + winoPos*gr.tiles()*(lanes+o) + 2*l*o
 	n, cb := cv.winoChunks(per, winoChunkFloats)
-	spread(n, cb*per+winoPos*64+tmpSize+cv.C*cv.H*cv.W+winoPos*lanes, func(i, threads int, buf []float32) {
+	spread(n, cb*per+winoPos*64+tmpSize+cv.C*cv.H*cv.W+winoPos*max(lanes, o), func(i, threads int, buf []float32) {
 		b0, b1 := i*cb, min(cv.N, (i+1)*cb)
 		nb, nt := b1-b0, (b1-b0)*gr.tiles()
 		vs, ms := winoStep(nt*lanes), winoStep(nt*o)
@@ -351,7 +366,7 @@ func (cv Conv) winoInputGrad(dx, gy []float32, act ActGrad, wt, bias []float32) 
 		m := take(&buf, winoPos*ms)
 		gcl := take(&buf, nb*l*o)
 		gs := cv.sideBySide(take(&buf, nb*l*o), cv.mapsOf(gy, act, b0, b1), nb)
-		zt := take(&buf, winoPos*lanes)
+		zt := take(&buf, winoPos*max(lanes, o))
 		xt := take(&buf, cv.C*cv.H*cv.W)
 		transposeFast(gcl, gs, o, nb*l)
 		cv.winoMapTiles(m, ms, gcl, nb, gr, zt, buf)
@@ -394,7 +409,7 @@ func (cv Conv) winoWeightGrad(dw, x []float32, maps func(buf []float32, b0, b1, 
 	sums := getBuf(groups * wsize)
 	defer putBuf(sums)
 	tmpSize := winoPos * max(lanes, o)
-	spread(groups, cb*per+winoPos*64+tmpSize+cv.C*cv.H*cv.W+winoOut*winoOut*o, func(gi, threads int, buf []float32) {
+	spread(groups, cb*per+winoPos*64+tmpSize+cv.C*cv.H*cv.W+winoPos*o, func(gi, threads int, buf []float32) {
 		var beta float32
 		for i := gi * n / groups; i < (gi+1)*n/groups; i++ {
 			b0, b1 := i*cb, min(cv.N, (i+1)*cb)
@@ -406,7 +421,7 @@ func (cv Conv) winoWeightGrad(dw, x []float32, maps func(buf []float32, b0, b1, 
 			m := take(&rest, winoPos*ms)
 			gcl := take(&rest, nb*l*o)
 			gs := maps(take(&rest, nb*l*o), b0, b1, threads)
-			zt := take(&rest, winoOut*winoOut*o)
+			zt := take(&rest, winoPos*o)
 			transposeFast(gcl, gs, o, nb*l)
 			cv.winoMapTiles(m, ms, gcl, nb, gr, zt, rest)
 			cv.winoPhases(d, x, take(&rest, cv.C*cv.H*cv.W), b0, b1, gr)
@@ -421,15 +436,15 @@ func (cv Conv) winoWeightGrad(dw, x []float32, maps func(buf []float32, b0, b1, 
 		}
 	})
 	pieces(o, 1, func(o0, o1 int) {
-		tmp := make([]float32, 2*winoIn*lanes+2*2*lanes)
-		z := tmp[2*winoIn*lanes:]
+		tmp := make([]float32, 2*winoPos*lanes)
+		z := tmp[winoPos*lanes:]
 		for oc := o0; oc < o1; oc++ {
 			in := winoTile{sums[oc*lanes:], winoIn * ws, ws}
-			winoTransform(winoGT, in, winoTile{z, 2 * lanes, lanes}, lanes, tmp)
+			winoTransform(winoGT, in, winoTile{z, winoIn * lanes, lanes}, lanes, tmp)
 			row := dw[oc*cv.C*16:][:cv.C*16]
 			for a := range 2 {
 				for bb := range 2 {
-					zv := z[(a*2+bb)*lanes:][:lanes]
+					zv := z[(a*winoIn+bb)*lanes:][:lanes]
 					for c := range cv.C {
 						for pq := range 4 {
 							row[c*16+(2*a+pq/2)*4+2*bb+pq%2] = zv[pq*cv.C+c]
