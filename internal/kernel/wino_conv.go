@@ -42,8 +42,9 @@ const winoChunkFloats = 1 << 18
 
 // winoDeepFloats is winoChunkFloats of WeightGrad, whose products sum
 // over the tiles of a chunk: deeper sums, fewer passes over the
-// transformed weight gradient.
-const winoDeepFloats = 1 << 22
+// transformed weight gradient. A variable so that tests can take several
+// groups of chunks.
+var winoDeepFloats = 1 << 22
 
 // winoGrad groups is how many groups of chunks WeightGrad sums on its
 // own before adding them in order (see weightGrad).

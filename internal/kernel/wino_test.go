@@ -16,8 +16,9 @@ import (
 // the bits of the products they stand for.
 func TestWino(t *testing.T) {
 	defer SetThreads(0)
-	defer func(n int) { winoMinCO = n }(winoMinCO)
+	defer func(n, d int) { winoMinCO, winoDeepFloats = n, d }(winoMinCO, winoDeepFloats)
 	winoMinCO = 1
+	winoDeepFloats = 1 << 16 // several groups of WeightGrad's chunks
 	s2 := Window{KH: 4, KW: 4, StrideH: 2, StrideW: 2, PadH: 1, PadW: 1}
 	cases := []Conv{
 		{N: 1, C: 3, H: 7, W: 9, O: 5, Win: s2},
