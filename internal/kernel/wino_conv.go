@@ -131,12 +131,22 @@ func take(buf *[]float32, n int) []float32 {
 // image's values channels last.
 func (cv Conv) winoPhases(d, x, xt []float32, b0, b1 int, gr winoGrid) {
 	lanes, hw := 4*cv.C, cv.H*cv.W
-	clear(d[:(b1-b0)*gr.rows*gr.cols*lanes])
 	for b := b0; b < b1; b++ {
 		transposeFast(xt, x[b*cv.C*hw:], cv.C, hw)
-		cv.winoPixels(gr, func(at, pos int) {
-			copy(d[(b-b0)*gr.rows*gr.cols*lanes+at:][:cv.C], xt[pos*cv.C:])
-		})
+		db := d[(b-b0)*gr.rows*gr.cols*lanes:]
+		for s := range gr.rows {
+			for t := range gr.cols {
+				for pq := range 4 {
+					dst := db[(s*gr.cols+t)*lanes+pq*cv.C:][:cv.C]
+					r, w := 2*s+pq/2-1, 2*t+pq%2-1
+					if r >= 0 && r < cv.H && w >= 0 && w < cv.W {
+						copy(dst, xt[(r*cv.W+w)*cv.C:])
+					} else {
+						clear(dst)
+					}
+				}
+			}
+		}
 	}
 }
 
@@ -200,8 +210,10 @@ func transposeFast(dst, src []float32, rows, cols int) {
 func (cv Conv) winoWeight(u []float32, step int, wt, wT []float32) {
 	transposeFast(wT, wt, cv.O, cv.C*16)
 	pieces(cv.C, 1, func(c0, c1 int) {
-		tmp := make([]float32, 2*winoPos*cv.O)
+		tmp := getBuf(2 * winoPos * cv.O)
+		defer putBuf(tmp)
 		g := tmp[winoPos*cv.O:]
+		clear(g)
 		for c := c0; c < c1; c++ {
 			for pq := range 4 {
 				p, q := pq/2, pq%2
@@ -219,8 +231,10 @@ func (cv Conv) winoWeight(u []float32, step int, wt, wT []float32) {
 func (cv Conv) winoWeightT(ut []float32, step int, wt, wr []float32) {
 	lanes, k := 4*cv.C, cv.C*16
 	pieces(cv.O, 1, func(o0, o1 int) {
-		tmp := make([]float32, 2*winoPos*cv.C)
+		tmp := getBuf(2 * winoPos * cv.C)
+		defer putBuf(tmp)
 		g := tmp[winoPos*cv.C:]
+		clear(g)
 		for oc := o0; oc < o1; oc++ {
 			transposeFast(wr[oc*k:], wt[oc*k:], cv.C, 16)
 			for pq := range 4 {
@@ -233,10 +247,9 @@ func (cv Conv) winoWeightT(ut []float32, step int, wt, wr []float32) {
 	})
 }
 
-// winoKernel sets g to a 5x5 tile of vectors of lanes values holding
-// the 2x2 kernel k, zero elsewhere.
+// winoKernel sets the top left 2x2 vectors of lanes values of the 5x5
+// tile g to the kernel k; the rest of g is left as it is (zero).
 func winoKernel(g []float32, k winoTile, lanes int) {
-	clear(g[:winoPos*lanes])
 	for a := range 2 {
 		for b := range 2 {
 			copy(g[(a*winoIn+b)*lanes:][:lanes], k.at(a, b, lanes))
@@ -442,7 +455,8 @@ func (cv Conv) winoWeightGrad(dw, x []float32, maps func(buf []float32, b0, b1, 
 		}
 	})
 	pieces(o, 1, func(o0, o1 int) {
-		tmp := make([]float32, 2*winoPos*lanes)
+		tmp := getBuf(2 * winoPos * lanes)
+		defer putBuf(tmp)
 		z := tmp[winoPos*lanes:]
 		for oc := o0; oc < o1; oc++ {
 			in := winoTile{sums[oc*lanes:], winoIn * ws, ws}
