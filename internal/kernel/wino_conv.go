@@ -6,22 +6,35 @@ package kernel
 // convolution is a 2x2 stride-1 one of 4C channels, which F(4x4, 2x2)
 // computes with half the direct products' multiplications on 7x7 maps
 // (dcgan's 64->128 layer: 25 products of [tiles, 4C] by [4C, O], 419
-// MFLOP for 64 images, against 822 for the unfolded product). Forward,
-// InputGrad and WeightGrad take this path for such windows where C*O is
-// at least winoMinCO (see Conv.wino); its results differ from the
-// unfolded product's in rounding: the transforms add and scale the
-// inputs before they are multiplied, which loses a few more bits (Lavin
-// and Gray's error analysis; within 1e-5 of the values' scale on
-// dcgan's shapes, see the tests).
+// MFLOP for 64 images, against 822 for the unfolded product). The input
+// gradient and the weight gradient take the adjoint transforms (see
+// wino.go) and products of the same sizes.
+//
+// Forward, ForwardMap, InputGrad, InputGradAct, WeightGrad, Backward,
+// BackwardAct and ForwardWeightGrad take this path for such windows
+// where C*O is at least winoMinCO (see Conv.wino): in the workloads,
+// dcgan's 64->128 Conv2d and 128->64 ConvTranspose2d; its 1->64 and
+// 64->1 layers and every 3x3 layer keep the unfolded products, as do
+// ForwardMaxPool, and BackwardMaxPool where it takes the image gradient
+// too. Its results differ from the unfolded product's in rounding: the
+// transforms add and scale the inputs before they are multiplied, which
+// loses a few more bits (Lavin and Gray's error analysis): up to 3e-6
+// of the largest output in the tests' shapes against float64 sums (the
+// tests allow 1e-5), where the unfolded products' sums of small
+// integers are exact. They
+// do not depend on the thread count, and are the same at every level of
+// loops (the AVX-512 transforms round as the portable ones).
 //
 // The phases of a chunk of images are held channels last, [image,
 // s, t, 4C], lane (p*2 + q)*C + c, the tiles' transforms then vector
 // operations over the 4C lanes; the maps' tiles likewise over O lanes.
 
 // winoMinCO is the product C*O of channels from which a 4x4, stride-2
-// convolution takes minimal filtering: below it the transforms cost
-// more than the products they save. A variable so that tests can force
-// either path.
+// convolution takes minimal filtering. The transforms' work grows as
+// C + O and the products' saving as C*O; the threshold sits between
+// dcgan's 1-channel layers (C*O = 64) and its 64->128 layer (8192,
+// where minimal filtering is faster), not measured in between. A
+// variable so that tests can force either path.
 var winoMinCO = 64 * 64
 
 // wino reports whether cv's products take minimal filtering.
