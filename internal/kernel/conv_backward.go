@@ -16,7 +16,7 @@ func (cv Conv) Backward(dx, dw, x, gy, wt []float32) {
 	dx = cv.winoInputFirst(dx, gy, ActGrad{}, wt)
 	input, release := cv.inputStep(dx, wt)
 	defer release()
-	cv.weightGrad(dw, x, cv.gathered(gy), input)
+	cv.weightGradWino(dw, x, cv.gathered(gy), input)
 }
 
 // BackwardAct sets dw, and dx and db when they are not nil, to the
@@ -44,7 +44,7 @@ func (cv Conv) BackwardAct(dx, dw, db, x, gy, wt []float32, act ActGrad) {
 	dx = cv.winoInputFirst(dx, gy, act, wt)
 	input, release := cv.inputStep(dx, wt)
 	defer release()
-	cv.weightGrad(dw, x, func(buf []float32, b0, b1, threads int) []float32 {
+	cv.weightGradWino(dw, x, func(buf []float32, b0, b1, threads int) []float32 {
 		nc := (b1 - b0) * l
 		g := cv.sideBySide(buf, cv.mapsOf(gy, act, b0, b1), b1-b0)
 		if sums != nil {
@@ -109,10 +109,6 @@ func (cv Conv) inputStep(dx, wt []float32) (func(g []float32, b0, b1, threads in
 // without: the same chunks, so the same sums, whether or not the input
 // gradient is taken with the weight's.
 func (cv Conv) weightGrad(dw, x []float32, maps func(buf []float32, b0, b1, threads int) []float32, also func(g []float32, b0, b1, threads int, buf []float32)) {
-	if also == nil && cv.wino() { // see winoInputFirst
-		cv.winoWeightGrad(dw, x, maps)
-		return
-	}
 	cv.weightGradFwd(dw, x, maps, also, nil, convWeight{})
 }
 

@@ -15,8 +15,8 @@ package kernel
 // where C*O is at least winoMinCO (see Conv.wino): in the workloads,
 // dcgan's 64->128 Conv2d and 128->64 ConvTranspose2d; its 1->64 and
 // 64->1 layers and every 3x3 layer keep the unfolded products, as do
-// ForwardMaxPool, and BackwardMaxPool where it takes the image gradient
-// too. Its results differ from the unfolded product's in rounding: the
+// ForwardMaxPool and BackwardMaxPool (so that they give the bits of
+// Forward and Backward only where those are unfolded too). Its results differ from the unfolded product's in rounding: the
 // transforms add and scale the inputs before they are multiplied, which
 // loses a few more bits (Lavin and Gray's error analysis): up to 3e-6
 // of the largest output in the tests' shapes against float64 sums (the
@@ -31,11 +31,12 @@ package kernel
 
 // winoMinCO is the product C*O of channels from which a 4x4, stride-2
 // convolution takes minimal filtering. The transforms' work grows as
-// C + O and the products' saving as C*O; the threshold sits between
-// dcgan's 1-channel layers (C*O = 64) and its 64->128 layer (8192,
-// where minimal filtering is faster), not measured in between. A
-// variable so that tests can force either path.
-var winoMinCO = 64 * 64
+// C + O and the products' saving as C*O: at 28x28, batch 64, one core,
+// a 16->32 layer (C*O = 512) ran its three products 10-18% faster so,
+// an 8->16 layer (128) about twice slower (BenchmarkWino); dcgan's
+// 1-channel layers (64) keep the unfolded products. A variable so that
+// tests can force either path.
+var winoMinCO = 512
 
 // wino reports whether cv's products take minimal filtering.
 func (cv Conv) wino() bool {
@@ -487,6 +488,18 @@ func (cv Conv) winoWeightGrad(dw, x []float32, maps func(buf []float32, b0, b1, 
 			}
 		}
 	})
+}
+
+// weightGradWino is weightGrad on minimal filtering where cv takes it
+// (also is then nil: see winoInputFirst): WeightGrad, Backward and
+// BackwardAct call it; BackwardMaxPool, whose forward product
+// (ForwardMaxPool) is the unfolded one, weightGrad itself.
+func (cv Conv) weightGradWino(dw, x []float32, maps func(buf []float32, b0, b1, threads int) []float32, also func(g []float32, b0, b1, threads int, buf []float32)) {
+	if cv.wino() {
+		cv.winoWeightGrad(dw, x, maps)
+		return
+	}
+	cv.weightGrad(dw, x, maps, also)
 }
 
 // winoInputFirst sets dx, when it is not nil, to the input gradient of

@@ -105,40 +105,47 @@ func winoErr(got, want []float32) float64 {
 }
 
 // BenchmarkWino times the three products of dcgan's 64->128 4x4 layer
-// (batch 64) on minimal filtering and unfolded, in GFLOP/s of the direct
-// products (the unfolded product's FLOPs) of the fastest call.
+// (batch 64), and of two narrower 4x4 stride-2 layers, on minimal filtering
+// and unfolded, in GFLOP/s of the direct products (the unfolded
+// product's FLOPs) and ms of the fastest call.
 func BenchmarkWino(b *testing.B) {
 	defer func(n int) { winoMinCO = n }(winoMinCO)
 	s2 := Window{KH: 4, KW: 4, StrideH: 2, StrideW: 2, PadH: 1, PadW: 1}
-	cv := Conv{N: 64, C: 64, H: 14, W: 14, O: 128, Win: s2}
-	r := rand.New(rand.NewPCG(1, 2))
-	_, _, l, k := cv.dims()
-	x, wt := randSlice(r, cv.N*cv.C*cv.H*cv.W), randSlice(r, cv.O*k)
-	y, dw := randSlice(r, cv.N*cv.O*l), make([]float32, cv.O*k)
-	flops := 2 * float64(cv.N*cv.O*k*l)
-	for _, path := range []struct {
-		name  string
-		minCO int
-	}{{"unfolded", math.MaxInt}, {"wino", 1}} {
-		for _, p := range []struct {
-			name string
-			f    func()
-		}{
-			{"Forward", func() { cv.Forward(y, x, wt, nil) }},
-			{"InputGrad", func() { cv.InputGrad(x, y, wt, nil) }},
-			{"WeightGrad", func() { cv.WeightGrad(dw, x, y) }},
-		} {
-			b.Run(path.name+"/"+p.name, func(b *testing.B) {
-				winoMinCO = path.minCO
-				best := math.Inf(1)
-				for range b.N {
-					start := time.Now()
-					p.f()
-					best = min(best, float64(time.Since(start)))
-				}
-				b.ReportMetric(flops/best, "best-GFLOP/s")
-				b.ReportMetric(best/1e6, "best-ms")
-			})
+	for _, cv := range []Conv{
+		{N: 64, C: 64, H: 14, W: 14, O: 128, Win: s2},
+		// Either side of winoMinCO.
+		{N: 64, C: 16, H: 28, W: 28, O: 32, Win: s2},
+		{N: 64, C: 8, H: 28, W: 28, O: 16, Win: s2},
+	} {
+		r := rand.New(rand.NewPCG(1, 2))
+		_, _, l, k := cv.dims()
+		x, wt := randSlice(r, cv.N*cv.C*cv.H*cv.W), randSlice(r, cv.O*k)
+		y, dw := randSlice(r, cv.N*cv.O*l), make([]float32, cv.O*k)
+		flops := 2 * float64(cv.N*cv.O*k*l)
+		for _, path := range []struct {
+			name  string
+			minCO int
+		}{{"unfolded", math.MaxInt}, {"wino", 1}} {
+			for _, p := range []struct {
+				name string
+				f    func()
+			}{
+				{"Forward", func() { cv.Forward(y, x, wt, nil) }},
+				{"InputGrad", func() { cv.InputGrad(x, y, wt, nil) }},
+				{"WeightGrad", func() { cv.WeightGrad(dw, x, y) }},
+			} {
+				b.Run(fmt.Sprintf("%dx%d-%d-%d/%s/%s", cv.H, cv.W, cv.C, cv.O, path.name, p.name), func(b *testing.B) {
+					winoMinCO = path.minCO
+					best := math.Inf(1)
+					for range b.N {
+						start := time.Now()
+						p.f()
+						best = min(best, float64(time.Since(start)))
+					}
+					b.ReportMetric(flops/best, "best-GFLOP/s")
+					b.ReportMetric(best/1e6, "best-ms")
+				})
+			}
 		}
 	}
 }
