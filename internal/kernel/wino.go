@@ -18,15 +18,18 @@ package kernel
 // adds (winoApply) over the channels of one tile position.
 
 // winoMatrix is a small dense matrix, row-major, and for the tiles'
-// transforms the same padded with zeros to 5x5 (winoTileVec's form).
+// transforms the same padded with zeros to 5x5, and its place id in the
+// package's list of them (winoTileVec's form).
 type winoMatrix struct {
 	rows, cols int
 	v          []float32
 	pad        *[25]float32
+	id         int
 }
 
-// padded returns t with its 5x5 padding set.
-func (t winoMatrix) padded() winoMatrix {
+// padded returns t with its 5x5 padding set and the id given.
+func (t winoMatrix) padded(id int) winoMatrix {
+	t.id = id
 	t.pad = new([25]float32)
 	for i := range t.rows {
 		copy(t.pad[i*5:], t.v[i*t.cols:(i+1)*t.cols])
@@ -35,8 +38,8 @@ func (t winoMatrix) padded() winoMatrix {
 }
 
 // winoTileVec, set by useLevel where the CPU has it, is winoTransform of
-// a padded matrix on 5x5 tiles in assembly.
-var winoTileVec func(t *[25]float32, in, out winoTile, lanes int)
+// one of the package's matrices (t.id) in assembly.
+var winoTileVec func(t winoMatrix, in, out winoTile, lanes int)
 
 // at returns entry (i, j).
 func (t winoMatrix) at(i, j int) float32 { return t.v[i*t.cols+j] }
@@ -62,21 +65,21 @@ var (
 		0, -2, 1, 1, 0,
 		0, -1, 0, 1, 0,
 		0, -2, -1, 2, 1,
-	}}.padded()
+	}}.padded(0)
 	winoAT = winoMatrix{rows: 4, cols: 5, v: []float32{
 		1, 1, 1, 1, 0,
 		0, 1, -1, -2, 0,
 		0, 1, 1, 4, 0,
 		0, 1, -1, -8, 1,
-	}}.padded()
+	}}.padded(2)
 	winoG = winoMatrix{rows: 5, cols: 2, v: []float32{
 		-1.0 / 2, 0,
 		1.0 / 6, 1.0 / 6,
 		1.0 / 2, -1.0 / 2,
 		-1.0 / 6, 1.0 / 3,
 		0, 1,
-	}}.padded()
-	winoB, winoA, winoGT = winoBT.transposed().padded(), winoAT.transposed().padded(), winoG.transposed().padded()
+	}}.padded(4)
+	winoB, winoA, winoGT = winoBT.transposed().padded(1), winoAT.transposed().padded(3), winoG.transposed().padded(5)
 )
 
 // Sizes of F(4x4, 2x2): outputs a tile side, input values a tile side,

@@ -105,13 +105,11 @@ type winoTile struct {
 func (t winoTile) at(k, l, lanes int) []float32 { return t.s[k*t.rs+l*t.cs:][:lanes] }
 
 // winoTransform sets out(i, j) to the sum of t(i, k) t(j, l) in(k, l),
-// vectors of lanes values, with tmp for t.cols*t.rows of them (see
-// winoApply). Both tiles are 5x5 whatever t's size: where winoTileVec
-// runs, it reads the input's vectors past t's columns, which must be
-// zero, and writes zeros to the output's past t's rows.
+// vectors of lanes values, for i, j < t.rows, with tmp for t.cols*t.rows
+// of them (see winoApply).
 func winoTransform(t winoMatrix, in, out winoTile, lanes int, tmp []float32) {
-	if winoTileVec != nil && t.pad != nil {
-		winoTileVec(t.pad, in, out, lanes)
+	if winoTileVec != nil {
+		winoTileVec(t, in, out, lanes)
 		return
 	}
 	winoApply(t, func(k, l int) []float32 { return in.at(k, l, lanes) },
@@ -227,7 +225,6 @@ func (cv Conv) winoWeight(u []float32, step int, wt, wT []float32) {
 		tmp := getBuf(2 * winoPos * cv.O)
 		defer putBuf(tmp)
 		g := tmp[winoPos*cv.O:]
-		clear(g)
 		for c := c0; c < c1; c++ {
 			for pq := range 4 {
 				p, q := pq/2, pq%2
@@ -248,7 +245,6 @@ func (cv Conv) winoWeightT(ut []float32, step int, wt, wr []float32) {
 		tmp := getBuf(2 * winoPos * cv.C)
 		defer putBuf(tmp)
 		g := tmp[winoPos*cv.C:]
-		clear(g)
 		for oc := o0; oc < o1; oc++ {
 			transposeFast(wr[oc*k:], wt[oc*k:], cv.C, 16)
 			for pq := range 4 {
@@ -262,7 +258,7 @@ func (cv Conv) winoWeightT(ut []float32, step int, wt, wr []float32) {
 }
 
 // winoKernel sets the top left 2x2 vectors of lanes values of the 5x5
-// tile g to the kernel k; the rest of g is left as it is (zero).
+// tile g to the kernel k.
 func winoKernel(g []float32, k winoTile, lanes int) {
 	for a := range 2 {
 		for b := range 2 {
@@ -312,11 +308,11 @@ func (cv Conv) winoMapTiles(dm []float32, step int, g []float32, nb int, gr wino
 		for ti := range gr.th {
 			for tj := range gr.tw {
 				tile := (b*gr.th+ti)*gr.tw + tj
-				for i := range winoIn {
-					for j := range winoIn {
+				for i := range winoOut {
+					for j := range winoOut {
 						r, s := winoOut*ti+i, winoOut*tj+j
 						z := zt[(i*winoIn+j)*o:][:o]
-						if i < winoOut && j < winoOut && r < gr.oh && s < gr.ow {
+						if r < gr.oh && s < gr.ow {
 							copy(z, g[(b*l+r*gr.ow+s)*o:][:o])
 						} else {
 							clear(z)
