@@ -15,7 +15,8 @@ package kernel
 //
 // A value of the transformed tiles is a vector: the tiles hold
 // channels last, so that a transform is a few vector adds and scaled
-// adds (winoApply) over the channels of one tile position.
+// adds over the channels of one tile position (winoApply, or one
+// unrolled AVX-512 function per matrix, wino_amd64.s).
 
 // winoMatrix is a small dense matrix, row-major, and for the tiles'
 // transforms the same padded with zeros to 5x5, and its place id in the

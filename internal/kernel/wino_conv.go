@@ -47,11 +47,11 @@ func (cv Conv) wino() bool {
 
 // winoChunkFloats is about the scratch values of a chunk of images: the
 // phases, the transformed tiles and products of a few images, which
-// stay in L2 between the transforms and the products: dcgan's 64->128
-// layer, 3 images a chunk, ran its step faster than with 6, 11 or 32
-// (CPU time a step at one thread, medians of three rounds: 125 ms
-// against 134, 146 and 150 ms on the loaded machine), though the
-// transformed weight is read again for each chunk.
+// stay in L2 between the transforms and the products, though the
+// transformed weight is then read again for each chunk. dcgan's step
+// with 3 images a chunk of its 64->128 layer: 123-132 ms of CPU at one
+// thread, against 133-154 with 7, 123-159 with 11 and 128-151 with 32
+// (three interleaved rounds each on the loaded machine).
 const winoChunkFloats = 1 << 18
 
 // winoDeepFloats is winoChunkFloats of WeightGrad, whose products sum
@@ -60,7 +60,7 @@ const winoChunkFloats = 1 << 18
 // groups of chunks.
 var winoDeepFloats = 1 << 22
 
-// winoGrad groups is how many groups of chunks WeightGrad sums on its
+// winoGradGroups is how many groups of chunks WeightGrad sums on its
 // own before adding them in order (see weightGrad).
 const winoGradGroups = 4
 
@@ -70,6 +70,7 @@ type winoGrid struct {
 	oh, ow, th, tw, rows, cols int
 }
 
+// winoGrid returns the tiling of cv's images.
 func (cv Conv) winoGrid() winoGrid {
 	oh, ow, _, _ := cv.dims()
 	th, tw := ceilDiv(oh, winoOut), ceilDiv(ow, winoOut)
@@ -102,6 +103,7 @@ type winoTile struct {
 	rs, cs int
 }
 
+// at returns vector (k, l).
 func (t winoTile) at(k, l, lanes int) []float32 { return t.s[k*t.rs+l*t.cs:][:lanes] }
 
 // winoTransform sets out(i, j) to the sum of t(i, k) t(j, l) in(k, l),
@@ -121,8 +123,7 @@ func winoTransform(t winoMatrix, in, out winoTile, lanes int, tmp []float32) {
 // cache lines, plus one where that number is even, so that the matrices
 // do not start a multiple of 128 bytes apart (dcgan's are 32 or 45 KiB):
 // a tile's 25 vectors, one in each, would otherwise share a few cache
-// sets, and the transforms evict their own lines (WeightGrad's last
-// transform ran 20 times slower so).
+// sets.
 func winoStep(n int) int {
 	s := roundUp(n, 16)
 	if s/16%2 == 0 {
@@ -222,15 +223,14 @@ func transposeFast(dst, src []float32, rows, cols int) {
 func (cv Conv) winoWeight(u []float32, step int, wt, wT []float32) {
 	transposeFast(wT, wt, cv.O, cv.C*16)
 	pieces(cv.C, 1, func(c0, c1 int) {
-		tmp := getBuf(2 * winoPos * cv.O)
+		tmp := getBuf(winoPos * cv.O)
 		defer putBuf(tmp)
-		g := tmp[winoPos*cv.O:]
 		for c := c0; c < c1; c++ {
 			for pq := range 4 {
 				p, q := pq/2, pq%2
-				winoKernel(g, winoTile{wT[(c*16+p*4+q)*cv.O:], 8 * cv.O, 2 * cv.O}, cv.O)
+				in := winoTile{wT[(c*16+p*4+q)*cv.O:], 8 * cv.O, 2 * cv.O}
 				out := winoTile{u[(pq*cv.C+c)*cv.O:], winoIn * step, step}
-				winoTransform(winoG, winoTile{g, winoIn * cv.O, cv.O}, out, cv.O, tmp)
+				winoTransform(winoG, in, out, cv.O, tmp)
 			}
 		}
 	})
@@ -242,29 +242,18 @@ func (cv Conv) winoWeight(u []float32, step int, wt, wT []float32) {
 func (cv Conv) winoWeightT(ut []float32, step int, wt, wr []float32) {
 	lanes, k := 4*cv.C, cv.C*16
 	pieces(cv.O, 1, func(o0, o1 int) {
-		tmp := getBuf(2 * winoPos * cv.C)
+		tmp := getBuf(winoPos * cv.C)
 		defer putBuf(tmp)
-		g := tmp[winoPos*cv.C:]
 		for oc := o0; oc < o1; oc++ {
 			transposeFast(wr[oc*k:], wt[oc*k:], cv.C, 16)
 			for pq := range 4 {
 				p, q := pq/2, pq%2
-				winoKernel(g, winoTile{wr[oc*k+(p*4+q)*cv.C:], 8 * cv.C, 2 * cv.C}, cv.C)
+				in := winoTile{wr[oc*k+(p*4+q)*cv.C:], 8 * cv.C, 2 * cv.C}
 				out := winoTile{ut[oc*lanes+pq*cv.C:], winoIn * step, step}
-				winoTransform(winoG, winoTile{g, winoIn * cv.C, cv.C}, out, cv.C, tmp)
+				winoTransform(winoG, in, out, cv.C, tmp)
 			}
 		}
 	})
-}
-
-// winoKernel sets the top left 2x2 vectors of lanes values of the 5x5
-// tile g to the kernel k.
-func winoKernel(g []float32, k winoTile, lanes int) {
-	for a := range 2 {
-		for b := range 2 {
-			copy(g[(a*winoIn+b)*lanes:][:lanes], k.at(a, b, lanes))
-		}
-	}
 }
 
 // winoInputTiles sets v [25, tiles, 4C], the matrices step values
