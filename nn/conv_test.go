@@ -54,6 +54,9 @@ func TestConvMatchesReference(t *testing.T) {
 		{"large image", 2, 4, 70, 3, ConvSpec{Kernel: 3, Padding: 1}, false},
 		{"T 4x4 s2 p1", 16, 16, 7, 8, ConvSpec{Kernel: 4, Stride: 2, Padding: 1}, true},
 		{"T 3x3 s2 p1 op1", 6, 4, 5, 3, ConvSpec{Kernel: 3, Stride: 2, Padding: 1, OutputPadding: 1}, true},
+		// 4x4 stride-2 layers of C*O >= 512, which take minimal filtering.
+		{"4x4 s2 p1 64->64", 2, 64, 8, 64, ConvSpec{Kernel: 4, Stride: 2, Padding: 1}, false},
+		{"T 4x4 s2 p1 64->64", 2, 64, 3, 64, ConvSpec{Kernel: 4, Stride: 2, Padding: 1}, true},
 	}
 	for i, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

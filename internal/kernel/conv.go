@@ -96,6 +96,10 @@ func (cv Conv) Forward(y, x, wt, bias []float32) { cv.ForwardMap(y, x, wt, bias,
 // goroutines at once. A nil act makes ForwardMap Forward.
 func (cv Conv) ForwardMap(y, x, wt, bias []float32, act func(lo, hi int)) {
 	cv.check("Conv.Forward", x, y, wt)
+	if cv.wino() {
+		cv.winoForward(y, x, wt, bias, act)
+		return
+	}
 	_, _, l, k := cv.dims()
 	m := cv.O * l
 	w, release := cv.weightOf(wt)
@@ -240,6 +244,10 @@ func (cv Conv) InputGradAct(dx, gy, wt []float32, act ActGrad) {
 // nil: times act.Y, or gy itself when that is nil too), with the sizes
 // checked by the caller.
 func (cv Conv) inputGrad(dx, gy []float32, act ActGrad, wt, bias []float32) {
+	if cv.wino() {
+		cv.winoInputGrad(dx, gy, act, wt, bias)
+		return
+	}
 	w, release := cv.weightOf(wt)
 	defer release()
 	cv.chunks(func(b0, b1, threads int, buf []float32) {
@@ -307,7 +315,7 @@ func (cv Conv) inputChunk(dx []float32, g convMaps, w convWeight, bias []float32
 // on the thread count (see weightGrad).
 func (cv Conv) WeightGrad(dw, x, gy []float32) {
 	cv.check("Conv.WeightGrad", x, gy, dw)
-	cv.weightGrad(dw, x, cv.gathered(gy), nil)
+	cv.weightGradWino(dw, x, cv.gathered(gy), nil)
 }
 
 // dwTransposed reports whether WeightGrad and Backward, whose chunks

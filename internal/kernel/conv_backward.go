@@ -13,9 +13,10 @@ func (cv Conv) Backward(dx, dw, x, gy, wt []float32) {
 	_, _, l, k := cv.dims()
 	cv.checkWith("Conv.Backward", x, wt, convOut{"map", gy, cv.N * cv.O * l},
 		convOut{"image gradient", dx, cv.N * cv.C * cv.H * cv.W}, convOut{"weight gradient", dw, cv.O * k})
+	dx = cv.winoInputFirst(dx, gy, ActGrad{}, wt)
 	input, release := cv.inputStep(dx, wt)
 	defer release()
-	cv.weightGrad(dw, x, cv.gathered(gy), input)
+	cv.weightGradWino(dw, x, cv.gathered(gy), input)
 }
 
 // BackwardAct sets dw, and dx and db when they are not nil, to the
@@ -40,9 +41,10 @@ func (cv Conv) BackwardAct(dx, dw, db, x, gy, wt []float32, act ActGrad) {
 		sums = getBuf(cv.N * cv.O)
 		defer putBuf(sums)
 	}
+	dx = cv.winoInputFirst(dx, gy, act, wt)
 	input, release := cv.inputStep(dx, wt)
 	defer release()
-	cv.weightGrad(dw, x, func(buf []float32, b0, b1, threads int) []float32 {
+	cv.weightGradWino(dw, x, func(buf []float32, b0, b1, threads int) []float32 {
 		nc := (b1 - b0) * l
 		g := cv.sideBySide(buf, cv.mapsOf(gy, act, b0, b1), b1-b0)
 		if sums != nil {
@@ -120,7 +122,7 @@ func (cv Conv) ForwardWeightGrad(y, dw, x, gy, wt []float32) {
 	_, _, l, k := cv.dims()
 	cv.checkWith("Conv.ForwardWeightGrad", x, wt, convOut{"map", gy, cv.N * cv.O * l},
 		convOut{"output map", y, cv.N * cv.O * l}, convOut{"weight gradient", dw, cv.O * k})
-	if cv.chunkImages(k+cv.O, l, convDeepFloats) != cv.chunkImages(k+cv.O, l, 0) {
+	if cv.wino() || cv.chunkImages(k+cv.O, l, convDeepFloats) != cv.chunkImages(k+cv.O, l, 0) {
 		// Forward's chunks of other widths split the channels elsewhere
 		// (blockChannels): its bits come from its own pass.
 		cv.Forward(y, x, wt, nil)

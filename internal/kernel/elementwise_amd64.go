@@ -85,6 +85,7 @@ func useLevel(l int) {
 	conv9 = choose(l, conv9AVX512, conv9AVX2, nil)
 	siluKeepVec = choose(l, siluKeepAVX512, siluKeepAVX2, siluKeepGo)
 	stepClampVec = choose(l, stepClampAVX512, stepClampAVX2, nil)
+	winoTileVec = choose(l, winoTileAVX512, nil, nil)
 }
 
 // choose returns the loop of level l.
