@@ -231,15 +231,20 @@ func (p *pass) offer(inputs []*Tensor) []*Tensor {
 
 // owned reports whether gs[j], the gradient a rule that received g
 // returned for its operand j, is a buffer of the pass that nothing else
-// refers to: allocated by the pass (after start), not a view, neither g
-// nor sharing a buffer with the rule's other gradients.
-func owned(gs []*Tensor, j int, g *Tensor, start uint64) bool {
+// refers to, not sharing a buffer with the rule's other gradients: one
+// allocated by the pass (after start) other than g, or g's own buffer
+// (g itself or a view of it, as a Reshape's gradient) where gFree says
+// that the pass held g alone and drops it after the rule.
+func owned(gs []*Tensor, j int, g *Tensor, gFree bool, start uint64) bool {
 	gj := gs[j]
-	if !gj.pooled || gj.base != nil || gj.gen <= start || gj == g {
+	o := gj.owner()
+	switch {
+	case gFree && o == g.owner():
+	case !gj.pooled || gj.base != nil || gj.gen <= start || gj == g:
 		return false
 	}
-	for k, o := range gs {
-		if k != j && o != nil && o.owner() == gj {
+	for k, other := range gs {
+		if k != j && other != nil && other.owner() == o {
 			return false
 		}
 	}
@@ -311,7 +316,7 @@ func backprop(y, seed *Tensor, createGraph bool, wrt []*Tensor, accumulate bool)
 				made = append(made, prev, gj)
 			default:
 				p.grads[s] = gj
-				p.own[s] = !createGraph && owned(gs, j, g, start)
+				p.own[s] = !createGraph && owned(gs, j, g, p.own[i] && !p.target[i], start)
 			}
 		}
 	}
