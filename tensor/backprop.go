@@ -5,6 +5,8 @@ import (
 	"slices"
 	"sync"
 	"unsafe"
+
+	"github.com/gibbsml/gibbs/internal/kernel"
 )
 
 // Grad returns the gradients of the scalar y with respect to each tensor in
@@ -308,15 +310,28 @@ func backprop(y, seed *Tensor, createGraph bool, wrt []*Tensor, accumulate bool)
 			}
 			s := p.slot[in]
 			switch prev := p.grads[s]; {
-			case prev != nil && gj == prev && j < len(p.sums) && p.sums[j] == prev:
-				// The rule added its gradient into the sum (Gathered).
-			case prev != nil:
-				p.grads[s] = prev.Add(gj)
-				p.own[s] = !createGraph
-				made = append(made, prev, gj)
-			default:
+			case prev == nil:
 				p.grads[s] = gj
 				p.own[s] = !createGraph && owned(gs, j, g, p.own[i] && !p.target[i], start)
+			case gj == prev && j < len(p.sums) && p.sums[j] == prev:
+				// The rule added its gradient into the sum (Gathered).
+			case createGraph:
+				p.grads[s] = prev.Add(gj)
+				made = append(made, prev, gj)
+			case p.own[s]:
+				// The sum goes into a buffer the pass owns alone, the
+				// one gathered so far or else the new one, with the
+				// bits of prev.Add(gj).
+				kernel.Map2(kernel.Add, prev.data, prev.data, gj.data)
+				made = append(made, gj)
+			case owned(gs, j, g, p.own[i] && !p.target[i], start):
+				kernel.Map2(kernel.Add, gj.data, prev.data, gj.data)
+				p.grads[s], p.own[s] = gj, true
+				made = append(made, prev)
+			default:
+				p.grads[s] = prev.Add(gj)
+				p.own[s] = true
+				made = append(made, prev, gj)
 			}
 		}
 	}
