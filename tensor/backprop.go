@@ -290,7 +290,6 @@ func backprop(y, seed *Tensor, createGraph bool, wrt []*Tensor, accumulate bool)
 		}
 		if !p.target[i] {
 			p.grads[i] = nil
-			made = append(made, g)
 		}
 		gs := p.run(i, g)
 		for j, in := range t.node.inputs {
@@ -334,6 +333,16 @@ func backprop(y, seed *Tensor, createGraph bool, wrt []*Tensor, accumulate bool)
 				made = append(made, prev, gj)
 			}
 		}
+		switch {
+		case p.target[i]:
+		case p.own[i] && !sharesOwner(gs, g):
+			// Nothing reads g any more: its buffer goes back to the
+			// pool now, for the next gradient of its size to be
+			// written while it is still in cache.
+			g.owner().release()
+		default:
+			made = append(made, g)
+		}
 	}
 	if accumulate {
 		p.storeLeafGrads(start)
@@ -358,6 +367,18 @@ func backprop(y, seed *Tensor, createGraph bool, wrt []*Tensor, accumulate bool)
 	}
 	p.made = made
 	return out
+}
+
+// sharesOwner reports whether a gradient in gs holds its values in g's
+// buffer.
+func sharesOwner(gs []*Tensor, g *Tensor) bool {
+	o := g.owner()
+	for _, x := range gs {
+		if x != nil && x.owner() == o {
+			return true
+		}
+	}
+	return false
 }
 
 // storeLeafGrads adds the gradients of the leaves to their accumulated
