@@ -262,28 +262,31 @@ func TestLinearGradientsGathered(t *testing.T) {
 
 // A Linear layer fused with its activation writes the activation's
 // gradient over the gradient of its output where the pass owns that
-// alone: the gradients of two such layers in a row must be those of the
-// layers one after the other, bit for bit, whether or not the pass also
-// returns the gradient of the output between them (which must then be
-// left as it is).
+// alone (for inputs of three axes, a view of the Reshape's gradient):
+// the gradients of two such layers in a row must be those of the layers
+// one after the other, bit for bit, whether or not the pass also returns
+// the gradient of the output between them (which must then be left as it
+// is).
 func TestLinearActivationGradFree(t *testing.T) {
 	defer kernel.SetThreads(0)
-	for _, threads := range []int{1, 3} {
-		kernel.SetThreads(threads)
-		l1, l2 := nn.NewLinear(tensor.NewRNG(90), 50, 40, true), nn.NewLinear(tensor.NewRNG(91), 40, 30, true)
-		fused1, fused2 := nn.NewSequential(l1, nn.Tanh()), nn.NewSequential(l2, nn.ReLU())
-		x, r := randn(92, 1, 64, 50), randn(93, 1, 64, 30)
-		h := fused1.Forward(x)
-		hp := nn.Tanh().Forward(l1.Forward(x))
-		for _, withH := range []bool{false, true} {
-			wrt, wrtp := nn.Tensors(l1), nn.Tensors(l1)
-			if withH {
-				wrt, wrtp = append(wrt, h), append(wrtp, hp)
-			}
-			got := tensor.Grad(fused2.Forward(h).Mul(r).Sum(), wrt...)
-			want := tensor.Grad(nn.ReLU().Forward(l2.Forward(hp)).Mul(r).Sum(), wrtp...)
-			for i := range want {
-				sameValues(t, fmt.Sprintf("threads=%d/with h=%v gradient %d", threads, withH, i), got[i], want[i])
+	for _, shape := range [][]int{{64}, {4, 16}} {
+		for _, threads := range []int{1, 3} {
+			kernel.SetThreads(threads)
+			l1, l2 := nn.NewLinear(tensor.NewRNG(90), 50, 40, true), nn.NewLinear(tensor.NewRNG(91), 40, 30, true)
+			fused1, fused2 := nn.NewSequential(l1, nn.Tanh()), nn.NewSequential(l2, nn.ReLU())
+			x, r := randn(92, 1, append(shape, 50)...), randn(93, 1, append(shape, 30)...)
+			h := fused1.Forward(x)
+			hp := nn.Tanh().Forward(l1.Forward(x))
+			for _, withH := range []bool{false, true} {
+				wrt, wrtp := nn.Tensors(l1), nn.Tensors(l1)
+				if withH {
+					wrt, wrtp = append(wrt, h), append(wrtp, hp)
+				}
+				got := tensor.Grad(fused2.Forward(h).Mul(r).Sum(), wrt...)
+				want := tensor.Grad(nn.ReLU().Forward(l2.Forward(hp)).Mul(r).Sum(), wrtp...)
+				for i := range want {
+					sameValues(t, fmt.Sprintf("shape %v/threads=%d/with h=%v gradient %d", shape, threads, withH, i), got[i], want[i])
+				}
 			}
 		}
 	}

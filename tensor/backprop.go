@@ -5,6 +5,8 @@ import (
 	"slices"
 	"sync"
 	"unsafe"
+
+	"github.com/gibbsml/gibbs/internal/kernel"
 )
 
 // Grad returns the gradients of the scalar y with respect to each tensor in
@@ -231,15 +233,20 @@ func (p *pass) offer(inputs []*Tensor) []*Tensor {
 
 // owned reports whether gs[j], the gradient a rule that received g
 // returned for its operand j, is a buffer of the pass that nothing else
-// refers to: allocated by the pass (after start), not a view, neither g
-// nor sharing a buffer with the rule's other gradients.
-func owned(gs []*Tensor, j int, g *Tensor, start uint64) bool {
+// refers to, not sharing a buffer with the rule's other gradients: one
+// allocated by the pass (after start) other than g, or g's own buffer
+// (g itself or a view of it, as a Reshape's gradient) where gFree says
+// that the pass held g alone and drops it after the rule.
+func owned(gs []*Tensor, j int, g *Tensor, gFree bool, start uint64) bool {
 	gj := gs[j]
-	if !gj.pooled || gj.base != nil || gj.gen <= start || gj == g {
+	o := gj.owner()
+	switch {
+	case gFree && o == g.owner():
+	case !gj.pooled || gj.base != nil || gj.gen <= start || gj == g:
 		return false
 	}
-	for k, o := range gs {
-		if k != j && o != nil && o.owner() == gj {
+	for k, other := range gs {
+		if k != j && other != nil && other.owner() == o {
 			return false
 		}
 	}
@@ -283,7 +290,6 @@ func backprop(y, seed *Tensor, createGraph bool, wrt []*Tensor, accumulate bool)
 		}
 		if !p.target[i] {
 			p.grads[i] = nil
-			made = append(made, g)
 		}
 		gs := p.run(i, g)
 		for j, in := range t.node.inputs {
@@ -303,16 +309,39 @@ func backprop(y, seed *Tensor, createGraph bool, wrt []*Tensor, accumulate bool)
 			}
 			s := p.slot[in]
 			switch prev := p.grads[s]; {
-			case prev != nil && gj == prev && j < len(p.sums) && p.sums[j] == prev:
-				// The rule added its gradient into the sum (Gathered).
-			case prev != nil:
-				p.grads[s] = prev.Add(gj)
-				p.own[s] = !createGraph
-				made = append(made, prev, gj)
-			default:
+			case prev == nil:
 				p.grads[s] = gj
-				p.own[s] = !createGraph && owned(gs, j, g, start)
+				p.own[s] = !createGraph && owned(gs, j, g, p.own[i] && !p.target[i], start)
+			case gj == prev && j < len(p.sums) && p.sums[j] == prev:
+				// The rule added its gradient into the sum (Gathered).
+			case createGraph:
+				p.grads[s] = prev.Add(gj)
+				made = append(made, prev, gj)
+			case p.own[s]:
+				// The sum goes into a buffer the pass owns alone, the
+				// one gathered so far or else the new one, with the
+				// bits of prev.Add(gj).
+				kernel.Map2(kernel.Add, prev.data, prev.data, gj.data)
+				made = append(made, gj)
+			case owned(gs, j, g, p.own[i] && !p.target[i], start):
+				kernel.Map2(kernel.Add, gj.data, prev.data, gj.data)
+				p.grads[s], p.own[s] = gj, true
+				made = append(made, prev)
+			default:
+				p.grads[s] = prev.Add(gj)
+				p.own[s] = true
+				made = append(made, prev, gj)
 			}
+		}
+		switch {
+		case p.target[i]:
+		case p.own[i] && !sharesOwner(gs, g):
+			// Nothing reads g any more: its buffer goes back to the
+			// pool now, for the next gradient of its size to be
+			// written while it is still in cache.
+			g.owner().release()
+		default:
+			made = append(made, g)
 		}
 	}
 	if accumulate {
@@ -338,6 +367,18 @@ func backprop(y, seed *Tensor, createGraph bool, wrt []*Tensor, accumulate bool)
 	}
 	p.made = made
 	return out
+}
+
+// sharesOwner reports whether a gradient in gs holds its values in g's
+// buffer.
+func sharesOwner(gs []*Tensor, g *Tensor) bool {
+	o := g.owner()
+	for _, x := range gs {
+		if x != nil && x.owner() == o {
+			return true
+		}
+	}
+	return false
 }
 
 // storeLeafGrads adds the gradients of the leaves to their accumulated

@@ -282,3 +282,54 @@ func TestRecycle(t *testing.T) {
 		t.Errorf("Recycle on a recorded result: panic %q", m)
 	}
 }
+
+// An unrecorded pass adds the gradients of a tensor used several times
+// in place, into whichever of the two buffers it owns alone (the sum
+// gathered so far, a rule's new gradient, or a Reshape's view of a
+// gradient it received): the results must have the bits of the recorded
+// pass, which adds them with Add, and the tensors asked for on the way
+// must keep their own gradients.
+func TestGradientSumsInPlace(t *testing.T) {
+	cases := []struct {
+		name string
+		f    func(x, r *T.Tensor) (y *T.Tensor, mid []*T.Tensor)
+	}{
+		{"uses of a leaf", func(x, r *T.Tensor) (*T.Tensor, []*T.Tensor) {
+			return x.Mul(r).Add(x.Exp()).Add(x.Tanh().Mul(x)).Sum(), nil
+		}},
+		{"through views", func(x, r *T.Tensor) (*T.Tensor, []*T.Tensor) {
+			h := x.Tanh()
+			v := h.Reshape(-1).Exp().Reshape(8, 12)
+			w := h.Reshape(12, 8).Reshape(8, 12)
+			return v.Mul(r).Add(h.Square()).Add(w.Mul(v)).Sum(), []*T.Tensor{w, h}
+		}},
+		{"residual", func(x, r *T.Tensor) (*T.Tensor, []*T.Tensor) {
+			h := x.Sigmoid()
+			s := h.Add(h.Mul(r).Tanh())
+			return s.Add(s.Exp()).Mul(r).Sum(), []*T.Tensor{h, s}
+		}},
+		{"a leaf twice in one operation", func(x, r *T.Tensor) (*T.Tensor, []*T.Tensor) {
+			h := x.Mul(x).Add(x)
+			return h.Add(h).Mul(r).Sum(), []*T.Tensor{h}
+		}},
+	}
+	for _, c := range cases {
+		for _, withMid := range []bool{false, true} {
+			// Tensors of 96 values: buffers from the pool, which
+			// the pass can own.
+			x := T.Randn(T.NewRNG(7), 8, 12).SetRequiresGrad(true)
+			r := T.Randn(T.NewRNG(8), 8, 12)
+			y, mid := c.f(x, r)
+			wrt := []*T.Tensor{x}
+			if withMid {
+				wrt = append(wrt, mid...)
+			}
+			got, want := T.Grad(y, wrt...), T.GradGraph(y, wrt...)
+			for i := range want {
+				if !sameBits(got[i].Data(), want[i].Data()) {
+					t.Errorf("%s (intermediates asked for: %v): gradient %d\n got %v\nwant %v", c.name, withMid, i, got[i].Data(), want[i].Data())
+				}
+			}
+		}
+	}
+}

@@ -147,11 +147,14 @@ const (
 // than it saves.
 const ParallelMinWork = 1 << 19
 
-// Size limits for the run-time path choice, in multiply-adds (m*n*k).
-const (
-	directMaxWork = 768 * 768 * 768 // below this, packing costs more than it saves
-	packMinK      = 1024            // depth from which packPays considers the blocked path
-)
+// directMaxWork is the most multiply-adds (m*n*k) of a product that the
+// run-time choice sends down the direct path: below it, packing costs
+// more than it saves, for an op(A) read transposed over a long k too (a
+// transformer's 512 -> 128 weight gradient, 128 x 512 x 2048 with A read
+// transposed, ran at 94-107 GFLOP/s direct and 80-85 blocked on one Zen 4
+// core; 64 x 512 x 4096 at 90-94 and 71-81; 32 x 256 x 1024 at 78-108
+// and 61-63).
+const directMaxWork = 768 * 768 * 768
 
 // run computes the product with kern on up to threads goroutines; with
 // pathAuto it picks the path, and a narrower kernel for narrow products.
@@ -189,7 +192,7 @@ func (p *gemmArgs) run(kern *gemmKernel, threads int, path int) {
 	if path == pathAuto {
 		kern = narrowest(kern, p.n)
 		path = pathPacked
-		if p.m*p.n*p.k <= directMaxWork && !p.packPays() {
+		if p.m*p.n*p.k <= directMaxWork {
 			path = pathDirect
 		}
 	}
@@ -198,19 +201,6 @@ func (p *gemmArgs) run(kern *gemmKernel, threads int, path int) {
 		return
 	}
 	gemmPacked(kern, p, threads)
-}
-
-// packPays reports whether the blocked path beats the direct one for a
-// product the direct path would take by its size: one whose op(A) is read
-// transposed (a new cache line of A at every step of a long k) and has
-// few rows against many columns of C. The direct path streams all of
-// op(A) again for each column panel of C, where the blocked one copies
-// it a block of rows at a time and sweeps each block, in L2, for every
-// panel: a transformer's 512 -> 128 weight gradient, 128 x 512 x 2048
-// with A read transposed, ran at 70 GFLOP/s direct and 80 blocked on one
-// Zen 4 core (thread CPU time, medians of 7 on a loaded machine).
-func (p *gemmArgs) packPays() bool {
-	return p.rsa == 1 && p.k >= packMinK && p.n >= 4*p.m
 }
 
 // transpose turns p into the product C^T = op(B)^T op(A)^T, which stores
