@@ -63,10 +63,12 @@ type pass struct {
 	// runs; target marks one of the tensors asked for.
 	reach, feeds, target []bool
 	grads                []*Tensor
-	// own marks a gradient in grads that is a buffer of this pass which
-	// nothing else refers to: rules may add into it (Gathered), and the
-	// rule it goes to may overwrite it (GradFree). sums holds what run
-	// offers the rule it runs.
+	// own marks a gradient in grads that is a buffer of this pass, or a
+	// view of one, which nothing else refers to: rules may add into it
+	// (Gathered), the pass adds a second gradient into it, the rule it
+	// goes to may overwrite it (GradFree), and its buffer goes back to the
+	// pool as soon as that rule has run. sums holds what run offers the
+	// rule it runs.
 	own  []bool
 	sums []*Tensor
 	// plain holds views cut from the graph, made as an unrecorded pass
@@ -189,7 +191,7 @@ func (p *pass) view(t *Tensor) *Tensor {
 
 // run applies the rule of the operation that made order[i] to its
 // gradient g.
-func (p *pass) run(i int, g *Tensor) []*Tensor {
+func (p *pass) run(i int, g *Tensor, free bool) []*Tensor {
 	t := p.order[i]
 	n := t.node
 	p.sums = p.sums[:0]
@@ -208,7 +210,7 @@ func (p *pass) run(i int, g *Tensor) []*Tensor {
 	} else {
 		b.In = p.in
 		b.sums = p.offer(n.inputs)
-		b.free = p.own[i] && !p.target[i]
+		b.free = free
 	}
 	gs := n.backward(b)
 	b.Grad, b.In, b.Out, b.sums, b.free = nil, nil, nil, nil, false
@@ -241,7 +243,7 @@ func owned(gs []*Tensor, j int, g *Tensor, gFree bool, start uint64) bool {
 	gj := gs[j]
 	o := gj.owner()
 	switch {
-	case gFree && o == g.owner():
+	case gFree && o == g.owner() && o.pooled: // not escaped through Data
 	case !gj.pooled || gj.base != nil || gj.gen <= start || gj == g:
 		return false
 	}
@@ -280,7 +282,8 @@ func backprop(y, seed *Tensor, createGraph bool, wrt []*Tensor, accumulate bool)
 	last := len(p.order) - 1
 	p.grads[last] = seed
 	// Without a recorded pass, the gradients made on the way are
-	// temporaries: their buffers go back to the pool at the end.
+	// temporaries: their buffers go back to the pool, those the pass owns
+	// alone once the rule that took them has run, the others at the end.
 	start := allocs.Load()
 	made := p.made
 	for i := last; i >= 0; i-- {
@@ -291,7 +294,9 @@ func backprop(y, seed *Tensor, createGraph bool, wrt []*Tensor, accumulate bool)
 		if !p.target[i] {
 			p.grads[i] = nil
 		}
-		gs := p.run(i, g)
+		// free: the pass holds g alone and drops it after its rule.
+		free := p.own[i] && !p.target[i]
+		gs := p.run(i, g, free)
 		for j, in := range t.node.inputs {
 			if j >= len(gs) || gs[j] == nil {
 				continue
@@ -311,7 +316,7 @@ func backprop(y, seed *Tensor, createGraph bool, wrt []*Tensor, accumulate bool)
 			switch prev := p.grads[s]; {
 			case prev == nil:
 				p.grads[s] = gj
-				p.own[s] = !createGraph && owned(gs, j, g, p.own[i] && !p.target[i], start)
+				p.own[s] = !createGraph && owned(gs, j, g, free, start)
 			case gj == prev && j < len(p.sums) && p.sums[j] == prev:
 				// The rule added its gradient into the sum (Gathered).
 			case createGraph:
@@ -321,10 +326,10 @@ func backprop(y, seed *Tensor, createGraph bool, wrt []*Tensor, accumulate bool)
 				// The sum goes into a buffer the pass owns alone, the
 				// one gathered so far or else the new one, with the
 				// bits of prev.Add(gj).
-				kernel.Map2(kernel.Add, prev.data, prev.data, gj.data)
+				kernel.AddTo(prev.data, gj.data)
 				made = append(made, gj)
-			case owned(gs, j, g, p.own[i] && !p.target[i], start):
-				kernel.Map2(kernel.Add, gj.data, prev.data, gj.data)
+			case owned(gs, j, g, free, start):
+				kernel.AddTo(gj.data, prev.data)
 				p.grads[s], p.own[s] = gj, true
 				made = append(made, prev)
 			default:
@@ -334,13 +339,12 @@ func backprop(y, seed *Tensor, createGraph bool, wrt []*Tensor, accumulate bool)
 			}
 		}
 		switch {
-		case p.target[i]:
-		case p.own[i] && !sharesOwner(gs, g):
+		case free && !sharesOwner(gs, g):
 			// Nothing reads g any more: its buffer goes back to the
 			// pool now, for the next gradient of its size to be
 			// written while it is still in cache.
 			g.owner().release()
-		default:
+		case !p.target[i]:
 			made = append(made, g)
 		}
 	}

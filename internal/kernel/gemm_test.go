@@ -181,8 +181,9 @@ func TestSgemmAliased(t *testing.T) {
 func TestSgemmAuto(t *testing.T) {
 	rng := rand.New(rand.NewPCG(3, 4))
 	// Shapes that pick each path: blocked, direct, dot products (one to
-	// four rows or columns, or up to fifteen with a long k), the narrow
-	// kernel and A read transposed over a long k.
+	// four rows or columns, or up to fifteen with a long k) and the narrow
+	// kernel; the last shape checks the direct path with A read
+	// transposed over a long k.
 	shapes := [][3]int{{128, 256, 784}, {256, 10, 256}, {64, 64, 64}, {300, 200, 100}, {5, 600, 7},
 		{256, 1, 512}, {256, 2, 1024}, {1, 256, 784}, {3, 70, 33}, {400, 390, 410},
 		{32, 9, 676}, {15, 40, 517}, {40, 200, 1024}}
