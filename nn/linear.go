@@ -127,11 +127,7 @@ func affineGrads(bp *tensor.Backprop, g, gb *tensor.Tensor) []*tensor.Tensor {
 		// pieces for every thread, run by whichever thread is free, so
 		// neither waits for the other to finish. Smaller products run
 		// on one thread in the kernels anyway.
-		kernel.Parallel(2, func(lo, hi int) {
-			for i := lo; i < hi; i++ {
-				product(i)
-			}
-		})
+		sideBySide(func() { product(0) }, func() { product(1) })
 	} else {
 		product(0)
 		product(1)
@@ -143,6 +139,19 @@ func affineGrads(bp *tensor.Backprop, g, gb *tensor.Tensor) []*tensor.Tensor {
 		grads[2] = gb
 	}
 	return grads
+}
+
+// sideBySide runs the independent parts, each on whichever thread comes
+// free first, and returns when all have finished: parts that split
+// across the threads themselves (kernel's products) then overlap rather
+// than each waiting for the last of the other's pieces, and a worker
+// that wakes late finds the parts not yet begun.
+func sideBySide(parts ...func()) {
+	kernel.Parallel(len(parts), func(lo, hi int) {
+		for _, part := range parts[lo:hi] {
+			part()
+		}
+	})
 }
 
 // affineAct returns act(x w^T + b), act applied by the product's store.

@@ -59,9 +59,14 @@ var pool struct {
 
 const maxWorkers = 256
 
-// parallelFor runs f(0), ..., f(n-1), on the caller and on up to n-1 pool
-// workers, and returns when all have finished. It is safe to call from
+// parallelFor runs f(0), ..., f(n-1), on the caller and on up to
+// min(n, Threads())-1 pool workers, which claim the indices as they come
+// free, and returns when all have finished. It is safe to call from
 // inside f: a worker that is busy simply leaves the indices to others.
+// More indices than threads wake no more workers: on a machine of two
+// cores, seven workers woken for a product's eight chunks polled for the
+// next job on both cores side by side and took turns on them with the
+// caller, where one worker takes its chunks as fast.
 func parallelFor(n int, f func(int)) {
 	if n <= 1 {
 		if n == 1 {
@@ -70,7 +75,7 @@ func parallelFor(n int, f func(int)) {
 		return
 	}
 	j := &job{f: f, n: int64(n), fin: make(chan struct{})}
-	helpers := startWorkers(n - 1)
+	helpers := startWorkers(min(n, Threads()) - 1)
 	for i := 0; i < helpers; i++ {
 		select {
 		case pool.jobs <- j:
