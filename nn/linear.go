@@ -121,12 +121,12 @@ func affineGrads(bp *tensor.Backprop, g, gb *tensor.Tensor) []*tensor.Tensor {
 			grads[1] = tensor.MatmulT(g, x, true, false)
 		}
 	}
-	if bp.Needs(0) && bp.Needs(1) && !bp.Recorded() && g.Len()*x.Size(1) >= kernel.ParallelMinWork {
+	if bp.Needs(0) && bp.Needs(1) && !bp.Recorded() && g.Len()*x.Size(1) >= sideBySideMinWork {
 		// Two independent products of the same size, side by side
 		// rather than one after the other: each still splits into
 		// pieces for every thread, run by whichever thread is free, so
-		// neither waits for the other to finish. Smaller products run
-		// on one thread in the kernels anyway.
+		// neither waits for the other to finish. Products too small to
+		// split in the kernels still run on two threads at once so.
 		sideBySide(func() { product(0) }, func() { product(1) })
 	} else {
 		product(0)
@@ -140,6 +140,13 @@ func affineGrads(bp *tensor.Backprop, g, gb *tensor.Tensor) []*tensor.Tensor {
 	}
 	return grads
 }
+
+// sideBySideMinWork is the fewest multiply-adds of each of a Linear's
+// two gradient products from which they run side by side: a quarter of
+// what a product needs to split on its own (kernel.ParallelMinWork), so
+// that dcgan's discriminator's last layer (64 x 6272 -> 1, 401k
+// multiply-adds a product, bound by memory) takes two threads, not one.
+const sideBySideMinWork = kernel.ParallelMinWork / 4
 
 // sideBySide runs the independent parts, each on whichever thread comes
 // free first, and returns when all have finished: parts that split
