@@ -171,7 +171,7 @@ var inFlight atomic.Int64
 // has done its last chunk of a product while the caller runs a long one
 // of its own still polls when the next product comes: counting the 100
 // µs from the chunk's end, it had blocked, and the next product waited
-// 45 µs or more for it to wake in four of five of dcgan's parallel calls
+// 45 µs or more for it to wake in two of three of dcgan's parallel calls
 // (one in five now); the step's time with one thread idle inside the
 // calls fell by about 40%.
 const (
