@@ -95,12 +95,31 @@ func parallelFor(n int, f func(int)) {
 // often as not, moves it to the other core, away from the caches it had
 // filled. Polling longer would, on a machine shared with other work, take
 // a core from the very thread it waits for.
+//
+// While it waits, the caller runs the jobs queued for the workers, as a
+// worker would: those of calls made inside f by the threads still busy
+// with it (a Linear's two products side by side, each split in turn),
+// which the pool's Threads()-1 workers, all busy, would leave for their
+// own threads to finish alone.
 func (j *job) wait() {
 	start := time.Now()
 	for i := 1; j.done.Load() != j.n; i++ {
+		if len(pool.jobs) > 0 {
+			select {
+			case o := <-pool.jobs:
+				o.run()
+				continue
+			default:
+			}
+		}
 		if i%pollsPerCheck == 0 && time.Since(start) > waitFor {
-			<-j.fin
-			return
+			select {
+			case <-j.fin:
+				return
+			case o := <-pool.jobs:
+				o.run()
+				start = time.Now()
+			}
 		}
 	}
 }
