@@ -93,8 +93,12 @@ func parallelFor(n int, f func(int)) {
 // times in ten, so it polls for up to waitFor before it blocks: parking
 // the caller and waking it again costs a futex call each way and, as
 // often as not, moves it to the other core, away from the caches it had
-// filled. Polling longer would, on a machine shared with other work, take
-// a core from the very thread it waits for.
+// filled. With one worker a thread beside the caller, a caller that
+// blocks also costs the worker its next job's start: the worker hands
+// the caller its thread and waits for the caller's idle one to wake.
+// Polling 30 µs rather than 5 kept the gan step at its time before the
+// workers were so limited (4.4, 4.8 and 4.5 ms at two threads, medians
+// of eight alternated rounds), dcgan's and the transformer's too.
 //
 // While it waits, the caller runs the jobs queued for the workers, as a
 // worker would: those of calls made inside f by the threads still busy
@@ -195,7 +199,7 @@ var inFlight atomic.Int64
 // calls fell by about 40%.
 const (
 	spinFor = 100 * time.Microsecond
-	waitFor = 5 * time.Microsecond
+	waitFor = 30 * time.Microsecond
 )
 
 // Pollers read the clock once every pollsPerCheck polls (a poll is a few
