@@ -33,6 +33,11 @@ type job struct {
 	next atomic.Int64
 	done atomic.Int64
 	fin  chan struct{}
+	// own marks a job of the kernels' own loops (parallelFor), whose f
+	// takes no locks: a caller waiting for another job may run it (see
+	// wait). The f of Parallel and ParallelParts is the callers' code,
+	// which might wait on a lock the waiting caller holds.
+	own bool
 }
 
 func (j *job) run() {
@@ -67,7 +72,10 @@ const maxWorkers = 256
 // cores, seven workers woken for a product's eight chunks polled for the
 // next job on both cores side by side and took turns on them with the
 // caller, where one worker takes its chunks as fast.
-func parallelFor(n int, f func(int)) {
+func parallelFor(n int, f func(int)) { runJob(n, f, true) }
+
+// runJob is parallelFor, its job marked own (see job) or not.
+func runJob(n int, f func(int), own bool) {
 	if n <= 1 {
 		if n == 1 {
 			f(0)
@@ -76,7 +84,7 @@ func parallelFor(n int, f func(int)) {
 	}
 	inFlight.Add(1)
 	defer inFlight.Add(-1)
-	j := &job{f: f, n: int64(n), fin: make(chan struct{})}
+	j := &job{f: f, n: int64(n), fin: make(chan struct{}), own: own}
 	helpers := startWorkers(min(n, Threads()) - 1)
 	for i := 0; i < helpers; i++ {
 		select {
@@ -100,32 +108,52 @@ func parallelFor(n int, f func(int)) {
 // workers were so limited (4.4, 4.8 and 4.5 ms at two threads, medians
 // of eight alternated rounds), dcgan's and the transformer's too.
 //
-// While it waits, the caller runs the jobs queued for the workers, as a
-// worker would: those of calls made inside f by the threads still busy
-// with it (a Linear's two products side by side, each split in turn),
-// which the pool's Threads()-1 workers, all busy, would leave for their
-// own threads to finish alone.
+// While it waits, the caller runs the kernels' own jobs queued for the
+// workers, as a worker would: those of calls made inside f by the
+// threads still busy with it (a Linear's two products side by side, each
+// split in turn), which the pool's Threads()-1 workers, all busy, would
+// leave for their own threads to finish alone. A job of Parallel's goes
+// back to the queue, and the caller helps no more.
 func (j *job) wait() {
-	start := time.Now()
+	start, helping := time.Now(), true
 	for i := 1; j.done.Load() != j.n; i++ {
-		if len(pool.jobs) > 0 {
+		if helping && len(pool.jobs) > 0 {
 			select {
 			case o := <-pool.jobs:
-				o.run()
+				helping = o.help()
 				continue
 			default:
 			}
 		}
-		if i%pollsPerCheck == 0 && time.Since(start) > waitFor {
-			select {
-			case <-j.fin:
-				return
-			case o := <-pool.jobs:
-				o.run()
-				start = time.Now()
-			}
+		if i%pollsPerCheck != 0 || time.Since(start) <= waitFor {
+			continue
+		}
+		if !helping {
+			<-j.fin
+			return
+		}
+		select {
+		case <-j.fin:
+			return
+		case o := <-pool.jobs:
+			helping, start = o.help(), time.Now()
 		}
 	}
+}
+
+// help runs j, taken from the queue by a waiting caller, when it is one
+// of the kernels' own, and reports whether it was; else it queues j
+// again for the workers.
+func (j *job) help() bool {
+	if j.own {
+		j.run()
+		return true
+	}
+	select {
+	case pool.jobs <- j:
+	default: // the queue filled meanwhile: j's caller runs it alone
+	}
+	return false
 }
 
 // Parallel splits 0..n-1 into up to Threads() contiguous ranges of about
@@ -152,9 +180,9 @@ func ParallelParts(n int, f func(lo, hi int)) {
 // parallelRanges runs f on nt contiguous ranges of about equal size that
 // cover 0..n-1, claimed by the threads as they come free.
 func parallelRanges(nt, n int, f func(lo, hi int)) {
-	parallelFor(nt, func(t int) {
+	runJob(nt, func(t int) {
 		f(t*n/nt, (t+1)*n/nt)
-	})
+	}, false)
 }
 
 // startWorkers makes sure up to want workers exist and returns how many do.
