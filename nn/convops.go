@@ -37,22 +37,29 @@ func convInputs(x, w, bias *tensor.Tensor) ([]*tensor.Tensor, []float32) {
 // b (images, weight and, when b has a third, bias) from g, the gradient
 // of its maps: as differentiable operations when b is recorded, and the
 // first derivatives of images and weight in one pass (Backward) when b
-// wants both.
+// wants both, the bias's then beside that pass rather than after it.
 func (c convOp) grads(b *tensor.Backprop, g *tensor.Tensor) []*tensor.Tensor {
 	x, w := b.In[0], b.In[1]
 	grads := make([]*tensor.Tensor, len(b.In))
+	bias := len(b.In) > 2 && b.Needs(2)
 	if b.Needs(0) && b.Needs(1) && !b.Recorded() {
 		grads[0], grads[1] = tensor.Empty(x.Shape()...), tensor.Empty(w.Shape()...)
-		c.Backward(grads[0].Values(), grads[1].Values(), x.Values(), g.Values(), w.Values())
-	} else {
-		if b.Needs(0) {
-			grads[0] = c.transpose(g, w, nil)
+		parts := []func(){func() {
+			c.Backward(grads[0].Values(), grads[1].Values(), x.Values(), g.Values(), w.Values())
+		}}
+		if bias {
+			parts = append(parts, func() { grads[2] = biasGrad(g.Reshape(c.N, c.O, -1), false) })
 		}
-		if b.Needs(1) {
-			grads[1] = c.weight(x, g, w.Shape())
-		}
+		sideBySide(parts...)
+		return grads
 	}
-	if len(b.In) > 2 && b.Needs(2) {
+	if b.Needs(0) {
+		grads[0] = c.transpose(g, w, nil)
+	}
+	if b.Needs(1) {
+		grads[1] = c.weight(x, g, w.Shape())
+	}
+	if bias {
 		grads[2] = biasGrad(g.Reshape(c.N, c.O, -1), b.Recorded())
 	}
 	return grads

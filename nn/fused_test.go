@@ -340,11 +340,14 @@ func TestSequentialConvActivation(t *testing.T) {
 // run as one operation (the activation applied to each run as it is
 // written, its derivative taken run by run): its values and first
 // derivatives must be those of the two layers one after the other, bit
-// for bit, on one thread and more, for runs of a channel's values of
-// every kind (along rows, short, long) and tensors large enough to split
-// across threads; in evaluation the layers run one after the other.
+// for bit, on one thread and more, and the same bits on every thread
+// count, for runs of a channel's values of every kind (along rows,
+// short, long) and tensors large enough to split across threads; in
+// evaluation the layers run one after the other.
 func TestSequentialBatchNormActivation(t *testing.T) {
 	defer kernel.SetThreads(0)
+	// The values and gradients on one thread, by case name less threads.
+	oneThread := map[string][]*tensor.Tensor{}
 	norms := []struct {
 		bn    func() *nn.BatchNorm
 		shape []int
@@ -354,7 +357,7 @@ func TestSequentialBatchNormActivation(t *testing.T) {
 		{func() *nn.BatchNorm { return nn.NewBatchNorm1d(600) }, []int{60, 600}},
 		{func() *nn.BatchNorm { return nn.NewBatchNorm1d(3) }, []int{4, 3, 6}},
 	}
-	for _, act := range []*nn.Func{nn.ReLU(), nn.LeakyReLU(0.2), nn.LeakyReLU(-0.5), nn.Tanh(), nn.Sigmoid(), nn.SiLU()} {
+	for k, act := range []*nn.Func{nn.ReLU(), nn.LeakyReLU(0.2), nn.LeakyReLU(-0.5), nn.Tanh(), nn.Sigmoid(), nn.SiLU()} {
 		for _, threads := range []int{1, 2, 3} {
 			for i, c := range norms {
 				for _, affine := range []bool{true, false} {
@@ -378,6 +381,14 @@ func TestSequentialBatchNormActivation(t *testing.T) {
 					gp := tensor.Grad(plain.Mul(r).Sum(), wrt...)
 					for j := range wrt {
 						sameValues(t, fmt.Sprintf("%s gradient %d", name, j), gf[j], gp[j])
+					}
+					key := fmt.Sprintf("%d/norm %d/affine=%v", k, i, affine)
+					if want, ok := oneThread[key]; ok {
+						for j, got := range append([]*tensor.Tensor{fused}, gf...) {
+							sameValues(t, fmt.Sprintf("%s result %d against one thread", name, j), got, want[j])
+						}
+					} else {
+						oneThread[key] = append([]*tensor.Tensor{fused}, gf...)
 					}
 					bn.SetTraining(false)
 					sameValues(t, name+" values in evaluation", seq.Forward(x), act.Forward(bn.Forward(x)))

@@ -121,17 +121,13 @@ func affineGrads(bp *tensor.Backprop, g, gb *tensor.Tensor) []*tensor.Tensor {
 			grads[1] = tensor.MatmulT(g, x, true, false)
 		}
 	}
-	if bp.Needs(0) && bp.Needs(1) && !bp.Recorded() && g.Len()*x.Size(1) >= kernel.ParallelMinWork {
+	if bp.Needs(0) && bp.Needs(1) && !bp.Recorded() && g.Len()*x.Size(1) >= sideBySideMinWork {
 		// Two independent products of the same size, side by side
 		// rather than one after the other: each still splits into
 		// pieces for every thread, run by whichever thread is free, so
-		// neither waits for the other to finish. Smaller products run
-		// on one thread in the kernels anyway.
-		kernel.Parallel(2, func(lo, hi int) {
-			for i := lo; i < hi; i++ {
-				product(i)
-			}
-		})
+		// neither waits for the other to finish. Products too small to
+		// split in the kernels still run on two threads at once so.
+		sideBySide(func() { product(0) }, func() { product(1) })
 	} else {
 		product(0)
 		product(1)
@@ -143,6 +139,26 @@ func affineGrads(bp *tensor.Backprop, g, gb *tensor.Tensor) []*tensor.Tensor {
 		grads[2] = gb
 	}
 	return grads
+}
+
+// sideBySideMinWork is the fewest multiply-adds of each of a Linear's
+// two gradient products from which they run side by side: a quarter of
+// what a product needs to split on its own (kernel.ParallelMinWork), so
+// that dcgan's discriminator's last layer (64 x 6272 -> 1, 401k
+// multiply-adds a product, bound by memory) takes two threads, not one.
+const sideBySideMinWork = kernel.ParallelMinWork / 4
+
+// sideBySide runs the independent parts, each on whichever thread comes
+// free first, and returns when all have finished: parts that split
+// across the threads themselves (kernel's products) then overlap rather
+// than each waiting for the last of the other's pieces, and a worker
+// that wakes late finds the parts not yet begun.
+func sideBySide(parts ...func()) {
+	kernel.Parallel(len(parts), func(lo, hi int) {
+		for _, part := range parts[lo:hi] {
+			part()
+		}
+	})
 }
 
 // affineAct returns act(x w^T + b), act applied by the product's store.

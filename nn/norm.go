@@ -131,9 +131,7 @@ func normalize(name string, xs []*tensor.Tensor, w, b *tensor.Tensor, layout nor
 		layerForward(out.Values(), xd, terms, wd, bd, mean, variance, rs, layout, eps)
 		aux = append(aux, st)
 	} else {
-		mean, variance = normStats(xd, layout)
-		rs = rstd(variance, eps)
-		normApply(out.Values(), xd, mean, rs, wd, bd, layout, act.apply)
+		mean, variance, rs = normForward(out.Values(), xd, wd, bd, layout, eps, act.apply)
 	}
 	y = fused(name, out, inputs, func(bp *tensor.Backprop) []*tensor.Tensor {
 		g, through := bp.Grad, actOut{}

@@ -20,21 +20,6 @@ type normLayout struct {
 // groups (or, for the per-feature sums, the features) across threads.
 const normParallelMin = 1 << 15
 
-// split runs f over ranges of 0..n-1, across threads when the tensor is
-// large enough to repay waking them. Each index is handled by exactly one
-// range, so loops that write per index need no locking.
-func (l normLayout) split(n int, f func(lo, hi int)) { l.parallel(kernel.Parallel, n, f) }
-
-// parallel runs f over 0..n-1 by par when the tensor is large enough to
-// repay waking threads, else in one call.
-func (l normLayout) parallel(par func(int, func(lo, hi int)), n int, f func(lo, hi int)) {
-	if l.small() {
-		f(0, n)
-		return
-	}
-	par(n, f)
-}
-
 // small reports whether the tensor is too small to repay waking threads.
 func (l normLayout) small() bool { return l.outer*l.groups*l.inner < normParallelMin }
 
@@ -64,17 +49,32 @@ func (l normLayout) runs(c0, c1 int, f func(c, off int)) {
 	})
 }
 
-// normStats returns the mean and the biased variance of every group of x,
-// in two passes: the sum, then the sum of squared deviations from the
-// mean.
-func normStats(x []float32, l normLayout) (mean, variance []float32) {
-	mean, variance = make([]float32, l.groups), make([]float32, l.groups)
-	if l.byRows() {
-		rowStats(x, mean, variance, l)
-		return mean, variance
-	}
-	l.split(l.groups, func(c0, c1 int) { groupStats(x, mean, variance, l, c0, c1) })
-	return mean, variance
+// normForward writes y = (x - mean) * rs * w + b (groupApply) for the
+// batch statistics of every group of x, which it returns: the mean, the
+// biased variance and rs = 1/sqrt(variance + eps). A thread takes a range
+// of groups through all three steps in one call, the ranges claimed as
+// the threads come free (claim): every group's values are independent of
+// the others', so the results do not depend on the ranges, and one
+// parallel call rather than two saves a wake-up of the other threads.
+func normForward(y, x, w, b []float32, l normLayout, eps float32, act func(dst, x []float32)) (mean, variance, rs []float32) {
+	st := make([]float32, 3*l.groups)
+	mean, variance, rs = st[:l.groups], st[l.groups:2*l.groups], st[2*l.groups:]
+	l.claim(l.groups, func(c0, c1 int) {
+		if l.byRows() {
+			rowStats(x, mean, variance, l, c0, c1)
+		} else {
+			groupStats(x, mean, variance, l, c0, c1)
+		}
+		for c := c0; c < c1; c++ {
+			rs[c] = float32(1 / math.Sqrt(float64(variance[c])+float64(eps)))
+		}
+		if l.byRows() {
+			rowApply(y, x, mean, rs, w, b, l, act, c0, c1)
+		} else {
+			groupApply(y, x, mean, rs, w, b, l, act, c0, c1)
+		}
+	})
+	return mean, variance, rs
 }
 
 // groupStats sets the mean and biased variance of groups c0..c1 of x.
@@ -105,44 +105,28 @@ func groupStats(x, mean, variance []float32, l normLayout, c0, c1 int) {
 	}
 }
 
-// rstd returns 1/sqrt(variance + eps) for every group.
-func rstd(variance []float32, eps float32) []float32 {
-	r := make([]float32, len(variance))
-	for i, v := range variance {
-		r[i] = float32(1 / math.Sqrt(float64(v)+float64(eps)))
-	}
-	return r
-}
-
-// normApply writes y = (x - mean) * rs * w + b for a weight per group
-// (not perInner: LayerNorm's rows run by layerForward), w and b nil for
-// the identity map, as (x - mean) * (rs * w) + b in one pass per run,
-// then act(y) on each block of runs (see blocks) while it is in cache
-// when act is not nil.
-func normApply(y, x, mean, rs, w, b []float32, l normLayout, act func(dst, x []float32)) {
-	if l.byRows() {
-		rowApply(y, x, mean, rs, w, b, l, act)
-		return
-	}
-	l.split(l.groups, func(c0, c1 int) {
-		l.blocks(c0, c1, func(at, n int) {
-			for c := c0; c < c1; c++ {
-				off := at + (c-c0)*l.inner
-				xs, ys := x[off:off+l.inner], y[off:off+l.inner]
-				if w == nil {
-					kernel.NormApply(ys, xs, mean[c], rs[c], 0)
-				} else {
-					kernel.NormApply(ys, xs, mean[c], rs[c]*w[c], b[c])
-				}
+// groupApply writes y = (x - mean) * rs * w + b for groups c0..c1 (w
+// and b nil for the identity map), as (x - mean) * (rs * w) + b in one
+// pass per run, then act(y) on each block of runs (see blocks) while it
+// is in cache when act is not nil.
+func groupApply(y, x, mean, rs, w, b []float32, l normLayout, act func(dst, x []float32), c0, c1 int) {
+	l.blocks(c0, c1, func(at, n int) {
+		for c := c0; c < c1; c++ {
+			off := at + (c-c0)*l.inner
+			xs, ys := x[off:off+l.inner], y[off:off+l.inner]
+			if w == nil {
+				kernel.NormApply(ys, xs, mean[c], rs[c], 0)
+			} else {
+				kernel.NormApply(ys, xs, mean[c], rs[c]*w[c], b[c])
 			}
-			if act != nil {
-				act(y[at:at+n], y[at:at+n])
-			}
-		})
+		}
+		if act != nil {
+			act(y[at:at+n], y[at:at+n])
+		}
 	})
 }
 
-// actOut is an activation that normApply applied to its output, and that
+// actOut is an activation that normForward applied to its output, and that
 // output y: the gradient normBackward is given is then the activation's,
 // which it takes through the activation's derivative block by block (see
 // through). The zero actOut is no activation.
@@ -163,7 +147,7 @@ func (a actOut) through(scratch, g []float32, off, n int) []float32 {
 }
 
 // normBackward sets gx and adds to gw and gb (nil when w is nil) the
-// gradients of normApply's y with respect to x, w and b for the output
+// gradients of normForward's y with respect to x, w and b for the output
 // gradient g, with
 // mean and rs the batch statistics of x (so that they depend on x):
 //
@@ -186,7 +170,7 @@ func normBackward(gx, gw, gb, g, x, mean, rs, w []float32, l normLayout, act act
 		layerBackward(gx, gw, gb, g, x, mean, rs, w, l)
 		return
 	}
-	l.split(l.groups, func(c0, c1 int) { groupBackward(gx, gw, gb, g, x, mean, rs, w, l, act, c0, c1) })
+	l.claim(l.groups, func(c0, c1 int) { groupBackward(gx, gw, gb, g, x, mean, rs, w, l, act, c0, c1) })
 }
 
 // groupBackward is normBackward's work on groups c0..c1 (a weight per

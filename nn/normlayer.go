@@ -10,11 +10,20 @@ import (
 // row is normalised while it is in cache, with no per-row closure or
 // scalar pass.
 
-// claim runs f over ranges of 0..n-1 as split does, in more ranges than
+// claim runs f over ranges of 0..n-1, across threads when the tensor is
+// large enough to repay waking them (parallel), in more ranges than
 // threads, which the threads claim as they come free
-// (kernel.ParallelParts): LayerNorm's ranges of rows cost nothing to
-// start, so a thread that starts late still takes its share.
-func (l normLayout) claim(n int, f func(lo, hi int)) { l.parallel(kernel.ParallelParts, n, f) }
+// (kernel.ParallelParts): the norm loops' ranges of rows or groups cost
+// nothing to start, so a thread that starts late still takes its share.
+// Each index is handled by exactly one range, so loops that write per
+// index need no locking.
+func (l normLayout) claim(n int, f func(lo, hi int)) {
+	if l.small() {
+		f(0, n)
+		return
+	}
+	kernel.ParallelParts(n, f)
+}
 
 // layerForward writes y = (x - mean) * rs * w + b row by row (w and b nil
 // for no affine map) and sets the rows' means, biased variances and

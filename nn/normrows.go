@@ -14,9 +14,10 @@ const normRowsMax = 8
 func (l normLayout) byRows() bool { return !l.perInner && l.inner <= normRowsMax }
 
 // splitRows runs f over ranges [j0, j1) of the columns of the rows, each
-// range holding whole groups, across threads as split does.
+// range holding whole groups, claimed by the threads as they come free
+// (claim): the sums of a column do not depend on the ranges.
 func (l normLayout) splitRows(f func(j0, j1 int)) {
-	l.split(l.groups, func(c0, c1 int) { f(c0*l.inner, c1*l.inner) })
+	l.claim(l.groups, func(c0, c1 int) { f(c0*l.inner, c1*l.inner) })
 }
 
 // row returns columns j0..j1-1 of row a of x.
@@ -63,54 +64,53 @@ func (l normLayout) perColumn(j0, j1 int, f func(c int) float32) []float32 {
 	return v
 }
 
-// rowStats is normStats along rows.
-func rowStats(x, mean, variance []float32, l normLayout) {
+// rowStats sets the mean and biased variance of groups c0..c1 of x,
+// along rows.
+func rowStats(x, mean, variance []float32, l normLayout, c0, c1 int) {
 	n := float64(l.count())
-	l.splitRows(func(j0, j1 int) {
-		k := j1 - j0
-		s := l.colSums(k, func(a int, part []float32) { kernel.AddTo(part, l.row(x, a, j0, j1)) })
-		for c := j0 / l.inner; c < j1/l.inner; c++ {
-			mean[c] = float32(l.groupSum(s, j0, c) / n)
-		}
-		mc, d := l.perColumn(j0, j1, func(c int) float32 { return mean[c] }), make([]float32, k)
-		q := l.colSums(k, func(a int, part []float32) {
-			kernel.Map2(kernel.Sub, d, l.row(x, a, j0, j1), mc)
-			kernel.Map2(kernel.Mul, d, d, d)
-			kernel.AddTo(part, d)
-		})
-		for c := j0 / l.inner; c < j1/l.inner; c++ {
-			variance[c] = float32(l.groupSum(q, j0, c) / n)
-		}
+	j0, j1 := c0*l.inner, c1*l.inner
+	k := j1 - j0
+	s := l.colSums(k, func(a int, part []float32) { kernel.AddTo(part, l.row(x, a, j0, j1)) })
+	for c := j0 / l.inner; c < j1/l.inner; c++ {
+		mean[c] = float32(l.groupSum(s, j0, c) / n)
+	}
+	mc, d := l.perColumn(j0, j1, func(c int) float32 { return mean[c] }), make([]float32, k)
+	q := l.colSums(k, func(a int, part []float32) {
+		kernel.Map2(kernel.Sub, d, l.row(x, a, j0, j1), mc)
+		kernel.Map2(kernel.Mul, d, d, d)
+		kernel.AddTo(part, d)
 	})
+	for c := j0 / l.inner; c < j1/l.inner; c++ {
+		variance[c] = float32(l.groupSum(q, j0, c) / n)
+	}
 }
 
-// rowApply is normApply along rows: y = (x - mean) * (rs * w) + b, then
-// act(y) on each row's part when act is not nil.
-func rowApply(y, x, mean, rs, w, b []float32, l normLayout, act func(dst, x []float32)) {
-	l.splitRows(func(j0, j1 int) {
-		mc := l.perColumn(j0, j1, func(c int) float32 { return mean[c] })
-		sc := l.perColumn(j0, j1, func(c int) float32 {
-			if w == nil {
-				return rs[c]
-			}
-			return rs[c] * w[c]
-		})
-		var bc []float32
-		if w != nil {
-			bc = l.perColumn(j0, j1, func(c int) float32 { return b[c] })
+// rowApply is groupApply along rows: y = (x - mean) * (rs * w) + b for
+// groups c0..c1, then act(y) on each row's part when act is not nil.
+func rowApply(y, x, mean, rs, w, b []float32, l normLayout, act func(dst, x []float32), c0, c1 int) {
+	j0, j1 := c0*l.inner, c1*l.inner
+	mc := l.perColumn(j0, j1, func(c int) float32 { return mean[c] })
+	sc := l.perColumn(j0, j1, func(c int) float32 {
+		if w == nil {
+			return rs[c]
 		}
-		for a := 0; a < l.outer; a++ {
-			ys := l.row(y, a, j0, j1)
-			kernel.Map2(kernel.Sub, ys, l.row(x, a, j0, j1), mc)
-			kernel.Map2(kernel.Mul, ys, ys, sc)
-			if bc != nil {
-				kernel.Map2(kernel.Add, ys, ys, bc)
-			}
-			if act != nil {
-				act(ys, ys)
-			}
-		}
+		return rs[c] * w[c]
 	})
+	var bc []float32
+	if w != nil {
+		bc = l.perColumn(j0, j1, func(c int) float32 { return b[c] })
+	}
+	for a := 0; a < l.outer; a++ {
+		ys := l.row(y, a, j0, j1)
+		kernel.Map2(kernel.Sub, ys, l.row(x, a, j0, j1), mc)
+		kernel.Map2(kernel.Mul, ys, ys, sc)
+		if bc != nil {
+			kernel.Map2(kernel.Add, ys, ys, bc)
+		}
+		if act != nil {
+			act(ys, ys)
+		}
+	}
 }
 
 // rowBackward is normBackward along rows, with one weight per group,

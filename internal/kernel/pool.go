@@ -33,6 +33,11 @@ type job struct {
 	next atomic.Int64
 	done atomic.Int64
 	fin  chan struct{}
+	// own marks a job of the kernels' own loops (parallelFor), whose f
+	// takes no locks: a caller waiting for another job may run it (see
+	// wait). The f of Parallel and ParallelParts is the callers' code,
+	// which might wait on a lock the waiting caller holds.
+	own bool
 }
 
 func (j *job) run() {
@@ -59,18 +64,28 @@ var pool struct {
 
 const maxWorkers = 256
 
-// parallelFor runs f(0), ..., f(n-1), on the caller and on up to n-1 pool
-// workers, and returns when all have finished. It is safe to call from
+// parallelFor runs f(0), ..., f(n-1), on the caller and on up to
+// min(n, Threads())-1 pool workers, which claim the indices as they come
+// free, and returns when all have finished. It is safe to call from
 // inside f: a worker that is busy simply leaves the indices to others.
-func parallelFor(n int, f func(int)) {
+// More indices than threads wake no more workers: on a machine of two
+// cores, seven workers woken for a product's eight chunks polled for the
+// next job on both cores side by side and took turns on them with the
+// caller, where one worker takes its chunks as fast.
+func parallelFor(n int, f func(int)) { runJob(n, f, true) }
+
+// runJob is parallelFor, its job marked own (see job) or not.
+func runJob(n int, f func(int), own bool) {
 	if n <= 1 {
 		if n == 1 {
 			f(0)
 		}
 		return
 	}
-	j := &job{f: f, n: int64(n), fin: make(chan struct{})}
-	helpers := startWorkers(n - 1)
+	inFlight.Add(1)
+	defer inFlight.Add(-1)
+	j := &job{f: f, n: int64(n), fin: make(chan struct{}), own: own}
+	helpers := startWorkers(min(n, Threads()) - 1)
 	for i := 0; i < helpers; i++ {
 		select {
 		case pool.jobs <- j:
@@ -86,16 +101,59 @@ func parallelFor(n int, f func(int)) {
 // times in ten, so it polls for up to waitFor before it blocks: parking
 // the caller and waking it again costs a futex call each way and, as
 // often as not, moves it to the other core, away from the caches it had
-// filled. Polling longer would, on a machine shared with other work, take
-// a core from the very thread it waits for.
+// filled. With one worker a thread beside the caller, a caller that
+// blocks also costs the worker its next job's start: the worker hands
+// the caller its thread and waits for the caller's idle one to wake.
+// Polling 30 µs rather than 5 kept the gan step at its time before the
+// workers were so limited (4.4, 4.8 and 4.5 ms at two threads, medians
+// of eight alternated rounds), dcgan's and the transformer's too.
+//
+// While it waits, the caller runs the kernels' own jobs queued for the
+// workers, as a worker would: those of calls made inside f by the
+// threads still busy with it (a Linear's two products side by side, each
+// split in turn), which the pool's Threads()-1 workers, all busy, would
+// leave for their own threads to finish alone. A job of Parallel's goes
+// back to the queue, and the caller helps no more.
 func (j *job) wait() {
-	start := time.Now()
+	start, helping := time.Now(), true
 	for i := 1; j.done.Load() != j.n; i++ {
-		if i%pollsPerCheck == 0 && time.Since(start) > waitFor {
+		if helping && len(pool.jobs) > 0 {
+			select {
+			case o := <-pool.jobs:
+				helping = o.help()
+				continue
+			default:
+			}
+		}
+		if i%pollsPerCheck != 0 || time.Since(start) <= waitFor {
+			continue
+		}
+		if !helping {
 			<-j.fin
 			return
 		}
+		select {
+		case <-j.fin:
+			return
+		case o := <-pool.jobs:
+			helping, start = o.help(), time.Now()
+		}
 	}
+}
+
+// help runs j, taken from the queue by a waiting caller, when it is one
+// of the kernels' own, and reports whether it was; else it queues j
+// again for the workers.
+func (j *job) help() bool {
+	if j.own {
+		j.run()
+		return true
+	}
+	select {
+	case pool.jobs <- j:
+	default: // the queue filled meanwhile: j's caller runs it alone
+	}
+	return false
 }
 
 // Parallel splits 0..n-1 into up to Threads() contiguous ranges of about
@@ -122,9 +180,9 @@ func ParallelParts(n int, f func(lo, hi int)) {
 // parallelRanges runs f on nt contiguous ranges of about equal size that
 // cover 0..n-1, claimed by the threads as they come free.
 func parallelRanges(nt, n int, f func(lo, hi int)) {
-	parallelFor(nt, func(t int) {
+	runJob(nt, func(t int) {
 		f(t*n/nt, (t+1)*n/nt)
-	})
+	}, false)
 }
 
 // startWorkers makes sure up to want workers exist and returns how many do.
@@ -142,8 +200,13 @@ func startWorkers(want int) int {
 	return min(want, pool.workers)
 }
 
+// inFlight counts the parallelFor calls under way.
+var inFlight atomic.Int64
+
 // spinFor is how long a worker that has run out of jobs keeps polling for
-// the next before it blocks, and waitFor how long a caller polls for its
+// the next, once no parallelFor call is under way, before it blocks (while
+// one is, it polls on: the next job comes soon after the call ends), and
+// waitFor how long a caller polls for its
 // helpers to finish. Training steps issue products every few tens of
 // microseconds with short serial work between them (half the gaps of
 // mlp_ae's and vae's steps are under 20 and 40 µs); a worker still
@@ -155,10 +218,16 @@ func startWorkers(want int) int {
 // the core), 100 µs nothing (alternated test binaries, 2 threads,
 // medians of six rounds:
 // mlp_ae 2.24 -> 2.06 ms, transformer 16.87 -> 16.52 ms, dcgan 70.8 ->
-// 70.3 ms at 100 µs against 50; dcgan 75.8 ms at 200).
+// 70.3 ms at 100 µs against 50; dcgan 75.8 ms at 200). A worker that
+// has done its last chunk of a product while the caller runs a long one
+// of its own still polls when the next product comes: counting the 100
+// µs from the chunk's end, it had blocked, and the next product waited
+// 45 µs or more for it to wake in two of three of dcgan's parallel calls
+// (one in five now); the step's time with one thread idle inside the
+// calls fell by about 40%.
 const (
 	spinFor = 100 * time.Microsecond
-	waitFor = 5 * time.Microsecond
+	waitFor = 30 * time.Microsecond
 )
 
 // Pollers read the clock once every pollsPerCheck polls (a poll is a few
@@ -179,7 +248,9 @@ func work() {
 			if i%pollsPerCheck != 0 {
 				continue
 			}
-			if time.Since(start) > spinFor {
+			if now := time.Now(); inFlight.Load() > 0 {
+				start = now
+			} else if now.Sub(start) > spinFor {
 				break
 			}
 			if i%yieldEvery == 0 {
