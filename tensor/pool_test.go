@@ -333,3 +333,38 @@ func TestGradientSumsInPlace(t *testing.T) {
 		}
 	}
 }
+
+// A rule that keeps the slice of its gradient (Data) and passes the
+// gradient on as a view must find the slice as it left it: the pass may
+// not add another gradient into that buffer in place. Both orders of the
+// two uses of u are tried, so that the view comes first in one of them.
+func TestEscapedGradientKept(t *testing.T) {
+	a := T.Randn(T.NewRNG(5), 8, 16).SetRequiresGrad(true)
+	r1, r2 := T.Randn(T.NewRNG(6), 128), T.Randn(T.NewRNG(7), 8, 16)
+	for _, probeFirst := range []bool{true, false} {
+		u := a.Mul(a)
+		var kept, snapshot []float32
+		v := T.Custom("probe", T.New(u.Clone().Data(), 128), []*T.Tensor{u}, func(b *T.Backprop) []*T.Tensor {
+			kept = b.Grad.Data()
+			snapshot = append([]float32(nil), kept...)
+			return []*T.Tensor{b.Grad.Reshape(8, 16)}
+		})
+		probe, other := v.Mul(r1).Sum(), u.Mul(r2).Sum()
+		loss := other.Add(probe)
+		if probeFirst {
+			loss = probe.Add(other)
+		}
+		got := T.Grad(loss, a)[0]
+		for i := range kept {
+			if kept[i] != snapshot[i] {
+				t.Fatalf("probe first=%v: the kept gradient changed at %d: %g, was %g", probeFirst, i, kept[i], snapshot[i])
+			}
+		}
+		want := a.Detach().Mul(r1.Reshape(8, 16).Add(r2)).MulScalar(2)
+		for i, w := range want.Data() {
+			if d := got.Data()[i] - w; d > 1e-5 || d < -1e-5 {
+				t.Fatalf("probe first=%v: gradient %d = %g, want %g", probeFirst, i, got.Data()[i], w)
+			}
+		}
+	}
+}
