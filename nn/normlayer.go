@@ -11,7 +11,7 @@ import (
 // scalar pass.
 
 // claim runs f over ranges of 0..n-1, across threads when the tensor is
-// large enough to repay waking them (parallel), in more ranges than
+// large enough to repay waking them (not small), in more ranges than
 // threads, which the threads claim as they come free
 // (kernel.ParallelParts): the norm loops' ranges of rows or groups cost
 // nothing to start, so a thread that starts late still takes its share.

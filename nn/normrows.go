@@ -71,7 +71,7 @@ func rowStats(x, mean, variance []float32, l normLayout, c0, c1 int) {
 	j0, j1 := c0*l.inner, c1*l.inner
 	k := j1 - j0
 	s := l.colSums(k, func(a int, part []float32) { kernel.AddTo(part, l.row(x, a, j0, j1)) })
-	for c := j0 / l.inner; c < j1/l.inner; c++ {
+	for c := c0; c < c1; c++ {
 		mean[c] = float32(l.groupSum(s, j0, c) / n)
 	}
 	mc, d := l.perColumn(j0, j1, func(c int) float32 { return mean[c] }), make([]float32, k)
@@ -80,7 +80,7 @@ func rowStats(x, mean, variance []float32, l normLayout, c0, c1 int) {
 		kernel.Map2(kernel.Mul, d, d, d)
 		kernel.AddTo(part, d)
 	})
-	for c := j0 / l.inner; c < j1/l.inner; c++ {
+	for c := c0; c < c1; c++ {
 		variance[c] = float32(l.groupSum(q, j0, c) / n)
 	}
 }

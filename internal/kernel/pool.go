@@ -104,9 +104,11 @@ func runJob(n int, f func(int), own bool) {
 // filled. With one worker a thread beside the caller, a caller that
 // blocks also costs the worker its next job's start: the worker hands
 // the caller its thread and waits for the caller's idle one to wake.
-// Polling 30 µs rather than 5 kept the gan step at its time before the
-// workers were so limited (4.4, 4.8 and 4.5 ms at two threads, medians
-// of eight alternated rounds), dcgan's and the transformer's too.
+// Polling 30 µs rather than 5 took back part of what the gan step lost
+// when the workers were so limited (4.4 ms before, 4.8 limited with 5
+// µs, 4.5 with 30; two threads, medians of eight alternated rounds): the
+// gan step stays 2-7% slower than with seven workers a polling at two
+// threads (4.2 -> 4.5 and 5.4 -> 5.7 ms in two later runs).
 //
 // While it waits, the caller runs the kernels' own jobs queued for the
 // workers, as a worker would: those of calls made inside f by the
@@ -194,8 +196,8 @@ func startWorkers(want int) int {
 		pool.jobs = make(chan *job, maxWorkers)
 	}
 	for pool.workers < want {
+		go work(pool.workers)
 		pool.workers++
-		go work()
 	}
 	return min(want, pool.workers)
 }
@@ -240,27 +242,44 @@ const (
 	yieldEvery    = 16 * pollsPerCheck
 )
 
-// work is the loop of one pool worker.
-func work() {
+// work is the loop of pool worker number id (from 0).
+func work(id int) {
 	for {
-		start := time.Now()
-		for i := 1; len(pool.jobs) == 0; i++ {
-			if i%pollsPerCheck != 0 {
-				continue
-			}
-			if now := time.Now(); inFlight.Load() > 0 {
-				start = now
-			} else if now.Sub(start) > spinFor {
-				break
-			}
-			if i%yieldEvery == 0 {
-				runtime.Gosched()
-			}
+		j := pollJob(id)
+		if j == nil {
+			j = <-pool.jobs
 		}
-		j := <-pool.jobs
 		j.run()
 		// A caller that stopped polling for this job is now ready to
 		// run, queued on this worker's thread: let it run at once.
 		runtime.Gosched()
+	}
+}
+
+// pollJob polls for the next job and takes it, or returns nil once
+// spinFor has passed with no parallelFor call under way. The workers
+// beyond the thread count now set (one the count lowered left) do not
+// wait on the calls under way.
+func pollJob(id int) *job {
+	start := time.Now()
+	for i := 1; ; i++ {
+		if len(pool.jobs) > 0 {
+			select {
+			case j := <-pool.jobs:
+				return j
+			default: // another took it: poll on
+			}
+		}
+		if i%pollsPerCheck != 0 {
+			continue
+		}
+		if now := time.Now(); id < Threads()-1 && inFlight.Load() > 0 {
+			start = now
+		} else if now.Sub(start) > spinFor {
+			return nil
+		}
+		if i%yieldEvery == 0 {
+			runtime.Gosched()
+		}
 	}
 }
