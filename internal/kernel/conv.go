@@ -315,7 +315,7 @@ func (cv Conv) inputChunk(dx []float32, g convMaps, w convWeight, bias []float32
 // on the thread count (see weightGrad).
 func (cv Conv) WeightGrad(dw, x, gy []float32) {
 	cv.check("Conv.WeightGrad", x, gy, dw)
-	cv.weightGradWino(dw, x, cv.gathered(gy), nil)
+	cv.weightGrad(dw, x, cv.gathered(gy), nil)
 }
 
 // dwTransposed reports whether WeightGrad and Backward, whose chunks

@@ -1,5 +1,7 @@
 package kernel
 
+import "fmt"
+
 // convGradGroups is how many groups of chunks the weight gradient is
 // summed in: enough to keep three threads busy to the end, few enough
 // that adding the groups' sums costs little.
@@ -16,7 +18,7 @@ func (cv Conv) Backward(dx, dw, x, gy, wt []float32) {
 	dx = cv.winoInputFirst(dx, gy, ActGrad{}, wt)
 	input, release := cv.inputStep(dx, wt)
 	defer release()
-	cv.weightGradWino(dw, x, cv.gathered(gy), input)
+	cv.weightGrad(dw, x, cv.gathered(gy), input)
 }
 
 // BackwardAct sets dw, and dx and db when they are not nil, to the
@@ -44,7 +46,7 @@ func (cv Conv) BackwardAct(dx, dw, db, x, gy, wt []float32, act ActGrad) {
 	dx = cv.winoInputFirst(dx, gy, act, wt)
 	input, release := cv.inputStep(dx, wt)
 	defer release()
-	cv.weightGradWino(dw, x, func(buf []float32, b0, b1, threads int) []float32 {
+	cv.weightGrad(dw, x, func(buf []float32, b0, b1, threads int) []float32 {
 		nc := (b1 - b0) * l
 		g := cv.sideBySide(buf, cv.mapsOf(gy, act, b0, b1), b1-b0)
 		if sums != nil {
@@ -109,6 +111,13 @@ func (cv Conv) inputStep(dx, wt []float32) (func(g []float32, b0, b1, threads in
 // without: the same chunks, so the same sums, whether or not the input
 // gradient is taken with the weight's.
 func (cv Conv) weightGrad(dw, x []float32, maps func(buf []float32, b0, b1, threads int) []float32, also func(g []float32, b0, b1, threads int, buf []float32)) {
+	if cv.wino() {
+		if also != nil {
+			panic(fmt.Sprintf("kernel: weight gradient with an input step on minimal filtering for %+v (see winoInputFirst)", cv))
+		}
+		cv.winoWeightGrad(dw, x, maps)
+		return
+	}
 	cv.weightGradFwd(dw, x, maps, also, nil, convWeight{})
 }
 
@@ -192,11 +201,7 @@ func (cv Conv) weightGradFwd(dw, x []float32, maps func(buf []float32, b0, b1, t
 // the other thread waited.
 func (cv Conv) addGroups(dw, sums []float32, groups int, trans bool) {
 	_, _, _, k := cv.dims()
-	ok := cv.O * k
-	pieces(ok, im2colMinWork, func(lo, hi int) {
-		for gi := 1; gi < groups; gi++ {
-			addVV(sums[lo:hi], sums[lo:hi], sums[gi*ok+lo:gi*ok+hi])
-		}
+	sumGroups(sums, cv.O*k, groups, func(lo, hi int) {
 		if !trans {
 			copy(dw[lo:hi], sums[lo:hi])
 		}
@@ -206,9 +211,28 @@ func (cv Conv) addGroups(dw, sums []float32, groups int, trans bool) {
 	}
 }
 
+// sumGroups adds to sums[:size] the groups-1 sums of size values after
+// it, in the order of the groups value by value, in pieces across
+// threads, running then, when not nil, on each piece summed.
+func sumGroups(sums []float32, size, groups int, then func(lo, hi int)) {
+	pieces(size, im2colMinWork, func(lo, hi int) {
+		for gi := 1; gi < groups; gi++ {
+			addVV(sums[lo:hi], sums[lo:hi], sums[gi*size+lo:gi*size+hi])
+		}
+		if then != nil {
+			then(lo, hi)
+		}
+	})
+}
+
 // transposeInto sets dst [cols, rows] to the transpose of src [rows,
-// cols], in square blocks that stay in cache.
+// cols]: sixteen rows at a time where the CPU has packRows16 (as
+// packPanel packs them), otherwise in square blocks that stay in cache.
 func transposeInto(dst, src []float32, rows, cols int) {
+	if packRows16 != nil && cols >= 16 {
+		packPanel(dst, src, cols, 1, 0, rows, cols, rows)
+		return
+	}
 	const bs = 32
 	for i0 := 0; i0 < rows; i0 += bs {
 		for j0 := 0; j0 < cols; j0 += bs {
