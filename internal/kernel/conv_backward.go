@@ -10,7 +10,8 @@ const convGradGroups = 12
 // Backward sets dx to InputGrad(dx, gy, wt, nil) and dw to
 // WeightGrad(dw, x, gy) in one pass over chunks of images: each chunk's
 // maps are gathered once for both products, and are still in cache for
-// the second.
+// the second. On minimal filtering (see Conv.wino) the two gradients
+// are taken one after the other.
 func (cv Conv) Backward(dx, dw, x, gy, wt []float32) {
 	_, _, l, k := cv.dims()
 	cv.checkWith("Conv.Backward", x, wt, convOut{"map", gy, cv.N * cv.O * l},
@@ -123,7 +124,9 @@ func (cv Conv) weightGrad(dw, x []float32, maps func(buf []float32, b0, b1, thre
 
 // ForwardWeightGrad sets y to Forward(y, x, wt, nil) and dw to
 // WeightGrad(dw, x, gy), unfolding the windows of each chunk of x once
-// for both products: the gradients of a transposed convolution
+// for both products where both take the same chunks of unfolded
+// products (otherwise, minimal filtering included, it calls the two):
+// the gradients of a transposed convolution
 // (InputGrad) of maps gy with respect to its maps and its weight, given
 // the gradient x of its images. Both results are those of Forward and
 // WeightGrad at the same thread count.

@@ -16,14 +16,16 @@ package kernel
 // dcgan's 64->128 Conv2d and 128->64 ConvTranspose2d; its 1->64 and
 // 64->1 layers and every 3x3 layer keep the unfolded products, as do
 // ForwardMaxPool and BackwardMaxPool (so that they give the bits of
-// Forward and Backward only where those are unfolded too). Its results differ from the unfolded product's in rounding: the
-// transforms add and scale the inputs before they are multiplied, which
-// loses a few more bits (Lavin and Gray's error analysis): up to 3e-6
-// of the largest output in the tests' shapes against float64 sums (the
-// tests allow 1e-5), where the unfolded products' sums of small
-// integers are exact. They
-// do not depend on the thread count, and are the same at every level of
-// loops (the AVX-512 transforms round as the portable ones).
+// Forward and Backward only where those are unfolded too). Its results
+// differ from the unfolded product's in rounding: the transforms add
+// and scale the inputs before they are multiplied, which loses a few
+// more bits (Lavin and Gray's error analysis): up to 3e-6 of the
+// largest output in the tests' shapes against float64 sums (the tests
+// allow 1e-5), where the unfolded products' sums of small integers are
+// exact. They do not depend on the thread count, and are the same at
+// every level of loops (the AVX-512 transforms round as the portable
+// ones). A chunk's images are transformed side by side on the threads
+// the chunk runs on (winoImages), its products on all of them.
 //
 // The phases of a chunk of images are held channels last, [image,
 // s, t, 4C], lane (p*2 + q)*C + c, the tiles' transforms then vector
@@ -79,8 +81,10 @@ func (cv Conv) winoGrid() winoGrid {
 
 // winoChunks returns how many chunks of how many images each (the last
 // may hold fewer) the N images fall into when an image takes per scratch
-// values and a chunk about budget: an even count where there are
-// several, so that two threads share them evenly.
+// values and a chunk about budget: the count is rounded up to an even
+// one where there are several, so that two threads mostly share them
+// evenly, though the images shared out in whole chunks may then fill an
+// odd count (5 images for 4 chunks: 2, 2 and 1).
 func (cv Conv) winoChunks(per, budget int) (n, cb int) {
 	if cv.N == 0 {
 		return 0, 1
