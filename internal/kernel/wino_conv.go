@@ -118,8 +118,7 @@ func winoTransform(t winoMatrix, in, out winoTile, lanes int, tmp []float32) {
 		winoTileVec(t, in, out, lanes)
 		return
 	}
-	winoApply(t, func(k, l int) []float32 { return in.at(k, l, lanes) },
-		func(i, j int) []float32 { return out.at(i, j, lanes) }, lanes, tmp)
+	winoApply(t, in, out, lanes, tmp)
 }
 
 // winoStep returns the values between the 25 matrices of n values each
