@@ -110,7 +110,9 @@ func (cv Conv) inputStep(dx, wt []float32) (func(g []float32, b0, b1, threads in
 // order, so the result does not depend on the thread count. The chunks
 // are deeper than InputGrad's (see convDeepFloats), with also or
 // without: the same chunks, so the same sums, whether or not the input
-// gradient is taken with the weight's.
+// gradient is taken with the weight's. Shapes on minimal filtering (see
+// Conv.wino) take winoWeightGrad, with no input step (see
+// winoInputFirst).
 func (cv Conv) weightGrad(dw, x []float32, maps func(buf []float32, b0, b1, threads int) []float32, also func(g []float32, b0, b1, threads int, buf []float32)) {
 	if cv.wino() {
 		if also != nil {

@@ -107,6 +107,7 @@ func (cv Conv) backwardMaxPool(op string, dx, dw, db, x, gm, m, idx, wt []float3
 	var failed atomic.Bool
 	input, release := cv.inputStep(dx, wt)
 	defer release()
+	// The unfolded products whatever the shape, as ForwardMaxPool's.
 	cv.weightGradFwd(dw, x, func(buf []float32, b0, b1, threads int) []float32 {
 		nc := (b1 - b0) * l
 		g := buf[:cv.O*nc]
