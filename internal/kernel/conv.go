@@ -21,7 +21,10 @@ import (
 // gradients) from one unfolding of their windows; ForwardMaxPool
 // and BackwardMaxPool are Forward followed by max pooling, and the
 // gradients through both, with the maps and their gradient held a chunk
-// at a time, never all stored.
+// at a time, never all stored. 4x4 stride-2 windows with C*O of at least
+// winoMinCO take minimal filtering instead (wino_conv.go) in all of these
+// but ForwardMaxPool and BackwardMaxPool, which there differ from Forward
+// and Backward in rounding.
 type Conv struct {
 	N, C, H, W, O int
 	Win           Window
@@ -315,7 +318,7 @@ func (cv Conv) inputChunk(dx []float32, g convMaps, w convWeight, bias []float32
 // on the thread count (see weightGrad).
 func (cv Conv) WeightGrad(dw, x, gy []float32) {
 	cv.check("Conv.WeightGrad", x, gy, dw)
-	cv.weightGradWino(dw, x, cv.gathered(gy), nil)
+	cv.weightGrad(dw, x, cv.gathered(gy), nil)
 }
 
 // dwTransposed reports whether WeightGrad and Backward, whose chunks

@@ -1,5 +1,7 @@
 package kernel
 
+import "fmt"
+
 // convGradGroups is how many groups of chunks the weight gradient is
 // summed in: enough to keep three threads busy to the end, few enough
 // that adding the groups' sums costs little.
@@ -8,7 +10,8 @@ const convGradGroups = 12
 // Backward sets dx to InputGrad(dx, gy, wt, nil) and dw to
 // WeightGrad(dw, x, gy) in one pass over chunks of images: each chunk's
 // maps are gathered once for both products, and are still in cache for
-// the second.
+// the second. On minimal filtering (see Conv.wino) the two gradients
+// are taken one after the other.
 func (cv Conv) Backward(dx, dw, x, gy, wt []float32) {
 	_, _, l, k := cv.dims()
 	cv.checkWith("Conv.Backward", x, wt, convOut{"map", gy, cv.N * cv.O * l},
@@ -16,7 +19,7 @@ func (cv Conv) Backward(dx, dw, x, gy, wt []float32) {
 	dx = cv.winoInputFirst(dx, gy, ActGrad{}, wt)
 	input, release := cv.inputStep(dx, wt)
 	defer release()
-	cv.weightGradWino(dw, x, cv.gathered(gy), input)
+	cv.weightGrad(dw, x, cv.gathered(gy), input)
 }
 
 // BackwardAct sets dw, and dx and db when they are not nil, to the
@@ -44,7 +47,7 @@ func (cv Conv) BackwardAct(dx, dw, db, x, gy, wt []float32, act ActGrad) {
 	dx = cv.winoInputFirst(dx, gy, act, wt)
 	input, release := cv.inputStep(dx, wt)
 	defer release()
-	cv.weightGradWino(dw, x, func(buf []float32, b0, b1, threads int) []float32 {
+	cv.weightGrad(dw, x, func(buf []float32, b0, b1, threads int) []float32 {
 		nc := (b1 - b0) * l
 		g := cv.sideBySide(buf, cv.mapsOf(gy, act, b0, b1), b1-b0)
 		if sums != nil {
@@ -107,14 +110,25 @@ func (cv Conv) inputStep(dx, wt []float32) (func(g []float32, b0, b1, threads in
 // order, so the result does not depend on the thread count. The chunks
 // are deeper than InputGrad's (see convDeepFloats), with also or
 // without: the same chunks, so the same sums, whether or not the input
-// gradient is taken with the weight's.
+// gradient is taken with the weight's. Shapes on minimal filtering (see
+// Conv.wino) take winoWeightGrad, with no input step (see
+// winoInputFirst).
 func (cv Conv) weightGrad(dw, x []float32, maps func(buf []float32, b0, b1, threads int) []float32, also func(g []float32, b0, b1, threads int, buf []float32)) {
+	if cv.wino() {
+		if also != nil {
+			panic(fmt.Sprintf("kernel: weight gradient with an input step on minimal filtering for %+v (see winoInputFirst)", cv))
+		}
+		cv.winoWeightGrad(dw, x, maps)
+		return
+	}
 	cv.weightGradFwd(dw, x, maps, also, nil, convWeight{})
 }
 
 // ForwardWeightGrad sets y to Forward(y, x, wt, nil) and dw to
 // WeightGrad(dw, x, gy), unfolding the windows of each chunk of x once
-// for both products: the gradients of a transposed convolution
+// for both products where both take the same chunks of unfolded
+// products (otherwise, minimal filtering included, it calls the two):
+// the gradients of a transposed convolution
 // (InputGrad) of maps gy with respect to its maps and its weight, given
 // the gradient x of its images. Both results are those of Forward and
 // WeightGrad at the same thread count.
@@ -192,11 +206,7 @@ func (cv Conv) weightGradFwd(dw, x []float32, maps func(buf []float32, b0, b1, t
 // the other thread waited.
 func (cv Conv) addGroups(dw, sums []float32, groups int, trans bool) {
 	_, _, _, k := cv.dims()
-	ok := cv.O * k
-	pieces(ok, im2colMinWork, func(lo, hi int) {
-		for gi := 1; gi < groups; gi++ {
-			addVV(sums[lo:hi], sums[lo:hi], sums[gi*ok+lo:gi*ok+hi])
-		}
+	sumGroups(sums, cv.O*k, groups, func(lo, hi int) {
 		if !trans {
 			copy(dw[lo:hi], sums[lo:hi])
 		}
@@ -206,9 +216,28 @@ func (cv Conv) addGroups(dw, sums []float32, groups int, trans bool) {
 	}
 }
 
+// sumGroups adds to sums[:size] the groups-1 sums of size values after
+// it, in the order of the groups value by value, in pieces across
+// threads, running then, when not nil, on each piece summed.
+func sumGroups(sums []float32, size, groups int, then func(lo, hi int)) {
+	pieces(size, im2colMinWork, func(lo, hi int) {
+		for gi := 1; gi < groups; gi++ {
+			addVV(sums[lo:hi], sums[lo:hi], sums[gi*size+lo:gi*size+hi])
+		}
+		if then != nil {
+			then(lo, hi)
+		}
+	})
+}
+
 // transposeInto sets dst [cols, rows] to the transpose of src [rows,
-// cols], in square blocks that stay in cache.
+// cols]: sixteen rows at a time where the CPU has packRows16 (as
+// packPanel packs them), otherwise in square blocks that stay in cache.
 func transposeInto(dst, src []float32, rows, cols int) {
+	if packRows16 != nil && cols >= 16 {
+		packPanel(dst, src, cols, 1, 0, rows, cols, rows)
+		return
+	}
 	const bs = 32
 	for i0 := 0; i0 < rows; i0 += bs {
 		for j0 := 0; j0 < cols; j0 += bs {

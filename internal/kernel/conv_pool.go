@@ -107,7 +107,8 @@ func (cv Conv) backwardMaxPool(op string, dx, dw, db, x, gm, m, idx, wt []float3
 	var failed atomic.Bool
 	input, release := cv.inputStep(dx, wt)
 	defer release()
-	cv.weightGrad(dw, x, func(buf []float32, b0, b1, threads int) []float32 {
+	// The unfolded products whatever the shape, as ForwardMaxPool's.
+	cv.weightGradFwd(dw, x, func(buf []float32, b0, b1, threads int) []float32 {
 		nc := (b1 - b0) * l
 		g := buf[:cv.O*nc]
 		// The pooled maps' gradient, gm's value p at src[p-off]: the
@@ -135,7 +136,7 @@ func (cv Conv) backwardMaxPool(op string, dx, dw, db, x, gm, m, idx, wt []float3
 			}
 		})
 		return g
-	}, input)
+	}, input, nil, convWeight{})
 	if db != nil {
 		cv.biasGrad(db, sums)
 	}

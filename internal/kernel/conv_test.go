@@ -110,7 +110,9 @@ func TestConv(t *testing.T) {
 // TestConvWeightGradSame checks that Backward and BackwardMaxPool, with
 // the input gradient or without, and ForwardWeightGrad sum the weight
 // gradient of random floats in WeightGrad's order: bit for bit the same,
-// at 1 to 3 threads, ForwardWeightGrad's maps also Forward's.
+// at 1 to 3 threads, ForwardWeightGrad's maps also Forward's. Its 4x4
+// layers have C*O below winoMinCO: on minimal filtering BackwardMaxPool
+// keeps the unfolded products, and TestWino checks the others.
 func TestConvWeightGradSame(t *testing.T) {
 	defer SetThreads(0)
 	r := rand.New(rand.NewPCG(3, 4))

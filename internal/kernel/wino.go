@@ -18,22 +18,21 @@ package kernel
 // adds over the channels of one tile position (winoApply, or one
 // unrolled AVX-512 function per matrix, wino_amd64.s).
 
-// winoMatrix is a small dense matrix, row-major, and for the tiles'
-// transforms the same padded with zeros to 5x5, and its place id in the
-// package's list of them (winoTileVec's form).
+// winoMatrix is a small dense matrix of rows by cols, held padded with
+// zeros to 5x5, row-major (winoTileVec's form), and its place id in the
+// package's list of them.
 type winoMatrix struct {
 	rows, cols int
-	v          []float32
 	pad        *[25]float32
 	id         int
 }
 
-// padded returns t with its 5x5 padding set and the id given.
-func (t winoMatrix) padded(id int) winoMatrix {
-	t.id = id
-	t.pad = new([25]float32)
-	for i := range t.rows {
-		copy(t.pad[i*5:], t.v[i*t.cols:(i+1)*t.cols])
+// newWinoMatrix returns the rows by cols matrix of the values v,
+// row-major, with place id.
+func newWinoMatrix(rows, cols, id int, v ...float32) winoMatrix {
+	t := winoMatrix{rows: rows, cols: cols, pad: new([25]float32), id: id}
+	for i := range rows {
+		copy(t.pad[i*5:], v[i*cols:(i+1)*cols])
 	}
 	return t
 }
@@ -42,15 +41,15 @@ func (t winoMatrix) padded(id int) winoMatrix {
 // one of the package's matrices (t.id) in assembly.
 var winoTileVec func(t winoMatrix, in, out winoTile, lanes int)
 
-// at returns entry (i, j).
-func (t winoMatrix) at(i, j int) float32 { return t.v[i*t.cols+j] }
+// row returns row i of t.
+func (t winoMatrix) row(i int) []float32 { return t.pad[i*5:][:t.cols] }
 
-// transposed returns the transpose of t.
-func (t winoMatrix) transposed() winoMatrix {
-	u := winoMatrix{rows: t.cols, cols: t.rows, v: make([]float32, len(t.v))}
+// transposed returns the transpose of t with place id.
+func (t winoMatrix) transposed(id int) winoMatrix {
+	u := winoMatrix{rows: t.cols, cols: t.rows, pad: new([25]float32), id: id}
 	for i := range t.rows {
 		for j := range t.cols {
-			u.v[j*u.cols+i] = t.at(i, j)
+			u.pad[j*5+i] = t.pad[i*5+j]
 		}
 	}
 	return u
@@ -60,27 +59,27 @@ func (t winoMatrix) transposed() winoMatrix {
 // the products back to outputs, winoG of the kernel; winoB, winoA and
 // winoGT their adjoints.
 var (
-	winoBT = winoMatrix{rows: 5, cols: 5, v: []float32{
+	winoBT = newWinoMatrix(5, 5, 0,
 		-2, -1, 2, 1, 0,
 		0, 2, 3, 1, 0,
 		0, -2, 1, 1, 0,
 		0, -1, 0, 1, 0,
 		0, -2, -1, 2, 1,
-	}}.padded(0)
-	winoAT = winoMatrix{rows: 4, cols: 5, v: []float32{
+	)
+	winoAT = newWinoMatrix(4, 5, 2,
 		1, 1, 1, 1, 0,
 		0, 1, -1, -2, 0,
 		0, 1, 1, 4, 0,
 		0, 1, -1, -8, 1,
-	}}.padded(2)
-	winoG = winoMatrix{rows: 5, cols: 2, v: []float32{
-		-1.0 / 2, 0,
-		1.0 / 6, 1.0 / 6,
-		1.0 / 2, -1.0 / 2,
-		-1.0 / 6, 1.0 / 3,
+	)
+	winoG = newWinoMatrix(5, 2, 4,
+		-1.0/2, 0,
+		1.0/6, 1.0/6,
+		1.0/2, -1.0/2,
+		-1.0/6, 1.0/3,
 		0, 1,
-	}}.padded(4)
-	winoB, winoA, winoGT = winoBT.transposed().padded(1), winoAT.transposed().padded(3), winoG.transposed().padded(5)
+	)
+	winoB, winoA, winoGT = winoBT.transposed(1), winoAT.transposed(3), winoG.transposed(5)
 )
 
 // Sizes of F(4x4, 2x2): outputs a tile side, input values a tile side,
@@ -97,16 +96,16 @@ const (
 // to its columns. The sums are the same vector operations in the same
 // order whatever the tile, so the result does not depend on where a
 // tile is computed.
-func winoApply(t winoMatrix, in, out func(i, j int) []float32, lanes int, tmp []float32) {
-	row := func(k, j int) []float32 { return tmp[(k*t.rows+j)*lanes:][:lanes] }
+func winoApply(t winoMatrix, in, out winoTile, lanes int, tmp []float32) {
+	rows := winoTile{tmp, t.rows * lanes, lanes}
 	for k := range t.cols {
 		for j := range t.rows {
-			winoCombine(row(k, j), t.v[j*t.cols:(j+1)*t.cols], func(l int) []float32 { return in(k, l) })
+			winoCombine(rows.at(k, j, lanes), t.row(j), func(l int) []float32 { return in.at(k, l, lanes) })
 		}
 	}
 	for i := range t.rows {
 		for j := range t.rows {
-			winoCombine(out(i, j), t.v[i*t.cols:(i+1)*t.cols], func(k int) []float32 { return row(k, j) })
+			winoCombine(out.at(i, j, lanes), t.row(i), func(k int) []float32 { return rows.at(k, j, lanes) })
 		}
 	}
 }

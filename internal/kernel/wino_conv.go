@@ -16,14 +16,16 @@ package kernel
 // dcgan's 64->128 Conv2d and 128->64 ConvTranspose2d; its 1->64 and
 // 64->1 layers and every 3x3 layer keep the unfolded products, as do
 // ForwardMaxPool and BackwardMaxPool (so that they give the bits of
-// Forward and Backward only where those are unfolded too). Its results differ from the unfolded product's in rounding: the
-// transforms add and scale the inputs before they are multiplied, which
-// loses a few more bits (Lavin and Gray's error analysis): up to 3e-6
-// of the largest output in the tests' shapes against float64 sums (the
-// tests allow 1e-5), where the unfolded products' sums of small
-// integers are exact. They
-// do not depend on the thread count, and are the same at every level of
-// loops (the AVX-512 transforms round as the portable ones).
+// Forward and Backward only where those are unfolded too). Its results
+// differ from the unfolded product's in rounding: the transforms add
+// and scale the inputs before they are multiplied, which loses a few
+// more bits (Lavin and Gray's error analysis): up to 3e-6 of the
+// largest output in the tests' shapes against float64 sums (the tests
+// allow 1e-5), where the unfolded products' sums of small integers are
+// exact. They do not depend on the thread count, and are the same at
+// every level of loops (the AVX-512 transforms round as the portable
+// ones). A chunk's images are transformed side by side on the threads
+// the chunk runs on (winoImages), its products on all of them.
 //
 // The phases of a chunk of images are held channels last, [image,
 // s, t, 4C], lane (p*2 + q)*C + c, the tiles' transforms then vector
@@ -79,8 +81,10 @@ func (cv Conv) winoGrid() winoGrid {
 
 // winoChunks returns how many chunks of how many images each (the last
 // may hold fewer) the N images fall into when an image takes per scratch
-// values and a chunk about budget: an even count where there are
-// several, so that two threads share them evenly.
+// values and a chunk about budget: the count is rounded up to an even
+// one where there are several, so that two threads mostly share them
+// evenly, though the images shared out in whole chunks may then fill an
+// odd count (5 images for 4 chunks: 2, 2 and 1).
 func (cv Conv) winoChunks(per, budget int) (n, cb int) {
 	if cv.N == 0 {
 		return 0, 1
@@ -114,8 +118,7 @@ func winoTransform(t winoMatrix, in, out winoTile, lanes int, tmp []float32) {
 		winoTileVec(t, in, out, lanes)
 		return
 	}
-	winoApply(t, func(k, l int) []float32 { return in.at(k, l, lanes) },
-		func(i, j int) []float32 { return out.at(i, j, lanes) }, lanes, tmp)
+	winoApply(t, in, out, lanes, tmp)
 }
 
 // winoStep returns the values between the 25 matrices of n values each
@@ -139,13 +142,60 @@ func take(buf *[]float32, n int) []float32 {
 	return s
 }
 
+// winoImages runs f(b, xt, zt, tmp) on images b0..b1, split across
+// threads as cv.images splits them, each call with scratch of its own:
+// xt for an image's values channels last, zt for a tile's 25 vectors
+// and tmp for winoTransform's.
+func (cv Conv) winoImages(b0, b1, threads int, f func(b int, xt, zt, tmp []float32)) {
+	lanes := max(4*cv.C, cv.O)
+	cv.images(b0, b1, threads, func(b int) {
+		buf := getBuf(cv.C*cv.H*cv.W + 2*winoPos*lanes)
+		defer putBuf(buf)
+		xt := take(&buf, cv.C*cv.H*cv.W)
+		zt := take(&buf, winoPos*lanes)
+		f(b, xt, zt, buf)
+	})
+}
+
+// winoChunk holds the scratch of a chunk of nb images, nt tiles: their
+// phases d, transformed input tiles v and transformed map tiles m (the
+// 25 matrices of each vs and ms values apart), and the maps' values
+// channels last, gcl, [nb*l, O].
+type winoChunk struct {
+	nb, nt     int
+	vs, ms     int
+	d, v, m, g []float32
+}
+
+// winoChunkSize returns the scratch values of a chunk of cb images, per
+// image per of them (see winoChunk).
+func (cv Conv) winoChunkSize(cb int) (size, per int) {
+	gr := cv.winoGrid()
+	per = gr.rows*gr.cols*4*cv.C + winoPos*gr.tiles()*(4*cv.C+cv.O) + gr.oh*gr.ow*cv.O
+	return cb*per + winoPos*64, per
+}
+
+// winoChunk slices the scratch of images b0..b1 from buf (see
+// winoChunkSize) and returns it with the rest of buf.
+func (cv Conv) winoChunk(buf []float32, b0, b1 int) (winoChunk, []float32) {
+	gr := cv.winoGrid()
+	lanes := 4 * cv.C
+	c := winoChunk{nb: b1 - b0, nt: (b1 - b0) * gr.tiles()}
+	c.vs, c.ms = winoStep(c.nt*lanes), winoStep(c.nt*cv.O)
+	c.d = take(&buf, c.nb*gr.rows*gr.cols*lanes)
+	c.v = take(&buf, winoPos*c.vs)
+	c.m = take(&buf, winoPos*c.ms)
+	c.g = take(&buf, c.nb*gr.oh*gr.ow*cv.O)
+	return c, buf
+}
+
 // winoPhases sets d [b1-b0, rows, cols, 4C] to the phases of images
 // b0..b1 of x, zero where they fall on the padding, given xt for an
 // image's values channels last.
 func (cv Conv) winoPhases(d, x, xt []float32, b0, b1 int, gr winoGrid) {
 	lanes, hw := 4*cv.C, cv.H*cv.W
 	for b := b0; b < b1; b++ {
-		transposeFast(xt, x[b*cv.C*hw:], cv.C, hw)
+		transposeInto(xt, x[b*cv.C*hw:], cv.C, hw)
 		db := d[(b-b0)*gr.rows*gr.cols*lanes:]
 		for s := range gr.rows {
 			for t := range gr.cols {
@@ -189,30 +239,7 @@ func (cv Conv) winoUnphase(dx, d, xt []float32, b0, b1 int, gr winoGrid, bias []
 				copy(xt[pos*cv.C:][:cv.C], db[at:][:cv.C])
 			}
 		})
-		transposeFast(dx[b*cv.C*hw:], xt, hw, cv.C)
-	}
-}
-
-// transposeFast is transposeInto, sixteen rows at a time with packRows16
-// where the CPU has it.
-func transposeFast(dst, src []float32, rows, cols int) {
-	if packRows16 == nil || cols < 16 {
-		transposeInto(dst, src, rows, cols)
-		return
-	}
-	c16 := cols &^ 15
-	r16 := rows &^ 15
-	for i := 0; i < r16; i += 16 {
-		packRows16(dst[i:], src[i*cols:], cols, c16/16, rows)
-	}
-	for i := range rows {
-		j0 := c16
-		if i >= r16 {
-			j0 = 0
-		}
-		for j := j0; j < cols; j++ {
-			dst[j*rows+i] = src[i*cols+j]
-		}
+		transposeInto(dx[b*cv.C*hw:], xt, hw, cv.C)
 	}
 }
 
@@ -221,7 +248,7 @@ func transposeFast(dst, src []float32, rows, cols int) {
 // kernel g of each phase of each channel, with wt's transpose [C*16, O]
 // in wT as scratch.
 func (cv Conv) winoWeight(u []float32, step int, wt, wT []float32) {
-	transposeFast(wT, wt, cv.O, cv.C*16)
+	transposeInto(wT, wt, cv.O, cv.C*16)
 	pieces(cv.C, 1, func(c0, c1 int) {
 		tmp := getBuf(winoPos * cv.O)
 		defer putBuf(tmp)
@@ -245,7 +272,7 @@ func (cv Conv) winoWeightT(ut []float32, step int, wt, wr []float32) {
 		tmp := getBuf(winoPos * cv.C)
 		defer putBuf(tmp)
 		for oc := o0; oc < o1; oc++ {
-			transposeFast(wr[oc*k:], wt[oc*k:], cv.C, 16)
+			transposeInto(wr[oc*k:], wt[oc*k:], cv.C, 16)
 			for pq := range 4 {
 				p, q := pq/2, pq%2
 				in := winoTile{wr[oc*k+(p*4+q)*cv.C:], 8 * cv.C, 2 * cv.C}
@@ -315,37 +342,55 @@ func (cv Conv) winoMapTiles(dm []float32, step int, g []float32, nb int, gr wino
 	}
 }
 
+// winoMapTile sets image bi of the chunk c's transformed map tiles to
+// those of its maps' gradient in gs, [O, c.nb*l], through c.g.
+func (cv Conv) winoMapTile(c winoChunk, gs []float32, bi int, gr winoGrid, zt, tmp []float32) {
+	o, l := cv.O, gr.oh*gr.ow
+	g := c.g[bi*l*o:]
+	packPanel(g, gs, c.nb*l, 1, bi*l, o, l, o)
+	cv.winoMapTiles(c.m[bi*gr.tiles()*o:], c.ms, g, 1, gr, zt, tmp)
+}
+
+// winoInputTile sets image b of the chunk c of images b0.. to its
+// phases of x and their transformed tiles.
+func (cv Conv) winoInputTile(c winoChunk, x []float32, b0, b int, gr winoGrid, xt, tmp []float32) {
+	bi := b - b0
+	d := c.d[bi*gr.rows*gr.cols*4*cv.C:]
+	cv.winoPhases(d, x, xt, b, b+1, gr)
+	cv.winoInputTiles(c.v[bi*gr.tiles()*4*cv.C:], c.vs, d, 1, gr, tmp)
+}
+
 // winoForward is ForwardMap on minimal filtering.
 func (cv Conv) winoForward(y, x, wt, bias []float32, act func(lo, hi int)) {
+	if cv.N == 0 {
+		return
+	}
 	gr := cv.winoGrid()
 	lanes, o, l := 4*cv.C, cv.O, gr.oh*gr.ow
 	us := winoStep(lanes * o)
 	u := getBuf(winoPos*us + cv.C*16*o)
 	defer putBuf(u)
-	tmpSize := winoPos * max(lanes, o)
 	cv.winoWeight(u, us, wt, u[winoPos*us:])
-	per := gr.rows*gr.cols*lanes + winoPos*gr.tiles()*(lanes+o) + l*o
+	_, per := cv.winoChunkSize(0)
 	n, cb := cv.winoChunks(per, winoChunkFloats)
-	spread(n, cb*per+winoPos*64+tmpSize+cv.C*cv.H*cv.W+winoPos*o, func(i, threads int, buf []float32) {
+	size, _ := cv.winoChunkSize(cb)
+	spread(n, size, func(i, threads int, buf []float32) {
 		b0, b1 := i*cb, min(cv.N, (i+1)*cb)
-		nb, nt := b1-b0, (b1-b0)*gr.tiles()
-		vs, ms := winoStep(nt*lanes), winoStep(nt*o)
-		d := take(&buf, nb*gr.rows*gr.cols*lanes)
-		v := take(&buf, winoPos*vs)
-		m := take(&buf, winoPos*ms)
-		ycl := take(&buf, nb*l*o)
-		zt := take(&buf, winoPos*o)
-		cv.winoPhases(d, x, take(&buf, cv.C*cv.H*cv.W), b0, b1, gr)
-		cv.winoInputTiles(v, vs, d, nb, gr, buf)
-		winoProducts(false, nt, o, lanes, v, vs, u, us, 0, m, ms, threads)
-		for b := range nb {
+		c, _ := cv.winoChunk(buf, b0, b1)
+		cv.winoImages(b0, b1, threads, func(b int, xt, _, tmp []float32) {
+			cv.winoInputTile(c, x, b0, b, gr, xt, tmp)
+		})
+		winoProducts(false, c.nt, o, lanes, c.v, c.vs, u, us, 0, c.m, c.ms, threads)
+		cv.winoImages(b0, b1, threads, func(b int, _, zt, tmp []float32) {
+			bi := b - b0
+			ycl := c.g[bi*l*o:]
 			for ti := range gr.th {
 				for tj := range gr.tw {
-					tile := (b*gr.th+ti)*gr.tw + tj
-					winoTransform(winoAT, winoTile{m[tile*o:], winoIn * ms, ms}, winoTile{zt, winoIn * o, o}, o, buf)
+					tile := (bi*gr.th+ti)*gr.tw + tj
+					winoTransform(winoAT, winoTile{c.m[tile*o:], winoIn * c.ms, c.ms}, winoTile{zt, winoIn * o, o}, o, tmp)
 					for i := range min(winoOut, gr.oh-winoOut*ti) {
 						for j := range min(winoOut, gr.ow-winoOut*tj) {
-							dst := ycl[(b*l+(winoOut*ti+i)*gr.ow+winoOut*tj+j)*o:][:o]
+							dst := ycl[((winoOut*ti+i)*gr.ow+winoOut*tj+j)*o:][:o]
 							z := zt[(i*winoIn+j)*o:][:o]
 							if bias != nil {
 								addVV(dst, z, bias)
@@ -356,8 +401,8 @@ func (cv Conv) winoForward(y, x, wt, bias []float32, act func(lo, hi int)) {
 					}
 				}
 			}
-			transposeFast(y[(b0+b)*o*l:], ycl[b*l*o:], l, o)
-		}
+			transposeInto(y[b*o*l:], ycl, l, o)
+		})
 		if act != nil {
 			act(b0*o*l, b1*o*l)
 		}
@@ -366,46 +411,53 @@ func (cv Conv) winoForward(y, x, wt, bias []float32, act func(lo, hi int)) {
 
 // winoInputGrad is inputGrad on minimal filtering.
 func (cv Conv) winoInputGrad(dx, gy []float32, act ActGrad, wt, bias []float32) {
+	if cv.N == 0 {
+		return
+	}
 	gr := cv.winoGrid()
 	lanes, o, l := 4*cv.C, cv.O, gr.oh*gr.ow
 	us := winoStep(lanes * o)
 	ut := getBuf(winoPos*us + cv.C*16*o)
 	defer putBuf(ut)
-	tmpSize := winoPos * max(lanes, o)
 	cv.winoWeightT(ut, us, wt, ut[winoPos*us:])
-	per := gr.rows*gr.cols*lanes + winoPos*gr.tiles()*(lanes+o) + 2*l*o
-	n, cb := cv.winoChunks(per, winoChunkFloats)
-	spread(n, cb*per+winoPos*64+tmpSize+cv.C*cv.H*cv.W+winoPos*max(lanes, o), func(i, threads int, buf []float32) {
+	_, per := cv.winoChunkSize(0)
+	n, cb := cv.winoChunks(per+l*o, winoChunkFloats)
+	size, _ := cv.winoChunkSize(cb)
+	img := gr.rows * gr.cols * lanes
+	spread(n, size+cb*l*o, func(i, threads int, buf []float32) {
 		b0, b1 := i*cb, min(cv.N, (i+1)*cb)
-		nb, nt := b1-b0, (b1-b0)*gr.tiles()
-		vs, ms := winoStep(nt*lanes), winoStep(nt*o)
-		d := take(&buf, nb*gr.rows*gr.cols*lanes)
-		v := take(&buf, winoPos*vs)
-		m := take(&buf, winoPos*ms)
-		gcl := take(&buf, nb*l*o)
-		gs := cv.sideBySide(take(&buf, nb*l*o), cv.mapsOf(gy, act, b0, b1), nb)
-		zt := take(&buf, winoPos*max(lanes, o))
-		xt := take(&buf, cv.C*cv.H*cv.W)
-		transposeFast(gcl, gs, o, nb*l)
-		cv.winoMapTiles(m, ms, gcl, nb, gr, zt, buf)
-		winoProducts(false, nt, lanes, o, m, ms, ut, us, 0, v, vs, threads)
-		clear(d)
-		for b := range nb {
+		c, rest := cv.winoChunk(buf, b0, b1)
+		gs := cv.sideBySide(rest, cv.mapsOf(gy, act, b0, b1), c.nb)
+		cv.winoImages(b0, b1, threads, func(b int, _, zt, tmp []float32) {
+			cv.winoMapTile(c, gs, b-b0, gr, zt, tmp)
+		})
+		winoProducts(false, c.nt, lanes, o, c.m, c.ms, ut, us, 0, c.v, c.vs, threads)
+		// Neighbouring tiles overlap: each image's are added on one thread.
+		cv.winoImages(b0, b1, threads, func(b int, xt, zt, tmp []float32) {
+			bi := b - b0
+			d := c.d[bi*img:][:img]
+			clear(d)
 			for ti := range gr.th {
 				for tj := range gr.tw {
-					tile := (b*gr.th+ti)*gr.tw + tj
-					winoTransform(winoB, winoTile{v[tile*lanes:], winoIn * vs, vs}, winoTile{zt, winoIn * lanes, lanes}, lanes, buf)
-					at := ((b*gr.rows+winoOut*ti)*gr.cols + winoOut*tj) * lanes
+					tile := (bi*gr.th+ti)*gr.tw + tj
+					winoTransform(winoB, winoTile{c.v[tile*lanes:], winoIn * c.vs, c.vs}, winoTile{zt, winoIn * lanes, lanes}, lanes, tmp)
+					at := (winoOut*ti*gr.cols + winoOut*tj) * lanes
 					for k := range winoIn {
 						dst := d[at+k*gr.cols*lanes:][:winoIn*lanes]
 						addVV(dst, dst, zt[k*winoIn*lanes:][:winoIn*lanes])
 					}
 				}
 			}
-		}
-		cv.winoUnphase(dx, d, xt, b0, b1, gr, bias)
+			cv.winoUnphase(dx, d, xt, b, b+1, gr, bias)
+		})
 	})
 }
+
+// winoSumFloats is about the values of the groups' transformed weight
+// gradients that WeightGrad holds at once: dcgan's 64->128 layer keeps
+// its two groups (0.8M values each), a 512->512 layer's (26M values)
+// take one.
+const winoSumFloats = 1 << 21
 
 // winoWeightGrad is weightGrad on minimal filtering of the maps' gradient
 // maps(buf, b0, b1) returns, [O, (b1-b0)*l] (see Conv.gathered). The
@@ -419,40 +471,29 @@ func (cv Conv) winoWeightGrad(dw, x []float32, maps func(buf []float32, b0, b1, 
 		clear(dw[:o*cv.C*16])
 		return
 	}
-	per := gr.rows*gr.cols*lanes + winoPos*gr.tiles()*(lanes+o) + 2*l*o
-	n, cb := cv.winoChunks(per, winoDeepFloats)
-	groups := min(n, winoGradGroups)
+	_, per := cv.winoChunkSize(0)
+	n, cb := cv.winoChunks(per+l*o, winoDeepFloats)
 	ws := winoStep(o * lanes)
 	wsize := winoPos * ws
+	groups := min(n, winoGradGroups, max(1, winoSumFloats/wsize))
 	sums := getBuf(groups * wsize)
 	defer putBuf(sums)
-	tmpSize := winoPos * max(lanes, o)
-	spread(groups, cb*per+winoPos*64+tmpSize+cv.C*cv.H*cv.W+winoPos*o, func(gi, threads int, buf []float32) {
+	size, _ := cv.winoChunkSize(cb)
+	spread(groups, size+cb*l*o, func(gi, threads int, buf []float32) {
 		var beta float32
 		for i := gi * n / groups; i < (gi+1)*n/groups; i++ {
 			b0, b1 := i*cb, min(cv.N, (i+1)*cb)
-			nb, nt := b1-b0, (b1-b0)*gr.tiles()
-			vs, ms := winoStep(nt*lanes), winoStep(nt*o)
-			rest := buf
-			d := take(&rest, nb*gr.rows*gr.cols*lanes)
-			v := take(&rest, winoPos*vs)
-			m := take(&rest, winoPos*ms)
-			gcl := take(&rest, nb*l*o)
-			gs := maps(take(&rest, nb*l*o), b0, b1, threads)
-			zt := take(&rest, winoPos*o)
-			transposeFast(gcl, gs, o, nb*l)
-			cv.winoMapTiles(m, ms, gcl, nb, gr, zt, rest)
-			cv.winoPhases(d, x, take(&rest, cv.C*cv.H*cv.W), b0, b1, gr)
-			cv.winoInputTiles(v, vs, d, nb, gr, rest)
-			winoProducts(true, o, lanes, nt, m, ms, v, vs, beta, sums[gi*wsize:(gi+1)*wsize], ws, threads)
+			c, rest := cv.winoChunk(buf, b0, b1)
+			gs := maps(rest, b0, b1, threads)
+			cv.winoImages(b0, b1, threads, func(b int, xt, zt, tmp []float32) {
+				cv.winoMapTile(c, gs, b-b0, gr, zt, tmp)
+				cv.winoInputTile(c, x, b0, b, gr, xt, tmp)
+			})
+			winoProducts(true, o, lanes, c.nt, c.m, c.ms, c.v, c.vs, beta, sums[gi*wsize:(gi+1)*wsize], ws, threads)
 			beta = 1
 		}
 	})
-	pieces(wsize, im2colMinWork, func(lo, hi int) {
-		for gi := 1; gi < groups; gi++ {
-			addVV(sums[lo:hi], sums[lo:hi], sums[gi*wsize+lo:gi*wsize+hi])
-		}
-	})
+	sumGroups(sums, wsize, groups, nil)
 	pieces(o, 1, func(o0, o1 int) {
 		tmp := getBuf(2 * winoPos * lanes)
 		defer putBuf(tmp)
@@ -473,18 +514,6 @@ func (cv Conv) winoWeightGrad(dw, x []float32, maps func(buf []float32, b0, b1, 
 			}
 		}
 	})
-}
-
-// weightGradWino is weightGrad on minimal filtering where cv takes it
-// (also is then nil: see winoInputFirst): WeightGrad, Backward and
-// BackwardAct call it; BackwardMaxPool, whose forward product
-// (ForwardMaxPool) is the unfolded one, weightGrad itself.
-func (cv Conv) weightGradWino(dw, x []float32, maps func(buf []float32, b0, b1, threads int) []float32, also func(g []float32, b0, b1, threads int, buf []float32)) {
-	if cv.wino() {
-		cv.winoWeightGrad(dw, x, maps)
-		return
-	}
-	cv.weightGrad(dw, x, maps, also)
 }
 
 // winoInputFirst sets dx, when it is not nil, to the input gradient of

@@ -12,8 +12,9 @@ import (
 // TestWino checks the products on minimal filtering against convRef's
 // float64 sums within float32 rounding of the values' scale, at every
 // level of loops and 1 to 3 threads, the bits the same at every thread
-// count; Backward, BackwardAct, InputGradAct and ForwardWeightGrad give
-// the bits of the products they stand for.
+// count and at every level; Backward, BackwardAct, InputGradAct,
+// ForwardMap and ForwardWeightGrad give the bits of the products they
+// stand for, BackwardAct's bias gradient those of the unfolded path's.
 func TestWino(t *testing.T) {
 	defer SetThreads(0)
 	defer func(n, d int) { winoMinCO, winoDeepFloats = n, d }(winoMinCO, winoDeepFloats)
@@ -30,10 +31,11 @@ func TestWino(t *testing.T) {
 		// Several chunks of images, and several groups of them.
 		{N: 40, C: 24, H: 14, W: 14, O: 20, Win: s2},
 	}
-	r := rand.New(rand.NewPCG(9, 10))
 	act := func(dst, g, y []float32) { LeakyReLUGrad(dst, g, y, 0.2) }
+	levels := make([][][]float32, len(cases)) // each case's products at the first level
 	forEachLevel(t, func(t *testing.T) {
-		for _, cv := range cases {
+		r := rand.New(rand.NewPCG(9, 10)) // the same inputs at every level
+		for ci, cv := range cases {
 			_, _, l, k := cv.dims()
 			x, wt := randSlice(r, cv.N*cv.C*cv.H*cv.W), randSlice(r, cv.O*k)
 			bias, ibias, gy, ay := randSlice(r, cv.O), randSlice(r, cv.C), randSlice(r, cv.N*cv.O*l), randSlice(r, cv.N*cv.O*l)
@@ -59,6 +61,14 @@ func TestWino(t *testing.T) {
 				got := [][]float32{y, dx, dw}
 				if first == nil {
 					first = [][]float32{slices.Clone(y), slices.Clone(dx), slices.Clone(dw)}
+					if levels[ci] == nil {
+						levels[ci] = first
+					}
+					for i, s := range got {
+						if !slices.Equal(s, levels[ci][i]) {
+							t.Errorf("%s: product %d differs from the first level's", name, i)
+						}
+					}
 				}
 				for i, s := range got {
 					if !slices.Equal(s, first[i]) {
@@ -79,11 +89,30 @@ func TestWino(t *testing.T) {
 				if !slices.Equal(wdx, dx) || !slices.Equal(wdw, dw) {
 					t.Errorf("%s: BackwardAct differs from InputGrad and WeightGrad", name)
 				}
+				winoMinCO = math.MaxInt
+				udb := make([]float32, cv.O)
+				cv.BackwardAct(nil, make([]float32, len(dw)), udb, x, gy, wt, ActGrad{Y: ay, Grad: act})
+				winoMinCO = 1
+				if !slices.Equal(wdb, udb) {
+					t.Errorf("%s: BackwardAct's bias gradient differs from the unfolded path's", name)
+				}
 				cv.InputGradAct(wdx, gy, wt, ActGrad{Y: ay, Grad: act})
 				if !slices.Equal(wdx, dx) {
 					t.Errorf("%s: InputGradAct differs from InputGrad", name)
 				}
+				// ForwardMap hands each image's finished maps to act once.
 				wy := make([]float32, len(y))
+				cv.ForwardMap(wy, x, wt, nil, func(lo, hi int) {
+					for i := lo; i < hi; i++ {
+						wy[i] = -wy[i]
+					}
+				})
+				for i := range wy {
+					wy[i] = -wy[i]
+				}
+				if !slices.Equal(wy, y) {
+					t.Errorf("%s: ForwardMap's act does not see Forward's maps once each", name)
+				}
 				cv.ForwardWeightGrad(wy, wdw, x, g, wt)
 				if !slices.Equal(wy, y) || !slices.Equal(wdw, dw) {
 					t.Errorf("%s: ForwardWeightGrad differs from Forward and WeightGrad", name)
