@@ -36,21 +36,21 @@ func convInputs(x, w, bias *tensor.Tensor) ([]*tensor.Tensor, []float32) {
 // grads returns the gradients of forward with respect to the operands of
 // b (images, weight and, when b has a third, bias) from g, the gradient
 // of its maps: as differentiable operations when b is recorded, and the
-// first derivatives of images and weight in one pass (Backward) when b
-// wants both, the bias's then beside that pass rather than after it.
+// first derivatives of images and weight in one pass (BackwardAct with
+// no activation) when b wants both, the bias's summed in that pass from
+// the maps' gradient as it is read.
 func (c convOp) grads(b *tensor.Backprop, g *tensor.Tensor) []*tensor.Tensor {
 	x, w := b.In[0], b.In[1]
 	grads := make([]*tensor.Tensor, len(b.In))
 	bias := len(b.In) > 2 && b.Needs(2)
 	if b.Needs(0) && b.Needs(1) && !b.Recorded() {
 		grads[0], grads[1] = tensor.Empty(x.Shape()...), tensor.Empty(w.Shape()...)
-		parts := []func(){func() {
-			c.Backward(grads[0].Values(), grads[1].Values(), x.Values(), g.Values(), w.Values())
-		}}
+		var db []float32
 		if bias {
-			parts = append(parts, func() { grads[2] = biasGrad(g.Reshape(c.N, c.O, -1), false) })
+			grads[2] = tensor.Empty(c.O)
+			db = grads[2].Values()
 		}
-		sideBySide(parts...)
+		c.BackwardAct(grads[0].Values(), grads[1].Values(), db, x.Values(), g.Values(), w.Values(), kernel.ActGrad{})
 		return grads
 	}
 	if b.Needs(0) {

@@ -96,7 +96,9 @@ func (cv Conv) Forward(y, x, wt, bias []float32) { cv.ForwardMap(y, x, wt, bias,
 // finished maps (whole images), called as soon as the run is written,
 // while it is still in cache: an activation without a pass of its own
 // over y. Runs are disjoint and may be handed to act from several
-// goroutines at once. A nil act makes ForwardMap Forward.
+// goroutines at once, inside the kernels' own parallel jobs (which a
+// caller waiting on another job may run): act must not take locks or
+// wait on other goroutines. A nil act makes ForwardMap Forward.
 func (cv Conv) ForwardMap(y, x, wt, bias []float32, act func(lo, hi int)) {
 	cv.check("Conv.Forward", x, y, wt)
 	if cv.wino() {
@@ -226,7 +228,9 @@ func (cv Conv) InputGrad(dx, gy, wt, bias []float32) {
 // and Grad(dst, g, y) sets dst to the gradient with respect to its inputs
 // given g, the gradient with respect to its outputs y, value by value;
 // with Grad nil it is g times Y, Y then the activation's derivative at
-// each value (as SiLUKeep keeps it). The gradients of a convolution followed by the activation then take
+// each value (as SiLUKeep keeps it); like ForwardMap's act, Grad runs
+// inside the kernels' parallel jobs and must not take locks or wait on
+// other goroutines. The gradients of a convolution followed by the activation then take
 // the maps' gradient chunk by chunk as the products read it, never
 // storing it all.
 type ActGrad struct {

@@ -27,11 +27,15 @@ func (cv Conv) Backward(dx, dw, x, gy, wt []float32) {
 // the activation act, given gy, the gradient of act's outputs: Backward
 // (or WeightGrad when dx is nil) of the maps' gradient, taken through
 // act a chunk at a time as the products gather it, never stored, and db
-// that gradient summed as BackwardMaxPool sums it.
+// that gradient summed as BackwardMaxPool sums it. A zero act (ActGrad{})
+// is no activation: gy is the maps' gradient.
 func (cv Conv) BackwardAct(dx, dw, db, x, gy, wt []float32, act ActGrad) {
 	_, _, l, k := cv.dims()
 	n := cv.N * cv.O * l
-	outs := []convOut{{"map", gy, n}, {"activation", act.Y, n}, {"weight gradient", dw, cv.O * k}}
+	outs := []convOut{{"map", gy, n}, {"weight gradient", dw, cv.O * k}}
+	if act.Y != nil || act.Grad != nil {
+		outs = append(outs, convOut{"activation", act.Y, n})
+	}
 	if dx != nil {
 		outs = append(outs, convOut{"image gradient", dx, cv.N * cv.C * cv.H * cv.W})
 	}

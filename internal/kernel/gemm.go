@@ -32,7 +32,9 @@ func Sgemm(transA, transB bool, m, n, k int, alpha float32, a []float32, lda int
 // of their own over the output. f(dst, x) must set dst[i] = g(x[i]) for
 // one function g and accept dst and x being the same slice (ReLU, Tanh
 // and Sigmoid do); it is called on runs of C of any length, possibly from
-// several goroutines at once. A nil f applies no map.
+// several goroutines at once, inside the kernels' parallel jobs, so it
+// must not take locks or wait on other goroutines. A nil f applies no
+// map.
 func SgemmMap(f func(dst, x []float32), transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, bias, c []float32, ldc int) {
 	checkArgs("SgemmMap", transA, transB, 1, m, n, k, a, lda, 0, b, ldb, 0, c, ldc, 0)
 	if bias != nil && len(bias) < n {
