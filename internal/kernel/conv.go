@@ -21,8 +21,9 @@ import (
 // gradients) from one unfolding of their windows; ForwardMaxPool
 // and BackwardMaxPool are Forward followed by max pooling, and the
 // gradients through both, with the maps and their gradient held a chunk
-// at a time, never all stored. 4x4 stride-2 windows with C*O of at least
-// winoMinCO take minimal filtering instead (wino_conv.go) in all of these
+// at a time, never all stored. 4x4 stride-2 windows of padding 1 with
+// C*O of at least winoMinCO (see Conv.wino) take minimal filtering
+// instead (wino_conv.go) in all of these
 // but ForwardMaxPool and BackwardMaxPool, which there differ from Forward
 // and Backward in rounding.
 type Conv struct {

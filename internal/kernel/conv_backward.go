@@ -55,11 +55,11 @@ func (cv Conv) BackwardAct(dx, dw, db, x, gy, wt []float32, act ActGrad) {
 		nc := (b1 - b0) * l
 		g := cv.sideBySide(buf, cv.mapsOf(gy, act, b0, b1), b1-b0)
 		if sums != nil {
-			for b := b0; b < b1; b++ {
+			cv.images(b0, b1, threads, func(b int) {
 				for o := range cv.O {
 					sums[b*cv.O+o] = Sum(g[o*nc+(b-b0)*l:][:l])
 				}
-			}
+			})
 		}
 		return g
 	}, input)

@@ -167,7 +167,8 @@ func TestConvWeightGradSame(t *testing.T) {
 // take the maps' gradient through an activation as they read it, give
 // bit for bit Backward's, WeightGrad's and InputGrad's of that gradient
 // taken whole first, and the bias gradient of its planes' sums added in
-// float64, at every level of loops and 1 to 3 threads: through the
+// float64, and with no activation (a zero ActGrad) Backward's, at every
+// level of loops and 1 to 3 threads: through the
 // phases, the strips, conv9 and a weight with rows of 1024 values.
 func TestConvBackwardAct(t *testing.T) {
 	defer SetThreads(0)
@@ -208,6 +209,19 @@ func TestConvBackwardAct(t *testing.T) {
 				}{{"image", dx, wantDx}, {"weight", dw, wantDw}, {"bias", db, wantDb}} {
 					if !slices.Equal(c.got, c.want) {
 						t.Errorf("%s: BackwardAct's %s gradient differs from Backward's", name, c.name)
+					}
+				}
+				// No activation (ActGrad{}): the maps' gradient g as it is.
+				clear(dx)
+				clear(dw)
+				clear(db)
+				cv.BackwardAct(dx, dw, db, x, g, wt, ActGrad{})
+				for _, c := range []struct {
+					name      string
+					got, want []float32
+				}{{"image", dx, wantDx}, {"weight", dw, wantDw}, {"bias", db, wantDb}} {
+					if !slices.Equal(c.got, c.want) {
+						t.Errorf("%s: BackwardAct's %s gradient without an activation differs from Backward's", name, c.name)
 					}
 				}
 				clear(dw)

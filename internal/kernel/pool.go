@@ -196,8 +196,8 @@ func startWorkers(want int) int {
 		pool.jobs = make(chan *job, maxWorkers)
 	}
 	for pool.workers < want {
-		go work(pool.workers)
 		pool.workers++
+		go work()
 	}
 	return min(want, pool.workers)
 }
@@ -242,10 +242,10 @@ const (
 	yieldEvery    = 16 * pollsPerCheck
 )
 
-// work is the loop of pool worker number id (from 0).
-func work(id int) {
+// work is the loop of one pool worker.
+func work() {
 	for {
-		j := pollJob(id)
+		j := pollJob()
 		if j == nil {
 			j = <-pool.jobs
 		}
@@ -257,10 +257,8 @@ func work(id int) {
 }
 
 // pollJob polls for the next job and takes it, or returns nil once
-// spinFor has passed with no parallelFor call under way. The workers
-// beyond the thread count now set (one the count lowered left) do not
-// wait on the calls under way.
-func pollJob(id int) *job {
+// spinFor has passed with no parallelFor call under way.
+func pollJob() *job {
 	start := time.Now()
 	for i := 1; ; i++ {
 		if len(pool.jobs) > 0 {
@@ -273,7 +271,7 @@ func pollJob(id int) *job {
 		if i%pollsPerCheck != 0 {
 			continue
 		}
-		if now := time.Now(); id < Threads()-1 && inFlight.Load() > 0 {
+		if now := time.Now(); inFlight.Load() > 0 {
 			start = now
 		} else if now.Sub(start) > spinFor {
 			return nil
