@@ -80,21 +80,25 @@ func (cv Conv) winoGrid() winoGrid {
 }
 
 // winoChunks returns how many chunks of how many images each (the last
-// may hold fewer) the N images fall into when an image takes per scratch
-// values and a chunk about budget: the count is rounded up to an even
-// one where there are several, so that two threads mostly share them
+// may hold fewer) the N images fall into when an image takes winoChunk's
+// scratch values and extra more and a chunk about budget, and the
+// scratch values of a chunk: the count is rounded up to an even one
+// where there are several, so that two threads mostly share them
 // evenly, though the images shared out in whole chunks may then fill an
 // odd count (5 images for 4 chunks: 2, 2 and 1).
-func (cv Conv) winoChunks(per, budget int) (n, cb int) {
-	if cv.N == 0 {
-		return 0, 1
+func (cv Conv) winoChunks(extra, budget int) (n, cb, size int) {
+	_, per := cv.winoChunkSize(0)
+	per += extra
+	n = 0
+	if cv.N > 0 {
+		n = ceilDiv(cv.N, max(1, budget/per))
 	}
-	n = ceilDiv(cv.N, max(1, budget/per))
 	if n > 1 {
 		n = min(cv.N, roundUp(n, 2))
 	}
-	cb = ceilDiv(cv.N, n)
-	return ceilDiv(cv.N, cb), cb
+	cb = max(1, ceilDiv(cv.N, max(n, 1)))
+	size, _ = cv.winoChunkSize(cb)
+	return ceilDiv(cv.N, cb), cb, size + cb*extra
 }
 
 // tiles returns the tiles of an image.
@@ -371,9 +375,7 @@ func (cv Conv) winoForward(y, x, wt, bias []float32, act func(lo, hi int)) {
 	u := getBuf(winoPos*us + cv.C*16*o)
 	defer putBuf(u)
 	cv.winoWeight(u, us, wt, u[winoPos*us:])
-	_, per := cv.winoChunkSize(0)
-	n, cb := cv.winoChunks(per, winoChunkFloats)
-	size, _ := cv.winoChunkSize(cb)
+	n, cb, size := cv.winoChunks(0, winoChunkFloats)
 	spread(n, size, func(i, threads int, buf []float32) {
 		b0, b1 := i*cb, min(cv.N, (i+1)*cb)
 		c, _ := cv.winoChunk(buf, b0, b1)
@@ -420,11 +422,9 @@ func (cv Conv) winoInputGrad(dx, gy []float32, act ActGrad, wt, bias []float32) 
 	ut := getBuf(winoPos*us + cv.C*16*o)
 	defer putBuf(ut)
 	cv.winoWeightT(ut, us, wt, ut[winoPos*us:])
-	_, per := cv.winoChunkSize(0)
-	n, cb := cv.winoChunks(per+l*o, winoChunkFloats)
-	size, _ := cv.winoChunkSize(cb)
+	n, cb, size := cv.winoChunks(l*o, winoChunkFloats)
 	img := gr.rows * gr.cols * lanes
-	spread(n, size+cb*l*o, func(i, threads int, buf []float32) {
+	spread(n, size, func(i, threads int, buf []float32) {
 		b0, b1 := i*cb, min(cv.N, (i+1)*cb)
 		c, rest := cv.winoChunk(buf, b0, b1)
 		gs := cv.sideBySide(rest, cv.mapsOf(gy, act, b0, b1), c.nb)
@@ -471,15 +471,13 @@ func (cv Conv) winoWeightGrad(dw, x []float32, maps func(buf []float32, b0, b1, 
 		clear(dw[:o*cv.C*16])
 		return
 	}
-	_, per := cv.winoChunkSize(0)
-	n, cb := cv.winoChunks(per+l*o, winoDeepFloats)
+	n, cb, size := cv.winoChunks(l*o, winoDeepFloats)
 	ws := winoStep(o * lanes)
 	wsize := winoPos * ws
 	groups := min(n, winoGradGroups, max(1, winoSumFloats/wsize))
 	sums := getBuf(groups * wsize)
 	defer putBuf(sums)
-	size, _ := cv.winoChunkSize(cb)
-	spread(groups, size+cb*l*o, func(gi, threads int, buf []float32) {
+	spread(groups, size, func(gi, threads int, buf []float32) {
 		var beta float32
 		for i := gi * n / groups; i < (gi+1)*n/groups; i++ {
 			b0, b1 := i*cb, min(cv.N, (i+1)*cb)
