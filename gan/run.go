@@ -177,15 +177,21 @@ func (r *run) step(done int) (train.Metrics, error) {
 	g, d, m := r.gan.Generator, r.gan.Discriminator, r.cfg.Pack
 	var lossD float64
 	for range r.cfg.NCritic {
-		fake := g.Forward(tensor.Randn(r.rng, r.samples(), r.cfg.Latent)).DetachRelease()
-		v, err := train.Step(r.optD, r.loss.Discriminator(d, Pack(r.batch(), m), Pack(fake, m), r.rng))
+		z := tensor.Randn(r.rng, r.samples(), r.cfg.Latent)
+		fake, real := g.Forward(z).DetachRelease(), r.batch()
+		v, err := train.Step(r.optD, r.loss.Discriminator(d, Pack(real, m), Pack(fake, m), r.rng))
+		// The step's inputs go back to the tensor pools for the next.
+		z.Recycle()
+		fake.Recycle()
+		real.Recycle()
 		if err != nil {
 			return nil, err
 		}
 		lossD += v / float64(r.cfg.NCritic)
 	}
-	fake := g.Forward(tensor.Randn(r.rng, r.samples(), r.cfg.Latent))
-	lossG, err := train.Step(r.optG, r.loss.Generator(d, Pack(fake, m)))
+	z := tensor.Randn(r.rng, r.samples(), r.cfg.Latent)
+	lossG, err := train.Step(r.optG, r.loss.Generator(d, Pack(g.Forward(z), m)))
+	z.Recycle()
 	if err != nil {
 		return nil, err
 	}

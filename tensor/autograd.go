@@ -229,7 +229,8 @@ func Custom(name string, out *Tensor, inputs []*Tensor, backward func(b *Backpro
 // DetachRelease returns t's values cut from the graph and releases the
 // graph recorded behind t (see Release): what inference keeps of a
 // computation on a model whose parameters require gradients. On a tensor
-// that no recorded operation made it returns t.
+// that no recorded operation made it returns t. Recycling the result
+// gives its buffer back to the pool.
 func (t *Tensor) DetachRelease() *Tensor {
 	if t.node == nil {
 		return t

@@ -47,14 +47,61 @@ func zeros(shape []int) *Tensor {
 // release gives t's buffer back to the pool when t owns it, and marks t
 // released so that further use panics.
 func (t *Tensor) release() {
-	if t.pooled {
-		c := bits.Len(uint(cap(t.data) - 1))
-		classes[c].Put(unsafe.Pointer(unsafe.SliceData(t.data)))
+	switch {
+	case t.pooled:
+		put(t.data)
+	case t.shared != nil:
+		t.shared.drop()
 	}
 	if t.node != nil {
 		t.node.free()
 	}
-	t.data, t.node, t.pooled, t.released = nil, nil, false, true
+	t.data, t.node, t.pooled, t.shared, t.released = nil, nil, false, nil, true
+}
+
+// put gives data, a buffer of the pools, back to its size class.
+func put(data []float32) {
+	c := bits.Len(uint(cap(data) - 1))
+	classes[c].Put(unsafe.Pointer(unsafe.SliceData(data)))
+}
+
+// share is a pool buffer that Detach handed to tensors outside the graph
+// of its owner: it goes back to the pool once the owner is released and
+// every detached tensor recycled, unless it escaped through Data. A
+// detached tensor that is never recycled leaves the buffer to the
+// garbage collector, as one that escaped does.
+type share struct {
+	data    []float32
+	holders atomic.Int32 // the owner and the detached tensors not yet done
+	escaped atomic.Bool
+}
+
+// drop ends one holder's use of the buffer.
+func (s *share) drop() {
+	if s.holders.Add(-1) == 0 && !s.escaped.Load() {
+		put(s.data)
+	}
+}
+
+// shareDetached returns a tensor of t's shape and values that a graph's
+// release leaves valid: when t's buffer belongs to the pools, the new
+// tensor holds a share of it (see share) and t's owner stops writing to
+// it in place or giving it back alone.
+func (t *Tensor) shareDetached() *Tensor {
+	d := &Tensor{data: t.data, shape: t.shape}
+	// As in escape, only a pooled owner, or one already shared, is
+	// written to.
+	o := t.owner()
+	if o.pooled {
+		o.shared = &share{data: o.data}
+		o.shared.holders.Store(1)
+		o.pooled = false
+	}
+	if s := o.shared; s != nil {
+		s.holders.Add(1)
+		d.shared = s
+	}
+	return d
 }
 
 // owner returns the tensor whose buffer t's values live in.
@@ -66,12 +113,16 @@ func (t *Tensor) owner() *Tensor {
 }
 
 // escape records that t's buffer is now reachable from outside the
-// package (a Data slice, a Detach), so it must never go back to the pool.
+// package (a Data slice), so it must never go back to the pool.
 func (t *Tensor) escape() {
 	// Only a pooled owner is written to, so that tensors shared between
 	// goroutines (parameters) are only read.
-	if o := t.owner(); o.pooled {
+	o := t.owner()
+	if o.pooled {
 		o.pooled = false
+	}
+	if o.shared != nil {
+		o.shared.escaped.Store(true)
 	}
 }
 
@@ -126,9 +177,11 @@ func (t *Tensor) Release() {
 // next operations draw it instead of allocating: a loop of many small
 // passes (Langevin steps) then allocates nothing per step. Afterwards t,
 // and every view of it, is invalid: using it panics with "tensor used
-// after its graph was released". A buffer t does not own (t views
-// another tensor's values, or its buffer was handed out by Data or shared
-// by Detach) is left to the garbage collector. Read a tensor that is to
+// after its graph was released". A tensor Detach made gives back its
+// share of the buffer, which returns to the pool once the graph it was
+// detached from is released and every tensor detached from it recycled.
+// A buffer t does not own (t views another tensor's values, or its
+// buffer was handed out by Data) is left to the garbage collector. Read a tensor that is to
 // be recycled with Values, which leaves its buffer in the pool's reach.
 // Recycle panics on the result of a recorded operation: end its graph
 // with Release.

@@ -272,7 +272,7 @@ func TestRecycle(t *testing.T) {
 			t.Errorf("8 warm steps allocated %d KiB", got>>10)
 		}
 	}
-	kept := y.Detach() // its buffer escapes: Recycle leaves it alone
+	kept := y.Detach() // holds a share of y's buffer: recycling y leaves it
 	y.Recycle()
 	if len(kept.Values()) != 64*256 {
 		t.Error("Recycle took a buffer shared by Detach")
@@ -365,6 +365,71 @@ func TestEscapedGradientKept(t *testing.T) {
 			if d := got.Data()[i] - w; d > 1e-5 || d < -1e-5 {
 				t.Fatalf("probe first=%v: gradient %d = %g, want %g", probeFirst, i, got.Data()[i], w)
 			}
+		}
+	}
+}
+
+// A tensor detached from a pass's result keeps its values after the
+// graph's release; recycled, it gives the buffer back to the pool once
+// the graph is released too, in either order (a GAN's fakes, detached for
+// the discriminator's step and used through the graph in the
+// generator's). A share that escaped through Data never goes back.
+func TestDetachedShare(t *testing.T) {
+	rng := T.NewRNG(7)
+	x := T.Randn(rng, 256, 64)
+	w := T.Randn(rng, 64, 512).SetRequiresGrad(true)
+	step := func(recycleFirst bool) func() {
+		return func() {
+			w.ZeroGrad()
+			h := x.Matmul(w).Tanh() // 512 KiB, drawn from the pool
+			d := h.Detach()
+			sq := d.Square() // not recorded: d needs no gradient
+			if sq.Sum().Item() <= 0 {
+				t.Fatal("detached values lost")
+			}
+			sq.Recycle()
+			loss := h.Square().Mean()
+			loss.Backward()
+			if recycleFirst {
+				d.Recycle()
+				loss.Release()
+			} else {
+				loss.Release()
+				if d.Values()[0] != d.Values()[0] {
+					t.Fatal("NaN in a detached tensor after Release")
+				}
+				d.Recycle()
+			}
+			if m := panicMsg(func() { d.Values() }); !strings.Contains(m, "tensor used after its graph was released") {
+				t.Fatalf("recycled detached tensor: panic %q", m)
+			}
+		}
+	}
+	for _, first := range []bool{true, false} {
+		step(first)()
+		if !raceDetector {
+			// A lost buffer would cost 512 KiB a step.
+			if got := warmAlloc(step(first)); got > 3<<19 {
+				t.Errorf("recycle first %v: 8 warm steps allocated %d KiB", first, got>>10)
+			}
+		}
+	}
+
+	// Escaped through Data: the values survive the release, the recycle
+	// and new work drawing on the pools.
+	h := x.Matmul(w).Tanh()
+	d := h.Detach()
+	e := d.Reshape(-1)
+	vals := e.Data()
+	want := append([]float32(nil), vals...)
+	d.Recycle()
+	h.Sum().Release()
+	for i := 0; i < 4; i++ {
+		x.Matmul(w).Exp().Sum().Release()
+	}
+	for i, v := range vals {
+		if v != want[i] {
+			t.Fatalf("value %d of an escaped share changed from %v to %v", i, want[i], v)
 		}
 	}
 }

@@ -28,10 +28,13 @@ type Tensor struct {
 	// Buffer ownership (see pool.go): pooled is set on the tensor that
 	// owns a pool buffer it may give back; base is the owner of the
 	// buffer a view shares; gen numbers pooled allocations; released
-	// marks a tensor whose graph was released.
+	// marks a tensor whose graph was released; shared is set on an owner
+	// and the tensors detached from it while its buffer is theirs in
+	// common (see share).
 	pooled, released bool
 	base             *Tensor
 	gen              uint64
+	shared           *share
 }
 
 // New returns a tensor that holds data (not copied) with the given shape.
@@ -199,11 +202,14 @@ func (t *Tensor) Clone() *Tensor {
 }
 
 // Detach returns a tensor sharing t's values that is cut from the graph:
-// no gradient flows through it.
+// no gradient flows through it. It stays valid after t's graph is
+// released; Recycle it once it is no longer needed, and the buffer goes
+// back to the pool when that graph is released too (a GAN's fakes, read
+// by the discriminator's step detached and by the generator's step
+// through the graph, then cost no allocation a step).
 func (t *Tensor) Detach() *Tensor {
 	t.live("Detach")
-	t.escape()
-	return &Tensor{data: t.data, shape: t.shape}
+	return t.shareDetached()
 }
 
 // CopyFrom copies src's values into t in place. The shapes must hold the
