@@ -104,11 +104,14 @@ func runJob(n int, f func(int), own bool) {
 // filled. With one worker a thread beside the caller, a caller that
 // blocks also costs the worker its next job's start: the worker hands
 // the caller its thread and waits for the caller's idle one to wake.
-// Polling 30 µs rather than 5 took back part of what the gan step lost
-// when the workers were so limited (4.4 ms before, 4.8 limited with 5
-// µs, 4.5 with 30; two threads, medians of eight alternated rounds): the
-// gan step stays 2-7% slower than with seven workers a polling at two
-// threads (4.2 -> 4.5 and 5.4 -> 5.7 ms in two later runs).
+// Steps timed in one process at two threads, the setting switched every
+// 20 steps (two-thread gan and mlp_ae steps of 4-5 and 2 ms), medians of
+// the blocks' ratios: polling 5 µs rather than 30 cost gan 5%; 100 µs
+// rather than 30 saved gan 3-4%, vae 2%, mlp_ae 1-2%, the transformer
+// 2%, ebm_image 4%, and dcgan nothing; 300 µs no more. Against the
+// earlier pool (seven workers at two threads, each polling 100 µs after
+// its last job, callers 5 µs), 30 µs had left gan between 0.7% faster
+// and 3% slower in five such runs.
 //
 // While it waits, the caller runs the kernels' own jobs queued for the
 // workers, as a worker would: those of calls made inside f by the
@@ -229,7 +232,7 @@ var inFlight atomic.Int64
 // calls fell by about 40%.
 const (
 	spinFor = 100 * time.Microsecond
-	waitFor = 30 * time.Microsecond
+	waitFor = 100 * time.Microsecond
 )
 
 // Pollers read the clock once every pollsPerCheck polls (a poll is a few
