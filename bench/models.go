@@ -120,8 +120,8 @@ func tanhImages(d *Data, n int) []*tensor.Tensor {
 // a batch of reals and as many fakes from N(0, 1) codes of size zdim, then
 // one non-saturating generator step on the same fakes, both with BCE on
 // logits and Adam(2e-4, 0.5, 0.999). Its loss is the discriminator's.
-// The detached fakes and the codes go back to the tensor pools after
-// their last use.
+// The detached fakes and the codes go back to the tensor pools with the
+// graphs of their last use (Adopt).
 func ganStepCase(rng *tensor.RNG, g, dis nn.Layer, zdim int, reals []*tensor.Tensor, desc string) *Case {
 	bsz := reals[0].Size(0)
 	optG, optD := newAdam(2e-4, 0.5, g), newAdam(2e-4, 0.5, dis)
@@ -134,11 +134,9 @@ func ganStepCase(rng *tensor.RNG, g, dis nn.Layer, zdim int, reals []*tensor.Ten
 		fakeD := fake.Detach()
 		lossD := trainStep(optD, func() *tensor.Tensor {
 			return nn.BCEWithLogitsLoss(dis.Forward(real), ones).
-				Add(nn.BCEWithLogitsLoss(dis.Forward(fakeD), zeros))
+				Add(nn.BCEWithLogitsLoss(dis.Forward(fakeD), zeros)).Adopt(fakeD)
 		})
-		fakeD.Recycle()
-		trainStep(optG, func() *tensor.Tensor { return nn.BCEWithLogitsLoss(dis.Forward(fake), ones) })
-		z.Recycle()
+		trainStep(optG, func() *tensor.Tensor { return nn.BCEWithLogitsLoss(dis.Forward(fake), ones).Adopt(z) })
 		return lossD
 	}
 	return &Case{

@@ -179,19 +179,16 @@ func (r *run) step(done int) (train.Metrics, error) {
 	for range r.cfg.NCritic {
 		z := tensor.Randn(r.rng, r.samples(), r.cfg.Latent)
 		fake, real := g.Forward(z).DetachRelease(), r.batch()
-		v, err := train.Step(r.optD, r.loss.Discriminator(d, Pack(real, m), Pack(fake, m), r.rng))
-		// The step's inputs go back to the tensor pools for the next.
-		z.Recycle()
-		fake.Recycle()
-		real.Recycle()
+		// The step's inputs go back to the tensor pools with its graph.
+		loss := r.loss.Discriminator(d, Pack(real, m), Pack(fake, m), r.rng).Adopt(z, fake, real)
+		v, err := train.Step(r.optD, loss)
 		if err != nil {
 			return nil, err
 		}
 		lossD += v / float64(r.cfg.NCritic)
 	}
 	z := tensor.Randn(r.rng, r.samples(), r.cfg.Latent)
-	lossG, err := train.Step(r.optG, r.loss.Generator(d, Pack(g.Forward(z), m)))
-	z.Recycle()
+	lossG, err := train.Step(r.optG, r.loss.Generator(d, Pack(g.Forward(z), m)).Adopt(z))
 	if err != nil {
 		return nil, err
 	}

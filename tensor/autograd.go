@@ -230,7 +230,7 @@ func Custom(name string, out *Tensor, inputs []*Tensor, backward func(b *Backpro
 // graph recorded behind t (see Release): what inference keeps of a
 // computation on a model whose parameters require gradients. On a tensor
 // that no recorded operation made it returns t. Recycling the result
-// gives its buffer back to the pool.
+// gives a buffer of the pools back to them (see Detach).
 func (t *Tensor) DetachRelease() *Tensor {
 	if t.node == nil {
 		return t

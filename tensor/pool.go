@@ -47,16 +47,16 @@ func zeros(shape []int) *Tensor {
 // release gives t's buffer back to the pool when t owns it, and marks t
 // released so that further use panics.
 func (t *Tensor) release() {
-	switch {
-	case t.pooled:
+	if t.pooled {
 		put(t.data)
-	case t.shared != nil:
-		t.shared.drop()
+	} else if sh := t.shared.Load(); sh != nil {
+		sh.drop()
+		t.shared.Store(nil)
 	}
 	if t.node != nil {
 		t.node.free()
 	}
-	t.data, t.node, t.pooled, t.shared, t.released = nil, nil, false, nil, true
+	t.data, t.node, t.pooled, t.released = nil, nil, false, true
 }
 
 // put gives data, a buffer of the pools, back to its size class.
@@ -66,10 +66,11 @@ func put(data []float32) {
 }
 
 // share is a pool buffer that Detach handed to tensors outside the graph
-// of its owner: it goes back to the pool once the owner is released and
-// every detached tensor recycled, unless it escaped through Data. A
-// detached tensor that is never recycled leaves the buffer to the
-// garbage collector, as one that escaped does.
+// of its owner: it goes back to the pool once the owner is released
+// (with its graph, or by Recycle) and every detached tensor recycled,
+// unless it escaped through Data. A detached tensor that is never
+// recycled leaves the buffer to the garbage collector, as one that
+// escaped does.
 type share struct {
 	data    []float32
 	holders atomic.Int32 // the owner and the detached tensors not yet done
@@ -85,21 +86,24 @@ func (s *share) drop() {
 
 // shareDetached returns a tensor of t's shape and values that a graph's
 // release leaves valid: when t's buffer belongs to the pools, the new
-// tensor holds a share of it (see share) and t's owner stops writing to
-// it in place or giving it back alone.
+// tensor holds a share of it (see share), and from the first Detach on
+// the owner no longer writes to it in place or gives it back alone.
+// Goroutines detaching one owner at once agree on its share.
 func (t *Tensor) shareDetached() *Tensor {
 	d := &Tensor{data: t.data, shape: t.shape}
-	// As in escape, only a pooled owner, or one already shared, is
-	// written to.
 	o := t.owner()
-	if o.pooled {
-		o.shared = &share{data: o.data}
-		o.shared.holders.Store(1)
+	sh := o.shared.Load()
+	if sh == nil && o.pooled {
+		sh = &share{data: o.data}
+		sh.holders.Store(1)
+		if !o.shared.CompareAndSwap(nil, sh) {
+			sh = o.shared.Load()
+		}
 		o.pooled = false
 	}
-	if s := o.shared; s != nil {
-		s.holders.Add(1)
-		d.shared = s
+	if sh != nil {
+		sh.holders.Add(1)
+		d.shared.Store(sh)
 	}
 	return d
 }
@@ -121,8 +125,8 @@ func (t *Tensor) escape() {
 	if o.pooled {
 		o.pooled = false
 	}
-	if o.shared != nil {
-		o.shared.escaped.Store(true)
+	if sh := o.shared.Load(); sh != nil {
+		sh.escaped.Store(true)
 	}
 }
 
@@ -177,11 +181,10 @@ func (t *Tensor) Release() {
 // next operations draw it instead of allocating: a loop of many small
 // passes (Langevin steps) then allocates nothing per step. Afterwards t,
 // and every view of it, is invalid: using it panics with "tensor used
-// after its graph was released". A tensor Detach made gives back its
-// share of the buffer, which returns to the pool once the graph it was
-// detached from is released and every tensor detached from it recycled.
-// A buffer t does not own (t views another tensor's values, or its
-// buffer was handed out by Data) is left to the garbage collector. Read a tensor that is to
+// after its graph was released". A tensor that Detach made gives back
+// its share of the buffer (see Detach). Other buffers t does not own (t
+// views another tensor's values, or its buffer was handed out by Data)
+// are left to the garbage collector. Read a tensor that is to
 // be recycled with Values, which leaves its buffer in the pool's reach.
 // Recycle panics on the result of a recorded operation: end its graph
 // with Release.

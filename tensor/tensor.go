@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"github.com/gibbsml/gibbs/internal/kernel"
 )
@@ -34,7 +35,7 @@ type Tensor struct {
 	pooled, released bool
 	base             *Tensor
 	gen              uint64
-	shared           *share
+	shared           atomic.Pointer[share]
 }
 
 // New returns a tensor that holds data (not copied) with the given shape.
@@ -203,10 +204,12 @@ func (t *Tensor) Clone() *Tensor {
 
 // Detach returns a tensor sharing t's values that is cut from the graph:
 // no gradient flows through it. It stays valid after t's graph is
-// released; Recycle it once it is no longer needed, and the buffer goes
-// back to the pool when that graph is released too (a GAN's fakes, read
-// by the discriminator's step detached and by the generator's step
-// through the graph, then cost no allocation a step).
+// released. Recycle it once it is no longer needed (or hand it to a
+// graph with Adopt), and a buffer of the pools goes back to them once
+// the tensor holding it is released too (with its graph, or by Recycle),
+// unless it escaped through Data: a GAN's fakes, read detached by the
+// discriminator's step and through the graph by the generator's, then
+// cost no allocation a step.
 func (t *Tensor) Detach() *Tensor {
 	t.live("Detach")
 	return t.shareDetached()
