@@ -202,28 +202,24 @@ func TestConvBackwardAct(t *testing.T) {
 				dx, dw, db := make([]float32, len(x)), make([]float32, cv.O*k), make([]float32, cv.O)
 				a := ActGrad{Y: y, Grad: act}
 				name := fmt.Sprintf("threads=%d/%+v", threads, cv)
-				cv.BackwardAct(dx, dw, db, x, gy, wt, a)
-				for _, c := range []struct {
-					name      string
-					got, want []float32
-				}{{"image", dx, wantDx}, {"weight", dw, wantDw}, {"bias", db, wantDb}} {
-					if !slices.Equal(c.got, c.want) {
-						t.Errorf("%s: BackwardAct's %s gradient differs from Backward's", name, c.name)
+				check := func(how string) {
+					for _, c := range []struct {
+						name      string
+						got, want []float32
+					}{{"image", dx, wantDx}, {"weight", dw, wantDw}, {"bias", db, wantDb}} {
+						if !slices.Equal(c.got, c.want) {
+							t.Errorf("%s: BackwardAct's %s gradient %s differs from Backward's", name, c.name, how)
+						}
 					}
 				}
+				cv.BackwardAct(dx, dw, db, x, gy, wt, a)
+				check("with an activation")
 				// No activation (ActGrad{}): the maps' gradient g as it is.
 				clear(dx)
 				clear(dw)
 				clear(db)
 				cv.BackwardAct(dx, dw, db, x, g, wt, ActGrad{})
-				for _, c := range []struct {
-					name      string
-					got, want []float32
-				}{{"image", dx, wantDx}, {"weight", dw, wantDw}, {"bias", db, wantDb}} {
-					if !slices.Equal(c.got, c.want) {
-						t.Errorf("%s: BackwardAct's %s gradient without an activation differs from Backward's", name, c.name)
-					}
-				}
+				check("without an activation")
 				clear(dw)
 				cv.BackwardAct(nil, dw, nil, x, gy, wt, a)
 				if !slices.Equal(dw, wantDw) {
