@@ -101,6 +101,11 @@ func (t *Tensor) shareDetached() *Tensor {
 		}
 		o.pooled = false
 	}
+	if sh == nil {
+		// Another goroutine's first Detach may have shared the owner
+		// between the two reads above.
+		sh = o.shared.Load()
+	}
 	if sh != nil {
 		sh.holders.Add(1)
 		d.shared.Store(sh)

@@ -152,7 +152,9 @@ func (cv Conv) ForwardWeightGrad(y, dw, x, gy, wt []float32) {
 	cv.weightGradFwd(dw, x, cv.gathered(gy), nil, y, w)
 }
 
-// weightGradFwd is weightGrad that, when y is not nil, also sets y to
+// weightGradFwd is weightGrad's unfolded path (weightGrad and
+// ForwardWeightGrad call it off minimal filtering) that, when y is not
+// nil, also sets y to
 // the maps of x through the weight w (Forward without bias) from each
 // block of columns the weight product reads, the forward product's
 // scratch after the chunk's maps in buf.
@@ -207,7 +209,8 @@ func (cv Conv) weightGradFwd(dw, x []float32, maps func(buf []float32, b0, b1, t
 // pieces of the weight across threads: the sums are the same whatever
 // the split. Added whole on one thread, dcgan's 64->128 4x4 layer's eight
 // groups (4 MB) took about 0.3 ms of each of its backward passes while
-// the other thread waited.
+// the other thread waited (measured before minimal filtering took that
+// layer).
 func (cv Conv) addGroups(dw, sums []float32, groups int, trans bool) {
 	_, _, _, k := cv.dims()
 	sumGroups(sums, cv.O*k, groups, func(lo, hi int) {
@@ -224,6 +227,9 @@ func (cv Conv) addGroups(dw, sums []float32, groups int, trans bool) {
 // it, in the order of the groups value by value, in pieces across
 // threads, running then, when not nil, on each piece summed.
 func sumGroups(sums []float32, size, groups int, then func(lo, hi int)) {
+	if groups <= 1 && then == nil {
+		return // nothing to add
+	}
 	pieces(size, im2colMinWork, func(lo, hi int) {
 		for gi := 1; gi < groups; gi++ {
 			addVV(sums[lo:hi], sums[lo:hi], sums[gi*size+lo:gi*size+hi])

@@ -205,11 +205,12 @@ func startWorkers(want int) int {
 	return min(want, pool.workers)
 }
 
-// inFlight counts the parallelFor calls under way.
+// inFlight counts the parallel calls under way (runJob: parallelFor,
+// Parallel and ParallelParts).
 var inFlight atomic.Int64
 
 // spinFor is how long a worker that has run out of jobs keeps polling for
-// the next, once no parallelFor call is under way, before it blocks (while
+// the next, once no parallel call is under way, before it blocks (while
 // one is, it polls on: the next job comes soon after the call ends), and
 // waitFor how long a caller polls for its
 // helpers to finish. Training steps issue products every few tens of
@@ -260,7 +261,7 @@ func work() {
 }
 
 // pollJob polls for the next job and takes it, or returns nil once
-// spinFor has passed with no parallelFor call under way.
+// spinFor has passed with no parallel call under way.
 func pollJob() *job {
 	start := time.Now()
 	for i := 1; ; i++ {

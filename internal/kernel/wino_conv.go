@@ -164,7 +164,7 @@ func (cv Conv) winoImages(b0, b1, threads int, f func(b int, xt, zt, tmp []float
 // winoChunk holds the scratch of a chunk of nb images, nt tiles: their
 // phases d, transformed input tiles v and transformed map tiles m (the
 // 25 matrices of each vs and ms values apart), and the maps' values
-// channels last, gcl, [nb*l, O].
+// channels last, g, [nb*l, O].
 type winoChunk struct {
 	nb, nt     int
 	vs, ms     int
